@@ -1,0 +1,425 @@
+"""Rebuild and add: read, clean, find entities (cached), normalize across the corpus, write, switch.
+
+Both commands build a new generation beside the live one and switch to it only when it is complete
+(see ``store.py``), so an interrupted build never leaves a half-written index behind.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+from whoosh import index as whoosh_index
+
+from . import store
+from .articles import Article, Entities, Place, Problem, content_hash
+from .cache import AnnotationCache, cache_key
+from .clean import (
+    Dateline, clean_body, clean_title, find_dateline, learn_recurring_lines, place_from_dateline_field,
+)
+from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
+from .normalize import canonical_spellings, corpus_surname_map, is_all_caps
+from .places import gazetteer
+from .readers import read_paths
+from .schema import build_schema, document_fields
+
+
+@dataclass
+class PreparedArticle:
+    article: Article
+    title: str
+    body: str
+    ner_text: str
+    body_offset: int
+    dateline: Dateline | None
+    dateline_place: str | None
+    fingerprint: str
+    entities: Entities | None = None
+
+
+@dataclass
+class BuildReport:
+    index_dir: Path
+    generation: Path | None = None
+    pipeline: str = ""
+    indexed: int = 0  # new articles
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    ner_articles: int = 0  # articles that went through spaCy (the rest came from the cache)
+    total_articles: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.total_articles > 0
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    pipeline: str | None = None
+    processes: int | None = None
+    batch_size: int = 64
+    progress: bool = True
+
+
+def origin_file(origin: str) -> str:
+    return re.sub(r"(:\d+|#entry\d+|\[\d+\])$", "", origin)
+
+
+def source_group(article: Article) -> str:
+    """Articles whose boilerplate is learnt together: one source, else one folder."""
+    return article.source or str(Path(origin_file(article.origin)).parent)
+
+
+def read_articles(paths: Iterable[str], report: BuildReport) -> list[Article]:
+    """Every article under ``paths`` once: a repeated id or a repeated text is reported and skipped."""
+    seen_ids: dict[str, str] = {}
+    seen_texts: dict[str, str] = {}
+    articles = []
+    for item in read_paths(paths):
+        if isinstance(item, Problem):
+            (report.skipped if item.skipped else report.warnings).append(item)
+            continue
+        text_key = content_hash(item.title.casefold(), " ".join(item.body.split()).casefold())
+        if item.id in seen_ids:
+            report.skipped.append(Problem(item.origin, f"same id as {seen_ids[item.id]} (indexed once)"))
+            continue
+        if text_key in seen_texts:
+            report.skipped.append(Problem(item.origin, f"same text as {seen_texts[text_key]} (indexed once)"))
+            continue
+        seen_ids[item.id] = item.origin
+        seen_texts[text_key] = item.origin
+        articles.append(item)
+    return articles
+
+
+def learn_boilerplate(articles: list[Article], known: dict[str, list[str]]) -> dict[str, set[str]]:
+    bodies: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        bodies[source_group(article)].append(article.body)
+    learned = {group: set(lines) for group, lines in known.items()}
+    for group, group_bodies in bodies.items():
+        learned.setdefault(group, set()).update(learn_recurring_lines(group_bodies))
+    return learned
+
+
+def prepare(article: Article, recurring: set[str], report: BuildReport) -> PreparedArticle | None:
+    title = clean_title(article.title)
+    body = clean_body(article.body, title, recurring)
+    if not title and not body:
+        report.skipped.append(Problem(article.origin, "no text left after cleaning"))
+        return None
+    dateline = find_dateline(body)
+    dateline_place = (place_from_dateline_field(article.dateline) if article.dateline else None) or (
+        dateline.place if dateline else None
+    )
+    prefix = f"{title}\n\n" if title and not is_all_caps(title) else ""
+    ner_text = prefix + body
+    if len(ner_text) > MAX_NER_CHARS:
+        report.warnings.append(Problem(
+            article.origin,
+            f"article is {len(body) / 2**20:.1f} MB; indexed whole, entities taken from its first "
+            f"{MAX_NER_CHARS:,} characters",
+            skipped=False,
+        ))
+        ner_text = ner_text[:MAX_NER_CHARS]
+    fingerprint = content_hash(
+        title, body, article.published.isoformat() if article.published else "",
+        article.url or "", article.author or "", article.source or "", article.dateline or "",
+    )
+    return PreparedArticle(article, title, body, ner_text, len(prefix), dateline, dateline_place, fingerprint)
+
+
+def pipeline_version(name: str) -> str:
+    """The pipeline's name and version from its meta.json, without importing spaCy (a warm rebuild
+    should not pay for loading a model it will not run)."""
+    candidates = [Path(name) / "meta.json"]
+    spec = importlib.util.find_spec(name) if re.fullmatch(r"[\w.]+", name) else None
+    if spec and spec.submodule_search_locations:
+        package = Path(next(iter(spec.submodule_search_locations)))
+        candidates.append(package / "meta.json")
+        candidates.extend(sorted(package.glob("*/meta.json")))
+    for candidate in candidates:
+        try:
+            meta = json.loads(candidate.read_text())
+            return f"{meta.get('lang', 'xx')}_{meta.get('name', name)}-{meta.get('version', '0')}"
+        except (OSError, ValueError):
+            continue
+    return NerPipeline.load(name).version
+
+
+def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options: BuildOptions,
+                      report: BuildReport) -> None:
+    name = options.pipeline or pipeline_name()
+    version = pipeline_version(name)
+    report.pipeline = version
+    cache = AnnotationCache(Path(index_dir) / "annotations.sqlite")
+    try:
+        keys = [cache_key(version, item.ner_text) for item in prepared]
+        cached = cache.get_many(set(keys))
+        missing = {}
+        for key, item in zip(keys, prepared):
+            if key not in cached:
+                missing.setdefault(key, item.ner_text)
+        if missing:
+            report.ner_articles = len(missing)
+            pipeline = NerPipeline.load(name)
+            processes = options.processes or (min(2, os.cpu_count() or 1) if len(missing) >= 400 else 1)
+            texts = list(missing.items())
+            found = pipeline.find_mentions((text for _, text in texts), batch_size=options.batch_size,
+                                           processes=processes)
+            pending = []
+            with tqdm(total=len(texts), desc="Finding entities", unit=" articles", disable=not options.progress,
+                      file=sys.stderr, smoothing=0.1) as bar:
+                for (key, _), mentions in zip(texts, found):
+                    cached[key] = mentions
+                    pending.append((key, mentions))
+                    if len(pending) >= 500:  # a killed build keeps the NER work it has done
+                        cache.put_many(pending)
+                        pending = []
+                    bar.update(1)
+            cache.put_many(pending)
+    finally:
+        cache.close()
+    places = gazetteer()
+    for key, item in zip(keys, prepared):
+        item.entities = entities_from_mentions(
+            cached[key], body_offset=item.body_offset, published=item.article.published,
+            dateline=item.dateline, dateline_place=item.dateline_place, gazetteer=places,
+        )
+
+
+def count_vocabulary(entities: Iterable[Entities]) -> dict[str, Counter]:
+    vocabulary: dict[str, Counter] = {"person": Counter(), "place": Counter(), "org": Counter(),
+                                      "country": Counter(), "mentioned": Counter()}
+    for item in entities:
+        vocabulary["person"].update(set(item.people))
+        vocabulary["place"].update({p.name for p in item.places})
+        vocabulary["org"].update(set(item.orgs))
+        vocabulary["country"].update(set(item.countries))
+        vocabulary["mentioned"].update({iso[:7] for iso in item.mentioned})
+    return vocabulary
+
+
+def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Counter]) -> None:
+    """One spelling a value ("MOSCOW" -> "Moscow"), and lone surnames to the full name the corpus
+    uses for them ("Bolton" -> "John Bolton") where that is unambiguous."""
+    raw: dict[str, Counter] = {"person": Counter(), "org": Counter(), "place": Counter()}
+    for item in prepared:
+        raw["person"].update(item.entities.people)
+        raw["org"].update(item.entities.orgs)
+        raw["place"].update(p.name for p in item.entities.places)
+    for facet in raw:
+        raw[facet].update({value: count * 2 for value, count in known.get(facet, {}).items()})
+    spelling = {facet: canonical_spellings(counts) for facet, counts in raw.items()}
+    people = Counter()
+    for name, count in raw["person"].items():
+        people[spelling["person"].get(name, name)] += count
+    surnames = corpus_surname_map(people)
+
+    def person(name: str) -> str:
+        name = spelling["person"].get(name, name)
+        return surnames.get(name, name)
+
+    def place(value: Place) -> Place:
+        return Place(spelling["place"].get(value.name, value.name), value.country)
+
+    for item in prepared:
+        entities = item.entities
+        entities.people = list(dict.fromkeys(person(n) for n in entities.people))
+        entities.orgs = list(dict.fromkeys(spelling["org"].get(n, n) for n in entities.orgs))
+        entities.places = list(dict.fromkeys(place(p) for p in entities.places))
+        entities.spans = [
+            (s, e, facet, person(v) if facet == "person" else spelling.get(facet, {}).get(v, v))
+            for s, e, facet, v in entities.spans
+        ]
+
+
+def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions,
+                     remove_ids: Iterable[str] = ()) -> None:
+    ix = whoosh_index.create_in(partial, build_schema()) if create else whoosh_index.open_dir(partial)
+    writer = ix.writer(limitmb=256)
+    try:
+        for doc_id in remove_ids:
+            writer.delete_by_term("id", doc_id)
+        add = writer.add_document if create else writer.update_document
+        for item in tqdm(prepared, desc="Writing index", unit=" articles", disable=not options.progress,
+                         file=sys.stderr):
+            add(**document_fields(item))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+
+
+def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, incremental: bool) -> BuildReport:
+    started = time.monotonic()
+    index_dir = Path(index_dir)
+    report = BuildReport(index_dir=index_dir)
+    with store.build_lock(index_dir):
+        store.remove_old_generations(index_dir)
+        previous = store.current_generation(index_dir)
+        if incremental and previous is None:
+            raise store.NoIndexError(f"no index at {index_dir} to add to; run `searcher index rebuild` first")
+        old_fingerprints: dict[str, str] = store.read_json(previous / "fingerprints.json", {}) if previous else {}
+        old_boilerplate = store.read_json(previous / "boilerplate.json", {}) if incremental else {}
+        old_vocabulary = store.read_json(previous / "vocabulary.json", {}) if incremental else {}
+
+        articles = read_articles(paths, report)
+        recurring = learn_boilerplate(articles, old_boilerplate)
+        prepared = [p for a in articles if (p := prepare(a, recurring.get(source_group(a), set()), report))]
+
+        changed = []
+        for item in prepared:
+            before = old_fingerprints.get(item.article.id)
+            if before is None:
+                report.indexed += 1
+                changed.append(item)
+            elif before != item.fingerprint:
+                report.updated += 1
+                changed.append(item)
+            else:
+                report.unchanged += 1
+                if not incremental:
+                    changed.append(item)
+        to_write = changed if incremental else prepared
+        report.total_articles = len(prepared) if not incremental else len(prepared)
+        if not prepared:
+            report.seconds = time.monotonic() - started
+            return report
+        if incremental and not to_write:
+            report.generation = previous
+            report.pipeline = store.read_json(previous / "meta.json", {}).get("pipeline", "")
+            report.seconds = time.monotonic() - started
+            return report
+
+        find_all_mentions(to_write, index_dir, options, report)
+        known = {facet: Counter(values) for facet, values in old_vocabulary.items()} if incremental else {}
+        normalize_across_corpus(to_write, known)
+
+        partial = store.new_generation_dir(index_dir)
+        try:
+            if incremental:
+                store.copy_generation(previous, partial)
+                old_entities = _stored_entities(partial, [i.article.id for i in to_write if i.article.id in old_fingerprints])
+                vocabulary = {facet: Counter(values) for facet, values in old_vocabulary.items()}
+                for facet, counts in count_vocabulary(old_entities).items():
+                    vocabulary.setdefault(facet, Counter()).subtract(counts)
+                for facet, counts in count_vocabulary(i.entities for i in to_write).items():
+                    vocabulary.setdefault(facet, Counter()).update(counts)
+                fingerprints = dict(old_fingerprints)
+            else:
+                vocabulary = count_vocabulary(i.entities for i in to_write)
+                fingerprints = {}
+            write_generation(partial, to_write, create=not incremental, options=options)
+            fingerprints.update({i.article.id: i.fingerprint for i in to_write})
+            countries = _place_countries(previous if incremental else None, to_write)
+            _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring)
+            report.generation = store.publish_generation(index_dir, partial)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _stored_entities(generation: Path, ids: list[str]) -> list[Entities]:
+    if not ids:
+        return []
+    ix = whoosh_index.open_dir(generation)
+    found = []
+    with ix.searcher() as searcher:
+        for doc_id in ids:
+            stored = searcher.document(id=doc_id)
+            if stored:
+                data = json.loads(stored["entities"])
+                found.append(Entities(people=data["people"], orgs=data["orgs"], mentioned=data["mentioned"],
+                                      places=[Place(n, c) for n, c in data["places"]]))
+    ix.close()
+    return found
+
+
+def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> dict[str, str | None]:
+    countries: dict[str, str | None] = store.read_json(previous / "places.json", {}) if previous else {}
+    for item in prepared:
+        for place in item.entities.places:
+            countries[place.name] = place.country
+    return countries
+
+
+def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str, Counter],
+                    countries: dict, fingerprints: dict, recurring: dict[str, set[str]]) -> None:
+    ix = whoosh_index.open_dir(generation)
+    with ix.searcher() as searcher:
+        dates = [d for d in searcher.lexicon("published")] if False else None  # noqa: F841
+        count = searcher.doc_count()
+        reader = searcher.reader()
+        span = _published_span(reader)
+    ix.close()
+    clean_vocabulary = {facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()}
+    store.write_json_atomic(generation / "vocabulary.json", clean_vocabulary)
+    store.write_json_atomic(generation / "places.json", {k: v for k, v in countries.items()
+                                                         if k in clean_vocabulary.get("place", {})})
+    store.write_json_atomic(generation / "fingerprints.json", fingerprints)
+    store.write_json_atomic(generation / "boilerplate.json", {g: sorted(lines) for g, lines in recurring.items()})
+    store.write_json_atomic(generation / "meta.json", {
+        "pipeline": report.pipeline,
+        "built_at": datetime.now().isoformat(timespec="seconds"),
+        "articles": count,
+        "published_first": span[0],
+        "published_last": span[1],
+    })
+
+
+def _published_span(reader) -> tuple[str | None, str | None]:
+    column = reader.column_reader("published") if reader.has_column("published") else None
+    if column is None:
+        return None, None
+    values = [v for v in column if v is not None and v.year > 1]
+    if not values:
+        return None, None
+    return min(values).date().isoformat(), max(values).date().isoformat()
+
+
+def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """A fresh index from ``paths``; the previous one stays live until this one is complete."""
+    return _build(paths, index_dir, options, incremental=False)
+
+
+def add(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """New articles added and changed ones updated; NER runs only on text it has not seen."""
+    return _build(paths, index_dir, options, incremental=True)
+
+
+def index_stats(index_dir: Path) -> dict:
+    generation = store.require_current_generation(Path(index_dir))
+    meta = store.read_json(generation / "meta.json", {})
+    vocabulary = store.read_json(generation / "vocabulary.json", {})
+    return {
+        "index_dir": str(index_dir),
+        "generation": generation.name,
+        "articles": meta.get("articles", 0),
+        "facet_values": {facet: len(values) for facet, values in vocabulary.items()},
+        "top_values": {facet: list(values.items())[:5] for facet, values in vocabulary.items()},
+        "published_first": meta.get("published_first"),
+        "published_last": meta.get("published_last"),
+        "size_bytes": store.directory_size(generation),
+        "pipeline": meta.get("pipeline"),
+        "built_at": meta.get("built_at"),
+    }

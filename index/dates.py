@@ -1,0 +1,108 @@
+"""Publication dates from the input, and the dates an article talks about resolved against them."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import datetime, timezone
+from functools import lru_cache
+
+import dateparser
+from dateparser.date import DateDataParser
+
+warnings.filterwarnings("ignore", module="dateparser")
+
+# A DATE entity worth resolving names a point in time: a month, a weekday, a year or a relative day.
+# Durations ("three years", "the past decade") and vague spans ("recent weeks") are not dates to facet on.
+POINT_IN_TIME = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|"
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"\b(1[89]\d\d|20\d\d)\b|"
+    r"\b(today|tomorrow|yesterday)\b|"
+    r"\b(next|last|this) (week|month|year)\b",
+    re.IGNORECASE,
+)
+HAS_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+DURATION = re.compile(r"\b(\d+|a|one|two|three|four|five|six|several|few|many)\s+(days?|weeks?|months?|years?)\b",
+                      re.IGNORECASE)
+
+
+def parse_published(value: str) -> datetime | None:
+    """A publication date from metadata (ISO 8601 first, then any format dateparser reads), as naive UTC."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = dateparser.parse(value, settings={"STRICT_PARSING": False, "PREFER_DAY_OF_MONTH": "first"})
+        if parsed is None:
+            return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    if not 1800 <= parsed.year <= 2200:
+        return None
+    return parsed
+
+
+@lru_cache(maxsize=1)
+def _parser() -> DateDataParser:
+    return DateDataParser(languages=["en"])
+
+
+@lru_cache(maxsize=200_000)
+def resolve_mentioned_date(text: str, published: datetime | None) -> str | None:
+    """An ISO date at the precision the text gives ("2018-11-11", "2018-11", "2018"), or None.
+
+    Dates without a year take the year that puts them closest to the publication date, so "Feb 20" in
+    an article of 1987-02-26 is 1987-02-20 and "Jan 5" in one of 1987-12-30 is 1988-01-05.
+    """
+    text = " ".join(text.split())
+    if not POINT_IN_TIME.search(text) or DURATION.search(text) or len(text) > 40:
+        return None
+    if published is None and not HAS_YEAR.search(text):
+        return None
+    base = published or datetime(2000, 1, 1)
+    parser = _parser()
+    parser._settings.RELATIVE_BASE = base  # noqa: SLF001 - the public way builds a new parser each call
+    parser._settings.RETURN_TIME_AS_PERIOD = True  # noqa: SLF001
+    parser._settings.PREFER_DATES_FROM = "current_period"  # noqa: SLF001
+    try:
+        found = parser.get_date_data(text)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if found is None or found.date_obj is None:
+        return None
+    when = found.date_obj.replace(tzinfo=None)
+    if published is not None and not HAS_YEAR.search(text) and not re.search(
+        r"\b(next|last|this|today|tomorrow|yesterday)\b", text, re.IGNORECASE
+    ):
+        when = _closest_year(when, published)
+    if not 1800 <= when.year <= 2200:
+        return None
+    period = found.period or "day"
+    if period == "year":
+        return f"{when.year:04d}"
+    if period == "month":
+        return f"{when.year:04d}-{when.month:02d}"
+    return when.strftime("%Y-%m-%d")
+
+
+def _closest_year(when: datetime, published: datetime) -> datetime:
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidates.append(when.replace(year=year))
+        except ValueError:  # 29 February
+            continue
+    return min(candidates, key=lambda candidate: abs(candidate - published)) if candidates else when
+
+
+def date_levels(iso: str) -> list[str]:
+    """"2018-11-11" -> ["2018", "2018-11", "2018-11-11"]: every precision a filter may ask for."""
+    levels = [iso[:4]]
+    if len(iso) >= 7:
+        levels.append(iso[:7])
+    if len(iso) >= 10:
+        levels.append(iso[:10])
+    return levels

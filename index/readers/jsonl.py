@@ -1,0 +1,91 @@
+"""JSON Lines (one article an object a line), or a JSON file holding one object or a list of them.
+
+Fields: ``id``, ``title``, ``body`` (``title`` or ``body`` required), ``published``, ``source``, ``url``,
+``author``, and ``dateline`` (Reuters-21578 carries one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ..articles import Article, Problem, record_article_id
+from ..dates import parse_published
+
+TEXT_FIELDS = ("id", "title", "body", "source", "url", "author", "dateline", "published")
+
+
+def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
+    stripped = data.lstrip()
+    if where.lower().endswith(".json") and stripped[:1] in (b"[", b"{"):
+        try:
+            whole = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            whole = None  # not one JSON document: read it as JSON Lines below
+        if isinstance(whole, list):
+            for number, record in enumerate(whole, start=1):
+                yield from article_from_record(record, f"{where}[{number}]", where)
+            return
+        if isinstance(whole, dict):
+            yield from article_from_record(whole, where, where)
+            return
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        if not raw_line.strip():
+            continue
+        line_where = f"{where}:{number}"
+        try:
+            line = raw_line.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            yield Problem(line_where, f"not valid UTF-8 at byte {error.start}")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Problem(line_where, f"invalid JSON: {error.msg} (column {error.colno})")
+            continue
+        yield from article_from_record(record, line_where, where)
+
+
+def article_from_record(record: object, where: str, path: str) -> Iterator[Article | Problem]:
+    """The article in one JSON record, preceded by a problem for anything that had to be left out."""
+    if not isinstance(record, dict):
+        yield Problem(where, f"expected a JSON object, found {type(record).__name__}")
+        return
+    values: dict[str, str | None] = {}
+    for name in TEXT_FIELDS:
+        value = record.get(name)
+        if value is None or value == "":
+            values[name] = None
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            values[name] = str(value)
+        else:
+            yield Problem(where, f"field {name!r} should be a string, found {type(value).__name__}")
+            return
+    title = (values["title"] or "").strip()
+    body = (values["body"] or "").strip()
+    if not title and not body:
+        yield Problem(where, "article has no text (neither 'title' nor 'body')")
+        return
+    published = parse_published(values["published"]) if values["published"] else None
+    if values["published"] and published is None:
+        yield Problem(where, f"unreadable 'published' date {values['published'][:40]!r}; indexed without a date",
+                      skipped=False)
+    yield Article(
+        title=title,
+        body=body,
+        origin=where,
+        id=record_id(values, path, title, body),
+        url=values["url"],
+        author=values["author"],
+        source=values["source"],
+        published=published,
+        dateline=values["dateline"],
+    )
+
+
+def record_id(values: dict[str, str | None], path: str, title: str, body: str) -> str:
+    if values["id"]:
+        return values["id"].strip()
+    if values["url"]:
+        return values["url"].strip()
+    return record_article_id(path, title, body)
