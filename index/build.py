@@ -197,7 +197,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     for key, item in zip(keys, prepared):
         item.entities = entities_from_mentions(
             cached[key], body_offset=item.body_offset, published=item.article.published,
-            dateline=item.dateline, dateline_place=item.dateline_place, gazetteer=places,
+            dateline=item.dateline, dateline_place=item.dateline_place, gazetteer=places, text=item.ner_text,
         )
 
 
@@ -328,7 +328,8 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             write_generation(partial, to_write, create=not incremental, options=options)
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
             countries = _place_countries(previous if incremental else None, to_write)
-            _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring)
+            span = published_span(to_write, store.read_json(previous / "meta.json", {}) if incremental else {})
+            _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span)
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
             import shutil
@@ -364,13 +365,11 @@ def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> 
 
 
 def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str, Counter],
-                    countries: dict, fingerprints: dict, recurring: dict[str, set[str]]) -> None:
+                    countries: dict, fingerprints: dict, recurring: dict[str, set[str]],
+                    published_span: tuple[str | None, str | None]) -> None:
     ix = whoosh_index.open_dir(generation)
     with ix.searcher() as searcher:
-        dates = [d for d in searcher.lexicon("published")] if False else None  # noqa: F841
         count = searcher.doc_count()
-        reader = searcher.reader()
-        span = _published_span(reader)
     ix.close()
     clean_vocabulary = {facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()}
     store.write_json_atomic(generation / "vocabulary.json", clean_vocabulary)
@@ -382,19 +381,15 @@ def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str,
         "pipeline": report.pipeline,
         "built_at": datetime.now().isoformat(timespec="seconds"),
         "articles": count,
-        "published_first": span[0],
-        "published_last": span[1],
+        "published_first": published_span[0],
+        "published_last": published_span[1],
     })
 
 
-def _published_span(reader) -> tuple[str | None, str | None]:
-    column = reader.column_reader("published") if reader.has_column("published") else None
-    if column is None:
-        return None, None
-    values = [v for v in column if v is not None and v.year > 1]
-    if not values:
-        return None, None
-    return min(values).date().isoformat(), max(values).date().isoformat()
+def published_span(prepared: list[PreparedArticle], previous_meta: dict) -> tuple[str | None, str | None]:
+    days = [i.article.published.date().isoformat() for i in prepared if i.article.published]
+    days += [d for d in (previous_meta.get("published_first"), previous_meta.get("published_last")) if d]
+    return (min(days), max(days)) if days else (None, None)
 
 
 def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions()) -> BuildReport:

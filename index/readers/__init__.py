@@ -46,11 +46,9 @@ def list_article_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
                     if name.startswith("."):
                         continue
                     candidate = Path(folder, name)
-                    if candidate.suffix.lower() in READERS:
+                    if candidate.suffix.lower() in READERS:  # other files in a folder are not articles
                         files.append(candidate)
                         found += 1
-                    else:
-                        problems.append(Problem(str(candidate), "not an article format we read (skipped)"))
             if not found:
                 problems.append(Problem(str(path), "folder holds no article files"))
         elif path.is_file():

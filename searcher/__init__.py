@@ -1,0 +1,37 @@
+"""The searcher: the Flask app, its JSON API and the command line.
+
+``create_app`` builds the app; nothing runs at import. The index location comes from, in order, the
+test config, ``SEARCHER_INDEX_DIR``, ``INDEX_DIR`` in the instance folder's config.py, else
+``<instance folder>/index``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES),
+                static_folder=str(TEMPLATES / "static"))
+    app.config.from_mapping(INDEX_DIR=None)
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("SEARCHER_INDEX_DIR"):
+        app.config["INDEX_DIR"] = os.environ["SEARCHER_INDEX_DIR"]
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["INDEX_DIR"]:
+        app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
+
+    from . import api, cli, commands, views
+
+    app.register_blueprint(views.blueprint)
+    app.register_blueprint(api.blueprint)
+    app.cli.add_command(cli.index_group)
+    for command in commands.COMMANDS:
+        app.cli.add_command(command)
+    return app

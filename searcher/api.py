@@ -1,0 +1,37 @@
+"""The JSON API: the same parameters as the page, the same dict as the page renders."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from index.store import NoIndexError
+
+from .params import ParamError, params_from_args
+from .search import article_data, run_search
+from .views import search_index
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+@blueprint.errorhandler(ParamError)
+def bad_parameter(error: ParamError):
+    return jsonify({"error": error.message, "parameter": error.parameter}), 400
+
+
+@blueprint.errorhandler(NoIndexError)
+def no_index(error: NoIndexError):
+    return jsonify({"error": str(error)}), 503
+
+
+@blueprint.get("/search")
+def search():
+    params = params_from_args(request.args)
+    return jsonify(run_search(search_index(), params))
+
+
+@blueprint.get("/articles/<path:article_id>")
+def article(article_id: str):
+    data = article_data(search_index(), article_id)
+    if data is None:
+        return jsonify({"error": f"no article with id {article_id!r}"}), 404
+    return jsonify(data)

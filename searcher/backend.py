@@ -1,0 +1,212 @@
+"""The only module of the searcher that knows Whoosh: queries in, hit data and doc ids out.
+
+It follows the index's ``current`` generation and reopens when a rebuild or add switches it, so a
+running server picks up a new index without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import bleach
+from whoosh import index as whoosh_index
+from whoosh import qparser
+from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.query import And, DateRange, Every, Not, Or, Term
+
+from index import store
+
+from .params import FACETS, SearchParams
+
+MAX_WILDCARD_TERMS = 200
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    published: datetime | None
+    source: str
+    url: str | None
+    snippet: str
+    people: list[str]
+    places: list[list]
+    orgs: list[str]
+
+
+@dataclass
+class RawResults:
+    total: int
+    hits: list[Hit]
+    facet_counts: dict[str, Counter]
+    published_counts: Counter
+    suggestion: str | None
+    query_used: str
+
+
+class Generation:
+    """One opened generation: the Whoosh index plus per-document facet values for fast counting."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.ix = whoosh_index.open_dir(path)
+        self.searcher = self.ix.searcher()
+        self.values: dict[str, list[tuple[str, ...]]] = {f: [] for f in FACETS}
+        self.published: list[datetime | None] = []
+        self.countries = store.read_json(path / "places.json", {})
+        reader = self.searcher.reader()
+        for docnum in range(reader.doc_count_all()):
+            stored = reader.stored_fields(docnum) if not reader.is_deleted(docnum) else None
+            data = json.loads(stored["entities"]) if stored else {"people": [], "places": [], "orgs": [],
+                                                                   "mentioned": []}
+            self.values["person"].append(tuple(data["people"]))
+            self.values["place"].append(tuple(p[0] for p in data["places"]))
+            self.values["country"].append(tuple(sorted({p[1] for p in data["places"] if p[1]})))
+            self.values["org"].append(tuple(data["orgs"]))
+            self.values["mentioned"].append(tuple(sorted({m[:7] for m in data["mentioned"]})))
+            self.published.append(stored.get("published") if stored else None)
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.ix.close()
+
+
+class SearchIndex:
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._generation: Generation | None = None
+        self._lock = threading.Lock()
+
+    def generation(self) -> Generation:
+        path = store.require_current_generation(self.index_dir)
+        with self._lock:
+            if self._generation is None or self._generation.path != path:
+                old, self._generation = self._generation, Generation(path)
+                if old is not None:
+                    old.close()
+            return self._generation
+
+    # queries -----------------------------------------------------------------------------------
+    def parse(self, generation: Generation, text: str):
+        """The user's words as a query; anything the parser cannot take is searched as plain words."""
+        if not text.strip():
+            return Every(), ""
+        parser = qparser.MultifieldParser(["title", "body"], generation.ix.schema, group=qparser.AndGroup)
+        parser.add_plugin(qparser.PlusMinusPlugin())
+        try:
+            query = parser.parse(text)
+        except Exception:  # whoosh raises assorted errors on malformed syntax
+            query = None
+        if query is None or query.is_empty() or _too_wide(query, generation):
+            words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
+            plain = qparser.MultifieldParser(["title", "body"], generation.ix.schema, group=qparser.AndGroup)
+            plain.remove_plugin_class(qparser.WildcardPlugin)
+            return (plain.parse(words) if words else Every()), words
+        return query, text
+
+    def filters(self, params: SearchParams, skip: str | None = None):
+        parts = []
+        for facet, values in params.selected.items():
+            if facet != skip:
+                parts.append(Or([_term(facet, v) for v in values]))
+        for facet, values in params.excluded.items():
+            parts.extend(Not(_term(facet, v)) for v in values)
+        if params.date_from or params.date_to:
+            parts.append(DateRange("published", params.date_from, params.date_to, endexcl=True))
+        return parts
+
+    def search(self, params: SearchParams, snippet_count: int | None = None) -> RawResults:
+        generation = self.generation()
+        searcher = generation.searcher
+        query, used = self.parse(generation, params.q)
+        filtered = And([query, *self.filters(params)]) if self.filters(params) else query
+        sortedby, reverse = None, False
+        if params.sort in ("newest", "oldest") or not params.q:
+            sortedby, reverse = "published", params.sort != "oldest"
+        page = searcher.search_page(filtered, params.page, pagelen=params.per_page, sortedby=sortedby,
+                                    reverse=reverse, terms=True)
+        page.results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
+        page.results.formatter = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
+        hits = []
+        for hit in page:
+            data = json.loads(hit["entities"])
+            snippet = hit.highlights("body", top=2) if params.q else ""
+            if not snippet:
+                snippet = _escape(hit["body"][:240]) + ("…" if len(hit["body"]) > 240 else "")
+            hits.append(Hit(
+                id=hit["id"], title=hit["title"] or "(untitled)", published=hit.get("published"),
+                source=hit.get("source") or "", url=hit.get("url"),
+                snippet=bleach.clean(snippet, tags={"mark"}, attributes={}, strip=True),
+                people=data["people"], places=data["places"], orgs=data["orgs"],
+            ))
+        total = page.total if params.page <= max(1, page.pagecount) else len(searcher.search(filtered, limit=1))
+        counts = {}
+        for facet in FACETS:
+            docs = self._docnums(searcher, query, self.filters(params, skip=facet))
+            counter = Counter()
+            column = generation.values[facet]
+            for docnum in docs:
+                counter.update(column[docnum])
+            counts[facet] = counter
+        published = Counter()
+        for docnum in self._docnums(searcher, query, self.filters(params)):
+            when = generation.published[docnum]
+            if when is not None:
+                published[when.date().isoformat()] += 1
+        suggestion = None
+        if params.q and total < 3:
+            corrected = searcher.correct_query(query, used)
+            if corrected.string and corrected.string != used:
+                suggestion = corrected.string
+        return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
+                          suggestion=suggestion, query_used=used)
+
+    @staticmethod
+    def _docnums(searcher, query, filters):
+        combined = And([query, *filters]) if filters else query
+        return searcher.docs_for_query(combined)
+
+    def article(self, article_id: str) -> dict | None:
+        generation = self.generation()
+        stored = generation.searcher.document(id=article_id)
+        if stored is None:
+            return None
+        stored = dict(stored)
+        stored["entities"] = json.loads(stored["entities"])
+        return stored
+
+    def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
+        generation = self.generation()
+        searcher = generation.searcher
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        results = searcher.more_like(docnum, "body", top=count)
+        return [{"id": hit["id"], "title": hit["title"] or "(untitled)", "published": hit.get("published")}
+                for hit in results]
+
+
+def _term(facet: str, value: str):
+    return Term(facet, value if facet == "mentioned" else value.lower().replace(",", " ").strip())
+
+
+def _too_wide(query, generation: Generation) -> bool:
+    """A wildcard that would expand to more than MAX_WILDCARD_TERMS terms is refused (searched as words)."""
+    reader = generation.searcher.reader()
+    for sub in query.leaves():
+        if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm"):
+            expanded = 0
+            for _ in sub._btexts(reader):  # noqa: SLF001
+                expanded += 1
+                if expanded > MAX_WILDCARD_TERMS:
+                    return True
+    return False
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

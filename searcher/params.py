@@ -1,0 +1,100 @@
+"""Request parameters, validated once: the page, the API and the CLI all build a SearchParams."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+FACETS = ("person", "place", "country", "org", "mentioned")
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MAX_QUERY_CHARS = 1000
+MAX_VALUES = 50
+
+
+class ParamError(ValueError):
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    selected: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: datetime | None = None
+    date_to: datetime | None = None  # exclusive end
+    date_from_text: str = ""
+    date_to_text: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+def parse_date_bound(value: str, parameter: str, end: bool) -> datetime:
+    """'2018', '2018-10' or '2018-10-23'; as an end bound, the first moment after that span."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not match:
+        raise ParamError(parameter, f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
+    try:
+        start = date(year, month, day)
+    except ValueError:
+        raise ParamError(parameter, f"{value!r} is not a date") from None
+    if not end:
+        return datetime.combine(start, datetime.min.time())
+    if match.group(3):
+        stop = start + timedelta(days=1)
+    elif match.group(2):
+        stop = date(year + (month == 12), month % 12 + 1, 1)
+    else:
+        stop = date(year + 1, 1, 1)
+    return datetime.combine(stop, datetime.min.time())
+
+
+def parse_int(value: str | None, parameter: str, default: int, low: int, high: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ParamError(parameter, f"{value!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise ParamError(parameter, f"must be from {low} to {high}, not {number}")
+    return number
+
+
+def params_from_args(args) -> SearchParams:
+    """``args`` is a werkzeug MultiDict (or anything with ``get`` and ``getlist``)."""
+    q = (args.get("q") or "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise ParamError("q", f"query is longer than {MAX_QUERY_CHARS} characters")
+    selected, excluded = {}, {}
+    for facet in FACETS:
+        for target, name in ((selected, facet), (excluded, f"not_{facet}")):
+            values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+            if len(values) > MAX_VALUES:
+                raise ParamError(name, f"at most {MAX_VALUES} values")
+            if any(len(v) > 200 for v in values):
+                raise ParamError(name, "a value is longer than 200 characters")
+            if values:
+                target[facet] = values
+    if "org" not in selected and args.getlist("organization"):
+        selected["org"] = tuple(args.getlist("organization"))
+    date_from_text = (args.get("from") or "").strip()
+    date_to_text = (args.get("to") or "").strip()
+    date_from = parse_date_bound(date_from_text, "from", end=False) if date_from_text else None
+    date_to = parse_date_bound(date_to_text, "to", end=True) if date_to_text else None
+    if date_from and date_to and date_from >= date_to:
+        raise ParamError("from", "'from' is after 'to'")
+    sort = (args.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        raise ParamError("sort", f"must be one of {', '.join(SORTS)}")
+    page = parse_int(args.get("page"), "page", 1, 1, 10_000)
+    per_page = parse_int(args.get("per_page"), "per_page", 20, 1, MAX_PER_PAGE)
+    return SearchParams(q=q, selected=selected, excluded=excluded, date_from=date_from, date_to=date_to,
+                        date_from_text=date_from_text, date_to_text=date_to_text, sort=sort, page=page,
+                        per_page=per_page)

@@ -1,0 +1,123 @@
+"""What a search means: parameters in, one plain dict out. The page renders it, the API serializes it,
+the CLI prints it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from .backend import RawResults, SearchIndex
+from .params import FACETS, SearchParams
+
+FACET_LIMIT = 10
+FACET_MAX = 200
+
+
+def histogram(counts: Counter) -> tuple[str, list[dict]]:
+    """Publication dates bucketed by years, months or days, whichever suits the span."""
+    if not counts:
+        return "month", []
+    days = sorted(counts)
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    span = (last - first).days
+    unit, width = ("year", 4) if span > 3 * 366 else ("month", 7) if span > 62 else ("day", 10)
+    buckets: Counter = Counter()
+    for day, count in counts.items():
+        buckets[day[:width]] += count
+    return unit, [{"value": value, "count": buckets[value]} for value in sorted(buckets)]
+
+
+def facet_values(facet: str, counts: Counter, params: SearchParams, countries: dict) -> list[dict]:
+    selected = set(params.selected.get(facet, ()))
+    excluded = set(params.excluded.get(facet, ()))
+    values = []
+    for value, count in counts.most_common(FACET_MAX):
+        if count <= 0:
+            continue
+        entry = {"value": value, "count": count, "selected": value in selected, "excluded": value in excluded}
+        if facet == "place":
+            entry["country"] = countries.get(value)
+        values.append(entry)
+    if facet == "mentioned":
+        values.sort(key=lambda v: v["value"])
+    for value in list(selected | excluded):
+        if not any(v["value"] == value for v in values):
+            entry = {"value": value, "count": 0, "selected": value in selected, "excluded": value in excluded}
+            if facet == "place":
+                entry["country"] = countries.get(value)
+            values.append(entry)
+    return values
+
+
+def run_search(index: SearchIndex, params: SearchParams) -> dict:
+    raw: RawResults = index.search(params)
+    countries = index.generation().countries
+    facets = {facet: facet_values(facet, raw.facet_counts[facet], params, countries) for facet in FACETS}
+    unit, published = histogram(raw.published_counts)
+    facets["published"] = published
+    return {
+        "query": params.q,
+        "total": raw.total,
+        "page": params.page,
+        "per_page": params.per_page,
+        "pages": max(1, -(-raw.total // params.per_page)),
+        "sort": params.sort,
+        "suggestion": raw.suggestion,
+        "published_unit": unit,
+        "hits": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "published": hit.published.date().isoformat() if hit.published else None,
+                "source": hit.source,
+                "url": hit.url,
+                "snippet": hit.snippet,
+                "people": hit.people,
+                "places": [name for name, _ in hit.places],
+                "orgs": hit.orgs,
+            }
+            for hit in raw.hits
+        ],
+        "facets": facets,
+    }
+
+
+def article_data(index: SearchIndex, article_id: str) -> dict | None:
+    stored = index.article(article_id)
+    if stored is None:
+        return None
+    entities = stored["entities"]
+    published = stored.get("published")
+    return {
+        "id": stored["id"],
+        "title": stored.get("title") or "(untitled)",
+        "body": stored.get("body") or "",
+        "published": published.date().isoformat() if published else None,
+        "source": stored.get("source") or None,
+        "url": stored.get("url"),
+        "author": stored.get("author"),
+        "people": entities["people"],
+        "places": [{"value": n, "country": c} for n, c in entities["places"]],
+        "orgs": entities["orgs"],
+        "mentioned": entities["mentioned"],
+        "spans": entities["spans"],
+        "related": [
+            {"id": r["id"], "title": r["title"],
+             "published": r["published"].date().isoformat() if r["published"] else None}
+            for r in index.more_like_this(article_id)
+        ],
+    }
+
+
+def body_segments(body: str, spans: list) -> list[dict]:
+    """The body cut into plain text and entity mentions, for the article page to mark and link."""
+    segments, position = [], 0
+    for start, end, facet, value in sorted(spans):
+        if start < position or end > len(body) or start >= end:
+            continue
+        if start > position:
+            segments.append({"text": body[position:start]})
+        segments.append({"text": body[start:end], "facet": facet, "value": value})
+        position = end
+    segments.append({"text": body[position:]})
+    return segments

@@ -1,0 +1,83 @@
+"""The HTML pages: search with facets, and one article with its entities marked."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from index.store import NoIndexError
+
+from .backend import SearchIndex
+from .params import ParamError, params_from_args
+from .search import article_data, body_segments, run_search
+
+blueprint = Blueprint("views", __name__)
+
+FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "org": "Organizations",
+                "mentioned": "Dates mentioned"}
+
+
+def search_index() -> SearchIndex:
+    """One SearchIndex per app, kept in its extensions, following the index's current generation."""
+    index = current_app.extensions.get("search_index")
+    if index is None:
+        index = current_app.extensions["search_index"] = SearchIndex(current_app.config["INDEX_DIR"])
+    return index
+
+
+def url_with(args: MultiDict, add: dict | None = None, remove: dict | None = None, replace: dict | None = None) -> str:
+    """The search URL with parameters added, removed or replaced; the page goes back to 1."""
+    items = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+    if remove:
+        items = [(k, v) for k, v in items if not (k in remove and (remove[k] is None or remove[k] == v))]
+    if replace:
+        items = [(k, v) for k, v in items if k not in replace] + [(k, v) for k, v in replace.items() if v]
+    if add:
+        items += [(k, v) for k, v in add.items() if (k, v) not in items]
+    return url_for("views.search") + ("?" + urlencode(items) if items else "")
+
+
+def page_url(args: MultiDict, page: int) -> str:
+    items = [(k, v) for k, v in args.items(multi=True) if k != "page"] + [("page", str(page))]
+    return url_for("views.search") + "?" + urlencode(items)
+
+
+@blueprint.app_errorhandler(404)
+def not_found(error):
+    return render_template("error.html", title="Not found", message="There is no such page or article."), 404
+
+
+@blueprint.app_errorhandler(500)
+def server_error(error):
+    return render_template("error.html", title="Something went wrong",
+                           message="The search could not be completed."), 500
+
+
+@blueprint.get("/")
+def search():
+    args = request.args
+    try:
+        params = params_from_args(args)
+    except ParamError as error:
+        return render_template("error.html", title="Bad request",
+                               message=f"The parameter “{error.parameter}” is not valid: {error.message}"), 400
+    try:
+        results = run_search(search_index(), params)
+    except NoIndexError as error:
+        return render_template("error.html", title="No index yet", message=str(error)), 503
+    return render_template("search.html", results=results, params=params, args=args, url_with=url_with,
+                           page_url=page_url, facet_titles=FACET_TITLES)
+
+
+@blueprint.get("/article/<path:article_id>")
+def article(article_id: str):
+    try:
+        data = article_data(search_index(), article_id)
+    except NoIndexError as error:
+        return render_template("error.html", title="No index yet", message=str(error)), 503
+    if data is None:
+        abort(404)
+    return render_template("article.html", article=data, segments=body_segments(data["body"], data["spans"]),
+                           url_with=url_with, args=MultiDict(), facet_titles=FACET_TITLES)
