@@ -17,7 +17,7 @@ import bleach
 from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.query import And, DateRange, Every, Not, Or, Term
+from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Term
 
 from index import store
 
@@ -102,7 +102,7 @@ class SearchIndex:
             query = parser.parse(text)
         except Exception:  # whoosh raises assorted errors on malformed syntax
             query = None
-        if query is None or query.is_empty() or _too_wide(query, generation):
+        if query is None or query is NullQuery or _too_wide(query, generation):
             words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
             plain = qparser.MultifieldParser(["title", "body"], generation.ix.schema, group=qparser.AndGroup)
             plain.remove_plugin_class(qparser.WildcardPlugin)

@@ -1,0 +1,65 @@
+from collections import Counter
+
+from index.normalize import (
+    canonical_spellings, clean_org, clean_person, clean_place_text, corpus_surname_map, fix_capitals,
+    merge_short_names, strip_possessive, strip_titles,
+)
+
+
+def test_possessives_go():
+    assert strip_possessive("Donald Trump's") == "Donald Trump"
+    assert strip_possessive("Donald Trump’s") == "Donald Trump"
+
+
+def test_titles_go():
+    assert strip_titles("Mr Putin") == "Putin"
+    assert strip_titles("President Donald Trump") == "Donald Trump"
+    assert strip_titles("Sen. John McCain") == "John McCain"
+    assert strip_titles("President") == "President"
+
+
+def test_clean_person():
+    assert clean_person("Mr John Bolton's") == "John Bolton"
+    assert clean_person("MOSCOW") == "Moscow"
+    assert clean_person("Trump said") is None
+    assert clean_person("1987") is None
+
+
+def test_clean_org():
+    assert clean_org("Trump's Democratic Party") == "Democratic Party"
+    assert clean_org("the White House") == "White House"
+    assert clean_org("OPEC") == "OPEC"
+    assert clean_org("warmer Atlantic Scientists") is None
+
+
+def test_clean_place_text():
+    assert clean_place_text("the United States") == "United States"
+    assert clean_place_text("Lisbon city council") is None
+
+
+def test_capitals():
+    assert fix_capitals("BUENOS AIRES") == "Buenos Aires"
+    assert fix_capitals("IBM") == "IBM"
+    assert fix_capitals("O'NEILL", keep_acronyms=False) == "O'Neill"
+    assert fix_capitals("Moscow") == "Moscow"
+
+
+def test_short_names_merge_into_full_names_in_one_article():
+    mapping = merge_short_names(["Donald Trump", "Trump", "Putin", "Vladimir Putin", "Bolton", "John Bolton",
+                                 "McCain", "John McCain", "Smith", "Ann Smith", "Bob Smith"])
+    assert mapping == {"Trump": "Donald Trump", "Putin": "Vladimir Putin", "Bolton": "John Bolton",
+                       "McCain": "John McCain"}
+
+
+def test_corpus_surname_map_only_when_unambiguous():
+    counts = Counter({"James Baker": 40, "Baker": 30, "Smith": 5, "Ann Smith": 3, "Bob Smith": 3, "Reagan": 9,
+                      "Ronald Reagan": 20, "Nancy Reagan": 1})
+    mapping = corpus_surname_map(counts)
+    assert mapping["Baker"] == "James Baker"
+    assert mapping["Reagan"] == "Ronald Reagan"
+    assert "Smith" not in mapping
+
+
+def test_canonical_spelling_prefers_mixed_case():
+    chosen = canonical_spellings(Counter({"MOSCOW": 5, "Moscow": 2}))
+    assert chosen == {"MOSCOW": "Moscow", "Moscow": "Moscow"}
