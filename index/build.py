@@ -28,7 +28,7 @@ from .clean import (
     Dateline, clean_body, clean_title, find_dateline, learn_recurring_lines, place_from_dateline_field,
 )
 from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
-from .normalize import canonical_spellings, corpus_surname_map, is_all_caps
+from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, value_key
 from .places import gazetteer
 from .readers import read_paths
 from .schema import build_schema, document_fields
@@ -233,18 +233,27 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         name = spelling["person"].get(name, name)
         return surnames.get(name, name)
 
+    def is_full_name(name: str) -> bool:
+        # A lone name the corpus never gives in full ("Harris", or "Avg" and "Revs" from earnings
+        # tables) is too ambiguous, or too often not a person, to be a facet value.
+        return len(name.split()) > 1
+
     def place(value: Place) -> Place:
         return Place(spelling["place"].get(value.name, value.name), value.country)
 
     for item in prepared:
         entities = item.entities
-        entities.people = list(dict.fromkeys(person(n) for n in entities.people))
-        entities.orgs = list(dict.fromkeys(spelling["org"].get(n, n) for n in entities.orgs))
+        entities.people = list(dict.fromkeys(p for p in (person(n) for n in entities.people) if is_full_name(p)))
+        source = value_key(item.article.source or "")
+        entities.orgs = list(dict.fromkeys(
+            org for org in (spelling["org"].get(n, n) for n in entities.orgs)
+            if not (source and value_key(org).rstrip("s") == source.rstrip("s"))  # the agency credit
+        ))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
-        entities.spans = [
-            (s, e, facet, person(v) if facet == "person" else spelling.get(facet, {}).get(v, v))
-            for s, e, facet, v in entities.spans
-        ]
+        values = {"person": set(entities.people), "org": set(entities.orgs), "place": {p.name for p in entities.places}}
+        spans = [(s, e, facet, person(v) if facet == "person" else spelling.get(facet, {}).get(v, v))
+                 for s, e, facet, v in entities.spans]
+        entities.spans = [span for span in spans if span[3] in values[span[2]]]
 
 
 def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions,

