@@ -98,10 +98,15 @@ class SearchIndex:
             return Every(), ""
         parser = qparser.MultifieldParser(["title", "body"], generation.ix.schema, group=qparser.AndGroup)
         parser.add_plugin(qparser.PlusMinusPlugin())
+        words = text.split()
+        if all(word.startswith("-") and len(word) > 1 for word in words):
+            text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
         try:
             query = parser.parse(text)
         except Exception:  # whoosh raises assorted errors on malformed syntax
             query = None
+        if isinstance(query, Not) or (isinstance(query, And) and all(isinstance(q, Not) for q in query.subqueries)):
+            return And([Every(), query]), text
         if query is None or query is NullQuery or _too_wide(query, generation):
             words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
             plain = qparser.MultifieldParser(["title", "body"], generation.ix.schema, group=qparser.AndGroup)
@@ -133,7 +138,7 @@ class SearchIndex:
         page.results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
         page.results.formatter = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
         hits = []
-        for hit in page:
+        for hit in (page if params.page <= page.pagecount else []):  # past the last page: no hits
             data = json.loads(hit["entities"])
             snippet = hit.highlights("body", top=2) if params.q else ""
             if not snippet:
@@ -144,7 +149,7 @@ class SearchIndex:
                 snippet=bleach.clean(snippet, tags={"mark"}, attributes={}, strip=True),
                 people=data["people"], places=data["places"], orgs=data["orgs"],
             ))
-        total = page.total if params.page <= max(1, page.pagecount) else len(searcher.search(filtered, limit=1))
+        total = page.total
         counts = {}
         for facet in FACETS:
             docs = self._docnums(searcher, query, self.filters(params, skip=facet))

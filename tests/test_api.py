@@ -1,0 +1,138 @@
+import pytest
+
+
+def search(client, query_string):
+    response = client.get(f"/api/search?{query_string}")
+    assert response.status_code == 200, response.json
+    assert response.content_type == "application/json"
+    return response.json
+
+
+def test_contract_shape(client):
+    data = search(client, "q=ferry+strike")
+    assert set(data) >= {"query", "total", "page", "per_page", "suggestion", "hits", "facets"}
+    assert data["query"] == "ferry strike" and data["total"] == 4 and data["page"] == 1 and data["per_page"] == 20
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "published", "source", "url", "snippet", "people", "places", "orgs"}
+    assert "<mark>" in hit["snippet"]
+    assert set(data["facets"]) >= {"person", "place", "org", "published", "mentioned"}
+    person = data["facets"]["person"][0]
+    assert set(person) >= {"value", "count", "selected", "excluded"}
+    assert data["facets"]["place"][0]["country"]
+
+
+def test_words_are_anded_and_stemmed(client):
+    assert search(client, "q=ferry")["total"] > search(client, "q=ferry+strike")["total"] > 0
+    assert search(client, "q=striking")["total"] == search(client, "q=strike")["total"]
+
+
+def test_phrases_or_not_and_fields(client):
+    assert search(client, 'q="electric+buses"')["total"] >= 2
+    assert search(client, "q=ferry+OR+tram")["total"] > search(client, "q=ferry")["total"]
+    everything = search(client, "q=")["total"]
+    assert search(client, "q=-ferry")["total"] == everything - search(client, "q=ferry")["total"]
+    assert search(client, 'q=person:"Mara+Lindqvist"')["total"] == 7
+    assert search(client, "q=title:tram")["total"] >= 2
+    assert search(client, "q=Solst*")["total"] >= 4
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND", "title:", "((", "a NOT", "*", "person:"])
+def test_malformed_queries_never_error(client, query):
+    search(client, f"q={query}")
+
+
+def test_spelling_suggestion(client):
+    assert search(client, "q=Lindqvst")["suggestion"] == "lindqvist"
+
+
+def test_empty_query_browses_newest_first(client):
+    data = search(client, "per_page=100")
+    assert data["total"] == 31
+    dates = [h["published"] for h in data["hits"] if h["published"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_facet_selection_or_within_and_across(client):
+    one = search(client, "person=Mara+Lindqvist")
+    both = search(client, "person=Mara+Lindqvist&person=Henrik+Vallo")
+    assert both["total"] > one["total"]
+    # the person facet's own counts ignore its own selection
+    counts = {v["value"]: v["count"] for v in one["facets"]["person"]}
+    assert counts["Henrik Vallo"] == 4
+    assert next(v for v in one["facets"]["person"] if v["value"] == "Mara Lindqvist")["selected"]
+    narrowed = search(client, "person=Mara+Lindqvist&place=Tallinn")
+    assert narrowed["total"] < one["total"]
+
+
+def test_exclusion_and_country_rollup(client):
+    everything = search(client, "")["total"]
+    without = search(client, "not_person=Mara+Lindqvist")
+    assert without["total"] == everything - 7
+    assert next(v for v in without["facets"]["person"] if v["value"] == "Mara Lindqvist")["excluded"]
+    finland = search(client, "country=Finland")
+    assert finland["total"] >= search(client, "place=Helsinki")["total"]
+
+
+def test_date_range_and_sort(client):
+    data = search(client, "from=2024-02&to=2024-02&sort=oldest")
+    assert data["total"] >= 4
+    dates = [h["published"] for h in data["hits"]]
+    assert all(d.startswith("2024-02") for d in dates) and dates == sorted(dates)
+    assert search(client, "from=2024")["facets"]["published"][0]["value"].startswith("2024")
+
+
+def test_paging(client):
+    first = search(client, "per_page=10&page=1")
+    second = search(client, "per_page=10&page=2")
+    assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
+    assert search(client, "per_page=10&page=99")["hits"] == []
+
+
+@pytest.mark.parametrize("query_string, parameter", [
+    ("from=2024-13", "from"), ("to=yesterday", "to"), ("page=0", "page"), ("page=x", "page"),
+    ("per_page=100000", "per_page"), ("sort=random", "sort"), ("from=2024-05&to=2024-01", "from"),
+    ("q=" + "a" * 2000, "q"),
+])
+def test_bad_parameters_get_400_naming_them(client, query_string, parameter):
+    response = client.get(f"/api/search?{query_string}")
+    assert response.status_code == 400
+    assert response.json["parameter"] == parameter and response.json["error"]
+
+
+def test_article_endpoint(client):
+    data = client.get("/api/articles/nordicwire-017").json
+    assert data["title"] == "Ferry strike ends with pay deal"
+    assert "Henrik Vallo" in data["people"]
+    assert any(p["value"] == "Helsinki" and p["country"] == "Finland" for p in data["places"])
+    assert "2024-02-25" in data["mentioned"]
+    assert client.get("/api/articles/no-such-article").status_code == 404
+
+
+def test_no_index_is_a_clear_503(tmp_path):
+    from searcher import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path)}).test_client()
+    response = client.get("/api/search")
+    assert response.status_code == 503 and "no index at" in response.json["error"]
+    assert client.get("/").status_code == 503
+
+
+def test_search_command(runner, sample_index):
+    result = runner.invoke(args=["search", "ferry", "--person", "Henrik Vallo", "--index-dir", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert "articles" in result.output and "Ferry strike ends with pay deal" in result.output
+    result = runner.invoke(args=["search", "--from", "2024-99", "--index-dir", str(sample_index)])
+    assert result.exit_code == 2 and "--from" in result.output
+    result = runner.invoke(args=["search", "ferry", "--json", "--index-dir", str(sample_index)])
+    import json
+
+    assert json.loads(result.output)["total"] == search(runner.app.test_client(), "q=ferry")["total"]
+
+
+def test_pages_render(client):
+    page = client.get("/?q=ferry&person=Henrik+Vallo").get_data(as_text=True)
+    assert "Henrik Vallo" in page and "chip" in page and "<mark>" in page
+    article = client.get("/article/nordicwire-017").get_data(as_text=True)
+    assert 'class="mention mention-person"' in article and "More like this" in article
+    assert client.get("/article/nope").status_code == 404
+    assert client.get("/?page=0").status_code == 400
