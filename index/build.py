@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import sys
 import time
 from collections import Counter, defaultdict
@@ -25,7 +26,12 @@ from . import store
 from .articles import Article, Entities, Place, Problem, content_hash
 from .cache import AnnotationCache, cache_key
 from .clean import (
-    Dateline, clean_body, clean_title, find_dateline, learn_recurring_lines, place_from_dateline_field,
+    Dateline,
+    clean_body,
+    clean_title,
+    find_dateline,
+    learn_recurring_lines,
+    place_from_dateline_field,
 )
 from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
 from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, value_key
@@ -221,8 +227,8 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         raw["person"].update(item.entities.people)
         raw["org"].update(item.entities.orgs)
         raw["place"].update(p.name for p in item.entities.places)
-    for facet in raw:
-        raw[facet].update({value: count * 2 for value, count in known.get(facet, {}).items()})
+    for facet, counts in raw.items():
+        counts.update({value: count * 2 for value, count in known.get(facet, {}).items()})
     spelling = {facet: canonical_spellings(counts) for facet, counts in raw.items()}
     people = Counter()
     for name, count in raw["person"].items():
@@ -250,6 +256,13 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
             if not (source and value_key(org).rstrip("s") == source.rstrip("s"))  # the agency credit
         ))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
+        # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
+        as_people = [p.name for p in entities.places if p.country is None and person(p.name) in people]
+        if as_people:
+            entities.places = [p for p in entities.places if p.name not in as_people]
+            entities.people = list(dict.fromkeys([*entities.people, *(person(n) for n in as_people)]))
+            entities.spans = [(s, e, "person" if f == "place" and v in as_people else f, v)
+                              for s, e, f, v in entities.spans]
         values = {"person": set(entities.people), "org": set(entities.orgs), "place": {p.name for p in entities.places}}
         spans = [(s, e, facet, person(v) if facet == "person" else spelling.get(facet, {}).get(v, v))
                  for s, e, facet, v in entities.spans]
@@ -306,7 +319,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 if not incremental:
                     changed.append(item)
         to_write = changed if incremental else prepared
-        report.total_articles = len(prepared) if not incremental else len(prepared)
+        report.total_articles = len(prepared)
         if not prepared:
             report.seconds = time.monotonic() - started
             return report
@@ -341,8 +354,6 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span)
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
-            import shutil
-
             shutil.rmtree(partial, ignore_errors=True)
             raise
     report.seconds = time.monotonic() - started

@@ -64,9 +64,9 @@ def resolve_mentioned_date(text: str, published: datetime | None) -> str | None:
         return None
     base = published or datetime(2000, 1, 1)
     parser = _parser()
-    parser._settings.RELATIVE_BASE = base  # noqa: SLF001 - the public way builds a new parser each call
-    parser._settings.RETURN_TIME_AS_PERIOD = True  # noqa: SLF001
-    parser._settings.PREFER_DATES_FROM = "current_period"  # noqa: SLF001
+    parser._settings.RELATIVE_BASE = base
+    parser._settings.RETURN_TIME_AS_PERIOD = True
+    parser._settings.PREFER_DATES_FROM = "current_period"
     try:
         found = parser.get_date_data(text)
     except (ValueError, OverflowError, TypeError):

@@ -39,7 +39,7 @@ REGIONS = [
     "Caribbean", "Gulf", "Persian Gulf", "Pacific", "Atlantic", "Mediterranean", "Scandinavia",
     "Balkans", "Baltic", "Arctic", "Antarctica", "Oceania", "Sub-Saharan Africa", "North Africa",
     "West Africa", "East Africa", "Southern Africa", "Central Asia", "South Asia", "Asia-Pacific",
-    "Middle East", "Europe", "Western Hemisphere",
+    "Western Hemisphere",
 ]
 
 
@@ -59,11 +59,10 @@ class Gazetteer:
         populations: dict[str, int] = {}
         for city in cache.get_cities().values():
             country = country_names.get(city["countrycode"])
-            for name in {city["name"]}:
-                key = place_key(name)
-                if city["population"] > populations.get(key, -1):
-                    populations[key] = city["population"]
-                    self._by_key[key] = Place(name, country)
+            key = place_key(city["name"])
+            if city["population"] > populations.get(key, -1):
+                populations[key] = city["population"]
+                self._by_key[key] = Place(city["name"], country)
         for state in cache.get_us_states().values():
             self._by_key[place_key(state["name"])] = Place(state["name"], "United States")
         for info in countries.values():
@@ -71,13 +70,11 @@ class Gazetteer:
             self._by_key.setdefault(place_key(info["iso3"]), Place(info["name"], info["name"]))
         for alias, country in COUNTRY_ALIASES.items():
             self._by_key[place_key(alias)] = Place(country, country)
-        # City names that are also common words or people's names make poor places on their own.
         self.countries = sorted(set(country_names.values()) | set(COUNTRY_ALIASES.values()))
 
     def resolve(self, name: str) -> Place | None:
         key = place_key(name)
-        if key.startswith("the "):
-            key = key[4:]
+        key = key.removeprefix("the ")
         return self._by_key.get(key)
 
 

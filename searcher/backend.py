@@ -103,7 +103,7 @@ class SearchIndex:
             text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
         try:
             query = parser.parse(text)
-        except Exception:  # whoosh raises assorted errors on malformed syntax
+        except Exception:  # noqa: BLE001 - whoosh raises assorted errors on malformed syntax
             query = None
         if isinstance(query, Not) or (isinstance(query, And) and all(isinstance(q, Not) for q in query.subqueries)):
             return And([Every(), query]), text
@@ -205,9 +205,7 @@ def _too_wide(query, generation: Generation) -> bool:
     reader = generation.searcher.reader()
     for sub in query.leaves():
         if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm"):
-            expanded = 0
-            for _ in sub._btexts(reader):  # noqa: SLF001
-                expanded += 1
+            for expanded, _ in enumerate(sub._btexts(reader), start=1):
                 if expanded > MAX_WILDCARD_TERMS:
                     return True
     return False

@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,7 @@ from .conftest import REUTERS, SAMPLES, SEEDS, needs_reuters, needs_seeds
 
 def cli(*args, env=None, cwd=None):
     environment = {**os.environ, "SEARCHER_PROGRESS": "0", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "searcher", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "searcher", *args], capture_output=True, text=True, check=False,
                           env=environment, cwd=cwd, timeout=600)
 
 
@@ -152,6 +151,5 @@ def test_killed_rebuild_leaves_the_previous_index_readable(tmp_path, sample_inde
 
 
 def test_second_build_at_once_is_refused(tmp_path):
-    with store.build_lock(tmp_path):
-        with pytest.raises(store.IndexBusyError, match="another rebuild or add is running"):
-            rebuild([str(SAMPLES)], tmp_path, BuildOptions(progress=False))
+    with store.build_lock(tmp_path), pytest.raises(store.IndexBusyError, match="another rebuild or add is running"):
+        rebuild([str(SAMPLES)], tmp_path, BuildOptions(progress=False))

@@ -1,6 +1,14 @@
 from index.clean import (
-    clean_body, drop_repeated_paragraphs, find_dateline, is_call_to_action, is_teaser, learn_recurring_lines,
-    normalize_whitespace, place_from_dateline_field, remove_control_characters, strip_credit,
+    clean_body,
+    drop_repeated_paragraphs,
+    find_dateline,
+    is_call_to_action,
+    is_teaser,
+    learn_recurring_lines,
+    normalize_whitespace,
+    place_from_dateline_field,
+    remove_control_characters,
+    strip_credit,
 )
 
 

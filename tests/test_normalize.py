@@ -1,8 +1,15 @@
 from collections import Counter
 
 from index.normalize import (
-    canonical_spellings, clean_org, clean_person, clean_place_text, corpus_surname_map, fix_capitals,
-    merge_short_names, strip_possessive, strip_titles,
+    canonical_spellings,
+    clean_org,
+    clean_person,
+    clean_place_text,
+    corpus_surname_map,
+    fix_capitals,
+    merge_short_names,
+    strip_possessive,
+    strip_titles,
 )
 
 

@@ -26,7 +26,7 @@ def read_html(text: str, where: str) -> Iterator[Article | Problem]:
             # only dates the page states; never a guess from today's date or the file
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
-    except Exception as error:  # trafilatura raises many kinds on malformed pages
+    except Exception as error:  # noqa: BLE001 - trafilatura raises many kinds on malformed pages
         yield Problem(where, f"could not parse HTML: {type(error).__name__}: {error}")
         return
     if document is None:
