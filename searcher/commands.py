@@ -72,7 +72,7 @@ def search_command(query, person, place, country, org, date_from, date_to, sort,
 @index_dir_option
 @with_appcontext
 def serve_command(host, port, threads, index_dir):
-    serve(current_app, resolve_index_dir(index_dir), host, port, threads)
+    serve(current_app._get_current_object(), resolve_index_dir(index_dir), host, port, threads)
 
 
 def serve(app, location: Path, host: str, port: int, threads: int) -> None:
@@ -101,7 +101,7 @@ def demo_command(host, port, force, index_dir):
         click.echo(f"Indexing the bundled sample articles from {sample_articles_dir()} into {location} ...")
         report = rebuild([str(sample_articles_dir())], location, build_options(None, None, False))
         print_report(report, "built")
-    serve(current_app, location, host, port, 8)
+    serve(current_app._get_current_object(), location, host, port, 8)
 
 
 COMMANDS = [search_command, serve_command, demo_command]

@@ -1,0 +1,51 @@
+"""`searcher demo` and `searcher serve` as a user runs them: a real process on a free port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process, seconds: float = 180):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited: {process.stdout.read()}")
+        try:
+            return urllib.request.urlopen(url, timeout=5)
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{url} answered {error.code}") from None
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+def test_demo_builds_the_sample_index_and_serves_it_with_waitress(tmp_path, sample_index):
+    index_dir = tmp_path / "demo"
+    index_dir.mkdir()
+    # reuse the session's NER cache so the test does not pay for spaCy twice
+    (index_dir / "annotations.sqlite").write_bytes((sample_index / "annotations.sqlite").read_bytes())
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "searcher", "demo", "--port", str(port), "--index-dir", str(index_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "SEARCHER_PROGRESS": "0"},
+    )
+    try:
+        response = wait_for(f"http://127.0.0.1:{port}/?q=tram", process)
+        assert response.status == 200
+        assert response.headers["Server"] == "newsfacets"  # waitress, not the development server
+        page = response.read().decode()
+        assert "river tram" in page.lower()
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "31 indexed" in output and f"Serving the index at {index_dir}" in output
