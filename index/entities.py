@@ -98,6 +98,11 @@ def entities_from_mentions(
     entities = Entities()
     people_spans: list[tuple[int, int, str]] = []
     lowered_words = set(re.findall(r"\b[a-z]+\b", text))
+    mentions = list(mentions)
+    people_here = frozenset(
+        word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
+    )
+    surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
     for mention in mentions:
         if "\n\n" in mention.text:
             continue  # runs across a paragraph break: two names glued together
@@ -110,12 +115,15 @@ def entities_from_mentions(
         in_body = start >= 0
         if label == "PERSON":
             name = clean_person(mention.text)
-            if name and not (len(name.split()) == 1 and name.lower() in lowered_words):
+            place = gazetteer.resolve(name) if name and name not in surnames_here else None
+            if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
+                _add_place(entities, place, start, end, in_body)
+            elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
                 if in_body:
                     people_spans.append((start, end, name))
         elif label == "ORG":
-            name = clean_org(mention.text)
+            name = clean_org(mention.text, people_here)
             if not name:
                 continue
             place = gazetteer.resolve(name)

@@ -48,10 +48,22 @@ def strip_titles(name: str) -> str:
     return " ".join(words)
 
 
-def strip_leading_possessor(name: str) -> str:
-    """"Trump's Democratic Party" -> "Democratic Party": an organization named after whose it is."""
-    match = re.match(r"^[\w.\- ]+?['’]s\s+(.+)$", name)
-    return match.group(1) if match and len(match.group(1).split()) >= 1 else name
+def strip_leading_possessor(name: str, people: frozenset[str] = frozenset()) -> str:
+    """"Trump's Democratic Party" -> "Democratic Party" when Trump is a person in the article; "Moody's
+    Investors Service" keeps its name."""
+    match = re.match(r"^([\w.\- ]+?)['’]s\s+(.+)$", name)
+    return match.group(2) if match and match.group(1) in people else name
+
+
+LEGAL_FORMS = {"co", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "ag", "sa",
+               "nv", "bv", "gmbh", "spa", "group", "cos", "company", "bank", "commission", "ministry",
+               "department", "finance", "state", "holdings", "industries", "international", "association"}
+
+
+def is_abbreviation(word: str) -> bool:
+    """Newswire shorthand such as "Dlrs", "Shr" or "Mln": capitalized, three letters or more, no vowel."""
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    return len(letters) >= 3 and not is_all_caps(letters) and not re.search(r"[aeiouyAEIOUY]", letters)
 
 
 def smart_title_case(word: str) -> str:
@@ -95,19 +107,23 @@ def clean_person(text: str) -> str | None:
         return None  # "Trump said" style fragments
     if len(words) == 1 and len(name) < 3:
         return None
+    if any(is_abbreviation(w) for w in words):
+        return None  # "U.S. Dlrs"
     return fix_capitals(name, keep_acronyms=False)
 
 
-def clean_org(text: str) -> str | None:
+def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
     name = collapse_spaces(text).strip(" -–—,;:\"'()[]")
-    name = strip_possessive(strip_leading_possessor(name))
+    name = strip_possessive(strip_leading_possessor(name, people))
     name = LEADING_ARTICLE.sub("", name).strip(" -–—,;:\"'()[]")
     if not name or len(re.sub(r"[^A-Za-z]", "", name)) < 2 or len(name) > 80:
         return None
     if re.fullmatch(r"[\d\W]+", name) or name.islower():
         return None
-    if len(name.split()) > 8 or has_lowercase_word(name):
+    if len(name.split()) > 8 or has_lowercase_word(name) or any(is_abbreviation(w) for w in name.split()):
         return None
+    if all(w.casefold().strip(".,") in LEGAL_FORMS for w in name.split()):
+        return None  # "Corp", "Co Inc", "Bank": a legal form or a common noun, not a name
     return fix_capitals(name)
 
 

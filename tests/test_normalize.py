@@ -33,7 +33,7 @@ def test_clean_person():
 
 
 def test_clean_org():
-    assert clean_org("Trump's Democratic Party") == "Democratic Party"
+    assert clean_org("Trump's Democratic Party", frozenset({"Trump"})) == "Democratic Party"
     assert clean_org("the White House") == "White House"
     assert clean_org("OPEC") == "OPEC"
     assert clean_org("warmer Atlantic Scientists") is None
@@ -70,3 +70,16 @@ def test_corpus_surname_map_only_when_unambiguous():
 def test_canonical_spelling_prefers_mixed_case():
     chosen = canonical_spellings(Counter({"MOSCOW": 5, "Moscow": 2}))
     assert chosen == {"MOSCOW": "Moscow", "Moscow": "Moscow"}
+
+
+def test_newswire_shorthand_and_legal_forms_are_not_names():
+    assert clean_person("U.S. Dlrs") is None
+    assert clean_org("Shr") is None
+    assert clean_org("Co Inc") is None
+    assert clean_org("Corp") is None
+    assert clean_org("CBS") == "CBS"
+
+
+def test_possessor_is_stripped_only_when_it_is_a_person_in_the_article():
+    assert clean_org("Trump's Democratic Party", frozenset({"Trump"})) == "Democratic Party"
+    assert clean_org("Moody's Investors Service Inc") == "Moody's Investors Service Inc"
