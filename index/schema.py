@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .articles import Entities
 from .entities import mentioned_levels
@@ -19,6 +19,7 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0, spelling=True),
         body=TEXT(analyzer=StemmingAnalyzer(), stored=True, spelling=True),
         published=DATETIME(stored=True, sortable=True),
+        dated=NUMERIC(int, sortable=True),  # 1 with a publication date: undated articles sort last
         source=ID(stored=True),
         url=STORED,
         author=STORED,
@@ -66,6 +67,7 @@ def document_fields(prepared) -> dict:
         "org": keyword_value(entities.orgs),
         "mentioned": keyword_value(mentioned_levels(entities.mentioned)),
         "fingerprint": prepared.fingerprint,
+        "dated": 1 if article.published is not None else 0,
         "entities": entities_json(entities),
     }
     if article.published is not None:

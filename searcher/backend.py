@@ -15,7 +15,7 @@ from pathlib import Path
 
 import bleach
 from whoosh import index as whoosh_index
-from whoosh import qparser
+from whoosh import qparser, sorting
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Term
 
@@ -130,11 +130,11 @@ class SearchIndex:
         searcher = generation.searcher
         query, used = self.parse(generation, params.q)
         filtered = And([query, *self.filters(params)]) if self.filters(params) else query
-        sortedby, reverse = None, False
+        sortedby = None
         if params.sort in ("newest", "oldest") or not params.q:
-            sortedby, reverse = "published", params.sort != "oldest"
-        page = searcher.search_page(filtered, params.page, pagelen=params.per_page, sortedby=sortedby,
-                                    reverse=reverse, terms=True)
+            sortedby = sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True),
+                                           sorting.FieldFacet("published", reverse=params.sort != "oldest")])
+        page = searcher.search_page(filtered, params.page, pagelen=params.per_page, sortedby=sortedby, terms=True)
         page.results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
         page.results.formatter = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
         hits = []
@@ -165,9 +165,12 @@ class SearchIndex:
                 published[when.date().isoformat()] += 1
         suggestion = None
         if params.q and total < 3:
+            # offered only when the corrected words find more than the user's did
             corrected = searcher.correct_query(query, used)
-            if corrected.string and corrected.string != used:
-                suggestion = corrected.string
+            if corrected.string and corrected.string.lower() != used.lower():
+                better = searcher.search(corrected.query, limit=1)
+                if len(better) > total:
+                    suggestion = corrected.string
         return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
                           suggestion=suggestion, query_used=used)
 

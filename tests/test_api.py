@@ -31,7 +31,9 @@ def test_phrases_or_not_and_fields(client):
     assert search(client, "q=ferry+OR+tram")["total"] > search(client, "q=ferry")["total"]
     everything = search(client, "q=")["total"]
     assert search(client, "q=-ferry")["total"] == everything - search(client, "q=ferry")["total"]
-    assert search(client, 'q=person:"Mara+Lindqvist"')["total"] == 7
+    lindqvist = search(client, "person=Mara+Lindqvist")["total"]
+    assert lindqvist >= 7
+    assert search(client, 'q=person:"Mara+Lindqvist"')["total"] == lindqvist
     assert search(client, "q=title:tram")["total"] >= 2
     assert search(client, "q=Solst*")["total"] >= 4
 
@@ -48,8 +50,10 @@ def test_spelling_suggestion(client):
 def test_empty_query_browses_newest_first(client):
     data = search(client, "per_page=100")
     assert data["total"] == 31
-    dates = [h["published"] for h in data["hits"] if h["published"]]
-    assert dates == sorted(dates, reverse=True)
+    dates = [h["published"] for h in data["hits"]]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated, reverse=True)
+    assert dates[: len(dated)] == dated  # undated articles come last
 
 
 def test_facet_selection_or_within_and_across(client):
@@ -67,7 +71,7 @@ def test_facet_selection_or_within_and_across(client):
 def test_exclusion_and_country_rollup(client):
     everything = search(client, "")["total"]
     without = search(client, "not_person=Mara+Lindqvist")
-    assert without["total"] == everything - 7
+    assert without["total"] == everything - search(client, "person=Mara+Lindqvist")["total"]
     assert next(v for v in without["facets"]["person"] if v["value"] == "Mara Lindqvist")["excluded"]
     finland = search(client, "country=Finland")
     assert finland["total"] >= search(client, "place=Helsinki")["total"]

@@ -45,6 +45,7 @@ def test_feed_entries_are_articles():
     assert len(articles) == 9
     assert all(a.source in ("East Coast Bulletin", "Transit Journal") for a in articles)
     assert all("<p>" not in a.body for a in articles)
+    assert all(len(a.body) > 80 and "\n\n" in a.body for a in articles), [a.body for a in articles]
 
 
 def test_bad_json_lines_are_reported_with_line_numbers_and_the_rest_read(tmp_path):

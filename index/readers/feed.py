@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import calendar
+import html
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import feedparser
-import trafilatura
+import lxml.html
+from lxml import etree
 
 from ..articles import Article, Problem, record_article_id
 from ..dates import parse_published
 
 
+BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
+
+
 def html_to_text(markup: str) -> str:
+    """A feed entry's HTML content as plain text, one paragraph a block element."""
     if "<" not in markup:
-        return markup.strip()
-    return (trafilatura.html2txt(markup) or "").strip()
+        return html.unescape(markup).strip()
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]+>", " ", markup).strip()
+    for element in root.iter(*BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    text = root.text_content()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.strip() for line in text.split("\n"))).strip()
 
 
 def entry_published(entry) -> datetime | None:
