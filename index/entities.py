@@ -150,8 +150,7 @@ def entities_from_mentions(
             entities.places.insert(0, place)
             if dateline:
                 entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", place.name))
-    _people_tagged_as_orgs(entities, people_spans)
-    _people_tagged_as_places(entities, people_spans)
+    _move_misread_people(entities, people_spans)
     short_to_full = merge_short_names(entities.people)
     entities.people = [short_to_full.get(name, name) for name in entities.people]
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
@@ -159,34 +158,24 @@ def entities_from_mentions(
     return entities
 
 
-def _people_tagged_as_orgs(entities: Entities, people_spans: list) -> None:
-    """"Reyes said..." tagged ORG in an article about Tomas Reyes is the person, not an organization."""
+def _move_misread_people(entities: Entities, people_spans: list) -> None:
+    """"Reyes said..." tagged ORG, or "Kari Nygaard" tagged GPE, in an article about a person of that
+    surname is that person, not an organization or a place."""
     surnames = {name.split()[-1] for name in entities.people}
-    moved = {org for org in entities.orgs if len(org.split()) <= 3 and org.split()[-1] in surnames}
+
+    def is_person(value: str) -> bool:
+        return len(value.split()) <= 3 and value.split()[-1] in surnames
+
+    moved = {org for org in entities.orgs if is_person(org)}
+    moved |= {p.name for p in entities.places if p.country is None and is_person(p.name)}
     if not moved:
         return
-    entities.people.extend(org for org in entities.orgs if org in moved)
+    entities.people.extend(dict.fromkeys(v for v in [*entities.orgs, *(p.name for p in entities.places)] if v in moved))
     entities.orgs = [org for org in entities.orgs if org not in moved]
-    kept = []
-    for start, end, facet, value in entities.spans:
-        if facet == "org" and value in moved:
-            people_spans.append((start, end, value))
-        else:
-            kept.append((start, end, facet, value))
-    entities.spans = kept
-
-
-def _people_tagged_as_places(entities: Entities, people_spans: list) -> None:
-    """A "place" with no country that is the name of a person in the same article is that person."""
-    surnames = {name.split()[-1] for name in entities.people}
-    moved = {p.name for p in entities.places
-             if p.country is None and len(p.name.split()) <= 3 and p.name.split()[-1] in surnames}
-    if not moved:
-        return
     entities.places = [p for p in entities.places if p.name not in moved]
     kept = []
     for start, end, facet, value in entities.spans:
-        if facet == "place" and value in moved:
+        if facet in ("org", "place") and value in moved:
             people_spans.append((start, end, value))
         else:
             kept.append((start, end, facet, value))

@@ -15,7 +15,6 @@ from lxml import etree
 from ..articles import Article, Problem, record_article_id
 from ..dates import parse_published
 
-
 BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
 
 
