@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from index.store import NoIndexError
 
@@ -21,6 +21,12 @@ def bad_parameter(error: ParamError):
 @blueprint.errorhandler(NoIndexError)
 def no_index(error: NoIndexError):
     return jsonify({"error": str(error)}), 503
+
+
+@blueprint.errorhandler(Exception)
+def unexpected(error: Exception):
+    current_app.logger.exception("API request failed")
+    return jsonify({"error": f"the search failed ({type(error).__name__}); see the server log"}), 500
 
 
 @blueprint.get("/search")

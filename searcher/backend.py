@@ -132,8 +132,10 @@ class SearchIndex:
         filtered = And([query, *self.filters(params)]) if self.filters(params) else query
         sortedby = None
         if params.sort in ("newest", "oldest") or not params.q:
-            sortedby = sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True),
-                                           sorting.FieldFacet("published", reverse=params.sort != "oldest")])
+            by_date = sorting.FieldFacet("published", reverse=params.sort != "oldest")
+            # indexes built before the "dated" field existed sort undated articles wherever Whoosh puts them
+            sortedby = (sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True), by_date])
+                        if "dated" in generation.ix.schema else by_date)
         page = searcher.search_page(filtered, params.page, pagelen=params.per_page, sortedby=sortedby, terms=True)
         page.results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
         page.results.formatter = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
