@@ -35,6 +35,34 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(out).strip()
 
 
+SENTENCE_OR_TABLE_END = re.compile(r"[.!?:;\"”)]$")
+
+
+def looks_hard_wrapped(lines: list[str]) -> bool:
+    """Newswire bodies wrapped at a fixed width: most lines fill 40 to 80 characters."""
+    filled = [line for line in lines if line.strip()]
+    return len(filled) >= 5 and sum(40 <= len(line) <= 80 for line in filled) >= 0.6 * len(filled)
+
+
+def reflow_hard_wrapped(text: str) -> str:
+    """Join the lines of a hard-wrapped body into paragraphs. An indented line, a blank line, or a line
+    that looks like a table row (runs of spaces or dots) starts a new line of its own."""
+    lines = text.split("\n")
+    if not looks_hard_wrapped(lines):
+        return text
+    out: list[str] = []
+    joinable = False
+    for line in lines:
+        tabular = bool(re.search(r"\S {3,}\S|\.{3,}", line.strip()))
+        starts_paragraph = not line.strip() or line[:1] in (" ", "\t") or tabular
+        if out and joinable and not starts_paragraph:
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+        joinable = bool(line.strip()) and not tabular
+    return "\n".join(out)
+
+
 def line_key(line: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", line.casefold()).split())
 
@@ -117,7 +145,7 @@ def learn_recurring_lines(bodies: Iterable[str], min_articles: int = 5, min_shar
 
 def clean_body(body: str, title: str = "", recurring: set[str] = frozenset()) -> str:
     """The body without control characters, boilerplate, a repeat of the title, or repeated paragraphs."""
-    text = normalize_whitespace(remove_control_characters(body))
+    text = normalize_whitespace(reflow_hard_wrapped(remove_control_characters(body)))
     title_key = line_key(title)
     lines = []
     for line in text.split("\n"):

@@ -120,7 +120,7 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
         return None
     if re.fullmatch(r"[\d\W]+", name) or name.islower():
         return None
-    if len(name.split()) > 8 or has_lowercase_word(name) or any(is_abbreviation(w) for w in name.split()):
+    if len(name.split()) > 8 or "/" in name or has_lowercase_word(name) or any(is_abbreviation(w) for w in name.split()):
         return None
     if all(w.casefold().strip(".,") in LEGAL_FORMS for w in name.split()):
         return None  # "Corp", "Co Inc", "Bank": a legal form or a common noun, not a name

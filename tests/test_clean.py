@@ -65,3 +65,23 @@ def test_dateline_found_after_a_caption():
     assert find_dateline("NOTE: this is not a dateline") is None
     assert place_from_dateline_field("SALVADOR, Feb 26") == "SALVADOR"
     assert place_from_dateline_field("") is None
+
+
+def test_hard_wrapped_newswire_is_reflowed_into_paragraphs():
+    body = ("Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought since early\n"
+            "January and improving prospects for the coming temporao,\nalthough normal humidity levels have not "
+            "been restored,\nComissaria Smith said in its weekly review.\n    The dry period means the temporao "
+            "will be late this year.\n    Arrivals for the week ended February 22 were 155,221 bags\nof 60 kilos.\n"
+            " M-1.......... 738.5   737.2\n Reuter\n")
+    cleaned = clean_body(body)
+    lines = cleaned.split("\n")
+    assert lines[0].startswith("Showers continued throughout the week in the Bahia cocoa zone")
+    assert lines[0].endswith("said in its weekly review.")
+    assert lines[1] == "The dry period means the temporao will be late this year."
+    assert lines[2] == "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos."
+    assert lines[3].startswith("M-1")
+
+
+def test_short_unwrapped_text_is_left_alone():
+    body = "One line.\nAnother line.\nA third."
+    assert clean_body(body) == body
