@@ -49,10 +49,21 @@ def facet_values(facet: str, counts: Counter, params: SearchParams, countries: d
     return values
 
 
+def roll_up_places(facets: dict) -> None:
+    """Each country lists its places with their counts: France (2) › Paris (2)."""
+    by_country: dict[str, list[dict]] = {}
+    for place in facets["place"]:
+        if place.get("country") and place["country"] != place["value"]:
+            by_country.setdefault(place["country"], []).append(place)
+    for country in facets["country"]:
+        country["places"] = by_country.get(country["value"], [])[:FACET_LIMIT]
+
+
 def run_search(index: SearchIndex, params: SearchParams) -> dict:
     raw: RawResults = index.search(params)
     countries = index.generation().countries
     facets = {facet: facet_values(facet, raw.facet_counts[facet], params, countries) for facet in FACETS}
+    roll_up_places(facets)
     unit, published = histogram(raw.published_counts)
     facets["published"] = published
     return {

@@ -140,3 +140,12 @@ def test_pages_render(client):
     assert 'class="mention mention-person"' in article and "More like this" in article
     assert client.get("/article/nope").status_code == 404
     assert client.get("/?page=0").status_code == 400
+
+
+def test_places_roll_up_by_country(client):
+    data = search(client, "q=tram")
+    countries = {c["value"]: c for c in data["facets"]["country"]}
+    portugal = countries["Portugal"]
+    assert [p["value"] for p in portugal["places"]] == ["Lisbon"]
+    assert portugal["count"] >= portugal["places"][0]["count"] > 0
+    assert search(client, "country=Portugal")["total"] >= search(client, "place=Lisbon")["total"]
