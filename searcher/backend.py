@@ -7,6 +7,7 @@ running server picks up a new index without a restart.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -168,13 +169,38 @@ class SearchIndex:
         suggestion = None
         if params.q and total < 3:
             # offered only when the corrected words find more than the user's did
-            corrected = searcher.correct_query(query, used)
-            if corrected.string and corrected.string.lower() != used.lower():
-                better = searcher.search(corrected.query, limit=1)
-                if len(better) > total:
-                    suggestion = corrected.string
+            corrected = self.corrected_words(generation, used)
+            if corrected and corrected.lower() != used.lower():
+                better_query, _ = self.parse(generation, corrected)
+                if len(searcher.search(better_query, limit=1)) > total:
+                    suggestion = corrected
         return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
                           suggestion=suggestion, query_used=used)
+
+    @staticmethod
+    def corrected_words(generation: Generation, text: str) -> str:
+        """Each word the index does not know replaced by the closest one it does (fewest edits, then the
+        most frequent): "Puttin" -> "putin", "misiles" -> "missiles"."""
+        searcher = generation.searcher
+        reader = searcher.reader()
+
+        fields = [f for f in ("spell_body", "spell_title", "body", "title") if f in set(reader.indexed_field_names())]
+
+        def known(word: str) -> bool:
+            return any(reader.frequency(f, word) for f in fields)
+
+        def better(match: re.Match) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if len(lowered) < 3 or word in ("AND", "OR", "NOT", "TO") or known(lowered):
+                return word
+            candidates = set(searcher.suggest("body", lowered, limit=8, maxdist=2))
+            candidates |= set(searcher.suggest("title", lowered, limit=8, maxdist=2))
+            if not candidates:
+                return word
+            return min(candidates, key=lambda c: (edit_distance(lowered, c), -reader.doc_frequency("body", c), c))
+
+        return re.sub(r"(?<![:\w])[A-Za-z]+(?![:\w*])", better, text)
 
     @staticmethod
     def _docnums(searcher, query, filters):
@@ -214,6 +240,16 @@ def _too_wide(query, generation: Generation) -> bool:
                 if expanded > MAX_WILDCARD_TERMS:
                     return True
     return False
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
 
 
 def _escape(text: str) -> str:

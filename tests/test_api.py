@@ -1,5 +1,7 @@
 import pytest
 
+from .conftest import SEEDS, needs_seeds
+
 
 def search(client, query_string):
     response = client.get(f"/api/search?{query_string}")
@@ -149,3 +151,25 @@ def test_places_roll_up_by_country(client):
     assert [p["value"] for p in portugal["places"]] == ["Lisbon"]
     assert portugal["count"] >= portugal["places"][0]["count"] > 0
     assert search(client, "country=Portugal")["total"] >= search(client, "place=Lisbon")["total"]
+
+
+@needs_seeds
+def test_did_you_mean_on_the_seed_articles(tmp_path):
+    from index.build import BuildOptions, rebuild
+    from searcher import create_app
+
+    rebuild([str(SEEDS)], tmp_path, BuildOptions(progress=False))
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path)}).test_client()
+    assert search(client, "q=Puttin")["suggestion"] == "putin"
+    assert search(client, "q=misiles")["suggestion"] == "missiles"
+    assert search(client, "q=Puttin+AND+Trump")["suggestion"] == "putin AND Trump"
+    assert search(client, "q=Putin")["suggestion"] is None
+
+
+def test_huge_wildcard_expansion_is_capped(client, monkeypatch):
+    from searcher import backend
+
+    expanded = search(client, "q=s*")["total"]
+    assert expanded > 10
+    monkeypatch.setattr(backend, "MAX_WILDCARD_TERMS", 3)
+    assert search(client, "q=s*")["total"] < expanded  # searched as the plain word instead
