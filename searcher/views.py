@@ -15,6 +15,15 @@ from .search import article_data, body_segments, run_search
 
 blueprint = Blueprint("views", __name__)
 
+
+@blueprint.app_template_filter("headline")
+def headline(title: str) -> str:
+    """All-capitals wire headlines ("BAHIA COCOA REVIEW") read as "Bahia Cocoa Review" on the page."""
+    letters = [c for c in title if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 12:
+        return " ".join(w if "." in w or w.startswith("<") else w.capitalize() for w in title.split())
+    return title
+
 FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "org": "Organizations",
                 "mentioned": "Dates mentioned"}
 
