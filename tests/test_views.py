@@ -1,5 +1,6 @@
-from searcher.views import headline, url_with
 from werkzeug.datastructures import MultiDict
+
+from searcher.views import headline, url_with
 
 
 def test_wire_headlines_in_capitals_read_as_title_case():
