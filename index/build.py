@@ -234,6 +234,7 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
     for name, count in raw["person"].items():
         people[spelling["person"].get(name, name)] += count
     surnames = corpus_surname_map(people)
+    known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
 
     def person(name: str) -> str:
         name = spelling["person"].get(name, name)
@@ -258,6 +259,9 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
         as_people = [p.name for p in entities.places if p.country is None and person(p.name) in people]
+        # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name
+        entities.places = [p for p in entities.places
+                           if not (p.country is None and " " not in p.name and p.name in known_surnames)]
         if as_people:
             entities.places = [p for p in entities.places if p.name not in as_people]
             entities.people = list(dict.fromkeys([*entities.people, *(person(n) for n in as_people)]))

