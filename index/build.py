@@ -254,7 +254,7 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
             org for org in (spelling["org"].get(n, n) for n in entities.orgs)
-            if not (source and value_key(org).rstrip("s") == source.rstrip("s"))  # the agency credit
+            if not is_agency_credit(org, source, raw["org"], gazetteer())
         ))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
@@ -271,6 +271,19 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         spans = [(s, e, facet, person(v) if facet == "person" else spelling.get(facet, {}).get(v, v))
                  for s, e, facet, v in entities.spans]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
+
+
+def is_agency_credit(org: str, source: str, known_orgs: Counter, places) -> bool:
+    """The article's own source named as an organization: "Reuters" itself, or the source glued to the
+    next name by "told Reuters the ..." ("Reuters Taiwan", "Reuters the G-7", "Reuters Congress").
+    "Reuters Holdings PLC", a company of its own, stays."""
+    if not source:
+        return False
+    words = org.split()
+    if value_key(words[0]).rstrip("s") != source.rstrip("s"):
+        return False
+    rest = " ".join(words[1:])
+    return not rest or rest[0].islower() or rest in known_orgs or places.resolve(rest) is not None
 
 
 def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions,

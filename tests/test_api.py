@@ -148,7 +148,7 @@ def test_places_roll_up_by_country(client):
     data = search(client, "q=tram")
     countries = {c["value"]: c for c in data["facets"]["country"]}
     portugal = countries["Portugal"]
-    assert [p["value"] for p in portugal["places"]][0] == "Lisbon"
+    assert portugal["places"][0]["value"] == "Lisbon"
     assert all(p["country"] == "Portugal" for p in portugal["places"])
     assert portugal["count"] >= portugal["places"][0]["count"] > 0
     assert search(client, "country=Portugal")["total"] >= search(client, "place=Lisbon")["total"]

@@ -83,3 +83,15 @@ def test_newswire_shorthand_and_legal_forms_are_not_names():
 def test_possessor_is_stripped_only_when_it_is_a_person_in_the_article():
     assert clean_org("Trump's Democratic Party", frozenset({"Trump"})) == "Democratic Party"
     assert clean_org("Moody's Investors Service Inc") == "Moody's Investors Service Inc"
+
+
+def test_agency_credits_glued_to_the_next_name_are_not_organizations():
+    from index.build import is_agency_credit
+    from index.places import gazetteer
+
+    known = Counter({"Congress": 3})
+    for glued in ("Reuters", "REUTERS", "Reuter", "Reuters Taiwan", "Reuters the G-7", "Reuters Congress"):
+        assert is_agency_credit(glued, "reuters", known, gazetteer()), glued
+    assert not is_agency_credit("Reuters Holdings PLC", "reuters", known, gazetteer())
+    assert not is_agency_credit("Reuters", "", known, gazetteer())
+    assert not is_agency_credit("Congress", "reuters", known, gazetteer())
