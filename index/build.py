@@ -235,6 +235,7 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         people[spelling["person"].get(name, name)] += count
     surnames = corpus_surname_map(people)
     known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
+    places = gazetteer()
 
     def person(name: str) -> str:
         name = spelling["person"].get(name, name)
@@ -254,7 +255,7 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
             org for org in (spelling["org"].get(n, n) for n in entities.orgs)
-            if not is_agency_credit(org, source, raw["org"], gazetteer())
+            if not is_agency_credit(org, source, raw["org"], places)
         ))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
@@ -286,13 +287,10 @@ def is_agency_credit(org: str, source: str, known_orgs: Counter, places) -> bool
     return not rest or rest[0].islower() or rest in known_orgs or places.resolve(rest) is not None
 
 
-def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions,
-                     remove_ids: Iterable[str] = ()) -> None:
+def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions) -> None:
     ix = whoosh_index.create_in(partial, build_schema()) if create else whoosh_index.open_dir(partial)
     writer = ix.writer(limitmb=256)
     try:
-        for doc_id in remove_ids:
-            writer.delete_by_term("id", doc_id)
         add = writer.add_document if create else writer.update_document
         for item in tqdm(prepared, desc="Writing index", unit=" articles", disable=not options.progress,
                          file=sys.stderr):
@@ -317,6 +315,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         old_fingerprints: dict[str, str] = store.read_json(previous / "fingerprints.json", {}) if previous else {}
         old_boilerplate = store.read_json(previous / "boilerplate.json", {}) if incremental else {}
         old_vocabulary = store.read_json(previous / "vocabulary.json", {}) if incremental else {}
+        old_meta = store.read_json(previous / "meta.json", {}) if incremental else {}
 
         articles = read_articles(paths, report)
         recurring = learn_boilerplate(articles, old_boilerplate)
@@ -325,16 +324,14 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         changed = []
         for item in prepared:
             before = old_fingerprints.get(item.article.id)
+            if before == item.fingerprint:
+                report.unchanged += 1
+                continue
             if before is None:
                 report.indexed += 1
-                changed.append(item)
-            elif before != item.fingerprint:
-                report.updated += 1
-                changed.append(item)
             else:
-                report.unchanged += 1
-                if not incremental:
-                    changed.append(item)
+                report.updated += 1
+            changed.append(item)
         to_write = changed if incremental else prepared
         report.total_articles = len(prepared)
         if not prepared:
@@ -342,7 +339,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             return report
         if incremental and not to_write:
             report.generation = previous
-            report.pipeline = store.read_json(previous / "meta.json", {}).get("pipeline", "")
+            report.pipeline = old_meta.get("pipeline", "")
             report.seconds = time.monotonic() - started
             return report
 
@@ -367,7 +364,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             write_generation(partial, to_write, create=not incremental, options=options)
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
             countries = _place_countries(previous if incremental else None, to_write)
-            span = published_span(to_write, store.read_json(previous / "meta.json", {}) if incremental else {})
+            span = published_span(to_write, old_meta)
             _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span)
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
@@ -404,10 +401,6 @@ def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> 
 def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str, Counter],
                     countries: dict, fingerprints: dict, recurring: dict[str, set[str]],
                     published_span: tuple[str | None, str | None]) -> None:
-    ix = whoosh_index.open_dir(generation)
-    with ix.searcher() as searcher:
-        count = searcher.doc_count()
-    ix.close()
     clean_vocabulary = {facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()}
     store.write_json_atomic(generation / "vocabulary.json", clean_vocabulary)
     store.write_json_atomic(generation / "places.json", {k: v for k, v in countries.items()
@@ -417,7 +410,7 @@ def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str,
     store.write_json_atomic(generation / "meta.json", {
         "pipeline": report.pipeline,
         "built_at": datetime.now().isoformat(timespec="seconds"),
-        "articles": count,
+        "articles": len(fingerprints),  # every article of the generation has one
         "published_first": published_span[0],
         "published_last": published_span[1],
     })

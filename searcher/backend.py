@@ -130,7 +130,8 @@ class SearchIndex:
         generation = self.generation()
         searcher = generation.searcher
         query, used = self.parse(generation, params.q)
-        filtered = And([query, *self.filters(params)]) if self.filters(params) else query
+        all_filters = self.filters(params)
+        filtered = _with_filters(query, all_filters)
         sortedby = None
         if params.sort in ("newest", "oldest") or not params.q:
             by_date = sorting.FieldFacet("published", reverse=params.sort != "oldest")
@@ -155,14 +156,14 @@ class SearchIndex:
         total = page.total
         counts = {}
         for facet in FACETS:
-            docs = self._docnums(searcher, query, self.filters(params, skip=facet))
+            docs = searcher.docs_for_query(_with_filters(query, self.filters(params, skip=facet)))
             counter = Counter()
             column = generation.values[facet]
             for docnum in docs:
                 counter.update(column[docnum])
             counts[facet] = counter
         published = Counter()
-        for docnum in self._docnums(searcher, query, self.filters(params)):
+        for docnum in searcher.docs_for_query(filtered):
             when = generation.published[docnum]
             if when is not None:
                 published[when.date().isoformat()] += 1
@@ -202,11 +203,6 @@ class SearchIndex:
 
         return re.sub(r"(?<![:\w])[A-Za-z]+(?![:\w*])", better, text)
 
-    @staticmethod
-    def _docnums(searcher, query, filters):
-        combined = And([query, *filters]) if filters else query
-        return searcher.docs_for_query(combined)
-
     def article(self, article_id: str) -> dict | None:
         generation = self.generation()
         stored = generation.searcher.document(id=article_id)
@@ -225,6 +221,10 @@ class SearchIndex:
         results = searcher.more_like(docnum, "body", top=count)
         return [{"id": hit["id"], "title": hit["title"] or "(untitled)", "published": hit.get("published")}
                 for hit in results]
+
+
+def _with_filters(query, filters: list):
+    return And([query, *filters]) if filters else query
 
 
 def _term(facet: str, value: str):

@@ -35,8 +35,9 @@ def resolve_index_dir(index_dir: Path | None) -> Path:
 
 
 def build_options(pipeline: str | None, processes: int | None, quiet: bool) -> BuildOptions:
-    return BuildOptions(pipeline=pipeline, processes=processes, progress=not quiet and sys.stderr.isatty() or
-                        (not quiet and os.environ.get("SEARCHER_PROGRESS") == "1"))
+    wanted = os.environ.get("SEARCHER_PROGRESS")  # "1" forces the bar on (even into a pipe), "0" off
+    progress = not quiet and wanted != "0" and (wanted == "1" or sys.stderr.isatty())
+    return BuildOptions(pipeline=pipeline, processes=processes, progress=progress)
 
 
 def print_report(report: BuildReport, verb: str) -> None:

@@ -30,22 +30,19 @@ def histogram(counts: Counter) -> tuple[str, list[dict]]:
 def facet_values(facet: str, counts: Counter, params: SearchParams, countries: dict) -> list[dict]:
     selected = set(params.selected.get(facet, ()))
     excluded = set(params.excluded.get(facet, ()))
-    values = []
-    for value, count in counts.most_common(FACET_MAX):
-        if count <= 0:
-            continue
-        entry = {"value": value, "count": count, "selected": value in selected, "excluded": value in excluded}
+
+    def entry(value: str, count: int) -> dict:
+        item = {"value": value, "count": count, "selected": value in selected, "excluded": value in excluded}
         if facet == "place":
-            entry["country"] = countries.get(value)
-        values.append(entry)
+            item["country"] = countries.get(value)
+        return item
+
+    values = [entry(value, count) for value, count in counts.most_common(FACET_MAX) if count > 0]
     if facet == "mentioned":
         values.sort(key=lambda v: v["value"])
-    for value in list(selected | excluded):
-        if not any(v["value"] == value for v in values):
-            entry = {"value": value, "count": 0, "selected": value in selected, "excluded": value in excluded}
-            if facet == "place":
-                entry["country"] = countries.get(value)
-            values.append(entry)
+    shown = {v["value"] for v in values}
+    # a selected or excluded value stays visible (with 0) so it can be unselected
+    values.extend(entry(value, 0) for value in sorted(selected | excluded) if value not in shown)
     return values
 
 

@@ -49,8 +49,7 @@ def url_with(args: MultiDict, add: dict | None = None, remove: dict | None = Non
 
 
 def page_url(args: MultiDict, page: int) -> str:
-    items = [(k, v) for k, v in args.items(multi=True) if k != "page"] + [("page", str(page))]
-    return url_for("views.search") + "?" + urlencode(items)
+    return url_with(args, replace={"page": str(page)})
 
 
 @blueprint.app_errorhandler(404)
