@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -15,11 +16,14 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from tqdm import tqdm
+
+tqdm.monitor_interval = 0  # no monitor thread: the build forks worker processes
 from whoosh import index as whoosh_index
 
 from . import store
@@ -33,11 +37,12 @@ from .clean import (
     learn_recurring_lines,
     place_from_dateline_field,
 )
+from .columns import Columns, facet_row, timestamp, write_columns
 from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
 from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, value_key
 from .places import gazetteer
 from .readers import read_paths
-from .schema import build_schema, document_fields
+from .schema import WORDS_FILE, build_schema, document_fields, document_words
 
 
 @dataclass
@@ -67,9 +72,19 @@ class BuildReport:
     total_articles: int = 0
     seconds: float = 0.0
 
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
+
     @property
     def ok(self) -> bool:
         return self.total_articles > 0
+
+    @contextmanager
+    def timed(self, phase: str):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.monotonic() - started
 
 
 @dataclass(frozen=True)
@@ -121,11 +136,42 @@ def learn_boilerplate(articles: list[Article], known: dict[str, list[str]]) -> d
     return learned
 
 
-def prepare(article: Article, recurring: set[str], report: BuildReport) -> PreparedArticle | None:
+def prepare_all(articles: list[Article], recurring: dict[str, set[str]], report: BuildReport,
+                processes: int) -> list[PreparedArticle]:
+    work = [(article, recurring.get(source_group(article), set())) for article in articles]
+    prepared = []
+    for item, problem in parallel_map(_prepare_one, work, processes):
+        if problem is not None:
+            (report.skipped if problem.skipped else report.warnings).append(problem)
+        if item is not None:
+            prepared.append(item)
+    return prepared
+
+
+def _prepare_one(work: tuple[Article, set[str]]) -> tuple[PreparedArticle | None, Problem | None]:
+    article, recurring = work
+    problems: list[Problem] = []
+    prepared = prepare(article, recurring, problems)
+    return prepared, (problems[0] if problems else None)
+
+
+def parallel_map(function, items: list, processes: int, chunksize: int = 200) -> list:
+    """``[function(item) for item in items]``, over several forked processes when there is enough work.
+
+    Forked workers inherit what the parent has loaded (the gazetteer, the parsers), so they start at once.
+    """
+    if processes <= 1 or len(items) < 2 * chunksize:
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as pool:
+        return pool.map(function, items, chunksize=chunksize)
+
+
+def prepare(article: Article, recurring: set[str], problems: list[Problem]) -> PreparedArticle | None:
     title = clean_title(article.title)
     body = clean_body(article.body, title, recurring)
     if not title and not body:
-        report.skipped.append(Problem(article.origin, "no text left after cleaning"))
+        problems.append(Problem(article.origin, "no text left after cleaning"))
         return None
     dateline = find_dateline(body)
     dateline_place = (place_from_dateline_field(article.dateline) if article.dateline else None) or (
@@ -134,7 +180,7 @@ def prepare(article: Article, recurring: set[str], report: BuildReport) -> Prepa
     prefix = f"{title}\n\n" if title and not is_all_caps(title) else ""
     ner_text = prefix + body
     if len(ner_text) > MAX_NER_CHARS:
-        report.warnings.append(Problem(
+        problems.append(Problem(
             article.origin,
             f"article is {len(body) / 2**20:.1f} MB; indexed whole, entities taken from its first "
             f"{MAX_NER_CHARS:,} characters",
@@ -172,6 +218,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     version = pipeline_version(name)
     report.pipeline = version
     cache = AnnotationCache(Path(index_dir) / "annotations.sqlite")
+    ner_started = time.monotonic()
     try:
         keys = [cache_key(version, item.ner_text) for item in prepared]
         cached = cache.get_many(set(keys))
@@ -199,12 +246,20 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
             cache.put_many(pending)
     finally:
         cache.close()
-    places = gazetteer()
-    for key, item in zip(keys, prepared):
-        item.entities = entities_from_mentions(
-            cached[key], body_offset=item.body_offset, published=item.article.published,
-            dateline=item.dateline, dateline_place=item.dateline_place, gazetteer=places, text=item.ner_text,
-        )
+        report.phases["ner"] = time.monotonic() - ner_started
+    entities_started = time.monotonic()
+    gazetteer()  # loaded before the workers fork, so they share it
+    work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text)
+            for key, item in zip(keys, prepared)]
+    for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options))):
+        item.entities = entities
+    report.phases["entities"] = time.monotonic() - entities_started
+
+
+def _entities_one(work: tuple) -> Entities:
+    mentions, body_offset, published, dateline, dateline_place, text = work
+    return entities_from_mentions(mentions, body_offset=body_offset, published=published, dateline=dateline,
+                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text)
 
 
 def count_vocabulary(entities: Iterable[Entities]) -> dict[str, Counter]:
@@ -289,18 +344,64 @@ def is_agency_credit(org: str, source: str, known_orgs: Counter, places) -> bool
 
 def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions) -> None:
     ix = whoosh_index.create_in(partial, build_schema()) if create else whoosh_index.open_dir(partial)
-    writer = ix.writer(limitmb=256)
+    # A big rebuild writes one segment per core and keeps them (no merge); an add writes one small
+    # segment and leaves the others alone, so document numbers of the old ones do not move.
+    processes = worker_processes(len(prepared), options) if create else 1
+    settings = {"procs": processes, "multisegment": True} if processes > 1 else {}
+    writer = ix.writer(limitmb=256, **settings)
     try:
         add = writer.add_document if create else writer.update_document
         for item in tqdm(prepared, desc="Writing index", unit=" articles", disable=not options.progress,
                          file=sys.stderr):
             add(**document_fields(item))
-        writer.commit()
+        writer.commit() if create else writer.commit(merge=False)
     except BaseException:
         writer.cancel()
         raise
     finally:
         ix.close()
+
+
+def worker_processes(count: int, options: BuildOptions) -> int:
+    if options.processes:
+        return options.processes
+    return min(2, os.cpu_count() or 1) if count >= 2000 else 1
+
+
+def write_columns_for(generation: Path, written: list[PreparedArticle], previous: Path | None) -> None:
+    """Facet columns in the committed index's document order; rows of articles this build did not
+    write come from the previous generation's columns."""
+    rows = {item.article.id: (facet_row(item.entities), timestamp(item.article.published)) for item in written}
+    old_columns, old_docnums = None, {}
+    if previous is not None:
+        old_columns = Columns.load(previous)
+        old_docnums = {doc_id: n for n, doc_id in enumerate(_document_ids(previous))}
+    ids = _document_ids(generation)
+    ix = whoosh_index.open_dir(generation)
+    with ix.reader() as reader:
+        live = set(reader.all_doc_ids())
+    ix.close()
+    facet_rows, published = [], []
+    for docnum, doc_id in enumerate(ids):
+        if docnum not in live:
+            facet_rows.append(None)
+            published.append(timestamp(None))
+        elif doc_id in rows:
+            facet_rows.append(rows[doc_id][0])
+            published.append(rows[doc_id][1])
+        else:
+            old = old_docnums[doc_id]
+            facet_rows.append(old_columns.row(old))
+            published.append(int(old_columns.published[old]))
+    write_columns(generation, facet_rows, published)
+
+
+def _document_ids(generation: Path) -> list[str]:
+    ix = whoosh_index.open_dir(generation)
+    with ix.reader() as reader:
+        ids = list(reader.column_reader("id"))
+    ix.close()
+    return ids
 
 
 def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, incremental: bool) -> BuildReport:
@@ -317,9 +418,11 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         old_vocabulary = store.read_json(previous / "vocabulary.json", {}) if incremental else {}
         old_meta = store.read_json(previous / "meta.json", {}) if incremental else {}
 
-        articles = read_articles(paths, report)
-        recurring = learn_boilerplate(articles, old_boilerplate)
-        prepared = [p for a in articles if (p := prepare(a, recurring.get(source_group(a), set()), report))]
+        with report.timed("read"):
+            articles = read_articles(paths, report)
+        with report.timed("clean"):
+            recurring = learn_boilerplate(articles, old_boilerplate)
+            prepared = prepare_all(articles, recurring, report, worker_processes(len(articles), options))
 
         changed = []
         for item in prepared:
@@ -345,7 +448,8 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
 
         find_all_mentions(to_write, index_dir, options, report)
         known = {facet: Counter(values) for facet, values in old_vocabulary.items()} if incremental else {}
-        normalize_across_corpus(to_write, known)
+        with report.timed("normalize"):
+            normalize_across_corpus(to_write, known)
 
         partial = store.new_generation_dir(index_dir)
         try:
@@ -361,7 +465,13 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             else:
                 vocabulary = count_vocabulary(i.entities for i in to_write)
                 fingerprints = {}
-            write_generation(partial, to_write, create=not incremental, options=options)
+            with report.timed("write"):
+                write_generation(partial, to_write, create=not incremental, options=options)
+            with report.timed("columns"):
+                write_columns_for(partial, to_write, previous if incremental else None)
+                words = Counter(store.read_json(previous / WORDS_FILE, {})) if incremental else Counter()
+                words.update(document_words(f"{i.title} {i.body}" for i in to_write))
+                store.write_json_atomic(partial / WORDS_FILE, dict(words))
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
             countries = _place_countries(previous if incremental else None, to_write)
             span = published_span(to_write, old_meta)

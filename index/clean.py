@@ -13,12 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 KEEP_CONTROLS = {"\n", "\t"}
+ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
 def remove_control_characters(text: str) -> str:
     """Drop control and format characters (Reuters bodies end in \\x03) but keep newlines and tabs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():  # the common case, without a Python call per character
+        return ASCII_CONTROLS.sub("", text)
     return "".join(
         char for char in text
         if char in KEEP_CONTROLS or unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co")

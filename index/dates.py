@@ -50,7 +50,13 @@ def _parser() -> DateDataParser:
     return DateDataParser(languages=["en"])
 
 
-@lru_cache(maxsize=200_000)
+RELATIVE = re.compile(r"\b(next|last|this|today|tomorrow|yesterday|ago|monday|tuesday|wednesday|thursday|"
+                      r"friday|saturday|sunday)\b", re.IGNORECASE)
+# Texts that do not depend on the publication date are parsed once against this base (a leap year, so
+# "February 29" parses) and then moved to the nearest year: dateparser takes ~3 ms a call.
+FIXED_BASE = datetime(2000, 1, 1)
+
+
 def resolve_mentioned_date(text: str, published: datetime | None) -> str | None:
     """An ISO date at the precision the text gives ("2018-11-11", "2018-11", "2018"), or None.
 
@@ -60,9 +66,28 @@ def resolve_mentioned_date(text: str, published: datetime | None) -> str | None:
     text = " ".join(text.split())
     if not POINT_IN_TIME.search(text) or DURATION.search(text) or len(text) > 40:
         return None
-    if published is None and not HAS_YEAR.search(text):
+    has_year = bool(HAS_YEAR.search(text))
+    if published is None and not has_year:
         return None
-    base = published or datetime(2000, 1, 1)
+    relative = bool(RELATIVE.search(text))
+    parsed = _parse(text, published.replace(hour=0, minute=0, second=0, microsecond=0)
+                    if relative and published else FIXED_BASE)
+    if parsed is None:
+        return None
+    when, period = parsed
+    if published is not None and not has_year and not relative:
+        when = _closest_year(when, published)
+    if not 1800 <= when.year <= 2200:
+        return None
+    if period == "year":
+        return f"{when.year:04d}"
+    if period == "month":
+        return f"{when.year:04d}-{when.month:02d}"
+    return when.strftime("%Y-%m-%d")
+
+
+@lru_cache(maxsize=200_000)
+def _parse(text: str, base: datetime) -> tuple[datetime, str] | None:
     parser = _parser()
     parser._settings.RELATIVE_BASE = base
     parser._settings.RETURN_TIME_AS_PERIOD = True
@@ -73,19 +98,7 @@ def resolve_mentioned_date(text: str, published: datetime | None) -> str | None:
         return None
     if found is None or found.date_obj is None:
         return None
-    when = found.date_obj.replace(tzinfo=None)
-    if published is not None and not HAS_YEAR.search(text) and not re.search(
-        r"\b(next|last|this|today|tomorrow|yesterday)\b", text, re.IGNORECASE
-    ):
-        when = _closest_year(when, published)
-    if not 1800 <= when.year <= 2200:
-        return None
-    period = found.period or "day"
-    if period == "year":
-        return f"{when.year:04d}"
-    if period == "month":
-        return f"{when.year:04d}-{when.month:02d}"
-    return when.strftime("%Y-%m-%d")
+    return found.date_obj.replace(tzinfo=None), found.period or "day"
 
 
 def _closest_year(when: datetime, published: datetime) -> datetime:

@@ -3,31 +3,37 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
+from collections.abc import Iterable
 
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .articles import Entities
 from .entities import mentioned_levels
 
 FACET_FIELDS = ("person", "place", "country", "org", "mentioned")
+WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
+WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def build_schema() -> Schema:
     return Schema(
-        id=ID(unique=True, stored=True),
-        title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0, spelling=True),
-        body=TEXT(analyzer=StemmingAnalyzer(), stored=True, spelling=True),
-        published=DATETIME(stored=True, sortable=True),
-        dated=NUMERIC(int, sortable=True),  # 1 with a publication date: undated articles sort last
+        id=ID(unique=True, stored=True, sortable=True),  # sortable: a column, read back for facet columns
+        title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0),
+        body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        published=DATETIME(stored=True, sortable=True),  # filtered, sorted and counted from the columns
         source=ID(stored=True),
         url=STORED,
         author=STORED,
-        person=KEYWORD(commas=True, lowercase=True, scorable=False),
-        place=KEYWORD(commas=True, lowercase=True, scorable=False),
-        country=KEYWORD(commas=True, lowercase=True, scorable=False),
-        org=KEYWORD(commas=True, lowercase=True, scorable=False),
-        mentioned=KEYWORD(commas=True, scorable=False),
+        # Facet fields, for filtering; counting uses the facet columns (columns.py). Scorable only
+        # because Whoosh checks the disk for a missing length column at every posting it writes.
+        person=KEYWORD(commas=True, lowercase=True, scorable=True),
+        place=KEYWORD(commas=True, lowercase=True, scorable=True),
+        country=KEYWORD(commas=True, lowercase=True, scorable=True),
+        org=KEYWORD(commas=True, lowercase=True, scorable=True),
+        mentioned=KEYWORD(commas=True, scorable=True),
         fingerprint=STORED,
         entities=STORED,  # JSON: facet values for display and mention spans for the article page
     )
@@ -67,9 +73,16 @@ def document_fields(prepared) -> dict:
         "org": keyword_value(entities.orgs),
         "mentioned": keyword_value(mentioned_levels(entities.mentioned)),
         "fingerprint": prepared.fingerprint,
-        "dated": 1 if article.published is not None else 0,
         "entities": entities_json(entities),
     }
     if article.published is not None:
         fields["published"] = article.published
     return fields
+
+
+def document_words(texts: Iterable[str]) -> Counter:
+    """How many documents each lower-case word (three letters or more, no digits) appears in."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(set(WORD.findall(text.lower())))
+    return counts

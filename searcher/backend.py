@@ -11,20 +11,28 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import bleach
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import qparser, sorting
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.query import And, DateRange, Every, Not, NullQuery, Or, Term
+from whoosh import qparser
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.query import And, Every, Not, NullQuery, Or, Term
+from whoosh.reading import TermNotFound
+from whoosh.spelling import ListCorrector
 
 from index import store
+from index.columns import UNDATED, Columns, timestamp
+from index.schema import WORDS_FILE
 
 from .params import FACETS, SearchParams
 
 MAX_WILDCARD_TERMS = 200
+EPOCH_DAY = date(1970, 1, 1)
+SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
+SNIPPET_FORMATTER = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
 
 
 @dataclass
@@ -51,26 +59,28 @@ class RawResults:
 
 
 class Generation:
-    """One opened generation: the Whoosh index plus per-document facet values for fast counting."""
+    """One opened generation: the Whoosh index for text, the facet columns for counting and filtering."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.ix = whoosh_index.open_dir(path)
         self.searcher = self.ix.searcher()
-        self.values: dict[str, list[tuple[str, ...]]] = {f: [] for f in FACETS}
-        self.published: list[datetime | None] = []
+        try:
+            self.columns = Columns.load(path)
+        except (OSError, KeyError, ValueError) as error:
+            self.close()
+            raise store.NoIndexError(
+                f"the index at {path} has no facet columns (built by an older version); "
+                f"run `searcher index rebuild` ({error})") from error
         self.countries = store.read_json(path / "places.json", {})
-        reader = self.searcher.reader()
-        for docnum in range(reader.doc_count_all()):
-            stored = reader.stored_fields(docnum) if not reader.is_deleted(docnum) else None
-            data = json.loads(stored["entities"]) if stored else {"people": [], "places": [], "orgs": [],
-                                                                   "mentioned": []}
-            self.values["person"].append(tuple(data["people"]))
-            self.values["place"].append(tuple(p[0] for p in data["places"]))
-            self.values["country"].append(tuple(sorted({p[1] for p in data["places"] if p[1]})))
-            self.values["org"].append(tuple(data["orgs"]))
-            self.values["mentioned"].append(tuple(sorted({m[:7] for m in data["mentioned"]})))
-            self.published.append(stored.get("published") if stored else None)
+        self._words: tuple[list[str], dict[str, int]] | None = None
+
+    def words(self) -> tuple[list[str], dict[str, int]]:
+        """The index's words, sorted, and how many articles each is in: read on the first misspelling."""
+        if self._words is None:
+            counts = store.read_json(self.path / WORDS_FILE, {})
+            self._words = sorted(counts), counts
+        return self._words
 
     def close(self) -> None:
         self.searcher.close()
@@ -115,91 +125,80 @@ class SearchIndex:
             return (plain.parse(words) if words else Every()), words
         return query, text
 
-    def filters(self, params: SearchParams, skip: str | None = None):
-        parts = []
-        for facet, values in params.selected.items():
-            if facet != skip:
-                parts.append(Or([_term(facet, v) for v in values]))
-        for facet, values in params.excluded.items():
-            parts.extend(Not(_term(facet, v)) for v in values)
-        if params.date_from or params.date_to:
-            parts.append(DateRange("published", params.date_from, params.date_to, endexcl=True))
-        return parts
-
-    def search(self, params: SearchParams, snippet_count: int | None = None) -> RawResults:
+    def search(self, params: SearchParams) -> RawResults:
         generation = self.generation()
-        searcher = generation.searcher
+        searcher, columns = generation.searcher, generation.columns
         query, used = self.parse(generation, params.q)
-        all_filters = self.filters(params)
-        filtered = _with_filters(query, all_filters)
-        sortedby = None
-        if params.sort in ("newest", "oldest") or not params.q:
-            by_date = sorting.FieldFacet("published", reverse=params.sort != "oldest")
-            # indexes built before the "dated" field existed sort undated articles wherever Whoosh puts them
-            sortedby = (sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True), by_date])
-                        if "dated" in generation.ix.schema else by_date)
-        page = searcher.search_page(filtered, params.page, pagelen=params.per_page, sortedby=sortedby, terms=True)
-        page.results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
-        page.results.formatter = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
-        hits = []
-        for hit in (page if params.page <= page.pagecount else []):  # past the last page: no hits
-            data = json.loads(hit["entities"])
-            snippet = hit.highlights("body", top=2) if params.q else ""
-            if not snippet:
-                snippet = _escape(hit["body"][:240]) + ("…" if len(hit["body"]) > 240 else "")
-            hits.append(Hit(
-                id=hit["id"], title=hit["title"] or "(untitled)", published=hit.get("published"),
-                source=hit.get("source") or "", url=hit.get("url"),
-                snippet=bleach.clean(snippet, tags={"mark"}, attributes={}, strip=True),
-                people=data["people"], places=data["places"], orgs=data["orgs"],
-            ))
-        total = page.total
+        base = matching_articles(generation, query) & date_mask(columns, params)
+        facet_masks = {facet: facet_mask(generation, facet, params) for facet in FACETS
+                       if params.selected.get(facet) or params.excluded.get(facet)}
+        final = base.copy()
+        for mask in facet_masks.values():
+            final &= mask
+        total = int(final.sum())
+
         counts = {}
         for facet in FACETS:
-            docs = searcher.docs_for_query(_with_filters(query, self.filters(params, skip=facet)))
-            counter = Counter()
-            column = generation.values[facet]
-            for docnum in docs:
-                counter.update(column[docnum])
-            counts[facet] = counter
-        published = Counter()
-        for docnum in searcher.docs_for_query(filtered):
-            when = generation.published[docnum]
-            if when is not None:
-                published[when.date().isoformat()] += 1
+            # each facet's counts ignore its own selection, so its other values stay clickable
+            others = base.copy()
+            for other, mask in facet_masks.items():
+                if other != facet:
+                    others &= mask
+            counts[facet] = Counter(columns.facets[facet].counts(others))
+        published = published_days(columns, final)
+
+        first = (params.page - 1) * params.per_page
+        if params.q and params.sort == "relevance":
+            narrowed = facet_masks or params.date_from or params.date_to
+            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
+            results = searcher.search(query, limit=first + params.per_page, filter=allowed)
+            docnums = [hit.docnum for hit in results][first:]
+        else:
+            docnums = by_date(columns, final, newest=params.sort != "oldest")[first:first + params.per_page]
+        hits = [self._hit(generation, docnum, query if params.q else None) for docnum in docnums]
+
         suggestion = None
         if params.q and total < 3:
             # offered only when the corrected words find more than the user's did
             corrected = self.corrected_words(generation, used)
             if corrected and corrected.lower() != used.lower():
                 better_query, _ = self.parse(generation, corrected)
-                if len(searcher.search(better_query, limit=1)) > total:
+                if int(matching_articles(generation, better_query).sum()) > total:
                     suggestion = corrected
         return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
                           suggestion=suggestion, query_used=used)
 
     @staticmethod
+    def _hit(generation: Generation, docnum: int, query) -> Hit:
+        stored = generation.searcher.stored_fields(docnum)
+        data = json.loads(stored["entities"])
+        body = stored.get("body") or ""
+        snippet = snippet_for(generation, body, query) if query is not None else ""
+        if not snippet:
+            snippet = _escape(body[:240]) + ("…" if len(body) > 240 else "")
+        return Hit(
+            id=stored["id"], title=stored.get("title") or "(untitled)", published=stored.get("published"),
+            source=stored.get("source") or "", url=stored.get("url"),
+            snippet=bleach.clean(snippet, tags={"mark"}, attributes={}, strip=True),
+            people=data["people"], places=data["places"], orgs=data["orgs"],
+        )
+
+    @staticmethod
     def corrected_words(generation: Generation, text: str) -> str:
         """Each word the index does not know replaced by the closest one it does (fewest edits, then the
         most frequent): "Puttin" -> "putin", "misiles" -> "missiles"."""
-        searcher = generation.searcher
-        reader = searcher.reader()
-
-        fields = [f for f in ("spell_body", "spell_title", "body", "title") if f in set(reader.indexed_field_names())]
-
-        def known(word: str) -> bool:
-            return any(reader.frequency(f, word) for f in fields)
+        ordered, counts = generation.words()
+        corrector = ListCorrector(ordered)
 
         def better(match: re.Match) -> str:
             word = match.group(0)
             lowered = word.lower()
-            if len(lowered) < 3 or word in ("AND", "OR", "NOT", "TO") or known(lowered):
+            if len(lowered) < 3 or word in ("AND", "OR", "NOT", "TO") or lowered in counts:
                 return word
-            candidates = set(searcher.suggest("body", lowered, limit=8, maxdist=2))
-            candidates |= set(searcher.suggest("title", lowered, limit=8, maxdist=2))
+            candidates = corrector.suggest(lowered, limit=16, maxdist=2)
             if not candidates:
                 return word
-            return min(candidates, key=lambda c: (edit_distance(lowered, c), -reader.doc_frequency("body", c), c))
+            return min(candidates, key=lambda c: (edit_distance(lowered, c), -counts.get(c, 0), c))
 
         return re.sub(r"(?<![:\w])[A-Za-z]+(?![:\w*])", better, text)
 
@@ -223,12 +222,88 @@ class SearchIndex:
                 for hit in results]
 
 
-def _with_filters(query, filters: list):
-    return And([query, *filters]) if filters else query
+def matching_articles(generation: Generation, query) -> np.ndarray:
+    """A true/false array over document numbers: the live articles the query matches."""
+    return _matches(generation, query) & generation.columns.live
 
 
-def _term(facet: str, value: str):
-    return Term(facet, value if facet == "mentioned" else value.lower().replace(",", " ").strip())
+def _matches(generation: Generation, query) -> np.ndarray:
+    # And, Or and Not of single terms (what most queries are) combine as arrays; anything else
+    # (phrases, wildcards, ranges) is left to Whoosh, for that part of the query only.
+    size = generation.columns.size
+    if isinstance(query, Every):
+        return np.ones(size, dtype=bool)
+    if isinstance(query, Term):
+        return _term_mask(generation, query.fieldname, query.text)
+    if isinstance(query, (And, Or)) and query.subqueries:
+        parts = [_matches(generation, sub) for sub in query.subqueries]
+        return np.logical_and.reduce(parts) if isinstance(query, And) else np.logical_or.reduce(parts)
+    if isinstance(query, Not):
+        return ~_matches(generation, query.query)
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(generation.searcher.docs_for_query(query), dtype=np.int64)] = True
+    return mask
+
+
+def _term_mask(generation: Generation, fieldname: str, text) -> np.ndarray:
+    mask = np.zeros(generation.columns.size, dtype=bool)
+    try:
+        postings = generation.searcher.reader().postings(fieldname, text)
+    except (TermNotFound, KeyError, ValueError):
+        return mask
+    mask[np.fromiter(postings.all_ids(), dtype=np.int64)] = True
+    return mask
+
+
+def facet_mask(generation: Generation, facet: str, params: SearchParams) -> np.ndarray:
+    """Articles with any selected value of ``facet`` (all when none is) and none of its excluded ones."""
+    selected = params.selected.get(facet, ())
+    mask = np.ones(generation.columns.size, dtype=bool)
+    if selected:
+        mask = np.logical_or.reduce([_term_mask(generation, facet, _term_text(facet, v)) for v in selected])
+    for value in params.excluded.get(facet, ()):
+        mask &= ~_term_mask(generation, facet, _term_text(facet, value))
+    return mask
+
+
+def date_mask(columns: Columns, params: SearchParams) -> np.ndarray:
+    mask = np.ones(columns.size, dtype=bool)
+    if params.date_from or params.date_to:
+        mask &= columns.published != UNDATED
+        if params.date_from:
+            mask &= columns.published >= timestamp(params.date_from)
+        if params.date_to:
+            mask &= columns.published < timestamp(params.date_to)
+    return mask
+
+
+def published_days(columns: Columns, mask: np.ndarray) -> Counter:
+    """How many of the articles in ``mask`` were published on each day: {"1987-03-02": 41, ...}."""
+    seconds = columns.published[mask]
+    days, counts = np.unique(seconds[seconds != UNDATED] // 86400, return_counts=True)
+    return Counter({(EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count) for day, count in zip(days, counts)})
+
+
+def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:
+    """Document numbers in ``mask``, newest (or oldest) first, undated ones last, ties by number."""
+    docnums = np.flatnonzero(mask)
+    when = columns.published[docnums]
+    key = np.where(when == UNDATED, np.iinfo(np.int64).max, -when if newest else when)
+    return docnums[np.argsort(key, kind="stable")].tolist()
+
+
+def snippet_for(generation: Generation, body: str, query) -> str:
+    """Up to two fragments of ``body`` around the query's words, the words in <mark>."""
+    reader = generation.searcher.reader()
+    words = {text for field, text in query.existing_terms(reader, phrases=True, expand=True) if field in ("body", "title")}
+    if not words:
+        return ""
+    words = {w.decode("utf-8") if isinstance(w, bytes) else w for w in words}
+    return highlight(body, words, generation.ix.schema["body"].analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2)
+
+
+def _term_text(facet: str, value: str) -> str:
+    return value if facet == "mentioned" else value.lower().replace(",", " ").strip()
 
 
 def _too_wide(query, generation: Generation) -> bool:

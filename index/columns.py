@@ -1,0 +1,121 @@
+"""Facet columns kept beside the Whoosh index: each article's facet values as small integers.
+
+Whoosh counts facets by walking Python objects for every hit (about 0.25 s for 300 hits in a
+20,000-article index). Here each facet is a compressed-sparse-row table, article number -> value ids,
+so counting every facet of any set of hits is one NumPy ``bincount``. Publication times and the
+live (not deleted) articles are columns too, so date filters, date sorting and the date histogram
+never touch Whoosh.
+
+Article numbers are Whoosh's document numbers; the columns are written after each commit, from the
+ids Whoosh reports, so they always line up with the segment they sit beside.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .articles import Entities
+from .store import write_json_atomic
+
+FACETS = ("person", "place", "country", "org", "mentioned")
+ARRAYS_FILE = "columns.npz"
+VALUES_FILE = "columns.json"
+UNDATED = np.iinfo(np.int64).min  # sorts after every date when newest comes first
+EPOCH = datetime(1970, 1, 1)
+
+
+def facet_row(entities: Entities) -> dict[str, list[str]]:
+    """The values an article counts under in each facet (mentioned dates by month)."""
+    return {
+        "person": list(dict.fromkeys(entities.people)),
+        "place": list(dict.fromkeys(p.name for p in entities.places)),
+        "country": sorted({p.country for p in entities.places if p.country}),
+        "org": list(dict.fromkeys(entities.orgs)),
+        "mentioned": sorted({m[:7] for m in entities.mentioned}),
+    }
+
+
+def timestamp(when: datetime | None) -> int:
+    if when is None:
+        return int(UNDATED)
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return int((when - EPOCH).total_seconds())
+
+
+@dataclass
+class FacetColumn:
+    values: list[str]  # value id -> value
+    starts: np.ndarray  # article n's value ids are ids[starts[n]:starts[n + 1]]
+    ids: np.ndarray
+    owners: np.ndarray  # the article each entry of ids belongs to
+
+    def row(self, docnum: int) -> list[str]:
+        return [self.values[i] for i in self.ids[self.starts[docnum]:self.starts[docnum + 1]]]
+
+    def counts(self, mask: np.ndarray) -> dict[str, int]:
+        """How many articles in ``mask`` have each value (values with none left out)."""
+        counted = np.bincount(self.ids[mask[self.owners]], minlength=len(self.values))
+        found = np.flatnonzero(counted)
+        return {self.values[i]: int(counted[i]) for i in found}
+
+
+@dataclass
+class Columns:
+    facets: dict[str, FacetColumn]
+    published: np.ndarray  # seconds since 1970, UNDATED when the article has no date
+    live: np.ndarray  # False for deleted (replaced) documents
+
+    @property
+    def size(self) -> int:
+        return len(self.live)
+
+    @classmethod
+    def load(cls, directory: Path) -> Columns:
+        arrays = np.load(Path(directory) / ARRAYS_FILE)
+        values = json.loads((Path(directory) / VALUES_FILE).read_text(encoding="utf-8"))
+        facets = {}
+        for facet in FACETS:
+            starts = arrays[f"{facet}_starts"]
+            owners = np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
+            facets[facet] = FacetColumn(values[facet], starts, arrays[f"{facet}_ids"], owners)
+        return cls(facets=facets, published=arrays["published"], live=arrays["live"])
+
+    def row(self, docnum: int) -> dict[str, list[str]]:
+        return {facet: column.row(docnum) for facet, column in self.facets.items()}
+
+
+def write_columns(directory: Path, rows: Iterable[Mapping[str, list[str]] | None],
+                  published: Iterable[int]) -> None:
+    """One row per document number in order; None marks a deleted document."""
+    vocabularies: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    starts: dict[str, list[int]] = {facet: [0] for facet in FACETS}
+    ids: dict[str, list[int]] = {facet: [] for facet in FACETS}
+    live = []
+    for row in rows:
+        live.append(row is not None)
+        for facet in FACETS:
+            vocabulary = vocabularies[facet]
+            for value in (row or {}).get(facet, ()):
+                ids[facet].append(vocabulary.setdefault(value, len(vocabulary)))
+            starts[facet].append(len(ids[facet]))
+    arrays = {"live": np.array(live, dtype=bool), "published": np.array(list(published), dtype=np.int64)}
+    if len(arrays["published"]) != len(live):
+        raise ValueError("one publication time per document is needed")
+    for facet in FACETS:
+        arrays[f"{facet}_starts"] = np.array(starts[facet], dtype=np.int64)
+        arrays[f"{facet}_ids"] = np.array(ids[facet], dtype=np.int32)
+    directory = Path(directory)
+    # written beside and renamed: the old generation's files are hard links that must not change
+    partial = directory / (ARRAYS_FILE + ".partial")
+    with open(partial, "wb") as handle:
+        np.savez(handle, **arrays)
+    os.replace(partial, directory / ARRAYS_FILE)
+    write_json_atomic(directory / VALUES_FILE, {facet: list(vocabularies[facet]) for facet in FACETS})
