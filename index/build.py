@@ -229,7 +229,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
         if missing:
             report.ner_articles = len(missing)
             pipeline = NerPipeline.load(name)
-            processes = options.processes or (min(2, os.cpu_count() or 1) if len(missing) >= 400 else 1)
+            processes = ner_processes(len(missing), options)
             texts = list(missing.items())
             found = pipeline.find_mentions((text for _, text in texts), batch_size=options.batch_size,
                                            processes=processes)
@@ -260,6 +260,16 @@ def _entities_one(work: tuple) -> Entities:
     mentions, body_offset, published, dateline, dateline_place, text = work
     return entities_from_mentions(mentions, body_offset=body_offset, published=published, dateline=dateline,
                                   dateline_place=dateline_place, gazetteer=gazetteer(), text=text)
+
+
+def ner_processes(count: int, options: BuildOptions) -> int:
+    """spaCy's process count: every core (up to two) once there is enough text to repay starting them."""
+    return options.processes or (min(2, os.cpu_count() or 1) if count >= 400 else 1)
+
+
+def ner_texts(prepared: list[PreparedArticle]) -> list[str]:
+    """The distinct texts NER runs on, in the order the indexer sends them."""
+    return list(dict.fromkeys(item.ner_text for item in prepared))
 
 
 def count_vocabulary(entities: Iterable[Entities]) -> dict[str, Counter]:

@@ -31,6 +31,7 @@ from .params import FACETS, SearchParams
 
 MAX_WILDCARD_TERMS = 200
 EPOCH_DAY = date(1970, 1, 1)
+SNIPPET_WINDOW = 1500  # characters of a long body searched for a snippet
 SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
 SNIPPET_FORMATTER = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
 
@@ -64,6 +65,7 @@ class Generation:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.ix = whoosh_index.open_dir(path)
+        self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.searcher = self.ix.searcher()
         try:
             self.columns = Columns.load(path)
@@ -107,7 +109,7 @@ class SearchIndex:
         """The user's words as a query; anything the parser cannot take is searched as plain words."""
         if not text.strip():
             return Every(), ""
-        parser = qparser.MultifieldParser(["title", "body"], generation.ix.schema, group=qparser.AndGroup)
+        parser = qparser.MultifieldParser(["title", "body"], generation.schema, group=qparser.AndGroup)
         parser.add_plugin(qparser.PlusMinusPlugin())
         words = text.split()
         if all(word.startswith("-") and len(word) > 1 for word in words):
@@ -120,7 +122,7 @@ class SearchIndex:
             return And([Every(), query]), text
         if query is None or query is NullQuery or _too_wide(query, generation):
             words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-            plain = qparser.MultifieldParser(["title", "body"], generation.ix.schema, group=qparser.AndGroup)
+            plain = qparser.MultifieldParser(["title", "body"], generation.schema, group=qparser.AndGroup)
             plain.remove_plugin_class(qparser.WildcardPlugin)
             return (plain.parse(words) if words else Every()), words
         return query, text
@@ -155,7 +157,8 @@ class SearchIndex:
             docnums = [hit.docnum for hit in results][first:]
         else:
             docnums = by_date(columns, final, newest=params.sort != "oldest")[first:first + params.per_page]
-        hits = [self._hit(generation, docnum, query if params.q else None) for docnum in docnums]
+        words = query_words(generation, query) if params.q else set()
+        hits = [self._hit(generation, docnum, words) for docnum in docnums]
 
         suggestion = None
         if params.q and total < 3:
@@ -169,17 +172,17 @@ class SearchIndex:
                           suggestion=suggestion, query_used=used)
 
     @staticmethod
-    def _hit(generation: Generation, docnum: int, query) -> Hit:
+    def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
         stored = generation.searcher.stored_fields(docnum)
         data = json.loads(stored["entities"])
         body = stored.get("body") or ""
-        snippet = snippet_for(generation, body, query) if query is not None else ""
+        snippet = snippet_for(generation, body, words) if words else ""
         if not snippet:
             snippet = _escape(body[:240]) + ("…" if len(body) > 240 else "")
         return Hit(
             id=stored["id"], title=stored.get("title") or "(untitled)", published=stored.get("published"),
             source=stored.get("source") or "", url=stored.get("url"),
-            snippet=bleach.clean(snippet, tags={"mark"}, attributes={}, strip=True),
+            snippet=snippet_cleaner().clean(snippet),
             people=data["people"], places=data["places"], orgs=data["orgs"],
         )
 
@@ -292,14 +295,43 @@ def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:
     return docnums[np.argsort(key, kind="stable")].tolist()
 
 
-def snippet_for(generation: Generation, body: str, query) -> str:
-    """Up to two fragments of ``body`` around the query's words, the words in <mark>."""
+def query_words(generation: Generation, query) -> set[str]:
+    """The indexed (stemmed) words of the query's text fields, wildcards expanded: what snippets mark."""
     reader = generation.searcher.reader()
-    words = {text for field, text in query.existing_terms(reader, phrases=True, expand=True) if field in ("body", "title")}
-    if not words:
-        return ""
-    words = {w.decode("utf-8") if isinstance(w, bytes) else w for w in words}
-    return highlight(body, words, generation.ix.schema["body"].analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2)
+    terms = query.existing_terms(reader, phrases=True, expand=True)
+    return {text.decode("utf-8") if isinstance(text, bytes) else text
+            for field, text in terms if field in ("body", "title")}
+
+
+def snippet_for(generation: Generation, body: str, words: set[str]) -> str:
+    """Up to two fragments of ``body`` around the query's words, the words in <mark>.
+
+    Long bodies are cut to a window around the first place a word may start (a stem is nearly always
+    the start of the word it came from), so a page of hits does not analyze whole long articles.
+    """
+    analyzer = generation.schema["body"].analyzer
+    text = body
+    if len(body) > SNIPPET_WINDOW:
+        starts = re.compile("|".join(r"\b" + re.escape(w[: max(3, len(w) - 1)]) for w in sorted(words)), re.IGNORECASE)
+        found = starts.search(body)
+        if found:
+            begin = max(0, found.start() - SNIPPET_WINDOW // 4)
+            text = body[begin:begin + SNIPPET_WINDOW]
+    marked = highlight(text, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2)
+    if not marked and text is not body:
+        marked = highlight(body, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2)
+    return marked
+
+
+_cleaners = threading.local()
+
+
+def snippet_cleaner() -> bleach.Cleaner:
+    """Snippets keep only <mark>; one bleach Cleaner per thread (building one costs more than using it)."""
+    cleaner = getattr(_cleaners, "cleaner", None)
+    if cleaner is None:
+        cleaner = _cleaners.cleaner = bleach.Cleaner(tags={"mark"}, attributes={}, strip=True)
+    return cleaner
 
 
 def _term_text(facet: str, value: str) -> str:

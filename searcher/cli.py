@@ -54,7 +54,17 @@ def print_report(report: BuildReport, verb: str) -> None:
     )
 
 
-def run_build(function, paths, index_dir, pipeline, processes, quiet, verb) -> None:
+def report_json(report: BuildReport) -> str:
+    return json.dumps({
+        "index_dir": str(report.index_dir), "generation": str(report.generation or ""),
+        "indexed": report.indexed, "updated": report.updated, "unchanged": report.unchanged,
+        "skipped": [str(p) for p in report.skipped], "warnings": [str(p) for p in report.warnings],
+        "ner_articles": report.ner_articles, "pipeline": report.pipeline, "articles": report.total_articles,
+        "seconds": round(report.seconds, 3), "phases": {k: round(v, 3) for k, v in report.phases.items()},
+    }, indent=2)
+
+
+def run_build(function, paths, index_dir, pipeline, processes, quiet, verb, as_json=False) -> None:
     location = resolve_index_dir(index_dir)
     try:
         report = function(paths, location, build_options(pipeline, processes, quiet))
@@ -63,7 +73,10 @@ def run_build(function, paths, index_dir, pipeline, processes, quiet, verb) -> N
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: the index at {location} is unchanged", err=True)
         sys.exit(130)
-    print_report(report, verb)
+    if as_json:
+        click.echo(report_json(report))
+    else:
+        print_report(report, verb)
     if not report.ok:
         raise click.ClickException("nothing could be indexed")
 
@@ -76,6 +89,7 @@ build_flags = [
     click.option("--processes", type=click.IntRange(1, 64), default=None, help="NER processes (default: all cores "
                  "for large batches)."),
     click.option("--quiet", is_flag=True, help="No progress bar."),
+    click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with seconds per stage)."),
 ]
 
 
@@ -94,15 +108,15 @@ def index_group() -> None:
                      "stays live until the new one is complete.")
 @with_build_flags
 @with_appcontext
-def rebuild_command(paths, index_dir, pipeline, processes, quiet) -> None:
-    run_build(rebuild, paths, index_dir, pipeline, processes, quiet, "rebuilt")
+def rebuild_command(paths, index_dir, pipeline, processes, quiet, as_json) -> None:
+    run_build(rebuild, paths, index_dir, pipeline, processes, quiet, "rebuilt", as_json)
 
 
 @index_group.command("add", help="Add new articles and update changed ones in the existing index.")
 @with_build_flags
 @with_appcontext
-def add_command(paths, index_dir, pipeline, processes, quiet) -> None:
-    run_build(add, paths, index_dir, pipeline, processes, quiet, "updated")
+def add_command(paths, index_dir, pipeline, processes, quiet, as_json) -> None:
+    run_build(add, paths, index_dir, pipeline, processes, quiet, "updated", as_json)
 
 
 @index_group.command("stats", help="Article count, facet values, date span, size and spaCy pipeline.")
