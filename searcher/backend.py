@@ -30,6 +30,7 @@ from index.schema import WORDS_FILE
 from .params import FACETS, SearchParams
 
 MAX_WILDCARD_TERMS = 200
+MAX_WILDCARD_WORDS = 4
 EPOCH_DAY = date(1970, 1, 1)
 SNIPPET_WINDOW = 1500  # characters of a long body searched for a snippet
 SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
@@ -99,9 +100,9 @@ class SearchIndex:
         path = store.require_current_generation(self.index_dir)
         with self._lock:
             if self._generation is None or self._generation.path != path:
-                old, self._generation = self._generation, Generation(path)
-                if old is not None:
-                    old.close()
+                # The old generation is not closed here: requests still running hold it and finish
+                # on it; its files close when the last of them lets go of it.
+                self._generation = Generation(path)
             return self._generation
 
     # queries -----------------------------------------------------------------------------------
@@ -339,13 +340,17 @@ def _term_text(facet: str, value: str) -> str:
 
 
 def _too_wide(query, generation: Generation) -> bool:
-    """A wildcard that would expand to more than MAX_WILDCARD_TERMS terms is refused (searched as words)."""
+    """More than MAX_WILDCARD_WORDS wildcards, or one that would expand to more than MAX_WILDCARD_TERMS
+    terms, is refused (the query is searched as plain words): each costs a pass over the word list."""
     reader = generation.searcher.reader()
-    for sub in query.leaves():
-        if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm"):
-            for expanded, _ in enumerate(sub._btexts(reader), start=1):
-                if expanded > MAX_WILDCARD_TERMS:
-                    return True
+    wildcards = [sub for sub in query.leaves()
+                 if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm")]
+    if len({getattr(sub, "text", None) for sub in wildcards}) > MAX_WILDCARD_WORDS:
+        return True
+    for sub in wildcards:
+        for expanded, _ in enumerate(sub._btexts(reader), start=1):
+            if expanded > MAX_WILDCARD_TERMS:
+                return True
     return False
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 FACETS = ("person", "place", "country", "org", "mentioned")
+MAX_PARAMETERS = 60  # refused before any work: a page has far fewer
+MAX_QUERY_STRING_CHARS = 8000
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 1000
@@ -69,6 +71,11 @@ def parse_int(value: str | None, parameter: str, default: int, low: int, high: i
 
 def params_from_args(args) -> SearchParams:
     """``args`` is a werkzeug MultiDict (or anything with ``get`` and ``getlist``)."""
+    items = list(args.items(multi=True)) if hasattr(args, "items") else []
+    if len(items) > MAX_PARAMETERS:
+        raise ParamError("query string", f"more than {MAX_PARAMETERS} parameters")
+    if sum(len(k) + len(v) for k, v in items) > MAX_QUERY_STRING_CHARS:
+        raise ParamError("query string", f"longer than {MAX_QUERY_STRING_CHARS} characters")
     q = (args.get("q") or "").strip()
     if len(q) > MAX_QUERY_CHARS:
         raise ParamError("q", f"query is longer than {MAX_QUERY_CHARS} characters")

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from urllib.parse import urlsplit
 
 from .backend import RawResults, SearchIndex
 from .params import FACETS, SearchParams
 
 FACET_LIMIT = 10
 FACET_MAX = 200
+
+
+def web_link(url: str | None) -> str | None:
+    """An article's own URL, only when it is an http(s) address: never javascript:, data: or the like."""
+    if not url:
+        return None
+    parsed = urlsplit(url.strip())
+    return url.strip() if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
 
 
 def histogram(counts: Counter) -> tuple[str, list[dict]]:
@@ -78,7 +87,7 @@ def run_search(index: SearchIndex, params: SearchParams) -> dict:
                 "title": hit.title,
                 "published": hit.published.date().isoformat() if hit.published else None,
                 "source": hit.source,
-                "url": hit.url,
+                "url": web_link(hit.url),
                 "snippet": hit.snippet,
                 "people": hit.people,
                 "places": [name for name, _ in hit.places],
@@ -102,7 +111,7 @@ def article_data(index: SearchIndex, article_id: str) -> dict | None:
         "body": stored.get("body") or "",
         "published": published.date().isoformat() if published else None,
         "source": stored.get("source") or None,
-        "url": stored.get("url"),
+        "url": web_link(stored.get("url")),
         "author": stored.get("author"),
         "people": entities["people"],
         "places": [{"value": n, "country": c} for n, c in entities["places"]],

@@ -12,6 +12,7 @@ SAMPLES = ROOT / "index" / "samples"
 CORPORA = ROOT.parent / "shared" / "corpora"
 SEEDS = CORPORA / "seeds"
 REUTERS = CORPORA / "reuters21578.jsonl"
+CHROMIUM = "/usr/bin/chromium"
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed articles not found at {SEEDS}")
 needs_reuters = pytest.mark.skipif(not REUTERS.is_file(), reason=f"Reuters-21578 not found at {REUTERS}")
@@ -53,3 +54,30 @@ def runner(app):
 def _no_index_dir_from_environment(monkeypatch):
     monkeypatch.delenv("SEARCHER_INDEX_DIR", raising=False)
     os.environ.setdefault("SEARCHER_PROGRESS", "0")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+    assert not errors, errors

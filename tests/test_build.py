@@ -71,7 +71,7 @@ def test_bad_input_is_reported_and_the_rest_goes_in(tmp_path, sample_index):
     assert result.returncode == 0, result.stderr
     assert f"{folder / 'bad.jsonl'}:2: invalid JSON" in result.stderr
     assert "blob.txt: binary file" in result.stderr
-    assert "huge.txt: article is 20.7 MB; indexed whole" in result.stderr
+    assert "huge.txt: article is 20.7 MB; its first 5,000,000 characters are indexed" in result.stderr
     assert "3 indexed" in result.stdout
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..articles import Article, Problem
@@ -30,6 +31,9 @@ READERS = {
 # Files larger than this are not read at all: nothing a newsroom calls an article is this big,
 # and reading it whole would cost memory out of proportion.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# Longer than any news article (a novel is about 500,000 characters); keeps a pathological input
+# from costing minutes and gigabytes in cleaning, indexing and the article page.
+MAX_ARTICLE_CHARS = 5_000_000
 
 
 def list_article_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
@@ -94,4 +98,17 @@ def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Article | Problem
     files, problems = list_article_files(paths)
     yield from problems
     for path in files:
-        yield from read_file(path)
+        for item in read_file(path):
+            if isinstance(item, Article) and len(item.body) > MAX_ARTICLE_CHARS:
+                yield Problem(item.origin, f"article is {len(item.body) / 2**20:.1f} MB; its first "
+                              f"{MAX_ARTICLE_CHARS:,} characters are indexed", skipped=False)
+                item = replace(item, body=truncate_at_space(item.body, MAX_ARTICLE_CHARS))
+            yield item
+
+
+def truncate_at_space(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at the last whitespace so no word is split."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit - 1000, limit)
+    return text[:cut if cut > 0 else limit]
