@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 tqdm.monitor_interval = 0  # no monitor thread: the build forks worker processes
 from whoosh import index as whoosh_index
+from whoosh.query import Or, Term
 
 from . import store
 from .articles import Article, Entities, Place, Problem, content_hash
@@ -236,9 +237,11 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
             pending = []
             with tqdm(total=len(texts), desc="Finding entities", unit=" articles", disable=not options.progress,
                       file=sys.stderr, smoothing=0.1) as bar:
-                for (key, _), mentions in zip(texts, found):
+                for done, ((key, _), mentions) in enumerate(zip(texts, found), start=1):
                     cached[key] = mentions
                     pending.append((key, mentions))
+                    if done == max(1, len(texts) // 2):
+                        store.pause_point("ner")
                     if len(pending) >= 500:  # a killed build keeps the NER work it has done
                         cache.put_many(pending)
                         pending = []
@@ -352,7 +355,10 @@ def is_agency_credit(org: str, source: str, known_orgs: Counter, places) -> bool
     return not rest or rest[0].islower() or rest in known_orgs or places.resolve(rest) is not None
 
 
-def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions) -> None:
+def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions,
+                     replaced: Iterable[str] = ()) -> None:
+    """Writes ``prepared`` into a new index (``create``) or into the copy of the old one at ``partial``,
+    where the documents with the ``replaced`` ids are deleted first."""
     ix = whoosh_index.create_in(partial, build_schema()) if create else whoosh_index.open_dir(partial)
     # A big rebuild writes one segment per core and keeps them (no merge); an add writes one small
     # segment and leaves the others alone, so document numbers of the old ones do not move.
@@ -360,10 +366,15 @@ def write_generation(partial: Path, prepared: list[PreparedArticle], create: boo
     settings = {"procs": processes, "multisegment": True} if processes > 1 else {}
     writer = ix.writer(limitmb=256, **settings)
     try:
-        add = writer.add_document if create else writer.update_document
-        for item in tqdm(prepared, desc="Writing index", unit=" articles", disable=not options.progress,
-                         file=sys.stderr):
+        replaced = sorted(set(replaced))
+        if replaced:  # one query: update_document would open a reader over every segment per document
+            writer.delete_by_query(Or([Term("id", doc_id) for doc_id in replaced]))
+        add = writer.add_document
+        for done, item in enumerate(tqdm(prepared, desc="Writing index", unit=" articles",
+                                         disable=not options.progress, file=sys.stderr), start=1):
             add(**document_fields(item))
+            if done == max(1, len(prepared) // 2):
+                store.pause_point("write")
         writer.commit() if create else writer.commit(merge=False)
     except BaseException:
         writer.cancel()
@@ -476,7 +487,8 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 vocabulary = count_vocabulary(i.entities for i in to_write)
                 fingerprints = {}
             with report.timed("write"):
-                write_generation(partial, to_write, create=not incremental, options=options)
+                write_generation(partial, to_write, create=not incremental, options=options,
+                                 replaced=[i.article.id for i in to_write if i.article.id in old_fingerprints])
             with report.timed("columns"):
                 write_columns_for(partial, to_write, previous if incremental else None)
                 words = Counter(store.read_json(previous / WORDS_FILE, {})) if incremental else Counter()

@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,11 +66,20 @@ def new_generation_dir(index_dir: Path) -> Path:
     return path
 
 
+def pause_point(name: str) -> None:
+    """Fault injection for the crash tests: with SEARCHER_PAUSE_AT=<name> a build stops here (saying so
+    on stderr) until it is killed. Unset, it costs one dictionary lookup."""
+    if os.environ.get("SEARCHER_PAUSE_AT") == name:
+        print(f"paused at {name}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
 def publish_generation(index_dir: Path, partial: Path) -> Path:
     """Rename the finished build into place and point ``current`` at it, atomically."""
     final = partial.with_name(partial.name[: -len(PARTIAL)])
     _fsync_tree(partial)
     partial.rename(final)
+    pause_point("switch")  # complete but not yet current
     link = Path(index_dir) / CURRENT
     temporary = link.with_name(f".{CURRENT}.{os.getpid()}")
     if temporary.is_symlink() or temporary.exists():
@@ -77,6 +87,7 @@ def publish_generation(index_dir: Path, partial: Path) -> Path:
     os.symlink(os.path.relpath(final, link.parent), temporary)
     os.replace(temporary, link)
     _fsync_dir(link.parent)
+    pause_point("switched")  # current, with the old generations and the lock not yet cleaned up
     remove_old_generations(index_dir)
     return final
 
