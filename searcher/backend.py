@@ -124,7 +124,8 @@ class SearchIndex:
         if query is None or query is NullQuery or _too_wide(query, generation):
             words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
             plain = qparser.MultifieldParser(["title", "body"], generation.schema, group=qparser.AndGroup)
-            plain.remove_plugin_class(qparser.WildcardPlugin)
+            for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
+                plain.remove_plugin_class(plugin)
             return (plain.parse(words) if words else Every()), words
         return query, text
 

@@ -42,6 +42,8 @@ def parse_date_bound(value: str, parameter: str, end: bool) -> datetime:
     if not match:
         raise ParamError(parameter, f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
+    if not 1 <= year <= 9998:  # the end of 9999 is past the last date Python can hold
+        raise ParamError(parameter, f"{value!r} is out of range (years 0001 to 9998)")
     try:
         start = date(year, month, day)
     except ValueError:

@@ -33,8 +33,9 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 MEASURED_CLI = """
 import resource, sys
 from searcher.cli import main
+sys.argv[0] = "searcher"
 try:
-    main(sys.argv[1:])
+    main()
 except SystemExit as exit:
     code = exit.code
 else:
@@ -89,7 +90,7 @@ def test_bad_corpus_fuzz_reports_each_file_and_indexes_the_rest(tmp_path, sample
     err = result.stderr
     assert f"{folder / 'truncated.jsonl'}:2: invalid JSON" in err
     for name in ("random.html", "random.rss", "random.jsonl", "random.txt"):
-        assert f"{folder / name}: " in err, name  # each named with what was wrong
+        assert f"{folder / name}:" in err, name  # each named (JSON Lines by line) with what was wrong
     assert "big.txt: article is 100.0 MB; its first 5,000,000 characters are indexed" in err
     peak_gib = int(err.split("peak-rss-kib ")[1].split()[0]) / 2**20
     assert peak_gib < 2.0, f"peak memory {peak_gib:.2f} GiB"

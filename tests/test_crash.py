@@ -40,9 +40,9 @@ NEW_STORIES = [
 ]
 
 
-def write_new_stories(folder: Path, count: int = len(NEW_STORIES)) -> Path:
+def write_new_stories(folder: Path, first: int = 0, last: int = len(NEW_STORIES)) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for n, (title, body) in enumerate(NEW_STORIES[:count]):
+    for n, (title, body) in enumerate(NEW_STORIES[first:last], start=first):
         (folder / f"new-{n}.txt").write_text(f"{title}\n\n{body}\n")
     return folder
 
@@ -183,8 +183,8 @@ def start_server(index_dir: Path, threads: int = 8) -> tuple[subprocess.Popen, s
 def test_server_answers_through_rebuild_and_add_and_picks_up_the_new_index(tmp_path, sample_index):
     index_dir = tmp_path / "index"
     shutil.copytree(sample_index, index_dir, symlinks=True)
-    new = write_new_stories(tmp_path / "new", 3)
-    more = write_new_stories(tmp_path / "more")
+    new = write_new_stories(tmp_path / "new", 0, 3)
+    more = write_new_stories(tmp_path / "more", 3)  # the other two stories
     server, base = start_server(index_dir)
     try:
         with Hammer(base, 4) as hammer:
