@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl"
 RESULTS = ROOT / "bench" / "results"
@@ -124,7 +124,7 @@ def log(message: str) -> None:
 def cli(*args: str) -> tuple[dict, float, int]:
     """Runs `searcher ...` as its own process; its JSON report, the wall time and its peak RSS in bytes."""
     started = time.perf_counter()
-    process = subprocess.run([sys.executable, "-m", "searcher", *args], capture_output=True, text=True,
+    process = subprocess.run([sys.executable, "-m", "searcher", *args], capture_output=True, text=True, check=False,
                              env={**os.environ, "SEARCHER_PROGRESS": "0"})
     seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -188,7 +188,7 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "texts": count, "pr
                   "batch_size": options.batch_size, "pipeline": pipeline.version,
                   "components": pipeline.nlp.pipe_names}}))
 """
-    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     if process.returncode != 0:
         raise SystemExit(f"NER floor failed:\n{process.stderr[-3000:]}")
     return json.loads(process.stdout.strip().splitlines()[-1])
@@ -196,13 +196,20 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "texts": count, "pr
 
 # 3-5. latency, facets, API against bare Whoosh --------------------------------------------------------
 def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
+    from werkzeug.datastructures import MultiDict
     from whoosh import sorting
     from whoosh.query import And, DateRange, Every, Not, Or, Term
 
     from searcher import create_app
-    from searcher.backend import SearchIndex, _term_text, date_mask, facet_mask, matching_articles, published_days
+    from searcher.backend import (
+        SearchIndex,
+        _term_text,
+        date_mask,
+        facet_mask,
+        matching_articles,
+        published_days,
+    )
     from searcher.params import FACETS, params_from_args
-    from werkzeug.datastructures import MultiDict
 
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
     client = app.test_client()
@@ -264,10 +271,18 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
         hits = int(mask.sum())
         if not hits:
             continue
-        ours = min(_timed(lambda: ([generation.columns.facets[f].counts(mask) for f in FACETS],
-                                   published_days(generation.columns, mask))) for _ in range(3))
-        plain = min(_timed(lambda: len(searcher.search(whoosh_query, limit=10))) for _ in range(2))
-        grouped = _timed(lambda: searcher.search(whoosh_query, limit=10, groupedby=whoosh_facets).groups("person"))
+        def count_ours(mask=mask):
+            return [generation.columns.facets[f].counts(mask) for f in FACETS], published_days(generation.columns, mask)
+
+        def plain_search(query=whoosh_query):
+            return len(searcher.search(query, limit=10))
+
+        def grouped_search(query=whoosh_query):
+            return searcher.search(query, limit=10, groupedby=whoosh_facets).groups("person")
+
+        ours = min(_timed(count_ours) for _ in range(3))
+        plain = min(_timed(plain_search) for _ in range(2))
+        grouped = _timed(grouped_search)
         whoosh = max(grouped - plain, 1e-6)
         ours_total += ours
         whoosh_total += whoosh

@@ -72,8 +72,7 @@ def make_bad_corpus(folder, rng: random.Random) -> None:
     with open(folder / "big.txt", "w") as big:  # 100 MB
         big.write("One enormous article about the Oslo harbour\n\n")
         sentence = "Cranes and ferries in the Oslo harbour keep working through the night. "
-        for _ in range(100 * 2**20 // len(sentence)):
-            big.write(sentence)
+        big.writelines(sentence for _ in range(100 * 2**20 // len(sentence)))
 
 
 @pytest.mark.slow
@@ -84,7 +83,7 @@ def test_bad_corpus_fuzz_reports_each_file_and_indexes_the_rest(tmp_path, sample
     index_dir.mkdir()
     (index_dir / "annotations.sqlite").write_bytes((sample_index / "annotations.sqlite").read_bytes())
     result = subprocess.run([sys.executable, "-c", MEASURED_CLI, "index", "rebuild", str(folder), "--index-dir",
-                             str(index_dir)], capture_output=True, text=True, timeout=900,
+                             str(index_dir)], capture_output=True, text=True, timeout=900, check=False,
                             env={**os.environ, "SEARCHER_PROGRESS": "0"})
     assert result.returncode == 0, result.stderr[-3000:]
     err = result.stderr
@@ -111,7 +110,7 @@ def test_bad_corpus_fuzz_reports_each_file_and_indexes_the_rest(tmp_path, sample
 def test_an_empty_folder_alone_is_a_clear_error(tmp_path):
     (tmp_path / "empty").mkdir()
     result = subprocess.run([sys.executable, "-m", "searcher", "index", "rebuild", str(tmp_path / "empty"),
-                             "--index-dir", str(tmp_path / "index")], capture_output=True, text=True,
+                             "--index-dir", str(tmp_path / "index")], capture_output=True, text=True, check=False,
                             env={**os.environ, "SEARCHER_PROGRESS": "0"})
     assert result.returncode == 1
     assert f"{tmp_path / 'empty'}: folder holds no article files" in result.stderr

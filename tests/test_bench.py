@@ -18,7 +18,7 @@ from .conftest import REUTERS, ROOT, needs_reuters
 def test_quick_benchmark_reports_every_figure(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--articles", "300",
                              "--corpus", str(REUTERS), "--work", str(tmp_path / "work"), "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=900)
+                            capture_output=True, text=True, timeout=900, check=False)
     assert result.returncode in (0, 1), result.stderr[-3000:]  # 1: a target failed, which quick may
     data = json.loads((tmp_path / "quick.json").read_text())
     builds = data["builds"]

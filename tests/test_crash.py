@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from index import store
 from index.build import BuildOptions, rebuild
 from searcher import create_app
 
@@ -27,16 +26,16 @@ QUERIES = ["q=tram", "q=helsinki&sort=newest", "q=wind+auction", "person=Aino+Li
            "", "q=harbour&not_country=Finland", "from=2024-03-01&to=2024-04-30", "q=%22river+tram%22"]
 NEW_STORIES = [
     ("Pelle Vorstrand opens a ferry line between Turku and Stockholm",
-     "TURKU — Pelle Vorstrand, chief executive of Ålandia Ferries, said on Tuesday the company will open a "
-     "night ferry line between Turku and Stockholm in May. The Finnish Maritime Agency approved the timetable."),
-    ("Oslo tram depot reopens after repairs", "OSLO — The Oslo tram depot at Holtet reopened on Monday after "
-     "six months of repairs, said Ingrid Falkum of Sporveien Works. Trams return to Line 19 next week."),
-    ("Copenhagen harbour bath closes for the winter", "COPENHAGEN — The harbour bath at Islands Brygge closed on "
-     "Sunday, the city's leisure office said. Mayor Jens Haverkamp thanked the lifeguards."),
-    ("Riga port handles record grain", "RIGA — The Port of Riga handled a record amount of grain in March, "
-     "said Dace Ozolina of Baltic Grain Terminal. Exports went mostly to Egypt and Spain."),
-    ("Gdansk shipyard wins a ferry order", "GDANSK — The Gdansk shipyard Remontowa North won an order for two "
-     "hybrid ferries from Ålandia Ferries, its director Tomasz Wierzbicki said on Friday."),
+     ("TURKU — Pelle Vorstrand, chief executive of Ålandia Ferries, said on Tuesday the company will open a "
+      "night ferry line between Turku and Stockholm in May. The Finnish Maritime Agency approved the timetable.")),
+    ("Oslo tram depot reopens after repairs", ("OSLO — The Oslo tram depot at Holtet reopened on Monday after "
+      "six months of repairs, said Ingrid Falkum of Sporveien Works. Trams return to Line 19 next week.")),
+    ("Copenhagen harbour bath closes for the winter", ("COPENHAGEN — The harbour bath at Islands Brygge closed on "
+      "Sunday, the city's leisure office said. Mayor Jens Haverkamp thanked the lifeguards.")),
+    ("Riga port handles record grain", ("RIGA — The Port of Riga handled a record amount of grain in March, "
+      "said Dace Ozolina of Baltic Grain Terminal. Exports went mostly to Egypt and Spain.")),
+    ("Gdansk shipyard wins a ferry order", ("GDANSK — The Gdansk shipyard Remontowa North won an order for two "
+      "hybrid ferries from Ålandia Ferries, its director Tomasz Wierzbicki said on Friday.")),
 ]
 
 
@@ -113,7 +112,7 @@ def test_two_rebuilds_at_once_one_refuses_and_the_index_stays_whole(tmp_path, sa
                         env={"SEARCHER_PAUSE_AT": "write"})
     wait_for_line(first.stderr, "paused at write")
     second = cli_process("index", "rebuild", str(SAMPLES), "--index-dir", str(index_dir))
-    out, err = second.communicate(timeout=120)
+    _, err = second.communicate(timeout=120)
     assert second.returncode == 1
     assert "another rebuild or add is running" in err
     first.send_signal(signal.SIGKILL)

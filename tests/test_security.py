@@ -88,10 +88,10 @@ class MarkupAudit(HTMLParser):
     """Every element and attribute of a page, parsed as a browser would, checked against what our
     templates write."""
 
-    TAGS = {"html", "head", "meta", "title", "link", "body", "header", "nav", "main", "footer", "a", "form", "input",
+    TAGS = frozenset({"html", "head", "meta", "title", "link", "body", "header", "nav", "main", "footer", "a", "form", "input",
             "label", "button", "select", "option", "div", "section", "aside", "h1", "h2", "h3", "p", "ul", "ol", "li",
             "span", "strong", "em", "s", "mark", "time", "details", "summary", "script", "small", "dl", "dt", "dd",
-            "br", "abbr", "article", "hr"}
+            "br", "abbr", "article", "hr"})
 
     def __init__(self) -> None:
         super().__init__()
