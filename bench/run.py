@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np
 
+from index import store
+
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl"
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / "work"
@@ -158,10 +160,6 @@ def replicate(lines: list[str], copies: int, path: Path) -> Path:
                             pass
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
-
-
-def directory_size(path: Path) -> int:
-    return sum(item.stat().st_size for item in Path(path).rglob("*") if item.is_file())
 
 
 # 1. the NER floor -------------------------------------------------------------------------------------
@@ -356,7 +354,7 @@ def measure_server(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
         server.wait(timeout=30)
     current = (index_dir / "current").resolve()
     meta = json.loads((current / "meta.json").read_text())
-    size = directory_size(current)
+    size = store.directory_size(current)
     return {"api": latency_summary(samples), "server_rss_bytes": rss, "server_peak_rss_bytes": peak,
             "articles": meta["articles"], "index_bytes": size, "bytes_per_article": size / max(meta["articles"], 1)}
 
