@@ -46,6 +46,9 @@ from .places import gazetteer
 from .readers import read_paths
 from .schema import WORDS_FILE, build_schema, document_fields, document_words
 from .segment_writer import FastSegmentWriter
+from .whoosh_files import read_index_files_in_place
+
+read_index_files_in_place()
 
 
 @dataclass

@@ -26,8 +26,11 @@ from whoosh.spelling import ListCorrector
 from index import store
 from index.columns import UNDATED, Columns, timestamp
 from index.schema import WORDS_FILE
+from index.whoosh_files import read_index_files_in_place
 
 from .params import FACETS, SearchParams
+
+read_index_files_in_place()  # no heap copy of every index file the server opens
 
 MAX_WILDCARD_TERMS = 200
 MAX_WILDCARD_WORDS = 4
