@@ -33,6 +33,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
 _STEMMING = StemmingAnalyzer()
+MIN_COMPRESSED_BLOCK = 48  # bytes of pickled block below which zlib cannot gain
 
 
 class TextAnalysis:
@@ -257,9 +258,15 @@ def write_postings(fieldwriter: W3FieldWriter, schema, postings: dict, lengths: 
                 else:
                     mini_values = b"".join(values)
                 deltas = tuple(b - a for a, b in zip([0, *ids], ids))
-                data = zlib.compress(dumps((deltas, mini_weights, mini_values), 2), compression) \
-                    if compression else dumps((deltas, mini_weights, mini_values), 2)
-                block_info = dumps((last - first, ids[-1], max_weight, compression, length_to_byte(min_length),
+                data = dumps((deltas, mini_weights, mini_values), 2)
+                # Each block says whether it is compressed, so a small one, which zlib's header and
+                # checksum would make bigger (most terms have a handful of postings), is left plain.
+                block_compression = 0
+                if compression and len(data) >= MIN_COMPRESSED_BLOCK:
+                    compressed = zlib.compress(data, compression)
+                    if len(compressed) < len(data):
+                        data, block_compression = compressed, compression
+                block_info = dumps((last - first, ids[-1], max_weight, block_compression, length_to_byte(min_length),
                                     length_to_byte(max_length)), 2)
                 size = len(block_info) + len(data)
                 write(pack_int(-size if last == total else size))
