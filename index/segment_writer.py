@@ -34,6 +34,10 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 
 _STEMMING = StemmingAnalyzer()
 MIN_COMPRESSED_BLOCK = 48  # bytes of pickled block below which zlib cannot gain
+# Whoosh pickles blocks with protocol 2 (for Python 2), which stores each bytes value (a posting's
+# positions) as a call to _codecs.encode on latin-1 text: 78 bytes for a one-posting block. Protocol
+# 3 stores bytes as they are (37 bytes); Whoosh reads blocks with pickle.loads, which takes either.
+BLOCK_PICKLE_PROTOCOL = 3
 
 
 class TextAnalysis:
@@ -258,7 +262,7 @@ def write_postings(fieldwriter: W3FieldWriter, schema, postings: dict, lengths: 
                 else:
                     mini_values = b"".join(values)
                 deltas = tuple(b - a for a, b in zip([0, *ids], ids))
-                data = dumps((deltas, mini_weights, mini_values), 2)
+                data = dumps((deltas, mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL)
                 # Each block says whether it is compressed, so a small one, which zlib's header and
                 # checksum would make bigger (most terms have a handful of postings), is left plain.
                 block_compression = 0
