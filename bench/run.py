@@ -192,8 +192,45 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "texts": count, "pr
 
 
 # 3-5. latency, facets, API against bare Whoosh --------------------------------------------------------
-def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
+def build_reference_index(index_dir: Path, target: Path) -> Path:
+    """The main index's current generation written again for bare Whoosh: the same documents in
+    the same order (so the same document numbers), with every facet a keyword field, the way a
+    plain Whoosh application would filter and count them (``groupedby``)."""
+    from whoosh import index as whoosh_index
+
+    from index.columns import Columns
+    from index.entities import mentioned_levels
+    from index.schema import COLUMN_FACETS, build_schema, keyword_value, query_schema
+    from index.segment_writer import FastSegmentWriter
+
+    generation = (index_dir / "current").resolve()
+    columns = Columns.load(generation)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    source = whoosh_index.open_dir(generation)
+    reference = whoosh_index.create_in(target, query_schema(build_schema()))
+    writer = FastSegmentWriter(reference)
+    with source.reader() as reader:
+        for docnum in range(reader.doc_count_all()):  # deleted ones too: the numbers must line up
+            stored, row = reader.stored_fields(docnum), columns.row(docnum)
+            fields = {name: value for name, value in stored.items() if value is not None}
+            fields["mentioned"] = keyword_value(mentioned_levels(json.loads(stored["entities"])["mentioned"]))
+            fields.update({facet: keyword_value(row[facet]) for facet in COLUMN_FACETS})
+            writer.add_document(**fields)
+    writer.commit(merge=False)
+    dead = np.flatnonzero(~columns.live)
+    if len(dead):
+        with reference.writer() as deleting:
+            for docnum in dead.tolist():
+                deleting.delete_document(docnum)
+    source.close()
+    reference.close()
+    return target
+
+
+def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, reference_dir: Path) -> dict:
     from werkzeug.datastructures import MultiDict
+    from whoosh import index as whoosh_index
     from whoosh import sorting
     from whoosh.query import And, DateRange, Every, Not, Or, Term
 
@@ -217,7 +254,10 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
 
     index = SearchIndex(index_dir)
     generation = index.generation()
-    searcher = generation.searcher
+    reference = whoosh_index.open_dir(build_reference_index(index_dir, reference_dir))
+    searcher = reference.searcher()
+    if searcher.doc_count_all() != generation.columns.size:
+        raise SystemExit("the reference index does not line up with the main index")
 
     def bare_query(query: BenchQuery):
         params = params_from_args(MultiDict(query.params))
@@ -286,6 +326,8 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
         facet_rows.append({"query": query.query_string, "hits": hits, "ours_ms": ours * 1000,
                            "whoosh_groupedby_ms": whoosh * 1000})
     index_close(index)
+    searcher.close()
+    reference.close()
     return {
         "first_request_s": first_request,
         "api": latency_summary(api_samples),
@@ -499,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         detail["cold rebuild stages (s)"] = ", ".join(f"{k} {v:.0f}" for k, v in cold["phases"].items())
         detail["warm rebuild stages (s)"] = ", ".join(f"{k} {v:.0f}" for k, v in warm["phases"].items())
 
-        search = measure_search(main_index, mix_for_index(main_index), rounds)
+        search = measure_search(main_index, mix_for_index(main_index), rounds, work / "reference")
         result["search"] = search
         figures["api_vs_bare_p95"] = search["api"]["p95_ms"] / search["bare_whoosh"]["p95_ms"]
         figures["facet_speedup"] = search["facets"]["whoosh_groupedby_ms"] / max(search["facets"]["ours_ms"], 1e-9)

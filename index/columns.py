@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,6 +42,12 @@ def facet_row(entities: Entities) -> dict[str, list[str]]:
     }
 
 
+def facet_key(value: str) -> str:
+    """How a typed or linked facet value is matched: case-insensitively, commas as spaces (the
+    query parser's keyword fields split on commas)."""
+    return " ".join(value.lower().replace(",", " ").split())
+
+
 def timestamp(when: datetime | None) -> int:
     if when is None:
         return int(UNDATED)
@@ -56,9 +62,30 @@ class FacetColumn:
     starts: np.ndarray  # article n's value ids are ids[starts[n]:starts[n + 1]]
     ids: np.ndarray
     owners: np.ndarray  # the article each entry of ids belongs to
+    _by_key: dict[str, list[int]] | None = field(default=None, repr=False)  # facet_key -> value ids
 
     def row(self, docnum: int) -> list[str]:
         return [self.values[i] for i in self.ids[self.starts[docnum]:self.starts[docnum + 1]]]
+
+    def value_ids(self, key: str, prefix: bool = False) -> list[int]:
+        """The ids of the values whose ``facet_key`` is ``key`` (or, with ``prefix``, starts with it)."""
+        if self._by_key is None:
+            by_key: dict[str, list[int]] = {}
+            for value_id, value in enumerate(self.values):
+                by_key.setdefault(facet_key(value), []).append(value_id)
+            self._by_key = by_key
+        if not prefix:
+            return self._by_key.get(key, [])
+        return [i for k, ids in self._by_key.items() if k.startswith(key) for i in ids]
+
+    def articles_with(self, value_ids: list[int], size: int) -> np.ndarray:
+        """A true/false array over the ``size`` articles: those holding any of ``value_ids``."""
+        mask = np.zeros(size, dtype=bool)
+        if len(value_ids) == 1:
+            mask[self.owners[self.ids == value_ids[0]]] = True
+        elif value_ids:
+            mask[self.owners[np.isin(self.ids, value_ids)]] = True
+        return mask
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         """How many articles in ``mask`` have each value (values with none left out)."""

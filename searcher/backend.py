@@ -19,13 +19,13 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
-from whoosh.query import And, Every, Not, NullQuery, Or, Term
+from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Prefix, Require, Term
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
 from index import store
-from index.columns import UNDATED, Columns, timestamp
-from index.schema import WORDS_FILE
+from index.columns import UNDATED, Columns, facet_key, timestamp
+from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
 from index.whoosh_files import read_index_files_in_place
 
 from .params import FACETS, SearchParams
@@ -70,6 +70,7 @@ class Generation:
         self.path = path
         self.ix = whoosh_index.open_dir(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
+        self.query_schema = query_schema(self.schema)
         self.searcher = self.ix.searcher()
         try:
             self.columns = Columns.load(path)
@@ -113,7 +114,7 @@ class SearchIndex:
         """The user's words as a query; anything the parser cannot take is searched as plain words."""
         if not text.strip():
             return Every(), ""
-        parser = qparser.MultifieldParser(["title", "body"], generation.schema, group=qparser.AndGroup)
+        parser = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
         parser.add_plugin(qparser.PlusMinusPlugin())
         words = text.split()
         if all(word.startswith("-") and len(word) > 1 for word in words):
@@ -126,7 +127,7 @@ class SearchIndex:
             return And([Every(), query]), text
         if query is None or query is NullQuery or _too_wide(query, generation):
             words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-            plain = qparser.MultifieldParser(["title", "body"], generation.schema, group=qparser.AndGroup)
+            plain = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
             for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
                 plain.remove_plugin_class(plugin)
             return (plain.parse(words) if words else Every()), words
@@ -156,9 +157,12 @@ class SearchIndex:
 
         first = (params.page - 1) * params.per_page
         if params.q and params.sort == "relevance":
-            narrowed = facet_masks or params.date_from or params.date_to
+            # Whoosh ranks by the words; the facet columns' part of the query, the facet and the date
+            # filters are applied as the set of articles allowed
+            ranked = ranking_query(query)
+            narrowed = facet_masks or params.date_from or params.date_to or ranked is not query
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
-            results = searcher.search(query, limit=first + params.per_page, filter=allowed)
+            results = searcher.search(ranked, limit=first + params.per_page, filter=allowed)
             docnums = [hit.docnum for hit in results][first:]
         else:
             docnums = by_date(columns, final, newest=params.sort != "oldest")[first:first + params.per_page]
@@ -236,11 +240,14 @@ def matching_articles(generation: Generation, query) -> np.ndarray:
 
 
 def _matches(generation: Generation, query) -> np.ndarray:
-    # And, Or and Not of single terms (what most queries are) combine as arrays; anything else
-    # (phrases, wildcards, ranges) is left to Whoosh, for that part of the query only.
+    # And, Or and Not of single terms (what most queries are) combine as arrays, and the column
+    # facets are answered from the facet columns; anything else (phrases, wildcards, ranges) is
+    # left to Whoosh, for that part of the query only.
     size = generation.columns.size
     if isinstance(query, Every):
         return np.ones(size, dtype=bool)
+    if _is_column_facet(query):
+        return _column_mask(generation, query)
     if isinstance(query, Term):
         return _term_mask(generation, query.fieldname, query.text)
     if isinstance(query, (And, Or)) and query.subqueries:
@@ -248,6 +255,11 @@ def _matches(generation: Generation, query) -> np.ndarray:
         return np.logical_and.reduce(parts) if isinstance(query, And) else np.logical_or.reduce(parts)
     if isinstance(query, Not):
         return ~_matches(generation, query.query)
+    if isinstance(query, (AndNot, AndMaybe, Require)):  # "a -b", "+a b", "a ANDMAYBE b"
+        first = _matches(generation, query.a)
+        if isinstance(query, AndNot):
+            return first & ~_matches(generation, query.b)
+        return first & _matches(generation, query.b) if isinstance(query, Require) else first
     mask = np.zeros(size, dtype=bool)
     mask[np.fromiter(generation.searcher.docs_for_query(query), dtype=np.int64)] = True
     return mask
@@ -263,15 +275,55 @@ def _term_mask(generation: Generation, fieldname: str, text) -> np.ndarray:
     return mask
 
 
+def _is_column_facet(query) -> bool:
+    return query.is_leaf() and getattr(query, "fieldname", None) in COLUMN_FACETS
+
+
+def _column_mask(generation: Generation, query) -> np.ndarray:
+    """A person:, place:, country: or org: term or prefix (jo*), from the facet columns."""
+    column = generation.columns.facets[query.fieldname]
+    if isinstance(query, (Term, Prefix)):
+        value_ids = column.value_ids(facet_key(str(query.text)), prefix=isinstance(query, Prefix))
+    else:  # other wildcards and fuzzy terms are not offered on facets
+        value_ids = []
+    return column.articles_with(value_ids, generation.columns.size)
+
+
+def _mentions_column_facet(query) -> bool:
+    return _is_column_facet(query) or any(_mentions_column_facet(sub) for sub in query.children())
+
+
+def ranking_query(query):
+    """The query Whoosh ranks by: its column-facet parts (which Whoosh does not hold) replaced by
+    Every(). It matches at least what the query does, so with the exact matches as its filter it
+    ranks the same articles by the same words."""
+    if _is_column_facet(query):
+        return Every()
+    if isinstance(query, Not):
+        return Every() if _mentions_column_facet(query.query) else query
+    if isinstance(query, AndNot) and _mentions_column_facet(query.b):
+        return ranking_query(query.a)
+    if not _mentions_column_facet(query):
+        return query
+    return query.apply(ranking_query)
+
+
 def facet_mask(generation: Generation, facet: str, params: SearchParams) -> np.ndarray:
     """Articles with any selected value of ``facet`` (all when none is) and none of its excluded ones."""
     selected = params.selected.get(facet, ())
     mask = np.ones(generation.columns.size, dtype=bool)
     if selected:
-        mask = np.logical_or.reduce([_term_mask(generation, facet, _term_text(facet, v)) for v in selected])
+        mask = np.logical_or.reduce([_value_mask(generation, facet, v) for v in selected])
     for value in params.excluded.get(facet, ()):
-        mask &= ~_term_mask(generation, facet, _term_text(facet, value))
+        mask &= ~_value_mask(generation, facet, value)
     return mask
+
+
+def _value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:
+    if facet in COLUMN_FACETS:
+        column = generation.columns.facets[facet]
+        return column.articles_with(column.value_ids(facet_key(value)), generation.columns.size)
+    return _term_mask(generation, facet, _term_text(facet, value))
 
 
 def date_mask(columns: Columns, params: SearchParams) -> np.ndarray:
@@ -303,7 +355,7 @@ def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:
 def query_words(generation: Generation, query) -> set[str]:
     """The indexed (stemmed) words of the query's text fields, wildcards expanded: what snippets mark."""
     reader = generation.searcher.reader()
-    terms = query.existing_terms(reader, phrases=True, expand=True)
+    terms = ranking_query(query).existing_terms(reader, phrases=True, expand=True)
     return {text.decode("utf-8") if isinstance(text, bytes) else text
             for field, text in terms if field in ("body", "title")}
 
@@ -347,8 +399,8 @@ def _too_wide(query, generation: Generation) -> bool:
     """More than MAX_WILDCARD_WORDS wildcards, or one that would expand to more than MAX_WILDCARD_TERMS
     terms, is refused (the query is searched as plain words): each costs a pass over the word list."""
     reader = generation.searcher.reader()
-    wildcards = [sub for sub in query.leaves()
-                 if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm")]
+    wildcards = [sub for sub in query.leaves()  # column facets' wildcards never reach Whoosh
+                 if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm") and not _is_column_facet(sub)]
     if len({getattr(sub, "text", None) for sub in wildcards}) > MAX_WILDCARD_WORDS:
         return True
     for sub in wildcards:

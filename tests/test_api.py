@@ -174,3 +174,28 @@ def test_huge_wildcard_expansion_is_capped(client, monkeypatch):
     assert expanded > 10
     monkeypatch.setattr(backend, "MAX_WILDCARD_TERMS", 3)
     assert search(client, "q=s*")["total"] < expanded  # searched as the plain word instead
+
+
+def hit_ids(data):
+    return [hit["id"] for hit in data["hits"]]
+
+
+def test_facets_in_the_query_syntax_match_the_facet_filters(client):
+    """person:, place:, country: and org: are answered from the facet columns: typed in the query they
+    find, rank and exclude exactly what the facet parameters do."""
+    with_words = search(client, "q=ferry&person=Mara+Lindqvist")
+    typed = search(client, 'q=ferry+person:"Mara+Lindqvist"')
+    assert typed["total"] == with_words["total"] > 0
+    assert hit_ids(typed) == hit_ids(with_words)  # ranked by the words, the same hits in the same order
+    assert search(client, 'q=ferry+-person:"Mara+Lindqvist"')["total"] == (
+        search(client, "q=ferry&not_person=Mara+Lindqvist")["total"])
+    assert search(client, 'q=person:"mara+LINDQVIST"')["total"] == search(client, "person=Mara+Lindqvist")["total"]
+    assert search(client, "person=mara+lindqvist")["total"] == search(client, "person=Mara+Lindqvist")["total"]
+    assert search(client, "q=person:mara*")["total"] == search(client, "person=Mara+Lindqvist")["total"]
+    assert search(client, "q=country:finland")["total"] == search(client, "country=Finland")["total"] > 0
+    assert search(client, "q=place:helsinki+OR+place:tallinn")["total"] == (
+        search(client, "place=Helsinki&place=Tallinn")["total"])
+    everything = search(client, "")["total"]
+    ferry_lindqvist = search(client, 'q=ferry+person:"Mara+Lindqvist"')["total"]
+    assert search(client, 'q=NOT+(ferry+person:"Mara+Lindqvist")')["total"] == everything - ferry_lindqvist
+    assert search(client, "q=person:nobody+at+all")["total"] == 0

@@ -95,3 +95,33 @@ def test_agency_credits_glued_to_the_next_name_are_not_organizations():
     assert not is_agency_credit("Reuters Holdings PLC", "reuters", known, gazetteer())
     assert not is_agency_credit("Reuters", "", known, gazetteer())
     assert not is_agency_credit("Congress", "reuters", known, gazetteer())
+
+
+def test_facet_columns_find_values_case_insensitively():
+    import numpy as np
+
+    from index.columns import FacetColumn, facet_key
+
+    assert facet_key("  Smith,  John ") == "smith john"
+    # three articles: 0 holds values 0 and 1, 1 holds nothing, 2 holds value 2
+    column = FacetColumn(values=["Mara Lindqvist", "Henrik Vallo", "Mara Sund"], starts=np.array([0, 2, 2, 3]),
+                         ids=np.array([0, 1, 2], dtype=np.int32), owners=np.array([0, 0, 2], dtype=np.int32))
+    assert column.value_ids("mara lindqvist") == [0]
+    assert column.value_ids("mara", prefix=True) == [0, 2]
+    assert column.value_ids("nobody") == []
+    assert column.articles_with([0], 3).tolist() == [True, False, False]
+    assert column.articles_with([1, 2], 3).tolist() == [True, False, True]
+    assert column.articles_with([], 3).tolist() == [False, False, False]
+
+
+def test_ranking_query_leaves_column_facets_to_the_filter():
+    from whoosh.query import And, AndNot, Every, Not, Or, Term
+
+    from searcher.backend import ranking_query
+
+    words = Or([Term("title", "oil"), Term("body", "oil")])
+    plain = And([words, Term("mentioned", "1987")])
+    assert ranking_query(plain) is plain  # no column facet: Whoosh gets the query as it is
+    assert ranking_query(And([words, Term("person", "x")])) == And([words, Every()])
+    assert ranking_query(AndNot(words, Term("org", "x"))) == words
+    assert ranking_query(Not(And([words, Term("place", "x")]))) == Every()
