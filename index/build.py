@@ -41,7 +41,7 @@ from .clean import (
 )
 from .columns import Columns, facet_row, timestamp, write_columns
 from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
-from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, value_key
+from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, names_an_organization, value_key
 from .places import gazetteer
 from .readers import read_paths
 from .schema import WORDS_FILE, build_schema, document_fields, document_words
@@ -333,7 +333,9 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
 
     for item in prepared:
         entities = item.entities
-        entities.people = list(dict.fromkeys(p for p in (person(n) for n in entities.people) if is_full_name(p)))
+        lone_org_words = [n for n in entities.people if names_an_organization(n, entities.orgs)]
+        entities.people = list(dict.fromkeys(p for p in (person(n) for n in entities.people if n not in lone_org_words)
+                                             if is_full_name(p)))
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
             org for org in (spelling["org"].get(n, n) for n in entities.orgs)

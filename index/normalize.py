@@ -196,6 +196,17 @@ def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str
     return mapping
 
 
+GOVERNMENT_WORDS = frozenset({"administration", "government", "cabinet"})
+
+
+def names_an_organization(name: str, orgs: Iterable[str]) -> bool:
+    """A lone name that is a word of one of the article's own organizations ("Baker" in a story on
+    "Baker International Corp") names the company: it is no one's surname there. "The Reagan
+    Administration" is the exception: a government named after the person still means the person."""
+    return " " not in name and any(name in org.split() and org.split()[-1].lower() not in GOVERNMENT_WORDS
+                                   for org in orgs)
+
+
 def canonical_spellings(counts: Counter[str]) -> dict[str, str]:
     """For every spelling, the one shown: the commonest among those that are not all capitals, so
     "MOSCOW" and "Moscow" are one value spelled "Moscow"."""

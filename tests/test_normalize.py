@@ -8,6 +8,7 @@ from index.normalize import (
     corpus_surname_map,
     fix_capitals,
     merge_short_names,
+    names_an_organization,
     strip_possessive,
     strip_titles,
 )
@@ -125,3 +126,13 @@ def test_ranking_query_leaves_column_facets_to_the_filter():
     assert ranking_query(And([words, Term("person", "x")])) == And([words, Every()])
     assert ranking_query(AndNot(words, Term("org", "x"))) == words
     assert ranking_query(Not(And([words, Term("place", "x")]))) == Every()
+
+
+def test_a_lone_name_inside_an_organization_of_the_article_is_the_company():
+    orgs = ["Baker International Corp", "Hughes Tool Co"]
+    assert names_an_organization("Baker", orgs)
+    assert names_an_organization("Hughes", orgs)
+    assert not names_an_organization("James Baker", orgs)  # a full name stays a person
+    assert not names_an_organization("Bake", orgs)  # whole words only
+    assert not names_an_organization("Baker", ["Treasury"])
+    assert not names_an_organization("Reagan", ["Reagan Administration", "Thatcher Government"])
