@@ -164,9 +164,10 @@ def replicate(lines: list[str], copies: range, path: Path) -> Path:
 # 1. the NER floor -------------------------------------------------------------------------------------
 def ner_floor(corpus: Path) -> dict:
     """spaCy alone over the distinct texts the indexer would send it: same pipeline, components, batch
-    size and process count. Run in a fresh process, like the rebuild it is compared with."""
+    size and process count, and the same garbage-collector settings as the build's NER stage. Run in a
+    fresh process, like the rebuild it is compared with."""
     code = f"""
-import json, sys, time
+import gc, json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from index.build import (BuildOptions, BuildReport, learn_boilerplate, ner_processes, ner_texts, prepare_all,
                          read_articles, worker_processes)
@@ -178,6 +179,8 @@ articles = read_articles([{str(corpus)!r}], report)
 prepared = prepare_all(articles, learn_boilerplate(articles, {{}}), report, worker_processes(len(articles), options))
 texts = ner_texts(prepared)
 processes = ner_processes(len(texts), options)
+gc.freeze()  # as the build does: the prepared articles out of later collections, no cyclic GC while spaCy streams
+gc.disable()
 started = time.perf_counter()
 pipeline = NerPipeline.load(options.pipeline or pipeline_name())
 count = sum(1 for _ in pipeline.find_mentions(texts, batch_size=options.batch_size, processes=processes))
