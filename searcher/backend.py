@@ -280,13 +280,16 @@ def _is_column_facet(query) -> bool:
 
 
 def _column_mask(generation: Generation, query) -> np.ndarray:
-    """A person:, place:, country: or org: term or prefix (jo*), from the facet columns."""
-    column = generation.columns.facets[query.fieldname]
-    if isinstance(query, (Term, Prefix)):
-        value_ids = column.value_ids(facet_key(str(query.text)), prefix=isinstance(query, Prefix))
-    else:  # other wildcards and fuzzy terms are not offered on facets
-        value_ids = []
-    return column.articles_with(value_ids, generation.columns.size)
+    """A person:, place:, country: or org: term or prefix (jo*), from the facet columns; other
+    wildcards and fuzzy terms are not offered on facets and match nothing."""
+    if not isinstance(query, (Term, Prefix)):
+        return np.zeros(generation.columns.size, dtype=bool)
+    return _column_value_mask(generation, query.fieldname, str(query.text), prefix=isinstance(query, Prefix))
+
+
+def _column_value_mask(generation: Generation, facet: str, value: str, prefix: bool = False) -> np.ndarray:
+    column = generation.columns.facets[facet]
+    return column.articles_with(column.value_ids(facet_key(value), prefix=prefix), generation.columns.size)
 
 
 def _mentions_column_facet(query) -> bool:
@@ -321,8 +324,7 @@ def facet_mask(generation: Generation, facet: str, params: SearchParams) -> np.n
 
 def _value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:
     if facet in COLUMN_FACETS:
-        column = generation.columns.facets[facet]
-        return column.articles_with(column.value_ids(facet_key(value)), generation.columns.size)
+        return _column_value_mask(generation, facet, value)
     return _term_mask(generation, facet, _term_text(facet, value))
 
 
