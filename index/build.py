@@ -333,9 +333,8 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
 
     for item in prepared:
         entities = item.entities
-        lone_org_words = [n for n in entities.people if names_an_organization(n, entities.orgs)]
-        entities.people = list(dict.fromkeys(p for p in (person(n) for n in entities.people if n not in lone_org_words)
-                                             if is_full_name(p)))
+        people_named = (person(n) for n in entities.people if not names_an_organization(n, entities.orgs))
+        entities.people = list(dict.fromkeys(p for p in people_named if is_full_name(p)))
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
             org for org in (spelling["org"].get(n, n) for n in entities.orgs)

@@ -203,8 +203,9 @@ def names_an_organization(name: str, orgs: Iterable[str]) -> bool:
     """A lone name that is a word of one of the article's own organizations ("Baker" in a story on
     "Baker International Corp") names the company: it is no one's surname there. "The Reagan
     Administration" is the exception: a government named after the person still means the person."""
-    return " " not in name and any(name in org.split() and org.split()[-1].lower() not in GOVERNMENT_WORDS
-                                   for org in orgs)
+    if " " in name:
+        return False
+    return any(name in words and words[-1].lower() not in GOVERNMENT_WORDS for words in map(str.split, orgs))
 
 
 def canonical_spellings(counts: Counter[str]) -> dict[str, str]:

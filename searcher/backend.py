@@ -156,17 +156,17 @@ class SearchIndex:
         published = published_days(columns, final)
 
         first = (params.page - 1) * params.per_page
+        ranked = ranking_query(query)  # what Whoosh sees of the query: its words
         if params.q and params.sort == "relevance":
             # Whoosh ranks by the words; the facet columns' part of the query, the facet and the date
             # filters are applied as the set of articles allowed
-            ranked = ranking_query(query)
             narrowed = facet_masks or params.date_from or params.date_to or ranked is not query
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
             results = searcher.search(ranked, limit=first + params.per_page, filter=allowed)
             docnums = [hit.docnum for hit in results][first:]
         else:
             docnums = by_date(columns, final, newest=params.sort != "oldest")[first:first + params.per_page]
-        words = query_words(generation, query) if params.q else set()
+        words = query_words(generation, ranked) if params.q else set()
         hits = [self._hit(generation, docnum, words) for docnum in docnums]
 
         suggestion = None
@@ -354,10 +354,11 @@ def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:
     return docnums[np.argsort(key, kind="stable")].tolist()
 
 
-def query_words(generation: Generation, query) -> set[str]:
-    """The indexed (stemmed) words of the query's text fields, wildcards expanded: what snippets mark."""
+def query_words(generation: Generation, ranked) -> set[str]:
+    """The indexed (stemmed) words of the query's text fields, wildcards expanded: what snippets mark.
+    ``ranked`` is the query as Whoosh sees it (``ranking_query``)."""
     reader = generation.searcher.reader()
-    terms = ranking_query(query).existing_terms(reader, phrases=True, expand=True)
+    terms = ranked.existing_terms(reader, phrases=True, expand=True)
     return {text.decode("utf-8") if isinstance(text, bytes) else text
             for field, text in terms if field in ("body", "title")}
 
@@ -401,8 +402,8 @@ def _too_wide(query, generation: Generation) -> bool:
     """More than MAX_WILDCARD_WORDS wildcards, or one that would expand to more than MAX_WILDCARD_TERMS
     terms, is refused (the query is searched as plain words): each costs a pass over the word list."""
     reader = generation.searcher.reader()
-    wildcards = [sub for sub in query.leaves()  # column facets' wildcards never reach Whoosh
-                 if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm") and not _is_column_facet(sub)]
+    wildcards = [sub for sub in ranking_query(query).leaves()  # column facets' wildcards never reach Whoosh
+                 if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm")]
     if len({getattr(sub, "text", None) for sub in wildcards}) > MAX_WILDCARD_WORDS:
         return True
     for sub in wildcards:
