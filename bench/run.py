@@ -239,10 +239,10 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
 
     from searcher import create_app
     from searcher.backend import (
+        FacetFilter,
         SearchIndex,
         _term_text,
         date_mask,
-        facet_mask,
         matching_articles,
         published_days,
     )
@@ -306,8 +306,7 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
         text_query, _ = index.parse(generation, params.q)
         mask = matching_articles(generation, text_query) & date_mask(generation.columns, params)
         for facet in FACETS:
-            if params.selected.get(facet) or params.excluded.get(facet):
-                mask &= facet_mask(generation, facet, params)
+            FacetFilter.for_params(generation, facet, params).narrow(mask)
         hits = int(mask.sum())
         if not hits:
             continue

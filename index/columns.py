@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,14 +39,22 @@ def facet_row(entities: Entities) -> dict[str, list[str]]:
         "place": list(dict.fromkeys(p.name for p in entities.places)),
         "country": sorted({p.country for p in entities.places if p.country}),
         "org": list(dict.fromkeys(entities.orgs)),
-        "mentioned": sorted({m[:7] for m in entities.mentioned}),
+        "mentioned": mentioned_periods(entities.mentioned),
     }
 
 
+def mentioned_periods(mentioned: Iterable[str]) -> list[str]:
+    """The years and months an article's mentioned dates fall in: "1987-03-02" counts under "1987"
+    and "1987-03". A year's count is every article mentioning any date in it, which is what the
+    ``mentioned=1987`` filter matches."""
+    return sorted({m[:4] for m in mentioned} | {m[:7] for m in mentioned if len(m) >= 7})
+
+
 def facet_key(value: str) -> str:
-    """How a typed or linked facet value is matched: case-insensitively, commas as spaces (the
-    query parser's keyword fields split on commas)."""
-    return " ".join(value.lower().replace(",", " ").split())
+    """How a typed or linked facet value is matched: case and accents ignored ("zurich" is "Zürich"),
+    commas as spaces (the query parser's keyword fields split on commas)."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold().replace(",", " "))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def timestamp(when: datetime | None) -> int:
@@ -63,6 +72,7 @@ class FacetColumn:
     ids: np.ndarray
     owners: np.ndarray  # the article each entry of ids belongs to
     _by_key: dict[str, list[int]] | None = field(default=None, repr=False)  # facet_key -> value ids
+    _by_word: dict[str, list[int]] | None = field(default=None, repr=False)  # a word of the key -> value ids
 
     def row(self, docnum: int) -> list[str]:
         return [self.values[i] for i in self.ids[self.starts[docnum]:self.starts[docnum + 1]]]
@@ -77,6 +87,19 @@ class FacetColumn:
         if not prefix:
             return self._by_key.get(key, [])
         return [i for k, ids in self._by_key.items() if k.startswith(key) for i in ids]
+
+    def value_ids_by_word(self, word: str, prefix: bool = False) -> list[int]:
+        """The ids of the values one of whose words is ``word`` (or, with ``prefix``, starts with it):
+        "volcker" finds "Paul Volcker", "bol" as a prefix finds "John Bolton" and "Boliden AB"."""
+        if self._by_word is None:
+            by_word: dict[str, list[int]] = {}
+            for value_id, value in enumerate(self.values):
+                for part in dict.fromkeys(facet_key(value).split()):
+                    by_word.setdefault(part, []).append(value_id)
+            self._by_word = by_word
+        if not prefix:
+            return list(self._by_word.get(word, []))
+        return sorted({i for w, ids in self._by_word.items() if w.startswith(word) for i in ids})
 
     def articles_with(self, value_ids: list[int], size: int) -> np.ndarray:
         """A true/false array over the ``size`` articles: those holding any of ``value_ids``."""

@@ -31,7 +31,7 @@ def unexpected(error: Exception):
 
 @blueprint.get("/search")
 def search():
-    params = params_from_args(request.args)
+    params = params_from_args(request.args, strict=True)
     return jsonify(run_search(search_index(), params))
 
 

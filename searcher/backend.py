@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
-from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Prefix, Require, Term
+from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Prefix, Require, Term, Wildcard
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
@@ -53,6 +53,27 @@ class Hit:
     orgs: list[str]
 
 
+@dataclass(frozen=True)
+class ChosenValue:
+    """A value the search selects or excludes, under the name the index gives it, with its true count:
+    for a selected value, the articles it gives within the other filters; for an excluded one, the
+    articles its exclusion removes."""
+
+    value: str
+    count: int
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class MatchedValues:
+    """What one word typed in a facet field matched: ``person:volcker`` -> Paul Volcker (107)."""
+
+    field: str
+    typed: str
+    values: list[tuple[str, int]]  # (value, articles of the results holding it), most first
+    more: int  # values matched beyond those listed
+
+
 @dataclass
 class RawResults:
     total: int
@@ -61,6 +82,8 @@ class RawResults:
     published_counts: Counter
     suggestion: str | None
     query_used: str
+    chosen: dict[str, list[ChosenValue]]
+    matched: list[MatchedValues]
 
 
 class Generation:
@@ -112,10 +135,12 @@ class SearchIndex:
     # queries -----------------------------------------------------------------------------------
     def parse(self, generation: Generation, text: str):
         """The user's words as a query; anything the parser cannot take is searched as plain words."""
+        text = prepare_query_text(text)
         if not text.strip():
             return Every(), ""
         parser = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
-        parser.add_plugin(qparser.PlusMinusPlugin())
+        # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
+        parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
         words = text.split()
         if all(word.startswith("-") and len(word) > 1 for word in words):
             text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
@@ -123,6 +148,8 @@ class SearchIndex:
             query = parser.parse(text)
         except Exception:  # noqa: BLE001 - whoosh raises assorted errors on malformed syntax
             query = None
+        if query is not None and query is not NullQuery:
+            query = match_all_wildcards_as_every(query)
         if isinstance(query, Not) or (isinstance(query, And) and all(isinstance(q, Not) for q in query.subqueries)):
             return And([Every(), query]), text
         if query is None or query is NullQuery or _too_wide(query, generation):
@@ -138,29 +165,36 @@ class SearchIndex:
         searcher, columns = generation.searcher, generation.columns
         query, used = self.parse(generation, params.q)
         base = matching_articles(generation, query) & date_mask(columns, params)
-        facet_masks = {facet: facet_mask(generation, facet, params) for facet in FACETS
-                       if params.selected.get(facet) or params.excluded.get(facet)}
+        filters = {facet: FacetFilter.for_params(generation, facet, params) for facet in FACETS}
         final = base.copy()
-        for mask in facet_masks.values():
-            final &= mask
+        for facet_filter in filters.values():
+            facet_filter.narrow(final)
         total = int(final.sum())
 
-        counts = {}
+        counts, chosen = {}, {}
         for facet in FACETS:
-            # each facet's counts ignore its own selection, so its other values stay clickable
+            # Each facet's counts ignore its own "any of" selection, so its other values stay clickable
+            # and each count is what clicking that value adds; they keep its exclusions and an "all of"
+            # selection, so each count is what a click gives.
             others = base.copy()
-            for other, mask in facet_masks.items():
+            for other, facet_filter in filters.items():
                 if other != facet:
-                    others &= mask
-            counts[facet] = Counter(columns.facets[facet].counts(others))
+                    facet_filter.narrow(others)
+            counting = filters[facet].narrow_for_counts(others.copy(), facet in params.match_all)
+            counts[facet] = Counter(columns.facets[facet].counts(counting))
+            chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others)
         published = published_days(columns, final)
 
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
-        if params.q and params.sort == "relevance":
+        if total == 0 or first >= total:
+            docnums = []
+        elif params.q and params.sort == "relevance" and not isinstance(ranked, Every):
             # Whoosh ranks by the words; the facet columns' part of the query, the facet and the date
-            # filters are applied as the set of articles allowed
-            narrowed = facet_masks or params.date_from or params.date_to or ranked is not query
+            # filters are applied as the set of articles allowed (never empty here: Whoosh would read
+            # an empty set as no filter at all)
+            narrowed = (any(f.selected or f.excluded for f in filters.values()) or params.date_from
+                        or params.date_to or ranked is not query)
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
             results = searcher.search(ranked, limit=first + params.per_page, filter=allowed)
             docnums = [hit.docnum for hit in results][first:]
@@ -169,16 +203,22 @@ class SearchIndex:
         words = query_words(generation, ranked) if params.q else set()
         hits = [self._hit(generation, docnum, words) for docnum in docnums]
 
-        suggestion = None
-        if params.q and total < 3:
-            # offered only when the corrected words find more than the user's did
-            corrected = self.corrected_words(generation, used)
-            if corrected and corrected.lower() != used.lower():
-                better_query, _ = self.parse(generation, corrected)
-                if int(matching_articles(generation, better_query).sum()) > total:
-                    suggestion = corrected
+        suggestion = self.suggestion(generation, params, used, total) if params.q else None
         return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
-                          suggestion=suggestion, query_used=used)
+                          suggestion=suggestion, query_used=used, chosen=chosen,
+                          matched=matched_values(generation, query, final))
+
+    def suggestion(self, generation: Generation, params: SearchParams, used: str, total: int) -> str | None:
+        """A correction of the query, offered only when it finds more than the user's words did, within
+        the same filters."""
+        corrected = self.corrected_words(generation, used)
+        if not corrected or corrected.lower() == used.lower():
+            return None
+        better_query, _ = self.parse(generation, corrected)
+        found = matching_articles(generation, better_query) & date_mask(generation.columns, params)
+        for facet in FACETS:
+            FacetFilter.for_params(generation, facet, params).narrow(found)
+        return corrected if int(found.sum()) > max(total, 0) else None
 
     @staticmethod
     def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
@@ -280,16 +320,50 @@ def _is_column_facet(query) -> bool:
 
 
 def _column_mask(generation: Generation, query) -> np.ndarray:
-    """A person:, place:, country: or org: term or prefix (jo*), from the facet columns; other
-    wildcards and fuzzy terms are not offered on facets and match nothing."""
+    """A person:, place:, country: or org: term or prefix, from the facet columns; other wildcards and
+    fuzzy terms are not offered on facets and match nothing."""
+    column = generation.columns.facets[query.fieldname]
+    return column.articles_with(typed_value_ids(generation, query), generation.columns.size)
+
+
+def typed_value_ids(generation: Generation, query) -> list[int]:
+    """The values a facet term typed in the query stands for. A name of several words
+    (``person:"Paul Volcker"``) is that value exactly; a single word (``person:volcker``) is every value
+    holding it as a whole word; a prefix (``person:bol*``) every value with a word starting so. Case
+    and accents never matter."""
     if not isinstance(query, (Term, Prefix)):
-        return np.zeros(generation.columns.size, dtype=bool)
-    return _column_value_mask(generation, query.fieldname, str(query.text), prefix=isinstance(query, Prefix))
+        return []
+    column = generation.columns.facets[query.fieldname]
+    key = facet_key(str(query.text))
+    if " " in key:
+        return column.value_ids(key, prefix=isinstance(query, Prefix))
+    return column.value_ids_by_word(key, prefix=isinstance(query, Prefix))
 
 
-def _column_value_mask(generation: Generation, facet: str, value: str, prefix: bool = False) -> np.ndarray:
+def matched_values(generation: Generation, query, results: np.ndarray, listed: int = 10) -> list[MatchedValues]:
+    """For each single word or prefix typed in a facet field, the values it matched, with how many of
+    the results hold each: so the page can say what ``person:volcker`` was taken to mean."""
+    found = []
+    seen = set()
+    for leaf in query.leaves() if not query.is_leaf() else [query]:
+        if not _is_column_facet(leaf) or (leaf.fieldname, str(leaf.text), type(leaf)) in seen:
+            continue
+        seen.add((leaf.fieldname, str(leaf.text), type(leaf)))
+        if isinstance(leaf, Term) and " " in facet_key(str(leaf.text)):
+            continue  # a full name is taken as it is
+        column = generation.columns.facets[leaf.fieldname]
+        ids = typed_value_ids(generation, leaf)
+        counted = column.counts(results) if ids else {}
+        values = sorted(((column.values[i], counted.get(column.values[i], 0)) for i in ids),
+                        key=lambda pair: (-pair[1], pair[0]))
+        typed = str(leaf.text) + ("*" if isinstance(leaf, Prefix) else "")
+        found.append(MatchedValues(leaf.fieldname, typed, values[:listed], max(0, len(values) - listed)))
+    return found
+
+
+def _column_value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:
     column = generation.columns.facets[facet]
-    return column.articles_with(column.value_ids(facet_key(value), prefix=prefix), generation.columns.size)
+    return column.articles_with(column.value_ids(facet_key(value)), generation.columns.size)
 
 
 def _mentions_column_facet(query) -> bool:
@@ -311,15 +385,69 @@ def ranking_query(query):
     return query.apply(ranking_query)
 
 
-def facet_mask(generation: Generation, facet: str, params: SearchParams) -> np.ndarray:
-    """Articles with any selected value of ``facet`` (all when none is) and none of its excluded ones."""
-    selected = params.selected.get(facet, ())
-    mask = np.ones(generation.columns.size, dtype=bool)
-    if selected:
-        mask = np.logical_or.reduce([_value_mask(generation, facet, v) for v in selected])
-    for value in params.excluded.get(facet, ()):
-        mask &= ~_value_mask(generation, facet, value)
-    return mask
+@dataclass
+class FacetFilter:
+    """One facet's part of a search: the values selected (any of them, or all of them) and excluded."""
+
+    facet: str
+    selected: list[tuple[str, np.ndarray]]  # (value as given, articles holding it)
+    excluded: list[tuple[str, np.ndarray]]
+    all_of: bool
+
+    @classmethod
+    def for_params(cls, generation: Generation, facet: str, params: SearchParams) -> FacetFilter:
+        return cls(facet,
+                   [(v, _value_mask(generation, facet, v)) for v in params.selected.get(facet, ())],
+                   [(v, _value_mask(generation, facet, v)) for v in params.excluded.get(facet, ())],
+                   facet in params.match_all)
+
+    def narrow(self, mask: np.ndarray) -> np.ndarray:
+        """``mask`` (changed in place) keeps the articles this facet's selection and exclusions allow."""
+        if self.selected:
+            if self.all_of:
+                for _, selected in self.selected:
+                    mask &= selected
+            else:
+                mask &= np.logical_or.reduce([selected for _, selected in self.selected])
+        return self.narrow_for_counts(mask, all_of=False)
+
+    def narrow_for_counts(self, mask: np.ndarray, all_of: bool) -> np.ndarray:
+        """The articles this facet's own values are counted over: its exclusions always apply, its
+        selection only when all of its values must match."""
+        if all_of:
+            for _, selected in self.selected:
+                mask &= selected
+        for _, excluded in self.excluded:
+            mask &= ~excluded
+        return mask
+
+    def chosen_values(self, generation: Generation, counts: Counter, counting: np.ndarray,
+                      others: np.ndarray) -> list[ChosenValue]:
+        """The selected and excluded values under the names the index gives them ("ronald reagan" is
+        Ronald Reagan), each with its true count, whether or not it is among the most frequent."""
+        chosen: dict[str, ChosenValue] = {}
+        for excluded, entries in ((False, self.selected), (True, self.excluded)):
+            for given, mask in entries:
+                for value in canonical_values(generation, self.facet, given):
+                    if value in chosen:
+                        continue
+                    if not excluded and value in counts:
+                        count = counts[value]
+                    else:
+                        value_articles = _value_mask(generation, self.facet, value)
+                        count = int((value_articles & (others if excluded else counting)).sum())
+                    chosen[value] = ChosenValue(value, count, excluded)
+        return list(chosen.values())
+
+
+def canonical_values(generation: Generation, facet: str, given: str) -> list[str]:
+    """The index's own spelling of a value given in any case or accent form; the value itself when the
+    index holds no such value (a mentioned day, or a name not in the index)."""
+    if facet not in COLUMN_FACETS and facet != "mentioned":
+        return [given]
+    column = generation.columns.facets[facet]
+    found = [column.values[i] for i in column.value_ids(facet_key(given))]
+    return found or [given]
 
 
 def _value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:
@@ -392,6 +520,39 @@ def snippet_cleaner() -> bleach.Cleaner:
     if cleaner is None:
         cleaner = _cleaners.cleaner = bleach.Cleaner(tags={"mark"}, attributes={}, strip=True)
     return cleaner
+
+
+QUERY_FIELDS = ("person", "place", "country", "org", "mentioned", "title", "body", "source", "published")
+_FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
+_MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
+
+
+def prepare_query_text(text: str) -> str:
+    """The query as the parser should read it: field names in any case (``ORG:OPEC``), and a mentioned
+    date as one value (``mentioned:1987-03`` is March 1987, ``mentioned:1987-*`` the year 1987)."""
+    text = _FIELD_NAME.sub(lambda m: m.group(1).lower(), text)
+
+    def mentioned(match: re.Match) -> str:
+        parts = [match.group(1)] + [part.zfill(2) for part in match.group(2, 3) if part]
+        return f'mentioned:"{"-".join(parts)}"'
+
+    return _MENTIONED_VALUE.sub(mentioned, text)
+
+
+def match_all_wildcards_as_every(query):
+    """A wildcard that matches every word (``*``, which Whoosh reads as every document with a title or
+    a body) is the empty query, not a walk over every posting: ``*`` browses everything, ``oil -*``
+    finds nothing, both at once."""
+    if isinstance(query, Every) or (
+            isinstance(query, (Wildcard, Prefix)) and getattr(query, "fieldname", None) not in COLUMN_FACETS
+            and not str(query.text).strip("*?")):
+        return Every()
+    if query.is_leaf():
+        return query
+    query = query.apply(match_all_wildcards_as_every)
+    if isinstance(query, Or) and any(isinstance(sub, Every) for sub in query.subqueries):
+        return Every()
+    return query
 
 
 def _term_text(facet: str, value: str) -> str:

@@ -15,36 +15,47 @@ from index import store
 from index.build import rebuild
 
 from .cli import build_options, index_dir_option, print_report, resolve_index_dir
-from .params import SORTS, ParamError, params_from_args
+from .params import ALL_OF_FACETS, DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SORTS, ParamError, params_from_args
 from .search import run_search
 from .views import search_index
 
 
+def facet_options(command):
+    """--person, --not-person, ... for every facet, and --all for "all of" matching."""
+    for facet in reversed(FACETS):
+        what = "naming a place in this country" if facet == "country" else (
+            "mentioning this date (YYYY, YYYY-MM or YYYY-MM-DD)" if facet == "mentioned" else f"naming this {'organization' if facet == 'org' else facet}")
+        command = click.option(f"--not-{facet}", f"not_{facet}", multiple=True,
+                               help=f"Leave out articles {what} (repeatable).")(command)
+        command = click.option(f"--{facet}", facet, multiple=True,
+                               help=f"Only articles {what} (repeatable: any of them).")(command)
+    return click.option("--all", "match_all", multiple=True, type=click.Choice(ALL_OF_FACETS),
+                        help="Articles must have all the selected values of this facet, not any.")(command)
+
+
 @click.command("search", help="Search the index from the terminal (or print the API's JSON).")
 @click.argument("query", nargs=-1)
-@click.option("--person", multiple=True, help="Only articles naming this person (repeatable; OR).")
-@click.option("--place", multiple=True, help="Only articles naming this place (repeatable; OR).")
-@click.option("--country", multiple=True, help="Only articles naming a place in this country.")
-@click.option("--org", multiple=True, help="Only articles naming this organization.")
+@facet_options
 @click.option("--from", "date_from", default=None, help="Published on or after YYYY[-MM[-DD]].")
-@click.option("--to", "date_to", default=None, help="Published on or before YYYY[-MM[-DD]].")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance")
-@click.option("--page", default="1")
-@click.option("--per-page", default="10")
+@click.option("--to", "date_to", default=None, help="Published on or before YYYY[-MM[-DD]] (the whole month or year).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--page", default="1", show_default=True)
+@click.option("--per-page", default=str(DEFAULT_PER_PAGE), show_default=True, help=f"At most {MAX_PER_PAGE}.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
 @index_dir_option
 @with_appcontext
-def search_command(query, person, place, country, org, date_from, date_to, sort, page, per_page, as_json, index_dir):
-    if index_dir:
-        current_app.config["INDEX_DIR"] = str(resolve_index_dir(index_dir))
+def search_command(query, date_from, date_to, sort, page, per_page, as_json, index_dir, match_all, **facets):
+    location = resolve_index_dir(index_dir)
+    current_app.config["INDEX_DIR"] = str(location)
+    click.echo(f"searching the index at {location}", err=True)
     args = MultiDict([("q", " ".join(query)), ("sort", sort), ("page", page), ("per_page", per_page)]
-                     + [("person", v) for v in person] + [("place", v) for v in place]
-                     + [("country", v) for v in country] + [("org", v) for v in org]
+                     + [(name, value) for name, values in facets.items() for value in values]
+                     + [("all", facet) for facet in match_all]
                      + ([("from", date_from)] if date_from else []) + ([("to", date_to)] if date_to else []))
     try:
         results = run_search(search_index(), params_from_args(args))
     except ParamError as error:
-        raise click.BadParameter(error.message, param_hint=f"--{error.parameter}") from None
+        raise click.BadParameter(error.message, param_hint=f"--{error.parameter.replace('_', '-')}") from None
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -52,6 +63,8 @@ def search_command(query, person, place, country, org, date_from, date_to, sort,
         return
     click.echo(f"{results['total']} articles" + (f" (did you mean: {results['suggestion']}?)"
                                                   if results["suggestion"] else ""))
+    for matched in results["matched"]:
+        click.echo(f"{matched['field']}:{matched['typed']} matched " + describe_matched(matched))
     for number, hit in enumerate(results["hits"], start=(results["page"] - 1) * results["per_page"] + 1):
         snippet = hit["snippet"].replace("<mark>", click.style("", bold=True)).replace("</mark>", click.style("", reset=True))
         click.echo(f"\n{number}. {click.style(hit['title'], bold=True)}  [{hit['published'] or 'undated'}]  {hit['id']}")
@@ -63,6 +76,14 @@ def search_command(query, person, place, country, org, date_from, date_to, sort,
         top = ", ".join(f"{v['value']} ({v['count']})" for v in results["facets"][facet][:6])
         if top:
             click.echo(f"\n{facet}: {top}")
+
+
+def describe_matched(matched: dict) -> str:
+    """"Paul Volcker (107), Volcker (2)"; or that it matched no value."""
+    if not matched["values"]:
+        return "no value"
+    listed = ", ".join(f"{v['value']} ({v['count']})" for v in matched["values"])
+    return listed + (f" and {matched['more']} more" if matched["more"] else "")
 
 
 @click.command("serve", help="Serve the search pages and API with a production WSGI server (waitress).")

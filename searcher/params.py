@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 FACETS = ("person", "place", "country", "org", "mentioned")
+ALL_OF_FACETS = ("person", "place", "country", "org")  # facets whose selected values can be ANDed
 MAX_PARAMETERS = 60  # refused before any work: a page has far fewer
 MAX_QUERY_STRING_CHARS = 8000
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 1000
 MAX_VALUES = 50
+DEFAULT_PER_PAGE = 20
+KNOWN_PARAMETERS = frozenset(
+    ["q", "from", "to", "sort", "page", "per_page", "all", "organization"]
+    + list(FACETS) + [f"not_{facet}" for facet in FACETS])
 
 
 class ParamError(ValueError):
@@ -33,7 +38,9 @@ class SearchParams:
     date_to_text: str = ""
     sort: str = "relevance"
     page: int = 1
-    per_page: int = 20
+    per_page: int = DEFAULT_PER_PAGE
+    # facets whose selected values must all be in an article ("all of"); the others take any of them
+    match_all: frozenset[str] = frozenset()
 
 
 def parse_date_bound(value: str, parameter: str, end: bool) -> datetime:
@@ -71,9 +78,14 @@ def parse_int(value: str | None, parameter: str, default: int, low: int, high: i
     return number
 
 
-def params_from_args(args) -> SearchParams:
-    """``args`` is a werkzeug MultiDict (or anything with ``get`` and ``getlist``)."""
+def params_from_args(args, strict: bool = False) -> SearchParams:
+    """``args`` is a werkzeug MultiDict (or anything with ``get`` and ``getlist``). ``strict`` (the
+    API) refuses parameters it does not know, so a misspelt ``per-page`` is not silently ignored."""
     items = list(args.items(multi=True)) if hasattr(args, "items") else []
+    if strict:
+        unknown = sorted({key for key, _ in items if key not in KNOWN_PARAMETERS})
+        if unknown:
+            raise ParamError(unknown[0], f"unknown parameter; known: {', '.join(sorted(KNOWN_PARAMETERS))}")
     if len(items) > MAX_PARAMETERS:
         raise ParamError("query string", f"more than {MAX_PARAMETERS} parameters")
     if sum(len(k) + len(v) for k, v in items) > MAX_QUERY_STRING_CHARS:
@@ -103,7 +115,10 @@ def params_from_args(args) -> SearchParams:
     if sort not in SORTS:
         raise ParamError("sort", f"must be one of {', '.join(SORTS)}")
     page = parse_int(args.get("page"), "page", 1, 1, 10_000)
-    per_page = parse_int(args.get("per_page"), "per_page", 20, 1, MAX_PER_PAGE)
+    per_page = parse_int(args.get("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    match_all = frozenset(v.strip() for v in args.getlist("all") if v.strip())
+    if match_all - set(ALL_OF_FACETS):
+        raise ParamError("all", f"names the facets whose values must all match: {', '.join(ALL_OF_FACETS)}")
     return SearchParams(q=q, selected=selected, excluded=excluded, date_from=date_from, date_to=date_to,
                         date_from_text=date_from_text, date_to_text=date_to_text, sort=sort, page=page,
-                        per_page=per_page)
+                        per_page=per_page, match_all=match_all)

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 from urllib.parse import urlsplit
 
-from .backend import RawResults, SearchIndex
+from .backend import ChosenValue, RawResults, SearchIndex
 from .params import FACETS, SearchParams
 
 FACET_LIMIT = 10
@@ -36,22 +36,24 @@ def histogram(counts: Counter) -> tuple[str, list[dict]]:
     return unit, [{"value": value, "count": buckets[value]} for value in sorted(buckets)]
 
 
-def facet_values(facet: str, counts: Counter, params: SearchParams, countries: dict) -> list[dict]:
-    selected = set(params.selected.get(facet, ()))
-    excluded = set(params.excluded.get(facet, ()))
+def facet_values(facet: str, counts: Counter, chosen: list[ChosenValue], countries: dict) -> list[dict]:
+    """A facet's values, most frequent first (mentioned periods in date order), each with the count a
+    click on it gives; every selected or excluded value is listed, flagged, with its true count."""
+    states = {item.value: item for item in chosen}
 
     def entry(value: str, count: int) -> dict:
-        item = {"value": value, "count": count, "selected": value in selected, "excluded": value in excluded}
+        state = states.get(value)
+        item = {"value": value, "count": count, "selected": bool(state and not state.excluded),
+                "excluded": bool(state and state.excluded)}
         if facet == "place":
             item["country"] = countries.get(value)
         return item
 
     values = [entry(value, count) for value, count in counts.most_common(FACET_MAX) if count > 0]
+    shown = {v["value"] for v in values}
+    values.extend(entry(item.value, item.count) for item in chosen if item.value not in shown)
     if facet == "mentioned":
         values.sort(key=lambda v: v["value"])
-    shown = {v["value"] for v in values}
-    # a selected or excluded value stays visible (with 0) so it can be unselected
-    values.extend(entry(value, 0) for value in sorted(selected | excluded) if value not in shown)
     return values
 
 
@@ -68,7 +70,8 @@ def roll_up_places(facets: dict) -> None:
 def run_search(index: SearchIndex, params: SearchParams) -> dict:
     raw: RawResults = index.search(params)
     countries = index.generation().countries
-    facets = {facet: facet_values(facet, raw.facet_counts[facet], params, countries) for facet in FACETS}
+    facets = {facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries)
+              for facet in FACETS}
     roll_up_places(facets)
     unit, published = histogram(raw.published_counts)
     facets["published"] = published
@@ -80,6 +83,12 @@ def run_search(index: SearchIndex, params: SearchParams) -> dict:
         "pages": max(1, -(-raw.total // params.per_page)),
         "sort": params.sort,
         "suggestion": raw.suggestion,
+        "match_all": sorted(params.match_all),
+        "matched": [
+            {"field": m.field, "typed": m.typed, "more": m.more,
+             "values": [{"value": value, "count": count} for value, count in m.values]}
+            for m in raw.matched
+        ],
         "published_unit": unit,
         "hits": [
             {

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from index.columns import facet_key
 from index.store import NoIndexError
 
 from .backend import SearchIndex
@@ -40,7 +41,9 @@ def url_with(args: MultiDict, add: dict | None = None, remove: dict | None = Non
     """The search URL with parameters added, removed or replaced; the page goes back to 1."""
     items = [(k, v) for k, v in args.items(multi=True) if k != "page"]
     if remove:
-        items = [(k, v) for k, v in items if not (k in remove and (remove[k] is None or remove[k] == v))]
+        # a facet value given in another case or accent form ("ronald reagan") is the same value
+        items = [(k, v) for k, v in items
+                 if not (k in remove and (remove[k] is None or facet_key(remove[k]) == facet_key(v)))]
     if replace:
         items = [(k, v) for k, v in items if k not in replace] + [(k, v) for k, v in replace.items() if v]
     if add:
