@@ -132,7 +132,8 @@ def test_search_command(runner, sample_index):
     result = runner.invoke(args=["search", "ferry", "--json", "--index-dir", str(sample_index)])
     import json
 
-    assert json.loads(result.output)["total"] == search(runner.app.test_client(), "q=ferry")["total"]
+    assert json.loads(result.stdout)["total"] == search(runner.app.test_client(), "q=ferry")["total"]
+    assert f"searching the index at {sample_index}" in result.stderr
 
 
 def test_pages_render(client):
