@@ -33,6 +33,8 @@ from .params import FACETS, SearchParams
 read_index_files_in_place()  # no heap copy of every index file the server opens
 
 MAX_WILDCARD_TERMS = 200
+RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
+MORE_FREQUENT_BY = 20  # ... when a word one edit away is in this many times as many articles
 MAX_WILDCARD_WORDS = 4
 EPOCH_DAY = date(1970, 1, 1)
 SNIPPET_WINDOW = 1500  # characters of a long body searched for a snippet
@@ -106,10 +108,17 @@ class Generation:
         self._words: tuple[list[str], dict[str, int]] | None = None
 
     def words(self) -> tuple[list[str], dict[str, int]]:
-        """The index's words, sorted, and how many articles each is in: read on the first misspelling."""
+        """The words spelling suggestions are drawn from, sorted, with how many articles each is in:
+        the titles' and bodies' words, weighed up by the facet values they are part of (a name a
+        reader may misspell counts as often as articles name it). Read on the first suggestion."""
         if self._words is None:
-            counts = store.read_json(self.path / WORDS_FILE, {})
-            self._words = sorted(counts), counts
+            counts = Counter(store.read_json(self.path / WORDS_FILE, {}))
+            for facet in COLUMN_FACETS:
+                for value, count in self.columns.facets[facet].counts(self.columns.live).items():
+                    for word in set(facet_key(value).split()):
+                        if len(word) >= 3 and word.isalpha() and word.isascii():
+                            counts[word] += count
+            self._words = sorted(counts), dict(counts)
         return self._words
 
     def close(self) -> None:
@@ -237,20 +246,25 @@ class SearchIndex:
 
     @staticmethod
     def corrected_words(generation: Generation, text: str) -> str:
-        """Each word the index does not know replaced by the closest one it does (fewest edits, then the
-        most frequent): "Puttin" -> "putin", "misiles" -> "missiles"."""
+        """Each word the index does not know, or knows but rarely beside a far more frequent near
+        neighbour, replaced by the closest such word (fewest edits, then the most frequent):
+        "Puttin" -> "putin", "Reagn" -> "reagan", "volker" (1 article) -> "volcker" (107)."""
         ordered, counts = generation.words()
         corrector = ListCorrector(ordered)
 
         def better(match: re.Match) -> str:
             word = match.group(0)
             lowered = word.lower()
-            if len(lowered) < 3 or word in ("AND", "OR", "NOT", "TO") or lowered in counts:
+            own = counts.get(lowered, 0)
+            if len(lowered) < 3 or word in ("AND", "OR", "NOT", "TO") or own >= RARE_WORD_ARTICLES:
                 return word
-            candidates = corrector.suggest(lowered, limit=16, maxdist=2)
-            if not candidates:
-                return word
-            return min(candidates, key=lambda c: (edit_distance(lowered, c), -counts.get(c, 0), c))
+            reach = 1 if len(lowered) <= 4 else 2
+            candidates = [(edit_distance(lowered, c), -counts.get(c, 0), c)
+                          for c in corrector.suggest(lowered, limit=10_000, maxdist=reach)]
+            if own:  # a known word gives way only to a near neighbour far more frequent than it
+                close = 1 if len(lowered) < 8 else 2
+                candidates = [c for c in candidates if c[0] <= close and -c[1] >= MORE_FREQUENT_BY * own]
+            return min(candidates)[2] if candidates else word
 
         return re.sub(r"(?<![:\w])[A-Za-z]+(?![:\w*])", better, text)
 

@@ -1,0 +1,275 @@
+"""Properties every search answer must have, checked by hypothesis on a real index of Reuters articles.
+
+The oracle is the index's stored data (each article's people, places, countries, organizations,
+mentioned dates and publication time, as the article page shows them), read once; every hit, total and
+facet count the API gives is checked against it by brute force.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.build import BuildOptions, rebuild
+from index.columns import facet_key
+from searcher import create_app
+from searcher.params import parse_date_bound
+
+from .conftest import REUTERS, needs_reuters
+
+pytestmark = [needs_reuters, pytest.mark.slow]
+
+EVERY_NTH = 10  # about 2,150 articles spread over the whole corpus
+COLUMN_FACETS = ("person", "place", "country", "org")
+FACETS = COLUMN_FACETS + ("mentioned",)
+PAGE = 100
+MAX_PAGED = 700  # totals up to this are collected whole by paging
+NOBODY = "Nobody Here Xyzzy"
+
+
+@pytest.fixture(scope="module")
+def reuters_slice(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reuters-slice")
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()[::EVERY_NTH]
+    (folder / "reuters-slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_dir = folder / "index"
+    report = rebuild([str(folder / "reuters-slice.jsonl")], index_dir, BuildOptions(progress=False))
+    assert report.indexed > 2000, report
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    return app, oracle(index_dir)
+
+
+def oracle(index_dir) -> dict[str, dict]:
+    """Every live article's facet values and publication time, from the stored documents."""
+    from whoosh import index as whoosh_index
+
+    from index import store
+
+    articles = {}
+    ix = whoosh_index.open_dir(store.require_current_generation(index_dir))
+    with ix.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            entities = json.loads(stored["entities"])
+            articles[stored["id"]] = {
+                "person": set(entities["people"]),
+                "place": {name for name, _ in entities["places"]},
+                "country": {country for _, country in entities["places"] if country},
+                "org": set(entities["orgs"]),
+                "mentioned": set(entities["mentioned"]),
+                "published": stored.get("published"),
+            }
+    ix.close()
+    return articles
+
+
+def holds(article: dict, facet: str, value: str) -> bool:
+    if facet == "mentioned":
+        return any(d == value or d.startswith(value + "-") for d in article["mentioned"])
+    key = facet_key(value)
+    return any(facet_key(v) == key for v in article[facet])
+
+
+def get(client, pairs: list[tuple[str, str]]) -> dict:
+    response = client.get("/api/search?" + urlencode(pairs))
+    assert response.status_code == 200, (pairs, response.json)
+    return response.json
+
+
+def all_hits(client, pairs: list[tuple[str, str]]) -> list[str] | None:
+    """Every hit's id, page by page; None when there are too many to collect."""
+    pairs = [(k, v) for k, v in pairs if k not in ("page", "per_page")]
+    first = get(client, pairs + [("per_page", str(PAGE))])
+    if first["total"] > MAX_PAGED:
+        return None
+    found = [hit["id"] for hit in first["hits"]]
+    for page in range(2, first["pages"] + 1):
+        found += [hit["id"] for hit in get(client, pairs + [("per_page", str(PAGE)), ("page", str(page))])["hits"]]
+    return found
+
+
+@st.composite
+def searches(draw, values: dict[str, list[str]], words: list[str]):
+    pairs: list[tuple[str, str]] = []
+    q_parts = draw(st.lists(st.sampled_from(words), max_size=2))
+    if draw(st.booleans()):
+        facet = draw(st.sampled_from(COLUMN_FACETS))
+        value = draw(st.sampled_from(values[facet]))
+        form = draw(st.sampled_from(["exact", "word", "not"]))
+        word = facet_key(value).split()[-1]
+        q_parts.append({"exact": f'{facet}:"{value}"', "word": f"{facet}:{word}", "not": f"-{facet}:{word}"}[form])
+    if q_parts:
+        pairs.append(("q", " ".join(q_parts)))
+    for facet in FACETS:
+        pool = values[facet] + [NOBODY if facet != "mentioned" else "1911-01"]
+        for value in draw(st.lists(st.sampled_from(pool), max_size=2, unique=True)):
+            pairs.append((facet, value))
+        for value in draw(st.lists(st.sampled_from(pool), max_size=1)):
+            pairs.append((f"not_{facet}", value))
+    for facet in draw(st.lists(st.sampled_from(COLUMN_FACETS), max_size=2, unique=True)):
+        pairs.append(("all", facet))
+    months = ["1987", "1987-02", "1987-03", "1987-04", "1987-06", "1987-10", "1986"]
+    date_from = draw(st.one_of(st.none(), st.sampled_from(months)))
+    date_to = draw(st.one_of(st.none(), st.sampled_from(months)))
+    if date_from and date_to and (parse_date_bound(date_from, "from", end=False)
+                                  >= parse_date_bound(date_to, "to", end=True)):
+        date_from, date_to = date_to, date_from  # a range that ends before it starts is a 400
+    pairs += [("from", date_from)] if date_from else []
+    pairs += [("to", date_to)] if date_to else []
+    pairs.append(("sort", draw(st.sampled_from(["relevance", "newest", "oldest"]))))
+    pairs.append(("page", str(draw(st.integers(1, 3)))))
+    pairs.append(("per_page", str(draw(st.sampled_from([5, 20, 100])))))
+    return pairs
+
+
+def facet_parameters(pairs) -> dict[str, dict[str, list[str]]]:
+    chosen = {facet: {"selected": [], "excluded": []} for facet in FACETS}
+    for key, value in pairs:
+        if key in FACETS:
+            chosen[key]["selected"].append(value)
+        elif key.startswith("not_"):
+            chosen[key[4:]]["excluded"].append(value)
+    return chosen
+
+
+def allowed_by_filters(article: dict, pairs) -> bool:
+    """Whether the article passes the parameters' facet and date filters (not the words)."""
+    chosen = facet_parameters(pairs)
+    all_of = {v for k, v in pairs if k == "all"}
+    for facet, wanted in chosen.items():
+        if wanted["selected"]:
+            matches = [holds(article, facet, value) for value in wanted["selected"]]
+            if not (all(matches) if facet in all_of else any(matches)):
+                return False
+        if any(holds(article, facet, value) for value in wanted["excluded"]):
+            return False
+    bounds = {k: v for k, v in pairs if k in ("from", "to")}
+    if bounds:
+        published = article["published"]
+        if published is None:
+            return False
+        if "from" in bounds and published < parse_date_bound(bounds["from"], "from", end=False):
+            return False
+        if "to" in bounds and published >= parse_date_bound(bounds["to"], "to", end=True):
+            return False
+    return True
+
+
+def draw_pool(articles: dict) -> tuple[dict[str, list[str]], list[str]]:
+    values: dict[str, list[str]] = {}
+    for facet in FACETS:
+        counted = Counter(itertools.chain.from_iterable(
+            ({d[:7] for d in a["mentioned"]} if facet == "mentioned" else a[facet]) for a in articles.values()))
+        common = [value for value, count in counted.most_common() if count >= 3]
+        values[facet] = common[:25] + common[25::max(1, len(common) // 25)][:25]
+    words = ["oil", "cocoa", "prices", "bank", "dollar", "rates", "trade", "strike", "tonnes", "shares",
+             "profit", "january", "reuters", '"interest rates"', '"crude oil"', "nothingxyz"]
+    return values, words
+
+
+def test_every_answer_is_true(reuters_slice):
+    app, articles = reuters_slice
+    client = app.test_client()
+    values, words = draw_pool(articles)
+
+    @settings(max_examples=60, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(searches(values, words))
+    def check(pairs):
+        data = get(client, pairs)
+        total = data["total"]
+        # every hit passes every filter, the sort order holds, the page is the right slice
+        shown = [hit["id"] for hit in data["hits"]]
+        assert all(allowed_by_filters(articles[i], pairs) for i in shown), pairs
+        assert len(shown) == max(0, min(data["per_page"], total - (data["page"] - 1) * data["per_page"]))
+        sort = dict(pairs)["sort"]
+        if sort != "relevance":
+            times = [articles[i]["published"] for i in shown]
+            dated = [t for t in times if t is not None]
+            assert times[:len(dated)] == dated, "undated articles come last"
+            assert dated == sorted(dated, reverse=sort == "newest"), pairs
+        collected = all_hits(client, pairs)
+        if collected is None:
+            return
+        # the total is the number of distinct hits paging gives
+        assert len(collected) == len(set(collected)) == total, pairs
+        # the filters neither lose nor invent hits: the words' hits, filtered by the oracle
+        words_only = [(k, v) for k, v in pairs if k == "q"]
+        unfiltered = all_hits(client, words_only)
+        if unfiltered is not None:
+            expected = {i for i in unfiltered if allowed_by_filters(articles[i], pairs)}
+            assert set(collected) == expected, pairs
+        # each facet's counts are what a click on each value gives
+        for facet in FACETS:
+            check_counts(client, articles, pairs, data, facet)
+
+    check()
+
+
+def check_counts(client, articles, pairs, data, facet):
+    all_of = facet in {v for k, v in pairs if k == "all"}
+    counting_pairs = pairs if all_of else [(k, v) for k, v in pairs if k != facet]
+    counting = all_hits(client, counting_pairs)
+    if counting is None:
+        return
+    brute: Counter = Counter()
+    for article_id in counting:
+        article = articles[article_id]
+        brute.update({d[:4] for d in article["mentioned"]} | {d[:7] for d in article["mentioned"] if len(d) >= 7}
+                     if facet == "mentioned" else article[facet])
+    listed = {item["value"]: item for item in data["facets"][facet]}
+    for value, item in listed.items():
+        if not item["excluded"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            assert item["count"] == brute[value], (facet, value, pairs)
+    if len(listed) < 200:
+        assert {v for v, n in brute.items() if n} <= set(listed), (facet, pairs)
+
+
+def test_page_api_and_cli_agree(reuters_slice):
+    app, articles = reuters_slice
+    client, runner = app.test_client(), app.test_cli_runner()
+    values, words = draw_pool(articles)
+
+    @settings(max_examples=12, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(searches(values, words))
+    def check(pairs):
+        data = get(client, pairs)
+        html = client.get("/?" + urlencode(pairs)).get_data(as_text=True)
+        total = int(re.search(r"<strong>([\d,]+)</strong> article", html).group(1).replace(",", ""))
+        assert total == data["total"]
+        page_ids = re.findall(r'<h3><a href="/article/([^"?]+)', html)
+        assert page_ids == [hit["id"] for hit in data["hits"]], pairs
+        args = ["search", "--json"]
+        for key, value in pairs:
+            if key != "q":
+                args += [f"--{key.replace('_', '-')}", value]
+        args += ["--", dict(pairs).get("q", "")]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        cli = json.loads(result.stdout)
+        assert cli["total"] == data["total"] and [h["id"] for h in cli["hits"]] == page_ids
+
+    check()
+
+
+def test_suggestions_find_something(reuters_slice):
+    app, _ = reuters_slice
+    client = app.test_client()
+    frequent = ["reagan", "volcker", "dollar", "petroleum", "shipping", "japanese"]
+    for word in frequent:
+        found = get(client, [("q", word)])["total"]
+        if found < 5:
+            continue
+        for typo in {word[:2] + word[3:], word[:-2] + word[-1], word[:3] + word[4] + word[3] + word[5:]}:
+            data = get(client, [("q", typo)])
+            if data["suggestion"]:
+                assert get(client, [("q", data["suggestion"])])["total"] > data["total"], (typo, data["suggestion"])
+            if data["total"] == 0:
+                assert data["suggestion"] == word, (typo, data["suggestion"])
