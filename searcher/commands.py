@@ -122,6 +122,9 @@ def demo_command(host, port, force, index_dir):
         click.echo(f"Indexing the bundled sample articles from {sample_articles_dir()} into {location} ...")
         report = rebuild([str(sample_articles_dir())], location, build_options(None, None, False))
         print_report(report, "built")
+    else:
+        click.echo(f"Serving the index already at {location}, not a fresh index of the samples "
+                   f"(`searcher demo --rebuild` indexes the samples again)")
     serve(current_app._get_current_object(), location, host, port, 8)
 
 
