@@ -62,7 +62,7 @@ def test_a_surname_in_a_facet_field_finds_the_person(client, runner):
     assert typed["matched"] == [{"field": "person", "typed": "lindqvist", "more": 0,
                                  "values": [{"value": "Mara Lindqvist", "count": full["total"]}]}]
     html = client.get("/?q=person:lindqvist").get_data(as_text=True)
-    matched = re.search(r'<p class="matched">(.*?)</p>', html, re.S).group(1)
+    matched = re.search(r'<p class="matched">(.*?)</p>', html, re.DOTALL).group(1)
     assert "<code>person:lindqvist</code> matched" in matched and "Mara Lindqvist</a> (8)" in matched
     # a quoted full name stays exact, and a part of a word is not a word
     assert api(client, 'q=person:"Mara Lindqvist"')["total"] == full["total"]
