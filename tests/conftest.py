@@ -27,6 +27,21 @@ def sample_index(tmp_path_factory) -> Path:
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def reuters_slice_index(tmp_path_factory) -> Path:
+    """Every tenth Reuters article (about 2,150, spread over the whole corpus), indexed once for the
+    session (read-only for tests)."""
+    if not REUTERS.is_file():
+        pytest.skip(f"Reuters-21578 not found at {REUTERS}")
+    folder = tmp_path_factory.mktemp("reuters-slice")
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()[::10]
+    (folder / "reuters-slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_dir = folder / "index"
+    report = rebuild([str(folder / "reuters-slice.jsonl")], index_dir, BuildOptions(progress=False))
+    assert report.indexed > 2000, report
+    return index_dir
+
+
 @pytest.fixture
 def writable_index(sample_index, tmp_path) -> Path:
     """A copy of the sample index (with its NER cache) that a test may change."""

@@ -17,16 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.build import BuildOptions, rebuild
 from index.columns import facet_key
 from searcher import create_app
 from searcher.params import parse_date_bound
 
-from .conftest import REUTERS, needs_reuters
+from .conftest import needs_reuters
 
 pytestmark = [needs_reuters, pytest.mark.slow]
 
-EVERY_NTH = 10  # about 2,150 articles spread over the whole corpus
 COLUMN_FACETS = ("person", "place", "country", "org")
 FACETS = COLUMN_FACETS + ("mentioned",)
 PAGE = 100
@@ -35,15 +33,9 @@ NOBODY = "Nobody Here Xyzzy"
 
 
 @pytest.fixture(scope="module")
-def reuters_slice(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reuters-slice")
-    lines = REUTERS.read_text(encoding="utf-8").splitlines()[::EVERY_NTH]
-    (folder / "reuters-slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    index_dir = folder / "index"
-    report = rebuild([str(folder / "reuters-slice.jsonl")], index_dir, BuildOptions(progress=False))
-    assert report.indexed > 2000, report
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    return app, oracle(index_dir)
+def reuters_slice(reuters_slice_index):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(reuters_slice_index)})
+    return app, oracle(reuters_slice_index)
 
 
 def oracle(index_dir) -> dict[str, dict]:
