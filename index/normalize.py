@@ -94,8 +94,28 @@ def value_key(value: str) -> str:
     return " ".join(re.sub(r"[^\w\s&]", " ", value.casefold().replace("’", "'").replace("'s ", " ")).split())
 
 
+MENTION_BREAK = re.compile(r"\s+[-–—]+\s+|[()\[\]]|\n\s*\n")
+TRAILING_FIGURES = re.compile(r"(?:\s+\S*\d\S*)+$")
+
+
+def split_mention(text: str) -> list[tuple[int, int]]:
+    """Where a mention the model ran over a dash, a bracket or a paragraph break holds several names
+    ("Romania - Cosmin Contra", "Scott Draper (Australia"): the (start, end) of each part, in ``text``."""
+    parts, start = [], 0
+    for match in [*MENTION_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            parts.append((start + lead, start + len(piece.rstrip())))
+        if match:
+            start = match.end()
+    return parts
+
+
 def clean_person(text: str) -> str | None:
     name = collapse_spaces(text).strip(" -–—,.;:\"'()[]")
+    name = TRAILING_FIGURES.sub("", name)  # "J. Russell 56" in a table of scores
     name = strip_titles(strip_possessive(name))
     name = name.strip(" -–—,;:\"'()[]")
     if not name or not re.search(r"[A-Za-z]", name) or re.search(r"[\d@#/\\|=+*_<>]", name):
@@ -150,6 +170,24 @@ def looks_like_person(name: str) -> bool:
 
 def surname(name: str) -> str:
     return name.split()[-1]
+
+
+SPEECH_VERB = r"(?:said|says|told|added|asked|argued|wrote|stated|explained|declared|noted|replied|insisted)"
+SAID_AFTER = re.compile(r"\s*(?:,[^,.;]{1,80},\s*)?" + SPEECH_VERB + r"\b")
+SAID_BEFORE = re.compile(r"\b" + SPEECH_VERB + r"\s*$")
+PRONOUN_NEXT = re.compile(r"^[^.!?\n]{0,120}?[.!?]?\s*(?:He|She)\b|^[^.!?\n]{0,80}?\b(?:he|she|his|her)\b")
+
+
+def text_shows_a_person(text: str, start: int, end: int) -> bool:
+    """Whether the words around a one-word name show it is someone: a title before it ("Mr Bolton",
+    "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or "he"/"she"
+    taking it up next."""
+    before = text[max(0, start - 40):start]
+    words_before = before.split()
+    if words_before and words_before[-1].casefold().rstrip(".,") in TITLES:
+        return True
+    after = text[end:end + 200]
+    return bool(SAID_AFTER.match(after) or SAID_BEFORE.search(before) or PRONOUN_NEXT.match(after))
 
 
 def merge_short_names(names: Iterable[str]) -> dict[str, str]:
