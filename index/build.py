@@ -41,7 +41,7 @@ from .clean import (
 )
 from .columns import Columns, facet_row, timestamp, write_columns
 from .corpus import count_label_votes
-from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
+from .entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
 from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, names_an_organization, value_key
 from .places import gazetteer
 from .readers import read_paths
@@ -264,16 +264,18 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     gazetteer()  # loaded before the workers fork, so they share it
     votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
     work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text,
-             votes) for key, item in zip(keys, prepared)]
+             votes, item.title, dateline_qualifier(item.article.dateline, item.dateline.place if item.dateline else None))
+            for key, item in zip(keys, prepared)]
     for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options))):
         item.entities = entities
     report.phases["entities"] = time.monotonic() - entities_started
 
 
 def _entities_one(work: tuple) -> Entities:
-    mentions, body_offset, published, dateline, dateline_place, text, votes = work
+    mentions, body_offset, published, dateline, dateline_place, text, votes, title, qualifier = work
     return entities_from_mentions(mentions, body_offset=body_offset, published=published, dateline=dateline,
-                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text, votes=votes)
+                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text, votes=votes,
+                                  title=title, dateline_qualifier=qualifier)
 
 
 # A second spaCy process costs about 0.45 s to start and halves the rest: for 198 Reuters articles,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,6 +101,8 @@ def entities_from_mentions(
     gazetteer: Gazetteer,
     text: str = "",
     votes: LabelVotes = NO_VOTES,
+    title: str = "",
+    dateline_qualifier: str | None = None,
 ) -> Entities:
     """One article's facet values from its raw mentions; spans are kept in body coordinates.
 
@@ -110,6 +113,7 @@ def entities_from_mentions(
     people_spans: list[tuple[int, int, str]] = []
     lowered_words = set(re.findall(r"\b[a-z]+\b", text))
     mentions = list(mentions)
+    first_seen: dict[str, int] = {}  # where each place is first named, in the text the model saw
     people_here = frozenset(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
@@ -127,7 +131,7 @@ def entities_from_mentions(
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
             if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
-                _add_place(entities, place, start, end, in_body)
+                _add_place(entities, place, start, end, in_body, first_seen, mention.start)
             elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
                 if shown:
@@ -138,9 +142,9 @@ def entities_from_mentions(
             name = clean_org(mention.text, people_here)
             if not name:
                 continue
-            place = gazetteer.resolve(name)
+            place = gazetteer.resolve(name, alternates=False)
             if place:  # "U.S." or "Nairobi" tagged as an organization
-                _add_place(entities, place, start, end, in_body)
+                _add_place(entities, place, start, end, in_body, first_seen, mention.start)
                 continue
             entities.orgs.append(name)
             if in_body:
@@ -152,18 +156,27 @@ def entities_from_mentions(
             place = gazetteer.resolve(place_text)
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
-            _add_place(entities, place or Place(place_text, None), start, end, in_body)
+            _add_place(entities, place or Place(place_text, None), start, end, in_body, first_seen,
+                       mention.start)
         elif label == "DATE":
             iso = resolve_mentioned_date(mention.text, published)
             if iso:
                 entities.mentioned.append(iso)
+    home = None
     if dateline_place:
         place_text = clean_place_text(dateline_place)
         if place_text:
-            place = gazetteer.resolve(place_text) or Place(place_text, None)
-            entities.places.insert(0, place)
+            home = dateline_home(place_text, dateline_qualifier, gazetteer)
+            entities.places.insert(0, home)
+            first_seen[home.name] = -1
             if dateline:
-                entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", place.name))
+                entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", home.name))
+    headline = headline_countries(title, gazetteer)
+    entities.places = resolve_in_context(entities.places, home, headline, gazetteer)
+    about = countries_about(entities.places, first_seen, home, headline, lead_end(text, body_offset))
+    kept = {p.name for p in entities.places if p.country is None or p.country in about or not about}
+    entities.places = [p for p in entities.places if p.name in kept]
+    entities.spans = [span for span in entities.spans if span[2] != "place" or span[3] in kept]
     _move_misread_people(entities, people_spans)
     short_to_full = merge_short_names(entities.people)
     entities.people = [short_to_full.get(name, name) for name in entities.people]
@@ -230,8 +243,88 @@ def _move_misread_people(entities: Entities, people_spans: list) -> None:
     entities.spans = kept
 
 
-def _add_place(entities: Entities, place: Place, start: int, end: int, in_body: bool) -> None:
+def dateline_home(city: str, qualifier: str | None, gazetteer: Gazetteer) -> Place:
+    """The dateline's place, in the country its qualifier names ("BIRMINGHAM, Ala." is in the United
+    States, "GREENWICH, Conn." too), else the gazetteer's best guess."""
+    country = gazetteer.qualifier_country(qualifier) if qualifier else None
+    if country is None:
+        return gazetteer.resolve(city) or Place(city, None)
+    return gazetteer.resolve_in(city, country) or Place(city, country)
+
+
+def dateline_qualifier(field: str | None, in_body_place: str | None) -> str | None:
+    """'BIRMINGHAM, Ala., Feb 26' -> 'Ala.'; 'HOUSTON, Tex.' -> 'Tex.'; 'SALVADOR, Feb 26' -> 'Feb 26'."""
+    for text in (field, in_body_place):
+        parts = [part.strip() for part in (text or "").split(",")]
+        if len(parts) >= 2 and parts[1]:
+            return parts[1]
+    return None
+
+
+def headline_countries(title: str, gazetteer: Gazetteer) -> set[str]:
+    """Countries a headline names ("U.S. ASKS JAPAN END IMPORT CONTROLS"): the model does not read
+    all-capitals headlines, and a country in the headline is what the story is about."""
+    words = re.findall(r"[A-Za-z][A-Za-z.'-]*", title)
+    found = set()
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            place = gazetteer.resolve(" ".join(words[i:i + size]), alternates=False)
+            if place is not None and gazetteer.is_country(place):
+                found.add(place.country)
+    return found
+
+
+# A place of the article's own country is chosen over a far bigger one of the same name elsewhere only
+# when it has at least this share of that one's people (Birmingham, Alabama: 0.2 of Birmingham, England).
+CONTEXT_MIN_SHARE = 0.1
+
+
+def resolve_in_context(places: list[Place], home: Place | None, headline: set[str],
+                       gazetteer: Gazetteer) -> list[Place]:
+    """A name several countries have is the one in the article's own countries (its dateline, its
+    headline, the countries it names): "Birmingham" in a story from Alabama is Birmingham, Alabama."""
+    context = set(headline) | {p.country for p in places if gazetteer.is_country(p) or gazetteer.is_state(p)}
+    if home is not None and home.country:
+        context.add(home.country)
+    resolved = []
+    for place in places:
+        if place.country and place.country not in context and not gazetteer.is_country(place):
+            place = next((p for p in (gazetteer.resolve_in(place.name, c, CONTEXT_MIN_SHARE) for c in sorted(context))
+                          if p), place)
+        resolved.append(place)
+    return resolved
+
+
+LEAD_MAX_CHARS = 300
+SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"])")
+
+
+def lead_end(text: str, body_offset: int) -> int:
+    """Where the lead ends, in the text the model saw: the body's first sentence (at most 300
+    characters; a sentence end is looked for past the first 40, so "U.S." does not end it)."""
+    limit = body_offset + LEAD_MAX_CHARS
+    match = SENTENCE_END.search(text, body_offset + 40, limit)
+    return match.end() if match else limit
+
+
+def countries_about(places: list[Place], first_seen: dict[str, int], home: Place | None, headline: set[str],
+                    lead: int) -> set[str]:
+    """The countries an article is about, not those it mentions in passing: its dateline's, its
+    headline's, those named in its lead, and those named more than once. (When that leaves none,
+    nothing says where the story is, and every place it names is kept.)"""
+    about = set(headline)
+    if home is not None and home.country:
+        about.add(home.country)
+    mentions = Counter(p.country for p in places if p.country)
+    about |= {country for country, count in mentions.items() if count >= 2}
+    about |= {p.country for p in places if p.country and first_seen.get(p.name, lead) < lead}
+    return about
+
+
+def _add_place(entities: Entities, place: Place, start: int, end: int, in_body: bool,
+               first_seen: dict[str, int], seen_at: int) -> None:
     entities.places.append(place)
+    first_seen[place.name] = min(seen_at, first_seen.get(place.name, seen_at))
     if in_body:
         entities.spans.append((start, end, "place", place.name))
 

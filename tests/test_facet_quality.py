@@ -1,8 +1,17 @@
 """The rules that make facet values trustworthy, each on small invented examples."""
 
-from index.articles import Mention
+from index.articles import Mention, Place
 from index.corpus import count_label_votes
-from index.entities import corpus_label, entities_from_mentions, split_mentions
+from index.entities import (
+    corpus_label,
+    countries_about,
+    dateline_home,
+    dateline_qualifier,
+    entities_from_mentions,
+    headline_countries,
+    resolve_in_context,
+    split_mentions,
+)
 from index.normalize import clean_person, split_mention, text_shows_a_person
 from index.places import gazetteer
 
@@ -61,3 +70,65 @@ def test_a_lone_name_that_says_something_is_a_person_not_a_town():
                                       dateline=None, dateline_place=None, gazetteer=gazetteer(), text=text)
     assert entities.people == ["Bolton"] and entities.confirmed_people == {"Bolton"}
     assert entities.places == []
+
+
+def test_a_dateline_qualifier_picks_the_country():
+    places = gazetteer()
+    assert dateline_home("BIRMINGHAM", "Ala.", places) == Place("Birmingham", "United States")
+    assert dateline_home("GREENWICH", "Conn.", places).country == "United States"
+    assert dateline_home("Scarborough", "Ontario", places).country == "Canada"
+    assert dateline_home("BIRMINGHAM", "Feb 26", places) == Place("Birmingham", "United Kingdom")
+    assert dateline_qualifier("BIRMINGHAM, Ala., Feb 26", None) == "Ala."
+    assert dateline_qualifier(None, "HOUSTON, Tex.") == "Tex."
+
+
+def test_an_organization_never_becomes_a_city_by_a_translated_name():
+    places = gazetteer()
+    assert places.resolve("White House", alternates=False) is None
+    text = "The White House said on Monday it would act."
+    entities = entities_from_mentions([Mention("The White House", "ORG", 0, 15)], body_offset=0, published=None,
+                                      dateline=None, dateline_place=None, gazetteer=places, text=text)
+    assert entities.orgs == ["White House"] and entities.places == []
+
+
+def test_an_ambiguous_city_is_the_one_in_the_articles_countries():
+    places = gazetteer()
+    found = resolve_in_context([Place("Birmingham", "United Kingdom"), Place("Alabama", "United States")],
+                               None, set(), places)
+    assert found[0] == Place("Birmingham", "United States")
+    assert resolve_in_context([Place("Birmingham", "United Kingdom")], None, set(), places) == [
+        Place("Birmingham", "United Kingdom")]
+
+
+def test_the_headline_names_countries():
+    assert headline_countries("U.S. ASKS JAPAN TO END IMPORT CONTROLS", gazetteer()) == {"United States", "Japan"}
+    assert headline_countries("MAY NET RISES", gazetteer()) == set()
+
+
+def test_an_article_is_about_its_dateline_headline_lead_and_repeated_countries():
+    places = [Place("Tokyo", "Japan"), Place("Paris", "France"), Place("Lyon", "France"), Place("Oslo", "Norway"),
+              Place("Lima", "Peru")]
+    first_seen = {"Tokyo": 10, "Paris": 500, "Lyon": 600, "Oslo": 700, "Lima": 800}
+    about = countries_about(places, first_seen, Place("Madrid", "Spain"), {"Chile"}, lead=100)
+    assert about == {"Spain", "Chile", "Japan", "France"}  # Norway and Peru are named once, in passing
+
+
+def test_historic_countries_keep_their_name_under_one_country():
+    places = gazetteer()
+    assert places.resolve("Soviet Union") == Place("Soviet Union", "Russia")
+    assert places.resolve("USSR") == Place("Soviet Union", "Russia")
+    assert places.resolve("West Germany") == Place("West Germany", "Germany")
+    assert places.resolve("Moscow").country == places.resolve("Soviet Union").country
+
+
+def test_places_named_in_passing_go_unless_nothing_says_where_the_story_is():
+    text = "Tokyo shares rose on Monday as exporters gained. Traders said a bank in Oslo had sold."
+    mentions = [Mention("Tokyo", "GPE", 0, 5), Mention("Oslo", "GPE", text.index("Oslo"), text.index("Oslo") + 4)]
+    entities = entities_from_mentions(mentions, body_offset=0, published=None, dateline=None, dateline_place=None,
+                                      gazetteer=gazetteer(), text=text)
+    assert [p.name for p in entities.places] == ["Tokyo"]
+    text = "Shares rose on Monday as exporters gained. Traders said a bank in Oslo had sold."
+    mentions = [Mention("Oslo", "GPE", text.index("Oslo"), text.index("Oslo") + 4)]
+    entities = entities_from_mentions(mentions, body_offset=0, published=None, dateline=None, dateline_place=None,
+                                      gazetteer=gazetteer(), text=text)
+    assert [p.name for p in entities.places] == ["Oslo"]
