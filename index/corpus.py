@@ -1,0 +1,60 @@
+"""What the whole corpus says about a name, learnt from the model's raw mentions before any article's
+entities are settled: how each string is labelled across all its mentions, and which words start
+people's names. One pass over cached mentions; no second NER pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .articles import Mention
+from .normalize import clean_person, value_key
+
+KIND = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place"}
+GIVEN_NAME = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+
+
+@dataclass(frozen=True)
+class LabelVotes:
+    """``kinds``: for a value key, how many mentions of it the model called a person, an org, a place.
+    ``given_names``: words that start more people's names across the corpus than anything else's."""
+
+    kinds: dict[str, Counter] = field(default_factory=dict)
+    given_names: frozenset[str] = frozenset()
+
+    def kind_of(self, text: str, min_mentions: int = 3, min_share: float = 2 / 3) -> str | None:
+        """The kind most mentions of ``text`` have, when there are enough of them and they agree."""
+        votes = self.kinds.get(value_key(text))
+        if not votes:
+            return None
+        kind, count = votes.most_common(1)[0]
+        total = sum(votes.values())
+        return kind if total >= min_mentions and count >= min_share * total else None
+
+    def is_given_name(self, word: str) -> bool:
+        return word in self.given_names
+
+
+def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for mentions in articles:
+        for mention in mentions:
+            kind = KIND.get(mention.label)
+            if kind is None:
+                continue
+            text = " ".join(mention.text.split())
+            kinds[value_key(text)][kind] += 1
+            words = text.split()
+            if (len(words) >= 2 and GIVEN_NAME.fullmatch(words[0])
+                    and (kind != "person" or clean_person(text) == text)):
+                starts[words[0]][kind].add(value_key(text))
+    given = frozenset(word for word, by_kind in starts.items()
+                      if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"])))
+    return LabelVotes(dict(kinds), given)
+
+
+NO_VOTES = LabelVotes()
