@@ -33,7 +33,8 @@ from .articles import Article, Entities, Place, Problem, content_hash
 from .cache import AnnotationCache, cache_key
 from .clean import (
     Dateline,
-    clean_body,
+    RemovedLine,
+    clean_body_reporting,
     clean_title,
     find_dateline,
     learn_recurring_lines,
@@ -62,6 +63,7 @@ class PreparedArticle:
     dateline_place: str | None
     fingerprint: str
     entities: Entities | None = None
+    boilerplate: list[RemovedLine] = field(default_factory=list)  # what cleaning took out of the body
 
 
 @dataclass
@@ -79,6 +81,8 @@ class BuildReport:
     seconds: float = 0.0
 
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
+    # source -> (line, rule) -> articles it was removed from: what cleaning dropped stays findable
+    boilerplate: dict[str, Counter] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -133,10 +137,12 @@ def read_articles(paths: Iterable[str], report: BuildReport) -> list[Article]:
 
 
 def learn_boilerplate(articles: list[Article], known: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Per source, the keys of its recurring boilerplate lines: those the previous generation learnt and
+    those recurring in ``articles`` (cleaning still removes one only where it looks like boilerplate)."""
     bodies: dict[str, list[str]] = defaultdict(list)
     for article in articles:
         bodies[source_group(article)].append(article.body)
-    learned = {group: set(lines) for group, lines in known.items()}
+    learned = {group: set(keys) for group, keys in known.items()}
     for group, group_bodies in bodies.items():
         learned.setdefault(group, set()).update(learn_recurring_lines(group_bodies))
     return learned
@@ -151,6 +157,8 @@ def prepare_all(articles: list[Article], recurring: dict[str, set[str]], report:
             (report.skipped if problem.skipped else report.warnings).append(problem)
         if item is not None:
             prepared.append(item)
+            for removed in set(item.boilerplate):
+                report.boilerplate.setdefault(source_group(item.article), Counter())[removed] += 1
     return prepared
 
 
@@ -175,7 +183,7 @@ def parallel_map(function, items: list, processes: int, chunksize: int = 200) ->
 
 def prepare(article: Article, recurring: set[str], problems: list[Problem]) -> PreparedArticle | None:
     title = clean_title(article.title)
-    body = clean_body(article.body, title, recurring)
+    body, boilerplate = clean_body_reporting(article.body, title, recurring)
     if not title and not body:
         problems.append(Problem(article.origin, "no text left after cleaning"))
         return None
@@ -197,7 +205,8 @@ def prepare(article: Article, recurring: set[str], problems: list[Problem]) -> P
         title, body, article.published.isoformat() if article.published else "",
         article.url or "", article.author or "", article.source or "", article.dateline or "",
     )
-    return PreparedArticle(article, title, body, ner_text, len(prefix), dateline, dateline_place, fingerprint)
+    return PreparedArticle(article, title, body, ner_text, len(prefix), dateline, dateline_place, fingerprint,
+                           boilerplate=boilerplate)
 
 
 def pipeline_version(name: str) -> str:

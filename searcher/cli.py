@@ -45,6 +45,10 @@ def print_report(report: BuildReport, verb: str) -> None:
         click.echo(f"skipped  {problem}", err=True)
     for problem in report.warnings:
         click.echo(f"warning  {problem}", err=True)
+    for source, removed in sorted(report.boilerplate.items()):
+        top = ", ".join(f"{line.line!r} ({count})" for line, count in removed.most_common(3))
+        click.echo(f"boilerplate removed from {source}: {len(removed)} distinct lines, e.g. {top} (--json lists all)",
+                   err=True)
     rate = report.total_articles / report.seconds if report.seconds else 0
     click.echo(
         f"{verb} {report.index_dir}: {report.indexed} indexed, {report.updated} updated, "
@@ -61,7 +65,17 @@ def report_json(report: BuildReport) -> str:
         "skipped": [str(p) for p in report.skipped], "warnings": [str(p) for p in report.warnings],
         "ner_articles": report.ner_articles, "pipeline": report.pipeline, "articles": report.total_articles,
         "seconds": round(report.seconds, 3), "phases": {k: round(v, 3) for k, v in report.phases.items()},
-    }, indent=2)
+        "boilerplate": boilerplate_json(report),
+    }, indent=2, ensure_ascii=False)
+
+
+def boilerplate_json(report: BuildReport) -> dict[str, list[dict]]:
+    """Per source, every line cleaning removed as boilerplate, the rule, and how many articles lost it."""
+    return {
+        source: [{"line": removed_line.line, "why": removed_line.why, "articles": count}
+                 for removed_line, count in sorted(removed.items(), key=lambda item: (-item[1], item[0].line))]
+        for source, removed in sorted(report.boilerplate.items())
+    }
 
 
 def run_build(function, paths, index_dir, pipeline, processes, quiet, verb, as_json=False) -> None:
