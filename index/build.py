@@ -531,10 +531,11 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         previous = store.current_generation(index_dir)
         if incremental and previous is None:
             raise store.NoIndexError(f"no index at {index_dir} to add to; run `searcher index rebuild` first")
-        old_fingerprints: dict[str, str] = store.read_json(previous / "fingerprints.json", {}) if previous else {}
-        old_boilerplate = store.read_json(previous / "boilerplate.json", {}) if incremental else {}
-        old_vocabulary = store.read_json(previous / "vocabulary.json", {}) if incremental else {}
-        old_meta = store.read_json(previous / "meta.json", {}) if incremental else {}
+        previous = usable_previous_generation(previous, incremental, report)
+        old_fingerprints: dict[str, str] = store.read_json(previous / "fingerprints.json") if previous else {}
+        old_boilerplate = store.read_json(previous / "boilerplate.json") if incremental else {}
+        old_vocabulary = store.read_json(previous / "vocabulary.json") if incremental else {}
+        old_meta = store.read_json(previous / "meta.json") if incremental else {}
 
         with report.timed("read"):
             articles = read_articles(paths, report)
@@ -591,7 +592,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                                  replaced=[i.article.id for i in to_write if i.article.id in old_fingerprints])
             with report.timed("columns"):
                 write_columns_for(partial, to_write, previous if incremental else None)
-                words = Counter(store.read_json(previous / WORDS_FILE, {})) if incremental else Counter()
+                words = Counter(store.read_json(previous / WORDS_FILE)) if incremental else Counter()
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
                 store.write_json_atomic(partial / WORDS_FILE, dict(words))
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
@@ -606,6 +607,21 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
     gc.unfreeze()
     report.seconds = time.monotonic() - started
     return report
+
+
+def usable_previous_generation(previous: Path | None, incremental: bool, report: BuildReport) -> Path | None:
+    """The live generation, verified byte for byte before anything is taken from it. ``add`` refuses a
+    damaged one (it would build on it); ``rebuild`` replaces it, reading nothing from it."""
+    if previous is None:
+        return None
+    problems = store.damaged_files(previous, checksums=True)
+    if not problems:
+        return previous
+    if incremental:
+        raise store.DamagedIndexError(store.damage_message(previous, problems))
+    report.warnings.append(Problem(str(previous), f"damaged ({'; '.join(problems)}); this rebuild replaces it",
+                                   skipped=False))
+    return None
 
 
 def _stored_entities(generation: Path, ids: list[str]) -> list[Entities]:
@@ -625,7 +641,7 @@ def _stored_entities(generation: Path, ids: list[str]) -> list[Entities]:
 
 
 def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> dict[str, str | None]:
-    countries: dict[str, str | None] = store.read_json(previous / "places.json", {}) if previous else {}
+    countries: dict[str, str | None] = store.read_json(previous / "places.json") if previous else {}
     for item in prepared:
         for place in item.entities.places:
             countries[place.name] = place.country
@@ -641,12 +657,13 @@ def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str,
                                                          if k in clean_vocabulary.get("place", {})})
     store.write_json_atomic(generation / "fingerprints.json", fingerprints)
     store.write_json_atomic(generation / "boilerplate.json", {g: sorted(lines) for g, lines in recurring.items()})
-    store.write_json_atomic(generation / "meta.json", {
+    store.write_json_atomic(generation / store.META, {
         "pipeline": report.pipeline,
         "built_at": datetime.now().isoformat(timespec="seconds"),
         "articles": len(fingerprints),  # every article of the generation has one
         "published_first": published_span[0],
         "published_last": published_span[1],
+        store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
     })
 
 
@@ -668,8 +685,9 @@ def add(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOpti
 
 def index_stats(index_dir: Path) -> dict:
     generation = store.require_current_generation(Path(index_dir))
-    meta = store.read_json(generation / "meta.json", {})
-    vocabulary = store.read_json(generation / "vocabulary.json", {})
+    store.verify_generation(generation)
+    meta = store.read_json(generation / store.META)
+    vocabulary = store.read_json(generation / "vocabulary.json")
     return {
         "index_dir": str(index_dir),
         "generation": generation.name,

@@ -67,6 +67,7 @@ class Generation:
     """One opened generation: the Whoosh index for text, the facet columns for counting and filtering."""
 
     def __init__(self, path: Path) -> None:
+        store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
         self.ix = whoosh_index.open_dir(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
@@ -79,13 +80,13 @@ class Generation:
             raise store.NoIndexError(
                 f"the index at {path} has no facet columns (built by an older version); "
                 f"run `searcher index rebuild` ({error})") from error
-        self.countries = store.read_json(path / "places.json", {})
+        self.countries = store.read_json(path / "places.json")
         self._words: tuple[list[str], dict[str, int]] | None = None
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """The index's words, sorted, and how many articles each is in: read on the first misspelling."""
         if self._words is None:
-            counts = store.read_json(self.path / WORDS_FILE, {})
+            counts = store.read_json(self.path / WORDS_FILE)
             self._words = sorted(counts), counts
         return self._words
 
