@@ -6,6 +6,7 @@ Both commands build a new generation beside the live one and switch to it only w
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import importlib.util
 import json
@@ -13,6 +14,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from collections import Counter, defaultdict
@@ -169,6 +171,34 @@ def _prepare_one(work: tuple[Article, set[str]]) -> tuple[PreparedArticle | None
     return prepared, (problems[0] if problems else None)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_forking_parent: int | None = None
+_workers_end_with_parent = False
+
+
+def end_workers_with_parent() -> None:
+    """From now on every process this one forks (our pools, spaCy's workers) is killed by Linux when
+    its parent dies: a ``kill -9`` of a build left its NER workers blocked on a pipe for good. Once per
+    process, before the first fork; elsewhere than Linux, nothing."""
+    global _workers_end_with_parent
+    if _workers_end_with_parent or not sys.platform.startswith("linux"):
+        return
+    _workers_end_with_parent = True
+    os.register_at_fork(before=_remember_forking_parent, after_in_child=_die_with_parent)
+
+
+def _remember_forking_parent() -> None:
+    global _forking_parent
+    _forking_parent = os.getpid()
+
+
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _forking_parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def parallel_map(function, items: list, processes: int, chunksize: int = 200) -> list:
     """``[function(item) for item in items]``, over several forked processes when there is enough work.
 
@@ -176,6 +206,7 @@ def parallel_map(function, items: list, processes: int, chunksize: int = 200) ->
     """
     if processes <= 1 or len(items) < 2 * chunksize:
         return [function(item) for item in items]
+    end_workers_with_parent()
     context = multiprocessing.get_context("fork")
     with context.Pool(processes) as pool:
         return pool.map(function, items, chunksize=chunksize)
@@ -245,6 +276,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
             report.ner_articles = len(missing)
             pipeline = NerPipeline.load(name)
             processes = ner_processes(len(missing), options)
+            end_workers_with_parent()
             texts = list(missing.items())
             found = pipeline.find_mentions((text for _, text in texts), batch_size=options.batch_size,
                                            processes=processes)
@@ -439,6 +471,7 @@ _PARALLEL_WRITE: dict = {}  # what forked writers inherit: the index folder, the
 
 def _write_segments_in_parallel(partial: Path, prepared: list[PreparedArticle], parts: list[tuple[int, int]],
                                 bar) -> list:
+    end_workers_with_parent()
     context = multiprocessing.get_context("fork")
     written = context.Value("l", 0)
     _PARALLEL_WRITE.update(partial=partial, prepared=prepared, written=written)
