@@ -6,6 +6,7 @@ Both commands build a new generation beside the live one and switch to it only w
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import importlib.util
 import json
@@ -13,6 +14,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from collections import Counter, defaultdict
@@ -33,7 +35,8 @@ from .articles import Article, Entities, Place, Problem, content_hash
 from .cache import AnnotationCache, cache_key
 from .clean import (
     Dateline,
-    clean_body,
+    RemovedLine,
+    clean_body_reporting,
     clean_title,
     find_dateline,
     learn_recurring_lines,
@@ -73,6 +76,7 @@ class PreparedArticle:
     dateline_place: str | None
     fingerprint: str
     entities: Entities | None = None
+    boilerplate: list[RemovedLine] = field(default_factory=list)  # what cleaning took out of the body
 
 
 @dataclass
@@ -90,6 +94,8 @@ class BuildReport:
     seconds: float = 0.0
 
     phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
+    # source -> (line, rule) -> articles it was removed from: what cleaning dropped stays findable
+    boilerplate: dict[str, Counter] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -144,10 +150,12 @@ def read_articles(paths: Iterable[str], report: BuildReport) -> list[Article]:
 
 
 def learn_boilerplate(articles: list[Article], known: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Per source, the keys of its recurring boilerplate lines: those the previous generation learnt and
+    those recurring in ``articles`` (cleaning still removes one only where it looks like boilerplate)."""
     bodies: dict[str, list[str]] = defaultdict(list)
     for article in articles:
         bodies[source_group(article)].append(article.body)
-    learned = {group: set(lines) for group, lines in known.items()}
+    learned = {group: set(keys) for group, keys in known.items()}
     for group, group_bodies in bodies.items():
         learned.setdefault(group, set()).update(learn_recurring_lines(group_bodies))
     return learned
@@ -162,6 +170,8 @@ def prepare_all(articles: list[Article], recurring: dict[str, set[str]], report:
             (report.skipped if problem.skipped else report.warnings).append(problem)
         if item is not None:
             prepared.append(item)
+            for removed in set(item.boilerplate):
+                report.boilerplate.setdefault(source_group(item.article), Counter())[removed] += 1
     return prepared
 
 
@@ -172,6 +182,34 @@ def _prepare_one(work: tuple[Article, set[str]]) -> tuple[PreparedArticle | None
     return prepared, (problems[0] if problems else None)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_forking_parent: int | None = None
+_workers_end_with_parent = False
+
+
+def end_workers_with_parent() -> None:
+    """From now on every process this one forks (our pools, spaCy's workers) is killed by Linux when
+    its parent dies: a ``kill -9`` of a build left its NER workers blocked on a pipe for good. Once per
+    process, before the first fork; elsewhere than Linux, nothing."""
+    global _workers_end_with_parent
+    if _workers_end_with_parent or not sys.platform.startswith("linux"):
+        return
+    _workers_end_with_parent = True
+    os.register_at_fork(before=_remember_forking_parent, after_in_child=_die_with_parent)
+
+
+def _remember_forking_parent() -> None:
+    global _forking_parent
+    _forking_parent = os.getpid()
+
+
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _forking_parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def parallel_map(function, items: list, processes: int, chunksize: int = 200) -> list:
     """``[function(item) for item in items]``, over several forked processes when there is enough work.
 
@@ -179,6 +217,7 @@ def parallel_map(function, items: list, processes: int, chunksize: int = 200) ->
     """
     if processes <= 1 or len(items) < 2 * chunksize:
         return [function(item) for item in items]
+    end_workers_with_parent()
     context = multiprocessing.get_context("fork")
     with context.Pool(processes) as pool:
         return pool.map(function, items, chunksize=chunksize)
@@ -186,7 +225,7 @@ def parallel_map(function, items: list, processes: int, chunksize: int = 200) ->
 
 def prepare(article: Article, recurring: set[str], problems: list[Problem]) -> PreparedArticle | None:
     title = clean_title(article.title)
-    body = clean_body(article.body, title, recurring)
+    body, boilerplate = clean_body_reporting(article.body, title, recurring)
     if not title and not body:
         problems.append(Problem(article.origin, "no text left after cleaning"))
         return None
@@ -208,7 +247,8 @@ def prepare(article: Article, recurring: set[str], problems: list[Problem]) -> P
         title, body, article.published.isoformat() if article.published else "",
         article.url or "", article.author or "", article.source or "", article.dateline or "",
     )
-    return PreparedArticle(article, title, body, ner_text, len(prefix), dateline, dateline_place, fingerprint)
+    return PreparedArticle(article, title, body, ner_text, len(prefix), dateline, dateline_place, fingerprint,
+                           boilerplate=boilerplate)
 
 
 def pipeline_version(name: str) -> str:
@@ -247,6 +287,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
             report.ner_articles = len(missing)
             pipeline = NerPipeline.load(name)
             processes = ner_processes(len(missing), options)
+            end_workers_with_parent()
             texts = list(missing.items())
             found = pipeline.find_mentions((text for _, text in texts), batch_size=options.batch_size,
                                            processes=processes)
@@ -478,6 +519,7 @@ _PARALLEL_WRITE: dict = {}  # what forked writers inherit: the index folder, the
 
 def _write_segments_in_parallel(partial: Path, prepared: list[PreparedArticle], parts: list[tuple[int, int]],
                                 bar) -> list:
+    end_workers_with_parent()
     context = multiprocessing.get_context("fork")
     written = context.Value("l", 0)
     _PARALLEL_WRITE.update(partial=partial, prepared=prepared, written=written)
@@ -570,10 +612,11 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         previous = store.current_generation(index_dir)
         if incremental and previous is None:
             raise store.NoIndexError(f"no index at {index_dir} to add to; run `searcher index rebuild` first")
-        old_fingerprints: dict[str, str] = store.read_json(previous / "fingerprints.json", {}) if previous else {}
-        old_boilerplate = store.read_json(previous / "boilerplate.json", {}) if incremental else {}
-        old_vocabulary = store.read_json(previous / "vocabulary.json", {}) if incremental else {}
-        old_meta = store.read_json(previous / "meta.json", {}) if incremental else {}
+        previous = usable_previous_generation(previous, incremental, report)
+        old_fingerprints: dict[str, str] = store.read_json(previous / "fingerprints.json") if previous else {}
+        old_boilerplate = store.read_json(previous / "boilerplate.json") if incremental else {}
+        old_vocabulary = store.read_json(previous / "vocabulary.json") if incremental else {}
+        old_meta = store.read_json(previous / "meta.json") if incremental else {}
 
         with report.timed("read"):
             articles = read_articles(paths, report)
@@ -630,7 +673,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                                  replaced=[i.article.id for i in to_write if i.article.id in old_fingerprints])
             with report.timed("columns"):
                 write_columns_for(partial, to_write, previous if incremental else None)
-                words = Counter(store.read_json(previous / WORDS_FILE, {})) if incremental else Counter()
+                words = Counter(store.read_json(previous / WORDS_FILE)) if incremental else Counter()
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
                 store.write_json_atomic(partial / WORDS_FILE, dict(words))
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
@@ -645,6 +688,21 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
     gc.unfreeze()
     report.seconds = time.monotonic() - started
     return report
+
+
+def usable_previous_generation(previous: Path | None, incremental: bool, report: BuildReport) -> Path | None:
+    """The live generation, verified byte for byte before anything is taken from it. ``add`` refuses a
+    damaged one (it would build on it); ``rebuild`` replaces it, reading nothing from it."""
+    if previous is None:
+        return None
+    problems = store.damaged_files(previous, checksums=True)
+    if not problems:
+        return previous
+    if incremental:
+        raise store.DamagedIndexError(store.damage_message(previous, problems))
+    report.warnings.append(Problem(str(previous), f"damaged ({'; '.join(problems)}); this rebuild replaces it",
+                                   skipped=False))
+    return None
 
 
 def _stored_entities(generation: Path, ids: list[str]) -> list[Entities]:
@@ -664,7 +722,7 @@ def _stored_entities(generation: Path, ids: list[str]) -> list[Entities]:
 
 
 def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> dict[str, str | None]:
-    countries: dict[str, str | None] = store.read_json(previous / "places.json", {}) if previous else {}
+    countries: dict[str, str | None] = store.read_json(previous / "places.json") if previous else {}
     for item in prepared:
         for place in item.entities.places:
             countries[place.name] = place.country
@@ -680,12 +738,13 @@ def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str,
                                                          if k in clean_vocabulary.get("place", {})})
     store.write_json_atomic(generation / "fingerprints.json", fingerprints)
     store.write_json_atomic(generation / "boilerplate.json", {g: sorted(lines) for g, lines in recurring.items()})
-    store.write_json_atomic(generation / "meta.json", {
+    store.write_json_atomic(generation / store.META, {
         "pipeline": report.pipeline,
         "built_at": datetime.now().isoformat(timespec="seconds"),
         "articles": len(fingerprints),  # every article of the generation has one
         "published_first": published_span[0],
         "published_last": published_span[1],
+        store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
     })
 
 
@@ -707,8 +766,9 @@ def add(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOpti
 
 def index_stats(index_dir: Path) -> dict:
     generation = store.require_current_generation(Path(index_dir))
-    meta = store.read_json(generation / "meta.json", {})
-    vocabulary = store.read_json(generation / "vocabulary.json", {})
+    store.verify_generation(generation)
+    meta = store.read_json(generation / store.META)
+    vocabulary = store.read_json(generation / "vocabulary.json")
     return {
         "index_dir": str(index_dir),
         "generation": generation.name,

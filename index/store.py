@@ -3,7 +3,8 @@
 Layout of an index directory::
 
     current -> generations/<name>     a symlink, switched atomically with os.replace
-    generations/<name>/               a complete Whoosh index plus meta.json and vocabulary.json
+    generations/<name>/               a complete Whoosh index, facet columns and metadata; meta.json
+                                      records every other file's size and SHA-256 (``verify_generation``)
     generations/<name>.partial/       one being built; never opened, removed by the next build
     annotations.sqlite                the NER cache (see cache.py)
     build.lock                        held while a rebuild or add runs
@@ -15,6 +16,7 @@ replaced, so a server answering queries during a rebuild sees the old index unti
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -35,6 +37,11 @@ class IndexBusyError(RuntimeError):
 
 class NoIndexError(RuntimeError):
     pass
+
+
+class DamagedIndexError(NoIndexError):
+    """A generation whose files are not as they were written: refused with what is wrong and the fix,
+    never guessed around (an unreadable list of fingerprints read as empty duplicated every article)."""
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -154,12 +161,85 @@ def write_json_atomic(path: Path, data: object) -> None:
     os.replace(temporary, path)
 
 
-def read_json(path: Path, default: object) -> object:
+_REQUIRED = object()
+
+
+def read_json(path: Path, default: object = _REQUIRED) -> object:
+    """A JSON file of a generation. ``default`` stands only for a file that does not exist (and only
+    when given); a file that cannot be read or parsed is damage, raised as DamagedIndexError."""
+    path = Path(path)
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
-    except (OSError, ValueError):
-        return default
+    except FileNotFoundError:
+        if default is not _REQUIRED:
+            return default
+        raise DamagedIndexError(damage_message(path.parent, [f"{path.name}: missing"])) from None
+    except (OSError, ValueError) as error:
+        raise DamagedIndexError(damage_message(path.parent, [f"{path.name}: unreadable ({error})"])) from None
+
+
+META = "meta.json"
+FILES = "files"  # the key of meta.json that lists the generation's other files
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def generation_manifest(generation: Path) -> dict[str, dict]:
+    """Size and SHA-256 of every file a generation needs, for its meta.json (written last)."""
+    return {
+        item.name: {"bytes": item.stat().st_size, "sha256": file_checksum(item)}
+        for item in sorted(Path(generation).iterdir())
+        if item.is_file() and item.name != META and not item.name.endswith(("WRITELOCK", ".tmp", ".partial"))
+    }
+
+
+def damaged_files(generation: Path, checksums: bool = False) -> list[str]:
+    """What is wrong with each file of ``generation`` that is not as it was written: missing, another
+    size, or (with ``checksums``) other contents. Empty when the generation is whole. A generation
+    written before checksums were recorded is checked for a readable meta.json only."""
+    generation = Path(generation)
+    try:
+        meta = read_json(generation / META)
+    except DamagedIndexError:
+        return [f"{META}: missing or unreadable"]
+    manifest = meta.get(FILES) if isinstance(meta, dict) else None
+    if not isinstance(manifest, dict):
+        return [] if isinstance(meta, dict) else [f"{META}: not an index's metadata"]
+    problems = []
+    for name, written in sorted(manifest.items()):
+        path = generation / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            problems.append(f"{name}: missing")
+            continue
+        if size != written["bytes"]:
+            problems.append(f"{name}: {size:,} bytes, {written['bytes']:,} when written")
+        elif checksums and file_checksum(path) != written["sha256"]:
+            problems.append(f"{name}: contents changed since written (SHA-256 differs)")
+    return problems
+
+
+def damage_message(generation: Path, problems: list[str]) -> str:
+    index_dir = Path(generation).parent.parent
+    return (f"the index generation {generation} is damaged: {'; '.join(problems)}. "
+            f"Run `searcher index recover --index-dir {index_dir}` to rebuild it from the articles it stores, "
+            f"or `searcher index rebuild PATH... --index-dir {index_dir}` to rebuild it from your files")
+
+
+def verify_generation(generation: Path, checksums: bool = False) -> None:
+    """Raise DamagedIndexError naming each damaged file and the fix. Sizes are cheap enough for every
+    opening (a server's, ``stats``); ``checksums`` reads every byte (``add``, ``check``)."""
+    problems = damaged_files(generation, checksums)
+    if problems:
+        raise DamagedIndexError(damage_message(generation, problems))
 
 
 def directory_size(path: Path) -> int:

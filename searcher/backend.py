@@ -92,6 +92,7 @@ class Generation:
     """One opened generation: the Whoosh index for text, the facet columns for counting and filtering."""
 
     def __init__(self, path: Path) -> None:
+        store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
         self.ix = whoosh_index.open_dir(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
@@ -104,7 +105,7 @@ class Generation:
             raise store.NoIndexError(
                 f"the index at {path} has no facet columns (built by an older version); "
                 f"run `searcher index rebuild` ({error})") from error
-        self.countries = store.read_json(path / "places.json", {})
+        self.countries = store.read_json(path / "places.json")
         self._words: tuple[list[str], dict[str, int]] | None = None
 
     def words(self) -> tuple[list[str], dict[str, int]]:
@@ -112,7 +113,7 @@ class Generation:
         the titles' and bodies' words, weighed up by the facet values they are part of (a name a
         reader may misspell counts as often as articles name it). Read on the first suggestion."""
         if self._words is None:
-            counts = Counter(store.read_json(self.path / WORDS_FILE, {}))
+            counts = Counter(store.read_json(self.path / WORDS_FILE))
             for facet in COLUMN_FACETS:
                 for value, count in self.columns.facets[facet].counts(self.columns.live).items():
                     for word in set(facet_key(value).split()):

@@ -45,6 +45,10 @@ def print_report(report: BuildReport, verb: str) -> None:
         click.echo(f"skipped  {problem}", err=True)
     for problem in report.warnings:
         click.echo(f"warning  {problem}", err=True)
+    for source, removed in sorted(report.boilerplate.items()):
+        top = ", ".join(f"{line.line!r} ({count})" for line, count in removed.most_common(3))
+        click.echo(f"boilerplate removed from {source}: {len(removed)} distinct lines, e.g. {top} (--json lists all)",
+                   err=True)
     rate = report.total_articles / report.seconds if report.seconds else 0
     click.echo(
         f"{verb} {report.index_dir}: {report.indexed} indexed, {report.updated} updated, "
@@ -61,7 +65,17 @@ def report_json(report: BuildReport) -> str:
         "skipped": [str(p) for p in report.skipped], "warnings": [str(p) for p in report.warnings],
         "ner_articles": report.ner_articles, "pipeline": report.pipeline, "articles": report.total_articles,
         "seconds": round(report.seconds, 3), "phases": {k: round(v, 3) for k, v in report.phases.items()},
-    }, indent=2)
+        "boilerplate": boilerplate_json(report),
+    }, indent=2, ensure_ascii=False)
+
+
+def boilerplate_json(report: BuildReport) -> dict[str, list[dict]]:
+    """Per source, every line cleaning removed as boilerplate, the rule, and how many articles lost it."""
+    return {
+        source: [{"line": removed_line.line, "why": removed_line.why, "articles": count}
+                 for removed_line, count in sorted(removed.items(), key=lambda item: (-item[1], item[0].line))]
+        for source, removed in sorted(report.boilerplate.items())
+    }
 
 
 def run_build(function, paths, index_dir, pipeline, processes, quiet, verb, as_json=False) -> None:
@@ -140,6 +154,59 @@ def stats_command(index_dir, as_json) -> None:
     for facet, count in stats["facet_values"].items():
         top = ", ".join(f"{value} ({n})" for value, n in stats["top_values"][facet])
         click.echo(f"{facet:<11} {count} values; top: {top}")
+
+
+# -- index check and recover -----------------------------------------------------------------------
+
+
+@index_group.command("check", help="Verify every file of the live index against the checksums recorded when "
+                     "it was written, and that its parts agree; exits non-zero on damage.")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def check_command(index_dir, as_json) -> None:
+    from index.integrity import check_index
+
+    location = resolve_index_dir(index_dir)
+    try:
+        check = check_index(location)
+    except store.NoIndexError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps({"index_dir": str(location), "generation": str(check.generation), "ok": check.ok,
+                               "files": check.files, "articles": check.articles, "problems": check.problems,
+                               "notes": check.notes}, indent=2, ensure_ascii=False))
+    else:
+        for note in check.notes:
+            click.echo(f"note     {note}", err=True)
+        if check.ok:
+            click.echo(f"ok {location}: generation {check.generation.name}, {check.files} files verified, "
+                       f"{check.articles} articles")
+    if not check.ok:
+        raise click.ClickException(store.damage_message(check.generation, check.problems))
+
+
+@index_group.command("recover", help="Write a new index generation from the articles the live (damaged) one "
+                     "still stores, and switch to it.")
+@index_dir_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def recover_command(index_dir, quiet, as_json) -> None:
+    from index.integrity import recover_index
+
+    location = resolve_index_dir(index_dir)
+    try:
+        report = recover_index(location, build_options(None, None, quiet))
+    except (store.IndexBusyError, store.NoIndexError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(report_json(report))
+    else:
+        print_report(report, "recovered")
+    if not report.ok:
+        raise click.ClickException("no article could be recovered; rebuild from your files with "
+                                   f"`searcher index rebuild PATH... --index-dir {location}`")
 
 
 def main() -> None:

@@ -91,6 +91,8 @@ def test_bad_corpus_fuzz_reports_each_file_and_indexes_the_rest(tmp_path, sample
     for name in ("random.html", "random.rss", "random.jsonl", "random.txt"):
         assert f"{folder / name}:" in err, name  # each named (JSON Lines by line) with what was wrong
     assert "big.txt: article is 100.0 MB; its first 5,000,000 characters are indexed" in err
+    assert f"{folder / 'back-to-top'}: symlink loop (points back to {folder}), not followed" in err
+    assert f"{folder / 'loop' / 'itself'}: symlink loop (points back to {folder / 'loop'}), not followed" in err
     peak_gib = int(err.split("peak-rss-kib ")[1].split()[0]) / 2**20
     assert peak_gib < 2.0, f"peak memory {peak_gib:.2f} GiB"
 

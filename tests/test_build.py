@@ -26,7 +26,7 @@ def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
     index_dir.mkdir()
     shutil.copy(tmp_path / "cache.sqlite", index_dir / "annotations.sqlite")
     subset = tmp_path / "articles"
-    shutil.copytree(SAMPLES, subset, ignore=shutil.ignore_patterns("*.jsonl", "__init__.py"))
+    shutil.copytree(SAMPLES, subset, ignore=shutil.ignore_patterns("*.jsonl", "__init__.py", "README.md"))
     result = cli("index", "rebuild", str(subset), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
     assert "23 indexed, 0 updated, 0 unchanged, 0 skipped" in result.stdout

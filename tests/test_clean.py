@@ -1,8 +1,17 @@
+import json
+from collections import Counter
+
+from index.build import BuildReport, learn_boilerplate, prepare_all, read_articles
 from index.clean import (
+    MIN_ARTICLES,
+    MIN_SAMPLE,
+    RemovedLine,
     clean_body,
+    clean_body_reporting,
     drop_repeated_paragraphs,
     find_dateline,
     is_call_to_action,
+    is_story_sentence,
     is_teaser,
     learn_recurring_lines,
     normalize_whitespace,
@@ -10,6 +19,9 @@ from index.clean import (
     remove_control_characters,
     strip_credit,
 )
+
+from .conftest import REUTERS, SEEDS, needs_reuters, needs_seeds
+from .test_build import cli
 
 
 def test_control_characters_go_newlines_stay():
@@ -32,9 +44,18 @@ def test_calls_to_action_and_teasers():
     assert is_call_to_action("Join ST's Telegram channel and get the latest breaking news delivered to you.")
     assert is_call_to_action("Subscribe to our newsletter")
     assert not is_call_to_action("Join the talks, the minister told the union on Monday.")
+    assert is_call_to_action("Get the app")
+    assert not is_call_to_action("Like all major exporters Daimler undertakes currency hedging but has no problems "
+                                 "here, according to the spokesman, contacted by telephone in Stuttgart.")
     assert is_teaser("More from World")
     assert is_teaser("More follows…")
     assert not is_teaser("More than 300 people were evacuated.")
+
+
+def test_reporting_credits_go_but_not_the_end_of_a_wrapped_sentence():
+    assert clean_body("The mill story.\n(Reporting by Jane Doe; Editing by Tom Roe)") == "The mill story."
+    assert clean_body("Reporting by Jane Doe in Lisbon") == ""
+    assert clean_body("produced by the nation's mills a year ago.") == "produced by the nation's mills a year ago."
 
 
 def test_repeated_body_is_kept_once():
@@ -48,6 +69,92 @@ def test_recurring_lines_are_learnt_per_source():
     learned = learn_recurring_lines(bodies)
     assert "reuter" in learned
     assert not any("grain" in line for line in learned)
+
+
+def story(number: int, middle: str = "", end: str = "") -> str:
+    return "\n".join(line for line in (
+        f"Story {number} opens with its own first sentence about harbour works.",
+        f"A second sentence of story {number} names the quay.", f"A third one of story {number} gives a date.",
+        f"A fourth one of story {number} quotes a mayor.", middle, f"Story {number} goes on with a fifth.",
+        f"A sixth sentence of story {number} gives a figure.", f"Story {number} closes with a sentence of its own.",
+        end) if line)
+
+
+def test_a_sentence_several_stories_share_is_not_boilerplate():
+    shared = "Officials said work would start soon."
+    assert learn_recurring_lines([story(i, middle=shared) for i in range(6)]) == set()  # the six
+    assert learn_recurring_lines([story(i, middle=shared) for i in range(200)]) == set()  # never at an edge
+    comment = "The company did not respond to a request for comment."
+    assert is_story_sentence(comment) and is_story_sentence(shared)
+    assert learn_recurring_lines([story(i, end=comment) for i in range(200)]) == set()  # at an edge, a sentence
+
+
+def test_a_sign_off_needs_a_large_enough_sample_and_share():
+    signed = [story(i, end="Reuter") for i in range(MIN_SAMPLE)]
+    assert learn_recurring_lines(signed) == {"reuter"}
+    assert learn_recurring_lines(signed[:MIN_SAMPLE - 1]) == set()  # too few articles to tell
+    few = [story(i, end="Reuter") for i in range(MIN_ARTICLES - 1)] + [story(i) for i in range(100)]
+    assert learn_recurring_lines(few) == set()  # in fewer articles than the stated minimum
+    enough = [story(i, end="Reuter") for i in range(MIN_ARTICLES)] + [story(i) for i in range(100)]
+    assert learn_recurring_lines(enough) == {"reuter"}
+    assert not is_story_sentence("Copyright 2018 The Harbour Times.")
+    footer = [story(i, end="Copyright 2018 The Harbour Times.") for i in range(30)]
+    assert learn_recurring_lines(footer) == {"copyright 2018 the harbour times"}
+
+
+def test_a_recurring_line_goes_only_from_the_edges_of_a_body():
+    body = story(1, middle="Reuter", end="Reuter")
+    cleaned, removed = clean_body_reporting(body, recurring={"reuter"})
+    assert cleaned.split("\n")[4] == "Reuter" and not cleaned.endswith("Reuter")
+    assert removed == [RemovedLine("Reuter", "recurring")]
+    sentence = "Officials said work would start soon."
+    assert clean_body(story(1, end=sentence), recurring={"officials said work would start soon"}).endswith(sentence)
+
+
+def test_build_keeps_shared_sentences_and_reports_what_it_removed(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(25):
+        body = story(number, middle="Officials said work would start soon.", end="Reuter")
+        (folder / f"{number:02}.txt").write_text(f"Harbour works, part {number}\n\n{body}\n")
+    result = cli("index", "rebuild", str(folder), "--index-dir", str(tmp_path / "index"), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["indexed"] == 25
+    assert report["boilerplate"] == {str(folder): [{"line": "Reuter", "why": "recurring", "articles": 25}]}
+    result = cli("search", "officials", "--json", "--index-dir", str(tmp_path / "index"))
+    assert json.loads(result.stdout)["total"] == 25
+    result = cli("search", "reuter", "--json", "--index-dir", str(tmp_path / "index"))
+    assert json.loads(result.stdout)["total"] == 0
+
+
+@needs_seeds
+def test_seeds_lose_their_calls_to_action_teasers_and_credits_and_nothing_else():
+    report = BuildReport(index_dir=SEEDS)
+    articles = read_articles([str(SEEDS)], report)
+    prepare_all(articles, learn_boilerplate(articles, {}), report, processes=1)
+    assert report.boilerplate == {str(SEEDS): Counter({
+        RemovedLine("Join ST's Telegram channel and get the latest breaking news delivered to you.",
+                    "call to action"): 1,
+        RemovedLine("More from World", "teaser"): 1,
+        RemovedLine("More follows…", "teaser"): 1,
+        RemovedLine("PHOTO: REUTERS", "photo credit"): 1,
+    })}
+
+
+@needs_reuters
+def test_reuters_loses_its_sign_off_and_empty_story_filler_and_nothing_else():
+    report = BuildReport(index_dir=REUTERS)
+    articles = read_articles([str(REUTERS)], report)
+    recurring = learn_boilerplate(articles, {})
+    assert recurring == {"Reuters": {"reuter", "blah blah blah"}}
+    prepared = prepare_all(articles, recurring, report, processes=1)
+    removed = report.boilerplate["Reuters"]
+    assert {line.why for line in removed} == {"recurring"}
+    assert {" ".join(line.line.casefold().strip("*.; ").split()) for line in removed} == {"reuter", "blah blah blah"}
+    assert sum(removed.values()) >= 20_000  # the sign-off goes from nearly every article
+    # a sign-off in the middle of a body (a story quoting the word) stays
+    assert all(item.body.split("\n")[-1].strip(" ;.").casefold() != "reuter" for item in prepared)
 
 
 def test_clean_body_removes_boilerplate_title_repeat_and_duplicates():

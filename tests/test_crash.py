@@ -77,6 +77,38 @@ def wait_for_line(stream, text: str, seconds: float = 180) -> None:
     raise AssertionError(f"{text!r} not seen in {seconds} s: {''.join(seen)[-2000:]}")
 
 
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid``, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie left for a reaper that may never come (PID 1 of a container)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def assert_all_end(pids: set[int], seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.2)
+    assert not [pid for pid in pids if alive(pid)], "processes of the killed build still running"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stage", ["ner", "write", "switch", "switched"])
 def test_kill_9_at_each_stage_loses_nothing(tmp_path, sample_index, stage):
@@ -85,11 +117,16 @@ def test_kill_9_at_each_stage_loses_nothing(tmp_path, sample_index, stage):
     new = write_new_stories(tmp_path / "new")
     before = answers(index_dir)
 
+    # two processes: spaCy runs the new stories in two workers, which must not outlive the build
     build = cli_process("index", "rebuild", str(SAMPLES), str(new), "--index-dir", str(index_dir),
-                        env={"SEARCHER_PAUSE_AT": stage})
+                        "--processes", "2", env={"SEARCHER_PAUSE_AT": stage})
     wait_for_line(build.stderr, f"paused at {stage}")
+    workers = descendants(build.pid)
+    if stage == "ner":
+        assert len(workers) >= 2, workers
     build.send_signal(signal.SIGKILL)
     build.wait(timeout=30)
+    assert_all_end(workers)
 
     after = answers(index_dir)
     if stage == "switched":  # killed after the switch: the new index is whole and live
@@ -101,6 +138,31 @@ def test_kill_9_at_each_stage_loses_nothing(tmp_path, sample_index, stage):
     assert report.total_articles == 31 + len(NEW_STORIES)
     assert not list((index_dir / "generations").glob("*.partial"))
     assert answers(index_dir)[""][0] == 31 + len(NEW_STORIES)
+
+
+# A build's worker pool whose parent is killed while the workers are busy.
+STUCK_POOL = """
+import os, time
+from index.build import parallel_map
+
+def work(item):
+    print(f"working {os.getpid()}", flush=True)
+    time.sleep(600)
+
+parallel_map(work, list(range(400)), processes=2)
+"""
+
+
+def test_pool_workers_end_when_the_build_is_killed():
+    build = subprocess.Popen([sys.executable, "-c", STUCK_POOL], stdout=subprocess.PIPE, text=True)
+    try:
+        wait_for_line(build.stdout, "working", seconds=60)
+        workers = descendants(build.pid)
+        assert len(workers) == 2, workers
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait(timeout=30)
+    assert_all_end(workers)
 
 
 @pytest.mark.slow
@@ -115,8 +177,10 @@ def test_two_rebuilds_at_once_one_refuses_and_the_index_stays_whole(tmp_path, sa
     _, err = second.communicate(timeout=120)
     assert second.returncode == 1
     assert "another rebuild or add is running" in err
+    workers = descendants(first.pid)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
+    assert_all_end(workers)
     assert answers(index_dir)[""][0] == 31
     third = cli_process("index", "rebuild", str(SAMPLES), str(new), "--index-dir", str(index_dir))
     third.communicate(timeout=300)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -37,7 +38,8 @@ MAX_ARTICLE_CHARS = 5_000_000
 
 
 def list_article_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
-    """Every readable file under ``paths`` (folders recursively, symlinked folders not followed)."""
+    """Every article file under ``paths`` (folders recursively), and a problem naming each file or folder
+    found there that is not read, with the reason. A path given by name is read whatever it is called."""
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
@@ -45,24 +47,30 @@ def list_article_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
         if path.is_dir():
             found = 0
             for folder, subfolders, names in os.walk(path, followlinks=False):
-                subfolders.sort()
+                followed = []
+                for name in sorted(subfolders):
+                    reason = folder_skip_reason(Path(folder, name))
+                    if reason:
+                        problems.append(Problem(str(Path(folder, name)), reason))
+                    else:
+                        followed.append(name)
+                subfolders[:] = followed
                 for name in sorted(names):
-                    if name.startswith("."):
-                        continue
                     candidate = Path(folder, name)
-                    if candidate.suffix.lower() in READERS:  # other files in a folder are not articles
+                    reason = file_skip_reason(candidate)
+                    if reason:
+                        problems.append(Problem(str(candidate), reason))
+                    else:
                         files.append(candidate)
                         found += 1
             if not found:
                 problems.append(Problem(str(path), "folder holds no article files"))
         elif path.is_file():
-            if path.suffix.lower() in READERS:
-                files.append(path)
+            reason = unsupported_type(path) or too_large(path)
+            if reason:
+                problems.append(Problem(str(path), reason))
             else:
-                problems.append(
-                    Problem(str(path), f"unknown file type {path.suffix or '(none)'!r}; "
-                            f"we read {', '.join(sorted(READERS))}")
-                )
+                files.append(path)
         elif path.exists():
             problems.append(Problem(str(path), "not a regular file or folder"))
         else:
@@ -70,12 +78,59 @@ def list_article_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], 
     return files, problems
 
 
+def folder_skip_reason(path: Path) -> str | None:
+    """Why a folder met while walking is not entered, or None. Symlinked folders are not followed: one
+    pointing back up would loop, and one pointing elsewhere would index files outside what was named."""
+    if path.name.startswith("."):
+        return "hidden folder, not read"
+    if path.is_symlink():
+        target = path.resolve()
+        if target == path.parent.resolve() or target in path.parent.resolve().parents:
+            return f"symlink loop (points back to {target}), not followed"
+        return f"symlinked folder (to {target}), not followed; name it to read it"
+    return None
+
+
+def file_skip_reason(path: Path) -> str | None:
+    """Why a file met while walking a folder is not read, or None."""
+    if path.name.startswith("."):
+        return "hidden file, not read"
+    if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as error:
+            return "symlink loop, not read" if error.errno == errno.ELOOP else "broken symlink, not read"
+    if not path.is_file():
+        return "not a regular file, not read"
+    return unsupported_type(path) or too_large(path)
+
+
+def unsupported_type(path: Path) -> str | None:
+    if path.suffix.lower() in READERS:
+        return None
+    return f"unsupported file type {path.suffix or '(none)'!r}, not read; we read {', '.join(sorted(READERS))}"
+
+
+def too_large(path: Path) -> str | None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it will say what is wrong
+    return file_too_large(size)
+
+
+def file_too_large(size: int) -> str | None:
+    if size <= MAX_FILE_BYTES:
+        return None
+    return f"file is {size / 2**20:,.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit, not read"
+
+
 def read_file(path: Path) -> Iterator[Article | Problem]:
     where = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            yield Problem(where, f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
+        reason = file_too_large(path.stat().st_size)  # grown since it was listed
+        if reason:
+            yield Problem(where, reason)
             return
         data = path.read_bytes()
     except OSError as error:
