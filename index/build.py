@@ -105,6 +105,52 @@ def origin_file(origin: str) -> str:
     return re.sub(r"(:\d+|#entry\d+|\[\d+\])$", "", origin)
 
 
+def article_file(article: Article) -> str:
+    """The absolute path of the file an article was read from."""
+    return str(Path(origin_file(article.origin)).resolve())
+
+
+def text_key(article: Article) -> str:
+    """Two articles with this key hold the same text (case and spacing aside): one is a copy."""
+    return content_hash(article.title.casefold(), " ".join(article.body.split()).casefold())[:20]
+
+
+ORIGINS_FILE = "origins.json"
+
+
+@dataclass
+class Origins:
+    """For each article of a generation, the file it was read from and its text key: what ``add`` needs
+    to tell an update from a copy, and ``--prune`` to find articles whose file is gone."""
+
+    files: dict[str, str] = field(default_factory=dict)  # id -> absolute path
+    texts: dict[str, str] = field(default_factory=dict)  # id -> text_key
+
+    @classmethod
+    def load(cls, generation: Path | None) -> Origins:
+        data = store.read_json(generation / ORIGINS_FILE, {}) if generation else {}
+        paths = data.get("files", [])
+        origins = cls()
+        for doc_id, (file_number, key) in data.get("articles", {}).items():
+            origins.files[doc_id] = paths[file_number]
+            origins.texts[doc_id] = key
+        return origins
+
+    def record(self, article: Article) -> None:
+        self.files[article.id] = article_file(article)
+        self.texts[article.id] = text_key(article)
+
+    def forget(self, doc_id: str) -> None:
+        self.files.pop(doc_id, None)
+        self.texts.pop(doc_id, None)
+
+    def save(self, generation: Path) -> None:
+        numbers: dict[str, int] = {}
+        articles = {doc_id: [numbers.setdefault(path, len(numbers)), self.texts.get(doc_id, "")]
+                    for doc_id, path in self.files.items()}
+        store.write_json_atomic(generation / ORIGINS_FILE, {"files": list(numbers), "articles": articles})
+
+
 def source_group(article: Article) -> str:
     """Articles whose boilerplate is learnt together: one source, else one folder."""
     return article.source or str(Path(origin_file(article.origin)).parent)
@@ -119,15 +165,15 @@ def read_articles(paths: Iterable[str], report: BuildReport) -> list[Article]:
         if isinstance(item, Problem):
             (report.skipped if item.skipped else report.warnings).append(item)
             continue
-        text_key = content_hash(item.title.casefold(), " ".join(item.body.split()).casefold())
+        key = text_key(item)
         if item.id in seen_ids:
             report.skipped.append(Problem(item.origin, f"same id as {seen_ids[item.id]} (indexed once)"))
             continue
-        if text_key in seen_texts:
-            report.skipped.append(Problem(item.origin, f"same text as {seen_texts[text_key]} (indexed once)"))
+        if key in seen_texts:
+            report.skipped.append(Problem(item.origin, f"same text as {seen_texts[key]} (indexed once)"))
             continue
         seen_ids[item.id] = item.origin
-        seen_texts[text_key] = item.origin
+        seen_texts[key] = item.origin
         articles.append(item)
     return articles
 
@@ -526,6 +572,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         old_boilerplate = store.read_json(previous / "boilerplate.json", {}) if incremental else {}
         old_vocabulary = store.read_json(previous / "vocabulary.json", {}) if incremental else {}
         old_meta = store.read_json(previous / "meta.json", {}) if incremental else {}
+        old_origins = Origins.load(previous)
 
         with report.timed("read"):
             articles = read_articles(paths, report)
@@ -544,6 +591,10 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 report.indexed += 1
             else:
                 report.updated += 1
+                first_file = old_origins.files.get(item.article.id)
+                if incremental and first_file and first_file != article_file(item.article):
+                    report.warnings.append(Problem(item.article.origin, f"updates article {item.article.id}, "
+                                                   f"read before from {first_file}", skipped=False))
             changed.append(item)
         to_write = changed if incremental else prepared
         report.total_articles = len(prepared)
@@ -574,9 +625,11 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 for facet, counts in count_vocabulary(i.entities for i in to_write).items():
                     vocabulary.setdefault(facet, Counter()).update(counts)
                 fingerprints = dict(old_fingerprints)
+                origins = old_origins
             else:
                 vocabulary = count_vocabulary(i.entities for i in to_write)
                 fingerprints = {}
+                origins = Origins()
             with report.timed("write"):
                 write_generation(partial, to_write, create=not incremental, options=options,
                                  replaced=[i.article.id for i in to_write if i.article.id in old_fingerprints])
@@ -586,6 +639,9 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
                 store.write_json_atomic(partial / WORDS_FILE, dict(words))
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
+            for item in to_write:
+                origins.record(item.article)
+            origins.save(partial)
             countries = _place_countries(previous if incremental else None, to_write)
             span = published_span(to_write, old_meta)
             _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span)

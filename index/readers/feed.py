@@ -12,7 +12,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from ..articles import Article, Problem, record_article_id
+from ..articles import Article, Problem, record_article_id, scoped_article_id, url_article_id
 from ..dates import parse_published
 
 BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
@@ -65,9 +65,18 @@ def read_feed(text: str, where: str) -> Iterator[Article | Problem]:
             title=title,
             body=body,
             origin=entry_where,
-            id=own_id or url or record_article_id(where, title, body),
+            id=entry_id(own_id, url, source, where, title, body),
             url=url,
             author=(entry.get("author") or "").strip() or None,
             source=source,
             published=entry_published(entry),
         )
+
+
+def entry_id(own_id: str, url: str | None, source: str | None, where: str, title: str, body: str) -> str:
+    """An entry's guid within its feed's source, else its link, else its file and text."""
+    if own_id:
+        return scoped_article_id(own_id, source, where)
+    if url:
+        return url_article_id(url)
+    return record_article_id(where, title, body)

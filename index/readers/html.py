@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import trafilatura
 
-from ..articles import Article, Problem, file_article_id
+from ..articles import Article, Problem, file_article_id, url_article_id
 from ..dates import parse_published
 
 # trafilatura logs its own doubts about pages at WARNING; ours are reported as problems instead.
@@ -45,7 +45,7 @@ def read_html(text: str, where: str) -> Iterator[Article | Problem]:
         title=title,
         body=body,
         origin=where,
-        id=url or file_article_id(where),
+        id=url_article_id(url) if url else file_article_id(where),
         url=url,
         author=(found.get("author") or "").strip() or None,
         source=(found.get("sitename") or "").strip() or None,

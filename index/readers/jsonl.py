@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ..articles import Article, Problem, record_article_id
+from ..articles import Article, Problem, record_article_id, scoped_article_id, url_article_id
 from ..dates import parse_published
 
 TEXT_FIELDS = ("id", "title", "body", "source", "url", "author", "dateline", "published")
@@ -84,8 +84,9 @@ def article_from_record(record: object, where: str, path: str) -> Iterator[Artic
 
 
 def record_id(values: dict[str, str | None], path: str, title: str, body: str) -> str:
-    if values["id"]:
-        return values["id"].strip()
-    if values["url"]:
-        return values["url"].strip()
+    """Its own id within its source (or file), else its URL, else its file and text (see articles.py)."""
+    if values["id"] and values["id"].strip():
+        return scoped_article_id(values["id"], values["source"], path)
+    if values["url"] and values["url"].strip():
+        return url_article_id(values["url"])
     return record_article_id(path, title, body)
