@@ -73,3 +73,56 @@ def test_every_reader_gives_url_safe_ids_that_open_the_article_page(sample_index
     for hit in hits:
         assert URL_SAFE_ID.fullmatch(hit["id"]), hit["id"]
         assert client.get(f"/article/{hit['id']}").status_code == 200
+
+
+# 2. oddly shaped optional fields; 4. a JSON list with a byte-order mark
+
+
+def test_author_source_and_published_fields_of_any_shape(tmp_path):
+    from index.readers.fields import author_field, published_field, source_field
+
+    assert author_field({"name": "Jane Roe", "email": "j@x"}) == ("Jane Roe", None)
+    assert author_field(["Jane Roe", {"name": "Max Mustermann"}]) == ("Jane Roe, Max Mustermann", None)
+    assert author_field({"email": "j@x"})[0] is None and "author" in author_field({"email": "j@x"})[1]
+    assert source_field({"id": None, "name": "The Verge"}) == ("The Verge", None)
+    assert source_field({"id": "the-verge"}) == ("the-verge", None)
+    assert published_field(1709856000)[0].isoformat() == "2024-03-08T00:00:00"
+    assert published_field(1709856000123)[0].isoformat() == "2024-03-08T00:00:00.123000"
+    assert published_field("1709856000")[0].isoformat() == "2024-03-08T00:00:00"
+    assert published_field({"$date": "2024-03-08T00:00:00Z"})[0].isoformat() == "2024-03-08T00:00:00"
+    for not_a_date in (True, {"when": "soon"}, 2024, [1, 2]):
+        found, problem = published_field(not_a_date)
+        assert found is None and "indexed without a date" in problem, not_a_date
+
+
+def test_a_newsapi_style_export_indexes_every_article(tmp_path):
+    path = tmp_path / "newsapi.json"
+    path.write_text(json.dumps([
+        {"source": {"id": None, "name": "Example Times"}, "author": {"name": "Jane Roe"},
+         "title": "Harbour reopens", "body": "The harbour reopened on Monday.", "url": "https://t.example/1",
+         "published": 1709856000},
+        {"source": {"id": "wire"}, "author": ["A. One", "B. Two"], "title": "Port strike ends",
+         "body": "Dockers went back to work.", "published": True},
+        {"id": 3, "title": "Odd url", "body": "A story with a list for a url.", "url": ["x"], "published": {"x": 1}},
+    ]))
+    articles, problems = read(path)
+    assert [a.title for a in articles] == ["Harbour reopens", "Port strike ends", "Odd url"]
+    first, second, third = articles
+    assert (first.source, first.author, first.published.date().isoformat()) == ("Example Times", "Jane Roe",
+                                                                                 "2024-03-08")
+    assert (second.source, second.author, second.published) == ("wire", "A. One, B. Two", None)
+    assert third.url is None
+    assert not [p for p in problems if p.skipped]
+    assert sum("indexed without a date" in p.message for p in problems) == 2
+    assert any(p.where == f"{path}[3]" and "'url'" in p.message for p in problems)
+
+
+def test_a_json_list_with_a_byte_order_mark_is_one_document(tmp_path):
+    records = [{"id": "a", "title": "First", "body": "One."}, {"id": "b", "title": "Second", "body": "Two."}]
+    text = json.dumps(records, indent=2)
+    (tmp_path / "utf8.json").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    (tmp_path / "utf16.json").write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    (tmp_path / "lines.jsonl").write_bytes("\n".join(json.dumps(r) for r in records).encode("utf-16"))
+    articles, problems = read(tmp_path / "utf8.json", tmp_path / "utf16.json", tmp_path / "lines.jsonl")
+    assert [a.title for a in articles] == ["First", "Second"] * 3
+    assert not problems

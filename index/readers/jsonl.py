@@ -6,20 +6,23 @@ Fields: ``id``, ``title``, ``body`` (``title`` or ``body`` required), ``publishe
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 
 from ..articles import Article, Problem, record_article_id, scoped_article_id, url_article_id
-from ..dates import parse_published
+from .fields import author_field, describe, published_field, source_field
 
 TEXT_FIELDS = ("id", "title", "body", "source", "url", "author", "dateline", "published")
+REQUIRED_SHAPE = ("id", "title", "body")  # the article's identity and text: unreadable, it is left out
 
 
 def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
+    data = without_byte_order_mark(data)
     stripped = data.lstrip()
     if where.lower().endswith(".json") and stripped[:1] in (b"[", b"{"):
         try:
-            whole = json.loads(data.decode("utf-8-sig"))
+            whole = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             whole = None  # not one JSON document: read it as JSON Lines below
         if isinstance(whole, list):
@@ -46,8 +49,22 @@ def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
         yield from article_from_record(record, line_where, where)
 
 
+def without_byte_order_mark(data: bytes) -> bytes:
+    """UTF-8 bytes without a byte-order mark: a UTF-8 one dropped, UTF-16 text (which a mark announces)
+    re-encoded, so a list exported with a mark is still read as one JSON document."""
+    for mark, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                           (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(mark):
+            body = data[len(mark):]
+            return body if encoding == "utf-8" else body.decode(encoding, errors="replace").encode("utf-8")
+    return data
+
+
 def article_from_record(record: object, where: str, path: str) -> Iterator[Article | Problem]:
-    """The article in one JSON record, preceded by a problem for anything that had to be left out."""
+    """The article in one JSON record, preceded by a problem for anything that had to be left out.
+
+    ``id``, ``title`` and ``body`` must be text (or numbers); an optional field of another shape is read as
+    far as it can be (an author object's name) and otherwise left out with a warning, never the article."""
     if not isinstance(record, dict):
         yield Problem(where, f"expected a JSON object, found {type(record).__name__}")
         return
@@ -58,26 +75,34 @@ def article_from_record(record: object, where: str, path: str) -> Iterator[Artic
             values[name] = None
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
             values[name] = str(value)
-        else:
+        elif name in REQUIRED_SHAPE:
             yield Problem(where, f"field {name!r} should be a string, found {type(value).__name__}")
             return
+        else:
+            values[name] = None
+            if name not in ("author", "source", "published"):
+                yield Problem(where, f"field {name!r} should be a string, found {describe(value)}; left out",
+                              skipped=False)
     title = (values["title"] or "").strip()
     body = (values["body"] or "").strip()
     if not title and not body:
         yield Problem(where, "article has no text (neither 'title' nor 'body')")
         return
-    published = parse_published(values["published"]) if values["published"] else None
-    if values["published"] and published is None:
-        yield Problem(where, f"unreadable 'published' date {values['published'][:40]!r}; indexed without a date",
-                      skipped=False)
+    author, author_problem = author_field(record.get("author"))
+    source, source_problem = source_field(record.get("source"))
+    published, published_problem = published_field(record.get("published"))
+    for problem in (author_problem, source_problem, published_problem):
+        if problem:
+            yield Problem(where, problem, skipped=False)
+    values["source"] = source
     yield Article(
         title=title,
         body=body,
         origin=where,
         id=record_id(values, path, title, body),
         url=values["url"],
-        author=values["author"],
-        source=values["source"],
+        author=author,
+        source=source,
         published=published,
         dateline=values["dateline"],
     )
