@@ -82,10 +82,11 @@ def scoped_article_id(own_id: str, source: str | None, path: str) -> str:
     return f"{source_scope(source, path)}/{url_safe(own_id)}"
 
 
-def url_article_id(url: str) -> str:
-    """An article known by its URL, anywhere: the URL's readable part and a hash of the whole URL."""
+def url_article_id(url: str, text: str = "") -> str:
+    """An article known by its URL, anywhere: the URL's readable part and a hash of the whole URL (and of
+    ``text``, for articles known by their URL and text together)."""
     readable = re.sub(r"^https?://(www\.)?", "", url.strip(), flags=re.IGNORECASE)
-    return f"{slug(readable, 70) or 'url'}-{short_hash(url.strip())}"
+    return f"{slug(readable, 70) or 'url'}-{short_hash(url.strip() + (' ' + text if text else ''))}"
 
 
 def file_article_id(path: str) -> str:

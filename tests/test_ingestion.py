@@ -126,3 +126,141 @@ def test_a_json_list_with_a_byte_order_mark_is_one_document(tmp_path):
     articles, problems = read(tmp_path / "utf8.json", tmp_path / "utf16.json", tmp_path / "lines.jsonl")
     assert [a.title for a in articles] == ["First", "Second"] * 3
     assert not problems
+
+
+# 5. encodings: a mark decides, a declared encoding is honoured once, short guesses say so
+
+FEED = """<?xml version="1.0" encoding="{encoding}"?>
+<rss version="2.0"><channel><title>City Desk</title><link>https://city.example/news/</link>
+<item><guid>{guid}</guid><title>{title}</title><description>{body}</description></item>
+</channel></rss>"""
+
+
+def test_declared_feed_encodings_are_honoured_once(tmp_path):
+    stories = {"windows-1252": ("Élection à Montréal", "Les électeurs de Montréal ont voté."),
+               "iso-8859-2": ("Kanał w Gdańsku", "Nowy kanał otwarto w środę."),
+               "windows-1251": ("Выборы в Москве", "Жители Москвы голосовали.")}
+    for number, (encoding, (title, body)) in enumerate(stories.items()):
+        markup = FEED.format(encoding=encoding, guid=number, title=title, body=body)
+        (tmp_path / f"{encoding}.rss").write_bytes(markup.encode(encoding))
+    articles, problems = read(tmp_path)
+    assert sorted((a.title, a.body) for a in articles) == sorted(stories.values())
+    assert all("the encoding it declares" in p.message for p in problems), problems
+
+
+def test_a_byte_order_mark_decides_and_utf16_is_text(tmp_path):
+    text = "Élection à Montréal\n\nLes électeurs ont voté dimanche."
+    (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "utf16be.txt").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    (tmp_path / "utf8.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    articles, problems = read(tmp_path)
+    assert [a.title for a in articles] == ["Élection à Montréal"] * 3
+    assert not [p for p in problems if "binary" in p.message]
+
+
+def test_short_central_european_texts_are_read_or_called_a_guess(tmp_path):
+    from index.readers.decode import decode
+
+    polish = "Lech Wałęsa w Gdańsku\n\nByły prezydent Lech Wałęsa spotkał się w środę z mieszkańcami Gdańska."
+    czech = "Prezident přijel do Brna\n\nPrezident přijel ve čtvrtek do Brna, kde ještě večer navštívil děti."
+    for text, encoding in ((polish, "iso-8859-2"), (polish, "cp1250"), (czech, "cp1250")):
+        decoded = decode(text.encode(encoding))
+        assert decoded.text == text, (encoding, decoded.text[:40])
+        assert "a guess" in decoded.note
+    ambiguous = decode("Prezident přijel".encode("cp1250"))  # ø (Danish) or ř (Czech): no way to tell
+    assert "a guess" in ambiguous.note
+    assert decode("Café in Zürich, the café opened".encode("cp1252")).text == "Café in Zürich, the café opened"
+    (tmp_path / "kanal.txt").write_bytes(polish.encode("iso-8859-2"))
+    _, problems = read(tmp_path / "kanal.txt")
+    assert "read as iso-8859-2 (a guess" in problems[0].message
+
+
+# 6. HTML inside a JSON body
+
+
+def test_a_json_body_that_is_html_is_read_as_html(tmp_path):
+    body = ("<p>The council met on Monday to discuss the new tram line in Lisbon.</p><script>var x=1;</script>"
+            "<p>Residents&nbsp;welcomed it.</p><style>p {color: red}</style>")
+    plain = "Shares of <Strong Point Inc> rose 5 pct, said <P.W. Stephens>."
+    path = write_jsonl(tmp_path / "export.jsonl", {"id": 1, "title": "Tram", "body": body},
+                       {"id": 2, "title": "Shares", "body": plain})
+    (html_article, plain_article), _ = read(path)
+    assert "tram line in Lisbon" in html_article.body and "Residents welcomed it." in html_article.body
+    for markup in ("<p>", "script", "var x", "nbsp", "color"):
+        assert markup not in html_article.body
+    assert plain_article.body == plain  # angle brackets that are not HTML stay
+
+
+# 7. links and authors; 3. the best text of a feed entry, guid-less entries by link and text
+
+
+def test_relative_links_authors_and_entry_texts_of_a_feed(tmp_path):
+    path = tmp_path / "feed.rss"
+    path.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>City Desk</title><link>https://city.example/news/</link>
+<item><title>Bridge opens</title><link>/news/bridge</link><author>jroe@example.com (Jane Roe)</author>
+  <description>The new bridge opened to traffic on Monday after three years of work.</description>
+  <content:encoded><![CDATA[<p>Read more</p>]]></content:encoded></item>
+<item><title>Live: the storm</title><link>live/storm</link><author>Max Muster &lt;max@example.com&gt;</author>
+  <description>Winds reached 120 km/h on the coast.</description><content:encoded></content:encoded></item>
+<item><title>Live: the storm</title><link>live/storm</link>
+  <description>The storm moved inland overnight.</description></item>
+</channel></rss>""")
+    articles, _ = read(path)
+    assert [a.url for a in articles] == ["https://city.example/news/bridge", "https://city.example/news/live/storm",
+                                         "https://city.example/news/live/storm"]
+    assert [a.author for a in articles] == ["Jane Roe", "Max Muster", None]
+    assert articles[0].body == "The new bridge opened to traffic on Monday after three years of work."
+    assert articles[1].body == "Winds reached 120 km/h on the coast."
+    assert articles[1].id != articles[2].id
+    assert all(URL_SAFE_ID.fullmatch(a.id) for a in articles)
+
+
+def test_atom_content_out_of_line_falls_back_to_the_summary(tmp_path):
+    path = tmp_path / "feed.atom"
+    path.write_text("""<feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>
+<link href="https://desk.example/"/><entry><title>Port</title><id>tag:desk,2024:1</id>
+<summary>The port reopened after the strike.</summary>
+<content type="text/html" src="https://desk.example/1.html"/></entry></feed>""")
+    (article,), _ = read(path)
+    assert article.body == "The port reopened after the strike."
+
+
+# 8. one date rule for every reader: the time as the source wrote it, in its own zone
+
+
+def test_one_instant_is_one_day_from_html_rss_and_json(tmp_path):
+    instant = "2024-03-10T23:30-05:00"
+    (tmp_path / "page.html").write_text(
+        f'<html><head><title>Dam vote</title><meta property="article:published_time" content="{instant}">'
+        '</head><body><article><h1>Dam vote</h1><p>' + "The council voted on the dam project late on Sunday. " * 8
+        + "</p></article></body></html>")
+    (tmp_path / "feed.rss").write_text(
+        '<rss version="2.0"><channel><title>Desk</title><item><guid>1</guid><title>Dam vote</title>'
+        '<description>The council voted.</description><pubDate>Sun, 10 Mar 2024 23:30:00 -0500</pubDate>'
+        '</item></channel></rss>')
+    write_jsonl(tmp_path / "a.jsonl", {"id": 1, "title": "Dam vote", "body": "The council voted.",
+                                       "published": instant})
+    articles, _ = read(tmp_path)
+    assert len(articles) == 3
+    assert {a.published.isoformat() for a in articles} == {"2024-03-10T23:30:00"}
+
+
+def test_an_ambiguous_day_and_month_is_settled_by_the_source_or_warned_about(tmp_path):
+    from index.readers.fields import parse_publication_date
+
+    assert parse_publication_date("03/04/2024", "DMY") == (parse_publication_date("3 April 2024")[0], None)
+    found, note = parse_publication_date("03/04/2024")
+    assert found.date().isoformat() == "2024-03-04" and "ambiguous" in note
+    write_jsonl(tmp_path / "settled.jsonl", {"id": 1, "title": "A", "body": "a", "published": "03/04/2024"},
+                {"id": 2, "title": "B", "body": "b", "published": "25/04/2024"})
+    write_jsonl(tmp_path / "unsettled.jsonl", {"id": 1, "title": "C", "body": "c", "published": "03/04/2024"})
+    page = ('<html><head><title>Dam</title><meta name="date" content="03/04/2024"></head><body><article><p>'
+            + "The council voted on the dam. " * 10 + "</p></article></body></html>")
+    (tmp_path / "page.html").write_text(page)
+    articles, problems = read(tmp_path)
+    dates = {a.title: a.published.date().isoformat() for a in articles}
+    assert dates == {"A": "2024-04-03", "B": "2024-04-25", "C": "2024-03-04", "Dam": "2024-03-04"}
+    ambiguous = sorted(p.where for p in problems if "ambiguous" in p.message)
+    assert ambiguous == [str(tmp_path / "page.html"), f"{tmp_path / 'unsettled.jsonl'}:1"]

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 
 from ..articles import Article, Problem, record_article_id, scoped_article_id, url_article_id
-from .fields import author_field, describe, published_field, source_field
+from .fields import author_field, describe, published_field, source_date_order, source_field
+from .html import html_body_text, looks_like_html
 
 TEXT_FIELDS = ("id", "title", "body", "source", "url", "author", "dateline", "published")
 REQUIRED_SHAPE = ("id", "title", "body")  # the article's identity and text: unreadable, it is left out
 
 
+PUBLISHED_TEXT = re.compile(rb'"published"\s*:\s*"([^"]{1,60})"')
+
+
 def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
     data = without_byte_order_mark(data)
+    order = source_date_order(m.decode("utf-8", "replace") for m in PUBLISHED_TEXT.findall(data))
     stripped = data.lstrip()
     if where.lower().endswith(".json") and stripped[:1] in (b"[", b"{"):
         try:
@@ -27,10 +33,10 @@ def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
             whole = None  # not one JSON document: read it as JSON Lines below
         if isinstance(whole, list):
             for number, record in enumerate(whole, start=1):
-                yield from article_from_record(record, f"{where}[{number}]", where)
+                yield from article_from_record(record, f"{where}[{number}]", where, order)
             return
         if isinstance(whole, dict):
-            yield from article_from_record(whole, where, where)
+            yield from article_from_record(whole, where, where, order)
             return
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
         if not raw_line.strip():
@@ -46,7 +52,7 @@ def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
         except json.JSONDecodeError as error:
             yield Problem(line_where, f"invalid JSON: {error.msg} (column {error.colno})")
             continue
-        yield from article_from_record(record, line_where, where)
+        yield from article_from_record(record, line_where, where, order)
 
 
 def without_byte_order_mark(data: bytes) -> bytes:
@@ -60,7 +66,7 @@ def without_byte_order_mark(data: bytes) -> bytes:
     return data
 
 
-def article_from_record(record: object, where: str, path: str) -> Iterator[Article | Problem]:
+def article_from_record(record: object, where: str, path: str, order: str | None = None) -> Iterator[Article | Problem]:
     """The article in one JSON record, preceded by a problem for anything that had to be left out.
 
     ``id``, ``title`` and ``body`` must be text (or numbers); an optional field of another shape is read as
@@ -85,12 +91,14 @@ def article_from_record(record: object, where: str, path: str) -> Iterator[Artic
                               skipped=False)
     title = (values["title"] or "").strip()
     body = (values["body"] or "").strip()
+    if looks_like_html(body):
+        body = html_body_text(body)
     if not title and not body:
         yield Problem(where, "article has no text (neither 'title' nor 'body')")
         return
     author, author_problem = author_field(record.get("author"))
     source, source_problem = source_field(record.get("source"))
-    published, published_problem = published_field(record.get("published"))
+    published, published_problem = published_field(record.get("published"), order)
     for problem in (author_problem, source_problem, published_problem):
         if problem:
             yield Problem(where, problem, skipped=False)
