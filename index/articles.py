@@ -95,6 +95,13 @@ def file_article_id(path: str) -> str:
     return f"{slug(Path(path).name, 70) or 'file'}-{short_hash(resolved)}"
 
 
+def titled_article_id(path: str, title: str) -> str:
+    """An entry without an id or URL, with a title no other such entry of its file has: its file and
+    title, so a corrected body updates it in place."""
+    key = " ".join(title.split()).casefold()
+    return f"{source_scope(None, path)}/{slug(key, 50) or 'title'}-{short_hash(key)}"
+
+
 def record_article_id(path: str, title: str, body: str) -> str:
     """An article without an id or URL in a file of many: its file and a hash of its text."""
     return f"{source_scope(None, path)}/text-{content_hash(title, body)[:16]}"

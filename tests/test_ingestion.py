@@ -264,3 +264,76 @@ def test_an_ambiguous_day_and_month_is_settled_by_the_source_or_warned_about(tmp
     assert dates == {"A": "2024-04-03", "B": "2024-04-25", "C": "2024-03-04", "Dam": "2024-03-04"}
     ambiguous = sorted(p.where for p in problems if "ambiguous" in p.message)
     assert ambiguous == [str(tmp_path / "page.html"), f"{tmp_path / 'unsettled.jsonl'}:1"]
+
+
+# 10. reports that add up; issue 17, item 4: exact copies across runs, edited entries without an id
+
+
+def article_count(index_dir):
+    from index.build import index_stats
+
+    return index_stats(index_dir)["articles"]
+
+
+def test_the_report_counts_articles_and_lists_problems_apart(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", {"id": 1, "title": "Dam vote", "body": "The council voted on the dam."},
+                {"id": 2, "title": "Dam vote", "body": "The council voted on the dam."})
+    with open(folder / "a.jsonl", "a") as handle:
+        handle.write("{broken\n" + json.dumps({"id": 3}) + "\n")
+    (folder / "b.txt").write_text("Port reopens\n\nThe port reopened on Monday.")
+    (folder / "c.txt").write_text("Bridge closes\n\nThe bridge closed for repairs.")
+    report = rebuild([str(folder)], tmp_path / "index", QUIET)
+    assert (report.read, report.indexed, report.updated, report.unchanged, len(report.skipped)) == (4, 3, 0, 0, 1)
+    assert report.adds_up and len(report.problems) == 2 and not report.removed
+
+    (folder / "c.txt").unlink()
+    from searcher.cli import report_json
+
+    report = rebuild([str(folder)], tmp_path / "index", QUIET)
+    assert (report.read, report.indexed, report.unchanged, len(report.skipped)) == (3, 0, 2, 1) and report.adds_up
+    assert len(report.removed) == 1 and report.removed_from[report.removed[0]] == str(folder / "c.txt")
+    data = json.loads(report_json(report))
+    assert data["read"] == data["indexed"] + data["updated"] + data["unchanged"] + data["skipped"]
+    assert data["removed_articles"] == [{"id": report.removed[0], "file": str(folder / "c.txt")}]
+
+
+def test_the_cli_summary_adds_up_and_names_what_the_index_no_longer_holds(tmp_path):
+    from .test_build import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Port reopens\n\nThe port reopened on Monday.")
+    (folder / "c.txt").write_text("Bridge closes\n\nThe bridge closed for repairs.")
+    index_dir = tmp_path / "index"
+    assert cli("index", "rebuild", str(folder), "--index-dir", str(index_dir)).returncode == 0
+    (folder / "c.txt").unlink()
+    result = cli("index", "rebuild", str(folder), "--index-dir", str(index_dir))
+    assert "1 articles read: 0 indexed, 0 updated, 1 unchanged, 0 skipped; 1 removed; 0 problems" in result.stdout
+    assert f"(read from {folder / 'c.txt'})" in result.stderr
+
+
+def test_the_same_text_under_a_new_id_is_not_indexed_twice_across_runs(tmp_path):
+    index_dir = tmp_path / "index"
+    rebuild([str(write_jsonl(tmp_path / "a.jsonl", {"id": "a1", "title": "Dam vote",
+                                                    "body": "The council voted on the dam."}))], index_dir, QUIET)
+    report = add([str(write_jsonl(tmp_path / "b.jsonl", {"id": "b7", "title": "DAM VOTE",
+                                                         "body": "The council  voted on the dam."}))], index_dir, QUIET)
+    assert (report.read, report.indexed, len(report.skipped)) == (1, 0, 1) and report.adds_up
+    assert "already in the index" in report.skipped[0].message
+    assert article_count(index_dir) == 1
+
+
+def test_an_edited_entry_without_an_id_is_updated_not_duplicated(tmp_path):
+    index_dir = tmp_path / "index"
+    path = write_jsonl(tmp_path / "notes.jsonl", {"title": "Dam vote", "body": "The council voted on the dam."},
+                       {"title": "Same title", "body": "First of two."}, {"title": "Same title", "body": "Second."})
+    report = rebuild([str(path)], index_dir, QUIET)
+    assert report.indexed == 3
+    write_jsonl(path, {"title": "Dam vote", "body": "The council voted on the dam on Monday."},
+                {"title": "Same title", "body": "First of two."}, {"title": "Same title", "body": "Second."})
+    report = add([str(path)], index_dir, QUIET)
+    assert (report.indexed, report.updated, report.unchanged) == (0, 1, 2)
+    assert article_count(index_dir) == 3
+    assert len(search_ids(index_dir, "Monday")) == 1 and not search_ids(index_dir, '"dam" -Monday')

@@ -9,9 +9,17 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
-from ..articles import Article, Problem, record_article_id, scoped_article_id, url_article_id
+from ..articles import (
+    Article,
+    Problem,
+    record_article_id,
+    scoped_article_id,
+    titled_article_id,
+    url_article_id,
+)
 from .fields import author_field, describe, published_field, source_date_order, source_field
 from .html import html_body_text, looks_like_html
 
@@ -25,6 +33,18 @@ PUBLISHED_TEXT = re.compile(rb'"published"\s*:\s*"([^"]{1,60})"')
 def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
     data = without_byte_order_mark(data)
     order = source_date_order(m.decode("utf-8", "replace") for m in PUBLISHED_TEXT.findall(data))
+    records = list(json_records(data, where))
+    shared = shared_titles(record for _, record in records if not isinstance(record, Problem))
+    for record_where, record in records:
+        if isinstance(record, Problem):
+            yield record
+        else:
+            yield from article_from_record(record, record_where, where, order, shared)
+
+
+def json_records(data: bytes, where: str) -> Iterator[tuple[str, object]]:
+    """(where, record) for each record of a JSON document or each line of JSON Lines; (where, Problem)
+    for a line that is not JSON."""
     stripped = data.lstrip()
     if where.lower().endswith(".json") and stripped[:1] in (b"[", b"{"):
         try:
@@ -33,10 +53,10 @@ def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
             whole = None  # not one JSON document: read it as JSON Lines below
         if isinstance(whole, list):
             for number, record in enumerate(whole, start=1):
-                yield from article_from_record(record, f"{where}[{number}]", where, order)
+                yield f"{where}[{number}]", record
             return
         if isinstance(whole, dict):
-            yield from article_from_record(whole, where, where, order)
+            yield where, whole
             return
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
         if not raw_line.strip():
@@ -45,14 +65,27 @@ def read_json_records(data: bytes, where: str) -> Iterator[Article | Problem]:
         try:
             line = raw_line.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            yield Problem(line_where, f"not valid UTF-8 at byte {error.start}")
+            yield line_where, Problem(line_where, f"not valid UTF-8 at byte {error.start}")
             continue
         try:
-            record = json.loads(line)
+            yield line_where, json.loads(line)
         except json.JSONDecodeError as error:
-            yield Problem(line_where, f"invalid JSON: {error.msg} (column {error.colno})")
-            continue
-        yield from article_from_record(record, line_where, where, order)
+            yield line_where, Problem(line_where, f"invalid JSON: {error.msg} (column {error.colno})")
+
+
+def title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def shared_titles(records: Iterable[object]) -> set[str]:
+    """Titles that more than one record without an id or URL carries: those records cannot be known by
+    their title."""
+    counts = Counter(
+        title_key(record["title"]) for record in records
+        if isinstance(record, dict) and isinstance(record.get("title"), str) and record["title"].strip()
+        and not record.get("id") and not record.get("url")
+    )
+    return {title for title, count in counts.items() if count > 1}
 
 
 def without_byte_order_mark(data: bytes) -> bytes:
@@ -66,7 +99,8 @@ def without_byte_order_mark(data: bytes) -> bytes:
     return data
 
 
-def article_from_record(record: object, where: str, path: str, order: str | None = None) -> Iterator[Article | Problem]:
+def article_from_record(record: object, where: str, path: str, order: str | None = None,
+                        shared: set[str] = frozenset()) -> Iterator[Article | Problem]:
     """The article in one JSON record, preceded by a problem for anything that had to be left out.
 
     ``id``, ``title`` and ``body`` must be text (or numbers); an optional field of another shape is read as
@@ -107,7 +141,7 @@ def article_from_record(record: object, where: str, path: str, order: str | None
         title=title,
         body=body,
         origin=where,
-        id=record_id(values, path, title, body),
+        id=record_id(values, path, title, body, title_key(title) in shared),
         url=values["url"],
         author=author,
         source=source,
@@ -116,10 +150,14 @@ def article_from_record(record: object, where: str, path: str, order: str | None
     )
 
 
-def record_id(values: dict[str, str | None], path: str, title: str, body: str) -> str:
-    """Its own id within its source (or file), else its URL, else its file and text (see articles.py)."""
+def record_id(values: dict[str, str | None], path: str, title: str, body: str, title_shared: bool) -> str:
+    """Its own id within its source (or file), else its URL, else its file and title (so an edited body
+    is an update), else, when its title is empty or shared with another such record of the file, its file
+    and text."""
     if values["id"] and values["id"].strip():
         return scoped_article_id(values["id"], values["source"], path)
     if values["url"] and values["url"].strip():
         return url_article_id(values["url"])
+    if title and not title_shared:
+        return titled_article_id(path, title)
     return record_article_id(path, title, body)
