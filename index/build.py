@@ -178,11 +178,12 @@ class ReadArticles:
     files_with_problems: set[str] = field(default_factory=set)
 
 
-def read_articles(paths: Iterable[str], report: BuildReport) -> ReadArticles:
-    """Every article under ``paths`` once: a repeated id or a repeated text is reported and skipped."""
+def read_articles(paths: Iterable[str], report: BuildReport, found: ReadArticles | None = None) -> list[Article]:
+    """Every article under ``paths`` once: a repeated id or a repeated text is reported and skipped.
+    ``found``, when given, also gets what was read from which file."""
     seen_ids: dict[str, str] = {}
     seen_texts: dict[str, str] = {}
-    found = ReadArticles()
+    found = found if found is not None else ReadArticles()
     for item in read_paths(paths):
         if isinstance(item, Problem):
             if item.skipped:
@@ -203,7 +204,7 @@ def read_articles(paths: Iterable[str], report: BuildReport) -> ReadArticles:
         seen_ids[item.id] = item.origin
         seen_texts[key] = item.origin
         found.articles.append(item)
-    return found
+    return found.articles
 
 
 def skip_copies_in_index(articles: list[Article], stored: Origins, leaving: set[str],
@@ -636,7 +637,8 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         old_origins = Origins.load(previous)
 
         with report.timed("read"):
-            read = read_articles(paths, report)
+            read = ReadArticles()
+            read_articles(paths, report, read)
             leaving = set()
             if incremental:
                 leaving = removed_ids(remove, old_fingerprints, report) | (pruned_ids(old_origins, read) if prune
