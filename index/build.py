@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from tqdm import tqdm
@@ -81,13 +81,22 @@ class PreparedArticle:
 
 @dataclass
 class BuildReport:
+    """What a build did. Every article read is counted once: ``read`` = ``indexed`` + ``updated`` +
+    ``unchanged`` + ``len(skipped)``. ``removed`` are articles the new index no longer holds (not read,
+    so not in that sum); ``problems`` are input that could not be read as an article at all (a file, a
+    line, an entry), ``warnings`` what was read with a caveat."""
+
     index_dir: Path
     generation: Path | None = None
     pipeline: str = ""
+    read: int = 0
     indexed: int = 0  # new articles
     updated: int = 0
     unchanged: int = 0
-    skipped: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # articles read and not indexed, each with why
+    removed: list[str] = field(default_factory=list)  # ids
+    removed_from: dict[str, str] = field(default_factory=dict)  # id -> the file it was read from, where known
+    problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     ner_articles: int = 0  # articles that went through spaCy (the rest came from the cache)
     total_articles: int = 0
@@ -99,7 +108,11 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return self.total_articles > 0
+        return self.total_articles > 0 or bool(self.removed)
+
+    @property
+    def adds_up(self) -> bool:
+        return self.read == self.indexed + self.updated + self.unchanged + len(self.skipped)
 
     @contextmanager
     def timed(self, phase: str):
@@ -122,31 +135,123 @@ def origin_file(origin: str) -> str:
     return re.sub(r"(:\d+|#entry\d+|\[\d+\])$", "", origin)
 
 
+def article_file(article: Article) -> str:
+    """The absolute path of the file an article was read from."""
+    return str(Path(origin_file(article.origin)).resolve())
+
+
+def text_key(article: Article) -> str:
+    """Two articles with this key hold the same text (case and spacing aside): one is a copy."""
+    return content_hash(article.title.casefold(), " ".join(article.body.split()).casefold())[:20]
+
+
+ORIGINS_FILE = "origins.json"
+
+
+@dataclass
+class Origins:
+    """For each article of a generation, the file it was read from and its text key: what ``add`` needs
+    to tell an update from a copy, and ``--prune`` to find articles whose file is gone."""
+
+    files: dict[str, str] = field(default_factory=dict)  # id -> absolute path
+    texts: dict[str, str] = field(default_factory=dict)  # id -> text_key
+
+    @classmethod
+    def load(cls, generation: Path | None) -> Origins:
+        data = store.read_json(generation / ORIGINS_FILE, {}) if generation else {}
+        paths = data.get("files", [])
+        origins = cls()
+        for doc_id, (file_number, key) in data.get("articles", {}).items():
+            origins.files[doc_id] = paths[file_number]
+            origins.texts[doc_id] = key
+        return origins
+
+    def record(self, article: Article) -> None:
+        self.files[article.id] = article_file(article)
+        self.texts[article.id] = text_key(article)
+
+    def forget(self, doc_id: str) -> None:
+        self.files.pop(doc_id, None)
+        self.texts.pop(doc_id, None)
+
+    def save(self, generation: Path) -> None:
+        numbers: dict[str, int] = {}
+        articles = {doc_id: [numbers.setdefault(path, len(numbers)), self.texts.get(doc_id, "")]
+                    for doc_id, path in self.files.items()}
+        store.write_json_atomic(generation / ORIGINS_FILE, {"files": list(numbers), "articles": articles})
+
+
 def source_group(article: Article) -> str:
     """Articles whose boilerplate is learnt together: one source, else one folder."""
     return article.source or str(Path(origin_file(article.origin)).parent)
 
 
-def read_articles(paths: Iterable[str], report: BuildReport) -> list[Article]:
-    """Every article under ``paths`` once: a repeated id or a repeated text is reported and skipped."""
+@dataclass
+class ReadArticles:
+    """The articles of one build's input, once each, and what ``--prune`` needs to know about the files."""
+
+    articles: list[Article] = field(default_factory=list)
+    ids_by_file: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # every article read
+    files_with_problems: set[str] = field(default_factory=set)
+
+
+def read_articles(paths: Iterable[str], report: BuildReport, found: ReadArticles | None = None) -> list[Article]:
+    """Every article under ``paths`` once: a repeated id or a repeated text is reported and skipped.
+    ``found``, when given, also gets what was read from which file."""
     seen_ids: dict[str, str] = {}
     seen_texts: dict[str, str] = {}
-    articles = []
+    found = found if found is not None else ReadArticles()
     for item in read_paths(paths):
         if isinstance(item, Problem):
-            (report.skipped if item.skipped else report.warnings).append(item)
+            if item.skipped:
+                report.problems.append(item)
+                found.files_with_problems.add(str(Path(origin_file(item.where)).resolve()))
+            else:
+                report.warnings.append(item)
             continue
-        text_key = content_hash(item.title.casefold(), " ".join(item.body.split()).casefold())
+        report.read += 1
+        found.ids_by_file[article_file(item)].add(item.id)
+        key = text_key(item)
         if item.id in seen_ids:
             report.skipped.append(Problem(item.origin, f"same id as {seen_ids[item.id]} (indexed once)"))
             continue
-        if text_key in seen_texts:
-            report.skipped.append(Problem(item.origin, f"same text as {seen_texts[text_key]} (indexed once)"))
+        if key in seen_texts:
+            report.skipped.append(Problem(item.origin, f"same text as {seen_texts[key]} (indexed once)"))
             continue
         seen_ids[item.id] = item.origin
-        seen_texts[text_key] = item.origin
-        articles.append(item)
-    return articles
+        seen_texts[key] = item.origin
+        found.articles.append(item)
+    return found.articles
+
+
+def skip_copies_in_index(articles: list[Article], stored: Origins, leaving: set[str],
+                         report: BuildReport) -> list[Article]:
+    """Articles whose exact text (case and spacing aside) an article of the index already holds under
+    another id are copies: reported and left out. Articles this build re-reads or removes do not count."""
+    holders = {key: doc_id for doc_id, key in stored.texts.items() if doc_id not in leaving}
+    kept = []
+    for article in articles:
+        holder = holders.get(text_key(article))
+        if holder is not None and holder != article.id:
+            report.skipped.append(Problem(article.origin, f"same text as article {holder}, already in the "
+                                          f"index (not indexed again)"))
+        else:
+            kept.append(article)
+    return kept
+
+
+def pruned_ids(stored: Origins, read: ReadArticles) -> set[str]:
+    """Articles of the index whose file is gone, or whose file this build read whole and found without
+    them (a deleted JSON Lines entry). A file with a line or entry that could not be read loses nothing:
+    the unreadable part may be the article."""
+    gone = set()
+    for doc_id, path in stored.files.items():
+        if path in read.ids_by_file:
+            if doc_id not in read.ids_by_file[path] and path not in read.files_with_problems:
+                gone.add(doc_id)
+        elif not os.path.lexists(path):
+            gone.add(doc_id)
+    return gone
 
 
 def learn_boilerplate(articles: list[Article], known: dict[str, list[str]]) -> dict[str, set[str]]:
@@ -166,7 +271,7 @@ def prepare_all(articles: list[Article], recurring: dict[str, set[str]], report:
     work = [(article, recurring.get(source_group(article), set())) for article in articles]
     prepared = []
     for item, problem in parallel_map(_prepare_one, work, processes):
-        if problem is not None:
+        if problem is not None:  # an article with no text left is skipped; a long one is cut, with a warning
             (report.skipped if problem.skipped else report.warnings).append(problem)
         if item is not None:
             prepared.append(item)
@@ -603,7 +708,10 @@ def _document_ids(generation: Path) -> list[str]:
     return ids
 
 
-def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, incremental: bool) -> BuildReport:
+def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, incremental: bool,
+           prune: bool = False, remove: Iterable[str] = ()) -> BuildReport:
+    """One build: ``incremental`` adds to (and with ``prune`` or ``remove`` takes from) the current
+    generation, else builds a fresh one; either way into a new generation switched to when complete."""
     started = time.monotonic()
     index_dir = Path(index_dir)
     report = BuildReport(index_dir=index_dir)
@@ -617,9 +725,18 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         old_boilerplate = store.read_json(previous / "boilerplate.json") if incremental else {}
         old_vocabulary = store.read_json(previous / "vocabulary.json") if incremental else {}
         old_meta = store.read_json(previous / "meta.json") if incremental else {}
+        old_origins = Origins.load(previous)
 
         with report.timed("read"):
-            articles = read_articles(paths, report)
+            read = ReadArticles()
+            read_articles(paths, report, read)
+            leaving = set()
+            if incremental:
+                leaving = removed_ids(remove, old_fingerprints, report) | (pruned_ids(old_origins, read) if prune
+                                                                          else set())
+                articles = skip_copies_in_index(read.articles, old_origins, leaving, report)
+            else:
+                articles = read.articles
         with report.timed("clean"):
             recurring = learn_boilerplate(articles, old_boilerplate)
             prepared = prepare_all(articles, recurring, report, worker_processes(len(articles), options))
@@ -635,50 +752,72 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 report.indexed += 1
             else:
                 report.updated += 1
+                first_file = old_origins.files.get(item.article.id)
+                if incremental and first_file and first_file != article_file(item.article):
+                    report.warnings.append(Problem(item.article.origin, f"updates article {item.article.id}, "
+                                                   f"read before from {first_file}", skipped=False))
             changed.append(item)
         to_write = changed if incremental else prepared
+        if not incremental:
+            leaving = set(old_fingerprints) - {item.article.id for item in prepared}
+        report.removed = sorted(leaving)
+        report.removed_from = {doc_id: old_origins.files[doc_id] for doc_id in leaving if doc_id in old_origins.files}
         report.total_articles = len(prepared)
-        if not prepared:
+        if not prepared and not (incremental and leaving):
             gc.unfreeze()
+            report.removed = []  # nothing was built: the index is as it was
+            report.removed_from = {}
             report.seconds = time.monotonic() - started
             return report
-        if incremental and not to_write:
+        if incremental and not to_write and not leaving:
             gc.unfreeze()
             report.generation = previous
             report.pipeline = old_meta.get("pipeline", "")
             report.seconds = time.monotonic() - started
             return report
 
-        find_all_mentions(to_write, index_dir, options, report)
+        if to_write:
+            find_all_mentions(to_write, index_dir, options, report)
+        else:
+            report.pipeline = old_meta.get("pipeline", "")
         known = {facet: Counter(values) for facet, values in old_vocabulary.items()} if incremental else {}
         with report.timed("normalize"):
             normalize_across_corpus(to_write, known)
 
         partial = store.new_generation_dir(index_dir)
         try:
+            replaced = [i.article.id for i in to_write if i.article.id in old_fingerprints] + sorted(leaving)
             if incremental:
                 store.copy_generation(previous, partial)
-                old_entities = _stored_entities(partial, [i.article.id for i in to_write if i.article.id in old_fingerprints])
+                old_documents = _stored_documents(partial, replaced)
                 vocabulary = {facet: Counter(values) for facet, values in old_vocabulary.items()}
-                for facet, counts in count_vocabulary(old_entities).items():
+                for facet, counts in count_vocabulary(map(_entities_of, old_documents)).items():
                     vocabulary.setdefault(facet, Counter()).subtract(counts)
                 for facet, counts in count_vocabulary(i.entities for i in to_write).items():
                     vocabulary.setdefault(facet, Counter()).update(counts)
-                fingerprints = dict(old_fingerprints)
+                fingerprints = {k: v for k, v in old_fingerprints.items() if k not in leaving}
+                origins = old_origins
+                for doc_id in leaving:
+                    origins.forget(doc_id)
             else:
+                old_documents = []
                 vocabulary = count_vocabulary(i.entities for i in to_write)
                 fingerprints = {}
+                origins = Origins()
             with report.timed("write"):
-                write_generation(partial, to_write, create=not incremental, options=options,
-                                 replaced=[i.article.id for i in to_write if i.article.id in old_fingerprints])
+                write_generation(partial, to_write, create=not incremental, options=options, replaced=replaced)
             with report.timed("columns"):
                 write_columns_for(partial, to_write, previous if incremental else None)
                 words = Counter(store.read_json(previous / WORDS_FILE)) if incremental else Counter()
+                words.subtract(document_words(f"{d.get('title', '')} {d.get('body', '')}" for d in old_documents))
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
-                store.write_json_atomic(partial / WORDS_FILE, dict(words))
+                store.write_json_atomic(partial / WORDS_FILE, {w: n for w, n in words.items() if n > 0})
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
+            for item in to_write:
+                origins.record(item.article)
+            origins.save(partial)
             countries = _place_countries(previous if incremental else None, to_write)
-            span = published_span(to_write, old_meta)
+            span = published_span(to_write, old_meta) if not leaving or not incremental else columns_span(partial)
             _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span)
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
@@ -705,7 +844,19 @@ def usable_previous_generation(previous: Path | None, incremental: bool, report:
     return None
 
 
-def _stored_entities(generation: Path, ids: list[str]) -> list[Entities]:
+def removed_ids(wanted: Iterable[str], stored: dict[str, str], report: BuildReport) -> set[str]:
+    """The ids asked to be removed that the index holds; each other one is a problem naming it."""
+    found = set()
+    for doc_id in dict.fromkeys(wanted):
+        if doc_id in stored:
+            found.add(doc_id)
+        else:
+            report.problems.append(Problem(doc_id, "no article with this id in the index (nothing removed)"))
+    return found
+
+
+def _stored_documents(generation: Path, ids: list[str]) -> list[dict]:
+    """The stored fields of the documents with these ids (titles, bodies, entities as JSON)."""
     if not ids:
         return []
     ix = whoosh_index.open_dir(generation)
@@ -714,11 +865,25 @@ def _stored_entities(generation: Path, ids: list[str]) -> list[Entities]:
         for doc_id in ids:
             stored = searcher.document(id=doc_id)
             if stored:
-                data = json.loads(stored["entities"])
-                found.append(Entities(people=data["people"], orgs=data["orgs"], mentioned=data["mentioned"],
-                                      places=[Place(n, c) for n, c in data["places"]]))
+                found.append(stored)
     ix.close()
     return found
+
+
+def _entities_of(stored: dict) -> Entities:
+    data = json.loads(stored["entities"])
+    return Entities(people=data["people"], orgs=data["orgs"], mentioned=data["mentioned"],
+                    places=[Place(n, c) for n, c in data["places"]])
+
+
+def columns_span(generation: Path) -> tuple[str | None, str | None]:
+    """The first and last publication day of the generation's live articles (after a removal)."""
+    columns = Columns.load(generation)
+    dated = columns.published[columns.live & (columns.published != timestamp(None))]
+    if not len(dated):
+        return None, None
+    first, last = (datetime.fromtimestamp(int(t), tz=timezone.utc) for t in (dated.min(), dated.max()))
+    return first.date().isoformat(), last.date().isoformat()
 
 
 def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> dict[str, str | None]:
@@ -759,9 +924,16 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = Build
     return _build(paths, index_dir, options, incremental=False)
 
 
-def add(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
-    """New articles added and changed ones updated; NER runs only on text it has not seen."""
-    return _build(paths, index_dir, options, incremental=True)
+def add(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions(),
+        prune: bool = False) -> BuildReport:
+    """New articles added and changed ones updated; NER runs only on text it has not seen. With
+    ``prune``, articles whose file is gone, or no longer holds them, are removed."""
+    return _build(paths, index_dir, options, incremental=True, prune=prune)
+
+
+def remove(ids: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """The articles with these ids removed, by the same atomic switch to a new generation as ``add``."""
+    return _build([], index_dir, options, incremental=True, remove=ids)
 
 
 def index_stats(index_dir: Path) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from index import store
-from index.build import BuildOptions, BuildReport, add, index_stats, rebuild
+from index.build import BuildOptions, BuildReport, add, index_stats, rebuild, remove
 from index.entities import PipelineError
 
 INDEX_DIR_HELP = (
@@ -40,7 +41,12 @@ def build_options(pipeline: str | None, processes: int | None, quiet: bool) -> B
     return BuildOptions(pipeline=pipeline, processes=processes, progress=progress)
 
 
+REMOVED_LISTED = 20  # the text report names this many removed articles; --json lists them all
+
+
 def print_report(report: BuildReport, verb: str) -> None:
+    for problem in report.problems:
+        click.echo(f"problem  {problem}", err=True)
     for problem in report.skipped:
         click.echo(f"skipped  {problem}", err=True)
     for problem in report.warnings:
@@ -49,10 +55,16 @@ def print_report(report: BuildReport, verb: str) -> None:
         top = ", ".join(f"{line.line!r} ({count})" for line, count in removed.most_common(3))
         click.echo(f"boilerplate removed from {source}: {len(removed)} distinct lines, e.g. {top} (--json lists all)",
                    err=True)
+    for doc_id in report.removed[:REMOVED_LISTED]:
+        origin = report.removed_from.get(doc_id)
+        click.echo(f"removed  {doc_id}" + (f" (read from {origin})" if origin else ""), err=True)
+    if len(report.removed) > REMOVED_LISTED:
+        click.echo(f"removed  ... and {len(report.removed) - REMOVED_LISTED} more (--json lists them all)", err=True)
     rate = report.total_articles / report.seconds if report.seconds else 0
     click.echo(
-        f"{verb} {report.index_dir}: {report.indexed} indexed, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {len(report.skipped)} skipped; "
+        f"{verb} {report.index_dir}: {report.read} articles read: {report.indexed} indexed, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped; {len(report.removed)} removed; "
+        f"{len(report.problems)} problems, {len(report.warnings)} warnings; "
         f"spaCy ran on {report.ner_articles} ({report.pipeline or 'no pipeline needed'}); "
         f"{report.seconds:.1f} s, {rate:.0f} articles/s"
     )
@@ -61,8 +73,11 @@ def print_report(report: BuildReport, verb: str) -> None:
 def report_json(report: BuildReport) -> str:
     return json.dumps({
         "index_dir": str(report.index_dir), "generation": str(report.generation or ""),
-        "indexed": report.indexed, "updated": report.updated, "unchanged": report.unchanged,
-        "skipped": [str(p) for p in report.skipped], "warnings": [str(p) for p in report.warnings],
+        "read": report.read, "indexed": report.indexed, "updated": report.updated, "unchanged": report.unchanged,
+        "skipped": len(report.skipped), "removed": len(report.removed),
+        "skipped_articles": [str(p) for p in report.skipped],
+        "removed_articles": [{"id": i, "file": report.removed_from.get(i)} for i in report.removed],
+        "problems": [str(p) for p in report.problems], "warnings": [str(p) for p in report.warnings],
         "ner_articles": report.ner_articles, "pipeline": report.pipeline, "articles": report.total_articles,
         "seconds": round(report.seconds, 3), "phases": {k: round(v, 3) for k, v in report.phases.items()},
         "boilerplate": boilerplate_json(report),
@@ -78,7 +93,8 @@ def boilerplate_json(report: BuildReport) -> dict[str, list[dict]]:
     }
 
 
-def run_build(function, paths, index_dir, pipeline, processes, quiet, verb, as_json=False) -> None:
+def run_build(function, paths, index_dir, pipeline, processes, quiet, verb, as_json=False,
+              failure: str = "nothing could be indexed") -> None:
     location = resolve_index_dir(index_dir)
     try:
         report = function(paths, location, build_options(pipeline, processes, quiet))
@@ -92,7 +108,7 @@ def run_build(function, paths, index_dir, pipeline, processes, quiet, verb, as_j
     else:
         print_report(report, verb)
     if not report.ok:
-        raise click.ClickException("nothing could be indexed")
+        raise click.ClickException(failure)
 
 
 build_flags = [
@@ -128,9 +144,21 @@ def rebuild_command(paths, index_dir, pipeline, processes, quiet, as_json) -> No
 
 @index_group.command("add", help="Add new articles and update changed ones in the existing index.")
 @with_build_flags
+@click.option("--prune", is_flag=True, help="Also remove articles whose file is gone, or no longer holds them.")
 @with_appcontext
-def add_command(paths, index_dir, pipeline, processes, quiet, as_json) -> None:
-    run_build(add, paths, index_dir, pipeline, processes, quiet, "updated", as_json)
+def add_command(paths, index_dir, pipeline, processes, quiet, as_json, prune) -> None:
+    run_build(partial(add, prune=prune), paths, index_dir, pipeline, processes, quiet, "updated", as_json)
+
+
+@index_group.command("remove", help="Remove articles by id (as shown by search and on article pages); the "
+                     "index switches to the new state atomically, as with add.")
+@click.argument("ids", nargs=-1, required=True)
+@index_dir_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def remove_command(ids, index_dir, quiet, as_json) -> None:
+    run_build(remove, ids, index_dir, None, None, quiet, "updated", as_json, failure="nothing was removed")
 
 
 @index_group.command("stats", help="Article count, facet values, date span, size and spaCy pipeline.")

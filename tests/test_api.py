@@ -106,7 +106,7 @@ def test_bad_parameters_get_400_naming_them(client, query_string, parameter):
 
 
 def test_article_endpoint(client):
-    data = client.get("/api/articles/nordicwire-017").json
+    data = client.get("/api/articles/nordic-wire/nordicwire-017").json
     assert data["title"] == "Ferry strike ends with pay deal"
     assert "Henrik Vallo" in data["people"]
     assert any(p["value"] == "Helsinki" and p["country"] == "Finland" for p in data["places"])
@@ -139,7 +139,7 @@ def test_search_command(runner, sample_index):
 def test_pages_render(client):
     page = client.get("/?q=ferry&person=Henrik+Vallo").get_data(as_text=True)
     assert "Henrik Vallo" in page and "chip" in page and "<mark>" in page
-    article = client.get("/article/nordicwire-017").get_data(as_text=True)
+    article = client.get("/article/nordic-wire/nordicwire-017").get_data(as_text=True)
     assert 'class="mention mention-person"' in article and "More like this" in article
     assert client.get("/article/nope").status_code == 404
     assert client.get("/?page=0").status_code == 400

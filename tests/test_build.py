@@ -107,7 +107,7 @@ def test_reuters_slice_indexes_with_clean_facets(tmp_path):
     lines = REUTERS.read_text().splitlines()[:300]
     (tmp_path / "slice.jsonl").write_text("\n".join(lines) + "\n")
     report = rebuild([str(tmp_path / "slice.jsonl")], tmp_path / "index", BuildOptions(progress=False))
-    assert report.indexed + len(report.skipped) == 300 and report.indexed >= 295
+    assert report.read + len(report.problems) == 300 and report.adds_up and report.indexed >= 295
     stats = index_stats(tmp_path / "index")
     assert stats["published_first"].startswith("1987-02")
     vocabulary = json.loads((store.current_generation(tmp_path / "index") / "vocabulary.json").read_text())
