@@ -65,7 +65,7 @@ def test_the_build_report_counts_and_names_each_file_not_read(tmp_path, sample_i
     (index_dir / "annotations.sqlite").write_bytes((sample_index / "annotations.sqlite").read_bytes())
     result = cli("index", "rebuild", str(folder), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert "1 indexed, 0 updated, 0 unchanged, 3 skipped" in result.stdout
+    assert "1 indexed, 0 updated, 0 unchanged, 0 skipped; 0 removed; 3 problems" in result.stdout
     for name, reason in (("table.csv", "unsupported file type '.csv'"), ("notes.md", "unsupported file type '.md'"),
                          (".draft.txt", "hidden file, not read")):
-        assert f"skipped  {folder / name}: {reason}" in result.stderr
+        assert f"problem  {folder / name}: {reason}" in result.stderr
