@@ -10,6 +10,7 @@ import json
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -170,15 +171,21 @@ class SearchIndex:
             return (plain.parse(words) if words else Every()), words
         return query, text
 
-    def search(self, params: SearchParams) -> RawResults:
-        generation = self.generation()
-        searcher, columns = generation.searcher, generation.columns
+    def _filtered(self, generation: Generation, params: SearchParams):
+        """The parsed query, the articles its words and dates allow, each facet's filter, and the
+        articles that pass them all."""
         query, used = self.parse(generation, params.q)
-        base = matching_articles(generation, query) & date_mask(columns, params)
+        base = matching_articles(generation, query) & date_mask(generation.columns, params)
         filters = {facet: FacetFilter.for_params(generation, facet, params) for facet in FACETS}
         final = base.copy()
         for facet_filter in filters.values():
             facet_filter.narrow(final)
+        return query, used, base, filters, final
+
+    def search(self, params: SearchParams) -> RawResults:
+        generation = self.generation()
+        searcher, columns = generation.searcher, generation.columns
+        query, used, base, filters, final = self._filtered(generation, params)
         total = int(final.sum())
 
         counts, chosen = {}, {}
@@ -217,6 +224,27 @@ class SearchIndex:
         return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
                           suggestion=suggestion, query_used=used, chosen=chosen,
                           matched=matched_values(generation, query, final))
+
+    def all_matches(self, params: SearchParams) -> Iterator[dict]:
+        """Every article the search matches (not one page), in the search's order, one stored record at
+        a time: what an export streams. Relevance orders by Whoosh's score over all the matches."""
+        generation = self.generation()
+        query, _, _, _, final = self._filtered(generation, params)
+        ranked = ranking_query(query)
+        if not final.any():
+            return
+        if params.q and params.sort == "relevance" and not isinstance(ranked, Every):
+            allowed = set(np.flatnonzero(final).tolist())
+            docnums = [hit.docnum for hit in generation.searcher.search(ranked, limit=None, filter=allowed)]
+        else:
+            docnums = by_date(generation.columns, final, newest=params.sort != "oldest")
+        for docnum in docnums:
+            stored = generation.searcher.stored_fields(docnum)
+            entities = json.loads(stored["entities"])
+            yield {"id": stored["id"], "title": stored.get("title") or "", "published": stored.get("published"),
+                   "source": stored.get("source") or "", "url": stored.get("url"),
+                   "people": entities["people"], "places": [name for name, _ in entities["places"]],
+                   "countries": sorted({c for _, c in entities["places"] if c}), "orgs": entities["orgs"]}
 
     def suggestion(self, generation: Generation, params: SearchParams, used: str, total: int) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within

@@ -15,6 +15,7 @@ from index import store
 from index.build import rebuild
 
 from .cli import build_options, index_dir_option, print_report, resolve_index_dir
+from .export import csv_lines, jsonl_lines
 from .params import ALL_OF_FACETS, DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SORTS, ParamError, params_from_args
 from .search import run_search
 from .views import search_index
@@ -42,9 +43,12 @@ def facet_options(command):
 @click.option("--page", default="1", show_default=True)
 @click.option("--per-page", default=str(DEFAULT_PER_PAGE), show_default=True, help=f"At most {MAX_PER_PAGE}.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
+@click.option("--format", "export_format", type=click.Choice(["csv", "jsonl"]), default=None,
+              help="Print every match (not one page) as CSV or JSON Lines, as /export.csv and /export.jsonl do.")
 @index_dir_option
 @with_appcontext
-def search_command(query, date_from, date_to, sort, page, per_page, as_json, index_dir, match_all, **facets):
+def search_command(query, date_from, date_to, sort, page, per_page, as_json, export_format, index_dir, match_all,
+                   **facets):
     location = resolve_index_dir(index_dir)
     current_app.config["INDEX_DIR"] = str(location)
     click.echo(f"searching the index at {location}", err=True)
@@ -53,7 +57,13 @@ def search_command(query, date_from, date_to, sort, page, per_page, as_json, ind
                      + [("all", facet) for facet in match_all]
                      + ([("from", date_from)] if date_from else []) + ([("to", date_to)] if date_to else []))
     try:
-        results = run_search(search_index(), params_from_args(args))
+        params = params_from_args(args)
+        if export_format:
+            lines = csv_lines if export_format == "csv" else jsonl_lines
+            for chunk in lines(search_index().all_matches(params)):
+                click.echo(chunk, nl=False)
+            return
+        results = run_search(search_index(), params)
     except ParamError as error:
         raise click.BadParameter(error.message, param_hint=f"--{error.parameter.replace('_', '-')}") from None
     except store.NoIndexError as error:

@@ -1,0 +1,96 @@
+"""Downloads of a search: every match as CSV or JSON Lines, and an Atom feed of its newest matches.
+
+They take the search page's parameters, so any page's URL becomes a file or a subscription by its path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+
+from index.store import NoIndexError
+
+from .export import atom_feed, csv_lines, jsonl_lines
+from .params import ParamError, SearchParams, params_from_args
+from .views import search_index
+
+blueprint = Blueprint("downloads", __name__)
+
+FEED_ENTRIES = 50
+
+
+def _params() -> SearchParams:
+    args = request.args.copy()
+    args.pop("page", None)
+    args.pop("per_page", None)
+    return params_from_args(args)
+
+
+def _refused(error: Exception, status: int):
+    message = (f"The parameter “{error.parameter}” is not valid: {error.message}" if isinstance(error, ParamError)
+               else str(error))
+    return render_template("error.html", title="Bad request" if status == 400 else "No index yet",
+                           message=message), status
+
+
+def search_title(params: SearchParams) -> str:
+    """'oil — person: Paul Volcker, not country: Japan' (or 'All articles')."""
+    parts = [f"“{params.q}”"] if params.q else []
+    parts += [f"{facet}: {value}" for facet, values in params.selected.items() for value in values]
+    parts += [f"not {facet}: {value}" for facet, values in params.excluded.items() for value in values]
+    if params.date_from_text or params.date_to_text:
+        parts.append(f"published {params.date_from_text or '…'} to {params.date_to_text or '…'}")
+    return ", ".join(parts) or "All articles"
+
+
+def _download(lines, params: SearchParams, extension: str, mimetype: str):
+    index = search_index()
+    index.generation()  # a missing index is a 503 now, not a broken stream later
+    records = index.all_matches(params)
+    filename = f"newsfacets-search.{extension}"
+    return Response(stream_with_context(lines(records)), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.get("/export.csv")
+def export_csv():
+    try:
+        return _download(csv_lines, _params(), "csv", "text/csv")
+    except ParamError as error:
+        return _refused(error, 400)
+    except NoIndexError as error:
+        return _refused(error, 503)
+
+
+@blueprint.get("/export.jsonl")
+def export_jsonl():
+    try:
+        return _download(jsonl_lines, _params(), "jsonl", "application/x-ndjson")
+    except ParamError as error:
+        return _refused(error, 400)
+    except NoIndexError as error:
+        return _refused(error, 503)
+
+
+@blueprint.get("/feed")
+def feed():
+    """The newest matches of any search as Atom, whatever sort the page had."""
+    try:
+        params = dataclasses.replace(_params(), sort="newest")
+        index = search_index()
+        generation = index.generation()
+    except ParamError as error:
+        return _refused(error, 400)
+    except NoIndexError as error:
+        return _refused(error, 503)
+    query_string = request.query_string.decode("utf-8", "replace")
+    search_url = url_for("views.search", _external=True) + (f"?{query_string}" if query_string else "")
+    built = datetime.fromtimestamp(Path(generation.path).stat().st_mtime, tz=timezone.utc)
+    body = atom_feed(f"Newsfacets: {search_title(params)}", request.url, search_url,
+                     lambda article_id: url_for("views.article", article_id=article_id, _external=True),
+                     itertools.islice(index.all_matches(params), FEED_ENTRIES), built)
+    return Response(body, mimetype="application/atom+xml; charset=utf-8")
