@@ -240,6 +240,13 @@ def recover_command(index_dir, quiet, as_json) -> None:
 def main() -> None:
     from . import create_app
 
-    cli = FlaskGroup(create_app=create_app, help="Search news archives by keyword, person, place, organization "
-                     "and date. Run `searcher COMMAND --help` for a command's options.")
+    cli = FlaskGroup(create_app=create_app, add_default_commands=False, set_debug_flag=False, add_version_option=False,
+                     help="Search news archives by keyword, person, place, organization and date. Run "
+                     "`searcher COMMAND --help` for a command's options.")
+    # Flask's own --app, --env-file and --debug choose and configure an app; this script has one
+    cli.params = [param for param in cli.params if param.name not in FLASK_ONLY_OPTIONS]
+    cli = click.version_option(package_name="newsfacets", prog_name="searcher")(cli)
     cli.main(prog_name="searcher")
+
+
+FLASK_ONLY_OPTIONS = ("app", "env_file", "debug")
