@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from index.store import NoIndexError
 
-from .params import ParamError, params_from_args
+from .facet_filter import MAX_FILTER_CHARS, filtered_facets, split_filter_args
+from .params import FACETS, ParamError, params_from_args
 from .search import article_data, run_search
 from .views import search_index
 
@@ -41,3 +42,18 @@ def article(article_id: str):
     if data is None:
         return jsonify({"error": f"no article with id {article_id!r}"}), 404
     return jsonify(data)
+
+
+@blueprint.get("/facets/<facet>")
+def facet(facet: str):
+    """One facet's values for the search in the parameters, those whose name contains ``contains``
+    (case and accents ignored), over all of the facet's values: what the page's filter boxes show."""
+    if facet not in FACETS:
+        return jsonify({"error": f"no facet {facet!r} (facets: {', '.join(FACETS)})"}), 404
+    search_args, _ = split_filter_args(request.args)
+    contains = search_args.pop("contains", "").strip()
+    if len(contains) > MAX_FILTER_CHARS:
+        raise ParamError("contains", f"longer than {MAX_FILTER_CHARS} characters")
+    params = params_from_args(search_args)
+    found = filtered_facets(search_index(), params, {facet: contains})[facet]
+    return jsonify({"facet": facet, **found})

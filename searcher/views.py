@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from index.store import NoIndexError
 
 from .backend import SearchIndex
+from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .params import ParamError, params_from_args
 from .search import article_data, body_segments, run_search
 
@@ -37,8 +38,9 @@ def search_index() -> SearchIndex:
 
 
 def url_with(args: MultiDict, add: dict | None = None, remove: dict | None = None, replace: dict | None = None) -> str:
-    """The search URL with parameters added, removed or replaced; the page goes back to 1."""
-    items = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+    """The search URL with parameters added, removed or replaced; the page goes back to 1 and the facet
+    filters are cleared (a click on a found value ends the finding)."""
+    items = [(k, v) for k, v in args.items(multi=True) if k != "page" and not k.endswith(FILTER_SUFFIX)]
     if remove:
         items = [(k, v) for k, v in items if not (k in remove and (remove[k] is None or remove[k] == v))]
     if replace:
@@ -67,16 +69,21 @@ def server_error(error):
 def search():
     args = request.args
     try:
-        params = params_from_args(args)
+        search_args, filters = split_filter_args(args)
+        params = params_from_args(search_args)
     except ParamError as error:
         return render_template("error.html", title="Bad request",
                                message=f"The parameter “{error.parameter}” is not valid: {error.message}"), 400
     try:
-        results = run_search(search_index(), params)
+        index = search_index()
+        results = run_search(index, params)
+        found = filtered_facets(index, params, filters)
     except NoIndexError as error:
         return render_template("error.html", title="No index yet", message=str(error)), 503
+    for facet, matches in found.items():
+        results["facets"][facet] = matches["values"]
     return render_template("search.html", results=results, params=params, args=args, url_with=url_with,
-                           page_url=page_url, facet_titles=FACET_TITLES)
+                           page_url=page_url, facet_titles=FACET_TITLES, found=found)
 
 
 @blueprint.get("/article/<path:article_id>")

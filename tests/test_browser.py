@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -104,4 +105,63 @@ def test_phone_width_and_keyboard(browser, server):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Skip to results"
     snap(page, "5-phone")
+    context.close()
+
+
+def value_names(section) -> list[str]:
+    """The facet values listed in a facet's section, read from their links (place links also show the
+    country)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    names = []
+    for href in section.locator("ul.facet-values > li > a.value").evaluate_all("links => links.map(a => a.href)"):
+        names += [value for key, value in parse_qsl(urlsplit(href).query) if key in FACET_KEYS]
+    return names
+
+
+FACET_KEYS = ("person", "place", "country", "org", "mentioned")
+
+
+def test_typing_in_every_facet_box_finds_values_on_the_server(page, server):
+    """Each box lists the matching values of all the facet's values (case and accents ignored), typed
+    letter by letter; the page fixture fails the test on any script error."""
+    from searcher.facet_filter import fold
+
+    page.goto(server + "/")
+    ids = page.locator("form.facet-filter input[type=search]").evaluate_all("boxes => boxes.map(b => b.id)")
+    assert len(ids) >= 3  # people, places and countries have more than 10 values in the samples
+    for box_id in ids:
+        box = page.locator(f"#{box_id}")
+        section = page.locator("section.facet", has=box)
+        before = value_names(section)
+        target = before[-1]  # the last value, inside "Show all"
+        needle = target[1:5].strip().upper()
+        box.press_sequentially(needle, delay=30)
+        expect(section.locator(".found-note")).to_contain_text(f"“{needle}”")
+        shown = value_names(section)
+        assert target in shown and len(shown) < len(before), (needle, shown)
+        assert all(fold(needle) in fold(name) for name in shown), (needle, shown)
+        assert section.locator("ul.facet-values > li:visible").count() == len(shown)
+        box.fill("")
+        box.dispatch_event("input")
+        expect(section.locator(".found-note")).to_have_count(0)
+        assert value_names(section) == before
+
+    places = page.locator("section.facet", has=page.locator("#filter-place"))
+    page.locator("#filter-place").press_sequentially("alcant", delay=30)
+    expect(places.locator(".found-note")).to_contain_text("1 matching")
+    assert value_names(places) == ["Alcântara"]
+    places.locator("a.value", has_text="Alcântara").click()
+    assert "place=Alc%C3%A2ntara" in page.url and "place_filter" not in page.url
+    snap(page, "6-found-place")
+
+
+def test_facet_boxes_work_without_the_script(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/?q=")
+    page.locator("#filter-person").fill("LINDQ")
+    page.locator("#filter-person").press("Enter")
+    assert "person_filter=LINDQ" in page.url
+    assert value_names(page.locator("section.facet", has=page.locator("#filter-person"))) == ["Mara Lindqvist"]
     context.close()
