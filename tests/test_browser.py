@@ -97,15 +97,104 @@ def test_search_facets_chips_dates_pages_and_article(page, server):
     assert "person=Henrik+Vallo" in page.url and total(page) == 4
 
 
-def test_phone_width_and_keyboard(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+# Every kind of page the site serves, as paths on the sample index ({article} is filled in).
+PAGE_TYPES = {
+    "browse": "/",
+    "search": "/?q=ferry+strike",
+    "filtered": "/?q=ferry&person=Henrik+Vallo&not_place=Tallinn&from=2024-01&to=2024-12",
+    "found": "/?place_filter=alc",
+    "no-hits": "/?q=zzzzqqq",
+    "past-the-end": "/?q=ferry&page=99",
+    "bad-date": "/?q=ferry&from=03/01/2024",
+    "article": "/article/{article}",
+    "not-found": "/article/no-such-article",
+}
+
+# Elements whose text is wider than their box, and elements reaching out of the window: what a column
+# squeezed to a sliver (the article page's 58 px text at 390 px) or a page wider than the phone looks like.
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push("page is " + document.documentElement.scrollWidth + " px wide in a " + width + " px window");
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest(".visually-hidden, .skip, [hidden], details:not([open]) > :not(summary)")) { continue; }
+    const style = getComputedStyle(el);
+    if (style.display === "none" || style.visibility === "hidden") { continue; }
+    const hasText = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    const name = el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : "");
+    if (box.width > 0 && (box.right > width + 1 || box.left < -1)) {
+      problems.push(name + " reaches out of the window (" + Math.round(box.left) + " to " + Math.round(box.right) + ")");
+    }
+    if (hasText && style.display !== "inline" && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(name + " holds text " + el.scrollWidth + " px wide in " + el.clientWidth + " px: " + el.textContent.trim().slice(0, 40));
+    }
+  }
+  return problems;
+}"""
+
+
+def page_urls(server) -> dict[str, str]:
+    import json
+    from urllib.parse import quote
+    from urllib.request import urlopen
+
+    with urlopen(server + "/api/search?q=ferry+strike+ends") as response:
+        article = json.load(response)["hits"][0]["id"]
+    return {name: server + path.format(article=quote(article, safe="")) for name, path in PAGE_TYPES.items()}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_page_fits_the_screen(browser, server, width):
+    """Each page type at phone and desktop width: no sideways scrolling, no text wider than its box, and
+    the text column of an article and of the results at least most of a phone's width."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
-    page.goto(server + "/?q=bus")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to results"
-    snap(page, "5-phone")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for name, url in page_urls(server).items():
+        page.goto(url)
+        snap(page, f"width-{width}-{name}")
+        assert page.evaluate(LAYOUT_PROBLEMS) == [], name
+        for column in (".article .body", ".results"):
+            if page.locator(column).count():
+                assert page.locator(column).bounding_box()["width"] >= min(width, 1000) * 0.6, (name, column)
     context.close()
+    assert not errors, errors
+
+
+def test_results_come_first_in_tab_order(browser, server):
+    """From the top of a search page, a few Tabs reach the first result (the filters come after the
+    results); on a phone a "Filters" link near the top jumps to them."""
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        page.goto(server + "/?q=ferry")
+        first_result = page.locator(".hit h3 a").first.get_attribute("href")
+        for presses in range(1, 13):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('href')") == first_result:
+                break
+        else:
+            raise AssertionError(f"the first result is not among the first 12 Tab stops at {width} px")
+        assert presses <= 8, presses
+        page.goto(server + "/?q=ferry")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # the skip link moved past the search box: into the results
+        assert page.evaluate("document.activeElement.closest('#results') !== null")
+        filters = page.get_by_role("link", name="Filters", exact=True)
+        if width < 820:
+            assert filters.bounding_box()["y"] < 250
+            filters.click()
+            assert page.evaluate("document.activeElement.id") == "filters"
+            assert page.locator("#filters").bounding_box()["y"] > page.locator(".hit").last.bounding_box()["y"]
+        else:
+            assert not filters.is_visible()
+        context.close()
 
 
 def value_names(section) -> list[str]:
