@@ -11,6 +11,7 @@ from index.store import NoIndexError
 
 from .backend import SearchIndex
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
+from .headlines import headline_case, index_acronyms
 from .params import ParamError, params_from_args
 from .search import article_data, body_segments, run_search
 
@@ -19,11 +20,14 @@ blueprint = Blueprint("views", __name__)
 
 @blueprint.app_template_filter("headline")
 def headline(title: str) -> str:
-    """All-capitals wire headlines ("BAHIA COCOA REVIEW") read as "Bahia Cocoa Review" on the page."""
-    letters = [c for c in title if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and len(letters) > 12:
-        return " ".join(w if "." in w or w.startswith("<") else w.capitalize() for w in title.split())
-    return title
+    """All-capitals wire headlines ("OPEC MAY HAVE...") read as "OPEC May Have..." on the page: title
+    case, keeping the words the index writes as acronyms."""
+    try:
+        acronyms = index_acronyms(search_index().generation())
+    except NoIndexError:
+        acronyms = frozenset()
+    return headline_case(title, acronyms)
+
 
 FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "org": "Organizations",
                 "mentioned": "Dates mentioned"}
