@@ -12,7 +12,7 @@ from index.store import NoIndexError
 from .backend import SearchIndex
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
-from .params import ParamError, params_from_args
+from .params import ParamError, SearchParams, params_from_args
 from .search import article_data, body_segments, run_search
 
 blueprint = Blueprint("views", __name__)
@@ -69,12 +69,31 @@ def server_error(error):
                            message="The search could not be completed."), 500
 
 
+# Fields of the page's forms: one that is not valid is left out of the search and its message is
+# shown beside it, so a mistyped date keeps the query and the filters.
+FORM_FIELDS = ("from", "to", "sort")
+
+
+def params_without_invalid_fields(args: MultiDict) -> tuple[SearchParams, MultiDict, dict[str, dict]]:
+    """The search the parameters describe, less any form field that is not valid; the parameters it was
+    built from; and, for each field left out, what was typed and what is wrong with it."""
+    args = MultiDict(args)
+    problems: dict[str, dict] = {}
+    while True:
+        try:
+            return params_from_args(args), args, problems
+        except ParamError as error:
+            if error.parameter not in FORM_FIELDS or error.parameter not in args:
+                raise
+            problems[error.parameter] = {"value": args.get(error.parameter), "message": error.message}
+            args.poplist(error.parameter)
+
+
 @blueprint.get("/")
 def search():
-    args = request.args
     try:
-        search_args, filters = split_filter_args(args)
-        params = params_from_args(search_args)
+        search_args, filters = split_filter_args(request.args)
+        params, args, problems = params_without_invalid_fields(search_args)
     except ParamError as error:
         return render_template("error.html", title="Bad request",
                                message=f"The parameter “{error.parameter}” is not valid: {error.message}"), 400
@@ -86,8 +105,9 @@ def search():
         return render_template("error.html", title="No index yet", message=str(error)), 503
     for facet, matches in found.items():
         results["facets"][facet] = matches["values"]
-    return render_template("search.html", results=results, params=params, args=args, url_with=url_with,
-                           page_url=page_url, facet_titles=FACET_TITLES, found=found)
+    page = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
+                           page_url=page_url, facet_titles=FACET_TITLES, found=found, problems=problems)
+    return page, 400 if problems else 200
 
 
 @blueprint.get("/article/<path:article_id>")
