@@ -9,7 +9,7 @@ from index.store import NoIndexError
 from .facet_filter import MAX_FILTER_CHARS, filtered_facets, split_filter_args
 from .params import FACETS, ParamError, params_from_args
 from .search import article_data, run_search
-from .views import search_index
+from .views import past_the_end, requested_page, search_index
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,8 +32,11 @@ def unexpected(error: Exception):
 
 @blueprint.get("/search")
 def search():
-    params = params_from_args(request.args)
-    return jsonify(run_search(search_index(), params))
+    page, args = requested_page(request.args)
+    results = run_search(search_index(), params_from_args(args))
+    if past_the_end(results, page):  # the same rule as the page: no hits, and the page asked for
+        results.update(page=page, hits=[])
+    return jsonify(results)
 
 
 @blueprint.get("/articles/<path:article_id>")

@@ -89,10 +89,34 @@ def params_without_invalid_fields(args: MultiDict) -> tuple[SearchParams, MultiD
             args.poplist(error.parameter)
 
 
+LAST_PAGE_SERVED = 10_000  # params.py's bound on the page parameter: deeper pages are not ranked
+
+
+def requested_page(args: MultiDict) -> tuple[int, MultiDict]:
+    """The page asked for (any whole number from 1), and the parameters with a page the search can
+    run: every page past the end is answered by one rule, whatever its number."""
+    text = (args.get("page") or "").strip()
+    if not text:
+        return 1, args
+    if not text.isdigit() or int(text) < 1:
+        raise ParamError("page", f"{text!r} is not a page number (1, 2, 3, …)")
+    page = int(text)
+    args = MultiDict(args)
+    args["page"] = str(min(page, LAST_PAGE_SERVED))
+    return page, args
+
+
+def past_the_end(results: dict, page: int) -> dict | None:
+    """When ``page`` is past the last page of the results: the page asked for and the last one."""
+    last = min(results["pages"], LAST_PAGE_SERVED)
+    return {"requested": page, "last": last} if page > last else None
+
+
 @blueprint.get("/")
 def search():
     try:
         search_args, filters = split_filter_args(request.args)
+        page, search_args = requested_page(search_args)
         params, args, problems = params_without_invalid_fields(search_args)
     except ParamError as error:
         return render_template("error.html", title="Bad request",
@@ -105,9 +129,10 @@ def search():
         return render_template("error.html", title="No index yet", message=str(error)), 503
     for facet, matches in found.items():
         results["facets"][facet] = matches["values"]
-    page = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
-                           page_url=page_url, facet_titles=FACET_TITLES, found=found, problems=problems)
-    return page, 400 if problems else 200
+    html = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
+                           page_url=page_url, facet_titles=FACET_TITLES, found=found, problems=problems,
+                           past_end=past_the_end(results, page))
+    return html, 400 if problems else 200
 
 
 @blueprint.get("/article/<path:article_id>")

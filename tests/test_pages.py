@@ -53,3 +53,30 @@ def test_a_date_in_a_common_form_narrows_the_search(client):
     assert client.get("/?from=2024-3-1&to=2024-3-31").status_code == 200
     typed = client.get("/api/search?from=2024-3-1&to=2024-3-31").get_json()["total"]
     assert typed == client.get("/api/search?from=2024-03-01&to=2024-03-31").get_json()["total"] > 0
+
+
+@pytest.mark.parametrize("page", [5, 13, 5000, 10_000, 10_001, 99_999, 10**30])
+def test_every_page_past_the_end_says_so_and_links_to_the_last(client, page):
+    """One rule for every page number past the end, however large (99999 was a 400, 5000 a 200)."""
+    response = client.get(f"/?q=ferry&per_page=2&page={page}")
+    html = response.get_data(as_text=True)
+    last = client.get("/api/search?q=ferry&per_page=2").get_json()["pages"]
+    assert 2 < last < 5
+    assert response.status_code == 200
+    assert f"Page {page:,} is past the end: the last page is {last}." in html
+    assert f'href="/?q=ferry&amp;per_page=2&amp;page={last}">Go to page {last}</a>' in html
+    assert 'class="hit"' not in html and "No articles match" not in html
+    data = client.get(f"/api/search?q=ferry&per_page=2&page={page}").get_json()
+    assert data["page"] == page and data["hits"] == [] and data["pages"] == last
+
+
+def test_the_last_page_and_bad_page_numbers(client):
+    last = client.get("/api/search?q=ferry&per_page=2").get_json()["pages"]
+    html = client.get(f"/?q=ferry&per_page=2&page={last}").get_data(as_text=True)
+    assert "past the end" not in html and 'class="hit"' in html and f"Page {last} of {last}" in html
+    one_page = client.get("/?q=ferry&page=2").get_data(as_text=True)
+    assert "these articles fit on one page" in one_page and ">Go to the results</a>" in one_page
+    assert "No articles match" in client.get("/?q=zzzzqqq&page=3").get_data(as_text=True)
+    for bad in ("0", "-1", "x", "1.5"):
+        assert client.get(f"/?page={bad}").status_code == 400
+        assert client.get(f"/api/search?page={bad}").get_json()["parameter"] == "page"
