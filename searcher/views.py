@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -12,7 +12,7 @@ from index.store import NoIndexError
 from .backend import SearchIndex
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
-from .params import ParamError, SearchParams, params_from_args
+from .params import FACETS, MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
 from .search import article_data, body_segments, run_search
 
 blueprint = Blueprint("views", __name__)
@@ -131,8 +131,26 @@ def search():
         results["facets"][facet] = matches["values"]
     html = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
                            page_url=page_url, facet_titles=FACET_TITLES, found=found, problems=problems,
-                           past_end=past_the_end(results, page))
+                           past_end=past_the_end(results, page), back=urlencode(list(args.items(multi=True))))
     return html, 400 if problems else 200
+
+
+SEARCH_KEYS = {"q", "from", "to", "sort", "page", "per_page", *FACETS, *(f"not_{facet}" for facet in FACETS)}
+
+
+def results_url(back: str | None) -> str | None:
+    """The search page a hit was opened from, rebuilt from the ``back`` parameter its link carries (the
+    search's own query string) if that is a valid search: only ever a URL of our search page."""
+    if back is None or len(back) > MAX_QUERY_STRING_CHARS:
+        return None
+    items = [(key, value) for key, value in parse_qsl(back, keep_blank_values=True) if key in SEARCH_KEYS]
+    try:
+        split, _ = split_filter_args(MultiDict(items))
+        requested_page(split)
+        params_from_args(split)
+    except ParamError:
+        return None
+    return url_for("views.search") + ("?" + urlencode(items) if items else "")
 
 
 @blueprint.get("/article/<path:article_id>")
@@ -143,5 +161,7 @@ def article(article_id: str):
         return render_template("error.html", title="No index yet", message=str(error)), 503
     if data is None:
         abort(404)
+    back_to = results_url(request.args.get("back"))
     return render_template("article.html", article=data, segments=body_segments(data["body"], data["spans"]),
-                           url_with=url_with, args=MultiDict(), facet_titles=FACET_TITLES)
+                           url_with=url_with, args=MultiDict(), facet_titles=FACET_TITLES, back_to=back_to,
+                           back=request.args.get("back") if back_to else None)

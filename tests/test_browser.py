@@ -297,3 +297,14 @@ def test_exclude_signs_and_date_bars_stand_out_at_rest(page, server):
     assert float(sign[1]) == 1 and contrast(sign[0], "rgb(255, 255, 255)") >= 4.5
     bar = page.locator(".histogram .bar").first.evaluate("b => getComputedStyle(b).backgroundColor")
     assert contrast(bar, "rgb(255, 255, 255)") >= 3
+
+
+def test_back_to_results_from_an_article_keeps_the_search(page, server):
+    search = server + "/?q=ferry&person=Henrik+Vallo&sort=newest"
+    page.goto(search)
+    second_title = page.locator(".hit h3 a").nth(1).inner_text()
+    page.locator(".hit h3 a").nth(1).click()
+    assert page.locator("article.article h1").inner_text() == second_title
+    page.get_by_role("link", name="← Back to results").click()
+    assert page.url == search
+    assert page.locator(".chip", has_text="Henrik Vallo").count() == 1

@@ -80,3 +80,36 @@ def test_the_last_page_and_bad_page_numbers(client):
     for bad in ("0", "-1", "x", "1.5"):
         assert client.get(f"/?page={bad}").status_code == 400
         assert client.get(f"/api/search?page={bad}").get_json()["parameter"] == "page"
+
+
+def test_an_article_opened_from_results_links_back_to_them(client):
+    import html
+    import re
+
+    search = "/?q=ferry&person=Henrik+Vallo&per_page=2&page=2"
+    page = client.get(search).get_data(as_text=True)
+    link = html.unescape(re.search(r'<h3><a href="([^"]+)"', page).group(1))
+    assert "back=" in link
+    article = client.get(link).get_data(as_text=True)
+    back = html.unescape(re.search(r'<p class="back"><a href="([^"]+)">← Back to results</a>', article).group(1))
+    assert back == search
+    # "More like this" keeps the way back too
+    related = html.unescape(re.search(r'<ul class="related"><li><a href="([^"]+)"', article).group(1))
+    assert "← Back to results" in client.get(related).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("back, expected", [
+    ("javascript%3Aalert(1)", "/"),  # unknown keys are dropped: only ever our search page
+    ("%2F%2Fevil.example", "/"),
+    ("q%3Dtram%26evil%3D1", "/?q=tram"),
+    ("", "/"),
+])
+def test_the_way_back_is_always_our_search_page(client, back, expected):
+    article = client.get(f"/article/nordicwire-017?back={back}").get_data(as_text=True)
+    assert f'<p class="back"><a href="{expected}">← Back to results</a>' in article
+
+
+@pytest.mark.parametrize("back", ["page%3Dx", "from%3D2024-99", "q%3D" + "a" * 9000])
+def test_a_way_back_that_is_not_a_valid_search_is_not_offered(client, back):
+    article = client.get(f"/article/nordicwire-017?back={back}").get_data(as_text=True)
+    assert '<p class="back"><a href="/">← All articles</a>' in article and "Back to results" not in article
