@@ -33,6 +33,30 @@ FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "
                 "mentioned": "Dates mentioned"}
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def mentioned_by_year(values: list[dict]) -> dict:
+    """The "Dates mentioned" values (years "1987" and months "1987-03") as years with their months
+    inside, the years with most articles first, and the span they cover. A year no article names on its
+    own still heads its months (with no count of its own)."""
+    years: dict[str, dict] = {}
+    for item in values:
+        year = item["value"][:4]
+        entry = years.setdefault(year, {"value": year, "count": None, "selected": False, "excluded": False,
+                                        "months": []})
+        if len(item["value"]) == 4:
+            entry.update(item, months=entry["months"])
+        else:
+            month = int(item["value"][5:7])
+            entry["months"].append({**item, "label": MONTHS[month - 1] if 1 <= month <= 12 else item["value"]})
+    for entry in years.values():
+        entry["months"].sort(key=lambda month: month["value"])
+    order = sorted(years.values(), key=lambda e: (-max([e["count"] or 0] + [m["count"] for m in e["months"]]),
+                                                  e["value"]))
+    return {"years": order, "first": min(years, default=None), "last": max(years, default=None)}
+
+
 def search_index() -> SearchIndex:
     """One SearchIndex per app, kept in its extensions, following the index's current generation."""
     index = current_app.extensions.get("search_index")
@@ -131,7 +155,8 @@ def search():
         results["facets"][facet] = matches["values"]
     html = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
                            page_url=page_url, facet_titles=FACET_TITLES, found=found, problems=problems,
-                           past_end=past_the_end(results, page), back=urlencode(list(args.items(multi=True))))
+                           past_end=past_the_end(results, page), back=urlencode(list(args.items(multi=True))),
+                           mentioned=mentioned_by_year(results["facets"]["mentioned"]))
     return html, 400 if problems else 200
 
 

@@ -36,4 +36,4 @@ def test_the_page_draws_one_slot_per_period(client):
     histogram_html = html[html.index('<ol class="histogram"'):html.index("</ol>", html.index('<ol class="histogram"'))]
     assert histogram_html.count("<li") == len(data["facets"]["published"])
     empty = sum(1 for b in data["facets"]["published"] if b["count"] == 0)
-    assert len(re.findall(r'<li class="empty"', histogram_html)) == empty
+    assert len(re.findall(r'<li class="no-articles"', histogram_html)) == empty
