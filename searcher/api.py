@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from index.store import NoIndexError
 
 from .facet_filter import MAX_FILTER_CHARS, filtered_facets, split_filter_args
 from .params import FACETS, ParamError, params_from_args
 from .search import article_data, run_search
-from .views import past_the_end, requested_page, search_index
+from .views import http_error, past_the_end, requested_page, search_index
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -26,6 +27,8 @@ def no_index(error: NoIndexError):
 
 @blueprint.errorhandler(Exception)
 def unexpected(error: Exception):
+    if isinstance(error, HTTPException):  # an abort() inside an API view: its own status, as JSON
+        return http_error(error)
     current_app.logger.exception("API request failed")
     return jsonify({"error": f"the search failed ({type(error).__name__}); see the server log"}), 500
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from index.store import NoIndexError
 
@@ -82,13 +83,29 @@ def page_url(args: MultiDict, page: int) -> str:
     return url_with(args, replace={"page": str(page)})
 
 
-@blueprint.app_errorhandler(404)
-def not_found(error):
-    return render_template("error.html", title="Not found", message="There is no such page or article."), 404
+def wants_json() -> bool:
+    """Every answer under /api/ is JSON, errors included (a mistyped path, a wrong method)."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+@blueprint.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if wants_json():
+        response = jsonify({"error": f"{error.name}: {error.description}", "status": error.code})
+        response.status_code = error.code or 500
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+    if error.code == 404:
+        return render_template("error.html", title="Not found", message="There is no such page or article."), 404
+    return render_template("error.html", title=error.name, message=error.description), error.code, \
+        error.get_headers()[1:]  # the headers past Content-Type, such as Allow
 
 
 @blueprint.app_errorhandler(500)
 def server_error(error):
+    if wants_json():
+        return jsonify({"error": "the request failed; see the server log", "status": 500}), 500
     return render_template("error.html", title="Something went wrong",
                            message="The search could not be completed."), 500
 
