@@ -60,8 +60,8 @@ def headline_case(title: str, acronyms: frozenset[str] | set[str] = frozenset())
             return part.lower()  # 4TH -> 4th
         if any(c.isdigit() for c in core):
             return part  # M3, F16
-        first = next(i for i, c in enumerate(part) if c.isalpha())
-        return part[:first + 1] + part[first + 1:].lower()
+        first = next((i for i, c in enumerate(part) if c.isalpha()), None)
+        return part if first is None else part[:first + 1] + part[first + 1:].lower()
 
     return " ".join("".join(part_case(p) if p not in "-/" else p for p in PART.split(word) if p)
                     for word in title.split())
