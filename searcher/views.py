@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
@@ -43,19 +44,20 @@ def mentioned_by_year(values: list[dict]) -> dict:
     own still heads its months (with no count of its own)."""
     years: dict[str, dict] = {}
     for item in values:
-        year = item["value"][:4]
-        entry = years.setdefault(year, {"value": year, "count": None, "selected": False, "excluded": False,
-                                        "months": []})
-        if len(item["value"]) == 4:
-            entry.update(item, months=entry["months"])
+        month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", item["value"])
+        key = month.group(1) if month else item["value"]  # a year, or a value typed in another form
+        entry = years.setdefault(key, {"value": key, "count": None, "selected": False, "excluded": False,
+                                       "months": []})
+        if month:
+            entry["months"].append({**item, "label": MONTHS[int(month.group(2)) - 1]})
         else:
-            month = int(item["value"][5:7])
-            entry["months"].append({**item, "label": MONTHS[month - 1] if 1 <= month <= 12 else item["value"]})
+            entry.update(item, months=entry["months"])
     for entry in years.values():
         entry["months"].sort(key=lambda month: month["value"])
     order = sorted(years.values(), key=lambda e: (-max([e["count"] or 0] + [m["count"] for m in e["months"]]),
                                                   e["value"]))
-    return {"years": order, "first": min(years, default=None), "last": max(years, default=None)}
+    span = sorted(year for year in years if re.fullmatch(r"\d{4}", year))
+    return {"years": order, "first": span[0] if span else None, "last": span[-1] if span else None}
 
 
 def search_index() -> SearchIndex:

@@ -27,6 +27,11 @@ def test_dates_mentioned_are_grouped_by_year_most_mentioned_first():
     lone = grouped["years"][3]
     assert lone["count"] is None and [m["value"] for m in lone["months"]] == ["1958-09"]
     assert mentioned_by_year([]) == {"years": [], "first": None, "last": None}
+    # a selected value in another form (typed in the URL) stands on its own
+    odd = mentioned_by_year([value("0", 0, selected=True), value("1987-13", 0), value("1987-03-05", 0),
+                             value("1987-03", 4)])
+    assert [year["value"] for year in odd["years"]] == ["1987", "0", "1987-03-05", "1987-13"]
+    assert (odd["first"], odd["last"]) == ("1987", "1987") and odd["years"][1]["selected"] is True
 
 
 def test_the_page_shows_mentioned_dates_by_year_with_the_span(client):
