@@ -15,28 +15,23 @@ from collections.abc import Iterable
 MIN_HEADLINE_LETTERS = 12  # "IBM" alone is a name, not a shouted headline
 ACRONYM_SHARE = 0.1  # in capitals at least once for every ten times in lower case: US 25%, MAY 4.5%
 WORD = re.compile(r"[A-Za-z]{2,}")
+CAPITALS_LINE = re.compile(r"^[^a-z\n]*$", re.MULTILINE)  # a line without a lower-case letter
 PART = re.compile(r"([^-/]+)")
 
 
-def is_mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > len(letters) / 2
-
-
 def find_acronyms(texts: Iterable[str], facet_values: Iterable[str] = ()) -> frozenset[str]:
-    """The words written as acronyms in ``texts`` (mixed-case article text; lines mostly in capitals,
-    such as tables and headlines, are not evidence) and in ``facet_values``."""
+    """The words written as acronyms in ``texts`` (mixed-case article text; lines without a lower-case
+    letter, such as tables and headlines, are not evidence) and in ``facet_values``."""
+    words: Counter = Counter()
+    for text in texts:
+        words.update(WORD.findall(CAPITALS_LINE.sub("", text)))
     capitals: Counter = Counter()
     lower: Counter = Counter()
-    for text in texts:
-        for line in text.splitlines():
-            if is_mostly_capitals(line):
-                continue
-            for word in WORD.findall(line):
-                if word.isupper():
-                    capitals[word] += 1
-                elif word.islower() or word[1:].islower():
-                    lower[word.upper()] += 1
+    for word, count in words.items():
+        if word.isupper():
+            capitals[word] += count
+        elif word.islower() or word[1:].islower():
+            lower[word.upper()] += count
     # a value all in capitals and of several words ("NEW YORK", from a shouted headline) is no evidence
     in_facets = {word for value in facet_values if len(value.split()) == 1 or not value.isupper()
                  for word in WORD.findall(value) if word.isupper()}
