@@ -23,7 +23,6 @@ document.querySelectorAll("form.facet-filter").forEach(function (form) {
             found.replaceChildren.apply(found, Array.from(fresh.childNodes, function (node) {
               return document.importNode(node, true);
             }));
-            found.dataset.contains = box.value;
           }
         })
         .catch(function (error) {
