@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from index.store import NoIndexError
 
-from .params import ParamError, params_from_args
+from .facet_filter import MAX_FILTER_CHARS, filtered_facets, split_filter_args
+from .params import FACETS, ParamError, params_from_args
 from .search import article_data, run_search
-from .views import search_index
+from .views import http_error, past_the_end, requested_page, search_index
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,14 +27,19 @@ def no_index(error: NoIndexError):
 
 @blueprint.errorhandler(Exception)
 def unexpected(error: Exception):
+    if isinstance(error, HTTPException):  # an abort() inside an API view: its own status, as JSON
+        return http_error(error)
     current_app.logger.exception("API request failed")
     return jsonify({"error": f"the search failed ({type(error).__name__}); see the server log"}), 500
 
 
 @blueprint.get("/search")
 def search():
-    params = params_from_args(request.args, strict=True)
-    return jsonify(run_search(search_index(), params))
+    page, args = requested_page(request.args)
+    results = run_search(search_index(), params_from_args(args, strict=True))
+    if past_the_end(results, page):  # the same rule as the page: no hits, and the page asked for
+        results.update(page=page, hits=[])
+    return jsonify(results)
 
 
 @blueprint.get("/articles/<path:article_id>")
@@ -41,3 +48,18 @@ def article(article_id: str):
     if data is None:
         return jsonify({"error": f"no article with id {article_id!r}"}), 404
     return jsonify(data)
+
+
+@blueprint.get("/facets/<facet>")
+def facet(facet: str):
+    """One facet's values for the search in the parameters, those whose name contains ``contains``
+    (case and accents ignored), over all of the facet's values: what the page's filter boxes show."""
+    if facet not in FACETS:
+        return jsonify({"error": f"no facet {facet!r} (facets: {', '.join(FACETS)})"}), 404
+    search_args, _ = split_filter_args(request.args)
+    contains = search_args.pop("contains", "").strip()
+    if len(contains) > MAX_FILTER_CHARS:
+        raise ParamError("contains", f"longer than {MAX_FILTER_CHARS} characters")
+    params = params_from_args(search_args, strict=True)
+    found = filtered_facets(search_index(), params, {facet: contains})[facet]
+    return jsonify({"facet": facet, **found})

@@ -44,22 +44,36 @@ class SearchParams:
 
 
 def parse_date_bound(value: str, parameter: str, end: bool) -> datetime:
-    """'2018', '2018-10' or '2018-10-23'; as an end bound, the first moment after that span."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
-    if not match:
-        raise ParamError(parameter, f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
+    """'2018', '2018-10' or '2018-10-23' (also '2018-3-1', '2018/03/01', '2018.3.1', and a day-first or
+    month-first date such as '25/12/2018' when the order is plain from the numbers); as an end bound,
+    the first moment after that span."""
+    text = value.strip()
+    match = re.fullmatch(r"(\d{4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2}))?)?", text)
+    if match:
+        year_text, month_text, day_text = match.group(1), match.group(3), match.group(4)
+    else:
+        match = re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})", text)
+        if not match:
+            raise ParamError(parameter, f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        first, second = int(match.group(1)), int(match.group(3))
+        if first <= 12 and second <= 12 and first != second:
+            raise ParamError(parameter, f"{value!r} could be day or month first: write "
+                                        f"{match.group(4)}-{first:02d}-{second:02d} or "
+                                        f"{match.group(4)}-{second:02d}-{first:02d}")
+        month_text, day_text = (match.group(1), match.group(3)) if first <= 12 else (match.group(3), match.group(1))
+        year_text = match.group(4)
+    year, month, day = int(year_text), int(month_text or 1), int(day_text or 1)
     if not 1 <= year <= 9998:  # the end of 9999 is past the last date Python can hold
         raise ParamError(parameter, f"{value!r} is out of range (years 0001 to 9998)")
     try:
         start = date(year, month, day)
-    except ValueError:
-        raise ParamError(parameter, f"{value!r} is not a date") from None
+    except ValueError as error:
+        raise ParamError(parameter, f"{value!r} is not a date ({error})") from None
     if not end:
         return datetime.combine(start, datetime.min.time())
-    if match.group(3):
+    if day_text:
         stop = start + timedelta(days=1)
-    elif match.group(2):
+    elif month_text:
         stop = date(year + (month == 12), month % 12 + 1, 1)
     else:
         stop = date(year + 1, 1, 1)

@@ -4,7 +4,7 @@ the CLI prints it."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from .backend import ChosenValue, RawResults, SearchIndex
@@ -23,7 +23,8 @@ def web_link(url: str | None) -> str | None:
 
 
 def histogram(counts: Counter) -> tuple[str, list[dict]]:
-    """Publication dates bucketed by years, months or days, whichever suits the span."""
+    """Publication dates bucketed by years, months or days, whichever suits the span; every period of
+    the span is there, those without articles with a count of 0, so the bars sit on a true time axis."""
     if not counts:
         return "month", []
     days = sorted(counts)
@@ -33,7 +34,17 @@ def histogram(counts: Counter) -> tuple[str, list[dict]]:
     buckets: Counter = Counter()
     for day, count in counts.items():
         buckets[day[:width]] += count
-    return unit, [{"value": value, "count": buckets[value]} for value in sorted(buckets)]
+    return unit, [{"value": value, "count": buckets[value]} for value in periods(first, last, unit)]
+
+
+def periods(first: date, last: date, unit: str) -> list[str]:
+    """Every year, month or day from ``first`` to ``last``: "1987-02", "1987-03", ..."""
+    if unit == "year":
+        return [f"{year:04d}" for year in range(first.year, last.year + 1)]
+    if unit == "month":
+        return [f"{month // 12:04d}-{month % 12 + 1:02d}"
+                for month in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)]
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
 def facet_values(facet: str, counts: Counter, chosen: list[ChosenValue], countries: dict) -> list[dict]:

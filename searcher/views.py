@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import re
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from index.columns import facet_key
 from index.store import NoIndexError
 
 from .backend import SearchIndex
-from .params import ParamError, params_from_args
+from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
+from .headlines import headline_case, index_acronyms
+from .params import FACETS, MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
 from .search import article_data, body_segments, run_search
 
 blueprint = Blueprint("views", __name__)
@@ -19,14 +23,42 @@ blueprint = Blueprint("views", __name__)
 
 @blueprint.app_template_filter("headline")
 def headline(title: str) -> str:
-    """All-capitals wire headlines ("BAHIA COCOA REVIEW") read as "Bahia Cocoa Review" on the page."""
-    letters = [c for c in title if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and len(letters) > 12:
-        return " ".join(w if "." in w or w.startswith("<") else w.capitalize() for w in title.split())
-    return title
+    """All-capitals wire headlines ("OPEC MAY HAVE...") read as "OPEC May Have..." on the page: title
+    case, keeping the words the index writes as acronyms."""
+    try:
+        acronyms = index_acronyms(search_index().generation())
+    except NoIndexError:
+        acronyms = frozenset()
+    return headline_case(title, acronyms)
+
 
 FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "org": "Organizations",
                 "mentioned": "Dates mentioned"}
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def mentioned_by_year(values: list[dict]) -> dict:
+    """The "Dates mentioned" values (years "1987" and months "1987-03") as years with their months
+    inside, the years with most articles first, and the span they cover. A year no article names on its
+    own still heads its months (with no count of its own)."""
+    years: dict[str, dict] = {}
+    for item in values:
+        month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", item["value"])
+        key = month.group(1) if month else item["value"]  # a year, or a value typed in another form
+        entry = years.setdefault(key, {"value": key, "count": None, "selected": False, "excluded": False,
+                                       "months": []})
+        if month:
+            entry["months"].append({**item, "label": MONTHS[int(month.group(2)) - 1]})
+        else:
+            entry.update(item, months=entry["months"])
+    for entry in years.values():
+        entry["months"].sort(key=lambda month: month["value"])
+    order = sorted(years.values(), key=lambda e: (-max([e["count"] or 0] + [m["count"] for m in e["months"]]),
+                                                  e["value"]))
+    span = sorted(year for year in years if re.fullmatch(r"\d{4}", year))
+    return {"years": order, "first": span[0] if span else None, "last": span[-1] if span else None}
 
 
 def search_index() -> SearchIndex:
@@ -38,8 +70,9 @@ def search_index() -> SearchIndex:
 
 
 def url_with(args: MultiDict, add: dict | None = None, remove: dict | None = None, replace: dict | None = None) -> str:
-    """The search URL with parameters added, removed or replaced; the page goes back to 1."""
-    items = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+    """The search URL with parameters added, removed or replaced; the page goes back to 1 and the facet
+    filters are cleared (a click on a found value ends the finding)."""
+    items = [(k, v) for k, v in args.items(multi=True) if k != "page" and not k.endswith(FILTER_SUFFIX)]
     if remove:
         # a facet value given in another case or accent form ("ronald reagan") is the same value
         items = [(k, v) for k, v in items
@@ -55,31 +88,116 @@ def page_url(args: MultiDict, page: int) -> str:
     return url_with(args, replace={"page": str(page)})
 
 
-@blueprint.app_errorhandler(404)
-def not_found(error):
-    return render_template("error.html", title="Not found", message="There is no such page or article."), 404
+def wants_json() -> bool:
+    """Every answer under /api/ is JSON, errors included (a mistyped path, a wrong method)."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+@blueprint.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if wants_json():
+        response = jsonify({"error": f"{error.name}: {error.description}", "status": error.code})
+        response.status_code = error.code or 500
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+    if error.code == 404:
+        return render_template("error.html", title="Not found", message="There is no such page or article."), 404
+    return render_template("error.html", title=error.name, message=error.description), error.code, \
+        error.get_headers()[1:]  # the headers past Content-Type, such as Allow
 
 
 @blueprint.app_errorhandler(500)
 def server_error(error):
+    if wants_json():
+        return jsonify({"error": "the request failed; see the server log", "status": 500}), 500
     return render_template("error.html", title="Something went wrong",
                            message="The search could not be completed."), 500
 
 
+# Fields of the page's forms: one that is not valid is left out of the search and its message is
+# shown beside it, so a mistyped date keeps the query and the filters.
+FORM_FIELDS = ("from", "to", "sort")
+
+
+def params_without_invalid_fields(args: MultiDict) -> tuple[SearchParams, MultiDict, dict[str, dict]]:
+    """The search the parameters describe, less any form field that is not valid; the parameters it was
+    built from; and, for each field left out, what was typed and what is wrong with it."""
+    args = MultiDict(args)
+    problems: dict[str, dict] = {}
+    while True:
+        try:
+            return params_from_args(args), args, problems
+        except ParamError as error:
+            if error.parameter not in FORM_FIELDS or error.parameter not in args:
+                raise
+            problems[error.parameter] = {"value": args.get(error.parameter), "message": error.message}
+            args.poplist(error.parameter)
+
+
+LAST_PAGE_SERVED = 10_000  # params.py's bound on the page parameter: deeper pages are not ranked
+
+
+def requested_page(args: MultiDict) -> tuple[int, MultiDict]:
+    """The page asked for (any whole number from 1), and the parameters with a page the search can
+    run: every page past the end is answered by one rule, whatever its number."""
+    text = (args.get("page") or "").strip()
+    if not text:
+        return 1, args
+    if not text.isdigit() or int(text) < 1:
+        raise ParamError("page", f"{text!r} is not a page number (1, 2, 3, …)")
+    page = int(text)
+    args = MultiDict(args)
+    args["page"] = str(min(page, LAST_PAGE_SERVED))
+    return page, args
+
+
+def past_the_end(results: dict, page: int) -> dict | None:
+    """When ``page`` is past the last page of the results: the page asked for and the last one."""
+    last = min(results["pages"], LAST_PAGE_SERVED)
+    return {"requested": page, "last": last} if page > last else None
+
+
 @blueprint.get("/")
 def search():
-    args = request.args
     try:
-        params = params_from_args(args)
+        search_args, filters = split_filter_args(request.args)
+        page, search_args = requested_page(search_args)
+        params, args, problems = params_without_invalid_fields(search_args)
     except ParamError as error:
         return render_template("error.html", title="Bad request",
                                message=f"The parameter “{error.parameter}” is not valid: {error.message}"), 400
     try:
-        results = run_search(search_index(), params)
+        index = search_index()
+        results = run_search(index, params)
+        found = filtered_facets(index, params, filters)
     except NoIndexError as error:
         return render_template("error.html", title="No index yet", message=str(error)), 503
-    return render_template("search.html", results=results, params=params, args=args, url_with=url_with,
-                           page_url=page_url, facet_titles=FACET_TITLES)
+    for facet, matches in found.items():
+        results["facets"][facet] = matches["values"]
+    html = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
+                           page_url=page_url, facet_titles=FACET_TITLES, found=found, problems=problems,
+                           past_end=past_the_end(results, page), back=urlencode(list(args.items(multi=True))),
+                           mentioned=mentioned_by_year(results["facets"]["mentioned"]))
+    return html, 400 if problems else 200
+
+
+SEARCH_KEYS = {"q", "from", "to", "sort", "page", "per_page", *FACETS, *(f"not_{facet}" for facet in FACETS)}
+
+
+def results_url(back: str | None) -> str | None:
+    """The search page a hit was opened from, rebuilt from the ``back`` parameter its link carries (the
+    search's own query string) if that is a valid search: only ever a URL of our search page."""
+    if back is None or len(back) > MAX_QUERY_STRING_CHARS:
+        return None
+    items = [(key, value) for key, value in parse_qsl(back, keep_blank_values=True) if key in SEARCH_KEYS]
+    try:
+        split, _ = split_filter_args(MultiDict(items))
+        requested_page(split)
+        params_from_args(split)
+    except ParamError:
+        return None
+    return url_for("views.search") + ("?" + urlencode(items) if items else "")
 
 
 @blueprint.get("/article/<path:article_id>")
@@ -90,5 +208,7 @@ def article(article_id: str):
         return render_template("error.html", title="No index yet", message=str(error)), 503
     if data is None:
         abort(404)
+    back_to = results_url(request.args.get("back"))
     return render_template("article.html", article=data, segments=body_segments(data["body"], data["spans"]),
-                           url_with=url_with, args=MultiDict(), facet_titles=FACET_TITLES)
+                           url_with=url_with, args=MultiDict(), facet_titles=FACET_TITLES, back_to=back_to,
+                           back=request.args.get("back") if back_to else None)

@@ -199,3 +199,23 @@ def test_facets_in_the_query_syntax_match_the_facet_filters(client):
     everything = search(client, "")["total"]
     assert search(client, 'q=NOT+(ferry+person:"Mara+Lindqvist")')["total"] == everything - typed["total"]
     assert search(client, "q=person:nobody+at+all")["total"] == 0
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("get", "/api/nope", 404), ("get", "/api", 404), ("get", "/api/search/extra", 404),
+    ("post", "/api/search", 405), ("delete", "/api/articles/x", 405), ("put", "/api/facets/person", 405),
+    ("get", "/api/articles/no-such-article", 404), ("get", "/api/facets/nope", 404),
+])
+def test_every_api_error_is_json(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response.content_type == "application/json"
+    assert response.get_json()["error"]
+    if status == 405:
+        assert "GET" in response.headers["Allow"]
+
+
+def test_page_errors_stay_html(client):
+    for response in (client.get("/nope"), client.post("/")):
+        assert response.status_code in (404, 405) and response.content_type.startswith("text/html")
+    assert "GET" in client.post("/").headers["Allow"]

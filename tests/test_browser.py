@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -96,12 +97,214 @@ def test_search_facets_chips_dates_pages_and_article(page, server):
     assert "person=Henrik+Vallo" in page.url and total(page) == 4
 
 
-def test_phone_width_and_keyboard(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+# Every kind of page the site serves, as paths on the sample index ({article} is filled in).
+PAGE_TYPES = {
+    "browse": "/",
+    "search": "/?q=ferry+strike",
+    "filtered": "/?q=ferry&person=Henrik+Vallo&not_place=Tallinn&from=2024-01&to=2024-12",
+    "found": "/?place_filter=alc",
+    "no-hits": "/?q=zzzzqqq",
+    "past-the-end": "/?q=ferry&page=99",
+    "bad-date": "/?q=ferry&from=03/01/2024",
+    "article": "/article/{article}",
+    "not-found": "/article/no-such-article",
+}
+
+# Elements whose text is wider than their box, and elements reaching out of the window: what a column
+# squeezed to a sliver (the article page's 58 px text at 390 px) or a page wider than the phone looks like.
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push("page is " + document.documentElement.scrollWidth + " px wide in a " + width + " px window");
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest(".visually-hidden, .skip, [hidden], details:not([open]) > :not(summary)")) { continue; }
+    const style = getComputedStyle(el);
+    if (style.display === "none" || style.visibility === "hidden") { continue; }
+    const hasText = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    const name = el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : "");
+    if (box.width > 0 && (box.right > width + 1 || box.left < -1)) {
+      problems.push(name + " reaches out of the window (" + Math.round(box.left) + " to " + Math.round(box.right) + ")");
+    }
+    if (hasText && style.display !== "inline" && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(name + " holds text " + el.scrollWidth + " px wide in " + el.clientWidth + " px: " + el.textContent.trim().slice(0, 40));
+    }
+  }
+  return problems;
+}"""
+
+
+def page_urls(server) -> dict[str, str]:
+    import json
+    from urllib.parse import quote
+    from urllib.request import urlopen
+
+    with urlopen(server + "/api/search?q=ferry+strike+ends") as response:
+        article = json.load(response)["hits"][0]["id"]
+    return {name: server + path.format(article=quote(article, safe="")) for name, path in PAGE_TYPES.items()}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_page_fits_the_screen(browser, server, width):
+    """Each page type at phone and desktop width: no sideways scrolling, no text wider than its box, and
+    the text column of an article and of the results at least most of a phone's width."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
-    page.goto(server + "/?q=bus")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to results"
-    snap(page, "5-phone")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for name, url in page_urls(server).items():
+        page.goto(url)
+        snap(page, f"width-{width}-{name}")
+        assert page.evaluate(LAYOUT_PROBLEMS) == [], name
+        for column in (".article .body", ".results"):
+            if page.locator(column).count():
+                assert page.locator(column).bounding_box()["width"] >= min(width, 1000) * 0.6, (name, column)
     context.close()
+    assert not errors, errors
+
+
+def test_results_come_first_in_tab_order(browser, server):
+    """From the top of a search page, a few Tabs reach the first result (the filters come after the
+    results); on a phone a "Filters" link near the top jumps to them."""
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        page.goto(server + "/?q=ferry")
+        first_result = page.locator(".hit h3 a").first.get_attribute("href")
+        for presses in range(1, 13):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('href')") == first_result:
+                break
+        else:
+            raise AssertionError(f"the first result is not among the first 12 Tab stops at {width} px")
+        assert presses <= 8, presses
+        page.goto(server + "/?q=ferry")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # the skip link moved past the search box: into the results
+        assert page.evaluate("document.activeElement.closest('#results') !== null")
+        filters = page.get_by_role("link", name="Filters", exact=True)
+        if width < 820:
+            assert filters.bounding_box()["y"] < 250
+            filters.click()
+            assert page.evaluate("document.activeElement.id") == "filters"
+            assert page.locator("#filters").bounding_box()["y"] > page.locator(".hit").last.bounding_box()["y"]
+        else:
+            assert not filters.is_visible()
+        context.close()
+
+
+def value_names(section) -> list[str]:
+    """The facet values listed in a facet's section, read from their links (place links also show the
+    country)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    names = []
+    for href in section.locator("ul.facet-values > li > a.value").evaluate_all("links => links.map(a => a.href)"):
+        names += [value for key, value in parse_qsl(urlsplit(href).query) if key in FACET_KEYS]
+    return names
+
+
+FACET_KEYS = ("person", "place", "country", "org", "mentioned")
+
+
+def test_typing_in_every_facet_box_finds_values_on_the_server(page, server):
+    """Each box lists the matching values of all the facet's values (case and accents ignored), typed
+    letter by letter; the page fixture fails the test on any script error."""
+    from searcher.facet_filter import fold
+
+    page.goto(server + "/")
+    ids = page.locator("form.facet-filter input[type=search]").evaluate_all("boxes => boxes.map(b => b.id)")
+    assert len(ids) >= 3  # people, places and countries have more than 10 values in the samples
+    for box_id in ids:
+        box = page.locator(f"#{box_id}")
+        section = page.locator("section.facet", has=box)
+        before = value_names(section)
+        target = before[-1]  # the last value, inside "Show all"
+        needle = target[1:5].strip().upper()
+        box.press_sequentially(needle, delay=30)
+        expect(section.locator(".found-note")).to_contain_text(f"“{needle}”")
+        shown = value_names(section)
+        assert target in shown and len(shown) < len(before), (needle, shown)
+        assert all(fold(needle) in fold(name) for name in shown), (needle, shown)
+        assert section.locator("ul.facet-values > li:visible").count() == len(shown)
+        box.fill("")
+        box.dispatch_event("input")
+        expect(section.locator(".found-note")).to_have_count(0)
+        assert value_names(section) == before
+
+    places = page.locator("section.facet", has=page.locator("#filter-place"))
+    page.locator("#filter-place").press_sequentially("alcant", delay=30)
+    expect(places.locator(".found-note")).to_contain_text("1 matching")
+    assert value_names(places) == ["Alcântara"]
+    places.locator("a.value", has_text="Alcântara").click()
+    assert "place=Alc%C3%A2ntara" in page.url and "place_filter" not in page.url
+    snap(page, "6-found-place")
+
+
+def test_facet_boxes_work_without_the_script(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/?q=")
+    page.locator("#filter-person").fill("LINDQ")
+    page.locator("#filter-person").press("Enter")
+    assert "person_filter=LINDQ" in page.url
+    assert value_names(page.locator("section.facet", has=page.locator("#filter-person"))) == ["Mara Lindqvist"]
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_accessibility_violations_on_any_page(browser, server, width):
+    """axe-core (WCAG 2 A and AA rules: contrast, names, landmarks...) over every page type, with a
+    facet's Find box in use. bypass_csp lets the test inject axe under the pages' Content-Security-Policy."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for name, url in page_urls(server).items():
+        page.goto(url)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}})
+        found[name] = [
+            f"{v['id']}: {v['help']} — " + "; ".join(node["target"][0] for node in v["nodes"][:3])
+            for v in results.response["violations"]
+        ]
+    context.close()
+    report = [f"{name}: {problem}" for name, problems in found.items() for problem in problems]
+    assert not report, "\n".join(report)
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two "rgb(r, g, b)" colours."""
+    def luminance(colour):
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted([luminance(first), luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_exclude_signs_and_date_bars_stand_out_at_rest(page, server):
+    """axe does not see a faded sign or a bar's colour: the exclude "−" must read at 4.5:1 without a
+    hover (touch screens have none) and the histogram bars at 3:1 against the white box."""
+    page.goto(server + "/")
+    sign = page.locator("a.exclude").first.evaluate(
+        "a => [getComputedStyle(a).color, getComputedStyle(a).opacity]")
+    assert float(sign[1]) == 1 and contrast(sign[0], "rgb(255, 255, 255)") >= 4.5
+    bar = page.locator(".histogram .bar").first.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert contrast(bar, "rgb(255, 255, 255)") >= 3
+
+
+def test_back_to_results_from_an_article_keeps_the_search(page, server):
+    search = server + "/?q=ferry&person=Henrik+Vallo&sort=newest"
+    page.goto(search)
+    second_title = page.locator(".hit h3 a").nth(1).inner_text()
+    page.locator(".hit h3 a").nth(1).click()
+    assert page.locator("article.article h1").inner_text() == second_title
+    page.get_by_role("link", name="← Back to results").click()
+    assert page.url == search
+    assert page.locator(".chip", has_text="Henrik Vallo").count() == 1

@@ -1,0 +1,85 @@
+"""Finding a facet's values by a few typed letters.
+
+The page lists a facet's 200 most frequent values; a reader looking for one further down types part of
+its name. The match runs on the server over every value the current search has, ignoring case and
+accents ("zurich" finds Zürich, "volck" finds Paul Volcker), so it works without the page's script and
+finds values the page never listed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import replace
+
+from index.columns import FacetColumn, facet_key
+
+from .backend import SearchIndex
+from .params import FACETS, ParamError, SearchParams
+from .search import facet_values
+
+FILTER_SUFFIX = "_filter"  # the page's parameter: person_filter=volck
+MAX_FILTER_CHARS = 100
+
+
+_folded_lock = threading.Lock()
+_folded: dict[int, tuple[FacetColumn, dict[str, str]]] = {}
+
+
+def folded_values(column: FacetColumn) -> dict[str, str]:
+    """Every value of a column with its folded form, computed once per column (a generation's column
+    never changes)."""
+    with _folded_lock:
+        cached = _folded.get(id(column))
+        if cached is not None and cached[0] is column:
+            return cached[1]
+    folded = {value: facet_key(value) for value in column.values}
+    with _folded_lock:
+        if len(_folded) > 16:  # old generations' columns
+            _folded.clear()
+        _folded[id(column)] = (column, folded)
+    return folded
+
+
+def matching_counts(column: FacetColumn, counts: Counter, contains: str) -> Counter:
+    """The values of ``counts`` (a facet's counts for the current search) whose name contains
+    ``contains``."""
+    needle = facet_key(contains)
+    folded = folded_values(column)
+    return Counter({value: count for value, count in counts.items()
+                    if count > 0 and needle in (folded.get(value) or facet_key(value))})
+
+
+def split_filter_args(args):
+    """The request's parameters without the facet filters, and the filters: {"person": "volck"}."""
+    from werkzeug.datastructures import MultiDict
+
+    filters: dict[str, str] = {}
+    kept = []
+    for key, value in args.items(multi=True):
+        facet = key[: -len(FILTER_SUFFIX)] if key.endswith(FILTER_SUFFIX) else None
+        if facet in FACETS:
+            text = value.strip()
+            if len(text) > MAX_FILTER_CHARS:
+                raise ParamError(key, f"longer than {MAX_FILTER_CHARS} characters")
+            if text:
+                filters[facet] = text
+        else:
+            kept.append((key, value))
+    return MultiDict(kept), filters
+
+
+def filtered_facets(index: SearchIndex, params: SearchParams, filters: dict[str, str]) -> dict[str, dict]:
+    """For each filtered facet, its matching values as the page and the API show facet values, and how
+    many matched in all: {"person": {"contains": "volck", "matching": 1, "values": [...]}}."""
+    if not filters:
+        return {}
+    raw = index.search(replace(params, page=1, per_page=1))  # the counts; one hit is the least it ranks
+    generation = index.generation()
+    found = {}
+    for facet, contains in filters.items():
+        counts = matching_counts(generation.columns.facets[facet], raw.facet_counts[facet], contains)
+        # the selected and excluded values stay listed (facet_values adds them), found or not
+        found[facet] = {"contains": contains, "matching": len(counts),
+                        "values": facet_values(facet, counts, raw.chosen[facet], generation.countries)}
+    return found
