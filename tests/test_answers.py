@@ -3,6 +3,7 @@ API, the page and the command line."""
 
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 
@@ -19,7 +20,7 @@ def page_ids(client, query_string: str) -> tuple[int, list[str]]:
     """The total and the article ids a search page shows."""
     html = client.get(f"/?{query_string}").get_data(as_text=True)
     total = int(re.search(r"<strong>([\d,]+)</strong> article", html).group(1).replace(",", ""))
-    return total, re.findall(r'<h3><a href="/article/([^"]+)"', html)
+    return total, [unquote(i) for i in re.findall(r'<h3><a href="/article/([^"?]+)', html)]
 
 
 def cli_json(runner, *args: str) -> dict:

@@ -105,11 +105,11 @@ def test_an_article_opened_from_results_links_back_to_them(client):
     ("", "/"),
 ])
 def test_the_way_back_is_always_our_search_page(client, back, expected):
-    article = client.get(f"/article/nordicwire-017?back={back}").get_data(as_text=True)
+    article = client.get(f"/article/nordic-wire/nordicwire-017?back={back}").get_data(as_text=True)
     assert f'<p class="back"><a href="{expected}">← Back to results</a>' in article
 
 
 @pytest.mark.parametrize("back", ["page%3Dx", "from%3D2024-99", "q%3D" + "a" * 9000])
 def test_a_way_back_that_is_not_a_valid_search_is_not_offered(client, back):
-    article = client.get(f"/article/nordicwire-017?back={back}").get_data(as_text=True)
+    article = client.get(f"/article/nordic-wire/nordicwire-017?back={back}").get_data(as_text=True)
     assert '<p class="back"><a href="/">← All articles</a>' in article and "Back to results" not in article

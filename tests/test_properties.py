@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 from collections import Counter
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -236,7 +236,7 @@ def test_page_api_and_cli_agree(reuters_slice):
         html = client.get("/?" + urlencode(pairs)).get_data(as_text=True)
         total = int(re.search(r"<strong>([\d,]+)</strong> article", html).group(1).replace(",", ""))
         assert total == data["total"]
-        page_ids = re.findall(r'<h3><a href="/article/([^"?]+)', html)
+        page_ids = [unquote(i) for i in re.findall(r'<h3><a href="/article/([^"?]+)', html)]
         assert page_ids == [hit["id"] for hit in data["hits"]], pairs
         args = ["search", "--json"]
         for key, value in pairs:
