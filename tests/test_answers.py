@@ -155,3 +155,18 @@ def test_the_api_refuses_parameters_it_does_not_know(client):
 
 def test_cli_and_api_page_sizes_agree(client, runner):
     assert cli_json(runner)["per_page"] == api(client, "")["per_page"] == 20
+
+
+def test_the_page_says_any_of_or_all_of_where_the_choice_is_made(client):
+    html = client.get("/?person=Mara+Lindqvist&person=Henrik+Vallo").get_data(as_text=True)
+    chips = re.search(r'<li class="chip-group">(.*?)</li>', html, re.DOTALL).group(1)
+    assert "People (any of):" in chips and '<span class="joiner">or</span>' in chips
+    people = html[html.index('id="facet-person"'):]
+    mode = re.search(r'<p class="match-mode">(.*?)</p>', people, re.DOTALL).group(1)
+    assert "<strong>any</strong>" in mode
+    all_of = re.search(r'<a href="([^"]+)">all of them</a>', mode).group(1).replace("&amp;", "&")
+    assert "all=person" in all_of
+    html = client.get(all_of).get_data(as_text=True)
+    assert "People (all of):" in html and '<span class="joiner">and</span>' in html
+    total = int(re.search(r"<strong>([\d,]+)</strong> article", html).group(1))
+    assert total == api(client, "person=Mara+Lindqvist&person=Henrik+Vallo&all=person")["total"]
