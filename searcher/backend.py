@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import bleach
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import qparser
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Prefix, Require, Term, Wildcard
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
@@ -41,6 +42,17 @@ EPOCH_DAY = date(1970, 1, 1)
 SNIPPET_WINDOW = 1500  # characters of a long body searched for a snippet
 SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
 SNIPPET_FORMATTER = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
+
+
+class EarlierFragmentScorer(BasicFragmentScorer):
+    """Whoosh's fragment score, a tie going to the earlier fragment. Whoosh breaks ties by memory
+    address (``Fragment.__lt__`` compares ``id()``), so the same request could get another snippet."""
+
+    def __call__(self, fragment) -> float:
+        return super().__call__(fragment) - fragment.startchar / (fragment.startchar + 1)
+
+
+SNIPPET_SCORER = EarlierFragmentScorer()
 
 
 @dataclass
@@ -98,7 +110,10 @@ class Generation:
         self.ix = whoosh_index.open_dir(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
-        self.searcher = self.ix.searcher()
+        self._searchers: list = []  # every thread's, closed with the generation
+        self._thread = threading.local()
+        self._closer = weakref.finalize(self, _close_searchers, self._searchers, self.ix)
+        self._open_searcher()  # now, so a generation that cannot be read fails here
         try:
             self.columns = Columns.load(path)
         except (OSError, KeyError, ValueError) as error:
@@ -123,9 +138,28 @@ class Generation:
             self._words = sorted(counts), dict(counts)
         return self._words
 
+    @property
+    def searcher(self):
+        """This thread's Whoosh searcher: Whoosh wants one per thread (its readers keep positions in
+        the files they read). Opened on a thread's first request to this generation."""
+        searcher = getattr(self._thread, "searcher", None)
+        return self._open_searcher() if searcher is None else searcher
+
+    def _open_searcher(self):
+        searcher = self._thread.searcher = self.ix.searcher()
+        self._searchers.append(searcher)  # list.append is atomic
+        return searcher
+
     def close(self) -> None:
-        self.searcher.close()
-        self.ix.close()
+        self._closer()
+
+
+def _close_searchers(searchers: list, ix) -> None:
+    """When a generation is closed, or collected once the last request on it lets go of it."""
+    for searcher in searchers:
+        searcher.close()
+    searchers.clear()
+    ix.close()
 
 
 class SearchIndex:
@@ -548,9 +582,11 @@ def snippet_for(generation: Generation, body: str, words: set[str]) -> str:
         if found:
             begin = max(0, found.start() - SNIPPET_WINDOW // 4)
             text = body[begin:begin + SNIPPET_WINDOW]
-    marked = highlight(text, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2)
+    marked = highlight(text, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2,
+                           scorer=SNIPPET_SCORER)
     if not marked and text is not body:
-        marked = highlight(body, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2)
+        marked = highlight(body, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2,
+                           scorer=SNIPPET_SCORER)
     return marked
 
 

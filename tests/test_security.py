@@ -137,7 +137,12 @@ def test_hostile_articles_are_indexed_as_text(hostile_client):
     for hit in data["hits"]:
         assert not re.search(r"<(?!/?mark>)", hit["snippet"]), hit["snippet"]  # only <mark> is markup
         assert hit["url"] is None or hit["url"].startswith("https://"), hit["url"]
-        assert "<" not in hit["title"] or "&lt;" not in hit["title"]  # plain text, escaped only when shown
+    # titles are plain text, exactly as written: neither escaped nor stripped (escaping is the page's job)
+    titles = {hit["id"]: hit["title"] for hit in data["hits"]}
+    for n, attack in enumerate(ATTACKS):
+        assert titles[f"hostile-{n}"] == " ".join(f"Harbour council {attack} votes on Quillfeather plan".split())
+    page = hostile_client.get("/article/hostile-0").get_data(as_text=True)
+    assert "Harbour council &lt;script&gt;alert(" in page  # and escaped where it is shown
 
 
 def test_no_page_carries_foreign_markup(hostile_client):
