@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
+from werkzeug.datastructures import MultiDict
+
 from index.columns import FacetColumn
 
 from .backend import SearchIndex
@@ -61,10 +63,8 @@ def matching_counts(column: FacetColumn, counts: Counter, contains: str, keep: t
     return matched
 
 
-def split_filter_args(args):
+def split_filter_args(args: MultiDict) -> tuple[MultiDict, dict[str, str]]:
     """The request's parameters without the facet filters, and the filters: {"person": "volck"}."""
-    from werkzeug.datastructures import MultiDict
-
     filters: dict[str, str] = {}
     kept = []
     for key, value in args.items(multi=True):
