@@ -12,6 +12,8 @@ import threading
 from collections import Counter
 from dataclasses import replace
 
+from werkzeug.datastructures import MultiDict
+
 from index.columns import FacetColumn, facet_key
 
 from .backend import SearchIndex
@@ -50,10 +52,8 @@ def matching_counts(column: FacetColumn, counts: Counter, contains: str) -> Coun
                     if count > 0 and needle in (folded.get(value) or facet_key(value))})
 
 
-def split_filter_args(args):
+def split_filter_args(args: MultiDict) -> tuple[MultiDict, dict[str, str]]:
     """The request's parameters without the facet filters, and the filters: {"person": "volck"}."""
-    from werkzeug.datastructures import MultiDict
-
     filters: dict[str, str] = {}
     kept = []
     for key, value in args.items(multi=True):

@@ -144,8 +144,8 @@ def requested_page(args: MultiDict) -> tuple[int, MultiDict]:
     text = (args.get("page") or "").strip()
     if not text:
         return 1, args
-    if not text.isdigit() or int(text) < 1:
-        raise ParamError("page", f"{text!r} is not a page number (1, 2, 3, …)")
+    if not re.fullmatch(r"[0-9]{1,18}", text) or int(text) < 1:
+        raise ParamError("page", f"{text[:40]!r} is not a page number (1, 2, 3, …)")
     page = int(text)
     args = MultiDict(args)
     args["page"] = str(min(page, LAST_PAGE_SERVED))
@@ -192,9 +192,7 @@ def results_url(back: str | None) -> str | None:
         return None
     items = [(key, value) for key, value in parse_qsl(back, keep_blank_values=True) if key in SEARCH_KEYS]
     try:
-        split, _ = split_filter_args(MultiDict(items))
-        requested_page(split)
-        params_from_args(split)
+        params_from_args(requested_page(MultiDict(items))[1])
     except ParamError:
         return None
     return url_for("views.search") + ("?" + urlencode(items) if items else "")

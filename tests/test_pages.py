@@ -55,7 +55,7 @@ def test_a_date_in_a_common_form_narrows_the_search(client):
     assert typed == client.get("/api/search?from=2024-03-01&to=2024-03-31").get_json()["total"] > 0
 
 
-@pytest.mark.parametrize("page", [5, 13, 5000, 10_000, 10_001, 99_999, 10**30])
+@pytest.mark.parametrize("page", [5, 13, 5000, 10_000, 10_001, 99_999, 10**17])
 def test_every_page_past_the_end_says_so_and_links_to_the_last(client, page):
     """One rule for every page number past the end, however large (99999 was a 400, 5000 a 200)."""
     response = client.get(f"/?q=ferry&per_page=2&page={page}")
@@ -77,7 +77,7 @@ def test_the_last_page_and_bad_page_numbers(client):
     one_page = client.get("/?q=ferry&page=2").get_data(as_text=True)
     assert "these articles fit on one page" in one_page and ">Go to the results</a>" in one_page
     assert "No articles match" in client.get("/?q=zzzzqqq&page=3").get_data(as_text=True)
-    for bad in ("0", "-1", "x", "1.5"):
+    for bad in ("0", "-1", "x", "1.5", "²", "٣", "9" * 19, "9" * 5000):
         assert client.get(f"/?page={bad}").status_code == 400
         assert client.get(f"/api/search?page={bad}").get_json()["parameter"] == "page"
 
