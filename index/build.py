@@ -677,8 +677,9 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             read_articles(paths, report, read)
             leaving = set()
             if incremental:
-                leaving = removed_ids(remove, old_fingerprints, report) | (pruned_ids(old_origins, read) if prune
-                                                                          else set())
+                leaving = removed_ids(remove, old_fingerprints, report)
+                if prune:  # an article read again (from another file of its source, say) stays
+                    leaving |= pruned_ids(old_origins, read) - set().union(*read.ids_by_file.values())
                 articles = skip_copies_in_index(read.articles, old_origins, leaving, report)
             else:
                 articles = read.articles
