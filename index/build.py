@@ -45,6 +45,7 @@ from .clean import (
 from .columns import Columns, facet_row, timestamp, write_columns
 from .corpus import count_label_votes
 from .entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
+from .language import SAMPLE_CHARACTERS, detect_language, identifier
 from .normalize import (
     canonical_spellings,
     corpus_surname_map,
@@ -77,6 +78,7 @@ class PreparedArticle:
     fingerprint: str
     entities: Entities | None = None
     boilerplate: list[RemovedLine] = field(default_factory=list)  # what cleaning took out of the body
+    language: str | None = None  # ISO 639 code; None when the detector was not sure
 
 
 @dataclass
@@ -99,6 +101,8 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     ner_articles: int = 0  # articles that went through spaCy (the rest came from the cache)
+    languages: Counter = field(default_factory=Counter)  # of the articles this build read and kept
+    without_entities: Counter = field(default_factory=Counter)  # language -> articles no pipeline reads
     total_articles: int = 0
     seconds: float = 0.0
 
@@ -155,30 +159,62 @@ class Origins:
 
     files: dict[str, str] = field(default_factory=dict)  # id -> absolute path
     texts: dict[str, str] = field(default_factory=dict)  # id -> text_key
+    languages: dict[str, str] = field(default_factory=dict)  # id -> ISO 639 code, where detected
 
     @classmethod
     def load(cls, generation: Path | None) -> Origins:
         data = store.read_json(generation / ORIGINS_FILE, {}) if generation else {}
         paths = data.get("files", [])
         origins = cls()
-        for doc_id, (file_number, key) in data.get("articles", {}).items():
+        for doc_id, (file_number, key, *language) in data.get("articles", {}).items():
             origins.files[doc_id] = paths[file_number]
             origins.texts[doc_id] = key
+            if language and language[0]:
+                origins.languages[doc_id] = language[0]
         return origins
 
-    def record(self, article: Article) -> None:
+    def record(self, article: Article, language: str | None = None) -> None:
         self.files[article.id] = article_file(article)
         self.texts[article.id] = text_key(article)
+        if language:
+            self.languages[article.id] = language
+        else:
+            self.languages.pop(article.id, None)
 
     def forget(self, doc_id: str) -> None:
         self.files.pop(doc_id, None)
         self.texts.pop(doc_id, None)
+        self.languages.pop(doc_id, None)
+
+    def languages_by_text(self) -> dict[str, str]:
+        """Languages already detected, by text key: a rebuild of unchanged texts need not detect again."""
+        return {self.texts[doc_id]: language for doc_id, language in self.languages.items() if doc_id in self.texts}
 
     def save(self, generation: Path) -> None:
         numbers: dict[str, int] = {}
-        articles = {doc_id: [numbers.setdefault(path, len(numbers)), self.texts.get(doc_id, "")]
+        articles = {doc_id: [numbers.setdefault(path, len(numbers)), self.texts.get(doc_id, ""),
+                             self.languages.get(doc_id, "")]
                     for doc_id, path in self.files.items()}
         store.write_json_atomic(generation / ORIGINS_FILE, {"files": list(numbers), "articles": articles})
+
+
+def detect_languages(prepared: list[PreparedArticle], known: dict[str, str], options: BuildOptions,
+                     report: BuildReport) -> None:
+    """Each article's language: from the previous generation for a text it already holds, else detected
+    (in forked workers for a big build)."""
+    todo = []
+    for item in prepared:
+        key = text_key(item.article)
+        if key in known:
+            item.language = known[key]
+        else:
+            todo.append(item)
+    if todo:
+        identifier()  # loaded before the workers fork
+        texts = [f"{item.title}\n\n{item.body[:SAMPLE_CHARACTERS]}" for item in todo]
+        for item, language in zip(todo, parallel_map(detect_language, texts, worker_processes(len(texts), options))):
+            item.language = language
+    report.languages.update(item.language or "unknown" for item in prepared)
 
 
 def source_group(article: Article) -> str:
@@ -732,14 +768,17 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             read_articles(paths, report, read)
             leaving = set()
             if incremental:
-                leaving = removed_ids(remove, old_fingerprints, report) | (pruned_ids(old_origins, read) if prune
-                                                                          else set())
+                leaving = removed_ids(remove, old_fingerprints, report)
+                if prune:  # an article read again (from another file of its source, say) stays
+                    leaving |= pruned_ids(old_origins, read) - set().union(*read.ids_by_file.values())
                 articles = skip_copies_in_index(read.articles, old_origins, leaving, report)
             else:
                 articles = read.articles
         with report.timed("clean"):
             recurring = learn_boilerplate(articles, old_boilerplate)
             prepared = prepare_all(articles, recurring, report, worker_processes(len(articles), options))
+        with report.timed("language"):
+            detect_languages(prepared, old_origins.languages_by_text(), options, report)
         gc.freeze()  # the articles live until the end: later collections need not walk them
 
         changed = []
@@ -777,7 +816,8 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             return report
 
         if to_write:
-            find_all_mentions(to_write, index_dir, options, report)
+            readable = entity_readable(to_write, options, report)
+            find_all_mentions(readable, index_dir, options, report)
         else:
             report.pipeline = old_meta.get("pipeline", "")
         known = {facet: Counter(values) for facet, values in old_vocabulary.items()} if incremental else {}
@@ -814,11 +854,12 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 store.write_json_atomic(partial / WORDS_FILE, {w: n for w, n in words.items() if n > 0})
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
             for item in to_write:
-                origins.record(item.article)
+                origins.record(item.article, item.language)
             origins.save(partial)
             countries = _place_countries(previous if incremental else None, to_write)
             span = published_span(to_write, old_meta) if not leaving or not incremental else columns_span(partial)
-            _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span)
+            _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span,
+                            Counter(origins.languages.values()))
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
@@ -842,6 +883,21 @@ def usable_previous_generation(previous: Path | None, incremental: bool, report:
     report.warnings.append(Problem(str(previous), f"damaged ({'; '.join(problems)}); this rebuild replaces it",
                                    skipped=False))
     return None
+
+
+def entity_readable(prepared: list[PreparedArticle], options: BuildOptions,
+                    report: BuildReport) -> list[PreparedArticle]:
+    """The articles the NER pipeline can read: those in its language, or of no sure language. The others
+    are indexed with no entity facets (none rather than wrong ones), counted in the report."""
+    pipeline_language = pipeline_version(options.pipeline or pipeline_name()).split("_")[0]
+    readable = []
+    for item in prepared:
+        if item.language in (None, pipeline_language):
+            readable.append(item)
+        else:
+            item.entities = Entities()
+            report.without_entities[item.language] += 1
+    return readable
 
 
 def removed_ids(wanted: Iterable[str], stored: dict[str, str], report: BuildReport) -> set[str]:
@@ -896,7 +952,7 @@ def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> 
 
 def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str, Counter],
                     countries: dict, fingerprints: dict, recurring: dict[str, set[str]],
-                    published_span: tuple[str | None, str | None]) -> None:
+                    published_span: tuple[str | None, str | None], languages: Counter | None = None) -> None:
     clean_vocabulary = {facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()}
     store.write_json_atomic(generation / "vocabulary.json", clean_vocabulary)
     store.write_json_atomic(generation / "places.json", {k: v for k, v in countries.items()
@@ -909,6 +965,7 @@ def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str,
         "articles": len(fingerprints),  # every article of the generation has one
         "published_first": published_span[0],
         "published_last": published_span[1],
+        "languages": dict((languages or Counter()).most_common()),  # of the detected ones
         store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
     })
 
@@ -951,5 +1008,6 @@ def index_stats(index_dir: Path) -> dict:
         "published_last": meta.get("published_last"),
         "size_bytes": store.directory_size(generation),
         "pipeline": meta.get("pipeline"),
+        "languages": meta.get("languages", {}),
         "built_at": meta.get("built_at"),
     }

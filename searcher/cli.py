@@ -68,6 +68,11 @@ def print_report(report: BuildReport, verb: str) -> None:
         f"spaCy ran on {report.ner_articles} ({report.pipeline or 'no pipeline needed'}); "
         f"{report.seconds:.1f} s, {rate:.0f} articles/s"
     )
+    if report.languages:
+        languages = ", ".join(f"{language} {count}" for language, count in report.languages.most_common())
+        without = ", ".join(f"{count} in {language}" for language, count in report.without_entities.most_common())
+        click.echo(f"languages: {languages}" + (f"; indexed without entity facets (no spaCy pipeline for their "
+                                                 f"language): {without}" if without else ""))
 
 
 def report_json(report: BuildReport) -> str:
@@ -79,6 +84,8 @@ def report_json(report: BuildReport) -> str:
         "removed_articles": [{"id": i, "file": report.removed_from.get(i)} for i in report.removed],
         "problems": [str(p) for p in report.problems], "warnings": [str(p) for p in report.warnings],
         "ner_articles": report.ner_articles, "pipeline": report.pipeline, "articles": report.total_articles,
+        "languages": dict(report.languages.most_common()),
+        "without_entities": dict(report.without_entities.most_common()),
         "seconds": round(report.seconds, 3), "phases": {k: round(v, 3) for k, v in report.phases.items()},
         "boilerplate": boilerplate_json(report),
     }, indent=2, ensure_ascii=False)
@@ -179,6 +186,8 @@ def stats_command(index_dir, as_json) -> None:
     click.echo(f"published   {stats['published_first'] or '-'} to {stats['published_last'] or '-'}")
     click.echo(f"size        {stats['size_bytes'] / 2**20:.1f} MB")
     click.echo(f"pipeline    {stats['pipeline']}")
+    languages = ", ".join(f"{language} ({count})" for language, count in stats.get("languages", {}).items())
+    click.echo(f"languages   {languages or '-'}")
     for facet, count in stats["facet_values"].items():
         top = ", ".join(f"{value} ({n})" for value, n in stats["top_values"][facet])
         click.echo(f"{facet:<11} {count} values; top: {top}")

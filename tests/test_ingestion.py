@@ -337,3 +337,37 @@ def test_an_edited_entry_without_an_id_is_updated_not_duplicated(tmp_path):
     assert (report.indexed, report.updated, report.unchanged) == (0, 1, 2)
     assert article_count(index_dir) == 3
     assert len(search_ids(index_dir, "Monday")) == 1 and not search_ids(index_dir, '"dam" -Monday')
+
+
+# 9. languages: detected and stored per article; English NER only on English text
+
+
+def test_each_article_gets_its_language_and_english_ner_reads_only_english(tmp_path):
+    from index import store
+    from index.language import detect_language
+
+    german = ("Die Bundesregierung hat am Mittwoch in Berlin neue Regeln für den Wohnungsbau beschlossen. Zum Teil "
+              "sind die Änderungen umstritten, sagte Ministerin Klara Geywitz. Ihrer Meinung nach werden die Mieten "
+              "in den kommenden Jahren weiter steigen, vor allem in München und Hamburg.")
+    english = ("Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Wednesday to discuss energy prices. "
+               "The two leaders agreed to coordinate their support for industry, officials from both governments "
+               "said after the meeting at the Elysee Palace.")
+    assert detect_language(german) == "de" and detect_language(english) == "en"
+    assert detect_language("Short note.") is None  # too short to be sure
+    path = write_jsonl(tmp_path / "mixed.jsonl", {"id": "de1", "title": "Neue Regeln für den Wohnungsbau",
+                                                  "body": german},
+                       {"id": "en1", "title": "Scholz meets Macron", "body": english})
+    index_dir = tmp_path / "index"
+    report = rebuild([str(path)], index_dir, QUIET)
+    assert report.languages == {"de": 1, "en": 1} and report.without_entities == {"de": 1}
+    assert report.ner_articles == 1
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    german_article = client.get(f"/api/articles/{search_ids(index_dir, 'Wohnungsbau')[0]}")
+    assert german_article.status_code == 200
+    assert german_article.json["people"] == [] and german_article.json["places"] == []
+    english_article = client.get(f"/api/articles/{search_ids(index_dir, 'Macron')[0]}").json
+    assert "Emmanuel Macron" in english_article["people"]
+    meta = json.loads((store.current_generation(index_dir) / "meta.json").read_text())
+    assert meta["languages"] == {"de": 1, "en": 1}
+    origins = json.loads((store.current_generation(index_dir) / "origins.json").read_text())
+    assert sorted(entry[2] for entry in origins["articles"].values()) == ["de", "en"]

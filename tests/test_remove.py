@@ -103,3 +103,16 @@ def test_a_killed_remove_leaves_the_previous_index_whole(writable_index):
     assert index_stats(writable_index)["articles"] == 31
     report = remove([REMOVED], writable_index, QUIET)  # the next one takes the lock and succeeds
     assert report.removed == [REMOVED] and index_stats(writable_index)["articles"] == 30
+
+
+def test_prune_keeps_an_article_whose_source_moved_it_to_another_file(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    record = json.dumps({"id": 7, "source": "Wire A", "title": "Dam vote", "body": "The council voted on the dam."})
+    (folder / "january.jsonl").write_text(record + "\n")
+    index_dir = tmp_path / "index"
+    rebuild([str(folder)], index_dir, QUIET)
+    (folder / "january.jsonl").rename(folder / "archive.jsonl")
+    report = add([str(folder)], index_dir, QUIET, prune=True)
+    assert (report.unchanged, report.removed) == (1, [])
+    assert index_stats(index_dir)["articles"] == 1
