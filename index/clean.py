@@ -243,9 +243,10 @@ def clean_body_reporting(body: str, title: str = "",
             removed.append(RemovedLine(line, rule))
             continue
         credit = CREDIT.search(line)
-        if credit:
+        if credit:  # as strip_credit, without searching twice
             removed.append(RemovedLine(credit.group().strip(" ()"), "photo credit"))
-        line = strip_credit(line)
+            line = line[:credit.start()]
+        line = line.rstrip(" |–—-(").rstrip()
         if line:
             lines.append(line)
     lines = drop_repeated_paragraphs(lines)
