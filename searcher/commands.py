@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from index import store
 from index.build import rebuild
+from index.readers import READERS
 
 from .cli import build_options, index_dir_option, print_report, resolve_index_dir
 from .export import csv_lines, jsonl_lines
@@ -120,6 +121,13 @@ def sample_articles_dir() -> Path:
     return Path(str(files("index.samples")))
 
 
+def sample_article_files() -> list[str]:
+    """The bundled sample articles, without the package's own files (its README, __init__.py), which a
+    folder listing would report as files it does not read."""
+    return sorted(str(path) for path in sample_articles_dir().iterdir()
+                  if path.is_file() and path.suffix.lower() in READERS)
+
+
 @click.command("demo", help="Index the bundled sample articles (once) and serve them.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=click.IntRange(1, 65535), show_default=True)
@@ -130,7 +138,7 @@ def demo_command(host, port, force, index_dir):
     location = resolve_index_dir(index_dir)
     if force or store.current_generation(location) is None:
         click.echo(f"Indexing the bundled sample articles from {sample_articles_dir()} into {location} ...")
-        report = rebuild([str(sample_articles_dir())], location, build_options(None, None, False))
+        report = rebuild(sample_article_files(), location, build_options(None, None, False))
         print_report(report, "built")
     else:
         click.echo(f"Serving the index already at {location}, not a fresh index of the samples "

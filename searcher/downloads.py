@@ -16,7 +16,7 @@ from index.store import NoIndexError
 
 from .export import atom_feed, csv_lines, jsonl_lines
 from .params import ParamError, SearchParams, params_from_args
-from .views import search_index
+from .views import no_index_title, search_index
 
 blueprint = Blueprint("downloads", __name__)
 
@@ -33,7 +33,7 @@ def _params() -> SearchParams:
 def _refused(error: Exception, status: int):
     message = (f"The parameter “{error.parameter}” is not valid: {error.message}" if isinstance(error, ParamError)
                else str(error))
-    return render_template("error.html", title="Bad request" if status == 400 else "No index yet",
+    return render_template("error.html", title="Bad request" if status == 400 else no_index_title(error),
                            message=message), status
 
 

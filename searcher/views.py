@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from index.columns import facet_key
-from index.store import NoIndexError
+from index.store import DamagedIndexError, NoIndexError
 
 from .backend import SearchIndex
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
@@ -59,6 +59,11 @@ def mentioned_by_year(values: list[dict]) -> dict:
                                                   e["value"]))
     span = sorted(year for year in years if re.fullmatch(r"\d{4}", year))
     return {"years": order, "first": span[0] if span else None, "last": span[-1] if span else None}
+
+
+def no_index_title(error: NoIndexError) -> str:
+    """A missing index and a damaged one are different news for the reader."""
+    return "The index is damaged" if isinstance(error, DamagedIndexError) else "No index yet"
 
 
 def search_index() -> SearchIndex:
@@ -172,7 +177,7 @@ def search():
         results = run_search(index, params)
         found = filtered_facets(index, params, filters)
     except NoIndexError as error:
-        return render_template("error.html", title="No index yet", message=str(error)), 503
+        return render_template("error.html", title=no_index_title(error), message=str(error)), 503
     for facet, matches in found.items():
         results["facets"][facet] = matches["values"]
     html = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
@@ -203,7 +208,7 @@ def article(article_id: str):
     try:
         data = article_data(search_index(), article_id)
     except NoIndexError as error:
-        return render_template("error.html", title="No index yet", message=str(error)), 503
+        return render_template("error.html", title=no_index_title(error), message=str(error)), 503
     if data is None:
         abort(404)
     back_to = results_url(request.args.get("back"))
