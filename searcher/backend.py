@@ -90,6 +90,17 @@ class MatchedValues:
 
 
 @dataclass
+class EntityProfile:
+    facet: str
+    value: str
+    total: int
+    published: Counter  # articles by publication day
+    companions: dict[str, list[tuple[str, int]]]  # facet -> (value, articles with both), most telling first
+    latest: list[Hit]
+    spellings: list[tuple[str, int]]  # how the articles wrote it, most used first
+
+
+@dataclass
 class RawResults:
     total: int
     hits: list[Hit]
@@ -123,6 +134,8 @@ class Generation:
                 f"run `searcher index rebuild` ({error})") from error
         self.countries = store.read_json(path / "places.json")
         self._words: tuple[list[str], dict[str, int]] | None = None
+        self._value_counts: dict[str, dict[str, int]] = {}
+        self._counts_lock = threading.Lock()
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """The words spelling suggestions are drawn from, sorted, with how many articles each is in:
@@ -137,6 +150,13 @@ class Generation:
                             counts[word] += count
             self._words = sorted(counts), dict(counts)
         return self._words
+
+    def value_counts(self, facet: str) -> dict[str, int]:
+        """How many live articles hold each value of a facet, counted once per generation."""
+        with self._counts_lock:
+            if facet not in self._value_counts:
+                self._value_counts[facet] = self.columns.facets[facet].counts(self.columns.live)
+            return self._value_counts[facet]
 
     @property
     def searcher(self):
@@ -280,6 +300,35 @@ class SearchIndex:
                    "people": entities["people"], "places": [name for name, _ in entities["places"]],
                    "countries": sorted({c for _, c in entities["places"] if c}), "orgs": entities["orgs"]}
 
+    def entity(self, facet: str, name: str, related: int = 12, latest: int = 10) -> EntityProfile | None:
+        """One person, place, country or organization across the archive: how many articles name it,
+        when (articles by publication day), the values of the other facets found with it more often
+        than chance, its latest articles and the spellings the articles use for it. None when the
+        index holds no such value."""
+        generation = self.generation()
+        columns = generation.columns
+        column = columns.facets[facet]
+        ids = column.value_ids(facet_key(name))
+        if not ids:
+            return None
+        mask = column.articles_with(ids, columns.size) & columns.live
+        total, everything = int(mask.sum()), int(columns.live.sum())
+        companions = {}
+        for other in COLUMN_FACETS:
+            inside = columns.facets[other].counts(mask)
+            overall = generation.value_counts(other)
+            scored = [(association(inside[value], total, overall[value], everything), value, inside[value])
+                      for value in inside if not (other == facet and value in {column.values[i] for i in ids})]
+            companions[other] = [(value, count) for score, value, count in sorted(scored, key=lambda x: (-x[0], x[1]))
+                                 if score > 0][:related]
+        newest = by_date(columns, mask, newest=True)
+        articles = [self._hit(generation, docnum, set()) for docnum in newest[:latest]]
+        values = [column.values[i] for i in ids]
+        return EntityProfile(facet=facet, value=max(values, key=lambda v: column_count(generation, facet, v)),
+                             total=total, published=published_days(columns, mask), companions=companions,
+                             latest=articles,
+                             spellings=entity_spellings(generation, facet, set(values), newest[:SPELLING_SAMPLE]))
+
     def suggestion(self, generation: Generation, params: SearchParams, used: str, total: int) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within
         the same filters."""
@@ -349,6 +398,44 @@ class SearchIndex:
         results = searcher.more_like(docnum, "body", top=count)
         return [{"id": hit["id"], "title": hit["title"] or "(untitled)", "published": hit.get("published")}
                 for hit in results]
+
+
+SPELLING_SAMPLE = 200  # articles read for the ways an entity is written
+
+
+def column_count(generation: Generation, facet: str, value: str) -> int:
+    return generation.value_counts(facet).get(value, 0)
+
+
+def association(together: int, articles: int, overall: int, everything: int) -> float:
+    """How much more often than chance a value turns up in an entity's ``articles`` (``together`` of
+    them) given it is in ``overall`` of ``everything``: Dunning's log-likelihood ratio (G²), signed, so a
+    value found with the entity no more than chance predicts scores 0 or less. Unlike a raw count it
+    does not just repeat the archive's most frequent names; unlike a plain ratio it does not crown a
+    name seen once."""
+    if together < 2 or articles >= everything:
+        return 0.0
+    expected = articles * overall / everything
+    if together <= expected:
+        return 0.0
+    cells = [(together, expected),
+             (articles - together, articles - expected),
+             (overall - together, overall - expected),
+             (everything - articles - overall + together, everything - articles - overall + expected)]
+    return 2.0 * sum(observed * np.log(observed / wanted) for observed, wanted in cells if observed > 0 and wanted > 0)
+
+
+def entity_spellings(generation: Generation, facet: str, values: set[str], docnums: list[int]) -> list[tuple[str, int]]:
+    """The ways articles wrote an entity ("Mr Volcker", "Volcker", "Paul Volcker"), from the mention
+    spans of up to SPELLING_SAMPLE of its articles, most used first."""
+    written: Counter = Counter()
+    for docnum in docnums:
+        stored = generation.searcher.stored_fields(docnum)
+        body = stored.get("body") or ""
+        for start, end, span_facet, value in json.loads(stored["entities"]).get("spans", []):
+            if span_facet == facet and value in values and 0 <= start < end <= len(body):
+                written[" ".join(body[start:end].split())] += 1
+    return written.most_common(12)
 
 
 def matching_articles(generation: Generation, query) -> np.ndarray:

@@ -158,3 +158,42 @@ def body_segments(body: str, spans: list) -> list[dict]:
         position = end
     segments.append({"text": body[position:]})
     return segments
+
+
+def bar_level(count: int, peak: int) -> int:
+    """A bar's height in 5% steps (the stylesheet's classes h0 … h100): no inline style under our CSP."""
+    return 0 if not peak or not count else max(5, int(-(-count * 20 // peak)) * 5)
+
+
+def monthly_timeline(published: Counter) -> list[dict]:
+    """Articles by month over the whole span, empty months included, each with its bar level."""
+    if not published:
+        return []
+    days = sorted(published)
+    months: Counter = Counter()
+    for day, count in published.items():
+        months[day[:7]] += count
+    span = periods(date.fromisoformat(days[0]), date.fromisoformat(days[-1]), "month")
+    peak = max(months.values())
+    return [{"value": month, "count": months[month], "level": bar_level(months[month], peak)} for month in span]
+
+
+def entity_data(index: SearchIndex, facet: str, name: str) -> dict | None:
+    """One entity's page and API answer: its count, timeline, telling companions, latest articles and
+    the ways it is written."""
+    profile = index.entity(facet, name)
+    if profile is None:
+        return None
+    return {
+        "facet": facet,
+        "value": profile.value,
+        "total": profile.total,
+        "timeline": monthly_timeline(profile.published),
+        "undated": profile.total - sum(profile.published.values()),
+        "companions": {other: [{"value": value, "count": count} for value, count in values]
+                       for other, values in profile.companions.items()},
+        "latest": [{"id": hit.id, "title": hit.title,
+                    "published": hit.published.date().isoformat() if hit.published else None,
+                    "source": hit.source} for hit in profile.latest],
+        "written_as": [{"text": text, "mentions": count} for text, count in profile.spellings],
+    }

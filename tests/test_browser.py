@@ -95,6 +95,10 @@ def test_search_facets_chips_dates_pages_and_article(page, server):
     assert page.locator(".mention-person").count() > 0
     snap(page, "4-article")
     page.locator(".mention-person", has_text="Henrik Vallo").first.click()
+    assert page.url.endswith("/person/Henrik%20Vallo")
+    assert page.locator("article.entity h1").inner_text() == "Henrik Vallo"
+    snap(page, "5-entity")
+    page.get_by_role("link", name="Search these articles").click()
     assert "person=Henrik+Vallo" in page.url and total(page) == 4
 
 
@@ -109,6 +113,8 @@ PAGE_TYPES = {
     "bad-date": "/?q=ferry&from=03/01/2024",
     "article": "/article/{article}",
     "not-found": "/article/no-such-article",
+    "person": "/person/Mara%20Lindqvist",
+    "organization": "/org/Meridian%20Bank",
 }
 
 # Elements whose text is wider than their box, and elements reaching out of the window: what a column
@@ -215,7 +221,7 @@ FACET_KEYS = ("person", "place", "country", "org", "mentioned")
 def test_typing_in_every_facet_box_finds_values_on_the_server(page, server):
     """Each box lists the matching values of all the facet's values (case and accents ignored), typed
     letter by letter; the page fixture fails the test on any script error."""
-    from searcher.facet_filter import fold
+    from index.columns import facet_key as fold
 
     page.goto(server + "/")
     ids = page.locator("form.facet-filter input[type=search]").evaluate_all("boxes => boxes.map(b => b.id)")

@@ -1,0 +1,51 @@
+"""Entity pages: one person, place, country or organization across the archive."""
+
+import re
+
+from searcher.backend import association
+
+
+def test_association_prefers_telling_companions_to_frequent_ones():
+    # in 100 of 10,000 articles: a name in 40 of them and 400 overall beats one in 60 and 5,000 overall
+    telling = association(40, 100, 400, 10_000)
+    frequent = association(60, 100, 5_000, 10_000)
+    assert telling > frequent > 0
+    assert association(1, 100, 1, 10_000) == 0  # seen once: no evidence
+    assert association(1, 100, 5_000, 10_000) == 0  # less often than chance
+
+
+def test_the_api_describes_an_entity(client):
+    data = client.get("/api/entities/person/mara%20lindqvist").get_json()
+    assert data["value"] == "Mara Lindqvist"
+    total = client.get("/api/search?person=Mara+Lindqvist").get_json()["total"]
+    assert data["total"] == total == sum(m["count"] for m in data["timeline"]) + data["undated"]
+    assert len(data["latest"]) == min(10, total)
+    latest = [a["published"] for a in data["latest"] if a["published"]]
+    assert latest == sorted(latest, reverse=True)
+    for facet, companions in data["companions"].items():
+        for item in companions:  # each count is the articles naming both, as a search finds them
+            url = f"/api/search?person=Mara+Lindqvist&{facet}={item['value']}&all={facet}"
+            both = client.get(url).get_json()["total"]
+            assert item["count"] == both, (facet, item)
+    assert "Mara Lindqvist" not in [c["value"] for c in data["companions"]["person"]]
+    assert any(w["text"] == "Lindqvist" for w in data["written_as"])  # how articles wrote her
+    assert client.get("/api/entities/person/Nobody%20Here").status_code == 404
+    assert client.get("/api/entities/nope/x").status_code == 404
+
+
+def test_the_page_shows_the_entity_and_links_to_its_search(client):
+    html = client.get("/person/Mara%20Lindqvist").get_data(as_text=True)
+    assert "<h1>Mara Lindqvist</h1>" in html and 'class="histogram tall"' in html
+    assert 'href="/?person=Mara+Lindqvist">Search these articles</a>' in html
+    assert client.get("/person/Nobody%20Here").status_code == 404
+
+
+def test_entity_marks_and_facet_values_link_to_entity_pages(client):
+    article = client.get("/article/nordic-wire/nordicwire-017").get_data(as_text=True)
+    marks = re.findall(r'<a class="mention mention-(\w+)" href="([^"]+)"', article)
+    assert marks and all(href.startswith(f"/{facet}/") for facet, href in marks)
+    for _, href in marks:
+        assert client.get(href).status_code == 200, href
+    search = client.get("/").get_data(as_text=True)
+    abouts = re.findall(r'<a class="about" href="([^"]+)"', search)
+    assert "/person/Mara%20Lindqvist" in abouts
