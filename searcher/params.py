@@ -97,7 +97,7 @@ def params_from_args(args, strict: bool = False) -> SearchParams:
     API) refuses parameters it does not know, so a misspelt ``per-page`` is not silently ignored."""
     items = list(args.items(multi=True)) if hasattr(args, "items") else []
     if strict:
-        unknown = sorted({key for key, _ in items if key not in KNOWN_PARAMETERS})
+        unknown = sorted({key for key, _ in items if key.strip() and key not in KNOWN_PARAMETERS})
         if unknown:
             raise ParamError(unknown[0], f"unknown parameter; known: {', '.join(sorted(KNOWN_PARAMETERS))}")
     if len(items) > MAX_PARAMETERS:
