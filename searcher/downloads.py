@@ -56,20 +56,15 @@ def _download(lines, params: SearchParams, extension: str, mimetype: str):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@blueprint.get("/export.csv")
-def export_csv():
-    try:
-        return _download(csv_lines, _params(), "csv", "text/csv")
-    except ParamError as error:
-        return _refused(error, 400)
-    except NoIndexError as error:
-        return _refused(error, 503)
+EXPORT_FORMATS = {"csv": (csv_lines, "text/csv"), "jsonl": (jsonl_lines, "application/x-ndjson")}
 
 
-@blueprint.get("/export.jsonl")
-def export_jsonl():
+@blueprint.get("/export.<any(csv, jsonl):extension>")
+def export(extension: str):
+    """Every match of the search as a CSV or JSON Lines file, streamed."""
+    lines, mimetype = EXPORT_FORMATS[extension]
     try:
-        return _download(jsonl_lines, _params(), "jsonl", "application/x-ndjson")
+        return _download(lines, _params(), extension, mimetype)
     except ParamError as error:
         return _refused(error, 400)
     except NoIndexError as error:

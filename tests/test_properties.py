@@ -38,6 +38,12 @@ def reuters_slice(reuters_slice_index):
     return app, oracle(reuters_slice_index)
 
 
+def slow_examples(count: int):
+    """Hypothesis settings for examples that each make many requests: no deadline, nothing saved."""
+    return settings(max_examples=count, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
 def oracle(index_dir) -> dict[str, dict]:
     """Every live article's facet values and publication time, from the stored documents."""
     from whoosh import index as whoosh_index
@@ -170,8 +176,7 @@ def test_every_answer_is_true(reuters_slice):
     client = app.test_client()
     values, words = draw_pool(articles)
 
-    @settings(max_examples=60, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @slow_examples(60)
     @given(searches(values, words))
     def check(pairs):
         data = get(client, pairs)
@@ -228,8 +233,7 @@ def test_page_api_and_cli_agree(reuters_slice):
     client, runner = app.test_client(), app.test_cli_runner()
     values, words = draw_pool(articles)
 
-    @settings(max_examples=12, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @slow_examples(12)
     @given(searches(values, words))
     def check(pairs):
         data = get(client, pairs)
