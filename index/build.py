@@ -45,7 +45,7 @@ from .clean import (
 from .columns import Columns, facet_row, timestamp, write_columns
 from .corpus import count_label_votes
 from .entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
-from .language import SAMPLE_CHARACTERS, detect_language, identifier
+from .language import MIN_CHARACTERS, SAMPLE_CHARACTERS, detect_language, identifier
 from .normalize import (
     canonical_spellings,
     corpus_surname_map,
@@ -150,6 +150,7 @@ def text_key(article: Article) -> str:
 
 
 ORIGINS_FILE = "origins.json"
+UNDETERMINED = "und"  # ISO 639-2: the detector was not sure (so it need not run again on the same text)
 
 
 @dataclass
@@ -159,7 +160,7 @@ class Origins:
 
     files: dict[str, str] = field(default_factory=dict)  # id -> absolute path
     texts: dict[str, str] = field(default_factory=dict)  # id -> text_key
-    languages: dict[str, str] = field(default_factory=dict)  # id -> ISO 639 code, where detected
+    languages: dict[str, str] = field(default_factory=dict)  # id -> ISO 639 code, or UNDETERMINED
 
     @classmethod
     def load(cls, generation: Path | None) -> Origins:
@@ -176,10 +177,7 @@ class Origins:
     def record(self, article: Article, language: str | None = None) -> None:
         self.files[article.id] = article_file(article)
         self.texts[article.id] = text_key(article)
-        if language:
-            self.languages[article.id] = language
-        else:
-            self.languages.pop(article.id, None)
+        self.languages[article.id] = language or UNDETERMINED
 
     def forget(self, doc_id: str) -> None:
         self.files.pop(doc_id, None)
@@ -206,11 +204,12 @@ def detect_languages(prepared: list[PreparedArticle], known: dict[str, str], opt
     for item in prepared:
         key = text_key(item.article)
         if key in known:
-            item.language = known[key]
+            item.language = None if known[key] == UNDETERMINED else known[key]
         else:
             todo.append(item)
+    if any(len(item.title) + len(item.body) >= MIN_CHARACTERS for item in todo):
+        identifier()  # loaded before the workers fork (and only when some text is long enough to detect)
     if todo:
-        identifier()  # loaded before the workers fork
         texts = [f"{item.title}\n\n{item.body[:SAMPLE_CHARACTERS]}" for item in todo]
         for item, language in zip(todo, parallel_map(detect_language, texts, worker_processes(len(texts), options))):
             item.language = language
@@ -859,7 +858,7 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             countries = _place_countries(previous if incremental else None, to_write)
             span = published_span(to_write, old_meta) if not leaving or not incremental else columns_span(partial)
             _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span,
-                            Counter(origins.languages.values()))
+                            Counter(v for v in origins.languages.values() if v != UNDETERMINED))
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)

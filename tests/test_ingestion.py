@@ -371,3 +371,9 @@ def test_each_article_gets_its_language_and_english_ner_reads_only_english(tmp_p
     assert meta["languages"] == {"de": 1, "en": 1}
     origins = json.loads((store.current_generation(index_dir) / "origins.json").read_text())
     assert sorted(entry[2] for entry in origins["articles"].values()) == ["de", "en"]
+    report = rebuild([str(path), str(write_jsonl(tmp_path / "short.jsonl", {"id": 1, "title": "Short",
+                                                                           "body": "Too short to tell."}))],
+                     index_dir, QUIET)
+    assert report.languages == {"de": 1, "en": 1, "unknown": 1}
+    origins = json.loads((store.current_generation(index_dir) / "origins.json").read_text())
+    assert sorted(entry[2] for entry in origins["articles"].values()) == ["de", "en", "und"]
