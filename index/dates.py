@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import lru_cache
 
-import dateparser
 from dateparser.date import DateDataParser
 
 warnings.filterwarnings("ignore", module="dateparser")
@@ -25,24 +24,6 @@ POINT_IN_TIME = re.compile(
 HAS_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 DURATION = re.compile(r"\b(\d+|a|one|two|three|four|five|six|several|few|many)\s+(days?|weeks?|months?|years?)\b",
                       re.IGNORECASE)
-
-
-def parse_published(value: str) -> datetime | None:
-    """A publication date from metadata (ISO 8601 first, then any format dateparser reads), as naive UTC."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = dateparser.parse(value, settings={"STRICT_PARSING": False, "PREFER_DAY_OF_MONTH": "first"})
-        if parsed is None:
-            return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    if not 1800 <= parsed.year <= 2200:
-        return None
-    return parsed
 
 
 @lru_cache(maxsize=1)

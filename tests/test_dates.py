@@ -2,16 +2,9 @@ from datetime import datetime
 
 import pytest
 
-from index.dates import date_levels, parse_published, resolve_mentioned_date
+from index.dates import date_levels, resolve_mentioned_date
 
 PUBLISHED = datetime(2018, 10, 23, 9, 0)
-
-
-def test_publication_dates():
-    assert parse_published("1987-02-26T15:01:01") == datetime(1987, 2, 26, 15, 1, 1)
-    assert parse_published("Tue, 23 Oct 2018 10:00:00 +0800") == datetime(2018, 10, 23, 2, 0)
-    assert parse_published("2024-01-15T08:30:00Z") == datetime(2024, 1, 15, 8, 30)
-    assert parse_published("not a date") is None
 
 
 def test_mentioned_dates_resolve_against_publication():
