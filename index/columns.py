@@ -110,6 +110,28 @@ class FacetColumn:
             mask[self.owners[np.isin(self.ids, value_ids)]] = True
         return mask
 
+    def with_aliases(self, mapping: Mapping[str, str | None]) -> FacetColumn:
+        """A new column in which each value of ``mapping`` becomes its target (None: gone)."""
+        values: list[str] = []
+        new_id: dict[str, int] = {}
+        remap = np.full(len(self.values) + 1, -1, dtype=np.int64)
+        for old, value in enumerate(self.values):
+            target = mapping.get(value, value)
+            if target is not None:
+                remap[old] = new_id.setdefault(target, len(values))
+                if remap[old] == len(values):
+                    values.append(target)
+        ids = remap[self.ids] if len(self.ids) else self.ids.astype(np.int64)
+        owners = self.owners
+        keep = ids >= 0
+        # an article holding two values merged into one holds it once
+        pairs = np.unique(np.stack([owners[keep].astype(np.int64), ids[keep]]), axis=1) if keep.any() else \
+            np.zeros((2, 0), dtype=np.int64)
+        owners, ids = pairs[0], pairs[1]
+        starts = np.zeros(len(self.starts), dtype=np.int64)
+        np.add.at(starts, owners + 1, 1)
+        return FacetColumn(values, np.cumsum(starts), ids.astype(np.int32), owners.astype(np.int32))
+
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         """How many articles in ``mask`` have each value (values with none left out)."""
         counted = np.bincount(self.ids[mask[self.owners]], minlength=len(self.values))
@@ -140,6 +162,15 @@ class Columns:
 
     def row(self, docnum: int) -> dict[str, list[str]]:
         return {facet: column.row(docnum) for facet, column in self.facets.items()}
+
+    def with_aliases(self, aliases: Mapping[str, Mapping[str, str | None]]) -> Columns:
+        """These columns with readers' corrections applied: a value renamed or merged into another
+        (articles holding either count once), or dropped from its facet."""
+        facets = dict(self.facets)
+        for facet, mapping in aliases.items():
+            if mapping and facet in facets:
+                facets[facet] = facets[facet].with_aliases(mapping)
+        return Columns(facets=facets, published=self.published, live=self.live)
 
 
 def write_columns(directory: Path, rows: Iterable[Mapping[str, list[str]] | None],

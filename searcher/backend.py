@@ -11,7 +11,7 @@ import re
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,6 +26,7 @@ from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
 from index import store
+from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import UNDATED, Columns, facet_key, timestamp
 from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
 from index.whoosh_files import read_index_files_in_place
@@ -98,6 +99,7 @@ class EntityProfile:
     companions: dict[str, list[tuple[str, int]]]  # facet -> (value, articles with both), most telling first
     latest: list[Hit]
     spellings: list[tuple[str, int]]  # how the articles wrote it, most used first
+    merged: list[str]  # values readers' corrections merged into it
 
 
 @dataclass
@@ -115,9 +117,12 @@ class RawResults:
 class Generation:
     """One opened generation: the Whoosh index for text, the facet columns for counting and filtering."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, aliases: dict[str, dict[str, str | None]] | None = None,
+                 aliases_version: object = None) -> None:
         store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
+        self.aliases = aliases or {}  # readers' corrections: facet -> value -> new value (None: dropped)
+        self.aliases_version = aliases_version
         self.ix = whoosh_index.open_dir(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
@@ -126,7 +131,7 @@ class Generation:
         self._closer = weakref.finalize(self, _close_searchers, self._searchers, self.ix)
         self._open_searcher()  # now, so a generation that cannot be read fails here
         try:
-            self.columns = Columns.load(path)
+            self.columns = Columns.load(path).with_aliases(self.aliases)
         except (OSError, KeyError, ValueError) as error:
             self.close()
             raise store.NoIndexError(
@@ -150,6 +155,46 @@ class Generation:
                             counts[word] += count
             self._words = sorted(counts), dict(counts)
         return self._words
+
+    def corrected(self, facet: str, values: Iterable[str]) -> list[str]:
+        """Stored facet values with the readers' corrections applied (renamed, merged, dropped)."""
+        mapping = self.aliases.get(facet)
+        if not mapping:
+            return list(values)
+        out = (mapping.get(value, value) for value in values)
+        return list(dict.fromkeys(value for value in out if value is not None))
+
+    def corrected_places(self, places: Iterable[list]) -> list[list]:
+        """Stored [place, country] pairs with the corrections applied; a renamed place takes the
+        country its new name has in the index, if any."""
+        mapping = self.aliases.get("place", {})
+        found: dict[str, list] = {}
+        for name, country in places:
+            new = mapping.get(name, name)
+            if new is not None and new not in found:
+                found[new] = [new, country if new == name else self.countries.get(new, country)]
+        return list(found.values())
+
+    def corrected_entities(self, entities: dict) -> dict:
+        """An article's stored entities (display lists and mention spans) with the corrections applied."""
+        if not self.aliases:
+            return entities
+        facet_of = {"people": "person", "orgs": "org"}
+        fixed = dict(entities)
+        for key, facet in facet_of.items():
+            fixed[key] = self.corrected(facet, entities.get(key, []))
+        fixed["places"] = self.corrected_places(entities.get("places", []))
+        spans = []
+        for start, end, facet, value in entities.get("spans", []):
+            new = self.aliases.get(facet, {}).get(value, value)
+            if new is not None:
+                spans.append([start, end, facet, new])
+        fixed["spans"] = spans
+        return fixed
+
+    def merged_into(self, facet: str, value: str) -> list[str]:
+        """The values the corrections turned into ``value``: what the entity page calls "also known as"."""
+        return sorted(old for old, new in self.aliases.get(facet, {}).items() if new == value and old != value)
 
     def value_counts(self, facet: str) -> dict[str, int]:
         """How many live articles hold each value of a facet, counted once per generation."""
@@ -190,11 +235,19 @@ class SearchIndex:
 
     def generation(self) -> Generation:
         path = store.require_current_generation(self.index_dir)
+        aliases_file = self.index_dir / ALIASES_FILE
+        try:
+            version: object = aliases_file.stat().st_mtime_ns
+        except FileNotFoundError:
+            version = None
         with self._lock:
-            if self._generation is None or self._generation.path != path:
+            current = self._generation
+            if current is None or current.path != path or current.aliases_version != version:
                 # The old generation is not closed here: requests still running hold it and finish
-                # on it; its files close when the last of them lets go of it.
-                self._generation = Generation(path)
+                # on it; its files close when the last of them lets go of it. A change to the
+                # readers' corrections reopens the same generation with them.
+                aliases = value_map(read_rules(self.index_dir)) if version is not None else {}
+                self._generation = Generation(path, aliases, version)
             return self._generation
 
     # queries -----------------------------------------------------------------------------------
@@ -294,7 +347,7 @@ class SearchIndex:
             docnums = by_date(generation.columns, final, newest=params.sort != "oldest")
         for docnum in docnums:
             stored = generation.searcher.stored_fields(docnum)
-            entities = json.loads(stored["entities"])
+            entities = generation.corrected_entities(json.loads(stored["entities"]))
             yield {"id": stored["id"], "title": stored.get("title") or "", "published": stored.get("published"),
                    "source": stored.get("source") or "", "url": stored.get("url"),
                    "people": entities["people"], "places": [name for name, _ in entities["places"]],
@@ -324,7 +377,8 @@ class SearchIndex:
         newest = by_date(columns, mask, newest=True)
         articles = [self._hit(generation, docnum, set()) for docnum in newest[:latest]]
         values = [column.values[i] for i in ids]
-        return EntityProfile(facet=facet, value=max(values, key=lambda v: column_count(generation, facet, v)),
+        value = max(values, key=lambda v: column_count(generation, facet, v))
+        return EntityProfile(facet=facet, value=value, merged=generation.merged_into(facet, value),
                              total=total, published=published_days(columns, mask), companions=companions,
                              latest=articles,
                              spellings=entity_spellings(generation, facet, set(values), newest[:SPELLING_SAMPLE]))
@@ -344,7 +398,7 @@ class SearchIndex:
     @staticmethod
     def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
         stored = generation.searcher.stored_fields(docnum)
-        data = json.loads(stored["entities"])
+        data = generation.corrected_entities(json.loads(stored["entities"]))
         body = stored.get("body") or ""
         snippet = snippet_for(generation, body, words) if words else ""
         if not snippet:
@@ -386,7 +440,7 @@ class SearchIndex:
         if stored is None:
             return None
         stored = dict(stored)
-        stored["entities"] = json.loads(stored["entities"])
+        stored["entities"] = generation.corrected_entities(json.loads(stored["entities"]))
         return stored
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
@@ -432,7 +486,7 @@ def entity_spellings(generation: Generation, facet: str, values: set[str], docnu
     for docnum in docnums:
         stored = generation.searcher.stored_fields(docnum)
         body = stored.get("body") or ""
-        for start, end, span_facet, value in json.loads(stored["entities"]).get("spans", []):
+        for start, end, span_facet, value in generation.corrected_entities(json.loads(stored["entities"]))["spans"]:
             if span_facet == facet and value in values and 0 <= start < end <= len(body):
                 written[" ".join(body[start:end].split())] += 1
     return written.most_common(12)

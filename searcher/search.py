@@ -196,4 +196,5 @@ def entity_data(index: SearchIndex, facet: str, name: str) -> dict | None:
                     "published": hit.published.date().isoformat() if hit.published else None,
                     "source": hit.source} for hit in profile.latest],
         "written_as": [{"text": text, "mentions": count} for text, count in profile.spellings],
+        "also_known_as": profile.merged,
     }

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from index.aliases import AliasError
 from index.columns import facet_key
 from index.store import DamagedIndexError, NoIndexError
 
@@ -63,6 +64,8 @@ def mentioned_by_year(values: list[dict]) -> dict:
 
 def no_index_title(error: NoIndexError) -> str:
     """A missing index and a damaged one are different news for the reader."""
+    if isinstance(error, AliasError):
+        return "The corrections file has an error"
     return "The index is damaged" if isinstance(error, DamagedIndexError) else "No index yet"
 
 

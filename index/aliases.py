@@ -1,0 +1,145 @@
+"""Corrections readers make to facet values: merge two values, rename one, drop one from a facet.
+
+They live in one plain-text file beside the index (``aliases.txt``), one rule a line, each under a
+comment saying when it was made, so a person can read, review and version it. They apply when an index
+is read, so they take effect without running spaCy again and survive every rebuild.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .store import NoIndexError
+
+ALIASES_FILE = "aliases.txt"
+ALIAS_FACETS = ("person", "place", "country", "org")
+HEADER = """\
+# Corrections to facet values, applied in order whenever the index is read (no rebuild needed).
+# Managed with `searcher entities merge|rename|drop|undo`; safe to edit by hand. One rule a line:
+#   merge FACET "VALUE" into "OTHER VALUE"   (both exist: the first becomes the second)
+#   rename FACET "VALUE" to "NEW NAME"       (a new spelling for one value)
+#   drop FACET "VALUE"                       (not a value of that facet: "North Sea" is no person)
+"""
+
+
+class AliasError(NoIndexError):
+    """A rule that cannot be read or applied; nothing is changed. A corrections file broken by hand
+    stops the index being served (a 503 naming the line) rather than showing uncorrected facets."""
+
+
+@dataclass(frozen=True)
+class AliasRule:
+    action: str  # merge, rename or drop
+    facet: str
+    value: str
+    target: str | None = None
+
+    def line(self) -> str:
+        if self.action == "drop":
+            return f"drop {self.facet} {quote(self.value)}"
+        joiner = "into" if self.action == "merge" else "to"
+        return f"{self.action} {self.facet} {quote(self.value)} {joiner} {quote(self.target or '')}"
+
+
+def quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse_rule(line: str, where: str) -> AliasRule:
+    try:
+        words = shlex.split(line, posix=True)
+    except ValueError as error:
+        raise AliasError(f"{where}: {error}") from None
+    if not words or words[0] not in ("merge", "rename", "drop"):
+        raise AliasError(f"{where}: a rule starts with merge, rename or drop, not {line.split()[0]!r}")
+    action = words[0]
+    if len(words) < 3 or words[1] not in ALIAS_FACETS:
+        raise AliasError(f"{where}: {action} needs a facet ({', '.join(ALIAS_FACETS)}) and a value")
+    if action == "drop":
+        if len(words) != 3:
+            raise AliasError(f'{where}: drop takes one value: drop {words[1]} "VALUE"')
+        return AliasRule("drop", words[1], words[2])
+    joiner = "into" if action == "merge" else "to"
+    if len(words) != 5 or words[3] != joiner:
+        raise AliasError(f'{where}: {action} reads: {action} {words[1]} "VALUE" {joiner} "OTHER"')
+    if not words[2].strip() or not words[4].strip():
+        raise AliasError(f"{where}: a value cannot be empty")
+    return AliasRule(action, words[1], words[2], words[4])
+
+
+def parse_rules(text: str, source: str = ALIASES_FILE) -> list[AliasRule]:
+    rules = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            rules.append(parse_rule(line, f"{source}:{number}"))
+    return rules
+
+
+def value_map(rules: Iterable[AliasRule]) -> dict[str, dict[str, str | None]]:
+    """For each facet, every value a rule touches and what it finally becomes (None: dropped), rules
+    applied in order and followed through ("A" into "B", then "B" to "C": "A" becomes "C"). A chain that
+    comes back to where it started is refused."""
+    steps: dict[str, dict[str, str | None]] = {facet: {} for facet in ALIAS_FACETS}
+    for rule in rules:
+        mapping = steps[rule.facet]
+        new = None if rule.action == "drop" else rule.target
+        for value, becomes in list(mapping.items()):  # earlier rules follow this one
+            if becomes == rule.value:
+                mapping[value] = new
+        mapping[rule.value] = new
+        if new is not None and mapping.get(new, new) != new:
+            raise AliasError(f"{rule.line()}: {new!r} is itself merged or renamed away, which would make a loop")
+        for value, becomes in mapping.items():
+            if becomes == value:
+                raise AliasError(f"{rule.line()}: {value!r} would end up as itself, a loop")
+    return steps
+
+
+def read_rules(index_dir: Path) -> list[AliasRule]:
+    path = Path(index_dir) / ALIASES_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return parse_rules(text, str(path))
+
+
+def append_rule(index_dir: Path, rule: AliasRule, note: str = "") -> Path:
+    """The rule added at the end of the file under a dated comment; the file is replaced atomically."""
+    path = Path(index_dir) / ALIASES_FILE
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    text = text.rstrip("\n") + f"\n\n# {stamp}{' ' + note if note else ''}\n{rule.line()}\n"
+    _replace(path, text)
+    return path
+
+
+def remove_last_rule(index_dir: Path) -> AliasRule | None:
+    """The last rule taken out (with its dated comment), as ``undo`` does; None when there is none."""
+    path = Path(index_dir) / ALIASES_FILE
+    if not path.exists():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number in range(len(lines) - 1, -1, -1):
+        line = lines[number].strip()
+        if line and not line.startswith("#"):
+            rule = parse_rule(line, f"{path}:{number + 1}")
+            start = number
+            while start > 0 and re.match(r"#\s*\d{4}-\d{2}-\d{2}T", lines[start - 1].strip()):
+                start -= 1
+            kept = lines[:start] + lines[number + 1:]
+            _replace(path, "\n".join(kept).rstrip("\n") + "\n")
+            return rule
+    return None
+
+
+def _replace(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)

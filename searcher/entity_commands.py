@@ -1,0 +1,130 @@
+"""``searcher entities merge|rename|drop|list|undo``: readers' corrections to facet values."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from index import store
+from index.aliases import (
+    ALIAS_FACETS,
+    AliasError,
+    AliasRule,
+    append_rule,
+    read_rules,
+    remove_last_rule,
+    value_map,
+)
+from index.columns import facet_key
+
+from .backend import SearchIndex
+from .cli import index_dir_option, resolve_index_dir
+
+facet_argument = click.argument("facet", type=click.Choice(ALIAS_FACETS))
+
+
+@click.group("entities", help="Correct facet values: merge two, rename one, drop one; list and undo. The "
+             "corrections apply to the live index at once (no spaCy) and survive rebuilds.")
+def entities_group() -> None:
+    pass
+
+
+def index_value(index: SearchIndex, facet: str, typed: str, must_exist: bool = True) -> str | None:
+    """The index's own spelling of a typed value (any case or accents), or a clear error."""
+    column = index.generation().columns.facets[facet]
+    ids = column.value_ids(facet_key(typed))
+    if ids:
+        return column.values[ids[0]]
+    if must_exist:
+        raise click.ClickException(f"no {facet} value {typed!r} in the index at {index.index_dir} "
+                                   f"(see `searcher index stats`, or the page's facet boxes)")
+    return None
+
+
+def save(index: SearchIndex, rule: AliasRule) -> None:
+    """Check the rule against the ones there (no loops), then write it; nothing changes on an error."""
+    try:
+        value_map([*read_rules(index.index_dir), rule])
+    except AliasError as error:
+        raise click.ClickException(f"not saved: {error}") from None
+    path = append_rule(index.index_dir, rule)
+    click.echo(f"saved in {path}: {rule.line()}")
+
+
+def open_index(index_dir) -> SearchIndex:
+    index = SearchIndex(resolve_index_dir(index_dir))
+    try:
+        index.generation()
+    except (store.NoIndexError, AliasError) as error:
+        raise click.ClickException(str(error)) from None
+    return index
+
+
+@entities_group.command("merge", help='Merge VALUE into OTHER (both in the index): searcher entities merge person '
+                        '"Mines Subroto" "Subroto".')
+@facet_argument
+@click.argument("value")
+@click.argument("other")
+@index_dir_option
+@with_appcontext
+def merge_command(facet, value, other, index_dir) -> None:
+    index = open_index(index_dir)
+    source, target = index_value(index, facet, value), index_value(index, facet, other)
+    if source == target:
+        raise click.ClickException(f"{value!r} and {other!r} are already one value: {source!r}")
+    save(index, AliasRule("merge", facet, source, target))
+
+
+@entities_group.command("rename", help="Give VALUE a new name (one that is not a value yet; else merge).")
+@facet_argument
+@click.argument("value")
+@click.argument("new_name")
+@index_dir_option
+@with_appcontext
+def rename_command(facet, value, new_name, index_dir) -> None:
+    index = open_index(index_dir)
+    source = index_value(index, facet, value)
+    if not new_name.strip():
+        raise click.ClickException("the new name is empty")
+    existing = index_value(index, facet, new_name, must_exist=False)
+    if existing is not None and existing != source:
+        raise click.ClickException(f"{existing!r} is already a {facet} value: use `searcher entities merge "
+                                   f"{facet} {source!r} {existing!r}`")
+    save(index, AliasRule("rename", facet, source, new_name.strip()))
+
+
+@entities_group.command("drop", help='Take VALUE out of its facet: searcher entities drop person "North Sea".')
+@facet_argument
+@click.argument("value")
+@index_dir_option
+@with_appcontext
+def drop_command(facet, value, index_dir) -> None:
+    index = open_index(index_dir)
+    save(index, AliasRule("drop", facet, index_value(index, facet, value)))
+
+
+@entities_group.command("list", help="The corrections in force, in the order they apply.")
+@index_dir_option
+@with_appcontext
+def list_command(index_dir) -> None:
+    location = resolve_index_dir(index_dir)
+    try:
+        rules = read_rules(location)
+    except AliasError as error:
+        raise click.ClickException(str(error)) from None
+    if not rules:
+        click.echo(f"no corrections for the index at {location}")
+    for number, rule in enumerate(rules, start=1):
+        click.echo(f"{number:>3}. {rule.line()}")
+
+
+@entities_group.command("undo", help="Take back the last correction.")
+@index_dir_option
+@with_appcontext
+def undo_command(index_dir) -> None:
+    location = resolve_index_dir(index_dir)
+    try:
+        rule = remove_last_rule(location)
+    except AliasError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"took back: {rule.line()}" if rule else f"no corrections to take back at {location}")
