@@ -26,7 +26,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-tqdm.monitor_interval = 0  # no monitor thread: the build forks worker processes
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
@@ -61,9 +60,13 @@ from .places import gazetteer
 from .readers import read_paths
 from .schema import WORDS_FILE, build_schema, document_fields, document_words
 from .segment_writer import FastSegmentWriter
-from .whoosh_files import read_index_files_in_place
+from .whoosh_files import open_index, read_index_files_in_place
 
-read_index_files_in_place()
+
+def progress_bar(**options) -> tqdm:
+    """A tqdm bar without tqdm's monitor thread (the build forks worker processes)."""
+    tqdm.monitor_interval = 0
+    return tqdm(**options)
 
 
 @dataclass
@@ -435,7 +438,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
             # The mentions pile up as millions of small objects; Python's cyclic garbage collector
             # would scan them all again and again while spaCy streams results in. They hold no cycles.
             gc.disable()
-            with tqdm(total=len(texts), desc="Finding entities", unit=" articles", disable=not options.progress,
+            with progress_bar(total=len(texts), desc="Finding entities", unit=" articles", disable=not options.progress,
                       file=sys.stderr, smoothing=0.1) as bar:
                 for done, ((key, _), mentions) in enumerate(zip(texts, found), start=1):
                     cached[key] = mentions
@@ -610,14 +613,15 @@ def write_generation(partial: Path, prepared: list[PreparedArticle], create: boo
     where the documents with the ``replaced`` ids are deleted first. New documents go into new
     segments (one per core for a big build, written by forked processes); old segments are left as
     they are, so their document numbers do not move."""
-    ix = whoosh_index.create_in(partial, build_schema()) if create else whoosh_index.open_dir(partial)
+    read_index_files_in_place()
+    ix = whoosh_index.create_in(partial, build_schema()) if create else open_index(partial)
     writer = FastSegmentWriter(ix)
     try:
         replaced = sorted(set(replaced))
         if replaced:  # one query: update_document would open a reader over every segment per document
             writer.delete_by_query(Or([Term("id", doc_id) for doc_id in replaced]))
         parts = segment_parts(len(prepared), options)
-        with tqdm(total=len(prepared), desc="Writing index", unit=" articles", disable=not options.progress,
+        with progress_bar(total=len(prepared), desc="Writing index", unit=" articles", disable=not options.progress,
                   file=sys.stderr) as bar:
             if len(parts) == 1:
                 _add_documents(writer, prepared, bar.update, pause=True)
@@ -683,7 +687,7 @@ def _write_segments_in_parallel(partial: Path, prepared: list[PreparedArticle], 
 def _write_segment(part: tuple[int, int]):
     """In a forked process: one segment of the documents ``part`` names, left for the parent to commit."""
     start, end = part
-    ix = whoosh_index.open_dir(_PARALLEL_WRITE["partial"])
+    ix = open_index(_PARALLEL_WRITE["partial"])
     writer = FastSegmentWriter(ix, _lk=False)
     written = _PARALLEL_WRITE["written"]
 
@@ -716,7 +720,7 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
         old_columns = Columns.load(previous)
         old_docnums = {doc_id: n for n, doc_id in enumerate(_document_ids(previous))}
     ids = _document_ids(generation)
-    ix = whoosh_index.open_dir(generation)
+    ix = open_index(generation)
     with ix.reader() as reader:
         live = set(reader.all_doc_ids())
     ix.close()
@@ -736,7 +740,7 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
 
 
 def _document_ids(generation: Path) -> list[str]:
-    ix = whoosh_index.open_dir(generation)
+    ix = open_index(generation)
     with ix.reader() as reader:
         ids = list(reader.column_reader("id"))
     ix.close()
@@ -914,7 +918,7 @@ def _stored_documents(generation: Path, ids: list[str]) -> list[dict]:
     """The stored fields of the documents with these ids (titles, bodies, entities as JSON)."""
     if not ids:
         return []
-    ix = whoosh_index.open_dir(generation)
+    ix = open_index(generation)
     found = []
     with ix.searcher() as searcher:
         for doc_id in ids:

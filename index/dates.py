@@ -9,8 +9,6 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
-warnings.filterwarnings("ignore", module="dateparser")
-
 # A DATE entity worth resolving names a point in time: a month, a weekday, a year or a relative day.
 # Durations ("three years", "the past decade") and vague spans ("recent weeks") are not dates to facet on.
 POINT_IN_TIME = re.compile(
@@ -28,6 +26,8 @@ DURATION = re.compile(r"\b(\d+|a|one|two|three|four|five|six|several|few|many)\s
 
 @lru_cache(maxsize=1)
 def _parser() -> DateDataParser:
+    # dateparser warns about its own internals on some inputs; the first parse silences it, not the import
+    warnings.filterwarnings("ignore", module="dateparser")
     return DateDataParser(languages=["en"])
 
 

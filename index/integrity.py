@@ -38,6 +38,7 @@ from .build import (
 )
 from .columns import Columns
 from .schema import WORDS_FILE, document_words
+from .whoosh_files import open_index
 
 # What reading a damaged Whoosh or NumPy file raises: cut-off data, bad pickles, bad compressed blocks.
 DAMAGE_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError, struct.error,
@@ -81,7 +82,7 @@ def check_index(index_dir: Path) -> IndexCheck:
 
 def disagreements(generation: Path, meta: dict) -> list[str]:
     """Where Whoosh's documents, the facet columns, the fingerprints and meta.json's count disagree."""
-    ix = whoosh_index.open_dir(generation)
+    ix = open_index(generation)
     try:
         with ix.reader() as reader:
             documents = reader.doc_count_all()

@@ -75,5 +75,15 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
 
 
 def read_index_files_in_place() -> None:
+    """Whoosh's buffered files read from the map from now on (idempotent)."""
     BufferFile.__init__ = _buffer_file_init
+
+
+def open_index(path: str | os.PathLike):
+    """A Whoosh index opened for reading, its files read in place: the one way this project opens one,
+    so the patch is made where it is needed and never as a side effect of an import."""
+    from whoosh import index as whoosh_index
+
+    read_index_files_in_place()
+    return whoosh_index.open_dir(path)
 

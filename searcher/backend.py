@@ -18,7 +18,6 @@ from pathlib import Path
 
 import bleach
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Prefix, Require, Term, Wildcard
@@ -29,11 +28,9 @@ from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import UNDATED, Columns, facet_key, timestamp
 from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
-from index.whoosh_files import read_index_files_in_place
+from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
-
-read_index_files_in_place()  # no heap copy of every index file the server opens
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -123,7 +120,7 @@ class Generation:
         self.path = path
         self.aliases = aliases or {}  # readers' corrections: facet -> value -> new value (None: dropped)
         self.aliases_version = aliases_version
-        self.ix = whoosh_index.open_dir(path)
+        self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
         self._searchers: list = []  # every thread's, closed with the generation

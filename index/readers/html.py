@@ -3,6 +3,7 @@ ads and comments out."""
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -16,9 +17,13 @@ from lxml import etree
 from ..articles import Article, Problem, file_article_id, url_article_id
 from .fields import author_name, parse_publication_date, source_date_order
 
-# trafilatura logs its own doubts about pages at WARNING; ours are reported as problems instead.
-logging.getLogger("trafilatura").setLevel(logging.ERROR)
-logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+@functools.cache
+def quiet_extractor_logs() -> None:
+    """trafilatura logs its own doubts about pages at WARNING; ours are reported as problems instead.
+    Set on the first page read, not on import."""
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 
 BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
@@ -31,6 +36,7 @@ HTML_MARKUP = re.compile(r"</(p|div|span|a|script|style|li|ul|ol|h[1-6]|table|td
 
 def extract_page(markup: str, with_metadata: bool = True):
     """trafilatura's main-text extraction, as every reader of HTML uses it: no comments, tables kept."""
+    quiet_extractor_logs()
     return trafilatura.bare_extraction(
         markup,
         with_metadata=with_metadata,
