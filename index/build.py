@@ -25,7 +25,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tqdm import tqdm
-
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
