@@ -371,6 +371,8 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
             return False
         return not is_acronym(words[-1]) and common[words[-1].casefold()] >= 3 * max(1, raw["org"][org])
 
+    known_people = {name for name, count in people.items() if " " in name and name not in firms
+                    and votes.kind_of(name, 1, 0.8) in (None, "person") and not places.resolve(name)}
     org_words = {word for org in raw["org"] for word in org.split()[:-1] if org.split()[-1].lower() not in
                  GOVERNMENT_WORDS} | {org.split()[-1] for org in raw["org"]}
 
@@ -401,6 +403,7 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
                         if not names_an_organization(n, entities.orgs) and person(n) not in firms)
         entities.people = list(dict.fromkeys(p for p in people_named
                                              if is_full_name(p) or shown_as_person(p, entities)))
+        entities.people.extend(n for n in known_names_in(item.ner_text, known_people) if n not in entities.people)
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
             org(n) for n in entities.orgs if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
@@ -435,6 +438,25 @@ def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]
             if acronym and acronym != expansion:
                 together[(acronym, expansion)] += 1
     return pair_acronyms(together)
+
+
+CAPITALIZED_RUN = re.compile(r"[A-Z][\w'.-]*(?:[ \t]+(?:[A-Z][\w'.-]*|de|van|von|del|da|di|le|la|bin|al))+")
+
+
+def known_names_in(text: str, known: set[str]) -> list[str]:
+    """Names the corpus knows as people, found in ``text`` where the model missed them (a list, a
+    table): document- and corpus-wide propagation without a second NER pass."""
+    found = []
+    for run in CAPITALIZED_RUN.findall(text):
+        words = run.split()
+        covered: set[int] = set()
+        for size in range(min(4, len(words)), 1, -1):
+            for start in range(len(words) - size + 1):
+                candidate = " ".join(words[start:start + size])
+                if candidate in known and not covered & set(range(start, start + size)):
+                    found.append(candidate)
+                    covered.update(range(start, start + size))
+    return list(dict.fromkeys(found))
 
 
 def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counter:

@@ -271,3 +271,12 @@ def test_reuters_top_organizations_are_one_value_each_and_organizations(reuters_
         country = places.resolve(head, alternates=False) if head else None
         assert not (country and places.is_country(country) and last.lower() in {"dollar", "dollars", "yen", "pound"}), \
             f"{org!r} is a currency"
+
+
+def test_names_the_corpus_knows_are_found_where_the_model_missed_them():
+    from index.build import known_names_in
+
+    known = {"Orla Brenn", "Tomas Quist", "Tomas Quist Jr"}
+    text = "Results:\n1. Orla Brenn 12.71\n2. Tomas Quist Jr 12.80\nQuist said nothing."
+    assert known_names_in(text, known) == ["Orla Brenn", "Tomas Quist Jr"]
+    assert known_names_in("orla brenn was not named", known) == []
