@@ -42,17 +42,22 @@ class LabelVotes:
 def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
     kinds: dict[str, Counter] = defaultdict(Counter)
     starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    keys: dict[str, tuple[str, str | None, bool]] = {}  # a mention's text -> its key, first word, cleanliness
     for mentions in articles:
         for mention in mentions:
             kind = KIND.get(mention.label)
             if kind is None:
                 continue
-            text = " ".join(mention.text.split())
-            kinds[value_key(text)][kind] += 1
-            words = text.split()
-            if (len(words) >= 2 and GIVEN_NAME.fullmatch(words[0])
-                    and (kind != "person" or clean_person(text) == text)):
-                starts[words[0]][kind].add(value_key(text))
+            seen = keys.get(mention.text)
+            if seen is None:
+                text = " ".join(mention.text.split())
+                words = text.split()
+                seen = keys[mention.text] = (value_key(text), words[0] if len(words) >= 2 and
+                                             GIVEN_NAME.fullmatch(words[0]) else None, clean_person(text) == text)
+            key, first, clean = seen
+            kinds[key][kind] += 1
+            if first and (kind != "person" or clean):
+                starts[first][kind].add(key)
     people = {key for key, votes in kinds.items() if votes["person"]}
 
     def is_role(word: str, names: set[str]) -> bool:

@@ -120,8 +120,9 @@ def entities_from_mentions(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    in_lists = list_people(list(split_mentions(mentions)), text, gazetteer)
-    for mention in split_mentions(mentions):
+    mentions = list(split_mentions(mentions))
+    in_lists = list_people(mentions, text, gazetteer)
+    for mention in mentions:
         start, end = mention.start - body_offset, mention.end - body_offset
         label = "PERSON" if mention in in_lists else corpus_label(mention, votes, gazetteer)
         if dateline and start >= 0 and start < dateline.end and end > dateline.start:

@@ -70,6 +70,7 @@ REGIONS = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)
 def place_key(name: str) -> str:
     """'U.S.' -> 'u s', 'MOSCOW' -> 'moscow', 'Montréal' -> 'montreal': the form every name is looked up in."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
