@@ -17,6 +17,7 @@ from index.entities import (
     dateline_qualifier,
     entities_from_mentions,
     headline_countries,
+    initialled_names,
     list_people,
     names_a_measure,
     resolve_in_context,
@@ -280,3 +281,10 @@ def test_names_the_corpus_knows_are_found_where_the_model_missed_them():
     text = "Results:\n1. Orla Brenn 12.71\n2. Tomas Quist Jr 12.80\nQuist said nothing."
     assert known_names_in(text, known) == ["Orla Brenn", "Tomas Quist Jr"]
     assert known_names_in("orla brenn was not named", known) == []
+
+
+def test_names_shaped_like_the_lists_people_are_people():
+    text = "Vellia 259 (A. Dorne 69, H. Quist 69; D. Brell 4-43), Norvania 114 (S. Watt 4-28). U.S. Steel fell."
+    assert initialled_names(text, ["H. Quist", "D. Brell", "S. Watt"], gazetteer()) == [
+        "A. Dorne", "H. Quist", "D. Brell", "S. Watt"]
+    assert initialled_names(text, ["H. Quist", "D. Brell"], gazetteer()) == []  # too few to tell
