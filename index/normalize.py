@@ -135,7 +135,9 @@ def value_key(value: str) -> str:
     return " ".join(re.sub(r"[^\w\s&]", " ", value.casefold().replace("’", "'").replace("'s ", " ")).split())
 
 
-MENTION_BREAK = re.compile(r"\s+[-–—]+\s+|[()\[\]]|\n\s*\n")
+# a dash or bracket between names, a paragraph break, or a line break after a figure or before a
+# line opening in capitals ("Yuri Kushko\nTAVILDARA, Tajikistan", "Jayasuriya 3\nG. McGrath")
+MENTION_BREAK = re.compile(r"\s+[-–—]+\s+|[()\[\]]|\n\s*\n|(?<=\d)[ \t]*\n\s*|[ \t]*\n\s*(?=[A-Z]{3,}\b)")
 TRAILING_FIGURES = re.compile(r"(?:\s+\S*\d\S*)+$")
 
 

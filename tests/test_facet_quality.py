@@ -49,6 +49,11 @@ def test_a_mention_run_over_a_dash_or_bracket_is_split():
     text = "Pella Quist (Norvania"
     assert [text[s:e] for s, e in split_mention(text)] == ["Pella Quist", "Norvania"]
     assert split_mention("Jean-Luc Marrow") == [(0, 15)]
+    text = "Yuri Vantree\nTAVILDARA"
+    assert [text[s:e] for s, e in split_mention(text)] == ["Yuri Vantree", "TAVILDARA"]
+    text = "Quorvath 3\nG. Brenn"
+    assert [text[s:e] for s, e in split_mention(text)] == ["Quorvath 3", "G. Brenn"]
+    assert split_mention("Tomas\nBrell") == [(0, 11)]  # a name wrapped over two lines stays one
 
 
 def test_split_mentions_keep_offsets():
