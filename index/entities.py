@@ -247,7 +247,8 @@ def list_people(mentions: list[Mention], text: str, gazetteer: Gazetteer, min_it
     return found
 
 
-INITIALLED_NAME = re.compile(r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?:de |van |von )?[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?\b")
+INITIALLED_NAME = re.compile(
+    r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?:de |van |von )?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['-][A-Z]?[a-z]+)?\b")
 
 
 def initialled_names(text: str, people: list[str], gazetteer: Gazetteer, min_found: int = 3) -> list[str]:

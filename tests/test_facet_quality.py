@@ -289,7 +289,7 @@ def test_names_the_corpus_knows_are_found_where_the_model_missed_them():
 
 
 def test_names_shaped_like_the_lists_people_are_people():
-    text = "Vellia 259 (A. Dorne 69, H. Quist 69; D. Brell 4-43), Norvania 114 (S. Watt 4-28). U.S. Steel fell."
-    assert initialled_names(text, ["H. Quist", "D. Brell", "S. Watt"], gazetteer()) == [
-        "A. Dorne", "H. Quist", "D. Brell", "S. Watt"]
+    text = "Vellia 259 (A. Dorne 69, H. Quist 69; D. Brell 4-43), Norvania 114 (S. McWatt 4-28). U.S. Steel fell."
+    assert initialled_names(text, ["H. Quist", "D. Brell", "S. McWatt"], gazetteer()) == [
+        "A. Dorne", "H. Quist", "D. Brell", "S. McWatt"]
     assert initialled_names(text, ["H. Quist", "D. Brell"], gazetteer()) == []  # too few to tell
