@@ -41,10 +41,11 @@ from .clean import (
     place_from_dateline_field,
 )
 from .columns import Columns, facet_row, timestamp, write_columns
-from .corpus import count_label_votes
+from .corpus import NO_VOTES, LabelVotes, count_label_votes
 from .entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
 from .language import MIN_CHARACTERS, SAMPLE_CHARACTERS, detect_language, identifier
 from .normalize import (
+    GOVERNMENT_WORDS,
     canonical_spellings,
     corpus_surname_map,
     initials,
@@ -412,7 +413,9 @@ def pipeline_version(name: str) -> str:
 
 
 def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options: BuildOptions,
-                      report: BuildReport) -> None:
+                      report: BuildReport) -> LabelVotes:
+    """Every article's entities, from its cached or freshly found mentions; returns the corpus's label
+    votes, which the corpus-wide step uses again."""
     name = options.pipeline or pipeline_name()
     version = pipeline_version(name)
     report.pipeline = version
@@ -456,7 +459,8 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     entities_started = time.monotonic()
     gazetteer()  # loaded before the workers fork, so they share it
     # the corpus's votes, set before the workers fork so they share them rather than receive a copy each
-    _CORPUS_VOTES["votes"] = count_label_votes(cached[key] for key in dict.fromkeys(keys))
+    votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
+    _CORPUS_VOTES["votes"] = votes
     work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text,
              item.title, dateline_qualifier(item.article.dateline, item.dateline.place if item.dateline else None))
             for key, item in zip(keys, prepared)]
@@ -466,6 +470,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     finally:
         _CORPUS_VOTES.clear()
     report.phases["entities"] = time.monotonic() - entities_started
+    return votes
 
 
 _CORPUS_VOTES: dict = {}
@@ -506,7 +511,8 @@ def count_vocabulary(entities: Iterable[Entities]) -> dict[str, Counter]:
     return vocabulary
 
 
-def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Counter]) -> None:
+def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Counter],
+                            votes: LabelVotes = NO_VOTES) -> None:
     """One spelling a value ("MOSCOW" -> "Moscow"), and lone surnames to the full name the corpus
     uses for them ("Bolton" -> "John Bolton") where that is unambiguous."""
     raw: dict[str, Counter] = {"person": Counter(), "org": Counter(), "place": Counter()}
@@ -520,12 +526,17 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
     people = Counter()
     for name, count in raw["person"].items():
         people[spelling["person"].get(name, name)] += count
-    surnames = corpus_surname_map(people)
+    glued = title_glued_names(people, votes)
+    for name, short in glued.items():
+        people[short] += people.pop(name)
+    firms = firms_named_after_people(people, raw["org"])
+    surnames = corpus_surname_map(Counter({n: c for n, c in people.items() if n not in firms}))
     known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
     places = gazetteer()
 
     def person(name: str) -> str:
         name = spelling["person"].get(name, name)
+        name = glued.get(name, name)
         return surnames.get(name, name)
 
     def is_full_name(name: str) -> bool:
@@ -533,10 +544,27 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         # tables) is too ambiguous, or too often not a person, to be a facet value...
         return len(name.split()) > 1
 
+    common = lowercase_words(prepared, {w.casefold() for org in raw["org"] for w in org.split()})
+
+    def is_common_noun(org: str) -> bool:
+        # "Budget", "WHEAT", "U.S. Dollar": a word (after a country, perhaps) the corpus writes in lower case
+        words = org.split()
+        head = " ".join(words[:-1])
+        if len(words) > 1 and not (places.resolve(head, alternates=False) and places.is_country(places.resolve(head))):
+            return False
+        return not is_acronym(words[-1]) and common[words[-1].casefold()] >= 3 * max(1, raw["org"][org])
+
+    known_people = {name for name, count in people.items() if " " in name and name not in firms
+                    and votes.kind_of(name, 1, 0.8) in (None, "person") and not places.resolve(name)}
+    org_words = {word for org in raw["org"] for word in org.split()[:-1] if org.split()[-1].lower() not in
+                 GOVERNMENT_WORDS} | {org.split()[-1] for org in raw["org"]}
+
     def shown_as_person(name: str, entities: Entities) -> bool:
-        # ...unless the text itself shows it is someone ("Mr Putin", "Bolton said") and the corpus
-        # does not name something else so more often.
-        return name in entities.confirmed_people and raw["person"][name] >= raw["org"][name] + raw["place"][name]
+        # ...unless the text itself shows it is someone ("Mr Putin", "Bolton said"), the corpus does
+        # not name something else so more often, and no organization has it in its name ("Phelps
+        # said" is Phelps Dodge speaking).
+        return (name in entities.confirmed_people and raw["person"][name] >= raw["org"][name] + raw["place"][name]
+                and name not in org_words)
 
     def place(value: Place) -> Place:
         return Place(spelling["place"].get(value.name, value.name), value.country)
@@ -551,16 +579,23 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         entities = item.entities
         short_orgs = merge_short_orgs(spelling["org"].get(n, n) for n in entities.orgs)
         entities.orgs = [short_orgs.get(spelling["org"].get(n, n), n) for n in entities.orgs]
-        people_named = (person(n) for n in entities.people if not names_an_organization(n, entities.orgs))
+        entities.confirmed_people |= {glued[n] for n in (spelling["person"].get(n, n) for n in entities.people)
+                                      if n in glued}
+        entities.orgs.extend(person(n) for n in entities.people if person(n) in firms)
+        people_named = (person(n) for n in entities.people
+                        if not names_an_organization(n, entities.orgs) and person(n) not in firms)
         entities.people = list(dict.fromkeys(p for p in people_named
                                              if is_full_name(p) or shown_as_person(p, entities)))
+        entities.people.extend(n for n in known_names_in(item.ner_text, known_people) if n not in entities.people)
         source = value_key(item.article.source or "")
         entities.orgs = list(dict.fromkeys(
             org(n) for n in entities.orgs if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
+            and not is_common_noun(org(n))
         ))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
-        as_people = [p.name for p in entities.places if p.country is None and person(p.name) in people]
+        as_people = [p.name for p in entities.places if p.country is None and person(p.name) in people
+                     and people[person(p.name)] > raw["place"][p.name]]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name
         entities.places = [p for p in entities.places
                            if not (p.country is None and " " not in p.name and p.name in known_surnames)]
@@ -586,6 +621,65 @@ def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]
             if acronym and acronym != expansion:
                 together[(acronym, expansion)] += 1
     return pair_acronyms(together)
+
+
+CAPITALIZED_RUN = re.compile(r"[A-Z][\w'.-]*(?:[ \t]+(?:[A-Z][\w'.-]*|de|van|von|del|da|di|le|la|bin|al))+")
+
+
+def known_names_in(text: str, known: set[str]) -> list[str]:
+    """Names the corpus knows as people, found in ``text`` where the model missed them (a list, a
+    table): document- and corpus-wide propagation without a second NER pass."""
+    found = []
+    for run in CAPITALIZED_RUN.findall(text):
+        words = run.split()
+        covered: set[int] = set()
+        for size in range(min(4, len(words)), 1, -1):
+            for start in range(len(words) - size + 1):
+                candidate = " ".join(words[start:start + size])
+                if candidate in known and not covered & set(range(start, start + size)):
+                    found.append(candidate)
+                    covered.update(range(start, start + size))
+    return list(dict.fromkeys(found))
+
+
+def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counter:
+    """How many articles write each of the ``wanted`` words in lower case."""
+    counts: Counter = Counter()
+    for item in prepared:
+        counts.update(wanted.intersection(re.findall(r"\b[a-z]+\b", item.body)))
+    return counts
+
+
+def title_glued_names(people: Counter, votes: LabelVotes) -> dict[str, str]:
+    """"Energy Subroto" -> "Subroto", "Treasurer Paul Keating" -> "Paul Keating": a name whose first word
+    starts no one's name in the corpus, and whose other words alone name a person as often or start with
+    a given name."""
+    glued = {}
+    for name, count in people.items():
+        first, _, rest = name.partition(" ")
+        if not rest or votes.is_given_name(first) or "." in first:
+            continue
+        if people.get(rest, 0) >= (3 if " " not in rest else 1) * count or (
+                " " in rest and votes.is_given_name(rest.split()[0])):
+            glued[name] = rest
+    return glued
+
+
+FIRM_WORDS = frozenset({"co", "corp", "inc", "ltd", "plc", "ag", "sa", "securities", "holdings", "group", "sons",
+                        "bank", "capital", "partners", "brothers", "international"})
+
+
+def firms_named_after_people(people: Counter, orgs: Counter, min_articles: int = 2) -> set[str]:
+    """"J.P. Morgan", "S.G. Warburg": a name the corpus also gives as the start of a firm's name ("J.P.
+    Morgan and Co Inc", "S.G. Warburg Securities") in at least ``min_articles`` mentions."""
+    starts: Counter = Counter()
+    for org, count in orgs.items():
+        words = org.split()
+        if any(w.casefold().strip(".,") in FIRM_WORDS for w in words[2:]):
+            for size in (2, 3):
+                starts[" ".join(words[:size])] += count
+    return {name for name, count in people.items()
+            if " " in name and starts[name] >= min_articles}
 
 
 def is_agency_credit(org: str, source: str, known_orgs: Counter, places) -> bool:
@@ -817,14 +911,15 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             report.seconds = time.monotonic() - started
             return report
 
+        votes = NO_VOTES
         if to_write:
             readable = entity_readable(to_write, options, report)
-            find_all_mentions(readable, index_dir, options, report)
+            votes = find_all_mentions(readable, index_dir, options, report)
         else:
             report.pipeline = old_meta.get("pipeline", "")
         known = {facet: Counter(values) for facet, values in old_vocabulary.items()} if incremental else {}
         with report.timed("normalize"):
-            normalize_across_corpus(to_write, known)
+            normalize_across_corpus(to_write, known, votes)
 
         partial = store.new_generation_dir(index_dir)
         try:

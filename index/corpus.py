@@ -20,7 +20,8 @@ GIVEN_NAME = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
 @dataclass(frozen=True)
 class LabelVotes:
     """``kinds``: for a value key, how many mentions of it the model called a person, an org, a place.
-    ``given_names``: words that start more people's names across the corpus than anything else's."""
+    ``given_names``: words that start more people's names across the corpus than anything else's, and
+    are not roles (a role is followed by a whole name: "Treasurer Paul Keating")."""
 
     kinds: dict[str, Counter] = field(default_factory=dict)
     given_names: frozenset[str] = frozenset()
@@ -41,19 +42,32 @@ class LabelVotes:
 def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
     kinds: dict[str, Counter] = defaultdict(Counter)
     starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    keys: dict[str, tuple[str, str | None, bool]] = {}  # a mention's text -> its key, first word, cleanliness
     for mentions in articles:
         for mention in mentions:
             kind = KIND.get(mention.label)
             if kind is None:
                 continue
-            text = " ".join(mention.text.split())
-            kinds[value_key(text)][kind] += 1
-            words = text.split()
-            if (len(words) >= 2 and GIVEN_NAME.fullmatch(words[0])
-                    and (kind != "person" or clean_person(text) == text)):
-                starts[words[0]][kind].add(value_key(text))
+            seen = keys.get(mention.text)
+            if seen is None:
+                text = " ".join(mention.text.split())
+                words = text.split()
+                seen = keys[mention.text] = (value_key(text), words[0] if len(words) >= 2 and
+                                             GIVEN_NAME.fullmatch(words[0]) else None, clean_person(text) == text)
+            key, first, clean = seen
+            kinds[key][kind] += 1
+            if first and (kind != "person" or clean):
+                starts[first][kind].add(key)
+    people = {key for key, votes in kinds.items() if votes["person"]}
+
+    def is_role(word: str, names: set[str]) -> bool:
+        # "Treasurer Paul Keating": what follows the word is a person's name on its own
+        rests = [name.split(" ", 1)[1] for name in names]
+        return sum(" " in rest and rest in people for rest in rests) * 2 >= len(rests)
+
     given = frozenset(word for word, by_kind in starts.items()
-                      if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"])))
+                      if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"]))
+                      and not is_role(word, by_kind["person"]))
     return LabelVotes(dict(kinds), given)
 
 

@@ -120,8 +120,9 @@ def entities_from_mentions(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    in_lists = list_people(list(split_mentions(mentions)), text, gazetteer)
-    for mention in split_mentions(mentions):
+    mentions = list(split_mentions(mentions))
+    in_lists = list_people(mentions, text, gazetteer)
+    for mention in mentions:
         start, end = mention.start - body_offset, mention.end - body_offset
         label = "PERSON" if mention in in_lists else corpus_label(mention, votes, gazetteer)
         if dateline and start >= 0 and start < dateline.end and end > dateline.start:
@@ -181,6 +182,7 @@ def entities_from_mentions(
     kept = {p.name for p in entities.places if p.country is None or p.country in about or not about}
     entities.places = [p for p in entities.places if p.name in kept]
     entities.spans = [span for span in entities.spans if span[2] != "place" or span[3] in kept]
+    entities.people.extend(n for n in initialled_names(text, entities.people, gazetteer) if n not in entities.people)
     _move_misread_people(entities, people_spans)
     short_to_full = merge_short_names(entities.people)
     entities.people = [short_to_full.get(name, name) for name in entities.people]
@@ -243,6 +245,21 @@ def list_people(mentions: list[Mention], text: str, gazetteer: Gazetteer, min_it
                     and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
                 found.add(mention)
     return found
+
+
+INITIALLED_NAME = re.compile(
+    r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?:de |van |von )?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['-][A-Z]?[a-z]+)?\b")
+
+
+def initialled_names(text: str, people: list[str], gazetteer: Gazetteer, min_found: int = 3) -> list[str]:
+    """In a document where the model found several "A. Smith"-shaped people (a scorecard, a results
+    list), every other name of that shape is a person too: document-wide propagation of a name's shape
+    ("U.S. Steel" is no such name: its initials are a place)."""
+    shaped = [p for p in people if INITIALLED_NAME.fullmatch(p)]
+    if len(shaped) < min_found:
+        return []
+    names = (" ".join(m.group(0).split()) for m in INITIALLED_NAME.finditer(text))
+    return [n for n in names if gazetteer.resolve(n.rsplit(" ", 1)[0]) is None]
 
 
 def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:

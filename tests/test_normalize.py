@@ -136,3 +136,10 @@ def test_a_lone_name_inside_an_organization_of_the_article_is_the_company():
     assert not names_an_organization("Bake", orgs)  # whole words only
     assert not names_an_organization("Baker", ["Treasury"])
     assert not names_an_organization("Reagan", ["Reagan Administration", "Thatcher Government"])
+
+
+def test_a_lone_surname_merges_into_a_full_name_with_a_suffix():
+    from index.normalize import surname
+
+    assert surname("John Vantree Jr") == "Vantree" and surname("Vantree") == "Vantree"
+    assert merge_short_names(["John Vantree Jr", "Vantree"]) == {"Vantree": "John Vantree Jr"}
