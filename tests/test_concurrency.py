@@ -11,12 +11,11 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from index import store
-from index.build import BuildOptions, rebuild
 from searcher.backend import SearchIndex, snippet_for
 from searcher.params import params_from_args
 from searcher.search import run_search
 
-from .conftest import REUTERS, needs_reuters
+from .conftest import needs_reuters
 
 
 def test_each_thread_gets_its_own_searcher_closed_with_the_generation(sample_index):
@@ -84,17 +83,6 @@ def assert_concurrent_answers_equal_serial(index_dir: Path, queries: list[MultiD
 
 def test_concurrent_answers_equal_serial_ones_on_the_samples(sample_index):
     assert_concurrent_answers_equal_serial(sample_index, query_mix(sample_index, 120))
-
-
-@pytest.fixture(scope="module")
-def reuters_slice_index(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("reuters-slice")
-    with open(REUTERS, encoding="utf-8") as source:
-        (folder / "slice.jsonl").write_text("".join(itertools.islice(source, 800)), encoding="utf-8")
-    index_dir = folder / "index"
-    report = rebuild([str(folder / "slice.jsonl")], index_dir, BuildOptions(progress=False))
-    assert report.indexed > 750
-    return index_dir
 
 
 @needs_reuters

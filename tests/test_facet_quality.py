@@ -8,7 +8,7 @@ import pytest
 
 from index import store
 from index.articles import Mention, Place
-from index.build import FIRM_WORDS, BuildOptions, rebuild
+from index.build import FIRM_WORDS
 from index.corpus import count_label_votes
 from index.entities import (
     corpus_label,
@@ -233,13 +233,9 @@ def test_a_list_item_among_people_is_a_person():
 
 
 @pytest.fixture(scope="session")
-def reuters_vocabulary(tmp_path_factory) -> dict:
-    """Every tenth Reuters article (about 2,150, spread over the whole corpus), indexed once a session."""
-    folder = tmp_path_factory.mktemp("reuters-tenth")
-    lines = REUTERS.read_text(encoding="utf-8").splitlines()[::10]
-    (folder / "tenth.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rebuild([str(folder / "tenth.jsonl")], folder / "index", BuildOptions(progress=False))
-    return json.loads((store.current_generation(folder / "index") / "vocabulary.json").read_text())
+def reuters_vocabulary(reuters_slice_index) -> dict:
+    """The facet values of every tenth Reuters article (the session's Reuters slice), most frequent first."""
+    return json.loads((store.current_generation(reuters_slice_index) / "vocabulary.json").read_text())
 
 
 def _top(vocabulary: dict, facet: str, count: int = 200) -> list[str]:
