@@ -22,7 +22,7 @@ class LabelVotes:
     """``kinds``: for a value key, how many mentions of it the model called a person, an org, a place.
     ``given_names``: words that start more people's names across the corpus than anything else's."""
 
-    kinds: dict[str, Counter] = field(default_factory=dict)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)
     given_names: frozenset[str] = frozenset()
 
     def kind_of(self, text: str, min_mentions: int = 3, min_share: float = 2 / 3) -> str | None:
@@ -39,7 +39,7 @@ class LabelVotes:
 
 
 def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
-    kinds: dict[str, Counter] = defaultdict(Counter)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
     starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for mentions in articles:
         for mention in mentions:

@@ -18,6 +18,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -79,7 +80,7 @@ def check_index(index_dir: Path) -> IndexCheck:
     return check
 
 
-def disagreements(generation: Path, meta: dict) -> list[str]:
+def disagreements(generation: Path, meta: dict[str, Any]) -> list[str]:
     """Where Whoosh's documents, the facet columns, the fingerprints and meta.json's count disagree."""
     ix = whoosh_index.open_dir(generation)
     try:
@@ -137,7 +138,7 @@ def stored_articles(generation: Path, report: BuildReport) -> list[PreparedArtic
     return list(found.values())
 
 
-def article_from_stored(stored: dict, generation: Path) -> PreparedArticle:
+def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArticle:
     entities = json.loads(stored["entities"])
     article = Article(title=stored.get("title", ""), body=stored.get("body", ""), origin=f"{generation}#{stored['id']}",
                       id=stored["id"], url=stored.get("url"), author=stored.get("author"),
@@ -185,7 +186,7 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
     return report
 
 
-def _readable_json(path: Path) -> dict:
+def _readable_json(path: Path) -> dict[str, Any]:
     """What a damaged generation's metadata still says, if anything: only for labels, never for counts."""
     try:
         data = store.read_json(path)
