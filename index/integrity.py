@@ -32,6 +32,7 @@ from .build import (
     PreparedArticle,
     _place_countries,
     _write_metadata,
+    annotated_entities,
     count_vocabulary,
     published_span,
     write_columns_for,
@@ -175,7 +176,7 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
                 write_columns_for(partial, prepared, None)
                 store.write_json_atomic(partial / WORDS_FILE,
                                         dict(document_words(f"{i.title} {i.body}" for i in prepared)))
-            _write_metadata(partial, report, count_vocabulary(i.entities for i in prepared),
+            _write_metadata(partial, report, count_vocabulary(map(annotated_entities, prepared)),
                             _place_countries(None, prepared), {i.article.id: i.fingerprint for i in prepared},
                             boilerplate, published_span(prepared, {}))
             report.generation = store.publish_generation(index_dir, partial)

@@ -23,6 +23,7 @@ import re
 import zlib
 from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from pickle import dumps
 from typing import Any
 
@@ -181,7 +182,7 @@ class FastSegmentWriter(SegmentWriter):
         return NO_MERGE(self, self.segments)
 
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: bool = False,
-               segments: tuple[Any, ...] = ()) -> None:
+               segments: Sequence[Any] = ()) -> None:
         """Commits this writer's documents, and the finished ``segments`` other writers of this
         index wrote (see ``finish_segment``) after them, in that order."""
         self._check_state()
