@@ -18,11 +18,12 @@ import signal
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 from whoosh import index as whoosh_index
@@ -56,7 +57,7 @@ from .normalize import (
     pair_acronyms,
     value_key,
 )
-from .places import gazetteer
+from .places import Gazetteer, gazetteer
 from .readers import read_paths
 from .schema import WORDS_FILE, build_schema, document_fields, document_words
 from .segment_writer import FastSegmentWriter
@@ -82,6 +83,12 @@ class PreparedArticle:
     entities: Entities | None = None
     boilerplate: list[RemovedLine] = field(default_factory=list)  # what cleaning took out of the body
     language: str | None = None  # ISO 639 code; None when the detector was not sure
+
+
+def annotated_entities(item: PreparedArticle) -> Entities:
+    """The entities of an article the NER stage has been through (every stage after it reads them)."""
+    assert item.entities is not None, f"{item.article.id} has not been through NER"
+    return item.entities
 
 
 @dataclass
@@ -122,7 +129,7 @@ class BuildReport:
         return self.read == self.indexed + self.updated + self.unchanged + len(self.skipped)
 
     @contextmanager
-    def timed(self, phase: str):
+    def timed(self, phase: str) -> Iterator[None]:
         started = time.monotonic()
         try:
             yield
@@ -353,7 +360,7 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def parallel_map(function, items: list, processes: int, chunksize: int = 200) -> list:
+def parallel_map(function: Callable[[Any], Any], items: list, processes: int, chunksize: int = 200) -> list:
     """``[function(item) for item in items]``, over several forked processes when there is enough work.
 
     Forked workers inherit what the parent has loaded (the gazetteer, the parsers), so they start at once.
@@ -424,7 +431,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     try:
         keys = [cache_key(version, item.ner_text) for item in prepared]
         cached = cache.get_many(set(keys))
-        missing = {}
+        missing: dict[str, str] = {}
         for key, item in zip(keys, prepared):
             if key not in cached:
                 missing.setdefault(key, item.ner_text)
@@ -517,13 +524,14 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
     uses for them ("Bolton" -> "John Bolton") where that is unambiguous."""
     raw: dict[str, Counter] = {"person": Counter(), "org": Counter(), "place": Counter()}
     for item in prepared:
+        assert item.entities is not None
         raw["person"].update(item.entities.people)
         raw["org"].update(item.entities.orgs)
         raw["place"].update(p.name for p in item.entities.places)
     for facet, counts in raw.items():
         counts.update({value: count * 2 for value, count in known.get(facet, {}).items()})
     spelling = {facet: canonical_spellings(counts) for facet, counts in raw.items()}
-    people = Counter()
+    people: Counter[str] = Counter()
     for name, count in raw["person"].items():
         people[spelling["person"].get(name, name)] += count
     glued = title_glued_names(people, votes)
@@ -576,7 +584,7 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         return expansions.get(name, name)
 
     for item in prepared:
-        entities = item.entities
+        entities = annotated_entities(item)
         short_orgs = merge_short_orgs(spelling["org"].get(n, n) for n in entities.orgs)
         entities.orgs = [short_orgs.get(spelling["org"].get(n, n), n) for n in entities.orgs]
         entities.confirmed_people |= {glued[n] for n in (spelling["person"].get(n, n) for n in entities.people)
@@ -614,7 +622,7 @@ def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]
     """"SEC" -> "Securities and Exchange Commission" where the corpus names the two together."""
     together: Counter = Counter()
     for item in prepared:
-        orgs = {spelling.get(n, n) for n in item.entities.orgs}
+        orgs = {spelling.get(n, n) for n in annotated_entities(item).orgs}
         acronyms = {o.replace(".", ""): o for o in orgs if is_acronym(o)}
         for expansion in orgs:
             acronym = acronyms.get(initials(expansion))
@@ -682,7 +690,7 @@ def firms_named_after_people(people: Counter, orgs: Counter, min_articles: int =
             if " " in name and starts[name] >= min_articles}
 
 
-def is_agency_credit(org: str, source: str, known_orgs: Counter, places) -> bool:
+def is_agency_credit(org: str, source: str, known_orgs: Counter, places: Gazetteer) -> bool:
     """The article's own source named as an organization: "Reuters" itself, or the source glued to the
     next name by "told Reuters the ..." ("Reuters Taiwan", "Reuters the G-7", "Reuters Congress").
     "Reuters Holdings PLC", a company of its own, stays."""
@@ -736,7 +744,8 @@ def segment_parts(count: int, options: BuildOptions) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)] if count else [(0, 0)]
 
 
-def _add_documents(writer, prepared: list[PreparedArticle], advance, pause: bool = False) -> None:
+def _add_documents(writer: FastSegmentWriter, prepared: list[PreparedArticle], advance: Callable[[int], object],
+                   pause: bool = False) -> None:
     gc.disable()  # millions of posting lists, and no reference cycles among them
     try:
         add = writer.add_document
@@ -755,7 +764,7 @@ _PARALLEL_WRITE: dict = {}  # what forked writers inherit: the index folder, the
 
 
 def _write_segments_in_parallel(partial: Path, prepared: list[PreparedArticle], parts: list[tuple[int, int]],
-                                bar) -> list:
+                                bar: tqdm) -> list:
     end_workers_with_parent()
     context = multiprocessing.get_context("fork")
     written = context.Value("l", 0)
@@ -777,7 +786,7 @@ def _write_segments_in_parallel(partial: Path, prepared: list[PreparedArticle], 
         _PARALLEL_WRITE.clear()
 
 
-def _write_segment(part: tuple[int, int]):
+def _write_segment(part: tuple[int, int]) -> Any:
     """In a forked process: one segment of the documents ``part`` names, left for the parent to commit."""
     start, end = part
     ix = open_index(_PARALLEL_WRITE["partial"])
@@ -807,7 +816,7 @@ def worker_processes(count: int, options: BuildOptions) -> int:
 def write_columns_for(generation: Path, written: list[PreparedArticle], previous: Path | None) -> None:
     """Facet columns in the committed index's document order; rows of articles this build did not
     write come from the previous generation's columns."""
-    rows = {item.article.id: (facet_row(item.entities), timestamp(item.article.published)) for item in written}
+    rows = {item.article.id: (facet_row(annotated_entities(item)), timestamp(item.article.published)) for item in written}
     old_columns, old_docnums = None, {}
     if previous is not None:
         old_columns = Columns.load(previous)
@@ -817,7 +826,8 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
     with ix.reader() as reader:
         live = set(reader.all_doc_ids())
     ix.close()
-    facet_rows, published = [], []
+    facet_rows: list[dict[str, list[str]] | None] = []
+    published: list[int] = []
     for docnum, doc_id in enumerate(ids):
         if docnum not in live:
             facet_rows.append(None)
@@ -827,6 +837,7 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
             published.append(rows[doc_id][1])
         else:
             old = old_docnums[doc_id]
+            assert old_columns is not None  # an article not written now is in the previous generation
             facet_rows.append(old_columns.row(old))
             published.append(int(old_columns.published[old]))
     write_columns(generation, facet_rows, published)
@@ -854,9 +865,9 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
             raise store.NoIndexError(f"no index at {index_dir} to add to; run `searcher index rebuild` first")
         previous = usable_previous_generation(previous, incremental, report)
         old_fingerprints: dict[str, str] = store.read_json(previous / "fingerprints.json") if previous else {}
-        old_boilerplate = store.read_json(previous / "boilerplate.json") if incremental else {}
-        old_vocabulary = store.read_json(previous / "vocabulary.json") if incremental else {}
-        old_meta = store.read_json(previous / "meta.json") if incremental else {}
+        old_boilerplate = store.read_json(previous / "boilerplate.json") if incremental and previous else {}
+        old_vocabulary = store.read_json(previous / "vocabulary.json") if incremental and previous else {}
+        old_meta = store.read_json(previous / "meta.json") if incremental and previous else {}
         old_origins = Origins.load(previous)
 
         with report.timed("read"):
@@ -925,12 +936,13 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
         try:
             replaced = [i.article.id for i in to_write if i.article.id in old_fingerprints] + sorted(leaving)
             if incremental:
+                assert previous is not None  # add refused a missing or damaged index
                 store.copy_generation(previous, partial)
                 old_documents = _stored_documents(partial, replaced)
                 vocabulary = {facet: Counter(values) for facet, values in old_vocabulary.items()}
                 for facet, counts in count_vocabulary(map(_entities_of, old_documents)).items():
                     vocabulary.setdefault(facet, Counter()).subtract(counts)
-                for facet, counts in count_vocabulary(i.entities for i in to_write).items():
+                for facet, counts in count_vocabulary(map(annotated_entities, to_write)).items():
                     vocabulary.setdefault(facet, Counter()).update(counts)
                 fingerprints = {k: v for k, v in old_fingerprints.items() if k not in leaving}
                 origins = old_origins
@@ -938,14 +950,14 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                     origins.forget(doc_id)
             else:
                 old_documents = []
-                vocabulary = count_vocabulary(i.entities for i in to_write)
+                vocabulary = count_vocabulary(map(annotated_entities, to_write))
                 fingerprints = {}
                 origins = Origins()
             with report.timed("write"):
                 write_generation(partial, to_write, create=not incremental, options=options, replaced=replaced)
             with report.timed("columns"):
                 write_columns_for(partial, to_write, previous if incremental else None)
-                words = Counter(store.read_json(previous / WORDS_FILE)) if incremental else Counter()
+                words = Counter(store.read_json(previous / WORDS_FILE)) if incremental and previous else Counter()
                 words.subtract(document_words(f"{d.get('title', '')} {d.get('body', '')}" for d in old_documents))
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
                 store.write_json_atomic(partial / WORDS_FILE, {w: n for w, n in words.items() if n > 0})
@@ -1042,7 +1054,7 @@ def columns_span(generation: Path) -> tuple[str | None, str | None]:
 def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> dict[str, str | None]:
     countries: dict[str, str | None] = store.read_json(previous / "places.json") if previous else {}
     for item in prepared:
-        for place in item.entities.places:
+        for place in annotated_entities(item).places:
             countries[place.name] = place.country
     return countries
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 KEEP_CONTROLS = {"\n", "\t"}
@@ -219,7 +220,7 @@ def boilerplate_rule(line: str) -> str | None:
 
 
 def clean_body_reporting(body: str, title: str = "",
-                         recurring: set[str] = frozenset()) -> tuple[str, list[RemovedLine]]:
+                         recurring: AbstractSet[str] = frozenset()) -> tuple[str, list[RemovedLine]]:
     """The body without control characters, boilerplate, a repeat of the title, or repeated paragraphs,
     and the boilerplate lines it lost. A recurring line goes only from the edges of the body."""
     text = normalize_whitespace(reflow_hard_wrapped(remove_control_characters(body)))
@@ -227,7 +228,7 @@ def clean_body_reporting(body: str, title: str = "",
     all_lines = text.split("\n")
     edges = edge_line_numbers(all_lines) if recurring else set()
     removed: list[RemovedLine] = []
-    lines = []
+    lines: list[str] = []
     for number, line in enumerate(all_lines):
         if not line:
             lines.append(line)
@@ -253,7 +254,7 @@ def clean_body_reporting(body: str, title: str = "",
     return normalize_whitespace("\n".join(lines)), removed
 
 
-def clean_body(body: str, title: str = "", recurring: set[str] = frozenset()) -> str:
+def clean_body(body: str, title: str = "", recurring: AbstractSet[str] = frozenset()) -> str:
     return clean_body_reporting(body, title, recurring)[0]
 
 

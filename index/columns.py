@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -187,7 +188,7 @@ def write_columns(directory: Path, rows: Iterable[Mapping[str, list[str]] | None
             for value in (row or {}).get(facet, ()):
                 ids[facet].append(vocabulary.setdefault(value, len(vocabulary)))
             starts[facet].append(len(ids[facet]))
-    arrays = {"live": np.array(live, dtype=bool), "published": np.array(list(published), dtype=np.int64)}
+    arrays: dict[str, np.ndarray[Any, Any]] = {"live": np.array(live, dtype=bool), "published": np.array(list(published), dtype=np.int64)}
     if len(arrays["published"]) != len(live):
         raise ValueError("one publication time per document is needed")
     for facet in FACETS:
@@ -197,6 +198,6 @@ def write_columns(directory: Path, rows: Iterable[Mapping[str, list[str]] | None
     # written beside and renamed: the old generation's files are hard links that must not change
     partial = directory / (ARRAYS_FILE + ".partial")
     with open(partial, "wb") as handle:
-        np.savez(handle, **arrays)
+        np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy's stub reads any ** as allow_pickle
     os.replace(partial, directory / ARRAYS_FILE)
     write_json_atomic(directory / VALUES_FILE, {facet: list(vocabularies[facet]) for facet in FACETS})

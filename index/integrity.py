@@ -18,6 +18,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -31,6 +32,7 @@ from .build import (
     PreparedArticle,
     _place_countries,
     _write_metadata,
+    annotated_entities,
     count_vocabulary,
     published_span,
     write_columns_for,
@@ -80,7 +82,7 @@ def check_index(index_dir: Path) -> IndexCheck:
     return check
 
 
-def disagreements(generation: Path, meta: dict) -> list[str]:
+def disagreements(generation: Path, meta: dict[str, Any]) -> list[str]:
     """Where Whoosh's documents, the facet columns, the fingerprints and meta.json's count disagree."""
     ix = open_index(generation)
     try:
@@ -138,7 +140,7 @@ def stored_articles(generation: Path, report: BuildReport) -> list[PreparedArtic
     return list(found.values())
 
 
-def article_from_stored(stored: dict, generation: Path) -> PreparedArticle:
+def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArticle:
     entities = json.loads(stored["entities"])
     article = Article(title=stored.get("title", ""), body=stored.get("body", ""), origin=f"{generation}#{stored['id']}",
                       id=stored["id"], url=stored.get("url"), author=stored.get("author"),
@@ -175,7 +177,7 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
                 write_columns_for(partial, prepared, None)
                 store.write_json_atomic(partial / WORDS_FILE,
                                         dict(document_words(f"{i.title} {i.body}" for i in prepared)))
-            _write_metadata(partial, report, count_vocabulary(i.entities for i in prepared),
+            _write_metadata(partial, report, count_vocabulary(map(annotated_entities, prepared)),
                             _place_countries(None, prepared), {i.article.id: i.fingerprint for i in prepared},
                             boilerplate, published_span(prepared, {}))
             report.generation = store.publish_generation(index_dir, partial)
@@ -186,7 +188,7 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
     return report
 
 
-def _readable_json(path: Path) -> dict:
+def _readable_json(path: Path) -> dict[str, Any]:
     """What a damaged generation's metadata still says, if anything: only for labels, never for counts."""
     try:
         data = store.read_json(path)

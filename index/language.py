@@ -4,6 +4,7 @@ entities: English NER on German text finds "Zum Teil" as a person and "Arbeit" a
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 # py3langid reads this much of an article: enough for a sure answer, and it costs time in proportion.
 SAMPLE_CHARACTERS = 600
@@ -16,7 +17,7 @@ NOT_LANGUAGES = {"zxx"}  # "no linguistic content": price tables, codes
 
 
 @lru_cache(maxsize=1)
-def identifier():
+def identifier() -> Any:
     """py3langid's model (loaded once, about 2 s; before workers fork, so they share it)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -30,4 +31,4 @@ def detect_language(text: str) -> str | None:
     language, confidence = identifier().classify(text[:SAMPLE_CHARACTERS])
     if language in NOT_LANGUAGES or confidence < MIN_CONFIDENCE:
         return None
-    return language
+    return str(language)

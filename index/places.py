@@ -95,7 +95,7 @@ class Gazetteer:
             self._by_key[place_key(name)] = Place(name, None)
         populations: dict[str, int] = {}
         # every country's own place of a name, for names several countries share ("Birmingham")
-        self._in_country: dict[tuple[str, str], tuple[int, Place]] = {}
+        self._in_country: dict[tuple[str, str | None], tuple[int, Place]] = {}
         for city in cache.get_cities().values():
             country = country_names.get(city["countrycode"])
             key = place_key(city["name"])

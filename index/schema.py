@@ -6,12 +6,16 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .articles import Entities
 from .entities import mentioned_levels
+
+if TYPE_CHECKING:
+    from .build import PreparedArticle
 
 # Facets held only in the facet columns (columns.py), which count and filter them. The query syntax
 # still takes them (person:"John Bolton"): query_schema() declares them for the parser. Keeping them
@@ -72,10 +76,11 @@ def entities_json(entities: Entities) -> str:
     )
 
 
-def document_fields(prepared) -> dict:
+def document_fields(prepared: PreparedArticle) -> dict[str, Any]:
     """Whoosh fields for one prepared article (see ``build.PreparedArticle``)."""
     article, entities = prepared.article, prepared.entities
-    fields = {
+    assert entities is not None, "document_fields needs an annotated article"
+    fields: dict[str, Any] = {
         "id": article.id,
         "title": prepared.title,
         "body": prepared.body,
@@ -91,9 +96,9 @@ def document_fields(prepared) -> dict:
     return fields
 
 
-def document_words(texts: Iterable[str]) -> Counter:
+def document_words(texts: Iterable[str]) -> Counter[str]:
     """How many documents each lower-case word (three letters or more, no digits) appears in."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for text in texts:
         counts.update(set(WORD.findall(text.lower())))
     return counts

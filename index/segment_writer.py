@@ -23,7 +23,9 @@ import re
 import zlib
 from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from pickle import dumps
+from typing import Any
 
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
@@ -44,7 +46,7 @@ class TextAnalysis:
     """Whoosh's StemmingAnalyzer as one function: words, lower-cased, stop words out, stemmed, with the
     positions the analyser's filters give them."""
 
-    def __init__(self, analyzer=_STEMMING):
+    def __init__(self, analyzer: Any = _STEMMING) -> None:
         tokenizer, _lowercase, stop, stemmer = analyzer.items
         # the tokenizer's expression with its groups made non-capturing, so findall gives whole words
         self.words = re.compile(tokenizer.expression.pattern.replace("(?:", "(").replace("(", "(?:"),
@@ -82,7 +84,7 @@ class TextAnalysis:
         return positions
 
 
-def is_stemmed_text(field) -> bool:
+def is_stemmed_text(field: Any) -> bool:
     """True for a field this writer can analyse itself: positions, and Whoosh's default stemmer."""
     return type(field.format) is Positions and field.analyzer == _STEMMING and not field.vector
 
@@ -90,19 +92,19 @@ def is_stemmed_text(field) -> bool:
 class FastSegmentWriter(SegmentWriter):
     """Whoosh's SegmentWriter, with the inverted lists built in memory as documents come."""
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self.merge = False
         self._analysis = TextAnalysis()
         self._fast_fields = {name for name, field in self.schema.items() if is_stemmed_text(field)}
         # field -> term bytes -> flat [docnum, weight, value, docnum, weight, value, ...]
-        self._postings: dict[str, dict[bytes, list]] = defaultdict(dict)
+        self._postings: dict[str, dict[bytes, list[Any]]] = defaultdict(dict)
         # field -> docnum -> length as the lengths column gives it back (quantized to a byte)
         self._lengths: dict[str, dict[int, int]] = defaultdict(dict)
         self._weights: dict[float, float] = {}
         self._single_positions: dict[int, bytes] = {}  # the encoded value of a one-position posting
 
-    def add_document(self, **fields):
+    def add_document(self, **fields: Any) -> None:
         self._check_state()
         schema = self.schema
         perdocwriter = self.perdocwriter
@@ -147,7 +149,7 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _add_text(self, terms: dict, docnum: int, text: str, text_format: Positions, boost: float) -> int:
+    def _add_text(self, terms: dict[bytes, list[Any]], docnum: int, text: str, text_format: Positions, boost: float) -> int:
         encode = text_format.encode
         single = self._single_positions
         boost = text_format.field_boost * boost
@@ -171,15 +173,16 @@ class FastSegmentWriter(SegmentWriter):
                 posting += (docnum, weight, value)
         return length
 
-    def add_reader(self, reader):
+    def add_reader(self, reader: Any) -> None:
         raise NotImplementedError("FastSegmentWriter writes new segments only; merge with Whoosh's writer")
 
-    def _merge_segments(self, mergetype, optimize, merge):
+    def _merge_segments(self, mergetype: Any, optimize: Any, merge: bool) -> Any:
         if optimize or mergetype not in (None, NO_MERGE) or merge:
             raise NotImplementedError("FastSegmentWriter commits with merge=False only")
         return NO_MERGE(self, self.segments)
 
-    def commit(self, mergetype=None, optimize=None, merge=False, segments=()):
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: bool = False,
+               segments: Sequence[Any] = ()) -> None:
         """Commits this writer's documents, and the finished ``segments`` other writers of this
         index wrote (see ``finish_segment``) after them, in that order."""
         self._check_state()
@@ -191,14 +194,14 @@ class FastSegmentWriter(SegmentWriter):
         self._commit_toc([*final, *segments])
         self._finish()
 
-    def finish_segment(self):
+    def finish_segment(self) -> Any:
         """The segment of a writer opened with ``_lk=False`` beside another one, which commits it."""
         self._check_state()
         segment = self._finalize_segment()
         self.is_closed = True
         return segment
 
-    def _flush_segment(self):
+    def _flush_segment(self) -> None:
         self.perdocwriter.close()
         write_postings(self.fieldwriter, self.schema, self._postings, self._lengths)
         self.fieldwriter.close()
@@ -206,7 +209,8 @@ class FastSegmentWriter(SegmentWriter):
         self._lengths.clear()
 
 
-def write_postings(fieldwriter: W3FieldWriter, schema, postings: dict, lengths: dict) -> None:
+def write_postings(fieldwriter: W3FieldWriter, schema: Any, postings: dict[str, dict[bytes, list[Any]]],
+                   lengths: dict[str, dict[int, int]]) -> None:
     """Every field's terms in order, each term's postings in document order: the bytes Whoosh's
     ``FieldWriter.add_postings`` and ``W3PostingsWriter`` write, without a method call per posting."""
     codec = fieldwriter._codec
@@ -255,6 +259,7 @@ def write_postings(fieldwriter: W3FieldWriter, schema, postings: dict, lengths: 
                     mini_weights = weights[0]
                 else:
                     mini_weights = tuple(weights)
+                mini_values: tuple[bytes, ...] | bytes | None
                 if fixed_size is None or fixed_size < 0:
                     mini_values = tuple(values)
                 elif fixed_size == 0:

@@ -22,8 +22,10 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 CURRENT = "current"
 GENERATIONS = "generations"
@@ -129,7 +131,7 @@ def copy_generation(source: Path, target: Path) -> None:
 
 
 @contextmanager
-def build_lock(index_dir: Path):
+def build_lock(index_dir: Path) -> Iterator[None]:
     """One rebuild or add at a time; a second one is refused with a clear message, never queued blind."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     path = Path(index_dir) / "build.lock"
@@ -164,7 +166,7 @@ def write_json_atomic(path: Path, data: object) -> None:
 _REQUIRED = object()
 
 
-def read_json(path: Path, default: object = _REQUIRED) -> object:
+def read_json(path: Path, default: object = _REQUIRED) -> Any:
     """A JSON file of a generation. ``default`` stands only for a file that does not exist (and only
     when given); a file that cannot be read or parsed is damage, raised as DamagedIndexError."""
     path = Path(path)
@@ -191,7 +193,7 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def generation_manifest(generation: Path) -> dict[str, dict]:
+def generation_manifest(generation: Path) -> dict[str, dict[str, int | str]]:
     """Size and SHA-256 of every file a generation needs, for its meta.json (written last)."""
     return {
         item.name: {"bytes": item.stat().st_size, "sha256": file_checksum(item)}

@@ -11,6 +11,7 @@ patches will not change under it; ``tests/test_segment_writer.py`` checks that i
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from whoosh.filedb.structfile import BufferFile
 
@@ -18,7 +19,7 @@ from whoosh.filedb.structfile import BufferFile
 class MemoryViewStream:
     """A read-only file over a memoryview, without a copy of it."""
 
-    def __init__(self, view) -> None:
+    def __init__(self, view: bytes | memoryview) -> None:
         self._view = memoryview(view).cast("B") if not isinstance(view, bytes) else memoryview(view)
         self._position = 0
 
@@ -28,7 +29,7 @@ class MemoryViewStream:
         self._position = max(start, end)
         return self._view[start:end].tobytes()
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: bytearray | memoryview) -> int:
         data = self.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
@@ -65,7 +66,7 @@ class MemoryViewStream:
         pass
 
 
-def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
+def _buffer_file_init(self: Any, buf: bytes | memoryview, name: str | None = None, onclose: Any = None) -> None:
     self._buf = buf
     self._name = name
     self.file = MemoryViewStream(buf)

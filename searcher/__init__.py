@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 # No inline script or style anywhere: the pages load one stylesheet and one script from /static.
 CONTENT_SECURITY_POLICY = (
@@ -28,7 +29,7 @@ SECURITY_HEADERS = {
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES),
                 static_folder=str(TEMPLATES / "static"))
     app.config.from_mapping(INDEX_DIR=None)
@@ -43,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import api, cli, commands, downloads, entity_commands, entity_pages, views
 
     @app.after_request
-    def security_headers(response):
+    def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from index.store import NoIndexError
@@ -16,17 +17,17 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 
 @blueprint.errorhandler(ParamError)
-def bad_parameter(error: ParamError):
+def bad_parameter(error: ParamError) -> ResponseReturnValue:
     return jsonify({"error": error.message, "parameter": error.parameter}), 400
 
 
 @blueprint.errorhandler(NoIndexError)
-def no_index(error: NoIndexError):
+def no_index(error: NoIndexError) -> ResponseReturnValue:
     return jsonify({"error": str(error)}), 503
 
 
 @blueprint.errorhandler(Exception)
-def unexpected(error: Exception):
+def unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException):  # an abort() inside an API view: its own status, as JSON
         return http_error(error)
     current_app.logger.exception("API request failed")
@@ -34,7 +35,7 @@ def unexpected(error: Exception):
 
 
 @blueprint.get("/search")
-def search():
+def search() -> ResponseReturnValue:
     page, args = requested_page(request.args)
     results = run_search(search_index(), params_from_args(args, strict=True))
     if past_the_end(results, page):  # the same rule as the page: no hits, and the page asked for
@@ -43,7 +44,7 @@ def search():
 
 
 @blueprint.get("/articles/<path:article_id>")
-def article(article_id: str):
+def article(article_id: str) -> ResponseReturnValue:
     data = article_data(search_index(), article_id)
     if data is None:
         return jsonify({"error": f"no article with id {article_id!r}"}), 404
@@ -51,7 +52,7 @@ def article(article_id: str):
 
 
 @blueprint.get("/facets/<facet>")
-def facet(facet: str):
+def facet(facet: str) -> ResponseReturnValue:
     """One facet's values for the search in the parameters, those whose name contains ``contains``
     (case and accents ignored), over all of the facet's values: what the page's filter boxes show."""
     if facet not in FACETS:

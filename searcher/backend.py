@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import bleach
 import numpy as np
@@ -46,7 +47,7 @@ class EarlierFragmentScorer(BasicFragmentScorer):
     """Whoosh's fragment score, a tie going to the earlier fragment. Whoosh breaks ties by memory
     address (``Fragment.__lt__`` compares ``id()``), so the same request could get another snippet."""
 
-    def __call__(self, fragment) -> float:
+    def __call__(self, fragment: Any) -> float:
         return super().__call__(fragment) - fragment.startchar / (fragment.startchar + 1)
 
 
@@ -201,13 +202,13 @@ class Generation:
             return self._value_counts[facet]
 
     @property
-    def searcher(self):
+    def searcher(self) -> Any:
         """This thread's Whoosh searcher: Whoosh wants one per thread (its readers keep positions in
         the files they read). Opened on a thread's first request to this generation."""
         searcher = getattr(self._thread, "searcher", None)
         return self._open_searcher() if searcher is None else searcher
 
-    def _open_searcher(self):
+    def _open_searcher(self) -> Any:
         searcher = self._thread.searcher = self.ix.searcher()
         self._searchers.append(searcher)  # list.append is atomic
         return searcher
@@ -216,7 +217,7 @@ class Generation:
         self._closer()
 
 
-def _close_searchers(searchers: list, ix) -> None:
+def _close_searchers(searchers: list[Any], ix: Any) -> None:
     """When a generation is closed, or collected once the last request on it lets go of it."""
     for searcher in searchers:
         searcher.close()
@@ -248,7 +249,7 @@ class SearchIndex:
             return self._generation
 
     # queries -----------------------------------------------------------------------------------
-    def parse(self, generation: Generation, text: str):
+    def parse(self, generation: Generation, text: str) -> tuple[Any, str]:
         """The user's words as a query; anything the parser cannot take is searched as plain words."""
         text = prepare_query_text(text)
         if not text.strip():
@@ -256,7 +257,7 @@ class SearchIndex:
         parser = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
         # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
         parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
-        words = text.split()
+        words: list[str] | str = text.split()
         if all(word.startswith("-") and len(word) > 1 for word in words):
             text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
         try:
@@ -275,7 +276,8 @@ class SearchIndex:
             return (plain.parse(words) if words else Every()), words
         return query, text
 
-    def _filtered(self, generation: Generation, params: SearchParams):
+    def _filtered(self, generation: Generation, params: SearchParams
+                  ) -> tuple[Any, str, np.ndarray, dict[str, FacetFilter], np.ndarray]:
         """The parsed query, the articles its words and dates allow, each facet's filter, and the
         articles that pass them all."""
         query, used = self.parse(generation, params.q)
@@ -489,12 +491,12 @@ def entity_spellings(generation: Generation, facet: str, values: set[str], docnu
     return written.most_common(12)
 
 
-def matching_articles(generation: Generation, query) -> np.ndarray:
+def matching_articles(generation: Generation, query: Any) -> np.ndarray:
     """A true/false array over document numbers: the live articles the query matches."""
     return _matches(generation, query) & generation.columns.live
 
 
-def _matches(generation: Generation, query) -> np.ndarray:
+def _matches(generation: Generation, query: Any) -> np.ndarray:
     # And, Or and Not of single terms (what most queries are) combine as arrays, and the column
     # facets are answered from the facet columns; anything else (phrases, wildcards, ranges) is
     # left to Whoosh, for that part of the query only.
@@ -520,7 +522,7 @@ def _matches(generation: Generation, query) -> np.ndarray:
     return mask
 
 
-def _term_mask(generation: Generation, fieldname: str, text) -> np.ndarray:
+def _term_mask(generation: Generation, fieldname: str, text: Any) -> np.ndarray:
     mask = np.zeros(generation.columns.size, dtype=bool)
     try:
         postings = generation.searcher.reader().postings(fieldname, text)
@@ -530,18 +532,18 @@ def _term_mask(generation: Generation, fieldname: str, text) -> np.ndarray:
     return mask
 
 
-def _is_column_facet(query) -> bool:
+def _is_column_facet(query: Any) -> bool:
     return query.is_leaf() and getattr(query, "fieldname", None) in COLUMN_FACETS
 
 
-def _column_mask(generation: Generation, query) -> np.ndarray:
+def _column_mask(generation: Generation, query: Any) -> np.ndarray:
     """A person:, place:, country: or org: term or prefix, from the facet columns; other wildcards and
     fuzzy terms are not offered on facets and match nothing."""
     column = generation.columns.facets[query.fieldname]
     return column.articles_with(typed_value_ids(generation, query), generation.columns.size)
 
 
-def typed_value_ids(generation: Generation, query) -> list[int]:
+def typed_value_ids(generation: Generation, query: Any) -> list[int]:
     """The values a facet term typed in the query stands for. A name of several words
     (``person:"Paul Volcker"``) is that value exactly; a single word (``person:volcker``) is every value
     holding it as a whole word; a prefix (``person:bol*``) every value with a word starting so. Case
@@ -555,7 +557,7 @@ def typed_value_ids(generation: Generation, query) -> list[int]:
     return column.value_ids_by_word(key, prefix=isinstance(query, Prefix))
 
 
-def matched_values(generation: Generation, query, results: np.ndarray, listed: int = 10) -> list[MatchedValues]:
+def matched_values(generation: Generation, query: Any, results: np.ndarray, listed: int = 10) -> list[MatchedValues]:
     """For each single word or prefix typed in a facet field, the values it matched, with how many of
     the results hold each: so the page can say what ``person:volcker`` was taken to mean."""
     found = []
@@ -581,11 +583,11 @@ def _column_value_mask(generation: Generation, facet: str, value: str) -> np.nda
     return column.articles_with(column.value_ids(facet_key(value)), generation.columns.size)
 
 
-def _mentions_column_facet(query) -> bool:
+def _mentions_column_facet(query: Any) -> bool:
     return _is_column_facet(query) or any(_mentions_column_facet(sub) for sub in query.children())
 
 
-def ranking_query(query):
+def ranking_query(query: Any) -> Any:
     """The query Whoosh ranks by: its column-facet parts (which Whoosh does not hold) replaced by
     Every(). It matches at least what the query does, so with the exact matches as its filter it
     ranks the same articles by the same words."""
@@ -697,7 +699,7 @@ def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:
     return docnums[np.argsort(key, kind="stable")].tolist()
 
 
-def query_words(generation: Generation, ranked) -> set[str]:
+def query_words(generation: Generation, ranked: Any) -> set[str]:
     """The indexed (stemmed) words of the query's text fields, wildcards expanded: what snippets mark.
     ``ranked`` is the query as Whoosh sees it (``ranking_query``)."""
     reader = generation.searcher.reader()
@@ -756,7 +758,7 @@ def prepare_query_text(text: str) -> str:
     return _MENTIONED_VALUE.sub(mentioned, text)
 
 
-def match_all_wildcards_as_every(query):
+def match_all_wildcards_as_every(query: Any) -> Any:
     """A wildcard that matches every word (``*``, which Whoosh reads as every document with a title or
     a body) is the empty query, not a walk over every posting: ``*`` browses everything, ``oil -*``
     finds nothing, both at once."""
@@ -776,7 +778,7 @@ def _term_text(facet: str, value: str) -> str:
     return value if facet == "mentioned" else value.lower().replace(",", " ").strip()
 
 
-def _too_wide(query, generation: Generation) -> bool:
+def _too_wide(query: Any, generation: Generation) -> bool:
     """More than MAX_WILDCARD_WORDS wildcards, or one that would expand to more than MAX_WILDCARD_TERMS
     terms, is refused (the query is searched as plain words): each costs a pass over the word list."""
     reader = generation.searcher.reader()

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from flask import current_app
@@ -20,13 +22,15 @@ from index import store
 from index.build import BuildOptions, BuildReport, add, index_stats, rebuild, remove
 from index.entities import PipelineError
 
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
+
 INDEX_DIR_HELP = (
     "Where the index lives. Default: $SEARCHER_INDEX_DIR, else INDEX_DIR in the instance folder's "
     "config.py, else <instance folder>/index."
 )
 
 
-def index_dir_option(command):
+def index_dir_option(command: CommandFunction) -> CommandFunction:
     return click.option("--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help=INDEX_DIR_HELP)(command)
 
@@ -100,7 +104,9 @@ def boilerplate_json(report: BuildReport) -> dict[str, list[dict]]:
     }
 
 
-def run_build(function, paths, index_dir, pipeline, processes, quiet, verb, as_json=False,
+def run_build(function: Callable[[Sequence[str], Path, BuildOptions], BuildReport], paths: Sequence[str],
+              index_dir: Path | None, pipeline: str | None, processes: int | None, quiet: bool, verb: str,
+              as_json: bool = False,
               failure: str = "nothing could be indexed") -> None:
     location = resolve_index_dir(index_dir)
     try:
@@ -130,7 +136,7 @@ build_flags = [
 ]
 
 
-def with_build_flags(command):
+def with_build_flags(command: CommandFunction) -> CommandFunction:
     for flag in reversed(build_flags):
         command = flag(command)
     return command
@@ -145,7 +151,8 @@ def index_group() -> None:
                      "stays live until the new one is complete.")
 @with_build_flags
 @with_appcontext
-def rebuild_command(paths, index_dir, pipeline, processes, quiet, as_json) -> None:
+def rebuild_command(paths: tuple[str, ...], index_dir: Path | None, pipeline: str | None, processes: int | None,
+                    quiet: bool, as_json: bool) -> None:
     run_build(rebuild, paths, index_dir, pipeline, processes, quiet, "rebuilt", as_json)
 
 
@@ -153,7 +160,8 @@ def rebuild_command(paths, index_dir, pipeline, processes, quiet, as_json) -> No
 @with_build_flags
 @click.option("--prune", is_flag=True, help="Also remove articles whose file is gone, or no longer holds them.")
 @with_appcontext
-def add_command(paths, index_dir, pipeline, processes, quiet, as_json, prune) -> None:
+def add_command(paths: tuple[str, ...], index_dir: Path | None, pipeline: str | None, processes: int | None,
+                quiet: bool, as_json: bool, prune: bool) -> None:
     run_build(partial(add, prune=prune), paths, index_dir, pipeline, processes, quiet, "updated", as_json)
 
 
@@ -164,7 +172,7 @@ def add_command(paths, index_dir, pipeline, processes, quiet, as_json, prune) ->
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @with_appcontext
-def remove_command(ids, index_dir, quiet, as_json) -> None:
+def remove_command(ids: tuple[str, ...], index_dir: Path | None, quiet: bool, as_json: bool) -> None:
     run_build(remove, ids, index_dir, None, None, quiet, "updated", as_json, failure="nothing was removed")
 
 
@@ -172,7 +180,7 @@ def remove_command(ids, index_dir, quiet, as_json) -> None:
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
-def stats_command(index_dir, as_json) -> None:
+def stats_command(index_dir: Path | None, as_json: bool) -> None:
     location = resolve_index_dir(index_dir)
     try:
         stats = index_stats(location)
@@ -201,7 +209,7 @@ def stats_command(index_dir, as_json) -> None:
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
-def check_command(index_dir, as_json) -> None:
+def check_command(index_dir: Path | None, as_json: bool) -> None:
     from index.integrity import check_index
 
     location = resolve_index_dir(index_dir)
@@ -229,7 +237,7 @@ def check_command(index_dir, as_json) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @with_appcontext
-def recover_command(index_dir, quiet, as_json) -> None:
+def recover_command(index_dir: Path | None, quiet: bool, as_json: bool) -> None:
     from index.integrity import recover_index
 
     location = resolve_index_dir(index_dir)

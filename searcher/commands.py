@@ -7,7 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
@@ -15,14 +15,14 @@ from index import store
 from index.build import rebuild
 from index.readers import READERS
 
-from .cli import build_options, index_dir_option, print_report, resolve_index_dir
+from .cli import CommandFunction, build_options, index_dir_option, print_report, resolve_index_dir
 from .export import csv_lines, jsonl_lines
 from .params import ALL_OF_FACETS, DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SORTS, ParamError, params_from_args
 from .search import run_search
 from .views import search_index
 
 
-def facet_options(command):
+def facet_options(command: CommandFunction) -> CommandFunction:
     """--person, --not-person, ... for every facet, and --all for "all of" matching."""
     for facet in reversed(FACETS):
         what = "naming a place in this country" if facet == "country" else (
@@ -48,8 +48,9 @@ def facet_options(command):
               help="Print every match (not one page) as CSV or JSON Lines, as /export.csv and /export.jsonl do.")
 @index_dir_option
 @with_appcontext
-def search_command(query, date_from, date_to, sort, page, per_page, as_json, export_format, index_dir, match_all,
-                   **facets):
+def search_command(query: tuple[str, ...], date_from: str | None, date_to: str | None, sort: str, page: str,
+                   per_page: str, as_json: bool, export_format: str | None, index_dir: Path | None,
+                   match_all: tuple[str, ...], **facets: tuple[str, ...]) -> None:
     location = resolve_index_dir(index_dir)
     current_app.config["INDEX_DIR"] = str(location)
     click.echo(f"searching the index at {location}", err=True)
@@ -103,11 +104,12 @@ def describe_matched(matched: dict) -> str:
 @click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True)
 @index_dir_option
 @with_appcontext
-def serve_command(host, port, threads, index_dir):
-    serve(current_app._get_current_object(), resolve_index_dir(index_dir), host, port, threads)
+def serve_command(host: str, port: int, threads: int, index_dir: Path | None) -> None:
+    serve(current_app._get_current_object(),  # type: ignore[attr-defined]  # Flask types the proxy as Flask
+          resolve_index_dir(index_dir), host, port, threads)
 
 
-def serve(app, location: Path, host: str, port: int, threads: int) -> None:
+def serve(app: Flask, location: Path, host: str, port: int, threads: int) -> None:
     import waitress
 
     app.config["INDEX_DIR"] = str(location)
@@ -134,7 +136,7 @@ def sample_article_files() -> list[str]:
 @click.option("--rebuild", "force", is_flag=True, help="Rebuild the demo index even if there is one.")
 @index_dir_option
 @with_appcontext
-def demo_command(host, port, force, index_dir):
+def demo_command(host: str, port: int, force: bool, index_dir: Path | None) -> None:
     location = resolve_index_dir(index_dir)
     if force or store.current_generation(location) is None:
         click.echo(f"Indexing the bundled sample articles from {sample_articles_dir()} into {location} ...")
@@ -143,7 +145,8 @@ def demo_command(host, port, force, index_dir):
     else:
         click.echo(f"Serving the index already at {location}, not a fresh index of the samples "
                    f"(`searcher demo --rebuild` indexes the samples again)")
-    serve(current_app._get_current_object(), location, host, port, 8)
+    serve(current_app._get_current_object(),  # type: ignore[attr-defined]  # Flask types the proxy as Flask
+          location, host, port, 8)
 
 
 COMMANDS = [search_command, serve_command, demo_command]

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask.typing import ResponseReturnValue
 
 from index.store import NoIndexError
 
@@ -30,10 +33,10 @@ def _params() -> SearchParams:
     return params_from_args(args)
 
 
-def _refused(error: Exception, status: int):
+def _refused(error: ParamError | NoIndexError, status: int) -> ResponseReturnValue:
     message = (f"The parameter “{error.parameter}” is not valid: {error.message}" if isinstance(error, ParamError)
                else str(error))
-    return render_template("error.html", title="Bad request" if status == 400 else no_index_title(error),
+    return render_template("error.html", title="Bad request" if isinstance(error, ParamError) else no_index_title(error),
                            message=message), status
 
 
@@ -47,7 +50,8 @@ def search_title(params: SearchParams) -> str:
     return ", ".join(parts) or "All articles"
 
 
-def _download(lines, params: SearchParams, extension: str, mimetype: str):
+def _download(lines: Callable[[Iterable[dict[str, Any]]], Iterator[str]], params: SearchParams, extension: str,
+              mimetype: str) -> Response:
     index = search_index()
     index.generation()  # a missing index is a 503 now, not a broken stream later
     records = index.all_matches(params)
@@ -60,7 +64,7 @@ EXPORT_FORMATS = {"csv": (csv_lines, "text/csv"), "jsonl": (jsonl_lines, "applic
 
 
 @blueprint.get("/export.<any(csv, jsonl):extension>")
-def export(extension: str):
+def export(extension: str) -> ResponseReturnValue:
     """Every match of the search as a CSV or JSON Lines file, streamed."""
     lines, mimetype = EXPORT_FORMATS[extension]
     try:
@@ -72,7 +76,7 @@ def export(extension: str):
 
 
 @blueprint.get("/feed")
-def feed():
+def feed() -> ResponseReturnValue:
     """The newest matches of any search as Atom, whatever sort the page had."""
     try:
         params = dataclasses.replace(_params(), sort="newest")

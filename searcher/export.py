@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
+from typing import Any, cast, overload
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -26,7 +27,7 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def export_fields(record: dict) -> dict[str, str]:
+def export_fields(record: dict[str, Any]) -> dict[str, str]:
     """One match as flat text fields: lists joined, the date as ISO 8601."""
     published = record.get("published")
     fields = {
@@ -39,7 +40,7 @@ def export_fields(record: dict) -> dict[str, str]:
     return fields
 
 
-def csv_lines(records: Iterable[dict]) -> Iterator[str]:
+def csv_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A header, then a CSV line per record, made as the records come (memory stays flat)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -54,7 +55,7 @@ def csv_lines(records: Iterable[dict]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def jsonl_lines(records: Iterable[dict]) -> Iterator[str]:
+def jsonl_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     for record in records:
         published = record.get("published")
         yield json.dumps({**record, "published": published.isoformat() if published else None},
@@ -66,7 +67,7 @@ def entry_id(article_id: str) -> str:
     return "tag:newsfacets,2026:article:" + quote(article_id, safe="")
 
 
-def atom_feed(title: str, feed_url: str, search_url: str, article_url, records: Iterable[dict],
+def atom_feed(title: str, feed_url: str, search_url: str, article_url: Callable[[str], str], records: Iterable[dict[str, Any]],
               built: datetime) -> bytes:
     """An Atom 1.0 feed of ``records`` (newest first). ``article_url(id)`` gives an entry's link.
     The feed's ``updated`` is its newest entry's date, else when the index was built."""
@@ -95,9 +96,13 @@ def atom_feed(title: str, feed_url: str, search_url: str, article_url, records: 
         if summary:
             ElementTree.SubElement(entry, f"{{{ATOM}}}summary").text = summary
     updated.text = (newest or _utc(built)).isoformat()
-    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return cast(bytes, ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True))
 
 
+@overload
+def _utc(when: datetime) -> datetime: ...
+@overload
+def _utc(when: datetime | None) -> datetime | None: ...
 def _utc(when: datetime | None) -> datetime | None:
     if when is None:
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import replace
+from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
@@ -43,7 +44,7 @@ def folded_values(column: FacetColumn) -> dict[str, str]:
     return folded
 
 
-def matching_counts(column: FacetColumn, counts: Counter, contains: str) -> Counter:
+def matching_counts(column: FacetColumn, counts: Counter[str], contains: str) -> Counter[str]:
     """The values of ``counts`` (a facet's counts for the current search) whose name contains
     ``contains``."""
     needle = facet_key(contains)
@@ -52,7 +53,7 @@ def matching_counts(column: FacetColumn, counts: Counter, contains: str) -> Coun
                     if count > 0 and needle in (folded.get(value) or facet_key(value))})
 
 
-def split_filter_args(args: MultiDict) -> tuple[MultiDict, dict[str, str]]:
+def split_filter_args(args: MultiDict[str, str]) -> tuple[MultiDict[str, str], dict[str, str]]:
     """The request's parameters without the facet filters, and the filters: {"person": "volck"}."""
     filters: dict[str, str] = {}
     kept = []
@@ -69,7 +70,7 @@ def split_filter_args(args: MultiDict) -> tuple[MultiDict, dict[str, str]]:
     return MultiDict(kept), filters
 
 
-def filtered_facets(index: SearchIndex, params: SearchParams, filters: dict[str, str]) -> dict[str, dict]:
+def filtered_facets(index: SearchIndex, params: SearchParams, filters: dict[str, str]) -> dict[str, dict[str, Any]]:
     """For each filtered facet, its matching values as the page and the API show facet values, and how
     many matched in all: {"person": {"contains": "volck", "matching": 1, "values": [...]}}."""
     if not filters:

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .backend import Generation
 
 MIN_HEADLINE_LETTERS = 12  # "IBM" alone is a name, not a shouted headline
 ACRONYM_SHARE = 0.1  # in capitals at least once for every ten times in lower case: US 25%, MAY 4.5%
@@ -22,11 +26,11 @@ PART = re.compile(r"([^-/]+)")
 def find_acronyms(texts: Iterable[str], facet_values: Iterable[str] = ()) -> frozenset[str]:
     """The words written as acronyms in ``texts`` (mixed-case article text; lines without a lower-case
     letter, such as tables and headlines, are not evidence) and in ``facet_values``."""
-    words: Counter = Counter()
+    words: Counter[str] = Counter()
     for text in texts:
         words.update(WORD.findall(CAPITALS_LINE.sub("", text)))
-    capitals: Counter = Counter()
-    lower: Counter = Counter()
+    capitals: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
     for word, count in words.items():
         if word.isupper():
             capitals[word] += count
@@ -67,7 +71,7 @@ SAMPLE_CHARS = 2000
 _cache: dict[str, frozenset[str]] = {}
 
 
-def index_acronyms(generation) -> frozenset[str]:
+def index_acronyms(generation: Generation) -> frozenset[str]:
     """The acronyms of one index generation (a ``backend.Generation``), learnt once from an even sample
     of its articles' text and from its facet values."""
     key = str(generation.path)

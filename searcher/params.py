@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
 
 FACETS = ("person", "place", "country", "org", "mentioned")
 ALL_OF_FACETS = ("person", "place", "country", "org")  # facets whose selected values can be ANDed
@@ -92,7 +96,7 @@ def parse_int(value: str | None, parameter: str, default: int, low: int, high: i
     return number
 
 
-def params_from_args(args, strict: bool = False) -> SearchParams:
+def params_from_args(args: MultiDict[str, str], strict: bool = False) -> SearchParams:
     """``args`` is a werkzeug MultiDict (or anything with ``get`` and ``getlist``). ``strict`` (the
     API) refuses parameters it does not know, so a misspelt ``per-page`` is not silently ignored."""
     items = list(args.items(multi=True)) if hasattr(args, "items") else []
@@ -107,7 +111,8 @@ def params_from_args(args, strict: bool = False) -> SearchParams:
     q = (args.get("q") or "").strip()
     if len(q) > MAX_QUERY_CHARS:
         raise ParamError("q", f"query is longer than {MAX_QUERY_CHARS} characters")
-    selected, excluded = {}, {}
+    selected: dict[str, tuple[str, ...]] = {}
+    excluded: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
         for target, name in ((selected, facet), (excluded, f"not_{facet}")):
             values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))

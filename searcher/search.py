@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from .backend import ChosenValue, RawResults, SearchIndex
@@ -22,7 +23,7 @@ def web_link(url: str | None) -> str | None:
     return url.strip() if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
 
 
-def histogram(counts: Counter) -> tuple[str, list[dict]]:
+def histogram(counts: Counter[str]) -> tuple[str, list[dict[str, Any]]]:
     """Publication dates bucketed by years, months or days, whichever suits the span; every period of
     the span is there, those without articles with a count of 0, so the bars sit on a true time axis."""
     if not counts:
@@ -31,7 +32,7 @@ def histogram(counts: Counter) -> tuple[str, list[dict]]:
     first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
     span = (last - first).days
     unit, width = ("year", 4) if span > 3 * 366 else ("month", 7) if span > 62 else ("day", 10)
-    buckets: Counter = Counter()
+    buckets: Counter[str] = Counter()
     for day, count in counts.items():
         buckets[day[:width]] += count
     return unit, [{"value": value, "count": buckets[value]} for value in periods(first, last, unit)]
@@ -47,12 +48,12 @@ def periods(first: date, last: date, unit: str) -> list[str]:
     return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
-def facet_values(facet: str, counts: Counter, chosen: list[ChosenValue], countries: dict) -> list[dict]:
+def facet_values(facet: str, counts: Counter[str], chosen: list[ChosenValue], countries: dict[str, Any]) -> list[dict[str, Any]]:
     """A facet's values, most frequent first (mentioned periods in date order), each with the count a
     click on it gives; every selected or excluded value is listed, flagged, with its true count."""
     states = {item.value: item for item in chosen}
 
-    def entry(value: str, count: int) -> dict:
+    def entry(value: str, count: int) -> dict[str, Any]:
         state = states.get(value)
         item = {"value": value, "count": count, "selected": bool(state and not state.excluded),
                 "excluded": bool(state and state.excluded)}
@@ -68,9 +69,9 @@ def facet_values(facet: str, counts: Counter, chosen: list[ChosenValue], countri
     return values
 
 
-def roll_up_places(facets: dict) -> None:
+def roll_up_places(facets: dict[str, Any]) -> None:
     """Each country lists its places with their counts: France (2) › Paris (2)."""
-    by_country: dict[str, list[dict]] = {}
+    by_country: dict[str, list[dict[str, Any]]] = {}
     for place in facets["place"]:
         if place.get("country") and place["country"] != place["value"]:
             by_country.setdefault(place["country"], []).append(place)
@@ -78,7 +79,7 @@ def roll_up_places(facets: dict) -> None:
         country["places"] = by_country.get(country["value"], [])[:FACET_LIMIT]
 
 
-def run_search(index: SearchIndex, params: SearchParams) -> dict:
+def run_search(index: SearchIndex, params: SearchParams) -> dict[str, Any]:
     raw: RawResults = index.search(params)
     countries = index.generation().countries
     facets = {facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries)
@@ -119,7 +120,7 @@ def run_search(index: SearchIndex, params: SearchParams) -> dict:
     }
 
 
-def article_data(index: SearchIndex, article_id: str) -> dict | None:
+def article_data(index: SearchIndex, article_id: str) -> dict[str, Any] | None:
     stored = index.article(article_id)
     if stored is None:
         return None
@@ -146,7 +147,7 @@ def article_data(index: SearchIndex, article_id: str) -> dict | None:
     }
 
 
-def body_segments(body: str, spans: list) -> list[dict]:
+def body_segments(body: str, spans: list[tuple[int, int, str, str]]) -> list[dict[str, Any]]:
     """The body cut into plain text and entity mentions, for the article page to mark and link."""
     segments, position = [], 0
     for start, end, facet, value in sorted(spans):

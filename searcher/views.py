@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from index.aliases import AliasError
 from index.columns import facet_key
@@ -40,11 +42,11 @@ FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def mentioned_by_year(values: list[dict]) -> dict:
+def mentioned_by_year(values: list[dict[str, Any]]) -> dict[str, Any]:
     """The "Dates mentioned" values (years "1987" and months "1987-03") as years with their months
     inside, the years with most articles first, and the span they cover. A year no article names on its
     own still heads its months (with no count of its own)."""
-    years: dict[str, dict] = {}
+    years: dict[str, dict[str, Any]] = {}
     for item in values:
         month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", item["value"])
         key = month.group(1) if month else item["value"]  # a year, or a value typed in another form
@@ -77,7 +79,7 @@ def search_index() -> SearchIndex:
     return index
 
 
-def url_with(args: MultiDict, add: dict | None = None, remove: dict | None = None, replace: dict | None = None) -> str:
+def url_with(args: MultiDict[str, str], add: dict[str, Any] | None = None, remove: dict[str, Any] | None = None, replace: dict[str, Any] | None = None) -> str:
     """The search URL with parameters added, removed or replaced; the page goes back to 1 and the facet
     filters are cleared (a click on a found value ends the finding)."""
     items = [(k, v) for k, v in args.items(multi=True) if k != "page" and not k.endswith(FILTER_SUFFIX)]
@@ -92,7 +94,7 @@ def url_with(args: MultiDict, add: dict | None = None, remove: dict | None = Non
     return url_for("views.search") + ("?" + urlencode(items) if items else "")
 
 
-def page_url(args: MultiDict, page: int) -> str:
+def page_url(args: MultiDict[str, str], page: int) -> str:
     return url_with(args, replace={"page": str(page)})
 
 
@@ -102,21 +104,21 @@ def wants_json() -> bool:
 
 
 @blueprint.app_errorhandler(HTTPException)
-def http_error(error: HTTPException):
+def http_error(error: HTTPException) -> ResponseReturnValue:
     if wants_json():
         response = jsonify({"error": f"{error.name}: {error.description}", "status": error.code})
         response.status_code = error.code or 500
-        if error.code == 405 and error.valid_methods:
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
     if error.code == 404:
         return render_template("error.html", title="Not found", message="There is no such page or article."), 404
-    return render_template("error.html", title=error.name, message=error.description), error.code, \
+    return render_template("error.html", title=error.name, message=error.description), error.code or 500, \
         error.get_headers()[1:]  # the headers past Content-Type, such as Allow
 
 
 @blueprint.app_errorhandler(500)
-def server_error(error):
+def server_error(error: Exception) -> ResponseReturnValue:
     if wants_json():
         return jsonify({"error": "the request failed; see the server log", "status": 500}), 500
     return render_template("error.html", title="Something went wrong",
@@ -128,11 +130,11 @@ def server_error(error):
 FORM_FIELDS = ("from", "to", "sort")
 
 
-def params_without_invalid_fields(args: MultiDict) -> tuple[SearchParams, MultiDict, dict[str, dict]]:
+def params_without_invalid_fields(args: MultiDict[str, str]) -> tuple[SearchParams, MultiDict[str, str], dict[str, dict[str, Any]]]:
     """The search the parameters describe, less any form field that is not valid; the parameters it was
     built from; and, for each field left out, what was typed and what is wrong with it."""
     args = MultiDict(args)
-    problems: dict[str, dict] = {}
+    problems: dict[str, dict[str, Any]] = {}
     while True:
         try:
             return params_from_args(args), args, problems
@@ -146,7 +148,7 @@ def params_without_invalid_fields(args: MultiDict) -> tuple[SearchParams, MultiD
 LAST_PAGE_SERVED = 10_000  # params.py's bound on the page parameter: deeper pages are not ranked
 
 
-def requested_page(args: MultiDict) -> tuple[int, MultiDict]:
+def requested_page(args: MultiDict[str, str]) -> tuple[int, MultiDict[str, str]]:
     """The page asked for (any whole number from 1), and the parameters with a page the search can
     run: every page past the end is answered by one rule, whatever its number."""
     text = (args.get("page") or "").strip()
@@ -160,14 +162,14 @@ def requested_page(args: MultiDict) -> tuple[int, MultiDict]:
     return page, args
 
 
-def past_the_end(results: dict, page: int) -> dict | None:
+def past_the_end(results: dict[str, Any], page: int) -> dict[str, Any] | None:
     """When ``page`` is past the last page of the results: the page asked for and the last one."""
     last = min(results["pages"], LAST_PAGE_SERVED)
     return {"requested": page, "last": last} if page > last else None
 
 
 @blueprint.get("/")
-def search():
+def search() -> ResponseReturnValue:
     try:
         search_args, filters = split_filter_args(request.args)
         page, search_args = requested_page(search_args)
@@ -207,7 +209,7 @@ def results_url(back: str | None) -> str | None:
 
 
 @blueprint.get("/article/<path:article_id>")
-def article(article_id: str):
+def article(article_id: str) -> ResponseReturnValue:
     try:
         data = article_data(search_index(), article_id)
     except NoIndexError as error:

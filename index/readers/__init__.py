@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..articles import Article, Problem
 from .decode import decode_bytes
@@ -18,7 +19,7 @@ from .html import read_html
 from .jsonl import read_json_records
 from .text import read_text
 
-READERS = {
+READERS: dict[str, Callable[[Any, str], Iterator[Article | Problem]]] = {
     ".txt": read_text,
     ".html": read_html,
     ".htm": read_html,

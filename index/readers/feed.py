@@ -6,6 +6,7 @@ import calendar
 import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
@@ -23,7 +24,7 @@ from .fields import author_name, parse_publication_date, source_date_order
 from .html import html_to_text
 
 
-def entry_published(entry, order: str | None = None) -> tuple[datetime | None, str | None]:
+def entry_published(entry: Any, order: str | None = None) -> tuple[datetime | None, str | None]:
     """The entry's date as written, by the rule every reader follows (fields.parse_publication_date);
     feedparser's own reading (converted to UTC) only when ours finds none."""
     for key in ("published", "updated", "created"):
@@ -78,7 +79,7 @@ def read_feed(text: str, where: str) -> Iterator[Article | Problem]:
         )
 
 
-def best_entry_text(entry) -> str:
+def best_entry_text(entry: Any) -> str:
     """The longest text an entry has: its content, unless that is empty, out of line (``src=``) or a
     "Read more" teaser shorter than its summary (RSS ``description``)."""
     candidates = [item.get("value") or "" for item in entry.get("content") or []]
@@ -87,10 +88,10 @@ def best_entry_text(entry) -> str:
     return max(texts, key=len, default="")
 
 
-def entry_url(entry, channel_link: str) -> str | None:
+def entry_url(entry: Any, channel_link: str) -> str | None:
     """The entry's link, a relative one resolved against the channel's link; a guid that is not a URL
     (feedparser takes a guid for the link when there is none) is no link."""
-    link = (entry.get("link") or "").strip()
+    link: str = (entry.get("link") or "").strip()
     if not link or (entry.get("guidislink") and link == entry.get("id") and not IS_URL.match(link)):
         return None
     if IS_URL.match(link):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import dateparser
@@ -112,7 +113,7 @@ def numeric_order(match: re.Match) -> str | None:
     return "same" if first == second else None
 
 
-def source_date_order(texts) -> str | None:
+def source_date_order(texts: Iterable[str]) -> str | None:
     """The day/month order a source's numeric dates settle: one of them with a day above 12 says which."""
     orders = {numeric_order(match) for text in texts for match in NUMERIC_DATE.finditer(text)}
     settled = orders & {"DMY", "MDY"}

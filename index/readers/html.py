@@ -9,10 +9,12 @@ import logging
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import cast
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 
 from ..articles import Article, Problem, file_article_id, url_article_id
 from .fields import author_name, parse_publication_date, source_date_order
@@ -34,17 +36,17 @@ HTML_MARKUP = re.compile(r"</(p|div|span|a|script|style|li|ul|ol|h[1-6]|table|td
                          r"section|iframe|blockquote|figure|noscript)\s*>|<br\s*/?>|&nbsp;", re.IGNORECASE)
 
 
-def extract_page(markup: str, with_metadata: bool = True):
+def extract_page(markup: str, with_metadata: bool = True) -> Document | None:
     """trafilatura's main-text extraction, as every reader of HTML uses it: no comments, tables kept."""
     quiet_extractor_logs()
-    return trafilatura.bare_extraction(
+    return cast(Document | None, trafilatura.bare_extraction(  # a Document: as_dict is not asked for
         markup,
         with_metadata=with_metadata,
         include_comments=False,
         include_tables=True,
         # only dates the page states; never a guess from today's date or the file
         date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    ))
 
 
 def looks_like_html(text: str) -> bool:

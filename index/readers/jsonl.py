@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 
 from ..articles import (
     Article,
@@ -100,7 +101,7 @@ def without_byte_order_mark(data: bytes) -> bytes:
 
 
 def article_from_record(record: object, where: str, path: str, order: str | None = None,
-                        shared: set[str] = frozenset()) -> Iterator[Article | Problem]:
+                        shared: AbstractSet[str] = frozenset()) -> Iterator[Article | Problem]:
     """The article in one JSON record, preceded by a problem for anything that had to be left out.
 
     ``id``, ``title`` and ``body`` must be text (or numbers); an optional field of another shape is read as
