@@ -64,7 +64,7 @@ from .segment_writer import FastSegmentWriter
 from .whoosh_files import open_index, read_index_files_in_place
 
 
-def progress_bar(**options) -> tqdm:
+def progress_bar(**options: Any) -> tqdm[Any]:
     """A tqdm bar without tqdm's monitor thread (the build forks worker processes)."""
     tqdm.monitor_interval = 0
     return tqdm(**options)
@@ -558,7 +558,8 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         # "Budget", "WHEAT", "U.S. Dollar": a word (after a country, perhaps) the corpus writes in lower case
         words = org.split()
         head = " ".join(words[:-1])
-        if len(words) > 1 and not (places.resolve(head, alternates=False) and places.is_country(places.resolve(head))):
+        resolved = places.resolve(head, alternates=False) if len(words) > 1 else None
+        if len(words) > 1 and not (resolved and places.is_country(resolved)):
             return False
         return not is_acronym(words[-1]) and common[words[-1].casefold()] >= 3 * max(1, raw["org"][org])
 

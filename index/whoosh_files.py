@@ -80,7 +80,7 @@ def read_index_files_in_place() -> None:
     BufferFile.__init__ = _buffer_file_init
 
 
-def open_index(path: str | os.PathLike):
+def open_index(path: str | os.PathLike[str]) -> Any:
     """A Whoosh index opened for reading, its files read in place: the one way this project opens one,
     so the patch is made where it is needed and never as a side effect of an import."""
     from whoosh import index as whoosh_index

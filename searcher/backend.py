@@ -245,8 +245,8 @@ class SearchIndex:
                 # on it; its files close when the last of them lets go of it. A change to the
                 # readers' corrections reopens the same generation with them.
                 aliases = value_map(read_rules(self.index_dir)) if version is not None else {}
-                self._generation = Generation(path, aliases, version)
-            return self._generation
+                current = self._generation = Generation(path, aliases, version)
+            return current
 
     # queries -----------------------------------------------------------------------------------
     def parse(self, generation: Generation, text: str) -> tuple[Any, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 
@@ -29,16 +31,20 @@ def entities_group() -> None:
     pass
 
 
-def index_value(index: SearchIndex, facet: str, typed: str, must_exist: bool = True) -> str | None:
-    """The index's own spelling of a typed value (any case or accents), or a clear error."""
+def find_value(index: SearchIndex, facet: str, typed: str) -> str | None:
+    """The index's own spelling of a typed value (any case or accents), if it holds one."""
     column = index.generation().columns.facets[facet]
     ids = column.value_ids(facet_key(typed))
-    if ids:
-        return column.values[ids[0]]
-    if must_exist:
+    return column.values[ids[0]] if ids else None
+
+
+def index_value(index: SearchIndex, facet: str, typed: str) -> str:
+    """The index's own spelling of a typed value, or a clear error naming it."""
+    found = find_value(index, facet, typed)
+    if found is None:
         raise click.ClickException(f"no {facet} value {typed!r} in the index at {index.index_dir} "
                                    f"(see `searcher index stats`, or the page's facet boxes)")
-    return None
+    return found
 
 
 def save(index: SearchIndex, rule: AliasRule) -> None:
@@ -51,7 +57,7 @@ def save(index: SearchIndex, rule: AliasRule) -> None:
     click.echo(f"saved in {path}: {rule.line()}")
 
 
-def open_index(index_dir) -> SearchIndex:
+def open_index(index_dir: Path | None) -> SearchIndex:
     index = SearchIndex(resolve_index_dir(index_dir))
     try:
         index.generation()
@@ -67,7 +73,7 @@ def open_index(index_dir) -> SearchIndex:
 @click.argument("other")
 @index_dir_option
 @with_appcontext
-def merge_command(facet, value, other, index_dir) -> None:
+def merge_command(facet: str, value: str, other: str, index_dir: Path | None) -> None:
     index = open_index(index_dir)
     source, target = index_value(index, facet, value), index_value(index, facet, other)
     if source == target:
@@ -81,12 +87,12 @@ def merge_command(facet, value, other, index_dir) -> None:
 @click.argument("new_name")
 @index_dir_option
 @with_appcontext
-def rename_command(facet, value, new_name, index_dir) -> None:
+def rename_command(facet: str, value: str, new_name: str, index_dir: Path | None) -> None:
     index = open_index(index_dir)
     source = index_value(index, facet, value)
     if not new_name.strip():
         raise click.ClickException("the new name is empty")
-    existing = index_value(index, facet, new_name, must_exist=False)
+    existing = find_value(index, facet, new_name)
     if existing is not None and existing != source:
         raise click.ClickException(f"{existing!r} is already a {facet} value: use `searcher entities merge "
                                    f"{facet} {source!r} {existing!r}`")
@@ -98,7 +104,7 @@ def rename_command(facet, value, new_name, index_dir) -> None:
 @click.argument("value")
 @index_dir_option
 @with_appcontext
-def drop_command(facet, value, index_dir) -> None:
+def drop_command(facet: str, value: str, index_dir: Path | None) -> None:
     index = open_index(index_dir)
     save(index, AliasRule("drop", facet, index_value(index, facet, value)))
 
@@ -106,7 +112,7 @@ def drop_command(facet, value, index_dir) -> None:
 @entities_group.command("list", help="The corrections in force, in the order they apply.")
 @index_dir_option
 @with_appcontext
-def list_command(index_dir) -> None:
+def list_command(index_dir: Path | None) -> None:
     location = resolve_index_dir(index_dir)
     try:
         rules = read_rules(location)
@@ -121,7 +127,7 @@ def list_command(index_dir) -> None:
 @entities_group.command("undo", help="Take back the last correction.")
 @index_dir_option
 @with_appcontext
-def undo_command(index_dir) -> None:
+def undo_command(index_dir: Path | None) -> None:
     location = resolve_index_dir(index_dir)
     try:
         rule = remove_last_rule(location)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from index.store import NoIndexError
@@ -17,7 +18,7 @@ NOUNS = {"person": "person", "place": "place", "country": "country", "org": "org
 
 
 @blueprint.get("/<any(person, place, country, org):facet>/<path:name>")
-def entity(facet: str, name: str):
+def entity(facet: str, name: str) -> ResponseReturnValue:
     try:
         data = entity_data(search_index(), facet, name)
     except NoIndexError as error:
@@ -29,7 +30,7 @@ def entity(facet: str, name: str):
 
 
 @blueprint.get("/api/entities/<facet>/<path:name>")
-def entity_api(facet: str, name: str):
+def entity_api(facet: str, name: str) -> ResponseReturnValue:
     if facet not in ENTITY_FACETS:
         return jsonify({"error": f"no facet {facet!r} (entities: {', '.join(ENTITY_FACETS)})"}), 404
     try:

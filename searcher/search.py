@@ -166,12 +166,12 @@ def bar_level(count: int, peak: int) -> int:
     return 0 if not peak or not count else max(5, int(-(-count * 20 // peak)) * 5)
 
 
-def monthly_timeline(published: Counter) -> list[dict]:
+def monthly_timeline(published: Counter[str]) -> list[dict[str, Any]]:
     """Articles by month over the whole span, empty months included, each with its bar level."""
     if not published:
         return []
     days = sorted(published)
-    months: Counter = Counter()
+    months: Counter[str] = Counter()
     for day, count in published.items():
         months[day[:7]] += count
     span = periods(date.fromisoformat(days[0]), date.fromisoformat(days[-1]), "month")
@@ -179,7 +179,7 @@ def monthly_timeline(published: Counter) -> list[dict]:
     return [{"value": month, "count": months[month], "level": bar_level(months[month], peak)} for month in span]
 
 
-def entity_data(index: SearchIndex, facet: str, name: str) -> dict | None:
+def entity_data(index: SearchIndex, facet: str, name: str) -> dict[str, Any] | None:
     """One entity's page and API answer: its count, timeline, telling companions, latest articles and
     the ways it is written."""
     profile = index.entity(facet, name)
