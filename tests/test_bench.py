@@ -41,7 +41,7 @@ def test_each_target_passes_or_fails_by_its_limit():
 @pytest.mark.slow
 @needs_reuters
 def test_quick_benchmark_reports_every_figure(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--articles", "300",
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--articles", "150",
                              "--corpus", str(REUTERS), "--work", str(tmp_path / "work"), "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=900, check=False)
     data = json.loads((tmp_path / "quick.json").read_text())

@@ -88,4 +88,4 @@ def test_concurrent_answers_equal_serial_ones_on_the_samples(sample_index):
 @needs_reuters
 @pytest.mark.slow
 def test_concurrent_answers_equal_serial_ones_on_reuters(reuters_slice_index):
-    assert_concurrent_answers_equal_serial(reuters_slice_index, query_mix(reuters_slice_index, 300))
+    assert_concurrent_answers_equal_serial(reuters_slice_index, query_mix(reuters_slice_index, 150))
