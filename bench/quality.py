@@ -278,7 +278,7 @@ def served_facets(index_dir: Path, ids: list[str]) -> dict[str, dict]:
                 break
             except (urllib.error.URLError, ConnectionError):
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"searcher serve did not start:\n{server.stderr.read()}")
+                    raise SystemExit(f"searcher serve did not start:\n{server.stderr.read()}") from None
                 time.sleep(0.3)
         facets = {}
         for doc_id in ids:
@@ -312,7 +312,7 @@ def raw_spacy_values(documents: list[dict], labels: set[str]) -> dict[str, set[s
     nlp = spacy.load(pipeline_name(), exclude=["parser", "lemmatizer"])
     texts = (f"{d['title']}\n" + (f"{d['dateline']} - " if d.get("dateline") else "") + d["body"] for d in documents)
     return {d["id"]: {e.text for e in doc.ents if e.label_ in labels}
-            for d, doc in zip(documents, nlp.pipe(texts, batch_size=64))}
+            for d, doc in zip(documents, nlp.pipe(texts, batch_size=64), strict=False)}
 
 
 def main() -> None:

@@ -88,8 +88,8 @@ def query_mix(vocabulary: dict, first_day: str, last_day: str) -> list[BenchQuer
     mix += [BenchQuery("words", (("q", w),)) for w in several]
     mix += [BenchQuery("phrase", (("q", p),)) for p in phrases]
     mix += [BenchQuery("person", (("q", q), ("person", p))) for q, p in zip(["", "said", "talks", "", "trade", ""],
-                                                                             people)]
-    mix += [BenchQuery("place", (("q", q), ("place", p))) for q, p in zip(["", "oil", "bank", "", "exports", ""], places)]
+                                                                             people, strict=False)]
+    mix += [BenchQuery("place", (("q", q), ("place", p))) for q, p in zip(["", "oil", "bank", "", "exports", ""], places, strict=False)]
     start = datetime.fromisoformat(first_day) if first_day else datetime(1987, 3, 1)
     end = datetime.fromisoformat(last_day) if last_day else datetime(1987, 10, 1)
     span = max((end - start).days, 5)
@@ -101,7 +101,7 @@ def query_mix(vocabulary: dict, first_day: str, last_day: str) -> list[BenchQuer
     excluded = [("country", countries[0]), ("country", countries[1]), ("org", orgs[0]), ("place", places[0]),
                 ("person", people[0])]
     mix += [BenchQuery("excluded", (("q", q), (f"not_{facet}", value)))
-            for q, (facet, value) in zip(["oil", "bank", "", "trade", "said"], excluded)]
+            for q, (facet, value) in zip(["oil", "bank", "", "trade", "said"], excluded, strict=False)]
     mix += [BenchQuery("empty", ()), BenchQuery("empty", (("sort", "oldest"),))]
     mix += [BenchQuery("deep page", (("q", "said"), ("page", "20"))), BenchQuery("deep page", (("q", "oil"), ("page", "10"))),
             BenchQuery("deep page", (("page", "50"),))]
@@ -384,7 +384,7 @@ def measure_server(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start: {server.stderr.read()[-2000:]}")
+                    raise SystemExit(f"the server did not start: {server.stderr.read()[-2000:]}") from None
                 time.sleep(0.3)
         for query in mix:
             urllib.request.urlopen(f"{base}/api/search?{query.query_string}", timeout=120).read()

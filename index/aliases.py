@@ -11,7 +11,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .store import NoIndexError
@@ -114,7 +114,7 @@ def append_rule(index_dir: Path, rule: AliasRule, note: str = "") -> Path:
     """The rule added at the end of the file under a dated comment; the file is replaced atomically."""
     path = Path(index_dir) / ALIASES_FILE
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
     text = text.rstrip("\n") + f"\n\n# {stamp}{' ' + note if note else ''}\n{rule.line()}\n"
     _replace(path, text)
     return path

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +221,7 @@ def detect_languages(prepared: list[PreparedArticle], known: dict[str, str], opt
         identifier()  # loaded before the workers fork (and only when some text is long enough to detect)
     if todo:
         texts = [f"{item.title}\n\n{item.body[:SAMPLE_CHARACTERS]}" for item in todo]
-        for item, language in zip(todo, parallel_map(detect_language, texts, worker_processes(len(texts), options))):
+        for item, language in zip(todo, parallel_map(detect_language, texts, worker_processes(len(texts), options)), strict=False):
             item.language = language
     report.languages.update(item.language or "unknown" for item in prepared)
 
@@ -432,7 +432,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
         keys = [cache_key(version, item.ner_text) for item in prepared]
         cached = cache.get_many(set(keys))
         missing: dict[str, str] = {}
-        for key, item in zip(keys, prepared):
+        for key, item in zip(keys, prepared, strict=False):
             if key not in cached:
                 missing.setdefault(key, item.ner_text)
         if missing:
@@ -449,7 +449,7 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
             gc.disable()
             with progress_bar(total=len(texts), desc="Finding entities", unit=" articles", disable=not options.progress,
                       file=sys.stderr, smoothing=0.1) as bar:
-                for done, ((key, _), mentions) in enumerate(zip(texts, found), start=1):
+                for done, ((key, _), mentions) in enumerate(zip(texts, found, strict=False), start=1):
                     cached[key] = mentions
                     pending.append((key, mentions))
                     if done == max(1, len(texts) // 2):
@@ -470,9 +470,9 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     _CORPUS_VOTES["votes"] = votes
     work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text,
              item.title, dateline_qualifier(item.article.dateline, item.dateline.place if item.dateline else None))
-            for key, item in zip(keys, prepared)]
+            for key, item in zip(keys, prepared, strict=False)]
     try:
-        for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options))):
+        for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options)), strict=False):
             item.entities = entities
     finally:
         _CORPUS_VOTES.clear()
@@ -1048,7 +1048,7 @@ def columns_span(generation: Path) -> tuple[str | None, str | None]:
     dated = columns.published[columns.live & (columns.published != timestamp(None))]
     if not len(dated):
         return None, None
-    first, last = (datetime.fromtimestamp(int(t), tz=timezone.utc) for t in (dated.min(), dated.max()))
+    first, last = (datetime.fromtimestamp(int(t), tz=UTC) for t in (dated.min(), dated.max()))
     return first.date().isoformat(), last.date().isoformat()
 
 

@@ -266,7 +266,7 @@ def write_postings(fieldwriter: W3FieldWriter, schema: Any, postings: dict[str, 
                     mini_values = None
                 else:
                     mini_values = b"".join(values)
-                deltas = tuple(b - a for a, b in zip([0, *ids], ids))
+                deltas = tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
                 data = dumps((deltas, mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL)
                 # Each block says whether it is compressed, so a small one, which zlib's header and
                 # checksum would make bigger (most terms have a handful of postings), is left plain.

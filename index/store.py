@@ -141,7 +141,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise IndexBusyError(f"another rebuild or add is running on {index_dir} ({holder}); try again when it ends")
+            raise IndexBusyError(f"another rebuild or add is running on {index_dir} ({holder}); try again when it ends") from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")

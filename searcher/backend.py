@@ -262,7 +262,7 @@ class SearchIndex:
             text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
         try:
             query = parser.parse(text)
-        except Exception:  # noqa: BLE001 - whoosh raises assorted errors on malformed syntax
+        except Exception:
             query = None
         if query is not None and query is not NullQuery:
             query = match_all_wildcards_as_every(query)
@@ -644,7 +644,7 @@ class FacetFilter:
         Ronald Reagan), each with its true count, whether or not it is among the most frequent."""
         chosen: dict[str, ChosenValue] = {}
         for excluded, entries in ((False, self.selected), (True, self.excluded)):
-            for given, mask in entries:
+            for given, _ in entries:
                 for value in canonical_values(generation, self.facet, given):
                     if value in chosen:
                         continue
@@ -688,7 +688,7 @@ def published_days(columns: Columns, mask: np.ndarray) -> Counter:
     """How many of the articles in ``mask`` were published on each day: {"1987-03-02": 41, ...}."""
     seconds = columns.published[mask]
     days, counts = np.unique(seconds[seconds != UNDATED] // 86400, return_counts=True)
-    return Counter({(EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count) for day, count in zip(days, counts)})
+    return Counter({(EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count) for day, count in zip(days, counts, strict=False)})
 
 
 def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:

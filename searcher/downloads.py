@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ def feed() -> ResponseReturnValue:
         return _refused(error, 503)
     query_string = request.query_string.decode("utf-8", "replace")
     search_url = url_for("views.search", _external=True) + (f"?{query_string}" if query_string else "")
-    built = datetime.fromtimestamp(Path(generation.path).stat().st_mtime, tz=timezone.utc)
+    built = datetime.fromtimestamp(Path(generation.path).stat().st_mtime, tz=UTC)
     body = atom_feed(f"Newsfacets: {search_title(params)}", request.url, search_url,
                      lambda article_id: url_for("views.article", article_id=article_id, _external=True),
                      itertools.islice(index.all_matches(params), FEED_ENTRIES), built)

@@ -180,7 +180,7 @@ def test_results_come_first_in_tab_order(browser, server):
         page = context.new_page()
         page.goto(server + "/?q=ferry")
         first_result = page.locator(".hit h3 a").first.get_attribute("href")
-        for presses in range(1, 13):
+        for presses in range(1, 13):  # noqa: B007 - read after the loop: how many it took
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.getAttribute('href')") == first_result:
                 break

@@ -222,7 +222,7 @@ def test_a_list_item_among_people_is_a_person():
              "4. Ilse Vantree (Vellia) 12.95"]
     text = "\n".join(lines)
     mentions = []
-    for line, label in zip(lines, ["PERSON", "PERSON", "PERSON", "ORG"]):
+    for line, label in zip(lines, ["PERSON", "PERSON", "PERSON", "ORG"], strict=False):
         name = line[3:line.index(" (")]
         start = text.index(name)
         mentions.append(Mention(name, label, start, start + len(name)))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from searcher.params import FACETS
 
-SYNTAX = list("*?:()[]{}\"'-+~^<>&|\\/!.,;=%#@$") + ["AND", "OR", "NOT", "TO", " ", "title:", "person:", "body:"]
+SYNTAX = [*list("*?:()[]{}\"'-+~^<>&|\\/!.,;=%#@$"), "AND", "OR", "NOT", "TO", " ", "title:", "person:", "body:"]
 WORDS = ["tram", "helsinki", "wind", "lindqvist", "port", "strike", "2024", "oil", "Ω", "ß", "\u0000", "\ud7ff"]
 SECONDS = 10  # per request, on a page of the sample index; real answers take milliseconds
 

@@ -26,7 +26,7 @@ from .conftest import needs_reuters
 pytestmark = [needs_reuters, pytest.mark.slow]
 
 COLUMN_FACETS = ("person", "place", "country", "org")
-FACETS = COLUMN_FACETS + ("mentioned",)
+FACETS = (*COLUMN_FACETS, "mentioned")
 PAGE = 100
 MAX_PAGED = 700  # totals up to this are collected whole by paging
 NOBODY = "Nobody Here Xyzzy"
@@ -83,12 +83,12 @@ def get(client, pairs: list[tuple[str, str]]) -> dict:
 def all_hits(client, pairs: list[tuple[str, str]]) -> list[str] | None:
     """Every hit's id, page by page; None when there are too many to collect."""
     pairs = [(k, v) for k, v in pairs if k not in ("page", "per_page")]
-    first = get(client, pairs + [("per_page", str(PAGE))])
+    first = get(client, [*pairs, ("per_page", str(PAGE))])
     if first["total"] > MAX_PAGED:
         return None
     found = [hit["id"] for hit in first["hits"]]
     for page in range(2, first["pages"] + 1):
-        found += [hit["id"] for hit in get(client, pairs + [("per_page", str(PAGE)), ("page", str(page))])["hits"]]
+        found += [hit["id"] for hit in get(client, [*pairs, ("per_page", str(PAGE)), ("page", str(page))])["hits"]]
     return found
 
 

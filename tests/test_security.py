@@ -204,7 +204,7 @@ def test_a_get_writes_nothing_to_disk(hostile_index, tmp_path):
 
     before = snapshot()
     client = app.test_client()
-    for url in hostile_urls(client) + ["/api/search?q=harbour", "/api/search?q=missing+wordz"]:
+    for url in [*hostile_urls(client), "/api/search?q=harbour", "/api/search?q=missing+wordz"]:
         client.get(url)
     assert snapshot() == before
 

@@ -44,7 +44,7 @@ def test_text_analysis_on_reuters():
         pytest.skip(f"{REUTERS} is absent (see ../shared/corpora/README.md)")
     analysis = TextAnalysis()
     with REUTERS.open(encoding="utf-8") as lines:
-        for number, line in zip(range(1500), lines):
+        for number, line in zip(range(1500), lines, strict=False):
             body = json.loads(line).get("body") or ""
             assert analysis(body) == whoosh_terms(body), f"line {number + 1}"
 

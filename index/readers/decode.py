@@ -133,7 +133,7 @@ def implausibility(text: str) -> int:
     inside a lower-case word ("MontrÃ©al"), and non-ASCII letters no single language uses together."""
     bad = 0
     letters = set()
-    for previous, character, following in zip(text, text[1:], text[2:]):
+    for previous, character, following in zip(text, text[1:], text[2:], strict=False):
         if ord(character) > 127 and not character.isalnum() and (previous.isalpha() or following.isalpha()) \
                 and unicodedata.category(character) == "Po" and character not in "¡¿·":
             bad += 1  # a symbol glued to a word ("¶rodę")

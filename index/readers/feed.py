@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -36,7 +36,7 @@ def entry_published(entry: Any, order: str | None = None) -> tuple[datetime | No
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).replace(tzinfo=None), None
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None), None
     return None, None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import email.utils
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dateparser
 
@@ -149,7 +149,7 @@ def from_epoch(number: float) -> datetime | None:
         return None
     seconds = number / 1000 if abs(number) >= LARGEST_EPOCH_SECONDS else number
     try:
-        when = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
+        when = datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
     except (OverflowError, OSError, ValueError):
         return None
     return when if 1800 <= when.year <= 2200 else None

@@ -58,7 +58,7 @@ def html_body_text(markup: str) -> str:
     pages, or, when that finds none (a fragment too short to call an article), its text without tags."""
     try:
         document = extract_page(f"<html><body><article>{markup}</article></body></html>", with_metadata=False)
-    except Exception:  # noqa: BLE001 - trafilatura raises many kinds on malformed markup
+    except Exception:
         document = None
     text = (document.as_dict().get("text") or "").strip() if document is not None else ""
     return text or html_to_text(markup)
@@ -121,7 +121,7 @@ def page_published(markup: str, extracted: str | None) -> tuple[datetime | None,
 def read_html(text: str, where: str) -> Iterator[Article | Problem]:
     try:
         document = extract_page(text)
-    except Exception as error:  # noqa: BLE001 - trafilatura raises many kinds on malformed pages
+    except Exception as error:
         yield Problem(where, f"could not parse HTML: {type(error).__name__}: {error}")
         return
     if document is None:
