@@ -16,7 +16,7 @@ import shutil
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,6 +99,9 @@ class BuildOptions:
     processes: int | None = None
     batch_size: int = 64
     progress: bool = True
+    # Another index written beside this one (the OpenSearch backend): called with the articles written,
+    # cleaned, annotated and normalized, and whether this is an add; an error leaves the old index live.
+    also_write: Callable[[list[PreparedArticle], bool], None] | None = None
 
 
 def origin_file(origin: str) -> str:
@@ -585,6 +588,9 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 words = Counter(store.read_json(previous / WORDS_FILE, {})) if incremental else Counter()
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
                 store.write_json_atomic(partial / WORDS_FILE, dict(words))
+            if options.also_write is not None:
+                with report.timed("also_write"):
+                    options.also_write(to_write, incremental)
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
             countries = _place_countries(previous if incremental else None, to_write)
             span = published_span(to_write, old_meta)

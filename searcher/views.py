@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from index.columns import facet_key
 from index.store import NoIndexError
 
-from .backend import SearchIndex
+from .engine import SearchBackend, open_backend
 from .params import ParamError, params_from_args
 from .search import article_data, body_segments, run_search
 
@@ -29,11 +29,12 @@ FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "
                 "mentioned": "Dates mentioned"}
 
 
-def search_index() -> SearchIndex:
-    """One SearchIndex per app, kept in its extensions, following the index's current generation."""
+def search_index() -> SearchBackend:
+    """One backend per app (the one its config names), kept in its extensions, following the index's
+    current generation."""
     index = current_app.extensions.get("search_index")
     if index is None:
-        index = current_app.extensions["search_index"] = SearchIndex(current_app.config["INDEX_DIR"])
+        index = current_app.extensions["search_index"] = open_backend(current_app.config)
     return index
 
 

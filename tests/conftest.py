@@ -96,3 +96,22 @@ def page(browser):
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture(scope="session")
+def opensearch_cluster(tmp_path_factory):
+    """A real 3-node OpenSearch cluster on 127.0.0.1, started once per test run (opensearch/run-local)."""
+    from tests.opensearch_cluster import LocalCluster, missing_tools
+
+    reason = missing_tools()
+    if reason:
+        pytest.skip(reason)
+    cluster = LocalCluster(tmp_path_factory.mktemp("opensearch"), nodes=3)
+    try:
+        cluster.start()
+    except Exception as error:  # noqa: BLE001 - a cluster that cannot start is reported by the tests that need it
+        cluster.stop()
+        pytest.fail(f"the local OpenSearch cluster did not start: {error} "
+                    f"{getattr(error, 'stderr', '')}; logs in {cluster.data}")
+    yield cluster
+    cluster.stop()
