@@ -23,7 +23,8 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 from whoosh import qparser
-from whoosh.analysis import STOP_WORDS
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.fields import TEXT
 from whoosh.query import (
     And,
     AndMaybe,
@@ -45,7 +46,7 @@ from whoosh.query import (
 from index import store
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
-from index.schema import COLUMN_FACETS, build_schema, entities_json, query_schema
+from index.schema import COLUMN_FACETS, build_schema, document_words, entities_json, query_schema
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -53,6 +54,7 @@ from .backend import (
     Hit,
     MatchedValues,
     RawResults,
+    SearchIndex,
     _escape,
     match_all_wildcards_as_every,
     prepare_query_text,
@@ -65,12 +67,25 @@ FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
 BULK_CHUNK = 500
-QUERY_SCHEMA = query_schema(build_schema())
+
+
+def unstemmed_query_schema():
+    """The Whoosh backend's query schema with the text fields' words left unstemmed: the parser reads
+    the syntax as it does there, and OpenSearch stems the words as it stems the index."""
+    schema = query_schema(build_schema())
+    for name in ("title", "body"):
+        schema.remove(name)
+        schema.add(name, TEXT(analyzer=RegexTokenizer() | LowercaseFilter() | StopFilter()))
+    return schema
+
+
+QUERY_SCHEMA = unstemmed_query_schema()
 WHOOSH_EPOCH = datetime(1, 1, 1)
 
 # Whoosh's StemmingAnalyzer, in OpenSearch's terms: its words (\w+(\.?\w+)*), lower case, its stop words
-# and one-letter words dropped with no gap left (Whoosh renumbers positions), then Porter's stemmer. The
-# same words in the same positions, so the terms Whoosh's parser makes match here.
+# and one-letter words dropped with no gap left (Whoosh renumbers positions), then Porter's stemmer
+# (Lucene's, which differs from Whoosh's on a few words: "reyes" is "rey" here, "reye" there; the
+# query's words are stemmed here by the same analyzer, so that never splits a word from itself).
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 ANALYSIS = {
     "char_filter": {"whoosh_stops": {
@@ -163,6 +178,7 @@ class OpenSearchWriter:
                 raise store.NoIndexError(f"no OpenSearch index {self.alias!r} to add to; "
                                          f"run `searcher index rebuild --backend opensearch` first")
             self.load(current, prepared)
+            self.write_words(current, prepared, incremental=True)
             meta = self.client.indices.get_mapping(index=current)[current]["mappings"].get("_meta", {})
             self.client.indices.put_mapping(index=current, body={
                 "_meta": {"countries": {**meta.get("countries", {}), **countries}}})
@@ -176,12 +192,13 @@ class OpenSearchWriter:
             self.client.indices.create(index=new, body=body)
             try:
                 self.load(new, prepared)
+                self.write_words(new, prepared, incremental=False)
                 self.client.indices.put_settings(index=new, body={"index": {"refresh_interval": "1s"}})
                 self.client.indices.refresh(index=new)
                 self.client.cluster.health(index=new, wait_for_status="yellow")
                 self.switch_alias(new)
             except BaseException:
-                self.client.indices.delete(index=new, ignore_unavailable=True)
+                self.client.indices.delete(index=f"{new},{words_index(new)}", ignore_unavailable=True)
                 raise
         self.seconds += time.monotonic() - started
 
@@ -194,6 +211,15 @@ class OpenSearchWriter:
         if errors:
             raise RuntimeError(f"OpenSearch refused {len(errors)} articles, e.g. {errors[0]}")
         self.loaded += loaded
+
+    def write_words(self, index: str, prepared: list, incremental: bool) -> None:
+        """The titles' and bodies' words with how many articles hold each, for "did you mean" (as the
+        Whoosh index keeps them in words.json), in one document of a small index beside ``index``."""
+        counts = document_words(f"{item.title} {item.body}" for item in prepared)
+        if incremental:
+            counts.update(read_words(self.client, index))
+        self.client.index(index=words_index(index), id="words", body={"counts": json.dumps(dict(counts))},
+                          refresh=True)
 
     def current_index(self) -> str | None:
         try:
@@ -214,7 +240,7 @@ class OpenSearchWriter:
         actions.append({"add": {"index": new, "alias": self.alias}})
         self.client.indices.update_aliases(body={"actions": actions})
         for index in old:
-            self.client.indices.delete(index=index, ignore_unavailable=True)
+            self.client.indices.delete(index=f"{index},{words_index(index)}", ignore_unavailable=True)
 
 
 def index_stats(urls: list[str], alias: str) -> dict:
@@ -249,17 +275,47 @@ def index_stats(urls: list[str], alias: str) -> dict:
     }
 
 
+def words_index(index: str) -> str:
+    return f"{index}-words"
+
+
+def read_words(client: OpenSearch, index: str) -> Counter:
+    try:
+        found = client.get(index=words_index(index), id="words")
+    except NotFoundError:
+        return Counter()
+    return Counter(json.loads(found["_source"]["counts"]))
+
+
 # searching --------------------------------------------------------------------------------------
 FACET_FIELDS = {"person": "person", "place": "place", "country": "country", "org": "org",
                 "mentioned": "mentioned_period"}
 
 
 class Snapshot:
-    """What ``generation()`` gives the shared code: the index behind the alias and its places' countries."""
+    """What ``generation()`` gives the shared code: the index behind the alias and its places' countries;
+    and the words spelling suggestions are drawn from."""
 
-    def __init__(self, index: str, countries: dict) -> None:
+    def __init__(self, client: OpenSearch, index: str, countries: dict) -> None:
+        self.client = client
         self.index = index
         self.countries = countries
+        self._words: tuple[list[str], dict[str, int]] | None = None
+
+    def words(self) -> tuple[list[str], dict[str, int]]:
+        """As the Whoosh backend's: the words of titles and bodies with their article counts, weighed
+        up by the facet values they are part of. Read on the first suggestion."""
+        if self._words is None:
+            counts = read_words(self.client, self.index)
+            aggs = {facet: {"terms": {"field": facet, "size": 65_000}} for facet in COLUMN_FACETS}
+            answer = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})
+            for facet in COLUMN_FACETS:
+                for bucket in answer["aggregations"][facet]["buckets"]:
+                    for word in set(facet_key(bucket["key"]).split()):
+                        if len(word) >= 3 and word.isalpha() and word.isascii():
+                            counts[word] += bucket["doc_count"]
+            self._words = sorted(counts), dict(counts)
+        return self._words
 
 
 class OpenSearchIndex:
@@ -289,12 +345,12 @@ class OpenSearchIndex:
             if self._snapshot is None or self._snapshot.index != index:
                 meta = found[index].get("mappings", {}).get("_meta") or \
                     self.client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
-                self._snapshot = Snapshot(index, meta.get("countries", {}))
+                self._snapshot = Snapshot(self.client, index, meta.get("countries", {}))
             self._checked = time.monotonic()
             return self._snapshot
 
     def search(self, params: SearchParams) -> RawResults:
-        self.generation()
+        snapshot = self.generation()
         query, used = parse(params.q)
         text_query = to_dsl(query)
         base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
@@ -341,9 +397,22 @@ class OpenSearchIndex:
                              for b in found["published"]["days"]["buckets"] if b["doc_count"]})
         hits = [hit_from(h) for h in answer["hits"]["hits"]]
         total = answer["hits"]["total"]["value"]
+        suggestion = self.suggestion(snapshot, params, used, total, everything) if params.q else None
         return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
-                          suggestion=None, query_used=used, chosen=chosen,
+                          suggestion=suggestion, query_used=used, chosen=chosen,
                           matched=self.matched_values(query, base, everything))
+
+    def suggestion(self, snapshot: Snapshot, params: SearchParams, used: str, total: int,
+                   everything: list) -> str | None:
+        """A correction of the query (the Whoosh backend's rules), offered only when it finds more than
+        the user's words did, within the same filters."""
+        corrected = SearchIndex.corrected_words(snapshot, used)
+        if not corrected or corrected.lower() == used.lower():
+            return None
+        better, _ = parse(corrected)
+        found = self.client.count(index=self.alias, body={"query": {"bool": {
+            "must": [to_dsl(better)], "filter": date_filters(params) + everything}}})["count"]
+        return corrected if found > max(total, 0) else None
 
     def matched_values(self, query, base: dict, everything: list, listed: int = 10) -> list[MatchedValues]:
         """For each single word or prefix typed in a facet field, the values holding it anywhere in the
@@ -508,19 +577,20 @@ def is_column_facet(query) -> bool:
 
 
 def to_dsl(query) -> dict:
-    """A parsed Whoosh query as OpenSearch's query DSL. Terms arrive analyzed (stemmed) by Whoosh's
-    parser and the index stems as Whoosh does, so they are looked up as they are."""
+    """A parsed Whoosh query as OpenSearch's query DSL. Words arrive lower-cased and unstemmed
+    (``QUERY_SCHEMA``); the text fields stem them as they stem the index."""
     if isinstance(query, Every):
         return {"match_all": {}}
     if query is NullQuery:
         return {"match_none": {}}
     if is_column_facet(query):
         return facet_dsl(query)
+    if isinstance(query, Term) and query.fieldname in ("title", "body"):
+        return {"match": {query.fieldname: {"query": query.text, "operator": "and"}}}
     if isinstance(query, Term):
         return {"term": {query.fieldname: query.text}}
     if isinstance(query, Phrase):
-        return {"match_phrase": {query.fieldname: {"query": " ".join(query.words), "analyzer": "whitespace",
-                                                   "slop": max(0, query.slop - 1)}}}
+        return {"match_phrase": {query.fieldname: {"query": " ".join(query.words), "slop": max(0, query.slop - 1)}}}
     if isinstance(query, Prefix):
         return {"prefix": {query.fieldname: query.text}}
     if isinstance(query, Wildcard):

@@ -30,7 +30,7 @@ QUERIES = [
     "q=place:helsinki+OR+place:tallinn", 'q=NOT+(ferry+person:"Mara+Lindqvist")', "q=person:nobody+at+all",
     "q=org:bank", "q=ORG:meridian", 'q=mentioned:2024-03', "q=source:nowhere",
     "per_page=10&page=2", "per_page=10&page=4", "per_page=5&page=3&sort=oldest", "q=the", 'q="unbalanced',
-    "q=AND", "q=title:", "q=((", "q=a+NOT", "q=person:", "q=Lindqvst",
+    "q=AND", "q=title:", "q=((", "q=a+NOT", "q=person:", "q=Lindqvst", "q=Lindqvst+ferry", "q=Reyez", "q=ferri&person=Mara+Lindqvist",
 ]
 
 
@@ -64,7 +64,7 @@ def comparable(data: dict) -> dict:
         facets[facet] = sorted((v["value"], v["count"], v["selected"], v["excluded"], v.get("country"),
                                 tuple(sorted((p["value"], p["count"]) for p in v.get("places", []))))
                                for v in values)
-    return {"total": data["total"], "pages": data["pages"], "hits": sorted(str(h["id"]) for h in data["hits"]),
+    return {"total": data["total"], "suggestion": data["suggestion"], "pages": data["pages"], "hits": sorted(str(h["id"]) for h in data["hits"]),
             "facets": facets, "published_unit": data["published_unit"],
             "matched": [(m["field"], m["typed"], sorted(map(tuple, (v.values() for v in m["values"]))))
                         for m in data["matched"]]}
