@@ -115,3 +115,20 @@ def opensearch_cluster(tmp_path_factory):
                     f"{getattr(error, 'stderr', '')}; logs in {cluster.data}")
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def opensearch_samples_app(opensearch_cluster, sample_index, tmp_path_factory):
+    """The samples, prepared as for Whoosh (the NER cache reused), loaded into the cluster (3 shards,
+    1 replica), and an app searching them there."""
+    from dataclasses import replace
+
+    from searcher.opensearch_backend import OpenSearchWriter
+
+    index_dir = tmp_path_factory.mktemp("os-samples")
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-samples", shards=3, replicas=1)
+    report = rebuild([str(SAMPLES)], index_dir, replace(BuildOptions(progress=False), also_write=writer))
+    assert report.indexed == 31 and writer.loaded == 31, report
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BACKEND": "opensearch",
+                       "OPENSEARCH_URL": ",".join(opensearch_cluster.urls), "OPENSEARCH_INDEX": "newsfacets-samples"})

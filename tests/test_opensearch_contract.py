@@ -3,18 +3,8 @@ OpenSearch cluster give the same API answers. Ranking may differ between the two
 compared as sets (and in order where the order is by date)."""
 
 import re
-import shutil
-from dataclasses import replace
 
 import pytest
-
-from index.build import BuildOptions, rebuild
-from searcher import create_app
-from searcher.opensearch_backend import OpenSearchWriter
-
-from .conftest import SAMPLES
-
-ALIAS = "newsfacets-contract"
 
 QUERIES = [
     "", "q=ferry", "q=ferry+strike", "q=striking", "q=strike", 'q="electric+buses"', "q=ferry+OR+tram",
@@ -35,16 +25,8 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def opensearch_app(opensearch_cluster, sample_index, tmp_path_factory):
-    """The samples, prepared as for Whoosh (the NER cache reused), loaded into the cluster: 3 shards,
-    1 replica."""
-    index_dir = tmp_path_factory.mktemp("os-samples")
-    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
-    writer = OpenSearchWriter(opensearch_cluster.urls, ALIAS, shards=3, replicas=1)
-    report = rebuild([str(SAMPLES)], index_dir, replace(BuildOptions(progress=False), also_write=writer))
-    assert report.indexed == 31 and writer.loaded == 31, report
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BACKEND": "opensearch",
-                       "OPENSEARCH_URL": ",".join(opensearch_cluster.urls), "OPENSEARCH_INDEX": ALIAS})
+def opensearch_app(opensearch_samples_app):
+    return opensearch_samples_app
 
 
 def answer(client, query_string: str) -> dict:
