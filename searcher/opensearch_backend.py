@@ -108,7 +108,7 @@ def mappings() -> dict:
         "id": {"type": "keyword"},
         "order": {"type": "long"},  # the order articles were written in: ties break as in Whoosh (by docnum)
         "title": {"type": "text", "analyzer": "whoosh_stem"},
-        "body": {"type": "text", "analyzer": "whoosh_stem", "term_vector": "with_positions_offsets"},
+        "body": {"type": "text", "analyzer": "whoosh_stem", "index_options": "offsets"},  # for the highlighter
         "published": {"type": "date"},
         "source": {"type": "keyword"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
@@ -206,10 +206,16 @@ class OpenSearchWriter:
         first = int(time.time() * 1000) * 1_000_000  # later writes sort after earlier ones, as in Whoosh
         actions = ({"_index": index, "_id": item.article.id, "_source": document(item, first + number)}
                    for number, item in enumerate(prepared))
-        loaded, errors = helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False,
-                                      max_retries=3, request_timeout=120)
+        loaded, errors = 0, []
+        # two requests in flight: a node indexes one chunk while the client sends it the next
+        for ok, item in helpers.parallel_bulk(self.client, actions, chunk_size=BULK_CHUNK, thread_count=2,
+                                              raise_on_error=False, request_timeout=120):
+            if ok:
+                loaded += 1
+            else:
+                errors.append(item)
         if errors:
-            raise RuntimeError(f"OpenSearch refused {len(errors)} articles, e.g. {errors[0]}")
+            raise ClusterError(f"OpenSearch refused {len(errors)} articles, e.g. {errors[0]}")
         self.loaded += loaded
 
     def write_words(self, index: str, prepared: list, incremental: bool) -> None:
@@ -218,6 +224,10 @@ class OpenSearchWriter:
         counts = document_words(f"{item.title} {item.body}" for item in prepared)
         if incremental:
             counts.update(read_words(self.client, index))
+        elif not self.client.indices.exists(index=words_index(index)):
+            self.client.indices.create(index=words_index(index), body={
+                "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
+                "mappings": {"enabled": False}})  # one stored document, nothing to search in it
         self.client.index(index=words_index(index), id="words", body={"counts": json.dumps(dict(counts))},
                           refresh=True)
 
