@@ -69,6 +69,15 @@ def resolve_index_dir(index_dir: Path | None) -> Path:
     return Path(index_dir or current_app.config["INDEX_DIR"]).absolute()
 
 
+def index_description(location: Path) -> str:
+    """Where searches go, as the commands say it: the index dir, or the cluster and index name."""
+    config = current_app.config
+    if config.get("BACKEND") == "opensearch":
+        return (f"the OpenSearch index {config.get('OPENSEARCH_INDEX') or engine.DEFAULT_OPENSEARCH_INDEX!r} "
+                f"at {', '.join(engine.node_urls(config.get('OPENSEARCH_URL')))}")
+    return f"the index at {location}"
+
+
 def opensearch_writer(options: BuildOptions) -> BuildOptions:
     """With the OpenSearch backend, the build also loads what it wrote into the cluster (the index dir
     keeps the NER cache and what `add` needs to know of the corpus)."""

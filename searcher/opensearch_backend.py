@@ -79,13 +79,22 @@ def unstemmed_query_schema():
     return schema
 
 
-QUERY_SCHEMA = unstemmed_query_schema()
+QUERY_SCHEMA = query_schema(build_schema())  # the Whoosh backend's: words stemmed by Whoosh's stemmer
+HIGHLIGHT_SCHEMA = unstemmed_query_schema()
+WHOOSH_STEMMER = build_schema()["body"].analyzer
+
+
+def whoosh_terms(text: str) -> str:
+    """A text's words as the Whoosh index holds them (Whoosh's own Porter variant: "bidding" is "bidd",
+    which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
+    query finds exactly the articles it finds on Whoosh."""
+    return " ".join(token.text for token in WHOOSH_STEMMER(text))
 WHOOSH_EPOCH = datetime(1, 1, 1)
 
 # Whoosh's StemmingAnalyzer, in OpenSearch's terms: its words (\w+(\.?\w+)*), lower case, its stop words
-# and one-letter words dropped with no gap left (Whoosh renumbers positions), then Porter's stemmer
-# (Lucene's, which differs from Whoosh's on a few words: "reyes" is "rey" here, "reye" there; the
-# query's words are stemmed here by the same analyzer, so that never splits a word from itself).
+# and one-letter words dropped with no gap left (Whoosh renumbers positions), then Lucene's Porter
+# stemmer. Used to highlight and for more-like-this; queries match the ``*_terms`` fields, which hold
+# the words stemmed by Whoosh itself (its Porter differs from Lucene's on many words).
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 ANALYSIS = {
     "char_filter": {"whoosh_stops": {
@@ -107,7 +116,9 @@ def mappings() -> dict:
     properties = {
         "id": {"type": "keyword"},
         "order": {"type": "long"},  # the order articles were written in: ties break as in Whoosh (by docnum)
-        "title": {"type": "text", "analyzer": "whoosh_stem"},
+        "title": {"type": "text", "analyzer": "whoosh_stem"},  # for more-like-this
+        "title_terms": {"type": "text", "analyzer": "whitespace"},  # what queries match and rank
+        "body_terms": {"type": "text", "analyzer": "whitespace"},
         "body": {"type": "text", "analyzer": "whoosh_stem", "index_options": "offsets"},  # for the highlighter
         "published": {"type": "date"},
         "source": {"type": "keyword"},
@@ -130,7 +141,8 @@ def document(prepared, order: int) -> dict:
     article, entities = prepared.article, prepared.entities
     row = facet_row(entities)
     doc = {
-        "id": article.id, "order": order, "title": prepared.title, "body": prepared.body, "source": article.source or "",
+        "id": article.id, "order": order,
+        "title_terms": whoosh_terms(prepared.title), "body_terms": whoosh_terms(prepared.body), "title": prepared.title, "body": prepared.body, "source": article.source or "",
         "url": article.url, "author": article.author, "fingerprint": prepared.fingerprint,
         "entities": entities_json(entities), "mentioned": mentioned_levels(entities.mentioned),
         "mentioned_period": row["mentioned"],
@@ -362,7 +374,7 @@ class OpenSearchIndex:
     def search(self, params: SearchParams) -> RawResults:
         snapshot = self.generation()
         query, used = parse(params.q)
-        text_query = to_dsl(query)
+        text_query = to_dsl(query, terms=True)
         base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
         filters = {facet: FacetFilter.for_params(facet, params) for facet in FACETS}
         everything = [f.narrow() for f in filters.values()]
@@ -385,7 +397,7 @@ class OpenSearchIndex:
         first = (params.page - 1) * params.per_page
         body = {"query": base, "post_filter": {"bool": {"filter": everything}}, "aggs": aggs,
                 "track_total_hits": True, "from": first, "size": params.per_page,
-                "_source": {"excludes": ["*_key", "*_words", "mentioned", "mentioned_period"]}}
+                "_source": {"excludes": ["*_key", "*_words", "*_terms", "mentioned", "mentioned_period"]}}
         ranked = params.q and params.sort == "relevance" and not isinstance(query, Every)
         if ranked:
             body["sort"] = ["_score", {"order": "asc"}]
@@ -395,7 +407,7 @@ class OpenSearchIndex:
         if params.q and not isinstance(query, Every):
             body["highlight"] = {"fields": {"body": {"fragment_size": 220, "number_of_fragments": 2}},
                                  "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-                                 "highlight_query": text_query}
+                                 "highlight_query": to_dsl(parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False)}
         answer = self.client.search(index=self.alias, body=body)
         found = answer["aggregations"]
 
@@ -421,7 +433,7 @@ class OpenSearchIndex:
             return None
         better, _ = parse(corrected)
         found = self.client.count(index=self.alias, body={"query": {"bool": {
-            "must": [to_dsl(better)], "filter": date_filters(params) + everything}}})["count"]
+            "must": [to_dsl(better, terms=True)], "filter": date_filters(params) + everything}}})["count"]
         return corrected if found > max(total, 0) else None
 
     def matched_values(self, query, base: dict, everything: list, listed: int = 10) -> list[MatchedValues]:
@@ -550,13 +562,13 @@ def date_filters(params: SearchParams) -> list[dict]:
     return [{"range": {"published": bounds}}]
 
 
-def parse(text: str):
+def parse(text: str, schema=QUERY_SCHEMA):
     """The user's words as a Whoosh query, parsed as the Whoosh backend parses them; anything the parser
     cannot take, or too many wildcards, is searched as plain words."""
     text = prepare_query_text(text)
     if not text.strip():
         return Every(), ""
-    parser = qparser.MultifieldParser(["title", "body"], QUERY_SCHEMA, group=qparser.AndGroup)
+    parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
     words = text.split()
     if all(word.startswith("-") and len(word) > 1 for word in words):
@@ -569,7 +581,7 @@ def parse(text: str):
         query = match_all_wildcards_as_every(query)
     if query is None or query is NullQuery or too_many_wildcards(query):
         words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-        plain = qparser.MultifieldParser(["title", "body"], QUERY_SCHEMA, group=qparser.AndGroup)
+        plain = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
         for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):
             plain.remove_plugin_class(plugin)
         return (plain.parse(words) if words else Every()), words
@@ -586,9 +598,16 @@ def is_column_facet(query) -> bool:
     return query.is_leaf() and getattr(query, "fieldname", None) in COLUMN_FACETS
 
 
-def to_dsl(query) -> dict:
-    """A parsed Whoosh query as OpenSearch's query DSL. Words arrive lower-cased and unstemmed
-    (``QUERY_SCHEMA``); the text fields stem them as they stem the index."""
+def to_dsl(query, terms: bool) -> dict:
+    """A parsed Whoosh query as OpenSearch's query DSL. With ``terms``, the words arrive stemmed by
+    Whoosh (``QUERY_SCHEMA``) and are looked up as they are in the ``*_terms`` fields; without, they
+    arrive unstemmed (``HIGHLIGHT_SCHEMA``) and title and body stem them, for the highlighter."""
+    def text_field(name: str) -> str:
+        return f"{name}_terms" if terms and name in ("title", "body") else name
+
+    def sub(q) -> dict:
+        return to_dsl(q, terms)
+
     if isinstance(query, Every):
         return {"match_all": {}}
     if query is NullQuery:
@@ -596,15 +615,20 @@ def to_dsl(query) -> dict:
     if is_column_facet(query):
         return facet_dsl(query)
     if isinstance(query, Term) and query.fieldname in ("title", "body"):
+        if terms:
+            return {"term": {text_field(query.fieldname): query.text}}
         return {"match": {query.fieldname: {"query": query.text, "operator": "and"}}}
     if isinstance(query, Term):
         return {"term": {query.fieldname: query.text}}
     if isinstance(query, Phrase):
-        return {"match_phrase": {query.fieldname: {"query": " ".join(query.words), "slop": max(0, query.slop - 1)}}}
+        phrase = {"query": " ".join(query.words), "slop": max(0, query.slop - 1)}
+        if terms:
+            phrase["analyzer"] = "whitespace"
+        return {"match_phrase": {text_field(query.fieldname): phrase}}
     if isinstance(query, Prefix):
-        return {"prefix": {query.fieldname: query.text}}
+        return {"prefix": {text_field(query.fieldname): query.text}}
     if isinstance(query, Wildcard):
-        return {"wildcard": {query.fieldname: query.text}}
+        return {"wildcard": {text_field(query.fieldname): query.text}}
     if isinstance(query, (DateRange, NumericRange)) and query.fieldname == "published":
         bounds = {}
         if query.start is not None:
@@ -618,19 +642,19 @@ def to_dsl(query) -> dict:
             bounds["gt" if query.startexcl else "gte"] = query.start
         if query.end is not None:
             bounds["lt" if query.endexcl else "lte"] = query.end
-        return {"range": {query.fieldname: bounds}}
+        return {"range": {text_field(query.fieldname): bounds}}
     if isinstance(query, And):
-        return {"bool": {"must": [to_dsl(q) for q in query.subqueries]}}
+        return {"bool": {"must": [sub(q) for q in query.subqueries]}}
     if isinstance(query, Or):
-        return {"bool": {"should": [to_dsl(q) for q in query.subqueries], "minimum_should_match": 1}}
+        return {"bool": {"should": [sub(q) for q in query.subqueries], "minimum_should_match": 1}}
     if isinstance(query, Not):
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(query.query)]}}
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [sub(query.query)]}}
     if isinstance(query, AndNot):
-        return {"bool": {"must": [to_dsl(query.a)], "must_not": [to_dsl(query.b)]}}
+        return {"bool": {"must": [sub(query.a)], "must_not": [sub(query.b)]}}
     if isinstance(query, Require):
-        return {"bool": {"must": [to_dsl(query.a)], "filter": [to_dsl(query.b)]}}
+        return {"bool": {"must": [sub(query.a)], "filter": [sub(query.b)]}}
     if isinstance(query, AndMaybe):
-        return {"bool": {"must": [to_dsl(query.a)], "should": [to_dsl(query.b)]}}
+        return {"bool": {"must": [sub(query.a)], "should": [sub(query.b)]}}
     return {"match_none": {}}  # fuzzy terms and other syntax the searcher does not offer
 
 

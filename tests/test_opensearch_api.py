@@ -21,7 +21,6 @@ from .test_api import (  # noqa: F401 - collected again here, with this module's
     test_paging,
     test_phrases_or_not_and_fields,
     test_places_roll_up_by_country,
-    test_search_command,
     test_spelling_suggestion,
     test_words_are_anded_and_stemmed,
 )
@@ -58,3 +57,12 @@ def test_a_missing_index_is_a_clear_503(opensearch_cluster, tmp_path):
                          "OPENSEARCH_URL": opensearch_cluster.urls[0], "OPENSEARCH_INDEX": "no-such-index"}).test_client()
     response = client.get("/api/search")
     assert response.status_code == 503 and "no OpenSearch index 'no-such-index'" in response.json["error"]
+
+
+def test_search_command_names_the_cluster(runner, opensearch_cluster, sample_index):
+    result = runner.invoke(args=["search", "ferry", "--person", "Henrik Vallo", "--index-dir", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert "Ferry strike ends with pay deal" in result.output
+    assert f"searching the OpenSearch index 'newsfacets-samples' at {opensearch_cluster.urls[0]}" in result.stderr
+    result = runner.invoke(args=["search", "ferry", "--json", "--backend", "whoosh", "--index-dir", str(sample_index)])
+    assert f"searching the index at {sample_index}" in result.stderr  # the flag wins over the config
