@@ -143,6 +143,9 @@ class BuildOptions:
     processes: int | None = None
     batch_size: int = 64
     progress: bool = True
+    # Another index written beside this one (the OpenSearch backend): called with the articles written,
+    # cleaned, annotated and normalized, and whether this is an add; an error leaves the old index live.
+    also_write: Callable[[list[PreparedArticle], bool], None] | None = None
 
 
 def origin_file(origin: str) -> str:
@@ -962,6 +965,9 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 words.subtract(document_words(f"{d.get('title', '')} {d.get('body', '')}" for d in old_documents))
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
                 store.write_json_atomic(partial / WORDS_FILE, {w: n for w, n in words.items() if n > 0})
+            if options.also_write is not None:
+                with report.timed("also_write"):
+                    options.also_write(to_write, incremental)
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
             for item in to_write:
                 origins.record(item.article, item.language)

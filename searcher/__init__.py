@@ -2,7 +2,8 @@
 
 ``create_app`` builds the app; nothing runs at import. The index location comes from, in order, the
 test config, ``SEARCHER_INDEX_DIR``, ``INDEX_DIR`` in the instance folder's config.py, else
-``<instance folder>/index``.
+``<instance folder>/index``. The engine (``BACKEND``: whoosh, the default, or opensearch) and the
+cluster (``OPENSEARCH_URL``, ``OPENSEARCH_INDEX``) are read the same way (``SEARCHER_BACKEND``, ...).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
+
+from . import engine
 
 # No inline script or style anywhere: the pages load one stylesheet and one script from /static.
 CONTENT_SECURITY_POLICY = (
@@ -32,10 +35,11 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES),
                 static_folder=str(TEMPLATES / "static"))
-    app.config.from_mapping(INDEX_DIR=None)
+    app.config.from_mapping(INDEX_DIR=None, BACKEND="whoosh", OPENSEARCH_URL=None, OPENSEARCH_INDEX=None)
     app.config.from_pyfile("config.py", silent=True)
     if os.environ.get("SEARCHER_INDEX_DIR"):
         app.config["INDEX_DIR"] = os.environ["SEARCHER_INDEX_DIR"]
+    app.config.update(engine.config_from_environment(app.config))
     if test_config:
         app.config.update(test_config)
     if not app.config["INDEX_DIR"]:

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +23,8 @@ from index import store
 from index.build import BuildOptions, BuildReport, add, index_stats, rebuild, remove
 from index.entities import PipelineError
 
+from . import engine
+
 CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
 INDEX_DIR_HELP = (
@@ -30,13 +33,69 @@ INDEX_DIR_HELP = (
 )
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.meta[f"searcher_{param.name}"] = value
+    return value
+
+
+BACKEND_FLAGS = [
+    click.option("--backend", type=click.Choice(engine.BACKENDS, case_sensitive=False), default=None,
+                 expose_value=False, callback=_remember,
+                 help="Search engine: whoosh (embedded, the default) or opensearch. Default: $SEARCHER_BACKEND, "
+                 "else BACKEND in the instance folder's config.py."),
+    click.option("--opensearch-url", default=None, expose_value=False, callback=_remember,
+                 help="OpenSearch node URLs, comma-separated (default $SEARCHER_OPENSEARCH_URL, else "
+                 f"OPENSEARCH_URL in config.py, else {engine.DEFAULT_OPENSEARCH_URL})."),
+    click.option("--opensearch-index", default=None, expose_value=False, callback=_remember,
+                 help="OpenSearch index (alias) name (default $SEARCHER_OPENSEARCH_INDEX, else OPENSEARCH_INDEX "
+                 f"in config.py, else {engine.DEFAULT_OPENSEARCH_INDEX})."),
+]
+
+
 def index_dir_option(command: CommandFunction) -> CommandFunction:
+    """--index-dir, and the backend flags every command takes."""
+    for flag in reversed(BACKEND_FLAGS):
+        command = flag(command)
     return click.option("--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help=INDEX_DIR_HELP)(command)
 
 
 def resolve_index_dir(index_dir: Path | None) -> Path:
+    """The index dir; the backend flags given on the command line go into the app's config here."""
+    meta = click.get_current_context().meta
+    for name in ("backend", "opensearch_url", "opensearch_index"):
+        if meta.get(f"searcher_{name}"):
+            current_app.config[name.upper()] = meta[f"searcher_{name}"]
+    try:
+        current_app.config["BACKEND"] = engine.backend_name(current_app.config.get("BACKEND"))
+    except engine.ConfigError as error:
+        raise click.BadParameter(str(error), param_hint="--backend") from None
     return Path(index_dir or current_app.config["INDEX_DIR"]).absolute()
+
+
+def index_description(location: Path) -> str:
+    """Where searches go, as the commands say it: the index dir, or the cluster and index name."""
+    config = current_app.config
+    if config.get("BACKEND") == "opensearch":
+        return (f"the OpenSearch index {config.get('OPENSEARCH_INDEX') or engine.DEFAULT_OPENSEARCH_INDEX!r} "
+                f"at {', '.join(engine.node_urls(config.get('OPENSEARCH_URL')))}")
+    return f"the index at {location}"
+
+
+def opensearch_writer(options: BuildOptions) -> BuildOptions:
+    """With the OpenSearch backend, the build also loads what it wrote into the cluster (the index dir
+    keeps the NER cache and what `add` needs to know of the corpus)."""
+    config = current_app.config
+    if config["BACKEND"] != "opensearch":
+        return options
+    from .opensearch_backend import OpenSearchWriter
+
+    writer = OpenSearchWriter(engine.node_urls(config.get("OPENSEARCH_URL")),
+                              config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX,
+                              shards=int(config.get("OPENSEARCH_SHARDS") or 3),
+                              replicas=int(config.get("OPENSEARCH_REPLICAS") or 1))
+    return replace(options, also_write=writer)
 
 
 def build_options(pipeline: str | None, processes: int | None, quiet: bool) -> BuildOptions:
@@ -110,8 +169,8 @@ def run_build(function: Callable[[Sequence[str], Path, BuildOptions], BuildRepor
               failure: str = "nothing could be indexed") -> None:
     location = resolve_index_dir(index_dir)
     try:
-        report = function(paths, location, build_options(pipeline, processes, quiet))
-    except (store.IndexBusyError, store.NoIndexError, PipelineError) as error:
+        report = function(paths, location, opensearch_writer(build_options(pipeline, processes, quiet)))
+    except (store.IndexBusyError, store.NoIndexError, PipelineError, engine.ClusterError) as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: the index at {location} is unchanged", err=True)
@@ -183,7 +242,13 @@ def remove_command(ids: tuple[str, ...], index_dir: Path | None, quiet: bool, as
 def stats_command(index_dir: Path | None, as_json: bool) -> None:
     location = resolve_index_dir(index_dir)
     try:
-        stats = index_stats(location)
+        if current_app.config["BACKEND"] == "opensearch":
+            from .opensearch_backend import index_stats as opensearch_stats
+
+            stats = opensearch_stats(engine.node_urls(current_app.config.get("OPENSEARCH_URL")),
+                                     current_app.config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX)
+        else:
+            stats = index_stats(location)
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if as_json:

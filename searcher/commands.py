@@ -15,7 +15,14 @@ from index import store
 from index.build import rebuild
 from index.readers import READERS
 
-from .cli import CommandFunction, build_options, index_dir_option, print_report, resolve_index_dir
+from .cli import (
+    CommandFunction,
+    build_options,
+    index_description,
+    index_dir_option,
+    print_report,
+    resolve_index_dir,
+)
 from .export import csv_lines, jsonl_lines
 from .params import ALL_OF_FACETS, DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SORTS, ParamError, params_from_args
 from .search import run_search
@@ -53,7 +60,7 @@ def search_command(query: tuple[str, ...], date_from: str | None, date_to: str |
                    match_all: tuple[str, ...], **facets: tuple[str, ...]) -> None:
     location = resolve_index_dir(index_dir)
     current_app.config["INDEX_DIR"] = str(location)
-    click.echo(f"searching the index at {location}", err=True)
+    click.echo(f"searching {index_description(location)}", err=True)
     args = MultiDict([("q", " ".join(query)), ("sort", sort), ("page", page), ("per_page", per_page)]
                      + [(name, value) for name, values in facets.items() for value in values]
                      + [("all", facet) for facet in match_all]
@@ -113,9 +120,11 @@ def serve(app: Flask, location: Path, host: str, port: int, threads: int) -> Non
     import waitress
 
     app.config["INDEX_DIR"] = str(location)
-    if store.current_generation(location) is None:
+    if store.current_generation(location) is None and app.config.get("BACKEND") != "opensearch":
         click.echo(f"warning: no index at {location} yet; pages will say so until one is built", err=True)
-    click.echo(f"Serving the index at {location} on http://{host}:{port}/  (Ctrl-C stops)")
+    with app.app_context():
+        where = index_description(location)
+    click.echo(f"Serving {where} on http://{host}:{port}/  (Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="newsfacets")
 
 

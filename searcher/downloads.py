@@ -88,7 +88,8 @@ def feed() -> ResponseReturnValue:
         return _refused(error, 503)
     query_string = request.query_string.decode("utf-8", "replace")
     search_url = url_for("views.search", _external=True) + (f"?{query_string}" if query_string else "")
-    built = datetime.fromtimestamp(Path(generation.path).stat().st_mtime, tz=UTC)
+    path = getattr(generation, "path", None)  # an OpenSearch snapshot has no directory
+    built = datetime.fromtimestamp(Path(path).stat().st_mtime, tz=UTC) if path else datetime.now(UTC)
     body = atom_feed(f"Newsfacets: {search_title(params)}", request.url, search_url,
                      lambda article_id: url_for("views.article", article_id=article_id, _external=True),
                      itertools.islice(index.all_matches(params), FEED_ENTRIES), built)

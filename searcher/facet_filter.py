@@ -8,16 +8,15 @@ finds values the page never listed.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from index.columns import FacetColumn, facet_key
+from index.columns import facet_key
 
-from .backend import SearchIndex
+from .engine import SearchBackend
 from .params import FACETS, ParamError, SearchParams
 from .search import facet_values
 
@@ -25,32 +24,11 @@ FILTER_SUFFIX = "_filter"  # the page's parameter: person_filter=volck
 MAX_FILTER_CHARS = 100
 
 
-_folded_lock = threading.Lock()
-_folded: dict[int, tuple[FacetColumn, dict[str, str]]] = {}
-
-
-def folded_values(column: FacetColumn) -> dict[str, str]:
-    """Every value of a column with its folded form, computed once per column (a generation's column
-    never changes)."""
-    with _folded_lock:
-        cached = _folded.get(id(column))
-        if cached is not None and cached[0] is column:
-            return cached[1]
-    folded = {value: facet_key(value) for value in column.values}
-    with _folded_lock:
-        if len(_folded) > 16:  # old generations' columns
-            _folded.clear()
-        _folded[id(column)] = (column, folded)
-    return folded
-
-
-def matching_counts(column: FacetColumn, counts: Counter[str], contains: str) -> Counter[str]:
+def matching_counts(counts: Counter[str], contains: str) -> Counter[str]:
     """The values of ``counts`` (a facet's counts for the current search) whose name contains
-    ``contains``."""
+    ``contains``, case and accents ignored."""
     needle = facet_key(contains)
-    folded = folded_values(column)
-    return Counter({value: count for value, count in counts.items()
-                    if count > 0 and needle in (folded.get(value) or facet_key(value))})
+    return Counter({value: count for value, count in counts.items() if count > 0 and needle in facet_key(value)})
 
 
 def split_filter_args(args: MultiDict[str, str]) -> tuple[MultiDict[str, str], dict[str, str]]:
@@ -70,7 +48,7 @@ def split_filter_args(args: MultiDict[str, str]) -> tuple[MultiDict[str, str], d
     return MultiDict(kept), filters
 
 
-def filtered_facets(index: SearchIndex, params: SearchParams, filters: dict[str, str]) -> dict[str, dict[str, Any]]:
+def filtered_facets(index: SearchBackend, params: SearchParams, filters: dict[str, str]) -> dict[str, dict[str, Any]]:
     """For each filtered facet, its matching values as the page and the API show facet values, and how
     many matched in all: {"person": {"contains": "volck", "matching": 1, "values": [...]}}."""
     if not filters:
@@ -79,7 +57,7 @@ def filtered_facets(index: SearchIndex, params: SearchParams, filters: dict[str,
     generation = index.generation()
     found = {}
     for facet, contains in filters.items():
-        counts = matching_counts(generation.columns.facets[facet], raw.facet_counts[facet], contains)
+        counts = matching_counts(raw.facet_counts[facet], contains)
         # the selected and excluded values stay listed (facet_values adds them), found or not
         found[facet] = {"contains": contains, "matching": len(counts),
                         "values": facet_values(facet, counts, raw.chosen[facet], generation.countries)}

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from .backend import ChosenValue, RawResults, SearchIndex
+from .backend import ChosenValue, RawResults
+from .engine import SearchBackend
 from .params import FACETS, SearchParams
 
 FACET_LIMIT = 10
@@ -79,7 +80,7 @@ def roll_up_places(facets: dict[str, Any]) -> None:
         country["places"] = by_country.get(country["value"], [])[:FACET_LIMIT]
 
 
-def run_search(index: SearchIndex, params: SearchParams) -> dict[str, Any]:
+def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
     raw: RawResults = index.search(params)
     countries = index.generation().countries
     facets = {facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries)
@@ -120,7 +121,7 @@ def run_search(index: SearchIndex, params: SearchParams) -> dict[str, Any]:
     }
 
 
-def article_data(index: SearchIndex, article_id: str) -> dict[str, Any] | None:
+def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None:
     stored = index.article(article_id)
     if stored is None:
         return None
@@ -179,7 +180,7 @@ def monthly_timeline(published: Counter[str]) -> list[dict[str, Any]]:
     return [{"value": month, "count": months[month], "level": bar_level(months[month], peak)} for month in span]
 
 
-def entity_data(index: SearchIndex, facet: str, name: str) -> dict[str, Any] | None:
+def entity_data(index: SearchBackend, facet: str, name: str) -> dict[str, Any] | None:
     """One entity's page and API answer: its count, timeline, telling companions, latest articles and
     the ways it is written."""
     profile = index.entity(facet, name)

@@ -16,6 +16,7 @@ from index.columns import facet_key
 from index.store import DamagedIndexError, NoIndexError
 
 from .backend import SearchIndex
+from .engine import NotAvailableError, SearchBackend, open_backend
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
 from .params import FACETS, MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
@@ -29,7 +30,8 @@ def headline(title: str) -> str:
     """All-capitals wire headlines ("OPEC MAY HAVE...") read as "OPEC May Have..." on the page: title
     case, keeping the words the index writes as acronyms."""
     try:
-        acronyms = index_acronyms(search_index().generation())
+        index = search_index()
+        acronyms = index_acronyms(index.generation()) if isinstance(index, SearchIndex) else frozenset()
     except NoIndexError:
         acronyms = frozenset()
     return headline_case(title, acronyms)
@@ -71,11 +73,12 @@ def no_index_title(error: NoIndexError) -> str:
     return "The index is damaged" if isinstance(error, DamagedIndexError) else "No index yet"
 
 
-def search_index() -> SearchIndex:
-    """One SearchIndex per app, kept in its extensions, following the index's current generation."""
+def search_index() -> SearchBackend:
+    """One backend per app (the one its config names), kept in its extensions, following the index's
+    current generation."""
     index = current_app.extensions.get("search_index")
     if index is None:
-        index = current_app.extensions["search_index"] = SearchIndex(current_app.config["INDEX_DIR"])
+        index = current_app.extensions["search_index"] = open_backend(current_app.config)
     return index
 
 
@@ -96,6 +99,14 @@ def url_with(args: MultiDict[str, str], add: dict[str, Any] | None = None, remov
 
 def page_url(args: MultiDict[str, str], page: int) -> str:
     return url_with(args, replace={"page": str(page)})
+
+
+@blueprint.app_errorhandler(NotAvailableError)
+def not_available(error: NotAvailableError) -> ResponseReturnValue:
+    """A feature the configured engine does not offer: a 501 that says so, as JSON under /api/."""
+    if wants_json():
+        return jsonify({"error": str(error)}), 501
+    return render_template("error.html", title="Not available", message=str(error)), 501
 
 
 def wants_json() -> bool:

@@ -96,3 +96,39 @@ def page(browser):
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture(scope="session")
+def opensearch_cluster(tmp_path_factory):
+    """A real 3-node OpenSearch cluster on 127.0.0.1, started once per test run (opensearch/run-local)."""
+    from tests.opensearch_cluster import LocalCluster, missing_tools
+
+    reason = missing_tools()
+    if reason:
+        pytest.skip(reason)
+    cluster = LocalCluster(tmp_path_factory.mktemp("opensearch"), nodes=3)
+    try:
+        cluster.start()
+    except Exception as error:
+        cluster.stop()
+        pytest.fail(f"the local OpenSearch cluster did not start: {error} "
+                    f"{getattr(error, 'stderr', '')}; logs in {cluster.data}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def opensearch_samples_app(opensearch_cluster, sample_index, tmp_path_factory):
+    """The samples, prepared as for Whoosh (the NER cache reused), loaded into the cluster (3 shards,
+    1 replica), and an app searching them there."""
+    from dataclasses import replace
+
+    from searcher.opensearch_backend import OpenSearchWriter
+
+    index_dir = tmp_path_factory.mktemp("os-samples")
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-samples", shards=3, replicas=1)
+    report = rebuild([str(SAMPLES)], index_dir, replace(BuildOptions(progress=False), also_write=writer))
+    assert report.indexed == 31 and writer.loaded == 31, report
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BACKEND": "opensearch",
+                       "OPENSEARCH_URL": ",".join(opensearch_cluster.urls), "OPENSEARCH_INDEX": "newsfacets-samples"})

@@ -21,11 +21,10 @@ def test_fold_ignores_case_accents_and_spacing():
 
 
 def test_matching_counts_keeps_the_values_the_search_has_that_contain_the_letters():
-    places = column(["Zürich", "Zug", "Bern", "Basel"])
     counts = Counter({"Zürich": 3, "Zug": 2, "Bern": 0, "Basel": 5})
-    assert matching_counts(places, counts, "zurich") == Counter({"Zürich": 3})
-    assert matching_counts(places, counts, "Z") == Counter({"Zürich": 3, "Zug": 2})
-    assert matching_counts(places, counts, "ern") == Counter()  # Bern has no article in this search
+    assert matching_counts(counts, "zurich") == Counter({"Zürich": 3})
+    assert matching_counts(counts, "Z") == Counter({"Zürich": 3, "Zug": 2})
+    assert matching_counts(counts, "ern") == Counter()  # Bern has no article in this search
 
 
 def facet_section(client, url, facet):

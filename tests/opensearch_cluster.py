@@ -1,0 +1,58 @@
+"""A local OpenSearch cluster for the tests: started once per test run by opensearch/run-local."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_LOCAL = ROOT / "opensearch" / "run-local"
+
+
+def missing_tools() -> str | None:
+    """Why a local cluster cannot start here, or None."""
+    for tool in ("java", "mvn"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed (the OpenSearch tests need Java 17 and Maven)"
+    return None
+
+
+def free_port_block(count: int, start: int = 19300, stop: int = 29000) -> int:
+    """A port P with P..P+count-1 and P+100..P+100+count-1 free on 127.0.0.1."""
+    for port in range(start, stop, 10):
+        wanted = [*range(port, port + count), *range(port + 100, port + 100 + count)]
+        if all(_free(p) for p in wanted):
+            return port
+    raise RuntimeError("no free block of ports for a local OpenSearch cluster")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+class LocalCluster:
+    def __init__(self, data: Path, nodes: int) -> None:
+        self.data, self.nodes = data, nodes
+        self.port = free_port_block(nodes)
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.port + i}" for i in range(self.nodes)]
+
+    def start(self, only: int | None = None) -> None:
+        command = [str(RUN_LOCAL), "start", "--nodes", str(self.nodes), "--port", str(self.port),
+                   "--data", str(self.data)] + (["--only", str(only)] if only is not None else [])
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
+
+    def pid(self, node: int) -> int:
+        return int((self.data / f"node-{node}.pid").read_text())
+
+    def stop(self) -> None:
+        subprocess.run([str(RUN_LOCAL), "stop", "--data", str(self.data)], check=False, timeout=120)

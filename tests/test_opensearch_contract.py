@@ -1,0 +1,162 @@
+"""One contract, two engines: the bundled samples indexed into Whoosh and into a real 3-node
+OpenSearch cluster give the same API answers. Ranking may differ between the two BM25s, so hits are
+compared as sets (and in order where the order is by date)."""
+
+import re
+
+import pytest
+
+from searcher.search import FACET_LIMIT, FACET_MAX
+
+QUERIES = [
+    "", "q=ferry", "q=ferry+strike", "q=striking", "q=strike", 'q="electric+buses"', "q=ferry+OR+tram",
+    "q=-ferry", "q=title:tram", "q=Solst*", "q=ferry+-strike", "q=NOT+ferry", "q=*", "q=oil+-*",
+    'q="bank+of+england"', "q=Helsinki+wind", "q=(ferry+OR+tram)+-strike",
+    "person=Mara+Lindqvist", "person=Mara+Lindqvist&person=Henrik+Vallo",
+    "person=Mara+Lindqvist&person=Henrik+Vallo&all=person", "person=Mara+Lindqvist&place=Tallinn",
+    "not_person=Mara+Lindqvist", "country=Finland", "place=Helsinki", "person=mara+lindqvist",
+    "org=Meridian+Bank&not_country=Finland", "mentioned=2024", "mentioned=2024-03", "not_mentioned=2024",
+    "from=2024-02&to=2024-02&sort=oldest", "from=2024", "to=2024-03&sort=newest",
+    "q=ferry&person=Mara+Lindqvist", 'q=ferry+person:"Mara+Lindqvist"', 'q=ferry+-person:"Mara+Lindqvist"',
+    'q=person:"mara+LINDQVIST"', "q=person:mara*", "q=person:lindqvist", "q=country:finland",
+    "q=place:helsinki+OR+place:tallinn", 'q=NOT+(ferry+person:"Mara+Lindqvist")', "q=person:nobody+at+all",
+    "q=org:bank", "q=ORG:meridian", 'q=mentioned:2024-03', "q=source:nowhere",
+    "per_page=10&page=2", "per_page=10&page=4", "per_page=5&page=3&sort=oldest", "q=the", 'q="unbalanced',
+    "q=AND", "q=title:", "q=((", "q=a+NOT", "q=person:", "q=Lindqvst", "q=Lindqvst+ferry", "q=Reyez", "q=ferri&person=Mara+Lindqvist",
+]
+
+
+@pytest.fixture(scope="module")
+def opensearch_app(opensearch_samples_app):
+    return opensearch_samples_app
+
+
+def answer(client, query_string: str) -> dict:
+    response = client.get(f"/api/search?{query_string}")
+    assert response.status_code == 200, (query_string, response.data[:300])
+    return response.get_json()
+
+
+def comparable(data: dict) -> dict:
+    """What both engines must agree on: totals, the hits as a set, every facet's values and counts
+    (with their selected/excluded flags), the countries' places, the histogram, the matched values and
+    the suggestion. Where a list is cut (a facet's first FACET_MAX values, a country's first places),
+    values tied with the last one listed may differ: each engine breaks ties its own way."""
+    facets = {}
+    places = [v for v in data["facets"]["place"] if not (v["selected"] or v["excluded"])]
+    place_cut = min(v["count"] for v in places) if len(data["facets"]["place"]) >= FACET_MAX else 0
+    for facet, values in data["facets"].items():
+        if facet == "published":
+            facets[facet] = values
+            continue
+        listed = [v for v in values if not (v["selected"] or v["excluded"])]
+        facets[facet] = sorted((v["value"], v["count"], v["selected"], v["excluded"], v.get("country"),
+                                tuple(sorted((p["value"], p["count"]) for p in untied(v.get("places", []), FACET_LIMIT)
+                                             if p["count"] > place_cut)))
+                               for v in untied(listed, FACET_MAX, len(values)) + [v for v in values if v not in listed])
+    return {"total": data["total"], "suggestion": data["suggestion"], "pages": data["pages"],
+            "hits": sorted(str(h["id"]) for h in data["hits"]),
+            "facets": facets, "published_unit": data["published_unit"],
+            "matched": [(m["field"], m["typed"], sorted(map(tuple, (v.values() for v in m["values"]))))
+                        for m in data["matched"]]}
+
+
+def untied(values: list[dict], limit: int, length: int | None = None) -> list[dict]:
+    """The values of a list cut at ``limit`` (``length`` long with its chosen values) that are not tied
+    with its last one."""
+    if (length or len(values)) < limit or not values:
+        return values
+    last = min(v["count"] for v in values)
+    return [v for v in values if v["count"] > last]
+
+
+@pytest.mark.parametrize("query_string", QUERIES)
+def test_same_answers_on_both_engines(client, opensearch_app, query_string):
+    whoosh = answer(client, query_string)
+    opensearch = answer(opensearch_app.test_client(), query_string)
+    ranked = "q=" in query_string and "sort=" not in query_string
+    if ranked and whoosh["total"] > whoosh["per_page"]:
+        # one page of a longer ranked list: the two BM25s may put different articles on it
+        whoosh["hits"], opensearch["hits"] = [{"id": len(whoosh["hits"])}], [{"id": len(opensearch["hits"])}]
+    assert comparable(opensearch) == comparable(whoosh)
+    if not ranked:  # ordered by date (ties by the order written): the same hits in the same order
+        assert [h["id"] for h in opensearch["hits"]] == [h["id"] for h in whoosh["hits"]]
+
+
+def test_snippets_mark_the_words_and_keep_only_mark(opensearch_app):
+    data = answer(opensearch_app.test_client(), "q=ferry+strike")
+    assert data["total"] > 0
+    for hit in data["hits"]:
+        assert "<mark>" in hit["snippet"]
+        assert "<" not in hit["snippet"].replace("<mark>", "").replace("</mark>", "")
+
+
+def test_article_page_and_more_like_this(client, opensearch_app):
+    hit = answer(client, "q=ferry")["hits"][0]
+    whoosh = client.get(f"/api/articles/{hit['id']}").get_json()
+    opensearch = opensearch_app.test_client().get(f"/api/articles/{hit['id']}").get_json()
+    assert {k: v for k, v in opensearch.items() if k != "related"} == {k: v for k, v in whoosh.items() if k != "related"}
+    assert opensearch["related"] and hit["id"] not in {r["id"] for r in opensearch["related"]}
+    assert opensearch_app.test_client().get("/api/articles/no-such-article").status_code == 404
+    page = opensearch_app.test_client().get(f"/article/{hit['id']}")
+    whoosh_page = client.get(f"/article/{hit['id']}")
+    assert page.status_code == 200
+    links = re.compile(rb'href="/\?(?:person|place|org|country)=[^"]*"')
+    assert links.findall(page.data) == links.findall(whoosh_page.data) != []  # the same entities marked
+
+
+def test_pages_render_on_opensearch(opensearch_app):
+    page = opensearch_app.test_client().get("/?q=ferry&person=Mara+Lindqvist")
+    assert page.status_code == 200
+    assert b"Mara Lindqvist" in page.data
+
+
+@pytest.fixture(scope="module")
+def reuters_on_both(opensearch_cluster, reuters_slice_index, tmp_path_factory):
+    """The Reuters slice rebuilt with the OpenSearch writer (the slice index's NER cache reused): the
+    index dir is the Whoosh index, the cluster holds the same articles."""
+    import shutil
+    from dataclasses import replace
+
+    from index.build import BuildOptions, rebuild
+    from searcher import create_app
+    from searcher.opensearch_backend import OpenSearchWriter
+
+    folder = tmp_path_factory.mktemp("os-reuters")
+    shutil.copy(reuters_slice_index / "annotations.sqlite", folder / "annotations.sqlite")
+    source = reuters_slice_index.parent / "reuters-slice.jsonl"
+    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-reuters", shards=3, replicas=1)
+    report = rebuild([str(source)], folder, replace(BuildOptions(progress=False), also_write=writer))
+    assert writer.loaded == report.indexed > 2000
+    whoosh = create_app({"TESTING": True, "INDEX_DIR": str(folder)})
+    opensearch = create_app({"TESTING": True, "INDEX_DIR": str(folder), "BACKEND": "opensearch",
+                             "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
+                             "OPENSEARCH_INDEX": "newsfacets-reuters"})
+    return folder, whoosh.test_client(), opensearch.test_client()
+
+
+def test_same_answers_on_the_reuters_slice(reuters_on_both):
+    """The benchmark's query mix (and some more) over 2,150 real articles: every answer the same."""
+    import json
+    from urllib.parse import urlencode
+
+    from bench.run import query_mix
+    from index import store
+
+    folder, whoosh, opensearch = reuters_on_both
+    generation = store.current_generation(folder)
+    vocabulary = json.loads((generation / "vocabulary.json").read_text())
+    meta = json.loads((generation / "meta.json").read_text())
+    queries = [urlencode(q.params) for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])]
+    queries += ["q=person:baker", "q=org:opec*", "q=oil+-crude", "q=wheat+OR+corn", "q=coffee&country=Brazil",
+                "q=gold&all=country&country=Canada&country=United+States", "mentioned=1987-03", "q=Reagn",
+                "q=volker", "q=shares&sort=oldest&page=3", "q=tonnes&per_page=100"]
+    differ = []
+    for query_string in queries:
+        expected, found = answer(whoosh, query_string), answer(opensearch, query_string)
+        ranked = "q=" in query_string and not re.search(r"(^|&)q=(&|$)", query_string) and "sort=" not in query_string
+        if ranked and expected["total"] > expected["per_page"]:
+            expected["hits"], found["hits"] = [{"id": len(expected["hits"])}], [{"id": len(found["hits"])}]
+        if comparable(found) != comparable(expected):
+            differ.append(query_string)
+    assert len(queries) > 60 and differ == []
