@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from typing import Any, cast
 from collections.abc import Iterator, Mapping
+from typing import Any, cast
 
 from .backend import EntityProfile, RawResults, SearchIndex
 from .params import SearchParams
