@@ -101,6 +101,21 @@ def page_url(args: MultiDict[str, str], page: int) -> str:
     return url_with(args, replace={"page": str(page)})
 
 
+@blueprint.app_context_processor
+def entity_links() -> dict[str, Any]:
+    """Templates link an entity to its page where the engine has entity pages, else to its search."""
+    def entity_url(facet: str, value: str) -> str:
+        if entity_pages_available():
+            return url_for("entities.entity", facet=facet, name=value)
+        return url_for("views.search") + "?" + urlencode({facet: value})
+
+    return {"entity_url": entity_url, "entity_pages": entity_pages_available()}
+
+
+def entity_pages_available() -> bool:
+    return type(search_index()).entity is not SearchBackend.entity
+
+
 @blueprint.app_errorhandler(NotAvailableError)
 def not_available(error: NotAvailableError) -> ResponseReturnValue:
     """A feature the configured engine does not offer: a 501 that says so, as JSON under /api/."""
