@@ -52,6 +52,7 @@ from .normalize import (
     initials,
     is_acronym,
     is_all_caps,
+    is_company_name,
     merge_short_orgs,
     names_an_organization,
     pair_acronyms,
@@ -616,6 +617,8 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
             entities.people = list(dict.fromkeys([*entities.people, *(person(n) for n in as_people)]))
             entities.spans = [(s, e, "person" if f == "place" and v in as_people else f, v)
                               for s, e, f, v in entities.spans]
+        # whatever way a company reached the people (a misread place, a moved org), it leaves them
+        entities.people = [p for p in entities.people if not is_company_name(p)]
         values = {"person": set(entities.people), "org": set(entities.orgs), "place": {p.name for p in entities.places}}
         spans = [(s, e, facet, person(v) if facet == "person" else org(short_orgs.get(spelling["org"].get(v, v), v)) if facet == "org"
                   else spelling.get(facet, {}).get(v, v)) for s, e, facet, v in entities.spans]

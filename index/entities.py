@@ -20,6 +20,7 @@ from .corpus import NO_VOTES, LabelVotes
 from .dates import date_levels, resolve_mentioned_date
 from .normalize import (
     LEGAL_FORMS,
+    TITLES,
     clean_org,
     clean_person,
     clean_place_text,
@@ -134,7 +135,9 @@ def entities_from_mentions(
         in_body = start >= 0
         if label == "PERSON":
             name = clean_person(mention.text, role_words, demonyms)
-            shown = bool(name and " " not in name and text_shows_a_person(text, mention.start, mention.end))
+            shown = bool(name) and " " not in (name or "") and (
+                text_shows_a_person(text, mention.start, mention.end) or mention.text.split()[0].casefold().rstrip(".")
+                in TITLES)
             place = gazetteer.resolve(name) if name and name not in surnames_here else None
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country

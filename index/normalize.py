@@ -101,6 +101,12 @@ LEGAL_FORMS = {"co", "corp", "corporation", "inc", "incorporated", "ltd", "limit
 COMPANY_FORMS = {"co", "corp", "inc", "ltd", "llc", "plc", "ag", "nv", "bv", "gmbh", "spa", "cos"}
 
 
+def is_company_name(name: str) -> bool:
+    """"Jovanovich Inc", "Arcalex B.V": a name with a company's legal form in it."""
+    words = name.split()
+    return len(words) > 1 and any(w.casefold().replace(".", "").strip(",") in COMPANY_FORMS for w in words)
+
+
 def is_abbreviation(word: str) -> bool:
     """Newswire shorthand such as "Dlrs", "Shr" or "Mln": capitalized, three letters or more, no vowel."""
     letters = re.sub(r"[^A-Za-z]", "", word)
@@ -173,7 +179,7 @@ def clean_person(text: str, common_words: frozenset[str] = frozenset(),
         return None
     if any(is_abbreviation(w) for w in words):
         return None  # "U.S. Dlrs"
-    if len(words) > 1 and any(w.casefold().replace(".", "").strip(",") in COMPANY_FORMS for w in words):
+    if is_company_name(name):
         return None  # "Jovanovich Inc": a company
     return fix_capitals(name, keep_acronyms=False)
 

@@ -8,7 +8,7 @@ import pytest
 
 from index import store
 from index.articles import Mention, Place
-from index.build import FIRM_WORDS
+from index.build import FIRM_WORDS, BuildOptions, rebuild
 from index.corpus import count_label_votes
 from index.entities import (
     corpus_label,
@@ -289,3 +289,14 @@ def test_names_shaped_like_the_lists_people_are_people():
     assert initialled_names(text, ["H. Quist", "D. Brell", "S. McWatt"], gazetteer()) == [
         "A. Dorne", "H. Quist", "D. Brell", "S. McWatt"]
     assert initialled_names(text, ["H. Quist", "D. Brell"], gazetteer()) == []  # too few to tell
+
+
+def test_an_article_that_names_someone_only_by_surname_keeps_them(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Talks stall in Geneva\n\nMr Putin's envoy arrived in Geneva on Monday. Bolton said "
+                                  "the talks would resume next week, and he added that no date was set.\n")
+    rebuild([str(folder)], tmp_path / "index", BuildOptions(progress=False))
+    vocabulary = json.loads((store.current_generation(tmp_path / "index") / "vocabulary.json").read_text())
+    assert {"Putin", "Bolton"} <= set(vocabulary["person"])
+    assert "Bolton" not in vocabulary["place"] and "United Kingdom" not in vocabulary["country"]
