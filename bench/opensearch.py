@@ -46,9 +46,24 @@ TARGET_LOAD_OVERHEAD = 0.10  # what loading the cluster adds to a warm rebuild
 
 def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: int) -> dict:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "searcher", "serve", "--index-dir", str(index_dir),
-                               "--host", "127.0.0.1", "--port", str(port)], env={**os.environ, **env},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "searcher",
+            "serve",
+            "--index-dir",
+            str(index_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -81,13 +96,20 @@ def jvm_rss(data: Path) -> list[int]:
     for pid_file in sorted(data.glob("node-*.pid")):
         status = Path(f"/proc/{int(pid_file.read_text())}/status")
         if status.exists():
-            sizes.append(next(int(line.split()[1]) * 1024 for line in status.read_text().splitlines()
-                              if line.startswith("VmRSS")))
+            sizes.append(
+                next(
+                    int(line.split()[1]) * 1024
+                    for line in status.read_text().splitlines()
+                    if line.startswith("VmRSS")
+                )
+            )
     return sizes
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--articles", type=int, default=None, help="use only the first N articles")
     parser.add_argument("--scale", type=int, default=1, help="the corpus replicated N times")
@@ -100,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    lines = args.corpus.read_text(encoding="utf-8").splitlines()[:args.articles]
+    lines = args.corpus.read_text(encoding="utf-8").splitlines()[: args.articles]
     corpus = replicate(lines, range(args.scale), work / "corpus.jsonl")
     index_dir = work / "index"
     data = work / "cluster"
@@ -108,23 +130,55 @@ def main(argv: list[str] | None = None) -> int:
     if started_cluster:
         port = 19500
         log("starting 3 local OpenSearch nodes")
-        urls = subprocess.run([str(ROOT / "opensearch" / "run-local"), "start", "--nodes", "3", "--port", str(port),
-                               "--data", str(data)], check=True, capture_output=True, text=True).stdout.strip()
+        urls = subprocess.run(
+            [
+                str(ROOT / "opensearch" / "run-local"),
+                "start",
+                "--nodes",
+                "3",
+                "--port",
+                str(port),
+                "--data",
+                str(data),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     else:
         urls = args.url
-    os_env = {"SEARCHER_BACKEND": "opensearch", "SEARCHER_OPENSEARCH_URL": urls,
-              "SEARCHER_OPENSEARCH_INDEX": "newsfacets-bench"}
+    os_env = {
+        "SEARCHER_BACKEND": "opensearch",
+        "SEARCHER_OPENSEARCH_URL": urls,
+        "SEARCHER_OPENSEARCH_INDEX": "newsfacets-bench",
+    }
     result: dict = {"articles_in_corpus": len(lines) * args.scale, "scale": args.scale, "cluster": urls}
     try:
         if not (index_dir / "annotations.sqlite").exists():
             log(f"cold rebuild of {len(lines) * args.scale:,} articles (fills the NER cache)")
-            _, result["cold_s"], _ = cli("index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet")
+            _, result["cold_s"], _ = cli(
+                "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
+            )
         log("warm rebuild, Whoosh only")
-        warm, result["warm_s"], _ = cli("index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet")
+        warm, result["warm_s"], _ = cli(
+            "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
+        )
         log("warm rebuild, Whoosh and OpenSearch")
         both, result["warm_with_opensearch_s"], _ = cli(
-            "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet",
-            "--backend", "opensearch", "--opensearch-url", urls, "--opensearch-index", "newsfacets-bench")
+            "index",
+            "rebuild",
+            str(corpus),
+            "--index-dir",
+            str(index_dir),
+            "--json",
+            "--quiet",
+            "--backend",
+            "opensearch",
+            "--opensearch-url",
+            urls,
+            "--opensearch-index",
+            "newsfacets-bench",
+        )
         loading = both["phases"].get("also_write", 0.0)
         result["load_s"] = loading
         result["load_articles_per_s"] = both["articles"] / loading if loading else None
@@ -134,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         generation = store.current_generation(index_dir)
         vocabulary = json.loads((generation / "vocabulary.json").read_text())
         meta = json.loads((generation / "meta.json").read_text())
-        queries = [q.query_string for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])]
+        queries = [
+            q.query_string for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])
+        ]
         log(f"{len(queries)} queries x {args.rounds} rounds on Whoosh")
         whoosh = serve_and_measure(index_dir, {"SEARCHER_BACKEND": "whoosh"}, queries, args.rounds)
         log(f"{len(queries)} queries x {args.rounds} rounds on OpenSearch")
@@ -156,11 +212,19 @@ def main(argv: list[str] | None = None) -> int:
         (f"loading adds (target ≤ {TARGET_LOAD_OVERHEAD:.0%})", f"{result['load_overhead']:+.1%}"),
         ("bulk load (s), articles/s", f"{result['load_s']:.1f}, {result['load_articles_per_s'] or 0:,.0f}"),
         ("Whoosh API p50 / p95 (ms)", "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["whoosh"]["api"])),
-        ("OpenSearch API p50 / p95 (ms)", "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["opensearch"]["api"])),
+        (
+            "OpenSearch API p50 / p95 (ms)",
+            "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["opensearch"]["api"]),
+        ),
         (f"p95 OpenSearch / Whoosh (target ≤ {TARGET_P95_RATIO} at 16x)", f"{result['p95_ratio']:.2f}"),
         ("same totals on every query", str(result["same_totals"])),
-        ("server RSS, Whoosh / OpenSearch (MiB)", (f"{result['whoosh']['server_rss_bytes'] / 2**20:.0f} / "
-                                                    f"{result['opensearch']['server_rss_bytes'] / 2**20:.0f}")),
+        (
+            "server RSS, Whoosh / OpenSearch (MiB)",
+            (
+                f"{result['whoosh']['server_rss_bytes'] / 2**20:.0f} / "
+                f"{result['opensearch']['server_rss_bytes'] / 2**20:.0f}"
+            ),
+        ),
         ("JVM RSS (MiB)", ", ".join(f"{r / 2**20:.0f}" for r in result.get("jvm_rss_bytes", [])) or "-"),
     ]
     print("| figure | value |\n| --- | --- |")

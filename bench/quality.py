@@ -56,7 +56,12 @@ HISTORIC_NAMES = {
     "ussr": {"soviet union", "ussr", "russia", "russian federation", "u.s.s.r."},
     "yugoslavia": {"yugoslavia", "serbia"},
     "czechoslovakia": {"czechoslovakia", "czech republic", "czechia"},
-    "zaire": {"zaire", "congo, the democratic republic of the", "democratic republic of the congo", "dr congo"},
+    "zaire": {
+        "zaire",
+        "congo, the democratic republic of the",
+        "democratic republic of the congo",
+        "dr congo",
+    },
     "kampuchea": {"kampuchea", "cambodia"},
     "burma": {"burma", "myanmar"},
     "ivory-coast": {"ivory coast", "cote d'ivoire", "côte d'ivoire"},
@@ -99,8 +104,11 @@ def country_names(code: str) -> set[str]:
         country = pycountry.countries.lookup(code.replace("-", " "))
     except LookupError:
         return names
-    return names | {getattr(country, attr).lower() for attr in ("name", "official_name", "common_name")
-                    if getattr(country, attr, None)}
+    return names | {
+        getattr(country, attr).lower()
+        for attr in ("name", "official_name", "common_name")
+        if getattr(country, attr, None)
+    }
 
 
 def all_country_names() -> set[str]:
@@ -136,8 +144,14 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
-        return {"p": round(self.precision, 4), "r": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.true_positives, "fp": self.false_positives, "fn": self.false_negatives}
+        return {
+            "p": round(self.precision, 4),
+            "r": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.true_positives,
+            "fp": self.false_positives,
+            "fn": self.false_negatives,
+        }
 
 
 def score_places(predicted: dict[str, set[str]], gold: dict[str, list[str]]) -> Score:
@@ -189,8 +203,9 @@ def detokenize(tokens: Iterable[str]) -> str:
     for token in tokens:
         if token == "\n":
             text += "\n"
-        elif (not text or text.endswith(("\n", "(", "[", "$"))
-              or re.match(r"^[.,;:!?%)'\]]|^'s$|^n't$", token)):
+        elif (
+            not text or text.endswith(("\n", "(", "[", "$")) or re.match(r"^[.,;:!?%)'\]]|^'s$|^n't$", token)
+        ):
             text += token
         else:
             text += " " + token
@@ -256,9 +271,13 @@ def searcher_command() -> list[str]:
 
 
 def build_index(texts: Path, index_dir: Path) -> dict:
-    result = subprocess.run([*searcher_command(), "index", "rebuild", "--index-dir", str(index_dir), "--json",
-                             str(texts)], check=False, capture_output=True, text=True,
-                            env={**os.environ, "SEARCHER_PROGRESS": "0"})
+    result = subprocess.run(
+        [*searcher_command(), "index", "rebuild", "--index-dir", str(index_dir), "--json", str(texts)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SEARCHER_PROGRESS": "0"},
+    )
     if result.returncode != 0:
         raise SystemExit(f"searcher index rebuild failed:\n{result.stderr}")
     return json.loads(result.stdout)
@@ -267,8 +286,12 @@ def build_index(texts: Path, index_dir: Path) -> dict:
 def served_facets(index_dir: Path, ids: list[str]) -> dict[str, dict]:
     """Every article's people and places as ``GET /api/articles/<id>`` of a running server gives them."""
     port = free_port()
-    server = subprocess.Popen([*searcher_command(), "serve", "--index-dir", str(index_dir), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [*searcher_command(), "serve", "--index-dir", str(index_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -310,22 +333,39 @@ def raw_spacy_values(documents: list[dict], labels: set[str]) -> dict[str, set[s
     from index.entities import pipeline_name
 
     nlp = spacy.load(pipeline_name(), exclude=["parser", "lemmatizer"])
-    texts = (f"{d['title']}\n" + (f"{d['dateline']} - " if d.get("dateline") else "") + d["body"] for d in documents)
-    return {d["id"]: {e.text for e in doc.ents if e.label_ in labels}
-            for d, doc in zip(documents, nlp.pipe(texts, batch_size=64), strict=False)}
+    texts = (
+        f"{d['title']}\n" + (f"{d['dateline']} - " if d.get("dateline") else "") + d["body"]
+        for d in documents
+    )
+    return {
+        d["id"]: {e.text for e in doc.ents if e.label_ in labels}
+        for d, doc in zip(documents, nlp.pipe(texts, batch_size=64), strict=False)
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reuters", type=Path, default=CORPORA / "reuters21578.jsonl")
-    parser.add_argument("--reuters-labels", type=Path, default=CORPORA / "labels" / "reuters-places-train.jsonl")
+    parser.add_argument(
+        "--reuters-labels", type=Path, default=CORPORA / "labels" / "reuters-places-train.jsonl"
+    )
     parser.add_argument("--conll", type=Path, default=CORPORA / "labels" / "conll2003-eng.testa")
     parser.add_argument("--sample", type=int, default=SAMPLE, help="Reuters articles, spread evenly (1000)")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK,
-                        help=f"where the texts and the index go; kept for the next run's NER cache ({DEFAULT_WORK})")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=DEFAULT_WORK,
+        help=f"where the texts and the index go; kept for the next run's NER cache ({DEFAULT_WORK})",
+    )
     parser.add_argument("--raw", action="store_true", help="also score spaCy's raw entity strings")
-    parser.add_argument("--dump", type=Path, help="write each document's predictions and gold here (JSON Lines)")
-    parser.add_argument("--export", type=Path, help="only write the evaluation texts here (JSON Lines) and stop")
+    parser.add_argument(
+        "--dump", type=Path, help="write each document's predictions and gold here (JSON Lines)"
+    )
+    parser.add_argument(
+        "--export", type=Path, help="only write the evaluation texts here (JSON Lines) and stop"
+    )
     args = parser.parse_args()
     for path in (args.reuters, args.reuters_labels, args.conll):
         if not path.is_file():
@@ -364,16 +404,39 @@ def main() -> None:
         }
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as out:
-            out.writelines(json.dumps({"kind": "place", "id": d["id"], "gold": places_gold[d["id"]],
-                                      "pred": sorted(places_found[d["id"]]), "dateline": d.get("dateline"),
-                                      "text": d["title"] + "\n" + d["body"][:600]}) + "\n" for d in reuters)
-            out.writelines(json.dumps({"kind": "person", "id": d["id"], "gold": sorted(people_gold[d["id"]]),
-                                      "pred": sorted(comparable_name(v) for v in people_found[d["id"]]),
-                                      "text": d["body"][:600]}) + "\n" for d in conll)
+            out.writelines(
+                json.dumps(
+                    {
+                        "kind": "place",
+                        "id": d["id"],
+                        "gold": places_gold[d["id"]],
+                        "pred": sorted(places_found[d["id"]]),
+                        "dateline": d.get("dateline"),
+                        "text": d["title"] + "\n" + d["body"][:600],
+                    }
+                )
+                + "\n"
+                for d in reuters
+            )
+            out.writelines(
+                json.dumps(
+                    {
+                        "kind": "person",
+                        "id": d["id"],
+                        "gold": sorted(people_gold[d["id"]]),
+                        "pred": sorted(comparable_name(v) for v in people_found[d["id"]]),
+                        "text": d["body"][:600],
+                    }
+                )
+                + "\n"
+                for d in conll
+            )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "quality-latest.json").write_text(json.dumps(results, indent=2) + "\n")
-    for kind, label in (("places", f"places (Reuters country tags, {len(reuters)} articles)"),
-                        ("people", f"people (CoNLL-2003 testa, {len(conll)} documents)")):
+    for kind, label in (
+        ("places", f"places (Reuters country tags, {len(reuters)} articles)"),
+        ("people", f"people (CoNLL-2003 testa, {len(conll)} documents)"),
+    ):
         s = results[kind]
         line = f"{label}: P={s['p']:.3f} R={s['r']:.3f} F1={s['f1']:.3f}"
         if args.raw:

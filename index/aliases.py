@@ -94,7 +94,9 @@ def value_map(rules: Iterable[AliasRule]) -> dict[str, dict[str, str | None]]:
                 mapping[value] = new
         mapping[rule.value] = new
         if new is not None and mapping.get(new, new) != new:
-            raise AliasError(f"{rule.line()}: {new!r} is itself merged or renamed away, which would make a loop")
+            raise AliasError(
+                f"{rule.line()}: {new!r} is itself merged or renamed away, which would make a loop"
+            )
         for value, becomes in mapping.items():
             if becomes == value:
                 raise AliasError(f"{rule.line()}: {value!r} would end up as itself, a loop")
@@ -133,7 +135,7 @@ def remove_last_rule(index_dir: Path) -> AliasRule | None:
             start = number
             while start > 0 and re.match(r"#\s*\d{4}-\d{2}-\d{2}T", lines[start - 1].strip()):
                 start -= 1
-            kept = lines[:start] + lines[number + 1:]
+            kept = lines[:start] + lines[number + 1 :]
             _replace(path, "\n".join(kept).rstrip("\n") + "\n")
             return rule
     return None

@@ -142,7 +142,9 @@ class Entities:
     people: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     orgs: list[str] = field(default_factory=list)
-    mentioned: list[str] = field(default_factory=list)  # ISO dates at their precision: 2018, 2018-11, 2018-11-11
+    mentioned: list[str] = field(
+        default_factory=list
+    )  # ISO dates at their precision: 2018, 2018-11, 2018-11-11
     # one-word names the text itself shows are people ("Mr Putin", "Bolton said"): kept without a full name
     confirmed_people: set[str] = field(default_factory=set)
     # (start, end, facet, value) offsets into the cleaned body

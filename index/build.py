@@ -200,18 +200,28 @@ class Origins:
 
     def languages_by_text(self) -> dict[str, str]:
         """Languages already detected, by text key: a rebuild of unchanged texts need not detect again."""
-        return {self.texts[doc_id]: language for doc_id, language in self.languages.items() if doc_id in self.texts}
+        return {
+            self.texts[doc_id]: language
+            for doc_id, language in self.languages.items()
+            if doc_id in self.texts
+        }
 
     def save(self, generation: Path) -> None:
         numbers: dict[str, int] = {}
-        articles = {doc_id: [numbers.setdefault(path, len(numbers)), self.texts.get(doc_id, ""),
-                             self.languages.get(doc_id, "")]
-                    for doc_id, path in self.files.items()}
+        articles = {
+            doc_id: [
+                numbers.setdefault(path, len(numbers)),
+                self.texts.get(doc_id, ""),
+                self.languages.get(doc_id, ""),
+            ]
+            for doc_id, path in self.files.items()
+        }
         store.write_json_atomic(generation / ORIGINS_FILE, {"files": list(numbers), "articles": articles})
 
 
-def detect_languages(prepared: list[PreparedArticle], known: dict[str, str], options: BuildOptions,
-                     report: BuildReport) -> None:
+def detect_languages(
+    prepared: list[PreparedArticle], known: dict[str, str], options: BuildOptions, report: BuildReport
+) -> None:
     """Each article's language: from the previous generation for a text it already holds, else detected
     (in forked workers for a big build)."""
     todo = []
@@ -225,7 +235,9 @@ def detect_languages(prepared: list[PreparedArticle], known: dict[str, str], opt
         identifier()  # loaded before the workers fork (and only when some text is long enough to detect)
     if todo:
         texts = [f"{item.title}\n\n{item.body[:SAMPLE_CHARACTERS]}" for item in todo]
-        for item, language in zip(todo, parallel_map(detect_language, texts, worker_processes(len(texts), options)), strict=False):
+        for item, language in zip(
+            todo, parallel_map(detect_language, texts, worker_processes(len(texts), options)), strict=False
+        ):
             item.language = language
     report.languages.update(item.language or "unknown" for item in prepared)
 
@@ -244,7 +256,9 @@ class ReadArticles:
     files_with_problems: set[str] = field(default_factory=set)
 
 
-def read_articles(paths: Iterable[str], report: BuildReport, found: ReadArticles | None = None) -> list[Article]:
+def read_articles(
+    paths: Iterable[str], report: BuildReport, found: ReadArticles | None = None
+) -> list[Article]:
     """Every article under ``paths`` once: a repeated id or a repeated text is reported and skipped.
     ``found``, when given, also gets what was read from which file."""
     seen_ids: dict[str, str] = {}
@@ -273,8 +287,9 @@ def read_articles(paths: Iterable[str], report: BuildReport, found: ReadArticles
     return found.articles
 
 
-def skip_copies_in_index(articles: list[Article], stored: Origins, leaving: set[str],
-                         report: BuildReport) -> list[Article]:
+def skip_copies_in_index(
+    articles: list[Article], stored: Origins, leaving: set[str], report: BuildReport
+) -> list[Article]:
     """Articles whose exact text (case and spacing aside) an article of the index already holds under
     another id are copies: reported and left out. Articles this build re-reads or removes do not count."""
     holders = {key: doc_id for doc_id, key in stored.texts.items() if doc_id not in leaving}
@@ -282,8 +297,11 @@ def skip_copies_in_index(articles: list[Article], stored: Origins, leaving: set[
     for article in articles:
         holder = holders.get(text_key(article))
         if holder is not None and holder != article.id:
-            report.skipped.append(Problem(article.origin, f"same text as article {holder}, already in the "
-                                          f"index (not indexed again)"))
+            report.skipped.append(
+                Problem(
+                    article.origin, f"same text as article {holder}, already in the index (not indexed again)"
+                )
+            )
         else:
             kept.append(article)
     return kept
@@ -315,8 +333,9 @@ def learn_boilerplate(articles: list[Article], known: dict[str, list[str]]) -> d
     return learned
 
 
-def prepare_all(articles: list[Article], recurring: dict[str, set[str]], report: BuildReport,
-                processes: int) -> list[PreparedArticle]:
+def prepare_all(
+    articles: list[Article], recurring: dict[str, set[str]], report: BuildReport, processes: int
+) -> list[PreparedArticle]:
     work = [(article, recurring.get(source_group(article), set())) for article in articles]
     prepared = []
     for item, problem in parallel_map(_prepare_one, work, processes):
@@ -390,19 +409,35 @@ def prepare(article: Article, recurring: set[str], problems: list[Problem]) -> P
     prefix = f"{title}\n\n" if title and not is_all_caps(title) else ""
     ner_text = prefix + body
     if len(ner_text) > MAX_NER_CHARS:
-        problems.append(Problem(
-            article.origin,
-            f"article is {len(body) / 2**20:.1f} MB; all of it is searchable, entities are taken from its first "
-            f"{MAX_NER_CHARS:,} characters",
-            skipped=False,
-        ))
+        problems.append(
+            Problem(
+                article.origin,
+                f"article is {len(body) / 2**20:.1f} MB; all of it is searchable, entities are taken from its first "
+                f"{MAX_NER_CHARS:,} characters",
+                skipped=False,
+            )
+        )
         ner_text = ner_text[:MAX_NER_CHARS]
     fingerprint = content_hash(
-        title, body, article.published.isoformat() if article.published else "",
-        article.url or "", article.author or "", article.source or "", article.dateline or "",
+        title,
+        body,
+        article.published.isoformat() if article.published else "",
+        article.url or "",
+        article.author or "",
+        article.source or "",
+        article.dateline or "",
     )
-    return PreparedArticle(article, title, body, ner_text, len(prefix), dateline, dateline_place, fingerprint,
-                           boilerplate=boilerplate)
+    return PreparedArticle(
+        article,
+        title,
+        body,
+        ner_text,
+        len(prefix),
+        dateline,
+        dateline_place,
+        fingerprint,
+        boilerplate=boilerplate,
+    )
 
 
 def pipeline_version(name: str) -> str:
@@ -423,8 +458,9 @@ def pipeline_version(name: str) -> str:
     return NerPipeline.load(name).version
 
 
-def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options: BuildOptions,
-                      report: BuildReport) -> LabelVotes:
+def find_all_mentions(
+    prepared: list[PreparedArticle], index_dir: Path, options: BuildOptions, report: BuildReport
+) -> LabelVotes:
     """Every article's entities, from its cached or freshly found mentions; returns the corpus's label
     votes, which the corpus-wide step uses again."""
     name = options.pipeline or pipeline_name()
@@ -445,14 +481,21 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
             processes = ner_processes(len(missing), options)
             end_workers_with_parent()
             texts = list(missing.items())
-            found = pipeline.find_mentions((text for _, text in texts), batch_size=options.batch_size,
-                                           processes=processes)
+            found = pipeline.find_mentions(
+                (text for _, text in texts), batch_size=options.batch_size, processes=processes
+            )
             pending = []
             # The mentions pile up as millions of small objects; Python's cyclic garbage collector
             # would scan them all again and again while spaCy streams results in. They hold no cycles.
             gc.disable()
-            with progress_bar(total=len(texts), desc="Finding entities", unit=" articles", disable=not options.progress,
-                      file=sys.stderr, smoothing=0.1) as bar:
+            with progress_bar(
+                total=len(texts),
+                desc="Finding entities",
+                unit=" articles",
+                disable=not options.progress,
+                file=sys.stderr,
+                smoothing=0.1,
+            ) as bar:
                 for done, ((key, _), mentions) in enumerate(zip(texts, found, strict=False), start=1):
                     cached[key] = mentions
                     pending.append((key, mentions))
@@ -472,11 +515,23 @@ def find_all_mentions(prepared: list[PreparedArticle], index_dir: Path, options:
     # the corpus's votes, set before the workers fork so they share them rather than receive a copy each
     votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
     _CORPUS_VOTES["votes"] = votes
-    work = [(cached[key], item.body_offset, item.article.published, item.dateline, item.dateline_place, item.ner_text,
-             item.title, dateline_qualifier(item.article.dateline, item.dateline.place if item.dateline else None))
-            for key, item in zip(keys, prepared, strict=False)]
+    work = [
+        (
+            cached[key],
+            item.body_offset,
+            item.article.published,
+            item.dateline,
+            item.dateline_place,
+            item.ner_text,
+            item.title,
+            dateline_qualifier(item.article.dateline, item.dateline.place if item.dateline else None),
+        )
+        for key, item in zip(keys, prepared, strict=False)
+    ]
     try:
-        for item, entities in zip(prepared, parallel_map(_entities_one, work, worker_processes(len(work), options)), strict=False):
+        for item, entities in zip(
+            prepared, parallel_map(_entities_one, work, worker_processes(len(work), options)), strict=False
+        ):
             item.entities = entities
     finally:
         _CORPUS_VOTES.clear()
@@ -490,9 +545,18 @@ _CORPUS_VOTES: dict = {}
 def _entities_one(work: tuple) -> Entities:
     mentions, body_offset, published, dateline, dateline_place, text, title, qualifier = work
     votes = _CORPUS_VOTES["votes"]
-    return entities_from_mentions(mentions, body_offset=body_offset, published=published, dateline=dateline,
-                                  dateline_place=dateline_place, gazetteer=gazetteer(), text=text, votes=votes,
-                                  title=title, dateline_qualifier=qualifier)
+    return entities_from_mentions(
+        mentions,
+        body_offset=body_offset,
+        published=published,
+        dateline=dateline,
+        dateline_place=dateline_place,
+        gazetteer=gazetteer(),
+        text=text,
+        votes=votes,
+        title=title,
+        dateline_qualifier=qualifier,
+    )
 
 
 # A second spaCy process costs about 0.45 s to start and halves the rest: for 198 Reuters articles,
@@ -511,8 +575,13 @@ def ner_texts(prepared: list[PreparedArticle]) -> list[str]:
 
 
 def count_vocabulary(entities: Iterable[Entities]) -> dict[str, Counter]:
-    vocabulary: dict[str, Counter] = {"person": Counter(), "place": Counter(), "org": Counter(),
-                                      "country": Counter(), "mentioned": Counter()}
+    vocabulary: dict[str, Counter] = {
+        "person": Counter(),
+        "place": Counter(),
+        "org": Counter(),
+        "country": Counter(),
+        "mentioned": Counter(),
+    }
     for item in entities:
         vocabulary["person"].update(set(item.people))
         vocabulary["place"].update({p.name for p in item.places})
@@ -522,8 +591,9 @@ def count_vocabulary(entities: Iterable[Entities]) -> dict[str, Counter]:
     return vocabulary
 
 
-def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Counter],
-                            votes: LabelVotes = NO_VOTES) -> None:
+def normalize_across_corpus(
+    prepared: list[PreparedArticle], known: dict[str, Counter], votes: LabelVotes = NO_VOTES
+) -> None:
     """One spelling a value ("MOSCOW" -> "Moscow"), and lone surnames to the full name the corpus
     uses for them ("Bolton" -> "John Bolton") where that is unambiguous."""
     raw: dict[str, Counter] = {"person": Counter(), "org": Counter(), "place": Counter()}
@@ -567,17 +637,30 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
             return False
         return not is_acronym(words[-1]) and common[words[-1].casefold()] >= 3 * max(1, raw["org"][org])
 
-    known_people = {name for name, count in people.items() if " " in name and name not in firms
-                    and votes.kind_of(name, 1, 0.8) in (None, "person") and not places.resolve(name)}
-    org_words = {word for org in raw["org"] for word in org.split()[:-1] if org.split()[-1].lower() not in
-                 GOVERNMENT_WORDS} | {org.split()[-1] for org in raw["org"]}
+    known_people = {
+        name
+        for name, count in people.items()
+        if " " in name
+        and name not in firms
+        and votes.kind_of(name, 1, 0.8) in (None, "person")
+        and not places.resolve(name)
+    }
+    org_words = {
+        word
+        for org in raw["org"]
+        for word in org.split()[:-1]
+        if org.split()[-1].lower() not in GOVERNMENT_WORDS
+    } | {org.split()[-1] for org in raw["org"]}
 
     def shown_as_person(name: str, entities: Entities) -> bool:
         # ...unless the text itself shows it is someone ("Mr Putin", "Bolton said"), the corpus does
         # not name something else so more often, and no organization has it in its name ("Phelps
         # said" is Phelps Dodge speaking).
-        return (name in entities.confirmed_people and raw["person"][name] >= raw["org"][name] + raw["place"][name]
-                and name not in org_words)
+        return (
+            name in entities.confirmed_people
+            and raw["person"][name] >= raw["org"][name] + raw["place"][name]
+            and name not in org_words
+        )
 
     def place(value: Place) -> Place:
         return Place(spelling["place"].get(value.name, value.name), value.country)
@@ -592,41 +675,76 @@ def normalize_across_corpus(prepared: list[PreparedArticle], known: dict[str, Co
         entities = annotated_entities(item)
         short_orgs = merge_short_orgs(spelling["org"].get(n, n) for n in entities.orgs)
         entities.orgs = [short_orgs.get(spelling["org"].get(n, n), n) for n in entities.orgs]
-        entities.confirmed_people |= {glued[n] for n in (spelling["person"].get(n, n) for n in entities.people)
-                                      if n in glued}
+        entities.confirmed_people |= {
+            glued[n] for n in (spelling["person"].get(n, n) for n in entities.people) if n in glued
+        }
         entities.orgs.extend(person(n) for n in entities.people if person(n) in firms)
-        people_named = (person(n) for n in entities.people
-                        if not names_an_organization(n, entities.orgs) and person(n) not in firms)
-        entities.people = list(dict.fromkeys(p for p in people_named
-                                             if is_full_name(p) or shown_as_person(p, entities)))
-        entities.people.extend(n for n in known_names_in(item.ner_text, known_people) if n not in entities.people)
+        people_named = (
+            person(n)
+            for n in entities.people
+            if not names_an_organization(n, entities.orgs) and person(n) not in firms
+        )
+        entities.people = list(
+            dict.fromkeys(p for p in people_named if is_full_name(p) or shown_as_person(p, entities))
+        )
+        entities.people.extend(
+            n for n in known_names_in(item.ner_text, known_people) if n not in entities.people
+        )
         source = value_key(item.article.source or "")
-        entities.orgs = list(dict.fromkeys(
-            org(n) for n in entities.orgs if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
-            and not is_common_noun(org(n))
-        ))
+        entities.orgs = list(
+            dict.fromkeys(
+                org(n)
+                for n in entities.orgs
+                if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
+                and not is_common_noun(org(n))
+            )
+        )
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
-        as_people = [p.name for p in entities.places if p.country is None and person(p.name) in people
-                     and people[person(p.name)] > raw["place"][p.name]]
+        as_people = [
+            p.name
+            for p in entities.places
+            if p.country is None
+            and person(p.name) in people
+            and people[person(p.name)] > raw["place"][p.name]
+        ]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name
-        entities.places = [p for p in entities.places
-                           if not (p.country is None and " " not in p.name and p.name in known_surnames)]
+        entities.places = [
+            p
+            for p in entities.places
+            if not (p.country is None and " " not in p.name and p.name in known_surnames)
+        ]
         if as_people:
             entities.places = [p for p in entities.places if p.name not in as_people]
             entities.people = list(dict.fromkeys([*entities.people, *(person(n) for n in as_people)]))
-            entities.spans = [(s, e, "person" if f == "place" and v in as_people else f, v)
-                              for s, e, f, v in entities.spans]
+            entities.spans = [
+                (s, e, "person" if f == "place" and v in as_people else f, v) for s, e, f, v in entities.spans
+            ]
         # whatever way a company reached the people (a misread place, a moved org), it leaves them
         entities.people = [p for p in entities.people if not is_company_name(p)]
-        values = {"person": set(entities.people), "org": set(entities.orgs), "place": {p.name for p in entities.places}}
-        spans = [(s, e, facet, person(v) if facet == "person" else org(short_orgs.get(spelling["org"].get(v, v), v)) if facet == "org"
-                  else spelling.get(facet, {}).get(v, v)) for s, e, facet, v in entities.spans]
+        values = {
+            "person": set(entities.people),
+            "org": set(entities.orgs),
+            "place": {p.name for p in entities.places},
+        }
+        spans = [
+            (
+                s,
+                e,
+                facet,
+                person(v)
+                if facet == "person"
+                else org(short_orgs.get(spelling["org"].get(v, v), v))
+                if facet == "org"
+                else spelling.get(facet, {}).get(v, v),
+            )
+            for s, e, facet, v in entities.spans
+        ]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
 
 
 def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
-    """"SEC" -> "Securities and Exchange Commission" where the corpus names the two together."""
+    """ "SEC" -> "Securities and Exchange Commission" where the corpus names the two together."""
     together: Counter = Counter()
     for item in prepared:
         orgs = {spelling.get(n, n) for n in annotated_entities(item).orgs}
@@ -650,7 +768,7 @@ def known_names_in(text: str, known: set[str]) -> list[str]:
         covered: set[int] = set()
         for size in range(min(4, len(words)), 1, -1):
             for start in range(len(words) - size + 1):
-                candidate = " ".join(words[start:start + size])
+                candidate = " ".join(words[start : start + size])
                 if candidate in known and not covered & set(range(start, start + size)):
                     found.append(candidate)
                     covered.update(range(start, start + size))
@@ -666,7 +784,7 @@ def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counte
 
 
 def title_glued_names(people: Counter, votes: LabelVotes) -> dict[str, str]:
-    """"Energy Subroto" -> "Subroto", "Treasurer Paul Keating" -> "Paul Keating": a name whose first word
+    """ "Energy Subroto" -> "Subroto", "Treasurer Paul Keating" -> "Paul Keating": a name whose first word
     starts no one's name in the corpus, and whose other words alone name a person as often or start with
     a given name."""
     glued = {}
@@ -675,17 +793,36 @@ def title_glued_names(people: Counter, votes: LabelVotes) -> dict[str, str]:
         if not rest or votes.is_given_name(first) or "." in first:
             continue
         if people.get(rest, 0) >= (3 if " " not in rest else 1) * count or (
-                " " in rest and votes.is_given_name(rest.split()[0])):
+            " " in rest and votes.is_given_name(rest.split()[0])
+        ):
             glued[name] = rest
     return glued
 
 
-FIRM_WORDS = frozenset({"co", "corp", "inc", "ltd", "plc", "ag", "sa", "securities", "holdings", "group", "sons",
-                        "bank", "capital", "partners", "brothers", "international"})
+FIRM_WORDS = frozenset(
+    {
+        "co",
+        "corp",
+        "inc",
+        "ltd",
+        "plc",
+        "ag",
+        "sa",
+        "securities",
+        "holdings",
+        "group",
+        "sons",
+        "bank",
+        "capital",
+        "partners",
+        "brothers",
+        "international",
+    }
+)
 
 
 def firms_named_after_people(people: Counter, orgs: Counter, min_articles: int = 2) -> set[str]:
-    """"J.P. Morgan", "S.G. Warburg": a name the corpus also gives as the start of a firm's name ("J.P.
+    """ "J.P. Morgan", "S.G. Warburg": a name the corpus also gives as the start of a firm's name ("J.P.
     Morgan and Co Inc", "S.G. Warburg Securities") in at least ``min_articles`` mentions."""
     starts: Counter = Counter()
     for org, count in orgs.items():
@@ -693,8 +830,7 @@ def firms_named_after_people(people: Counter, orgs: Counter, min_articles: int =
         if any(w.casefold().strip(".,") in FIRM_WORDS for w in words[2:]):
             for size in (2, 3):
                 starts[" ".join(words[:size])] += count
-    return {name for name, count in people.items()
-            if " " in name and starts[name] >= min_articles}
+    return {name for name, count in people.items() if " " in name and starts[name] >= min_articles}
 
 
 def is_agency_credit(org: str, source: str, known_orgs: Counter, places: Gazetteer) -> bool:
@@ -715,8 +851,13 @@ def is_agency_credit(org: str, source: str, known_orgs: Counter, places: Gazette
 ONE_SEGMENT_DOCUMENTS = 50_000
 
 
-def write_generation(partial: Path, prepared: list[PreparedArticle], create: bool, options: BuildOptions,
-                     replaced: Iterable[str] = ()) -> None:
+def write_generation(
+    partial: Path,
+    prepared: list[PreparedArticle],
+    create: bool,
+    options: BuildOptions,
+    replaced: Iterable[str] = (),
+) -> None:
     """Writes ``prepared`` into a new index (``create``) or into the copy of the old one at ``partial``,
     where the documents with the ``replaced`` ids are deleted first. New documents go into new
     segments (one per core for a big build, written by forked processes); old segments are left as
@@ -729,8 +870,13 @@ def write_generation(partial: Path, prepared: list[PreparedArticle], create: boo
         if replaced:  # one query: update_document would open a reader over every segment per document
             writer.delete_by_query(Or([Term("id", doc_id) for doc_id in replaced]))
         parts = segment_parts(len(prepared), options)
-        with progress_bar(total=len(prepared), desc="Writing index", unit=" articles", disable=not options.progress,
-                  file=sys.stderr) as bar:
+        with progress_bar(
+            total=len(prepared),
+            desc="Writing index",
+            unit=" articles",
+            disable=not options.progress,
+            file=sys.stderr,
+        ) as bar:
             if len(parts) == 1:
                 _add_documents(writer, prepared, bar.update, pause=True)
                 writer.commit()
@@ -751,8 +897,12 @@ def segment_parts(count: int, options: BuildOptions) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)] if count else [(0, 0)]
 
 
-def _add_documents(writer: FastSegmentWriter, prepared: list[PreparedArticle], advance: Callable[[int], object],
-                   pause: bool = False) -> None:
+def _add_documents(
+    writer: FastSegmentWriter,
+    prepared: list[PreparedArticle],
+    advance: Callable[[int], object],
+    pause: bool = False,
+) -> None:
     gc.disable()  # millions of posting lists, and no reference cycles among them
     try:
         add = writer.add_document
@@ -770,8 +920,9 @@ def _add_documents(writer: FastSegmentWriter, prepared: list[PreparedArticle], a
 _PARALLEL_WRITE: dict = {}  # what forked writers inherit: the index folder, the documents, a progress counter
 
 
-def _write_segments_in_parallel(partial: Path, prepared: list[PreparedArticle], parts: list[tuple[int, int]],
-                                bar: tqdm) -> list:
+def _write_segments_in_parallel(
+    partial: Path, prepared: list[PreparedArticle], parts: list[tuple[int, int]], bar: tqdm
+) -> list:
     end_workers_with_parent()
     context = multiprocessing.get_context("fork")
     written = context.Value("l", 0)
@@ -823,7 +974,10 @@ def worker_processes(count: int, options: BuildOptions) -> int:
 def write_columns_for(generation: Path, written: list[PreparedArticle], previous: Path | None) -> None:
     """Facet columns in the committed index's document order; rows of articles this build did not
     write come from the previous generation's columns."""
-    rows = {item.article.id: (facet_row(annotated_entities(item)), timestamp(item.article.published)) for item in written}
+    rows = {
+        item.article.id: (facet_row(annotated_entities(item)), timestamp(item.article.published))
+        for item in written
+    }
     old_columns, old_docnums = None, {}
     if previous is not None:
         old_columns = Columns.load(previous)
@@ -858,8 +1012,14 @@ def _document_ids(generation: Path) -> list[str]:
     return ids
 
 
-def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, incremental: bool,
-           prune: bool = False, remove: Iterable[str] = ()) -> BuildReport:
+def _build(
+    paths: Iterable[str],
+    index_dir: Path,
+    options: BuildOptions,
+    incremental: bool,
+    prune: bool = False,
+    remove: Iterable[str] = (),
+) -> BuildReport:
     """One build: ``incremental`` adds to (and with ``prune`` or ``remove`` takes from) the current
     generation, else builds a fresh one; either way into a new generation switched to when complete."""
     started = time.monotonic()
@@ -907,14 +1067,21 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 report.updated += 1
                 first_file = old_origins.files.get(item.article.id)
                 if incremental and first_file and first_file != article_file(item.article):
-                    report.warnings.append(Problem(item.article.origin, f"updates article {item.article.id}, "
-                                                   f"read before from {first_file}", skipped=False))
+                    report.warnings.append(
+                        Problem(
+                            item.article.origin,
+                            f"updates article {item.article.id}, read before from {first_file}",
+                            skipped=False,
+                        )
+                    )
             changed.append(item)
         to_write = changed if incremental else prepared
         if not incremental:
             leaving = set(old_fingerprints) - {item.article.id for item in prepared}
         report.removed = sorted(leaving)
-        report.removed_from = {doc_id: old_origins.files[doc_id] for doc_id in leaving if doc_id in old_origins.files}
+        report.removed_from = {
+            doc_id: old_origins.files[doc_id] for doc_id in leaving if doc_id in old_origins.files
+        }
         report.total_articles = len(prepared)
         if not prepared and not (incremental and leaving):
             gc.unfreeze()
@@ -961,11 +1128,17 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 fingerprints = {}
                 origins = Origins()
             with report.timed("write"):
-                write_generation(partial, to_write, create=not incremental, options=options, replaced=replaced)
+                write_generation(
+                    partial, to_write, create=not incremental, options=options, replaced=replaced
+                )
             with report.timed("columns"):
                 write_columns_for(partial, to_write, previous if incremental else None)
-                words = Counter(store.read_json(previous / WORDS_FILE)) if incremental and previous else Counter()
-                words.subtract(document_words(f"{d.get('title', '')} {d.get('body', '')}" for d in old_documents))
+                words = (
+                    Counter(store.read_json(previous / WORDS_FILE)) if incremental and previous else Counter()
+                )
+                words.subtract(
+                    document_words(f"{d.get('title', '')} {d.get('body', '')}" for d in old_documents)
+                )
                 words.update(document_words(f"{i.title} {i.body}" for i in to_write))
                 store.write_json_atomic(partial / WORDS_FILE, {w: n for w, n in words.items() if n > 0})
             if options.also_write is not None:
@@ -976,9 +1149,21 @@ def _build(paths: Iterable[str], index_dir: Path, options: BuildOptions, increme
                 origins.record(item.article, item.language)
             origins.save(partial)
             countries = _place_countries(previous if incremental else None, to_write)
-            span = published_span(to_write, old_meta) if not leaving or not incremental else columns_span(partial)
-            _write_metadata(partial, report, vocabulary, countries, fingerprints, recurring, span,
-                            Counter(v for v in origins.languages.values() if v != UNDETERMINED))
+            span = (
+                published_span(to_write, old_meta)
+                if not leaving or not incremental
+                else columns_span(partial)
+            )
+            _write_metadata(
+                partial,
+                report,
+                vocabulary,
+                countries,
+                fingerprints,
+                recurring,
+                span,
+                Counter(v for v in origins.languages.values() if v != UNDETERMINED),
+            )
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
@@ -999,13 +1184,15 @@ def usable_previous_generation(previous: Path | None, incremental: bool, report:
         return previous
     if incremental:
         raise store.DamagedIndexError(store.damage_message(previous, problems))
-    report.warnings.append(Problem(str(previous), f"damaged ({'; '.join(problems)}); this rebuild replaces it",
-                                   skipped=False))
+    report.warnings.append(
+        Problem(str(previous), f"damaged ({'; '.join(problems)}); this rebuild replaces it", skipped=False)
+    )
     return None
 
 
-def entity_readable(prepared: list[PreparedArticle], options: BuildOptions,
-                    report: BuildReport) -> list[PreparedArticle]:
+def entity_readable(
+    prepared: list[PreparedArticle], options: BuildOptions, report: BuildReport
+) -> list[PreparedArticle]:
     """The articles the NER pipeline can read: those in its language, or of no sure language. The others
     are indexed with no entity facets (none rather than wrong ones), counted in the report."""
     pipeline_language = pipeline_version(options.pipeline or pipeline_name()).split("_")[0]
@@ -1047,8 +1234,12 @@ def _stored_documents(generation: Path, ids: list[str]) -> list[dict]:
 
 def _entities_of(stored: dict) -> Entities:
     data = json.loads(stored["entities"])
-    return Entities(people=data["people"], orgs=data["orgs"], mentioned=data["mentioned"],
-                    places=[Place(n, c) for n, c in data["places"]])
+    return Entities(
+        people=data["people"],
+        orgs=data["orgs"],
+        mentioned=data["mentioned"],
+        places=[Place(n, c) for n, c in data["places"]],
+    )
 
 
 def columns_span(generation: Path) -> tuple[str | None, str | None]:
@@ -1069,24 +1260,40 @@ def _place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> 
     return countries
 
 
-def _write_metadata(generation: Path, report: BuildReport, vocabulary: dict[str, Counter],
-                    countries: dict, fingerprints: dict, recurring: dict[str, set[str]],
-                    published_span: tuple[str | None, str | None], languages: Counter | None = None) -> None:
-    clean_vocabulary = {facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()}
+def _write_metadata(
+    generation: Path,
+    report: BuildReport,
+    vocabulary: dict[str, Counter],
+    countries: dict,
+    fingerprints: dict,
+    recurring: dict[str, set[str]],
+    published_span: tuple[str | None, str | None],
+    languages: Counter | None = None,
+) -> None:
+    clean_vocabulary = {
+        facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()
+    }
     store.write_json_atomic(generation / "vocabulary.json", clean_vocabulary)
-    store.write_json_atomic(generation / "places.json", {k: v for k, v in countries.items()
-                                                         if k in clean_vocabulary.get("place", {})})
+    store.write_json_atomic(
+        generation / "places.json",
+        {k: v for k, v in countries.items() if k in clean_vocabulary.get("place", {})},
+    )
     store.write_json_atomic(generation / "fingerprints.json", fingerprints)
-    store.write_json_atomic(generation / "boilerplate.json", {g: sorted(lines) for g, lines in recurring.items()})
-    store.write_json_atomic(generation / store.META, {
-        "pipeline": report.pipeline,
-        "built_at": datetime.now().isoformat(timespec="seconds"),
-        "articles": len(fingerprints),  # every article of the generation has one
-        "published_first": published_span[0],
-        "published_last": published_span[1],
-        "languages": dict((languages or Counter()).most_common()),  # of the detected ones
-        store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
-    })
+    store.write_json_atomic(
+        generation / "boilerplate.json", {g: sorted(lines) for g, lines in recurring.items()}
+    )
+    store.write_json_atomic(
+        generation / store.META,
+        {
+            "pipeline": report.pipeline,
+            "built_at": datetime.now().isoformat(timespec="seconds"),
+            "articles": len(fingerprints),  # every article of the generation has one
+            "published_first": published_span[0],
+            "published_last": published_span[1],
+            "languages": dict((languages or Counter()).most_common()),  # of the detected ones
+            store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
+        },
+    )
 
 
 def published_span(prepared: list[PreparedArticle], previous_meta: dict) -> tuple[str | None, str | None]:
@@ -1100,8 +1307,9 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = Build
     return _build(paths, index_dir, options, incremental=False)
 
 
-def add(paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions(),
-        prune: bool = False) -> BuildReport:
+def add(
+    paths: Iterable[str], index_dir: Path, options: BuildOptions = BuildOptions(), prune: bool = False
+) -> BuildReport:
     """New articles added and changed ones updated; NER runs only on text it has not seen. With
     ``prune``, articles whose file is gone, or no longer holds them, are removed."""
     return _build(paths, index_dir, options, incremental=True, prune=prune)

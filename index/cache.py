@@ -29,14 +29,19 @@ class AnnotationCache:
         keys = list(keys)
         found: dict[str, list[Mention]] = {}
         for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+            chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, data in self._db.execute(f"SELECT key, data FROM mentions WHERE key IN ({marks})", chunk):
+            for key, data in self._db.execute(
+                f"SELECT key, data FROM mentions WHERE key IN ({marks})", chunk
+            ):
                 found[key] = [Mention(*row) for row in json.loads(data)]
         return found
 
     def put_many(self, items: Iterable[tuple[str, list[Mention]]]) -> None:
-        rows = [(key, json.dumps([[m.text, m.label, m.start, m.end] for m in mentions])) for key, mentions in items]
+        rows = [
+            (key, json.dumps([[m.text, m.label, m.start, m.end] for m in mentions]))
+            for key, mentions in items
+        ]
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO mentions (key, data) VALUES (?, ?)", rows)
 

@@ -24,7 +24,8 @@ def remove_control_characters(text: str) -> str:
     if text.isascii():  # the common case, without a Python call per character
         return ASCII_CONTROLS.sub("", text)
     return "".join(
-        char for char in text
+        char
+        for char in text
         if char in KEEP_CONTROLS or unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co")
     )
 
@@ -109,8 +110,9 @@ def strip_credit(line: str) -> str:
 # Verbs that open a sentence of a story as readily as a call to action ("Like all major exporters,
 # Daimler ... has no problems here"): such a line is a call to action only if it is short or speaks to
 # the reader.
-AMBIGUOUS_CALL_VERB = re.compile(r"^(?:join|follow|get|read|watch|listen|share|like|support|become|see|find)\b",
-                                 re.IGNORECASE)
+AMBIGUOUS_CALL_VERB = re.compile(
+    r"^(?:join|follow|get|read|watch|listen|share|like|support|become|see|find)\b", re.IGNORECASE
+)
 ADDRESSES_READER = re.compile(r"\b(?:you|your|our|us)\b", re.IGNORECASE)
 
 
@@ -126,7 +128,9 @@ def is_call_to_action(line: str) -> bool:
 
 def is_teaser(line: str) -> bool:
     """Navigation teasers: short lines such as 'More from World' or 'More follows…'."""
-    return len(line.split()) <= 6 and bool(TEASER.search(line)) and not line.rstrip().endswith((".", "?", "!"))
+    return (
+        len(line.split()) <= 6 and bool(TEASER.search(line)) and not line.rstrip().endswith((".", "?", "!"))
+    )
 
 
 def drop_repeated_paragraphs(lines: list[str], min_words: int = 4) -> list[str]:
@@ -185,8 +189,12 @@ def edge_line_numbers(lines: list[str]) -> set[int]:
     return numbers
 
 
-def learn_recurring_lines(bodies: Iterable[str], min_articles: int = MIN_ARTICLES, min_share: float = MIN_SHARE,
-                          min_sample: int = MIN_SAMPLE) -> set[str]:
+def learn_recurring_lines(
+    bodies: Iterable[str],
+    min_articles: int = MIN_ARTICLES,
+    min_share: float = MIN_SHARE,
+    min_sample: int = MIN_SAMPLE,
+) -> set[str]:
     """Keys of the lines that are boilerplate of one source (see above); empty for a sample too small
     to tell a sign-off from a sentence several of its stories happen to share."""
     counts: Counter[str] = Counter()
@@ -194,8 +202,13 @@ def learn_recurring_lines(bodies: Iterable[str], min_articles: int = MIN_ARTICLE
     for body in bodies:
         total += 1
         lines = body.split("\n")
-        counts.update({line_key(lines[number]) for number in edge_line_numbers(lines)
-                       if could_be_boilerplate(lines[number])})
+        counts.update(
+            {
+                line_key(lines[number])
+                for number in edge_line_numbers(lines)
+                if could_be_boilerplate(lines[number])
+            }
+        )
     if total < min_sample:
         return set()
     threshold = max(min_articles, min_share * total)
@@ -205,6 +218,7 @@ def learn_recurring_lines(bodies: Iterable[str], min_articles: int = MIN_ARTICLE
 @dataclass(frozen=True)
 class RemovedLine:
     """What cleaning took out of a body as boilerplate, and by which rule: for the build report."""
+
     line: str
     why: str  # "recurring", "call to action", "teaser", "reporting credit" or "photo credit"
 
@@ -219,8 +233,9 @@ def boilerplate_rule(line: str) -> str | None:
     return None
 
 
-def clean_body_reporting(body: str, title: str = "",
-                         recurring: AbstractSet[str] = frozenset()) -> tuple[str, list[RemovedLine]]:
+def clean_body_reporting(
+    body: str, title: str = "", recurring: AbstractSet[str] = frozenset()
+) -> tuple[str, list[RemovedLine]]:
     """The body without control characters, boilerplate, a repeat of the title, or repeated paragraphs,
     and the boilerplate lines it lost. A recurring line goes only from the edges of the body."""
     text = normalize_whitespace(reflow_hard_wrapped(remove_control_characters(body)))
@@ -246,7 +261,7 @@ def clean_body_reporting(body: str, title: str = "",
         credit = CREDIT.search(line)
         if credit:  # as strip_credit, without searching twice
             removed.append(RemovedLine(credit.group().strip(" ()"), "photo credit"))
-            line = line[:credit.start()]
+            line = line[: credit.start()]
         line = line.rstrip(" |–—-(").rstrip()
         if line:
             lines.append(line)
@@ -286,8 +301,9 @@ def find_dateline(body: str, paragraphs: int = 3) -> Dateline | None:
         if match and not (match.group("dash") == ":" and not match.group("agency")):  # not 'NOTE: ...'
             place = match.group("place").strip()
             if len(place.replace(" ", "")) >= 3:
-                return Dateline(place=place, agency=match.group("agency"), start=offset,
-                                end=offset + match.end())
+                return Dateline(
+                    place=place, agency=match.group("agency"), start=offset, end=offset + match.end()
+                )
         offset += len(paragraph) + 1
     return None
 

@@ -76,7 +76,7 @@ class FacetColumn:
     _by_word: dict[str, list[int]] | None = field(default=None, repr=False)  # a word of the key -> value ids
 
     def row(self, docnum: int) -> list[str]:
-        return [self.values[i] for i in self.ids[self.starts[docnum]:self.starts[docnum + 1]]]
+        return [self.values[i] for i in self.ids[self.starts[docnum] : self.starts[docnum + 1]]]
 
     def value_ids(self, key: str, prefix: bool = False) -> list[int]:
         """The ids of the values whose ``facet_key`` is ``key`` (or, with ``prefix``, starts with it)."""
@@ -126,8 +126,11 @@ class FacetColumn:
         owners = self.owners
         keep = ids >= 0
         # an article holding two values merged into one holds it once
-        pairs = np.unique(np.stack([owners[keep].astype(np.int64), ids[keep]]), axis=1) if keep.any() else \
-            np.zeros((2, 0), dtype=np.int64)
+        pairs = (
+            np.unique(np.stack([owners[keep].astype(np.int64), ids[keep]]), axis=1)
+            if keep.any()
+            else np.zeros((2, 0), dtype=np.int64)
+        )
         owners, ids = pairs[0], pairs[1]
         starts = np.zeros(len(self.starts), dtype=np.int64)
         np.add.at(starts, owners + 1, 1)
@@ -174,8 +177,9 @@ class Columns:
         return Columns(facets=facets, published=self.published, live=self.live)
 
 
-def write_columns(directory: Path, rows: Iterable[Mapping[str, list[str]] | None],
-                  published: Iterable[int]) -> None:
+def write_columns(
+    directory: Path, rows: Iterable[Mapping[str, list[str]] | None], published: Iterable[int]
+) -> None:
     """One row per document number in order; None marks a deleted document."""
     vocabularies: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     starts: dict[str, list[int]] = {facet: [0] for facet in FACETS}
@@ -188,7 +192,10 @@ def write_columns(directory: Path, rows: Iterable[Mapping[str, list[str]] | None
             for value in (row or {}).get(facet, ()):
                 ids[facet].append(vocabulary.setdefault(value, len(vocabulary)))
             starts[facet].append(len(ids[facet]))
-    arrays: dict[str, np.ndarray[Any, Any]] = {"live": np.array(live, dtype=bool), "published": np.array(list(published), dtype=np.int64)}
+    arrays: dict[str, np.ndarray[Any, Any]] = {
+        "live": np.array(live, dtype=bool),
+        "published": np.array(list(published), dtype=np.int64),
+    }
     if len(arrays["published"]) != len(live):
         raise ValueError("one publication time per document is needed")
     for facet in FACETS:

@@ -52,8 +52,11 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
             if seen is None:
                 text = " ".join(mention.text.split())
                 words = text.split()
-                seen = keys[mention.text] = (value_key(text), words[0] if len(words) >= 2 and
-                                             GIVEN_NAME.fullmatch(words[0]) else None, clean_person(text) == text)
+                seen = keys[mention.text] = (
+                    value_key(text),
+                    words[0] if len(words) >= 2 and GIVEN_NAME.fullmatch(words[0]) else None,
+                    clean_person(text) == text,
+                )
             key, first, clean = seen
             kinds[key][kind] += 1
             if first and (kind != "person" or clean):
@@ -65,9 +68,12 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
         rests = [name.split(" ", 1)[1] for name in names]
         return sum(" " in rest and rest in people for rest in rests) * 2 >= len(rests)
 
-    given = frozenset(word for word, by_kind in starts.items()
-                      if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"]))
-                      and not is_role(word, by_kind["person"]))
+    given = frozenset(
+        word
+        for word, by_kind in starts.items()
+        if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"]))
+        and not is_role(word, by_kind["person"])
+    )
     return LabelVotes(dict(kinds), given)
 
 

@@ -20,8 +20,9 @@ POINT_IN_TIME = re.compile(
     re.IGNORECASE,
 )
 HAS_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-DURATION = re.compile(r"\b(\d+|a|one|two|three|four|five|six|several|few|many)\s+(days?|weeks?|months?|years?)\b",
-                      re.IGNORECASE)
+DURATION = re.compile(
+    r"\b(\d+|a|one|two|three|four|five|six|several|few|many)\s+(days?|weeks?|months?|years?)\b", re.IGNORECASE
+)
 
 
 @lru_cache(maxsize=1)
@@ -31,21 +32,30 @@ def _parser() -> DateDataParser:
     return DateDataParser(languages=["en"])
 
 
-RELATIVE = re.compile(r"\b(next|last|this|today|tomorrow|yesterday|ago|monday|tuesday|wednesday|thursday|"
-                      r"friday|saturday|sunday)\b", re.IGNORECASE)
+RELATIVE = re.compile(
+    r"\b(next|last|this|today|tomorrow|yesterday|ago|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
 # Texts that do not depend on the publication date are parsed once against this base (a leap year, so
 # "February 29" parses) and then moved to the nearest year: dateparser takes ~3 ms a call.
 FIXED_BASE = datetime(2000, 1, 1)
 # Texts relative only to the day and week ("Tuesday", "last week", "yesterday") move with the base by
 # whole weeks, so they are parsed against the same weekday of one reference week and moved back.
-WEEK_RELATIVE = re.compile(r"^(?:(?:on|last|next|this|early|late|until|since|by|from|before|after|the)\s+)*"
-                           r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
-                           r"yesterday|week)(?:\s+(?:morning|afternoon|evening|night))?$", re.IGNORECASE)
+WEEK_RELATIVE = re.compile(
+    r"^(?:(?:on|last|next|this|early|late|until|since|by|from|before|after|the)\s+)*"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+    r"yesterday|week)(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
 REFERENCE_MONDAY = datetime(2000, 6, 5)  # far from a month's or a year's end either way
 # Texts relative to the month and year only ("last month", "next March", "a year ago") move with the
 # base by whole years: they are parsed against the same day of a reference (leap) year.
-DAY_RELATIVE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|"
-                          r"weeks?|days?|hours?|tonight|weekend)\b", re.IGNORECASE)
+DAY_RELATIVE = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|"
+    r"weeks?|days?|hours?|tonight|weekend)\b",
+    re.IGNORECASE,
+)
 REFERENCE_YEAR = 2000
 
 
@@ -123,7 +133,7 @@ def _closest_year(when: datetime, published: datetime) -> datetime:
 
 
 def date_levels(iso: str) -> list[str]:
-    """"2018-11-11" -> ["2018", "2018-11", "2018-11-11"]: every precision a filter may ask for."""
+    """ "2018-11-11" -> ["2018", "2018-11", "2018-11-11"]: every precision a filter may ask for."""
     levels = [iso[:4]]
     if len(iso) >= 7:
         levels.append(iso[:7])

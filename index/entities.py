@@ -79,11 +79,14 @@ class NerPipeline:
         meta = self.nlp.meta
         return f"{meta.get('lang', 'xx')}_{meta.get('name', self.name)}-{meta.get('version', '0')}"
 
-    def find_mentions(self, texts: Iterable[str], batch_size: int = 64, processes: int = 1
-                      ) -> Iterator[list[Mention]]:
+    def find_mentions(
+        self, texts: Iterable[str], batch_size: int = 64, processes: int = 1
+    ) -> Iterator[list[Mention]]:
         docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=processes)
         for doc in docs:
-            yield [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in LABELS]
+            yield [
+                Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in LABELS
+            ]
 
 
 def ner_components(nlp: Language) -> list[str]:
@@ -135,9 +138,14 @@ def entities_from_mentions(
         in_body = start >= 0
         if label == "PERSON":
             name = clean_person(mention.text, role_words, demonyms)
-            shown = bool(name) and " " not in (name or "") and (
-                text_shows_a_person(text, mention.start, mention.end) or mention.text.split()[0].casefold().rstrip(".")
-                in TITLES)
+            shown = (
+                bool(name)
+                and " " not in (name or "")
+                and (
+                    text_shows_a_person(text, mention.start, mention.end)
+                    or mention.text.split()[0].casefold().rstrip(".") in TITLES
+                )
+            )
             place = gazetteer.resolve(name) if name and name not in surnames_here else None
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
@@ -151,8 +159,9 @@ def entities_from_mentions(
                     people_spans.append((start, end, name))
         elif label == "ORG":
             name = clean_org(mention.text, people_here)
-            if not name or names_a_measure(name, text[max(0, mention.start - 20):mention.start], lowered_words,
-                                           gazetteer):
+            if not name or names_a_measure(
+                name, text[max(0, mention.start - 20) : mention.start], lowered_words, gazetteer
+            ):
                 continue
             place = gazetteer.resolve(name, alternates=False)
             if place:  # "U.S." or "Nairobi" tagged as an organization
@@ -168,8 +177,9 @@ def entities_from_mentions(
             place = gazetteer.resolve(place_text)
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
-            _add_place(entities, place or Place(place_text, None), start, end, in_body, first_seen,
-                       mention.start)
+            _add_place(
+                entities, place or Place(place_text, None), start, end, in_body, first_seen, mention.start
+            )
         elif label == "DATE":
             iso = resolve_mentioned_date(mention.text, published)
             if iso:
@@ -182,14 +192,18 @@ def entities_from_mentions(
             entities.places.insert(0, home)
             first_seen[home.name] = -1
             if dateline:
-                entities.spans.append((dateline.start, dateline.start + len(dateline.place), "place", home.name))
+                entities.spans.append(
+                    (dateline.start, dateline.start + len(dateline.place), "place", home.name)
+                )
     headline = headline_countries(title, gazetteer)
     entities.places = resolve_in_context(entities.places, home, headline, gazetteer)
     about = countries_about(entities.places, first_seen, home, headline, lead_end(text, body_offset))
     kept = {p.name for p in entities.places if p.country is None or p.country in about or not about}
     entities.places = [p for p in entities.places if p.name in kept]
     entities.spans = [span for span in entities.spans if span[2] != "place" or span[3] in kept]
-    entities.people.extend(n for n in initialled_names(text, entities.people, gazetteer) if n not in entities.people)
+    entities.people.extend(
+        n for n in initialled_names(text, entities.people, gazetteer) if n not in entities.people
+    )
     _move_misread_people(entities, people_spans)
     short_to_full = merge_short_names(entities.people)
     entities.people = [short_to_full.get(name, name) for name in entities.people]
@@ -221,18 +235,28 @@ def list_slot(mention: Mention, text: str) -> tuple[str, str] | None:
     """Where a mention sits in a list or table line: what opens the line before it (nothing, or an item
     number) and what follows it (a bracket, a figure, a comma). None in running text."""
     line_start = text.rfind("\n", 0, mention.start) + 1
-    before = text[line_start:mention.start]
+    before = text[line_start : mention.start]
     opening = "number" if re.search(r"\d", before) else "line"
     if not LIST_OPENING.search("\n" + before):
         return None
-    after = text[mention.end:mention.end + 3].lstrip(" ")
-    follows = "bracket" if after.startswith("(") else "figure" if after[:1].isdigit() else \
-        "comma" if after.startswith(",") else "end" if not after or after.startswith("\n") else None
+    after = text[mention.end : mention.end + 3].lstrip(" ")
+    follows = (
+        "bracket"
+        if after.startswith("(")
+        else "figure"
+        if after[:1].isdigit()
+        else "comma"
+        if after.startswith(",")
+        else "end"
+        if not after or after.startswith("\n")
+        else None
+    )
     return (opening, follows) if follows else None
 
 
-def list_people(mentions: list[Mention], text: str, gazetteer: Gazetteer, min_items: int = 3,
-                min_share: float = 0.6) -> set[Mention]:
+def list_people(
+    mentions: list[Mention], text: str, gazetteer: Gazetteer, min_items: int = 3, min_share: float = 0.6
+) -> set[Mention]:
     """Mentions in a list whose other items in the same place are mostly people: "1. Leah Pells (Canada)"
     tagged ORG among twenty "N. Name (Country)" lines tagged PERSON is a person too."""
     slots: dict[tuple[str, str], list[Mention]] = {}
@@ -248,14 +272,19 @@ def list_people(mentions: list[Mention], text: str, gazetteer: Gazetteer, min_it
         for mention in items:
             name = clean_person(mention.text) or ""
             words = name.split() if name else []
-            if (mention.label != "PERSON" and 2 <= len(words) <= 3 and gazetteer.resolve(name) is None
-                    and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
+            if (
+                mention.label != "PERSON"
+                and 2 <= len(words) <= 3
+                and gazetteer.resolve(name) is None
+                and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)
+            ):
                 found.add(mention)
     return found
 
 
 INITIALLED_NAME = re.compile(
-    r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?:de |van |von )?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['-][A-Z]?[a-z]+)?\b")
+    r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)?(?:de |van |von )?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['-][A-Z]?[a-z]+)?\b"
+)
 
 
 def initialled_names(text: str, people: list[str], gazetteer: Gazetteer, min_found: int = 3) -> list[str]:
@@ -279,9 +308,13 @@ def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> s
             return "PERSON"
         name = clean_person(mention.text) or ""
         words = name.split() if name else []
-        if (2 <= len(words) <= 3 and votes.is_given_name(words[0]) and gazetteer.resolve(name) is None
-                and votes.kind_of(name) in (None, "person")
-                and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)):
+        if (
+            2 <= len(words) <= 3
+            and votes.is_given_name(words[0])
+            and gazetteer.resolve(name) is None
+            and votes.kind_of(name) in (None, "person")
+            and not any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)
+        ):
             return "PERSON"
     elif label == "PERSON":
         kind = votes.kind_of(mention.text)
@@ -304,7 +337,7 @@ def split_mentions(mentions: Iterable[Mention]) -> Iterator[Mention]:
 
 
 def _move_misread_people(entities: Entities, people_spans: list) -> None:
-    """"Reyes said..." tagged ORG, or "Kari Nygaard" tagged GPE, in an article about a person of that
+    """ "Reyes said..." tagged ORG, or "Kari Nygaard" tagged GPE, in an article about a person of that
     surname is that person, not an organization or a place."""
     surnames = {name.split()[-1] for name in entities.people}
 
@@ -315,7 +348,9 @@ def _move_misread_people(entities: Entities, people_spans: list) -> None:
     moved |= {p.name for p in entities.places if p.country is None and is_person(p.name)}
     if not moved:
         return
-    entities.people.extend(dict.fromkeys(v for v in [*entities.orgs, *(p.name for p in entities.places)] if v in moved))
+    entities.people.extend(
+        dict.fromkeys(v for v in [*entities.orgs, *(p.name for p in entities.places)] if v in moved)
+    )
     entities.orgs = [org for org in entities.orgs if org not in moved]
     entities.places = [p for p in entities.places if p.name not in moved]
     kept = []
@@ -352,7 +387,7 @@ def headline_countries(title: str, gazetteer: Gazetteer) -> set[str]:
     found: set[str] = set()
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
-            place = gazetteer.resolve(" ".join(words[i:i + size]), alternates=False)
+            place = gazetteer.resolve(" ".join(words[i : i + size]), alternates=False)
             if place is not None and place.country is not None and gazetteer.is_country(place):
                 found.add(place.country)
     return found
@@ -363,19 +398,29 @@ def headline_countries(title: str, gazetteer: Gazetteer) -> set[str]:
 CONTEXT_MIN_SHARE = 0.1
 
 
-def resolve_in_context(places: list[Place], home: Place | None, headline: set[str],
-                       gazetteer: Gazetteer) -> list[Place]:
+def resolve_in_context(
+    places: list[Place], home: Place | None, headline: set[str], gazetteer: Gazetteer
+) -> list[Place]:
     """A name several countries have is the one in the article's own countries (its dateline, its
     headline, the countries it names): "Birmingham" in a story from Alabama is Birmingham, Alabama."""
-    context = set(headline) | {p.country for p in places
-                               if p.country is not None and (gazetteer.is_country(p) or gazetteer.is_state(p))}
+    context = set(headline) | {
+        p.country
+        for p in places
+        if p.country is not None and (gazetteer.is_country(p) or gazetteer.is_state(p))
+    }
     if home is not None and home.country:
         context.add(home.country)
     resolved = []
     for place in places:
         if place.country and place.country not in context and not gazetteer.is_country(place):
-            place = next((p for p in (gazetteer.resolve_in(place.name, c, CONTEXT_MIN_SHARE) for c in sorted(context))
-                          if p), place)
+            place = next(
+                (
+                    p
+                    for p in (gazetteer.resolve_in(place.name, c, CONTEXT_MIN_SHARE) for c in sorted(context))
+                    if p
+                ),
+                place,
+            )
         resolved.append(place)
     return resolved
 
@@ -392,8 +437,9 @@ def lead_end(text: str, body_offset: int) -> int:
     return match.end() if match else limit
 
 
-def countries_about(places: list[Place], first_seen: dict[str, int], home: Place | None, headline: set[str],
-                    lead: int) -> set[str]:
+def countries_about(
+    places: list[Place], first_seen: dict[str, int], home: Place | None, headline: set[str], lead: int
+) -> set[str]:
     """The countries an article is about, not those it mentions in passing: its dateline's, its
     headline's, those named in its lead, and those named more than once. (When that leaves none,
     nothing says where the story is, and every place it names is kept.)"""
@@ -406,8 +452,15 @@ def countries_about(places: list[Place], first_seen: dict[str, int], home: Place
     return about
 
 
-def _add_place(entities: Entities, place: Place, start: int, end: int, in_body: bool,
-               first_seen: dict[str, int], seen_at: int) -> None:
+def _add_place(
+    entities: Entities,
+    place: Place,
+    start: int,
+    end: int,
+    in_body: bool,
+    first_seen: dict[str, int],
+    seen_at: int,
+) -> None:
     entities.places.append(place)
     first_seen[place.name] = min(seen_at, first_seen.get(place.name, seen_at))
     if in_body:

@@ -43,8 +43,18 @@ from .schema import WORDS_FILE, document_words
 from .whoosh_files import open_index
 
 # What reading a damaged Whoosh or NumPy file raises: cut-off data, bad pickles, bad compressed blocks.
-DAMAGE_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError, struct.error,
-                 zlib.error, pickle.UnpicklingError)
+DAMAGE_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+)
 
 
 @dataclass
@@ -71,8 +81,10 @@ def check_index(index_dir: Path) -> IndexCheck:
     if store.FILES in meta:
         check.files = len(meta[store.FILES]) + 1
     else:
-        check.notes.append("built before checksums were recorded: its files could not be verified byte for byte "
-                           "(`searcher index recover` or a rebuild records them)")
+        check.notes.append(
+            "built before checksums were recorded: its files could not be verified byte for byte "
+            "(`searcher index recover` or a rebuild records them)"
+        )
     try:
         check.problems = disagreements(generation, meta)
     except DAMAGE_ERRORS as error:
@@ -99,8 +111,10 @@ def disagreements(generation: Path, meta: dict[str, Any]) -> list[str]:
         repeated = sorted(doc_id for doc_id, count in Counter(ids).items() if count > 1)
         problems.append(f"{len(repeated)} articles stored more than once (e.g. {repeated[0]})")
     if columns.size != documents or int(columns.live.sum()) != len(live):
-        problems.append(f"columns.npz: {columns.size} rows, {int(columns.live.sum())} live, for {documents} "
-                        f"documents, {len(live)} live")
+        problems.append(
+            f"columns.npz: {columns.size} rows, {int(columns.live.sum())} live, for {documents} "
+            f"documents, {len(live)} live"
+        )
     if set(fingerprints) != set(ids):
         problems.append(f"fingerprints.json: {len(fingerprints)} articles, the index holds {len(set(ids))}")
     if meta.get("articles") != len(live):
@@ -118,21 +132,27 @@ def stored_articles(generation: Path, report: BuildReport) -> list[PreparedArtic
         raise store.DamagedIndexError(
             f"the index generation {generation} cannot be recovered: its table of segments is unreadable "
             f"({type(error).__name__}: {error}); rebuild it from your files with "
-            f"`searcher index rebuild PATH... --index-dir {generation.parent.parent}`") from None
+            f"`searcher index rebuild PATH... --index-dir {generation.parent.parent}`"
+        ) from None
     found: dict[str, PreparedArticle] = {}
     for segment in toc.segments:
         try:
             reader = SegmentReader(storage, toc.schema, segment)
             try:
-                documents = [article_from_stored(reader.stored_fields(docnum), generation)
-                             for docnum in reader.all_doc_ids()]
+                documents = [
+                    article_from_stored(reader.stored_fields(docnum), generation)
+                    for docnum in reader.all_doc_ids()
+                ]
             finally:
                 reader.close()
         except DAMAGE_ERRORS as error:
-            report.skipped.append(Problem(
-                f"{generation}/{segment.segment_id()}",
-                f"segment unreadable ({type(error).__name__}: {error}); its {segment.doc_count()} articles are "
-                f"lost: add them again from your files"))
+            report.skipped.append(
+                Problem(
+                    f"{generation}/{segment.segment_id()}",
+                    f"segment unreadable ({type(error).__name__}: {error}); its {segment.doc_count()} articles are "
+                    f"lost: add them again from your files",
+                )
+            )
             continue
         for item in documents:
             found.pop(item.article.id, None)
@@ -142,14 +162,33 @@ def stored_articles(generation: Path, report: BuildReport) -> list[PreparedArtic
 
 def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArticle:
     entities = json.loads(stored["entities"])
-    article = Article(title=stored.get("title", ""), body=stored.get("body", ""), origin=f"{generation}#{stored['id']}",
-                      id=stored["id"], url=stored.get("url"), author=stored.get("author"),
-                      source=stored.get("source") or None, published=stored.get("published"))
-    prepared = PreparedArticle(article, article.title, article.body, ner_text="", body_offset=0, dateline=None,
-                               dateline_place=None, fingerprint=stored.get("fingerprint", ""))
-    prepared.entities = Entities(people=entities["people"], orgs=entities["orgs"], mentioned=entities["mentioned"],
-                                 places=[Place(name, country) for name, country in entities["places"]],
-                                 spans=[tuple(span) for span in entities["spans"]])
+    article = Article(
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        origin=f"{generation}#{stored['id']}",
+        id=stored["id"],
+        url=stored.get("url"),
+        author=stored.get("author"),
+        source=stored.get("source") or None,
+        published=stored.get("published"),
+    )
+    prepared = PreparedArticle(
+        article,
+        article.title,
+        article.body,
+        ner_text="",
+        body_offset=0,
+        dateline=None,
+        dateline_place=None,
+        fingerprint=stored.get("fingerprint", ""),
+    )
+    prepared.entities = Entities(
+        people=entities["people"],
+        orgs=entities["orgs"],
+        mentioned=entities["mentioned"],
+        places=[Place(name, country) for name, country in entities["places"]],
+        spans=[tuple(span) for span in entities["spans"]],
+    )
     return prepared
 
 
@@ -168,18 +207,27 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
             return report
         meta = _readable_json(damaged / store.META)
         report.pipeline = meta.get("pipeline", "")
-        boilerplate = {group: set(lines) for group, lines in _readable_json(damaged / "boilerplate.json").items()}
+        boilerplate = {
+            group: set(lines) for group, lines in _readable_json(damaged / "boilerplate.json").items()
+        }
         partial = store.new_generation_dir(index_dir)
         try:
             with report.timed("write"):
                 write_generation(partial, prepared, create=True, options=options)
             with report.timed("columns"):
                 write_columns_for(partial, prepared, None)
-                store.write_json_atomic(partial / WORDS_FILE,
-                                        dict(document_words(f"{i.title} {i.body}" for i in prepared)))
-            _write_metadata(partial, report, count_vocabulary(map(annotated_entities, prepared)),
-                            _place_countries(None, prepared), {i.article.id: i.fingerprint for i in prepared},
-                            boilerplate, published_span(prepared, {}))
+                store.write_json_atomic(
+                    partial / WORDS_FILE, dict(document_words(f"{i.title} {i.body}" for i in prepared))
+                )
+            _write_metadata(
+                partial,
+                report,
+                count_vocabulary(map(annotated_entities, prepared)),
+                _place_countries(None, prepared),
+                {i.article.id: i.fingerprint for i in prepared},
+                boilerplate,
+                published_span(prepared, {}),
+            )
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)

@@ -11,20 +11,138 @@ from collections.abc import Iterable
 
 POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
 TITLES = {
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "president",
-    "vice", "prime", "minister", "premier", "chancellor", "senator", "sen", "rep", "representative",
-    "congressman", "congresswoman", "gov", "governor", "mayor", "gen", "general", "col", "colonel", "capt",
-    "captain", "lt", "lieutenant", "sgt", "sergeant", "adm", "admiral", "cmdr", "commander", "maj", "major",
-    "king", "queen", "prince", "princess", "pope", "rev", "reverend", "father", "sheikh", "judge",
-    "justice", "secretary", "chairman", "chairwoman", "chair", "chief", "executive", "ceo", "director",
-    "ambassador", "envoy", "aide", "adviser", "advisor", "spokesman", "spokeswoman", "spokesperson",
-    "leader", "state", "foreign", "finance", "defence", "defense", "treasury", "deputy", "acting",
-    "former", "late", "us", "u.s.", "attorney", "speaker", "commissioner", "emir", "ayatollah", "herr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "premier",
+    "chancellor",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "gov",
+    "governor",
+    "mayor",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "capt",
+    "captain",
+    "lt",
+    "lieutenant",
+    "sgt",
+    "sergeant",
+    "adm",
+    "admiral",
+    "cmdr",
+    "commander",
+    "maj",
+    "major",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "rev",
+    "reverend",
+    "father",
+    "sheikh",
+    "judge",
+    "justice",
+    "secretary",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "executive",
+    "ceo",
+    "director",
+    "ambassador",
+    "envoy",
+    "aide",
+    "adviser",
+    "advisor",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "leader",
+    "state",
+    "foreign",
+    "finance",
+    "defence",
+    "defense",
+    "treasury",
+    "deputy",
+    "acting",
+    "former",
+    "late",
+    "us",
+    "u.s.",
+    "attorney",
+    "speaker",
+    "commissioner",
+    "emir",
+    "ayatollah",
+    "herr",
 }
-NAME_PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "du", "bin", "al", "ibn"}
+NAME_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "du",
+    "bin",
+    "al",
+    "ibn",
+}
 HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|dame)\.?\s+\S", re.IGNORECASE)
-FUNCTION_WORDS = {"of", "and", "for", "the", "de", "du", "la", "le", "von", "van", "der", "del", "da", "on", "in",
-                  "&", "at", "y", "e", "al", "bin", "to"}
+FUNCTION_WORDS = {
+    "of",
+    "and",
+    "for",
+    "the",
+    "de",
+    "du",
+    "la",
+    "le",
+    "von",
+    "van",
+    "der",
+    "del",
+    "da",
+    "on",
+    "in",
+    "&",
+    "at",
+    "y",
+    "e",
+    "al",
+    "bin",
+    "to",
+}
 LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
@@ -33,7 +151,7 @@ def collapse_spaces(text: str) -> str:
 
 
 def strip_possessive(name: str) -> str:
-    """"Donald Trump's" -> "Donald Trump"; "Reuters'" is left alone when it is a whole name."""
+    """ "Donald Trump's" -> "Donald Trump"; "Reuters'" is left alone when it is a whole name."""
     stripped = POSSESSIVE.sub("", name).rstrip()
     if name.endswith(("s'", "s’")):
         stripped = name[:-1]
@@ -41,15 +159,16 @@ def strip_possessive(name: str) -> str:
 
 
 def strip_titles(name: str) -> str:
-    """"Mr Putin" -> "Putin", "President Donald Trump" -> "Donald Trump", "Sen. John McCain" -> "John McCain"."""
+    """ "Mr Putin" -> "Putin", "President Donald Trump" -> "Donald Trump", "Sen. John McCain" -> "John McCain"."""
     words = name.split()
     while len(words) > 1 and words[0].casefold().rstrip(".") in TITLES:
         words = words[1:]
     return " ".join(words)
 
 
-def strip_roles(name: str, common_words: frozenset[str] = frozenset(),
-                demonym_of: frozenset[str] = frozenset()) -> str:
+def strip_roles(
+    name: str, common_words: frozenset[str] = frozenset(), demonym_of: frozenset[str] = frozenset()
+) -> str:
     """Role words before a name go by the sentence's structure, not by a list of roles: everything up to
     a title inside the name ("Energy Minister Subroto" -> "Subroto"), a leading word the article itself
     uses in lower case ("Defender Hassan Abbas" where it says "the defender"; "Energy Subroto" where it
@@ -57,15 +176,18 @@ def strip_roles(name: str, common_words: frozenset[str] = frozenset(),
     words = name.split()
     titled = [i for i, w in enumerate(words[:-1]) if w.casefold().rstrip(".") in TITLES]
     if titled:
-        words = words[titled[-1] + 1:]
-    while len(words) > 1 and words[0].casefold() not in NAME_PARTICLES and (
-            words[0].casefold() in common_words or is_demonym(words[0], demonym_of)):
+        words = words[titled[-1] + 1 :]
+    while (
+        len(words) > 1
+        and words[0].casefold() not in NAME_PARTICLES
+        and (words[0].casefold() in common_words or is_demonym(words[0], demonym_of))
+    ):
         words = words[1:]
     return " ".join(words)
 
 
 def is_demonym(word: str, country_stems: frozenset[str]) -> bool:
-    """"Russian", "Belgian", "Japanese", "Danish": a word shaped like an adjective of nationality whose
+    """ "Russian", "Belgian", "Japanese", "Danish": a word shaped like an adjective of nationality whose
     stem (its first five letters, or four for a short word) starts a country's name."""
     folded = word.casefold()
     if not re.fullmatch(r"[a-z]+(?:an|ese|ish|i|ch)", folded) or len(folded) < 5:
@@ -87,22 +209,49 @@ def country_stems(countries: Iterable[str]) -> frozenset[str]:
 
 
 def strip_leading_possessor(name: str, people: frozenset[str] = frozenset()) -> str:
-    """"Trump's Democratic Party" -> "Democratic Party" when Trump is a person in the article; "Moody's
+    """ "Trump's Democratic Party" -> "Democratic Party" when Trump is a person in the article; "Moody's
     Investors Service" keeps its name."""
     match = re.match(r"^([\w.\- ]+?)['’]s\s+(.+)$", name)
     return match.group(2) if match and match.group(1) in people else name
 
 
-LEGAL_FORMS = {"co", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "ag", "sa",
-               "nv", "bv", "gmbh", "spa", "group", "cos", "company", "bank", "commission", "ministry",
-               "department", "finance", "state", "holdings", "industries", "international", "association"}
+LEGAL_FORMS = {
+    "co",
+    "corp",
+    "corporation",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "ag",
+    "sa",
+    "nv",
+    "bv",
+    "gmbh",
+    "spa",
+    "group",
+    "cos",
+    "company",
+    "bank",
+    "commission",
+    "ministry",
+    "department",
+    "finance",
+    "state",
+    "holdings",
+    "industries",
+    "international",
+    "association",
+}
 
 
 COMPANY_FORMS = {"co", "corp", "inc", "ltd", "llc", "plc", "ag", "nv", "bv", "gmbh", "spa", "cos"}
 
 
 def is_company_name(name: str) -> bool:
-    """"Jovanovich Inc", "Arcalex B.V": a name with a company's legal form in it."""
+    """ "Jovanovich Inc", "Arcalex B.V": a name with a company's legal form in it."""
     words = name.split()
     return len(words) > 1 and any(w.casefold().replace(".", "").strip(",") in COMPANY_FORMS for w in words)
 
@@ -114,7 +263,7 @@ def is_abbreviation(word: str) -> bool:
 
 
 def smart_title_case(word: str) -> str:
-    """"MCCAIN" -> "Mccain" would be wrong for a few names, but "MOSCOW" -> "Moscow" is what matters;
+    """ "MCCAIN" -> "Mccain" would be wrong for a few names, but "MOSCOW" -> "Moscow" is what matters;
     hyphens and apostrophes start a new capital ("O'NEILL" -> "O'Neill")."""
     lowered = word.lower()
     return re.sub(r"(^|[-'’])(\w)", lambda m: m.group(1) + m.group(2).upper(), lowered)
@@ -162,8 +311,9 @@ def split_mention(text: str) -> list[tuple[int, int]]:
     return parts
 
 
-def clean_person(text: str, common_words: frozenset[str] = frozenset(),
-                 demonym_of: frozenset[str] = frozenset()) -> str | None:
+def clean_person(
+    text: str, common_words: frozenset[str] = frozenset(), demonym_of: frozenset[str] = frozenset()
+) -> str | None:
     name = collapse_spaces(text).strip(" -–—,.;:\"'()[]")
     name = TRAILING_FIGURES.sub("", name)  # "J. Russell 56" in a table of scores
     name = strip_roles(strip_titles(strip_possessive(name)), common_words, demonym_of)
@@ -188,8 +338,10 @@ ROMAN_NUMERAL = re.compile(r"[IVXLC]+", re.IGNORECASE)
 
 
 def initials(name: str) -> str:
-    """"Securities and Exchange Commission" -> "SEC": the first letters of its capitalized words."""
-    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper() and w.casefold() not in FUNCTION_WORDS)
+    """ "Securities and Exchange Commission" -> "SEC": the first letters of its capitalized words."""
+    return "".join(
+        w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper() and w.casefold() not in FUNCTION_WORDS
+    )
 
 
 def is_acronym(name: str) -> bool:
@@ -203,8 +355,12 @@ def pair_acronyms(together: Counter[tuple[str, str]], min_articles: int = 1) -> 
     "European Community"): the expansion named with it in the most articles, at least ``min_articles``."""
     best: dict[str, tuple[int, str]] = {}
     for (acronym, expansion), count in together.items():
-        if (count >= min_articles and initials(expansion) == acronym.replace(".", "") and len(expansion.split()) > 1
-                and count > best.get(acronym, (0, ""))[0]):
+        if (
+            count >= min_articles
+            and initials(expansion) == acronym.replace(".", "")
+            and len(expansion.split()) > 1
+            and count > best.get(acronym, (0, ""))[0]
+        ):
             best[acronym] = (count, expansion)
     return {acronym: expansion for acronym, (_, expansion) in best.items()}
 
@@ -231,7 +387,12 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
         return None
     if re.fullmatch(r"[\d\W]+", name) or name.islower():
         return None
-    if len(name.split()) > 8 or "/" in name or has_lowercase_word(name) or any(is_abbreviation(w) for w in name.split()):
+    if (
+        len(name.split()) > 8
+        or "/" in name
+        or has_lowercase_word(name)
+        or any(is_abbreviation(w) for w in name.split())
+    ):
         return None
     if all(w.casefold().strip(".,") in LEGAL_FORMS for w in name.split()):
         return None  # "Corp", "Co Inc", "Bank": a legal form or a common noun, not a name
@@ -257,7 +418,7 @@ def has_lowercase_word(name: str) -> bool:
 
 
 def looks_like_person(name: str) -> bool:
-    """"Ms Kamau" tagged as an organization or a place is a person."""
+    """ "Ms Kamau" tagged as an organization or a place is a person."""
     return bool(HONORIFIC.match(name))
 
 
@@ -265,7 +426,7 @@ GENERATIONAL_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 def surname(name: str) -> str:
-    """"John Bolton" -> "Bolton"; "John Johnstone Jr" -> "Johnstone"."""
+    """ "John Bolton" -> "Bolton"; "John Johnstone Jr" -> "Johnstone"."""
     words = name.split()
     if len(words) > 2 and words[-1].casefold().rstrip(".") in GENERATIONAL_SUFFIXES:
         return words[-2]
@@ -282,11 +443,11 @@ def text_shows_a_person(text: str, start: int, end: int) -> bool:
     """Whether the words around a one-word name show it is someone: a title before it ("Mr Bolton",
     "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or "he"/"she"
     taking it up next."""
-    before = text[max(0, start - 40):start]
+    before = text[max(0, start - 40) : start]
     words_before = before.split()
     if words_before and words_before[-1].casefold().rstrip(".,") in TITLES:
         return True
-    after = text[end:end + 200]
+    after = text[end : end + 200]
     return bool(SAID_AFTER.match(after) or SAID_BEFORE.search(before) or PRONOUN_NEXT.match(after))
 
 
@@ -308,7 +469,11 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
     for name in full:
         words = name.split()
         if len(words) == 2:
-            longer = {f for f in full if len(f.split()) > 2 and f.split()[0] == words[0] and f.split()[-1] == words[1]}
+            longer = {
+                f
+                for f in full
+                if len(f.split()) > 2 and f.split()[0] == words[0] and f.split()[-1] == words[1]
+            }
             if len(longer) == 1:
                 mapping[name] = longer.pop()
     return mapping

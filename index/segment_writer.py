@@ -49,8 +49,9 @@ class TextAnalysis:
     def __init__(self, analyzer: Any = _STEMMING) -> None:
         tokenizer, _lowercase, stop, stemmer = analyzer.items
         # the tokenizer's expression with its groups made non-capturing, so findall gives whole words
-        self.words = re.compile(tokenizer.expression.pattern.replace("(?:", "(").replace("(", "(?:"),
-                                tokenizer.expression.flags)
+        self.words = re.compile(
+            tokenizer.expression.pattern.replace("(?:", "(").replace("(", "(?:"), tokenizer.expression.flags
+        )
         self.stops = stop.stops
         self.min_size = stop.min
         self.max_size = stop.max
@@ -149,7 +150,9 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _add_text(self, terms: dict[bytes, list[Any]], docnum: int, text: str, text_format: Positions, boost: float) -> int:
+    def _add_text(
+        self, terms: dict[bytes, list[Any]], docnum: int, text: str, text_format: Positions, boost: float
+    ) -> int:
         encode = text_format.encode
         single = self._single_positions
         boost = text_format.field_boost * boost
@@ -181,8 +184,9 @@ class FastSegmentWriter(SegmentWriter):
             raise NotImplementedError("FastSegmentWriter commits with merge=False only")
         return NO_MERGE(self, self.segments)
 
-    def commit(self, mergetype: Any = None, optimize: Any = None, merge: bool = False,
-               segments: Sequence[Any] = ()) -> None:
+    def commit(
+        self, mergetype: Any = None, optimize: Any = None, merge: bool = False, segments: Sequence[Any] = ()
+    ) -> None:
         """Commits this writer's documents, and the finished ``segments`` other writers of this
         index wrote (see ``finish_segment``) after them, in that order."""
         self._check_state()
@@ -209,8 +213,12 @@ class FastSegmentWriter(SegmentWriter):
         self._lengths.clear()
 
 
-def write_postings(fieldwriter: W3FieldWriter, schema: Any, postings: dict[str, dict[bytes, list[Any]]],
-                   lengths: dict[str, dict[int, int]]) -> None:
+def write_postings(
+    fieldwriter: W3FieldWriter,
+    schema: Any,
+    postings: dict[str, dict[bytes, list[Any]]],
+    lengths: dict[str, dict[int, int]],
+) -> None:
     """Every field's terms in order, each term's postings in document order: the bytes Whoosh's
     ``FieldWriter.add_postings`` and ``W3PostingsWriter`` write, without a method call per posting."""
     codec = fieldwriter._codec
@@ -235,10 +243,10 @@ def write_postings(fieldwriter: W3FieldWriter, schema: Any, postings: dict[str, 
             total = len(flat) // 3
             for first in range(0, total, block_limit):
                 last = min(first + block_limit, total)
-                ids = flat[3 * first:3 * last:3]
-                raw_weights = flat[3 * first + 1:3 * last:3]
+                ids = flat[3 * first : 3 * last : 3]
+                raw_weights = flat[3 * first + 1 : 3 * last : 3]
                 weights = array("f", raw_weights)
-                values = [v for v in flat[3 * first + 2:3 * last:3] if v]
+                values = [v for v in flat[3 * first + 2 : 3 * last : 3] if v]
                 doc_lengths = [n for n in map(length_of, ids) if n]
                 min_length = min(doc_lengths) if doc_lengths else None
                 max_length = max(doc_lengths) if doc_lengths else 0
@@ -275,8 +283,17 @@ def write_postings(fieldwriter: W3FieldWriter, schema: Any, postings: dict[str, 
                     compressed = zlib.compress(data, compression)
                     if len(compressed) < len(data):
                         data, block_compression = compressed, compression
-                block_info = dumps((last - first, ids[-1], max_weight, block_compression, length_to_byte(min_length),
-                                    length_to_byte(max_length)), 2)
+                block_info = dumps(
+                    (
+                        last - first,
+                        ids[-1],
+                        max_weight,
+                        block_compression,
+                        length_to_byte(min_length),
+                        length_to_byte(max_length),
+                    ),
+                    2,
+                )
                 size = len(block_info) + len(data)
                 write(pack_int(-size if last == total else size))
                 write(block_info)

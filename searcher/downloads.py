@@ -34,10 +34,16 @@ def _params() -> SearchParams:
 
 
 def _refused(error: ParamError | NoIndexError, status: int) -> ResponseReturnValue:
-    message = (f"The parameter “{error.parameter}” is not valid: {error.message}" if isinstance(error, ParamError)
-               else str(error))
-    return render_template("error.html", title="Bad request" if isinstance(error, ParamError) else no_index_title(error),
-                           message=message), status
+    message = (
+        f"The parameter “{error.parameter}” is not valid: {error.message}"
+        if isinstance(error, ParamError)
+        else str(error)
+    )
+    return render_template(
+        "error.html",
+        title="Bad request" if isinstance(error, ParamError) else no_index_title(error),
+        message=message,
+    ), status
 
 
 def search_title(params: SearchParams) -> str:
@@ -50,14 +56,21 @@ def search_title(params: SearchParams) -> str:
     return ", ".join(parts) or "All articles"
 
 
-def _download(lines: Callable[[Iterable[dict[str, Any]]], Iterator[str]], params: SearchParams, extension: str,
-              mimetype: str) -> Response:
+def _download(
+    lines: Callable[[Iterable[dict[str, Any]]], Iterator[str]],
+    params: SearchParams,
+    extension: str,
+    mimetype: str,
+) -> Response:
     index = search_index()
     index.generation()  # a missing index is a 503 now, not a broken stream later
     records = index.all_matches(params)
     filename = f"newsfacets-search.{extension}"
-    return Response(stream_with_context(lines(records)), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        stream_with_context(lines(records)),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 EXPORT_FORMATS = {"csv": (csv_lines, "text/csv"), "jsonl": (jsonl_lines, "application/x-ndjson")}
@@ -90,7 +103,12 @@ def feed() -> ResponseReturnValue:
     search_url = url_for("views.search", _external=True) + (f"?{query_string}" if query_string else "")
     path = getattr(generation, "path", None)  # an OpenSearch snapshot has no directory
     built = datetime.fromtimestamp(Path(path).stat().st_mtime, tz=UTC) if path else datetime.now(UTC)
-    body = atom_feed(f"Newsfacets: {search_title(params)}", request.url, search_url,
-                     lambda article_id: url_for("views.article", article_id=article_id, _external=True),
-                     itertools.islice(index.all_matches(params), FEED_ENTRIES), built)
+    body = atom_feed(
+        f"Newsfacets: {search_title(params)}",
+        request.url,
+        search_url,
+        lambda article_id: url_for("views.article", article_id=article_id, _external=True),
+        itertools.islice(index.all_matches(params), FEED_ENTRIES),
+        built,
+    )
     return Response(body, mimetype="application/atom+xml; charset=utf-8")

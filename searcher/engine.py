@@ -97,6 +97,8 @@ def open_backend(config: Mapping) -> SearchBackend:
     if backend_name(config.get("BACKEND")) == "opensearch":
         from .opensearch_backend import OpenSearchIndex
 
-        return OpenSearchIndex(node_urls(config.get("OPENSEARCH_URL")),
-                               config.get("OPENSEARCH_INDEX") or DEFAULT_OPENSEARCH_INDEX)
+        return OpenSearchIndex(
+            node_urls(config.get("OPENSEARCH_URL")),
+            config.get("OPENSEARCH_INDEX") or DEFAULT_OPENSEARCH_INDEX,
+        )
     return cast(SearchBackend, SearchIndex(config["INDEX_DIR"]))  # registered as one below the class

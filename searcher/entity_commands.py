@@ -25,8 +25,11 @@ from .cli import index_dir_option, resolve_index_dir
 facet_argument = click.argument("facet", type=click.Choice(ALIAS_FACETS))
 
 
-@click.group("entities", help="Correct facet values: merge two, rename one, drop one; list and undo. The "
-             "corrections apply to the live index at once (no spaCy) and survive rebuilds.")
+@click.group(
+    "entities",
+    help="Correct facet values: merge two, rename one, drop one; list and undo. The "
+    "corrections apply to the live index at once (no spaCy) and survive rebuilds.",
+)
 def entities_group() -> None:
     pass
 
@@ -42,8 +45,10 @@ def index_value(index: SearchIndex, facet: str, typed: str) -> str:
     """The index's own spelling of a typed value, or a clear error naming it."""
     found = find_value(index, facet, typed)
     if found is None:
-        raise click.ClickException(f"no {facet} value {typed!r} in the index at {index.index_dir} "
-                                   f"(see `searcher index stats`, or the page's facet boxes)")
+        raise click.ClickException(
+            f"no {facet} value {typed!r} in the index at {index.index_dir} "
+            f"(see `searcher index stats`, or the page's facet boxes)"
+        )
     return found
 
 
@@ -66,8 +71,11 @@ def open_index(index_dir: Path | None) -> SearchIndex:
     return index
 
 
-@entities_group.command("merge", help='Merge VALUE into OTHER (both in the index): searcher entities merge person '
-                        '"Mines Subroto" "Subroto".')
+@entities_group.command(
+    "merge",
+    help="Merge VALUE into OTHER (both in the index): searcher entities merge person "
+    '"Mines Subroto" "Subroto".',
+)
 @facet_argument
 @click.argument("value")
 @click.argument("other")
@@ -94,12 +102,16 @@ def rename_command(facet: str, value: str, new_name: str, index_dir: Path | None
         raise click.ClickException("the new name is empty")
     existing = find_value(index, facet, new_name)
     if existing is not None and existing != source:
-        raise click.ClickException(f"{existing!r} is already a {facet} value: use `searcher entities merge "
-                                   f"{facet} {source!r} {existing!r}`")
+        raise click.ClickException(
+            f"{existing!r} is already a {facet} value: use `searcher entities merge "
+            f"{facet} {source!r} {existing!r}`"
+        )
     save(index, AliasRule("rename", facet, source, new_name.strip()))
 
 
-@entities_group.command("drop", help='Take VALUE out of its facet: searcher entities drop person "North Sea".')
+@entities_group.command(
+    "drop", help='Take VALUE out of its facet: searcher entities drop person "North Sea".'
+)
 @facet_argument
 @click.argument("value")
 @index_dir_option

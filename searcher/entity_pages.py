@@ -25,8 +25,14 @@ def entity(facet: str, name: str) -> ResponseReturnValue:
         return render_template("error.html", title=no_index_title(error), message=str(error)), 503
     if data is None:
         abort(404)
-    return render_template("entity.html", entity=data, noun=NOUNS[facet], facet_titles=FACET_TITLES,
-                           url_with=url_with, args=MultiDict())
+    return render_template(
+        "entity.html",
+        entity=data,
+        noun=NOUNS[facet],
+        facet_titles=FACET_TITLES,
+        url_with=url_with,
+        args=MultiDict(),
+    )
 
 
 @blueprint.get("/api/entities/<facet>/<path:name>")

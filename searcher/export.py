@@ -31,9 +31,11 @@ def export_fields(record: dict[str, Any]) -> dict[str, str]:
     """One match as flat text fields: lists joined, the date as ISO 8601."""
     published = record.get("published")
     fields = {
-        "id": record["id"], "title": record.get("title") or "",
+        "id": record["id"],
+        "title": record.get("title") or "",
         "published": published.isoformat() if published else "",
-        "source": record.get("source") or "", "url": record.get("url") or "",
+        "source": record.get("source") or "",
+        "url": record.get("url") or "",
     }
     for name in ("people", "places", "countries", "orgs"):
         fields[name] = LIST_SEPARATOR.join(record.get(name) or [])
@@ -58,8 +60,12 @@ def csv_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
 def jsonl_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     for record in records:
         published = record.get("published")
-        yield json.dumps({**record, "published": published.isoformat() if published else None},
-                         ensure_ascii=False) + "\n"
+        yield (
+            json.dumps(
+                {**record, "published": published.isoformat() if published else None}, ensure_ascii=False
+            )
+            + "\n"
+        )
 
 
 def entry_id(article_id: str) -> str:
@@ -67,14 +73,22 @@ def entry_id(article_id: str) -> str:
     return "tag:newsfacets,2026:article:" + quote(article_id, safe="")
 
 
-def atom_feed(title: str, feed_url: str, search_url: str, article_url: Callable[[str], str], records: Iterable[dict[str, Any]],
-              built: datetime) -> bytes:
+def atom_feed(
+    title: str,
+    feed_url: str,
+    search_url: str,
+    article_url: Callable[[str], str],
+    records: Iterable[dict[str, Any]],
+    built: datetime,
+) -> bytes:
     """An Atom 1.0 feed of ``records`` (newest first). ``article_url(id)`` gives an entry's link.
     The feed's ``updated`` is its newest entry's date, else when the index was built."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
     ElementTree.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ElementTree.SubElement(feed, f"{{{ATOM}}}id").text = "tag:newsfacets,2026:search:" + quote(search_url, safe="")
+    ElementTree.SubElement(feed, f"{{{ATOM}}}id").text = "tag:newsfacets,2026:search:" + quote(
+        search_url, safe=""
+    )
     ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=feed_url)
     ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=search_url)
     updated = ElementTree.SubElement(feed, f"{{{ATOM}}}updated")
@@ -92,7 +106,11 @@ def atom_feed(title: str, feed_url: str, search_url: str, article_url: Callable[
         if record.get("published"):
             ElementTree.SubElement(entry, f"{{{ATOM}}}published").text = when.isoformat()
         names = record.get("people", [])[:5] + record.get("places", [])[:5] + record.get("orgs", [])[:5]
-        summary = (record.get("source") or "") + (" — " if record.get("source") and names else "") + ", ".join(names)
+        summary = (
+            (record.get("source") or "")
+            + (" — " if record.get("source") and names else "")
+            + ", ".join(names)
+        )
         if summary:
             ElementTree.SubElement(entry, f"{{{ATOM}}}summary").text = summary
     updated.text = (newest or _utc(built)).isoformat()

@@ -28,7 +28,9 @@ def matching_counts(counts: Counter[str], contains: str) -> Counter[str]:
     """The values of ``counts`` (a facet's counts for the current search) whose name contains
     ``contains``, case and accents ignored."""
     needle = facet_key(contains)
-    return Counter({value: count for value, count in counts.items() if count > 0 and needle in facet_key(value)})
+    return Counter(
+        {value: count for value, count in counts.items() if count > 0 and needle in facet_key(value)}
+    )
 
 
 def split_filter_args(args: MultiDict[str, str]) -> tuple[MultiDict[str, str], dict[str, str]]:
@@ -48,7 +50,9 @@ def split_filter_args(args: MultiDict[str, str]) -> tuple[MultiDict[str, str], d
     return MultiDict(kept), filters
 
 
-def filtered_facets(index: SearchBackend, params: SearchParams, filters: dict[str, str]) -> dict[str, dict[str, Any]]:
+def filtered_facets(
+    index: SearchBackend, params: SearchParams, filters: dict[str, str]
+) -> dict[str, dict[str, Any]]:
     """For each filtered facet, its matching values as the page and the API show facet values, and how
     many matched in all: {"person": {"contains": "volck", "matching": 1, "values": [...]}}."""
     if not filters:
@@ -59,6 +63,9 @@ def filtered_facets(index: SearchBackend, params: SearchParams, filters: dict[st
     for facet, contains in filters.items():
         counts = matching_counts(raw.facet_counts[facet], contains)
         # the selected and excluded values stay listed (facet_values adds them), found or not
-        found[facet] = {"contains": contains, "matching": len(counts),
-                        "values": facet_values(facet, counts, raw.chosen[facet], generation.countries)}
+        found[facet] = {
+            "contains": contains,
+            "matching": len(counts),
+            "values": facet_values(facet, counts, raw.chosen[facet], generation.countries),
+        }
     return found

@@ -37,8 +37,13 @@ def find_acronyms(texts: Iterable[str], facet_values: Iterable[str] = ()) -> fro
         elif word.islower() or word[1:].islower():
             lower[word.upper()] += count
     # a value all in capitals and of several words ("NEW YORK", from a shouted headline) is no evidence
-    in_facets = {word for value in facet_values if len(value.split()) == 1 or not value.isupper()
-                 for word in WORD.findall(value) if word.isupper()}
+    in_facets = {
+        word
+        for value in facet_values
+        if len(value.split()) == 1 or not value.isupper()
+        for word in WORD.findall(value)
+        if word.isupper()
+    }
     found = {word for word, count in capitals.items() if count >= 2 and count >= ACRONYM_SHARE * lower[word]}
     found |= {word for word in in_facets if lower[word] == 0 or capitals[word] >= ACRONYM_SHARE * lower[word]}
     return frozenset(found)
@@ -60,10 +65,11 @@ def headline_case(title: str, acronyms: frozenset[str] | set[str] = frozenset())
         if any(c.isdigit() for c in core):
             return part  # M3, F16
         first = next((i for i, c in enumerate(part) if c.isalpha()), None)
-        return part if first is None else part[:first + 1] + part[first + 1:].lower()
+        return part if first is None else part[: first + 1] + part[first + 1 :].lower()
 
-    return " ".join("".join(part_case(p) if p not in "-/" else p for p in PART.split(word) if p)
-                    for word in title.split())
+    return " ".join(
+        "".join(part_case(p) if p not in "-/" else p for p in PART.split(word) if p) for word in title.split()
+    )
 
 
 SAMPLE_ARTICLES = 2500  # evidence enough for the words of headlines, in well under a second
@@ -79,8 +85,11 @@ def index_acronyms(generation: Generation) -> frozenset[str]:
         live = [int(n) for n in generation.columns.live.nonzero()[0]]
         sample = live[:: max(1, len(live) // SAMPLE_ARTICLES)]
         texts = ((generation.searcher.stored_fields(n).get("body") or "")[:SAMPLE_CHARS] for n in sample)
-        values = [value for facet in ("person", "place", "country", "org")
-                  for value in generation.columns.facets[facet].values]
+        values = [
+            value
+            for facet in ("person", "place", "country", "org")
+            for value in generation.columns.facets[facet].values
+        ]
         if len(_cache) > 4:
             _cache.clear()
         _cache[key] = find_acronyms(texts, values)

@@ -89,6 +89,8 @@ def whoosh_terms(text: str) -> str:
     which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
     query finds exactly the articles it finds on Whoosh."""
     return " ".join(token.text for token in WHOOSH_STEMMER(text))
+
+
 WHOOSH_EPOCH = datetime(1, 1, 1)
 
 # Whoosh's StemmingAnalyzer, in OpenSearch's terms: its words (\w+(\.?\w+)*), lower case, its stop words
@@ -97,14 +99,29 @@ WHOOSH_EPOCH = datetime(1, 1, 1)
 # the words stemmed by Whoosh itself (its Porter differs from Lucene's on many words).
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 ANALYSIS = {
-    "char_filter": {"whoosh_stops": {
-        "type": "pattern_replace", "flags": "CASE_INSENSITIVE|UNICODE_CHARACTER_CLASS",
-        "pattern": rf"(?<![\w.])(?:{_STOPS}|\w)(?!\w|\.\w)", "replacement": " "}},
-    "tokenizer": {"whoosh_words": {"type": "pattern", "pattern": r"\w+(?:\.?\w+)*", "group": 0,
-                                   "flags": "UNICODE_CHARACTER_CLASS"}},
+    "char_filter": {
+        "whoosh_stops": {
+            "type": "pattern_replace",
+            "flags": "CASE_INSENSITIVE|UNICODE_CHARACTER_CLASS",
+            "pattern": rf"(?<![\w.])(?:{_STOPS}|\w)(?!\w|\.\w)",
+            "replacement": " ",
+        }
+    },
+    "tokenizer": {
+        "whoosh_words": {
+            "type": "pattern",
+            "pattern": r"\w+(?:\.?\w+)*",
+            "group": 0,
+            "flags": "UNICODE_CHARACTER_CLASS",
+        }
+    },
     "analyzer": {
-        "whoosh_stem": {"type": "custom", "char_filter": ["whoosh_stops"], "tokenizer": "whoosh_words",
-                        "filter": ["lowercase", "porter_stem"]},
+        "whoosh_stem": {
+            "type": "custom",
+            "char_filter": ["whoosh_stops"],
+            "tokenizer": "whoosh_words",
+            "filter": ["lowercase", "porter_stem"],
+        },
     },
     "normalizer": {"folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
 }
@@ -119,7 +136,11 @@ def mappings() -> dict:
         "title": {"type": "text", "analyzer": "whoosh_stem"},  # for more-like-this
         "title_terms": {"type": "text", "analyzer": "whitespace"},  # what queries match and rank
         "body_terms": {"type": "text", "analyzer": "whitespace"},
-        "body": {"type": "text", "analyzer": "whoosh_stem", "index_options": "offsets"},  # for the highlighter
+        "body": {
+            "type": "text",
+            "analyzer": "whoosh_stem",
+            "index_options": "offsets",
+        },  # for the highlighter
         "published": {"type": "date"},
         "source": {"type": "keyword"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
@@ -130,7 +151,10 @@ def mappings() -> dict:
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
     }
     for facet in COLUMN_FACETS:
-        properties[facet] = {"type": "keyword", "fields": {"folded": {"type": "keyword", "normalizer": "folded"}}}
+        properties[facet] = {
+            "type": "keyword",
+            "fields": {"folded": {"type": "keyword", "normalizer": "folded"}},
+        }
         properties[f"{facet}_key"] = {"type": "keyword"}
         properties[f"{facet}_words"] = {"type": "text", "analyzer": "whitespace"}
     return {"properties": properties}
@@ -141,10 +165,18 @@ def document(prepared, order: int) -> dict:
     article, entities = prepared.article, prepared.entities
     row = facet_row(entities)
     doc = {
-        "id": article.id, "order": order,
-        "title_terms": whoosh_terms(prepared.title), "body_terms": whoosh_terms(prepared.body), "title": prepared.title, "body": prepared.body, "source": article.source or "",
-        "url": article.url, "author": article.author, "fingerprint": prepared.fingerprint,
-        "entities": entities_json(entities), "mentioned": mentioned_levels(entities.mentioned),
+        "id": article.id,
+        "order": order,
+        "title_terms": whoosh_terms(prepared.title),
+        "body_terms": whoosh_terms(prepared.body),
+        "title": prepared.title,
+        "body": prepared.body,
+        "source": article.source or "",
+        "url": article.url,
+        "author": article.author,
+        "fingerprint": prepared.fingerprint,
+        "entities": entities_json(entities),
+        "mentioned": mentioned_levels(entities.mentioned),
         "mentioned_period": row["mentioned"],
         "published": article.published.isoformat() if article.published else None,
     }
@@ -178,8 +210,10 @@ class OpenSearchWriter:
         try:
             self.write(prepared, incremental)
         except (OpenSearchConnectionError, TransportError) as error:
-            raise ClusterError(f"the OpenSearch cluster at {self.where} could not take the articles: {error}; "
-                               f"the index {self.alias!r} is unchanged") from None
+            raise ClusterError(
+                f"the OpenSearch cluster at {self.where} could not take the articles: {error}; "
+                f"the index {self.alias!r} is unchanged"
+            ) from None
 
     def write(self, prepared: list, incremental: bool) -> None:
         started = time.monotonic()
@@ -187,20 +221,29 @@ class OpenSearchWriter:
         if incremental:
             current = self.current_index()
             if current is None:
-                raise store.NoIndexError(f"no OpenSearch index {self.alias!r} to add to; "
-                                         f"run `searcher index rebuild --backend opensearch` first")
+                raise store.NoIndexError(
+                    f"no OpenSearch index {self.alias!r} to add to; "
+                    f"run `searcher index rebuild --backend opensearch` first"
+                )
             self.load(current, prepared)
             self.write_words(current, prepared, incremental=True)
             meta = self.client.indices.get_mapping(index=current)[current]["mappings"].get("_meta", {})
-            self.client.indices.put_mapping(index=current, body={
-                "_meta": {"countries": {**meta.get("countries", {}), **countries}}})
+            self.client.indices.put_mapping(
+                index=current, body={"_meta": {"countries": {**meta.get("countries", {}), **countries}}}
+            )
             self.client.indices.refresh(index=current)
         else:
             new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
-            body = {"settings": {"number_of_shards": self.shards, "number_of_replicas": self.replicas,
-                                 "refresh_interval": "-1", "max_result_window": MAX_RESULT_WINDOW,
-                                 "analysis": ANALYSIS},
-                    "mappings": {**mappings(), "_meta": {"countries": countries}}}
+            body = {
+                "settings": {
+                    "number_of_shards": self.shards,
+                    "number_of_replicas": self.replicas,
+                    "refresh_interval": "-1",
+                    "max_result_window": MAX_RESULT_WINDOW,
+                    "analysis": ANALYSIS,
+                },
+                "mappings": {**mappings(), "_meta": {"countries": countries}},
+            }
             self.client.indices.create(index=new, body=body)
             try:
                 self.load(new, prepared)
@@ -216,12 +259,20 @@ class OpenSearchWriter:
 
     def load(self, index: str, prepared: list) -> None:
         first = int(time.time() * 1000) * 1_000_000  # later writes sort after earlier ones, as in Whoosh
-        actions = ({"_index": index, "_id": item.article.id, "_source": document(item, first + number)}
-                   for number, item in enumerate(prepared))
+        actions = (
+            {"_index": index, "_id": item.article.id, "_source": document(item, first + number)}
+            for number, item in enumerate(prepared)
+        )
         loaded, errors = 0, []
         # two requests in flight: a node indexes one chunk while the client sends it the next
-        for ok, item in helpers.parallel_bulk(self.client, actions, chunk_size=BULK_CHUNK, thread_count=2,
-                                              raise_on_error=False, request_timeout=120):
+        for ok, item in helpers.parallel_bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            thread_count=2,
+            raise_on_error=False,
+            request_timeout=120,
+        ):
             if ok:
                 loaded += 1
             else:
@@ -237,11 +288,16 @@ class OpenSearchWriter:
         if incremental:
             counts.update(read_words(self.client, index))
         elif not self.client.indices.exists(index=words_index(index)):
-            self.client.indices.create(index=words_index(index), body={
-                "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
-                "mappings": {"enabled": False}})  # one stored document, nothing to search in it
-        self.client.index(index=words_index(index), id="words", body={"counts": json.dumps(dict(counts))},
-                          refresh=True)
+            self.client.indices.create(
+                index=words_index(index),
+                body={
+                    "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
+                    "mappings": {"enabled": False},
+                },
+            )  # one stored document, nothing to search in it
+        self.client.index(
+            index=words_index(index), id="words", body={"counts": json.dumps(dict(counts))}, refresh=True
+        )
 
     def current_index(self) -> str | None:
         try:
@@ -256,8 +312,9 @@ class OpenSearchWriter:
         except NotFoundError:
             old = []
         if self.client.indices.exists(index=self.alias) and not old:
-            raise store.IndexBusyError(f"{self.alias!r} is an index on the cluster, not an alias: "
-                                       f"choose another index name")
+            raise store.IndexBusyError(
+                f"{self.alias!r} is an index on the cluster, not an alias: choose another index name"
+            )
         actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
         actions.append({"add": {"index": new, "alias": self.alias}})
         self.client.indices.update_aliases(body={"actions": actions})
@@ -271,10 +328,14 @@ def index_stats(urls: list[str], alias: str) -> dict:
     try:
         index = next(iter(client.indices.get_alias(name=alias)))
     except NotFoundError:
-        raise store.NoIndexError(f"no OpenSearch index {alias!r} at {', '.join(urls)}; "
-                                 f"run `searcher index rebuild --backend opensearch`") from None
+        raise store.NoIndexError(
+            f"no OpenSearch index {alias!r} at {', '.join(urls)}; "
+            f"run `searcher index rebuild --backend opensearch`"
+        ) from None
     aggs = {facet: {"cardinality": {"field": field}} for facet, field in FACET_FIELDS.items()}
-    aggs.update({f"top_{facet}": {"terms": {"field": field, "size": 5}} for facet, field in FACET_FIELDS.items()})
+    aggs.update(
+        {f"top_{facet}": {"terms": {"field": field, "size": 5}} for facet, field in FACET_FIELDS.items()}
+    )
     aggs["first"], aggs["last"] = {"min": {"field": "published"}}, {"max": {"field": "published"}}
     answer = client.search(index=alias, body={"size": 0, "track_total_hits": True, "aggs": aggs})
     stats = client.indices.stats(index=index, metric="store")["indices"][index]["primaries"]["store"]
@@ -284,16 +345,22 @@ def index_stats(urls: list[str], alias: str) -> dict:
         return agg.get("value_as_string", "")[:10] or None
 
     return {
-        "index_dir": f"{', '.join(urls)} / {alias}", "generation": index,
+        "index_dir": f"{', '.join(urls)} / {alias}",
+        "generation": index,
         "articles": answer["hits"]["total"]["value"],
         "facet_values": {f: answer["aggregations"][f]["value"] for f in FACET_FIELDS},
-        "top_values": {f: [(b["key"], b["doc_count"]) for b in answer["aggregations"][f"top_{f}"]["buckets"]]
-                       for f in FACET_FIELDS},
+        "top_values": {
+            f: [(b["key"], b["doc_count"]) for b in answer["aggregations"][f"top_{f}"]["buckets"]]
+            for f in FACET_FIELDS
+        },
         "published_first": day(answer["aggregations"]["first"]),
         "published_last": day(answer["aggregations"]["last"]),
-        "size_bytes": stats["size_in_bytes"], "pipeline": "(see the local index dir)",
-        "built_at": index.removeprefix(f"{alias}-"), "status": health["status"],
-        "shards": health["active_primary_shards"], "nodes": health["number_of_nodes"],
+        "size_bytes": stats["size_in_bytes"],
+        "pipeline": "(see the local index dir)",
+        "built_at": index.removeprefix(f"{alias}-"),
+        "status": health["status"],
+        "shards": health["active_primary_shards"],
+        "nodes": health["number_of_nodes"],
     }
 
 
@@ -310,8 +377,13 @@ def read_words(client: OpenSearch, index: str) -> Counter:
 
 
 # searching --------------------------------------------------------------------------------------
-FACET_FIELDS = {"person": "person", "place": "place", "country": "country", "org": "org",
-                "mentioned": "mentioned_period"}
+FACET_FIELDS = {
+    "person": "person",
+    "place": "place",
+    "country": "country",
+    "org": "org",
+    "mentioned": "mentioned_period",
+}
 
 
 class Snapshot:
@@ -360,15 +432,20 @@ class OpenSearchIndex(SearchBackend):
             try:
                 found = self.client.indices.get_alias(name=self.alias)
             except NotFoundError:
-                raise store.NoIndexError(f"no OpenSearch index {self.alias!r} at {', '.join(self.urls)}; "
-                                         f"run `searcher index rebuild --backend opensearch`") from None
+                raise store.NoIndexError(
+                    f"no OpenSearch index {self.alias!r} at {', '.join(self.urls)}; "
+                    f"run `searcher index rebuild --backend opensearch`"
+                ) from None
             except (OpenSearchConnectionError, TransportError) as error:
-                raise store.NoIndexError(f"the OpenSearch cluster at {', '.join(self.urls)} does not answer "
-                                         f"({error.__class__.__name__})") from None
+                raise store.NoIndexError(
+                    f"the OpenSearch cluster at {', '.join(self.urls)} does not answer "
+                    f"({error.__class__.__name__})"
+                ) from None
             index = next(iter(found))
             if self._snapshot is None or self._snapshot.index != index:
-                meta = found[index].get("mappings", {}).get("_meta") or \
-                    self.client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
+                meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
+                    index=index
+                )[index]["mappings"].get("_meta", {})
                 self._snapshot = Snapshot(self.client, index, meta.get("countries", {}))
             self._checked = time.monotonic()
             return self._snapshot
@@ -385,21 +462,44 @@ class OpenSearchIndex(SearchBackend):
         for facet in FACETS:
             others = [f.narrow() for name, f in filters.items() if name != facet]
             counting = [*others, filters[facet].narrow_for_counts(facet in params.match_all)]
-            aggs[f"count_{facet}"] = {"filter": {"bool": {"filter": counting}}, "aggs": {"values": {
-                "terms": {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}}}}
+            aggs[f"count_{facet}"] = {
+                "filter": {"bool": {"filter": counting}},
+                "aggs": {
+                    "values": {
+                        "terms": {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
+                    }
+                },
+            }
             for number, (given, excluded) in enumerate(filters[facet].given()):
                 context = others if excluded else counting
                 aggs[f"chosen_{facet}_{number}"] = {
                     "filter": {"bool": {"filter": [*context, value_filter(facet, given)]}},
-                    "aggs": {"values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}}}}
-        aggs["published"] = {"filter": {"bool": {"filter": everything}}, "aggs": {"days": {
-            "date_histogram": {"field": "published", "calendar_interval": "day", "format": "yyyy-MM-dd",
-                               "min_doc_count": 1}}}}
+                    "aggs": {"values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}}},
+                }
+        aggs["published"] = {
+            "filter": {"bool": {"filter": everything}},
+            "aggs": {
+                "days": {
+                    "date_histogram": {
+                        "field": "published",
+                        "calendar_interval": "day",
+                        "format": "yyyy-MM-dd",
+                        "min_doc_count": 1,
+                    }
+                }
+            },
+        }
 
         first = (params.page - 1) * params.per_page
-        body = {"query": base, "post_filter": {"bool": {"filter": everything}}, "aggs": aggs,
-                "track_total_hits": True, "from": first, "size": params.per_page,
-                "_source": {"excludes": ["*_key", "*_words", "*_terms", "mentioned", "mentioned_period"]}}
+        body = {
+            "query": base,
+            "post_filter": {"bool": {"filter": everything}},
+            "aggs": aggs,
+            "track_total_hits": True,
+            "from": first,
+            "size": params.per_page,
+            "_source": {"excludes": ["*_key", "*_words", "*_terms", "mentioned", "mentioned_period"]},
+        }
         ranked = params.q and params.sort == "relevance" and not isinstance(query, Every)
         if ranked:
             body["sort"] = ["_score", {"order": "asc"}]
@@ -407,35 +507,63 @@ class OpenSearchIndex(SearchBackend):
             order = "asc" if params.sort == "oldest" else "desc"
             body["sort"] = [{"published": {"order": order, "missing": "_last"}}, {"order": "asc"}]
         if params.q and not isinstance(query, Every):
-            body["highlight"] = {"fields": {"body": {"fragment_size": 220, "number_of_fragments": 2}},
-                                 "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-                                 "highlight_query": to_dsl(parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False)}
+            body["highlight"] = {
+                "fields": {"body": {"fragment_size": 220, "number_of_fragments": 2}},
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "encoder": "html",
+                "highlight_query": to_dsl(parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False),
+            }
         answer = self.client.search(index=self.alias, body=body)
         found = answer["aggregations"]
 
         counts, chosen = {}, {}
         for facet in FACETS:
-            counts[facet] = Counter({b["key"]: b["doc_count"] for b in found[f"count_{facet}"]["values"]["buckets"]})
+            counts[facet] = Counter(
+                {b["key"]: b["doc_count"] for b in found[f"count_{facet}"]["values"]["buckets"]}
+            )
             chosen[facet] = filters[facet].chosen_values(counts[facet], found)
-        published = Counter({b["key_as_string"]: b["doc_count"]
-                             for b in found["published"]["days"]["buckets"] if b["doc_count"]})
+        published = Counter(
+            {
+                b["key_as_string"]: b["doc_count"]
+                for b in found["published"]["days"]["buckets"]
+                if b["doc_count"]
+            }
+        )
         hits = [hit_from(h) for h in answer["hits"]["hits"]]
         total = answer["hits"]["total"]["value"]
         suggestion = self.suggestion(snapshot, params, used, total, everything) if params.q else None
-        return RawResults(total=total, hits=hits, facet_counts=counts, published_counts=published,
-                          suggestion=suggestion, query_used=used, chosen=chosen,
-                          matched=self.matched_values(query, base, everything))
+        return RawResults(
+            total=total,
+            hits=hits,
+            facet_counts=counts,
+            published_counts=published,
+            suggestion=suggestion,
+            query_used=used,
+            chosen=chosen,
+            matched=self.matched_values(query, base, everything),
+        )
 
-    def suggestion(self, snapshot: Snapshot, params: SearchParams, used: str, total: int,
-                   everything: list) -> str | None:
+    def suggestion(
+        self, snapshot: Snapshot, params: SearchParams, used: str, total: int, everything: list
+    ) -> str | None:
         """A correction of the query (the Whoosh backend's rules), offered only when it finds more than
         the user's words did, within the same filters."""
         corrected = SearchIndex.corrected_words(snapshot, used)
         if not corrected or corrected.lower() == used.lower():
             return None
         better, _ = parse(corrected)
-        found = self.client.count(index=self.alias, body={"query": {"bool": {
-            "must": [to_dsl(better, terms=True)], "filter": date_filters(params) + everything}}})["count"]
+        found = self.client.count(
+            index=self.alias,
+            body={
+                "query": {
+                    "bool": {
+                        "must": [to_dsl(better, terms=True)],
+                        "filter": date_filters(params) + everything,
+                    }
+                }
+            },
+        )["count"]
         return corrected if found > max(total, 0) else None
 
     def matched_values(self, query, base: dict, everything: list, listed: int = 10) -> list[MatchedValues]:
@@ -455,9 +583,16 @@ class OpenSearchIndex(SearchBackend):
             values = self.values_matching(facet, key, prefix)
             counted: dict = {}
             if values:
-                answer = self.client.search(index=self.alias, body={
-                    "size": 0, "query": {"bool": {"must": [base], "filter": everything}},
-                    "aggs": {"values": {"terms": {"field": facet, "include": values, "size": len(values)}}}})
+                answer = self.client.search(
+                    index=self.alias,
+                    body={
+                        "size": 0,
+                        "query": {"bool": {"must": [base], "filter": everything}},
+                        "aggs": {
+                            "values": {"terms": {"field": facet, "include": values, "size": len(values)}}
+                        },
+                    },
+                )
                 counted = {b["key"]: b["doc_count"] for b in answer["aggregations"]["values"]["buckets"]}
             pairs = sorted(((v, counted.get(v, 0)) for v in values), key=lambda pair: (-pair[1], pair[0]))
             typed = str(leaf.text) + ("*" if prefix else "")
@@ -471,12 +606,20 @@ class OpenSearchIndex(SearchBackend):
             where = {"prefix" if prefix else "term": {f"{facet}_key": key}}
         else:
             where = {"prefix" if prefix else "term": {f"{facet}_words": key}}
-        answer = self.client.search(index=self.alias, body={"size": 0, "query": where, "aggs": {"values": {
-            "terms": {"field": facet, "size": 10_000, "shard_size": 10_000}}}})
+        answer = self.client.search(
+            index=self.alias,
+            body={
+                "size": 0,
+                "query": where,
+                "aggs": {"values": {"terms": {"field": facet, "size": 10_000, "shard_size": 10_000}}},
+            },
+        )
         values = [b["key"] for b in answer["aggregations"]["values"]["buckets"]]
         if " " in key:
             return [v for v in values if facet_key(v).startswith(key) if prefix or facet_key(v) == key]
-        return [v for v in values if any(w.startswith(key) if prefix else w == key for w in facet_key(v).split())]
+        return [
+            v for v in values if any(w.startswith(key) if prefix else w == key for w in facet_key(v).split())
+        ]
 
     def article(self, article_id: str) -> dict | None:
         self.generation()
@@ -490,12 +633,30 @@ class OpenSearchIndex(SearchBackend):
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
         self.generation()
-        answer = self.client.search(index=self.alias, body={
-            "size": count, "_source": ["id", "title", "published"],
-            "query": {"more_like_this": {"fields": ["body"], "like": [{"_index": self.alias, "_id": article_id}],
-                                         "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": 25}}})
-        return [{"id": h["_source"]["id"], "title": h["_source"].get("title") or "(untitled)",
-                 "published": parse_date(h["_source"].get("published"))} for h in answer["hits"]["hits"]]
+        answer = self.client.search(
+            index=self.alias,
+            body={
+                "size": count,
+                "_source": ["id", "title", "published"],
+                "query": {
+                    "more_like_this": {
+                        "fields": ["body"],
+                        "like": [{"_index": self.alias, "_id": article_id}],
+                        "min_term_freq": 1,
+                        "min_doc_freq": 1,
+                        "max_query_terms": 25,
+                    }
+                },
+            },
+        )
+        return [
+            {
+                "id": h["_source"]["id"],
+                "title": h["_source"].get("title") or "(untitled)",
+                "published": parse_date(h["_source"].get("published")),
+            }
+            for h in answer["hits"]["hits"]
+        ]
 
 
 class FacetFilter:
@@ -507,22 +668,36 @@ class FacetFilter:
 
     @classmethod
     def for_params(cls, facet: str, params: SearchParams) -> FacetFilter:
-        return cls(facet, list(params.selected.get(facet, ())), list(params.excluded.get(facet, ())),
-                   facet in params.match_all)
+        return cls(
+            facet,
+            list(params.selected.get(facet, ())),
+            list(params.excluded.get(facet, ())),
+            facet in params.match_all,
+        )
 
     def narrow(self) -> dict:
         """The articles this facet's selection and exclusions allow."""
         clauses = [self.narrow_for_counts(all_of=self.all_of)]
         if self.selected and not self.all_of:
-            clauses.append({"bool": {"should": [value_filter(self.facet, v) for v in self.selected],
-                                     "minimum_should_match": 1}})
+            clauses.append(
+                {
+                    "bool": {
+                        "should": [value_filter(self.facet, v) for v in self.selected],
+                        "minimum_should_match": 1,
+                    }
+                }
+            )
         return {"bool": {"filter": clauses}}
 
     def narrow_for_counts(self, all_of: bool) -> dict:
         """The articles this facet's values are counted over: its exclusions always apply, its
         selection only when all of its values must match."""
-        return {"bool": {"filter": [value_filter(self.facet, v) for v in self.selected] if all_of else [],
-                         "must_not": [value_filter(self.facet, v) for v in self.excluded]}}
+        return {
+            "bool": {
+                "filter": [value_filter(self.facet, v) for v in self.selected] if all_of else [],
+                "must_not": [value_filter(self.facet, v) for v in self.excluded],
+            }
+        }
 
     def given(self) -> list[tuple[str, bool]]:
         return [(v, False) for v in self.selected] + [(v, True) for v in self.excluded]
@@ -536,7 +711,9 @@ class FacetFilter:
                 spelled = {given: agg["doc_count"]}
             else:
                 key = facet_key(given)
-                spelled = {b["key"]: b["doc_count"] for b in agg["values"]["buckets"] if facet_key(b["key"]) == key}
+                spelled = {
+                    b["key"]: b["doc_count"] for b in agg["values"]["buckets"] if facet_key(b["key"]) == key
+                }
             for value, count in (spelled or {given: 0}).items():
                 if value in chosen:
                     continue
@@ -604,6 +781,7 @@ def to_dsl(query, terms: bool) -> dict:
     """A parsed Whoosh query as OpenSearch's query DSL. With ``terms``, the words arrive stemmed by
     Whoosh (``QUERY_SCHEMA``) and are looked up as they are in the ``*_terms`` fields; without, they
     arrive unstemmed (``HIGHLIGHT_SCHEMA``) and title and body stem them, for the highlighter."""
+
     def text_field(name: str) -> str:
         return f"{name}_terms" if terms and name in ("title", "body") else name
 
@@ -701,6 +879,14 @@ def hit_from(found: dict) -> Hit:
     snippet = " … ".join(_SPACES.sub(" ", f).strip() for f in fragments) if fragments else ""
     if not snippet:
         snippet = _escape(body[:240]) + ("…" if len(body) > 240 else "")
-    return Hit(id=stored["id"], title=stored.get("title") or "(untitled)", published=stored["published"],
-               source=stored.get("source") or "", url=stored.get("url"), snippet=snippet_cleaner().clean(snippet),
-               people=data["people"], places=data["places"], orgs=data["orgs"])
+    return Hit(
+        id=stored["id"],
+        title=stored.get("title") or "(untitled)",
+        published=stored["published"],
+        source=stored.get("source") or "",
+        url=stored.get("url"),
+        snippet=snippet_cleaner().clean(snippet),
+        people=data["people"],
+        places=data["places"],
+        orgs=data["orgs"],
+    )

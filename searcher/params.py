@@ -21,7 +21,9 @@ MAX_VALUES = 50
 DEFAULT_PER_PAGE = 20
 KNOWN_PARAMETERS = frozenset(
     ["q", "from", "to", "sort", "page", "per_page", "all", "organization"]
-    + list(FACETS) + [f"not_{facet}" for facet in FACETS])
+    + list(FACETS)
+    + [f"not_{facet}" for facet in FACETS]
+)
 
 
 class ParamError(ValueError):
@@ -61,10 +63,15 @@ def parse_date_bound(value: str, parameter: str, end: bool) -> datetime:
             raise ParamError(parameter, f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         first, second = int(match.group(1)), int(match.group(3))
         if first <= 12 and second <= 12 and first != second:
-            raise ParamError(parameter, f"{value!r} could be day or month first: write "
-                                        f"{match.group(4)}-{first:02d}-{second:02d} or "
-                                        f"{match.group(4)}-{second:02d}-{first:02d}")
-        month_text, day_text = (match.group(1), match.group(3)) if first <= 12 else (match.group(3), match.group(1))
+            raise ParamError(
+                parameter,
+                f"{value!r} could be day or month first: write "
+                f"{match.group(4)}-{first:02d}-{second:02d} or "
+                f"{match.group(4)}-{second:02d}-{first:02d}",
+            )
+        month_text, day_text = (
+            (match.group(1), match.group(3)) if first <= 12 else (match.group(3), match.group(1))
+        )
         year_text = match.group(4)
     year, month, day = int(year_text), int(month_text or 1), int(day_text or 1)
     if not 1 <= year <= 9998:  # the end of 9999 is past the last date Python can hold
@@ -138,6 +145,16 @@ def params_from_args(args: MultiDict[str, str], strict: bool = False) -> SearchP
     match_all = frozenset(v.strip() for v in args.getlist("all") if v.strip())
     if match_all - set(ALL_OF_FACETS):
         raise ParamError("all", f"names the facets whose values must all match: {', '.join(ALL_OF_FACETS)}")
-    return SearchParams(q=q, selected=selected, excluded=excluded, date_from=date_from, date_to=date_to,
-                        date_from_text=date_from_text, date_to_text=date_to_text, sort=sort, page=page,
-                        per_page=per_page, match_all=match_all)
+    return SearchParams(
+        q=q,
+        selected=selected,
+        excluded=excluded,
+        date_from=date_from,
+        date_to=date_to,
+        date_from_text=date_from_text,
+        date_to_text=date_to_text,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        match_all=match_all,
+    )

@@ -44,20 +44,28 @@ def periods(first: date, last: date, unit: str) -> list[str]:
     if unit == "year":
         return [f"{year:04d}" for year in range(first.year, last.year + 1)]
     if unit == "month":
-        return [f"{month // 12:04d}-{month % 12 + 1:02d}"
-                for month in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)]
+        return [
+            f"{month // 12:04d}-{month % 12 + 1:02d}"
+            for month in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+        ]
     return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
-def facet_values(facet: str, counts: Counter[str], chosen: list[ChosenValue], countries: dict[str, Any]) -> list[dict[str, Any]]:
+def facet_values(
+    facet: str, counts: Counter[str], chosen: list[ChosenValue], countries: dict[str, Any]
+) -> list[dict[str, Any]]:
     """A facet's values, most frequent first (mentioned periods in date order), each with the count a
     click on it gives; every selected or excluded value is listed, flagged, with its true count."""
     states = {item.value: item for item in chosen}
 
     def entry(value: str, count: int) -> dict[str, Any]:
         state = states.get(value)
-        item = {"value": value, "count": count, "selected": bool(state and not state.excluded),
-                "excluded": bool(state and state.excluded)}
+        item = {
+            "value": value,
+            "count": count,
+            "selected": bool(state and not state.excluded),
+            "excluded": bool(state and state.excluded),
+        }
         if facet == "place":
             item["country"] = countries.get(value)
         return item
@@ -83,8 +91,9 @@ def roll_up_places(facets: dict[str, Any]) -> None:
 def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
     raw: RawResults = index.search(params)
     countries = index.generation().countries
-    facets = {facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries)
-              for facet in FACETS}
+    facets = {
+        facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries) for facet in FACETS
+    }
     roll_up_places(facets)
     unit, published = histogram(raw.published_counts)
     facets["published"] = published
@@ -98,8 +107,12 @@ def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
         "suggestion": raw.suggestion,
         "match_all": sorted(params.match_all),
         "matched": [
-            {"field": m.field, "typed": m.typed, "more": m.more,
-             "values": [{"value": value, "count": count} for value, count in m.values]}
+            {
+                "field": m.field,
+                "typed": m.typed,
+                "more": m.more,
+                "values": [{"value": value, "count": count} for value, count in m.values],
+            }
             for m in raw.matched
         ],
         "published_unit": unit,
@@ -141,8 +154,11 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
         "mentioned": entities["mentioned"],
         "spans": entities["spans"],
         "related": [
-            {"id": r["id"], "title": r["title"],
-             "published": r["published"].date().isoformat() if r["published"] else None}
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "published": r["published"].date().isoformat() if r["published"] else None,
+            }
             for r in index.more_like_this(article_id)
         ],
     }
@@ -177,7 +193,9 @@ def monthly_timeline(published: Counter[str]) -> list[dict[str, Any]]:
         months[day[:7]] += count
     span = periods(date.fromisoformat(days[0]), date.fromisoformat(days[-1]), "month")
     peak = max(months.values())
-    return [{"value": month, "count": months[month], "level": bar_level(months[month], peak)} for month in span]
+    return [
+        {"value": month, "count": months[month], "level": bar_level(months[month], peak)} for month in span
+    ]
 
 
 def entity_data(index: SearchBackend, facet: str, name: str) -> dict[str, Any] | None:
@@ -192,11 +210,19 @@ def entity_data(index: SearchBackend, facet: str, name: str) -> dict[str, Any] |
         "total": profile.total,
         "timeline": monthly_timeline(profile.published),
         "undated": profile.total - sum(profile.published.values()),
-        "companions": {other: [{"value": value, "count": count} for value, count in values]
-                       for other, values in profile.companions.items()},
-        "latest": [{"id": hit.id, "title": hit.title,
-                    "published": hit.published.date().isoformat() if hit.published else None,
-                    "source": hit.source} for hit in profile.latest],
+        "companions": {
+            other: [{"value": value, "count": count} for value, count in values]
+            for other, values in profile.companions.items()
+        },
+        "latest": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "published": hit.published.date().isoformat() if hit.published else None,
+                "source": hit.source,
+            }
+            for hit in profile.latest
+        ],
         "written_as": [{"text": text, "mentions": count} for text, count in profile.spellings],
         "also_known_as": profile.merged,
     }

@@ -37,8 +37,13 @@ def headline(title: str) -> str:
     return headline_case(title, acronyms)
 
 
-FACET_TITLES = {"person": "People", "place": "Places", "country": "Countries", "org": "Organizations",
-                "mentioned": "Dates mentioned"}
+FACET_TITLES = {
+    "person": "People",
+    "place": "Places",
+    "country": "Countries",
+    "org": "Organizations",
+    "mentioned": "Dates mentioned",
+}
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -52,16 +57,19 @@ def mentioned_by_year(values: list[dict[str, Any]]) -> dict[str, Any]:
     for item in values:
         month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", item["value"])
         key = month.group(1) if month else item["value"]  # a year, or a value typed in another form
-        entry = years.setdefault(key, {"value": key, "count": None, "selected": False, "excluded": False,
-                                       "months": []})
+        entry = years.setdefault(
+            key, {"value": key, "count": None, "selected": False, "excluded": False, "months": []}
+        )
         if month:
             entry["months"].append({**item, "label": MONTHS[int(month.group(2)) - 1]})
         else:
             entry.update(item, months=entry["months"])
     for entry in years.values():
         entry["months"].sort(key=lambda month: month["value"])
-    order = sorted(years.values(), key=lambda e: (-max([e["count"] or 0] + [m["count"] for m in e["months"]]),
-                                                  e["value"]))
+    order = sorted(
+        years.values(),
+        key=lambda e: (-max([e["count"] or 0] + [m["count"] for m in e["months"]]), e["value"]),
+    )
     span = sorted(year for year in years if re.fullmatch(r"\d{4}", year))
     return {"years": order, "first": span[0] if span else None, "last": span[-1] if span else None}
 
@@ -82,14 +90,22 @@ def search_index() -> SearchBackend:
     return index
 
 
-def url_with(args: MultiDict[str, str], add: dict[str, Any] | None = None, remove: dict[str, Any] | None = None, replace: dict[str, Any] | None = None) -> str:
+def url_with(
+    args: MultiDict[str, str],
+    add: dict[str, Any] | None = None,
+    remove: dict[str, Any] | None = None,
+    replace: dict[str, Any] | None = None,
+) -> str:
     """The search URL with parameters added, removed or replaced; the page goes back to 1 and the facet
     filters are cleared (a click on a found value ends the finding)."""
     items = [(k, v) for k, v in args.items(multi=True) if k != "page" and not k.endswith(FILTER_SUFFIX)]
     if remove:
         # a facet value given in another case or accent form ("ronald reagan") is the same value
-        items = [(k, v) for k, v in items
-                 if not (k in remove and (remove[k] is None or facet_key(remove[k]) == facet_key(v)))]
+        items = [
+            (k, v)
+            for k, v in items
+            if not (k in remove and (remove[k] is None or facet_key(remove[k]) == facet_key(v)))
+        ]
     if replace:
         items = [(k, v) for k, v in items if k not in replace] + [(k, v) for k, v in replace.items() if v]
     if add:
@@ -104,6 +120,7 @@ def page_url(args: MultiDict[str, str], page: int) -> str:
 @blueprint.app_context_processor
 def entity_links() -> dict[str, Any]:
     """Templates link an entity to its page where the engine has entity pages, else to its search."""
+
     def entity_url(facet: str, value: str) -> str:
         if entity_pages_available():
             return url_for("entities.entity", facet=facet, name=value)
@@ -138,17 +155,23 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
     if error.code == 404:
-        return render_template("error.html", title="Not found", message="There is no such page or article."), 404
-    return render_template("error.html", title=error.name, message=error.description), error.code or 500, \
-        error.get_headers()[1:]  # the headers past Content-Type, such as Allow
+        return render_template(
+            "error.html", title="Not found", message="There is no such page or article."
+        ), 404
+    return (
+        render_template("error.html", title=error.name, message=error.description),
+        error.code or 500,
+        error.get_headers()[1:],
+    )  # the headers past Content-Type, such as Allow
 
 
 @blueprint.app_errorhandler(500)
 def server_error(error: Exception) -> ResponseReturnValue:
     if wants_json():
         return jsonify({"error": "the request failed; see the server log", "status": 500}), 500
-    return render_template("error.html", title="Something went wrong",
-                           message="The search could not be completed."), 500
+    return render_template(
+        "error.html", title="Something went wrong", message="The search could not be completed."
+    ), 500
 
 
 # Fields of the page's forms: one that is not valid is left out of the search and its message is
@@ -156,7 +179,9 @@ def server_error(error: Exception) -> ResponseReturnValue:
 FORM_FIELDS = ("from", "to", "sort")
 
 
-def params_without_invalid_fields(args: MultiDict[str, str]) -> tuple[SearchParams, MultiDict[str, str], dict[str, dict[str, Any]]]:
+def params_without_invalid_fields(
+    args: MultiDict[str, str],
+) -> tuple[SearchParams, MultiDict[str, str], dict[str, dict[str, Any]]]:
     """The search the parameters describe, less any form field that is not valid; the parameters it was
     built from; and, for each field left out, what was typed and what is wrong with it."""
     args = MultiDict(args)
@@ -201,8 +226,11 @@ def search() -> ResponseReturnValue:
         page, search_args = requested_page(search_args)
         params, args, problems = params_without_invalid_fields(search_args)
     except ParamError as error:
-        return render_template("error.html", title="Bad request",
-                               message=f"The parameter “{error.parameter}” is not valid: {error.message}"), 400
+        return render_template(
+            "error.html",
+            title="Bad request",
+            message=f"The parameter “{error.parameter}” is not valid: {error.message}",
+        ), 400
     try:
         index = search_index()
         results = run_search(index, params)
@@ -211,10 +239,20 @@ def search() -> ResponseReturnValue:
         return render_template("error.html", title=no_index_title(error), message=str(error)), 503
     for facet, matches in found.items():
         results["facets"][facet] = matches["values"]
-    html = render_template("search.html", results=results, params=params, args=args, url_with=url_with,
-                           page_url=page_url, facet_titles=FACET_TITLES, found=found, problems=problems,
-                           past_end=past_the_end(results, page), back=urlencode(list(args.items(multi=True))),
-                           mentioned=mentioned_by_year(results["facets"]["mentioned"]))
+    html = render_template(
+        "search.html",
+        results=results,
+        params=params,
+        args=args,
+        url_with=url_with,
+        page_url=page_url,
+        facet_titles=FACET_TITLES,
+        found=found,
+        problems=problems,
+        past_end=past_the_end(results, page),
+        back=urlencode(list(args.items(multi=True))),
+        mentioned=mentioned_by_year(results["facets"]["mentioned"]),
+    )
     return html, 400 if problems else 200
 
 
@@ -243,6 +281,13 @@ def article(article_id: str) -> ResponseReturnValue:
     if data is None:
         abort(404)
     back_to = results_url(request.args.get("back"))
-    return render_template("article.html", article=data, segments=body_segments(data["body"], data["spans"]),
-                           url_with=url_with, args=MultiDict(), facet_titles=FACET_TITLES, back_to=back_to,
-                           back=request.args.get("back") if back_to else None)
+    return render_template(
+        "article.html",
+        article=data,
+        segments=body_segments(data["body"], data["spans"]),
+        url_with=url_with,
+        args=MultiDict(),
+        facet_titles=FACET_TITLES,
+        back_to=back_to,
+        back=request.args.get("back") if back_to else None,
+    )

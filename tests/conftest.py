@@ -111,8 +111,10 @@ def opensearch_cluster(tmp_path_factory):
         cluster.start()
     except Exception as error:
         cluster.stop()
-        pytest.fail(f"the local OpenSearch cluster did not start: {error} "
-                    f"{getattr(error, 'stderr', '')}; logs in {cluster.data}")
+        pytest.fail(
+            f"the local OpenSearch cluster did not start: {error} "
+            f"{getattr(error, 'stderr', '')}; logs in {cluster.data}"
+        )
     yield cluster
     cluster.stop()
 
@@ -130,5 +132,12 @@ def opensearch_samples_app(opensearch_cluster, sample_index, tmp_path_factory):
     writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-samples", shards=3, replicas=1)
     report = rebuild([str(SAMPLES)], index_dir, replace(BuildOptions(progress=False), also_write=writer))
     assert report.indexed == 31 and writer.loaded == 31, report
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BACKEND": "opensearch",
-                       "OPENSEARCH_URL": ",".join(opensearch_cluster.urls), "OPENSEARCH_INDEX": "newsfacets-samples"})
+    return create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
+            "OPENSEARCH_INDEX": "newsfacets-samples",
+        }
+    )

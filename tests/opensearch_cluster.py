@@ -47,8 +47,16 @@ class LocalCluster:
         return [f"http://127.0.0.1:{self.port + i}" for i in range(self.nodes)]
 
     def start(self, only: int | None = None) -> None:
-        command = [str(RUN_LOCAL), "start", "--nodes", str(self.nodes), "--port", str(self.port),
-                   "--data", str(self.data)] + (["--only", str(only)] if only is not None else [])
+        command = [
+            str(RUN_LOCAL),
+            "start",
+            "--nodes",
+            str(self.nodes),
+            "--port",
+            str(self.port),
+            "--data",
+            str(self.data),
+        ] + (["--only", str(only)] if only is not None else [])
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
 
     def pid(self, node: int) -> int:

@@ -9,19 +9,27 @@ from searcher import create_app
 
 
 def test_rules_read_and_follow_through():
-    rules = parse_rules('# a comment\nmerge person "Mines Subroto" into "Subroto"\n'
-                        'rename person "Subroto" to "Subroto (minister)"\ndrop person "North Sea"\n')
+    rules = parse_rules(
+        '# a comment\nmerge person "Mines Subroto" into "Subroto"\n'
+        'rename person "Subroto" to "Subroto (minister)"\ndrop person "North Sea"\n'
+    )
     assert rules[0] == AliasRule("merge", "person", "Mines Subroto", "Subroto")
-    assert value_map(rules)["person"] == {"Mines Subroto": "Subroto (minister)", "Subroto": "Subroto (minister)",
-                                          "North Sea": None}
+    assert value_map(rules)["person"] == {
+        "Mines Subroto": "Subroto (minister)",
+        "Subroto": "Subroto (minister)",
+        "North Sea": None,
+    }
 
 
-@pytest.mark.parametrize("text, message", [
-    ('merge person "A" "B"', "merge reads"),
-    ('drop planet "Mars"', "needs a facet"),
-    ('delete person "A"', "starts with merge, rename or drop"),
-    ('merge person "A into "B"', "No closing quotation"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('merge person "A" "B"', "merge reads"),
+        ('drop planet "Mars"', "needs a facet"),
+        ('delete person "A"', "starts with merge, rename or drop"),
+        ('merge person "A into "B"', "No closing quotation"),
+    ],
+)
 def test_bad_rules_are_named_by_line(text, message):
     with pytest.raises(AliasError, match=message) as error:
         parse_rules("# header\n" + text, "aliases.txt")
@@ -30,13 +38,17 @@ def test_bad_rules_are_named_by_line(text, message):
 
 def test_a_loop_of_merges_is_refused():
     with pytest.raises(AliasError, match="loop"):
-        value_map(parse_rules('merge org "EC" into "European Community"\nmerge org "European Community" into "EC"'))
+        value_map(
+            parse_rules('merge org "EC" into "European Community"\nmerge org "European Community" into "EC"')
+        )
 
 
 def test_a_column_with_merged_and_dropped_values():
     starts = np.array([0, 2, 3, 4])  # article 0 holds A and B, 1 holds B, 2 holds C
     ids = np.array([0, 1, 1, 2], dtype=np.int32)
-    column = FacetColumn(["A", "B", "C"], starts, ids, np.repeat(np.arange(3, dtype=np.int32), np.diff(starts)))
+    column = FacetColumn(
+        ["A", "B", "C"], starts, ids, np.repeat(np.arange(3, dtype=np.int32), np.diff(starts))
+    )
     fixed = column.with_aliases({"A": "B", "C": None})
     assert fixed.counts(np.ones(3, dtype=bool)) == {"B": 2}  # article 0 counts once
     assert [fixed.row(n) for n in range(3)] == [["B"], ["B"], []]
@@ -76,7 +88,10 @@ def test_corrections_apply_at_once_and_undo_restores(writable_index, tmp_path):
     # bad input changes nothing
     assert entities("merge", "person", "Nobody Here", "Henrik Vallo")[0] != 0
     assert entities("merge", "person", "Henrik Vallo", "Mara Lindqvist")[0] != 0  # she is merged away
-    assert entities("rename", "person", "Henrik Vallo", "Lucia Ferraro")[1].count("use `searcher entities merge") == 1
+    assert (
+        entities("rename", "person", "Henrik Vallo", "Lucia Ferraro")[1].count("use `searcher entities merge")
+        == 1
+    )
     assert people() == merged
 
     # a file broken by hand stops the index being served with the line named, never uncorrected facets

@@ -33,14 +33,17 @@ def ids(data: dict) -> list[str]:
     return [hit["id"] for hit in data["hits"]]
 
 
-@pytest.mark.parametrize("query_string, cli_args", [
-    ("q=ferry&person=Nobody+Here", ["ferry", "--person", "Nobody Here"]),
-    ("q=ferry&person=Lucia+Ferraro", ["ferry", "--person", "Lucia Ferraro"]),  # exists, never with ferry
-    ("q=org:xyzzy+ferry", ["org:xyzzy", "ferry"]),
-    ("q=ferry+person:xyzzy", ["ferry", "person:xyzzy"]),
-    ("q=person:xyzzy", ["person:xyzzy"]),
-    ("q=ferry&from=1990&to=1990", ["ferry", "--from", "1990", "--to", "1990"]),
-])
+@pytest.mark.parametrize(
+    "query_string, cli_args",
+    [
+        ("q=ferry&person=Nobody+Here", ["ferry", "--person", "Nobody Here"]),
+        ("q=ferry&person=Lucia+Ferraro", ["ferry", "--person", "Lucia Ferraro"]),  # exists, never with ferry
+        ("q=org:xyzzy+ferry", ["org:xyzzy", "ferry"]),
+        ("q=ferry+person:xyzzy", ["ferry", "person:xyzzy"]),
+        ("q=person:xyzzy", ["person:xyzzy"]),
+        ("q=ferry&from=1990&to=1990", ["ferry", "--from", "1990", "--to", "1990"]),
+    ],
+)
 def test_a_filter_that_matches_nothing_shows_nothing(client, runner, query_string, cli_args):
     data = api(client, query_string)
     assert data["total"] == 0 and data["hits"] == []
@@ -60,8 +63,14 @@ def test_a_surname_in_a_facet_field_finds_the_person(client, runner):
     full = api(client, "person=Mara+Lindqvist")
     typed = api(client, "q=person:lindqvist")
     assert typed["total"] == full["total"] > 0
-    assert typed["matched"] == [{"field": "person", "typed": "lindqvist", "more": 0,
-                                 "values": [{"value": "Mara Lindqvist", "count": full["total"]}]}]
+    assert typed["matched"] == [
+        {
+            "field": "person",
+            "typed": "lindqvist",
+            "more": 0,
+            "values": [{"value": "Mara Lindqvist", "count": full["total"]}],
+        }
+    ]
     html = client.get("/?q=person:lindqvist").get_data(as_text=True)
     matched = re.search(r'<p class="matched">(.*?)</p>', html, re.DOTALL).group(1)
     assert "<code>person:lindqvist</code> matched" in matched and "Mara Lindqvist</a> (8)" in matched
@@ -123,7 +132,8 @@ def test_all_of_selects_articles_with_every_value(client):
     all_of = api(client, "person=Mara+Lindqvist&person=Henrik+Vallo&all=person")
     alone = [api(client, "person=Mara+Lindqvist"), api(client, "person=Henrik+Vallo")]
     both = set(ids(api(client, "person=Mara+Lindqvist&per_page=100"))) & set(
-        ids(api(client, "person=Henrik+Vallo&per_page=100")))
+        ids(api(client, "person=Henrik+Vallo&per_page=100"))
+    )
     assert any_of["total"] > max(a["total"] for a in alone) > all_of["total"] == len(both) > 0
     assert set(ids(all_of)) == both
     # in "all of" mode a value's count is what adding it gives
@@ -161,7 +171,7 @@ def test_the_page_says_any_of_or_all_of_where_the_choice_is_made(client):
     html = client.get("/?person=Mara+Lindqvist&person=Henrik+Vallo").get_data(as_text=True)
     chips = re.search(r'<li class="chip-group">(.*?)</li>', html, re.DOTALL).group(1)
     assert "People (any of):" in chips and '<span class="joiner">or</span>' in chips
-    people = html[html.index('id="facet-person"'):]
+    people = html[html.index('id="facet-person"') :]
     mode = re.search(r'<p class="match-mode">(.*?)</p>', people, re.DOTALL).group(1)
     assert "<strong>any</strong>" in mode
     all_of = re.search(r'<a href="([^"]+)">all of them</a>', mode).group(1).replace("&amp;", "&")

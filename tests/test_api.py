@@ -13,7 +13,12 @@ def search(client, query_string):
 def test_contract_shape(client):
     data = search(client, "q=ferry+strike")
     assert set(data) >= {"query", "total", "page", "per_page", "suggestion", "hits", "facets"}
-    assert data["query"] == "ferry strike" and data["total"] == 4 and data["page"] == 1 and data["per_page"] == 20
+    assert (
+        data["query"] == "ferry strike"
+        and data["total"] == 4
+        and data["page"] == 1
+        and data["per_page"] == 20
+    )
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "published", "source", "url", "snippet", "people", "places", "orgs"}
     assert "<mark>" in hit["snippet"]
@@ -94,11 +99,19 @@ def test_paging(client):
     assert search(client, "per_page=10&page=99")["hits"] == []
 
 
-@pytest.mark.parametrize("query_string, parameter", [
-    ("from=2024-13", "from"), ("to=yesterday", "to"), ("page=0", "page"), ("page=x", "page"),
-    ("per_page=100000", "per_page"), ("sort=random", "sort"), ("from=2024-05&to=2024-01", "from"),
-    ("q=" + "a" * 2000, "q"),
-])
+@pytest.mark.parametrize(
+    "query_string, parameter",
+    [
+        ("from=2024-13", "from"),
+        ("to=yesterday", "to"),
+        ("page=0", "page"),
+        ("page=x", "page"),
+        ("per_page=100000", "per_page"),
+        ("sort=random", "sort"),
+        ("from=2024-05&to=2024-01", "from"),
+        ("q=" + "a" * 2000, "q"),
+    ],
+)
 def test_bad_parameters_get_400_naming_them(client, query_string, parameter):
     response = client.get(f"/api/search?{query_string}")
     assert response.status_code == 400
@@ -124,7 +137,9 @@ def test_no_index_is_a_clear_503(tmp_path):
 
 
 def test_search_command(runner, sample_index):
-    result = runner.invoke(args=["search", "ferry", "--person", "Henrik Vallo", "--index-dir", str(sample_index)])
+    result = runner.invoke(
+        args=["search", "ferry", "--person", "Henrik Vallo", "--index-dir", str(sample_index)]
+    )
     assert result.exit_code == 0, result.output
     assert "articles" in result.output and "Ferry strike ends with pay deal" in result.output
     result = runner.invoke(args=["search", "--from", "2024-99", "--index-dir", str(sample_index)])
@@ -188,24 +203,41 @@ def test_facets_in_the_query_syntax_match_the_facet_filters(client):
     typed = search(client, 'q=ferry+person:"Mara+Lindqvist"')
     assert typed["total"] == with_words["total"] > 0
     assert hit_ids(typed) == hit_ids(with_words)  # ranked by the words, the same hits in the same order
-    assert search(client, 'q=ferry+-person:"Mara+Lindqvist"')["total"] == (
-        search(client, "q=ferry&not_person=Mara+Lindqvist")["total"])
-    assert search(client, 'q=person:"mara+LINDQVIST"')["total"] == search(client, "person=Mara+Lindqvist")["total"]
-    assert search(client, "person=mara+lindqvist")["total"] == search(client, "person=Mara+Lindqvist")["total"]
+    assert (
+        search(client, 'q=ferry+-person:"Mara+Lindqvist"')["total"]
+        == (search(client, "q=ferry&not_person=Mara+Lindqvist")["total"])
+    )
+    assert (
+        search(client, 'q=person:"mara+LINDQVIST"')["total"]
+        == search(client, "person=Mara+Lindqvist")["total"]
+    )
+    assert (
+        search(client, "person=mara+lindqvist")["total"] == search(client, "person=Mara+Lindqvist")["total"]
+    )
     assert search(client, "q=person:mara*")["total"] == search(client, "person=Mara+Lindqvist")["total"]
     assert search(client, "q=country:finland")["total"] == search(client, "country=Finland")["total"] > 0
-    assert search(client, "q=place:helsinki+OR+place:tallinn")["total"] == (
-        search(client, "place=Helsinki&place=Tallinn")["total"])
+    assert (
+        search(client, "q=place:helsinki+OR+place:tallinn")["total"]
+        == (search(client, "place=Helsinki&place=Tallinn")["total"])
+    )
     everything = search(client, "")["total"]
     assert search(client, 'q=NOT+(ferry+person:"Mara+Lindqvist")')["total"] == everything - typed["total"]
     assert search(client, "q=person:nobody+at+all")["total"] == 0
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("get", "/api/nope", 404), ("get", "/api", 404), ("get", "/api/search/extra", 404),
-    ("post", "/api/search", 405), ("delete", "/api/articles/x", 405), ("put", "/api/facets/person", 405),
-    ("get", "/api/articles/no-such-article", 404), ("get", "/api/facets/nope", 404),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("get", "/api/nope", 404),
+        ("get", "/api", 404),
+        ("get", "/api/search/extra", 404),
+        ("post", "/api/search", 405),
+        ("delete", "/api/articles/x", 405),
+        ("put", "/api/facets/person", 405),
+        ("get", "/api/articles/no-such-article", 404),
+        ("get", "/api/facets/nope", 404),
+    ],
+)
 def test_every_api_error_is_json(client, method, path, status):
     response = getattr(client, method)(path)
     assert response.status_code == status

@@ -53,16 +53,22 @@ def make_bad_corpus(folder, rng: random.Random) -> None:
     (folder / "truncated.jsonl").write_text(good + "\n" + good.replace("fine-1", "fine-2")[:40])
     (folder / "truncated.rss").write_text(
         "<?xml version='1.0'?><rss version='2.0'><channel><title>Cut</title><item><title>Cut short</title>"
-        "<description>The ferry to Tallinn was cut")
+        "<description>The ferry to Tallinn was cut"
+    )
     (folder / "random.html").write_bytes(rng.randbytes(20_000))
     (folder / "random.rss").write_bytes(rng.randbytes(5_000))
     (folder / "random.jsonl").write_bytes(rng.randbytes(5_000))
     (folder / "random.txt").write_bytes(rng.randbytes(5_000))
     (folder / "invalid-utf8.txt").write_bytes(
-        b"Caf\xe9 owners in Lyon protest\n\nThe caf\xe9 owners of Lyon said on Monday \xff\xfe\xfa that rents rose.")
+        b"Caf\xe9 owners in Lyon protest\n\nThe caf\xe9 owners of Lyon said on Monday \xff\xfe\xfa that rents rose."
+    )
     (folder / "nested.html").write_text(
-        "<html><body>" + "<div>" * 100_000 + "<p>Deep story about the Bergen harbour and its cranes.</p>"
-        + "</div>" * 100_000 + "</body></html>")
+        "<html><body>"
+        + "<div>" * 100_000
+        + "<p>Deep story about the Bergen harbour and its cranes.</p>"
+        + "</div>" * 100_000
+        + "</body></html>"
+    )
     (folder / "laughs.rss").write_text(BILLION_LAUGHS)
     (folder / "empty-folder").mkdir()
     loop = folder / "loop"
@@ -82,9 +88,14 @@ def test_bad_corpus_fuzz_reports_each_file_and_indexes_the_rest(tmp_path, sample
     index_dir = tmp_path / "index"
     index_dir.mkdir()
     (index_dir / "annotations.sqlite").write_bytes((sample_index / "annotations.sqlite").read_bytes())
-    result = subprocess.run([sys.executable, "-c", MEASURED_CLI, "index", "rebuild", str(folder), "--index-dir",
-                             str(index_dir)], capture_output=True, text=True, timeout=900, check=False,
-                            env={**os.environ, "SEARCHER_PROGRESS": "0"})
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURED_CLI, "index", "rebuild", str(folder), "--index-dir", str(index_dir)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={**os.environ, "SEARCHER_PROGRESS": "0"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     err = result.stderr
     assert f"{folder / 'truncated.jsonl'}:2: invalid JSON" in err
@@ -92,11 +103,14 @@ def test_bad_corpus_fuzz_reports_each_file_and_indexes_the_rest(tmp_path, sample
         assert f"{folder / name}:" in err, name  # each named (JSON Lines by line) with what was wrong
     assert "big.txt: article is 100.0 MB; its first 5,000,000 characters are indexed" in err
     assert f"{folder / 'back-to-top'}: symlink loop (points back to {folder}), not followed" in err
-    assert f"{folder / 'loop' / 'itself'}: symlink loop (points back to {folder / 'loop'}), not followed" in err
+    assert (
+        f"{folder / 'loop' / 'itself'}: symlink loop (points back to {folder / 'loop'}), not followed" in err
+    )
     peak_gib = int(err.split("peak-rss-kib ")[1].split()[0]) / 2**20
     assert peak_gib < 2.0, f"peak memory {peak_gib:.2f} GiB"
 
     from searcher import create_app
+
     client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
     found = {hit["title"] for hit in client.get("/api/search?q=oslo+harbour&per_page=50").get_json()["hits"]}
     assert {"Fine story", "One enormous article about the Oslo harbour"} <= found
@@ -113,9 +127,22 @@ def test_bad_corpus_fuzz_reports_each_file_and_indexes_the_rest(tmp_path, sample
 
 def test_an_empty_folder_alone_is_a_clear_error(tmp_path):
     (tmp_path / "empty").mkdir()
-    result = subprocess.run([sys.executable, "-m", "searcher", "index", "rebuild", str(tmp_path / "empty"),
-                             "--index-dir", str(tmp_path / "index")], capture_output=True, text=True, check=False,
-                            env={**os.environ, "SEARCHER_PROGRESS": "0"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "searcher",
+            "index",
+            "rebuild",
+            str(tmp_path / "empty"),
+            "--index-dir",
+            str(tmp_path / "index"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SEARCHER_PROGRESS": "0"},
+    )
     assert result.returncode == 1
     assert f"{tmp_path / 'empty'}: folder holds no article files" in result.stderr
     assert "nothing could be indexed" in result.stderr

@@ -26,9 +26,12 @@ def test_each_target_passes_or_fails_by_its_limit():
     bench = bench_module()
     at_limit = {key: limit for key, (_, _, limit, _) in bench.TARGETS.items()}
     assert all(row["pass"] for row in bench.evaluate(at_limit))  # a limit is inclusive
-    worse = {key: limit * 1.5 if kind in ("max", "abs") else limit / 1.5
-             for key, (_, _, limit, kind) in bench.TARGETS.items()}
+    worse = {
+        key: limit * 1.5 if kind in ("max", "abs") else limit / 1.5
+        for key, (_, _, limit, kind) in bench.TARGETS.items()
+    }
     assert not any(row["pass"] for row in bench.evaluate(worse))
+
     def passes(key: str, value: float) -> bool:
         return {row["key"]: row["pass"] for row in bench.evaluate({key: value})}[key]
 
@@ -41,17 +44,43 @@ def test_each_target_passes_or_fails_by_its_limit():
 @pytest.mark.slow
 @needs_reuters
 def test_quick_benchmark_reports_every_figure(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--articles", "150",
-                             "--corpus", str(REUTERS), "--work", str(tmp_path / "work"), "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=900, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--quick",
+            "--articles",
+            "150",
+            "--corpus",
+            str(REUTERS),
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     data = json.loads((tmp_path / "quick.json").read_text())
     # quick's small corpus may miss a target: then, and only then, the exit status is 1
-    assert result.returncode == (0 if all(row["pass"] for row in data["targets"]) else 1), result.stderr[-3000:]
+    assert result.returncode == (0 if all(row["pass"] for row in data["targets"]) else 1), result.stderr[
+        -3000:
+    ]
     builds = data["builds"]
     assert builds["ner_floor"]["seconds"] > 0 and builds["ner_floor"]["texts"] > 250
     assert builds["cold"]["ner_articles"] > 250 and builds["warm"]["ner_articles"] == 0
     assert builds["add"]["indexed"] == 3 and builds["add"]["seconds"] > 0
-    assert set(builds["cold"]["phases"]) >= {"read", "clean", "ner", "entities", "normalize", "write", "columns"}
+    assert set(builds["cold"]["phases"]) >= {
+        "read",
+        "clean",
+        "ner",
+        "entities",
+        "normalize",
+        "write",
+        "columns",
+    }
     search = data["search"]
     assert search["queries"] >= 50
     for side in ("api", "bare_whoosh"):
@@ -68,8 +97,15 @@ def test_quick_benchmark_reports_every_figure(tmp_path):
         assert value > 0
         assert reported[key]["pass"] is (value <= limit if kind == "max" else value >= limit), key
         verdict = "PASS" if reported[key]["pass"] else "FAIL"
-        assert any(line.startswith(f"| {measure} |") and line.endswith(f"| {verdict} |")
-                   for line in result.stdout.splitlines()), (measure, verdict)
-    for line in ("| cold rebuild |", "| warm rebuild |", "| facet counting |", "| full API search p95 |",
-                 "| 1× → 16×: full API p95 |"):
+        assert any(
+            line.startswith(f"| {measure} |") and line.endswith(f"| {verdict} |")
+            for line in result.stdout.splitlines()
+        ), (measure, verdict)
+    for line in (
+        "| cold rebuild |",
+        "| warm rebuild |",
+        "| facet counting |",
+        "| full API search p95 |",
+        "| 1× → 16×: full API p95 |",
+    ):
         assert line in result.stdout

@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(os.environ.get("SEARCHER_SCREENSHOTS", "")) if os.environ.get("SEARCHER_SCREENSHOTS") else None
+SCREENSHOTS = (
+    Path(os.environ.get("SEARCHER_SCREENSHOTS", "")) if os.environ.get("SEARCHER_SCREENSHOTS") else None
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +36,15 @@ def snap(page, name):
 
 
 def total(page) -> int:
-    return int(re.search(r"([\d,]+) articles?", page.locator(".summary p").inner_text()).group(1).replace(",", ""))
+    return int(
+        re.search(r"([\d,]+) articles?", page.locator(".summary p").inner_text()).group(1).replace(",", "")
+    )
 
 
 def facet_count(page, facet, value) -> int:
-    item = page.locator(f'ul.facet-values[data-facet="{facet}"] li', has=page.get_by_role("link", name=value, exact=True))
+    item = page.locator(
+        f'ul.facet-values[data-facet="{facet}"] li', has=page.get_by_role("link", name=value, exact=True)
+    )
     return int(item.locator(".count").first.inner_text())
 
 
@@ -54,12 +60,16 @@ def test_search_facets_chips_dates_pages_and_article(page, server):
     assert page.locator(".hit mark").count() > 0
 
     vallo_before = facet_count(page, "person", "Henrik Vallo")
-    page.locator('ul.facet-values[data-facet="person"]').get_by_role("link", name="Henrik Vallo", exact=True).click()
+    page.locator('ul.facet-values[data-facet="person"]').get_by_role(
+        "link", name="Henrik Vallo", exact=True
+    ).click()
     assert total(page) == vallo_before  # exactly the articles the facet counted (all 4 strike stories here)
     assert "person=Henrik+Vallo" in page.url
     assert page.locator(".chip", has_text="Henrik Vallo").count() == 1
     # a second person from the same facet widens the results (OR)
-    lindqvist = page.locator('ul.facet-values[data-facet="person"]').get_by_role("link", name="Mara Lindqvist", exact=True)
+    lindqvist = page.locator('ul.facet-values[data-facet="person"]').get_by_role(
+        "link", name="Mara Lindqvist", exact=True
+    )
     lindqvist.click()
     both = total(page)
     assert both >= vallo_before
@@ -198,7 +208,9 @@ def test_results_come_first_in_tab_order(browser, server):
             assert filters.bounding_box()["y"] < 250
             filters.click()
             assert page.evaluate("document.activeElement.id") == "filters"
-            assert page.locator("#filters").bounding_box()["y"] > page.locator(".hit").last.bounding_box()["y"]
+            assert (
+                page.locator("#filters").bounding_box()["y"] > page.locator(".hit").last.bounding_box()["y"]
+            )
         else:
             assert not filters.is_visible()
         context.close()
@@ -210,7 +222,9 @@ def value_names(section) -> list[str]:
     from urllib.parse import parse_qsl, urlsplit
 
     names = []
-    for href in section.locator("ul.facet-values > li > a.value").evaluate_all("links => links.map(a => a.href)"):
+    for href in section.locator("ul.facet-values > li > a.value").evaluate_all(
+        "links => links.map(a => a.href)"
+    ):
         names += [value for key, value in parse_qsl(urlsplit(href).query) if key in FACET_KEYS]
     return names
 
@@ -259,7 +273,9 @@ def test_facet_boxes_work_without_the_script(browser, server):
     page.locator("#filter-person").fill("LINDQ")
     page.locator("#filter-person").press("Enter")
     assert "person_filter=LINDQ" in page.url
-    assert value_names(page.locator("section.facet", has=page.locator("#filter-person"))) == ["Mara Lindqvist"]
+    assert value_names(page.locator("section.facet", has=page.locator("#filter-person"))) == [
+        "Mara Lindqvist"
+    ]
     context.close()
 
 
@@ -275,7 +291,9 @@ def test_no_accessibility_violations_on_any_page(browser, server, width):
     found = {}
     for name, url in page_urls(server).items():
         page.goto(url)
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}})
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
+        )
         found[name] = [
             f"{v['id']}: {v['help']} — " + "; ".join(node["target"][0] for node in v["nodes"][:3])
             for v in results.response["violations"]
@@ -287,10 +305,12 @@ def test_no_accessibility_violations_on_any_page(browser, server, width):
 
 def contrast(first: str, second: str) -> float:
     """WCAG contrast ratio of two "rgb(r, g, b)" colours."""
+
     def luminance(colour):
         channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
         r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
     light, dark = sorted([luminance(first), luminance(second)], reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
@@ -300,7 +320,8 @@ def test_exclude_signs_and_date_bars_stand_out_at_rest(page, server):
     hover (touch screens have none) and the histogram bars at 3:1 against the white box."""
     page.goto(server + "/")
     sign = page.locator("a.exclude").first.evaluate(
-        "a => [getComputedStyle(a).color, getComputedStyle(a).opacity]")
+        "a => [getComputedStyle(a).color, getComputedStyle(a).opacity]"
+    )
     assert float(sign[1]) == 1 and contrast(sign[0], "rgb(255, 255, 255)") >= 4.5
     bar = page.locator(".histogram .bar").first.evaluate("b => getComputedStyle(b).backgroundColor")
     assert contrast(bar, "rgb(255, 255, 255)") >= 3

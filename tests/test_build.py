@@ -16,8 +16,15 @@ from .conftest import REUTERS, SAMPLES, SEEDS, needs_reuters, needs_seeds
 
 def cli(*args, env=None, cwd=None):
     environment = {**os.environ, "SEARCHER_PROGRESS": "0", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "searcher", *args], capture_output=True, text=True, check=False,
-                          env=environment, cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "searcher", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
@@ -34,7 +41,9 @@ def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
 
     (subset / "more.jsonl").write_text((SAMPLES / "nordic-wire.jsonl").read_text())
     changed = subset / "02-lisbon-mayor-tomas-reyes-unveils-river-tram-plan.txt"
-    changed.write_text(changed.read_text() + "\nMayor Tomas Reyes later met Ines Carvalho of the Tagus Port Authority.\n")
+    changed.write_text(
+        changed.read_text() + "\nMayor Tomas Reyes later met Ines Carvalho of the Tagus Port Authority.\n"
+    )
     result = cli("index", "add", str(subset), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
     assert "8 indexed, 1 updated, 22 unchanged, 0 skipped" in result.stdout
@@ -63,7 +72,9 @@ def test_bad_input_is_reported_and_the_rest_goes_in(tmp_path, sample_index):
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(SAMPLES / "01-helsinki-opens-baltic-wind-auction-as-lindqvist.txt", folder)
-    (folder / "bad.jsonl").write_text('{"id": "x", "title": "Fine", "body": "A fine story in Oslo."}\n{oops\n')
+    (folder / "bad.jsonl").write_text(
+        '{"id": "x", "title": "Fine", "body": "A fine story in Oslo."}\n{oops\n'
+    )
     (folder / "blob.txt").write_bytes(b"\x00" * 100)
     (folder / "huge.txt").write_text("A huge article\n\n" + ("Word salad about Oslo harbour. " * 700_000))
     index_dir = tmp_path / "index"
@@ -125,12 +136,36 @@ def test_killed_rebuild_leaves_the_previous_index_readable(tmp_path, sample_inde
     shutil.copytree(sample_index, index_dir, symlinks=True)
     before = store.current_generation(index_dir)
     many = tmp_path / "many.jsonl"
-    many.write_text("".join(json.dumps({"id": f"n{i}", "title": f"Story {i} from Oslo",
-                                        "body": f"Minister Ola Nordmann number {i} spoke in Bergen and Oslo. " * 20})
-                            + "\n" for i in range(3000)))
-    process = subprocess.Popen([sys.executable, "-m", "searcher", "index", "rebuild", str(many), "--index-dir",
-                                str(index_dir), "--processes", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "SEARCHER_PROGRESS": "0"})
+    many.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"n{i}",
+                    "title": f"Story {i} from Oslo",
+                    "body": f"Minister Ola Nordmann number {i} spoke in Bergen and Oslo. " * 20,
+                }
+            )
+            + "\n"
+            for i in range(3000)
+        )
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "searcher",
+            "index",
+            "rebuild",
+            str(many),
+            "--index-dir",
+            str(index_dir),
+            "--processes",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SEARCHER_PROGRESS": "0"},
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list((index_dir / "generations").glob("*.partial")):
         if not list((index_dir).glob("annotations.sqlite-wal")):
@@ -152,5 +187,8 @@ def test_killed_rebuild_leaves_the_previous_index_readable(tmp_path, sample_inde
 
 
 def test_second_build_at_once_is_refused(tmp_path):
-    with store.build_lock(tmp_path), pytest.raises(store.IndexBusyError, match="another rebuild or add is running"):
+    with (
+        store.build_lock(tmp_path),
+        pytest.raises(store.IndexBusyError, match="another rebuild or add is running"),
+    ):
         rebuild([str(SAMPLES)], tmp_path, BuildOptions(progress=False))

@@ -45,8 +45,10 @@ def test_calls_to_action_and_teasers():
     assert is_call_to_action("Subscribe to our newsletter")
     assert not is_call_to_action("Join the talks, the minister told the union on Monday.")
     assert is_call_to_action("Get the app")
-    assert not is_call_to_action("Like all major exporters Daimler undertakes currency hedging but has no problems "
-                                 "here, according to the spokesman, contacted by telephone in Stuttgart.")
+    assert not is_call_to_action(
+        "Like all major exporters Daimler undertakes currency hedging but has no problems "
+        "here, according to the spokesman, contacted by telephone in Stuttgart."
+    )
     assert is_teaser("More from World")
     assert is_teaser("More follows…")
     assert not is_teaser("More than 300 people were evacuated.")
@@ -55,12 +57,20 @@ def test_calls_to_action_and_teasers():
 def test_reporting_credits_go_but_not_the_end_of_a_wrapped_sentence():
     assert clean_body("The mill story.\n(Reporting by Jane Doe; Editing by Tom Roe)") == "The mill story."
     assert clean_body("Reporting by Jane Doe in Lisbon") == ""
-    assert clean_body("produced by the nation's mills a year ago.") == "produced by the nation's mills a year ago."
+    assert (
+        clean_body("produced by the nation's mills a year ago.")
+        == "produced by the nation's mills a year ago."
+    )
 
 
 def test_repeated_body_is_kept_once():
-    lines = ["The first paragraph has words.", "The second paragraph has words.", "Short",
-             "The first paragraph has words.", "The second paragraph has words."]
+    lines = [
+        "The first paragraph has words.",
+        "The second paragraph has words.",
+        "Short",
+        "The first paragraph has words.",
+        "The second paragraph has words.",
+    ]
     assert drop_repeated_paragraphs(lines) == lines[:3]
 
 
@@ -72,12 +82,21 @@ def test_recurring_lines_are_learnt_per_source():
 
 
 def story(number: int, middle: str = "", end: str = "") -> str:
-    return "\n".join(line for line in (
-        f"Story {number} opens with its own first sentence about harbour works.",
-        f"A second sentence of story {number} names the quay.", f"A third one of story {number} gives a date.",
-        f"A fourth one of story {number} quotes a mayor.", middle, f"Story {number} goes on with a fifth.",
-        f"A sixth sentence of story {number} gives a figure.", f"Story {number} closes with a sentence of its own.",
-        end) if line)
+    return "\n".join(
+        line
+        for line in (
+            f"Story {number} opens with its own first sentence about harbour works.",
+            f"A second sentence of story {number} names the quay.",
+            f"A third one of story {number} gives a date.",
+            f"A fourth one of story {number} quotes a mayor.",
+            middle,
+            f"Story {number} goes on with a fifth.",
+            f"A sixth sentence of story {number} gives a figure.",
+            f"Story {number} closes with a sentence of its own.",
+            end,
+        )
+        if line
+    )
 
 
 def test_a_sentence_several_stories_share_is_not_boilerplate():
@@ -86,13 +105,15 @@ def test_a_sentence_several_stories_share_is_not_boilerplate():
     assert learn_recurring_lines([story(i, middle=shared) for i in range(200)]) == set()  # never at an edge
     comment = "The company did not respond to a request for comment."
     assert is_story_sentence(comment) and is_story_sentence(shared)
-    assert learn_recurring_lines([story(i, end=comment) for i in range(200)]) == set()  # at an edge, a sentence
+    assert (
+        learn_recurring_lines([story(i, end=comment) for i in range(200)]) == set()
+    )  # at an edge, a sentence
 
 
 def test_a_sign_off_needs_a_large_enough_sample_and_share():
     signed = [story(i, end="Reuter") for i in range(MIN_SAMPLE)]
     assert learn_recurring_lines(signed) == {"reuter"}
-    assert learn_recurring_lines(signed[:MIN_SAMPLE - 1]) == set()  # too few articles to tell
+    assert learn_recurring_lines(signed[: MIN_SAMPLE - 1]) == set()  # too few articles to tell
     few = [story(i, end="Reuter") for i in range(MIN_ARTICLES - 1)] + [story(i) for i in range(100)]
     assert learn_recurring_lines(few) == set()  # in fewer articles than the stated minimum
     enough = [story(i, end="Reuter") for i in range(MIN_ARTICLES)] + [story(i) for i in range(100)]
@@ -108,7 +129,9 @@ def test_a_recurring_line_goes_only_from_the_edges_of_a_body():
     assert cleaned.split("\n")[4] == "Reuter" and not cleaned.endswith("Reuter")
     assert removed == [RemovedLine("Reuter", "recurring")]
     sentence = "Officials said work would start soon."
-    assert clean_body(story(1, end=sentence), recurring={"officials said work would start soon"}).endswith(sentence)
+    assert clean_body(story(1, end=sentence), recurring={"officials said work would start soon"}).endswith(
+        sentence
+    )
 
 
 def test_build_keeps_shared_sentences_and_reports_what_it_removed(tmp_path):
@@ -133,13 +156,19 @@ def test_seeds_lose_their_calls_to_action_teasers_and_credits_and_nothing_else()
     report = BuildReport(index_dir=SEEDS)
     articles = read_articles([str(SEEDS)], report)
     prepare_all(articles, learn_boilerplate(articles, {}), report, processes=1)
-    assert report.boilerplate == {str(SEEDS): Counter({
-        RemovedLine("Join ST's Telegram channel and get the latest breaking news delivered to you.",
-                    "call to action"): 1,
-        RemovedLine("More from World", "teaser"): 1,
-        RemovedLine("More follows…", "teaser"): 1,
-        RemovedLine("PHOTO: REUTERS", "photo credit"): 1,
-    })}
+    assert report.boilerplate == {
+        str(SEEDS): Counter(
+            {
+                RemovedLine(
+                    "Join ST's Telegram channel and get the latest breaking news delivered to you.",
+                    "call to action",
+                ): 1,
+                RemovedLine("More from World", "teaser"): 1,
+                RemovedLine("More follows…", "teaser"): 1,
+                RemovedLine("PHOTO: REUTERS", "photo credit"): 1,
+            }
+        )
+    }
 
 
 @needs_reuters
@@ -151,15 +180,20 @@ def test_reuters_loses_its_sign_off_and_empty_story_filler_and_nothing_else():
     prepared = prepare_all(articles, recurring, report, processes=1)
     removed = report.boilerplate["Reuters"]
     assert {line.why for line in removed} == {"recurring"}
-    assert {" ".join(line.line.casefold().strip("*.; ").split()) for line in removed} == {"reuter", "blah blah blah"}
+    assert {" ".join(line.line.casefold().strip("*.; ").split()) for line in removed} == {
+        "reuter",
+        "blah blah blah",
+    }
     assert sum(removed.values()) >= 20_000  # the sign-off goes from nearly every article
     # a sign-off in the middle of a body (a story quoting the word) stays
     assert all(item.body.split("\n")[-1].strip(" ;.").casefold() != "reuter" for item in prepared)
 
 
 def test_clean_body_removes_boilerplate_title_repeat_and_duplicates():
-    body = ("Donald Trump's adviser said things in Moscow today.\nMore from World\nA second paragraph of news here.\n"
-            "Donald Trump's adviser said things in Moscow today.\nJoin our Telegram channel for updates.\n Reuter\n\x03")
+    body = (
+        "Donald Trump's adviser said things in Moscow today.\nMore from World\nA second paragraph of news here.\n"
+        "Donald Trump's adviser said things in Moscow today.\nJoin our Telegram channel for updates.\n Reuter\n\x03"
+    )
     cleaned = clean_body(body, title="The headline of it", recurring={"reuter"})
     assert cleaned == "Donald Trump's adviser said things in Moscow today.\nA second paragraph of news here."
 
@@ -168,18 +202,20 @@ def test_dateline_found_after_a_caption():
     body = "A caption line.\n\nMOSCOW (REUTERS) - US President Donald Trump said..."
     dateline = find_dateline(body)
     assert dateline.place == "MOSCOW" and dateline.agency == "REUTERS"
-    assert body[dateline.start:dateline.end].startswith("MOSCOW (REUTERS) -")
+    assert body[dateline.start : dateline.end].startswith("MOSCOW (REUTERS) -")
     assert find_dateline("NOTE: this is not a dateline") is None
     assert place_from_dateline_field("SALVADOR, Feb 26") == "SALVADOR"
     assert place_from_dateline_field("") is None
 
 
 def test_hard_wrapped_newswire_is_reflowed_into_paragraphs():
-    body = ("Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought since early\n"
-            "January and improving prospects for the coming temporao,\nalthough normal humidity levels have not "
-            "been restored,\nComissaria Smith said in its weekly review.\n    The dry period means the temporao "
-            "will be late this year.\n    Arrivals for the week ended February 22 were 155,221 bags\nof 60 kilos.\n"
-            " M-1.......... 738.5   737.2\n Reuter\n")
+    body = (
+        "Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought since early\n"
+        "January and improving prospects for the coming temporao,\nalthough normal humidity levels have not "
+        "been restored,\nComissaria Smith said in its weekly review.\n    The dry period means the temporao "
+        "will be late this year.\n    Arrivals for the week ended February 22 were 155,221 bags\nof 60 kilos.\n"
+        " M-1.......... 738.5   737.2\n Reuter\n"
+    )
     cleaned = clean_body(body)
     lines = cleaned.split("\n")
     assert lines[0].startswith("Showers continued throughout the week in the Bahia cocoa zone")

@@ -5,7 +5,9 @@ import sys
 
 
 def searcher(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "searcher", *args], check=False, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "searcher", *args], check=False, capture_output=True, text=True
+    )
 
 
 def test_help_shows_only_what_applies_to_this_tool():

@@ -23,8 +23,10 @@ def test_each_thread_gets_its_own_searcher_closed_with_the_generation(sample_ind
     mine = generation.searcher
     assert generation.searcher is mine
     theirs = []
-    threads = [threading.Thread(target=lambda: theirs.append((generation.searcher, generation.searcher)))
-               for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: theirs.append((generation.searcher, generation.searcher)))
+        for _ in range(3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -68,7 +70,9 @@ def answer(index: SearchIndex, args: MultiDict) -> str:
     return json.dumps(run_search(index, params_from_args(args)), sort_keys=True, default=str)
 
 
-def assert_concurrent_answers_equal_serial(index_dir: Path, queries: list[MultiDict], threads: int = 8) -> None:
+def assert_concurrent_answers_equal_serial(
+    index_dir: Path, queries: list[MultiDict], threads: int = 8
+) -> None:
     serial = [answer(SearchIndex(index_dir), args) for args in queries]
     assert len(set(serial)) > len(queries) // 2  # the mix asks different things
     index = SearchIndex(index_dir)  # one index for all threads, as a server has

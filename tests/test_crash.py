@@ -22,20 +22,53 @@ from searcher import create_app
 from .conftest import SAMPLES
 from .test_serve import free_port, wait_for
 
-QUERIES = ["q=tram", "q=helsinki&sort=newest", "q=wind+auction", "person=Aino+Lindqvist", "country=Finland",
-           "", "q=harbour&not_country=Finland", "from=2024-03-01&to=2024-04-30", "q=%22river+tram%22"]
+QUERIES = [
+    "q=tram",
+    "q=helsinki&sort=newest",
+    "q=wind+auction",
+    "person=Aino+Lindqvist",
+    "country=Finland",
+    "",
+    "q=harbour&not_country=Finland",
+    "from=2024-03-01&to=2024-04-30",
+    "q=%22river+tram%22",
+]
 NEW_STORIES = [
-    ("Pelle Vorstrand opens a ferry line between Turku and Stockholm",
-     ("TURKU — Pelle Vorstrand, chief executive of Ålandia Ferries, said on Tuesday the company will open a "
-      "night ferry line between Turku and Stockholm in May. The Finnish Maritime Agency approved the timetable.")),
-    ("Oslo tram depot reopens after repairs", ("OSLO — The Oslo tram depot at Holtet reopened on Monday after "
-      "six months of repairs, said Ingrid Falkum of Sporveien Works. Trams return to Line 19 next week.")),
-    ("Copenhagen harbour bath closes for the winter", ("COPENHAGEN — The harbour bath at Islands Brygge closed on "
-      "Sunday, the city's leisure office said. Mayor Jens Haverkamp thanked the lifeguards.")),
-    ("Riga port handles record grain", ("RIGA — The Port of Riga handled a record amount of grain in March, "
-      "said Dace Ozolina of Baltic Grain Terminal. Exports went mostly to Egypt and Spain.")),
-    ("Gdansk shipyard wins a ferry order", ("GDANSK — The Gdansk shipyard Remontowa North won an order for two "
-      "hybrid ferries from Ålandia Ferries, its director Tomasz Wierzbicki said on Friday.")),
+    (
+        "Pelle Vorstrand opens a ferry line between Turku and Stockholm",
+        (
+            "TURKU — Pelle Vorstrand, chief executive of Ålandia Ferries, said on Tuesday the company will open a "
+            "night ferry line between Turku and Stockholm in May. The Finnish Maritime Agency approved the timetable."
+        ),
+    ),
+    (
+        "Oslo tram depot reopens after repairs",
+        (
+            "OSLO — The Oslo tram depot at Holtet reopened on Monday after "
+            "six months of repairs, said Ingrid Falkum of Sporveien Works. Trams return to Line 19 next week."
+        ),
+    ),
+    (
+        "Copenhagen harbour bath closes for the winter",
+        (
+            "COPENHAGEN — The harbour bath at Islands Brygge closed on "
+            "Sunday, the city's leisure office said. Mayor Jens Haverkamp thanked the lifeguards."
+        ),
+    ),
+    (
+        "Riga port handles record grain",
+        (
+            "RIGA — The Port of Riga handled a record amount of grain in March, "
+            "said Dace Ozolina of Baltic Grain Terminal. Exports went mostly to Egypt and Spain."
+        ),
+    ),
+    (
+        "Gdansk shipyard wins a ferry order",
+        (
+            "GDANSK — The Gdansk shipyard Remontowa North won an order for two "
+            "hybrid ferries from Ålandia Ferries, its director Tomasz Wierzbicki said on Friday."
+        ),
+    ),
 ]
 
 
@@ -56,9 +89,13 @@ def answers(index_dir: Path) -> dict:
 
 
 def cli_process(*args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "searcher", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "SEARCHER_PROGRESS": "0", **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "searcher", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SEARCHER_PROGRESS": "0", **(env or {})},
+    )
 
 
 def wait_for_line(stream, text: str, seconds: float = 180) -> None:
@@ -118,8 +155,17 @@ def test_kill_9_at_each_stage_loses_nothing(tmp_path, sample_index, stage):
     before = answers(index_dir)
 
     # two processes: spaCy runs the new stories in two workers, which must not outlive the build
-    build = cli_process("index", "rebuild", str(SAMPLES), str(new), "--index-dir", str(index_dir),
-                        "--processes", "2", env={"SEARCHER_PAUSE_AT": stage})
+    build = cli_process(
+        "index",
+        "rebuild",
+        str(SAMPLES),
+        str(new),
+        "--index-dir",
+        str(index_dir),
+        "--processes",
+        "2",
+        env={"SEARCHER_PAUSE_AT": stage},
+    )
     wait_for_line(build.stderr, f"paused at {stage}")
     workers = descendants(build.pid)
     if stage == "ner":
@@ -130,7 +176,7 @@ def test_kill_9_at_each_stage_loses_nothing(tmp_path, sample_index, stage):
 
     after = answers(index_dir)
     if stage == "switched":  # killed after the switch: the new index is whole and live
-        assert after["" ][0] == 31 + len(NEW_STORIES)
+        assert after[""][0] == 31 + len(NEW_STORIES)
     else:  # killed before it: the previous index answers exactly as it did
         assert after == before
     # no stray lock or half-built generation stops the next build, and it succeeds
@@ -170,8 +216,15 @@ def test_two_rebuilds_at_once_one_refuses_and_the_index_stays_whole(tmp_path, sa
     index_dir = tmp_path / "index"
     shutil.copytree(sample_index, index_dir, symlinks=True)
     new = write_new_stories(tmp_path / "new")
-    first = cli_process("index", "rebuild", str(SAMPLES), str(new), "--index-dir", str(index_dir),
-                        env={"SEARCHER_PAUSE_AT": "write"})
+    first = cli_process(
+        "index",
+        "rebuild",
+        str(SAMPLES),
+        str(new),
+        "--index-dir",
+        str(index_dir),
+        env={"SEARCHER_PAUSE_AT": "write"},
+    )
     wait_for_line(first.stderr, "paused at write")
     second = cli_process("index", "rebuild", str(SAMPLES), "--index-dir", str(index_dir))
     _, err = second.communicate(timeout=120)
@@ -234,9 +287,23 @@ class Hammer:
 
 def start_server(index_dir: Path, threads: int = 8) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "searcher", "serve", "--index-dir", str(index_dir), "--port",
-                               str(port), "--threads", str(threads)], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "searcher",
+            "serve",
+            "--index-dir",
+            str(index_dir),
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     wait_for(f"{base}/api/search?per_page=1", server)
     return server, base
@@ -287,6 +354,8 @@ def test_load_eight_clients_for_thirty_seconds_without_an_error(sample_index):
     statuses = [status for status, _, _ in hammer.results]
     latencies = sorted(seconds for _, seconds, _ in hammer.results)
     p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(f"\nload: {len(statuses)} requests in {elapsed:.1f} s from 8 clients = {len(statuses) / elapsed:.0f} "
-          f"requests/s, p95 {p95 * 1000:.0f} ms, errors {sum(s != 200 for s in statuses)}")
+    print(
+        f"\nload: {len(statuses)} requests in {elapsed:.1f} s from 8 clients = {len(statuses) / elapsed:.0f} "
+        f"requests/s, p95 {p95 * 1000:.0f} ms, errors {sum(s != 200 for s in statuses)}"
+    )
     assert statuses and set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}

@@ -28,10 +28,28 @@ def test_date_levels():
     assert date_levels("2018") == ["2018"]
 
 
-RELATIVE_TEXTS = ["Tuesday", "last Friday", "LATE FRIDAY", "early today", "yesterday", "next week", "the last week",
-                  "last month", "next year", "this year", "last November", "next March", "a year ago",
-                  "January a year ago", "last November 3", "June this year", "the end of next week",
-                  "next Tuesday's", "1300 EST/1800 gmt today", "February this year"]
+RELATIVE_TEXTS = [
+    "Tuesday",
+    "last Friday",
+    "LATE FRIDAY",
+    "early today",
+    "yesterday",
+    "next week",
+    "the last week",
+    "last month",
+    "next year",
+    "this year",
+    "last November",
+    "next March",
+    "a year ago",
+    "January a year ago",
+    "last November 3",
+    "June this year",
+    "the end of next week",
+    "next Tuesday's",
+    "1300 EST/1800 gmt today",
+    "February this year",
+]
 
 
 @pytest.mark.parametrize("text", RELATIVE_TEXTS)
@@ -40,6 +58,7 @@ def test_relative_dates_from_the_shared_cache_match_a_direct_parse(text):
     from random import Random
 
     from index import dates
+
     rng = Random(text)
     for _ in range(4):
         published = datetime(1984, 1, 1) + timedelta(days=rng.randrange(0, 6000), hours=rng.randrange(24))

@@ -21,7 +21,7 @@ def api_ids(client, query_string: str) -> list[str]:
 
 
 def test_spreadsheet_safe_cells():
-    for dangerous in ("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+    for dangerous in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert spreadsheet_safe(dangerous) == "'" + dangerous
     assert spreadsheet_safe("Oil prices rise") == "Oil prices rise"
 
@@ -41,7 +41,9 @@ def test_jsonl_export_and_the_cli_give_the_same_matches(client, runner):
     records = [json.loads(line) for line in lines]
     assert [r["id"] for r in records] == api_ids(client, "person=Mara+Lindqvist&sort=oldest")
     assert all("Mara Lindqvist" in r["people"] for r in records)
-    result = runner.invoke(args=["search", "--person", "Mara Lindqvist", "--sort", "oldest", "--format", "jsonl"])
+    result = runner.invoke(
+        args=["search", "--person", "Mara Lindqvist", "--sort", "oldest", "--format", "jsonl"]
+    )
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [r["id"] for r in records]
 
@@ -54,15 +56,28 @@ def test_a_bad_parameter_is_refused_before_the_download(client):
 @pytest.mark.slow
 def test_article_text_cannot_become_a_spreadsheet_formula(writable_index, tmp_path):
     hostile = tmp_path / "hostile.jsonl"
-    hostile.write_text(json.dumps({"id": "formula-1", "title": "=HYPERLINK(\"http://evil.example\",\"click\")",
-                                   "body": "Quokkaville harbour at Tallinn was idle on Monday.", "source": "@Wire",
-                                   "published": "2024-05-02"}) + "\n")
-    build = subprocess.run([sys.executable, "-m", "searcher", "index", "add", str(hostile), "--index-dir",
-                            str(writable_index)], check=False, capture_output=True, text=True)
+    hostile.write_text(
+        json.dumps(
+            {
+                "id": "formula-1",
+                "title": '=HYPERLINK("http://evil.example","click")',
+                "body": "Quokkaville harbour at Tallinn was idle on Monday.",
+                "source": "@Wire",
+                "published": "2024-05-02",
+            }
+        )
+        + "\n"
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "searcher", "index", "add", str(hostile), "--index-dir", str(writable_index)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stderr
     client = create_app({"TESTING": True, "INDEX_DIR": str(writable_index)}).test_client()
     rows = list(csv.reader(io.StringIO(client.get("/export.csv?q=quokkaville").get_data(as_text=True))))
-    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"click\")" and rows[1][3] == "'@Wire"
+    assert rows[1][1] == '\'=HYPERLINK("http://evil.example","click")' and rows[1][3] == "'@Wire"
 
 
 def test_the_feed_is_valid_atom_with_stable_entries(client):
@@ -84,11 +99,24 @@ def test_the_feed_learns_of_new_matches_after_index_add(writable_index, tmp_path
     client = create_app({"TESTING": True, "INDEX_DIR": str(writable_index)}).test_client()
     before = feedparser.parse(client.get("/feed?q=ferry").get_data())
     story = tmp_path / "new.jsonl"
-    story.write_text(json.dumps({"id": "ferry-new", "title": "Night ferry to Riga resumes",
-                                 "body": "The night ferry from Tallinn to Riga resumed on Friday.",
-                                 "source": "Nordic Wire", "published": "2030-01-05T08:00:00"}) + "\n")
-    build = subprocess.run([sys.executable, "-m", "searcher", "index", "add", str(story), "--index-dir",
-                            str(writable_index)], check=False, capture_output=True, text=True)
+    story.write_text(
+        json.dumps(
+            {
+                "id": "ferry-new",
+                "title": "Night ferry to Riga resumes",
+                "body": "The night ferry from Tallinn to Riga resumed on Friday.",
+                "source": "Nordic Wire",
+                "published": "2030-01-05T08:00:00",
+            }
+        )
+        + "\n"
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "searcher", "index", "add", str(story), "--index-dir", str(writable_index)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stderr
     after = feedparser.parse(client.get("/feed?q=ferry").get_data())
     assert len(after.entries) == len(before.entries) + 1

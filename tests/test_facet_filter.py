@@ -30,7 +30,7 @@ def test_matching_counts_keeps_the_values_the_search_has_that_contain_the_letter
 def facet_section(client, url, facet):
     html = client.get(url).get_data(as_text=True)
     start = html.index(f'id="found-{facet}"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def test_the_page_finds_values_past_the_ones_it_lists(client, monkeypatch):
@@ -51,8 +51,12 @@ def test_the_page_finds_accented_values_and_clicking_one_ends_the_finding(client
 
 def test_the_api_finds_a_facets_values_for_the_current_search(client):
     data = client.get("/api/facets/person?contains=LINDQ").get_json()
-    assert data == {"facet": "person", "contains": "LINDQ", "matching": 1,
-                    "values": [{"value": "Mara Lindqvist", "count": 8, "selected": False, "excluded": False}]}
+    assert data == {
+        "facet": "person",
+        "contains": "LINDQ",
+        "matching": 1,
+        "values": [{"value": "Mara Lindqvist", "count": 8, "selected": False, "excluded": False}],
+    }
     narrowed = client.get("/api/facets/person?contains=lindq&q=wind").get_json()
     with_her = client.get("/api/search?q=wind&person=Mara+Lindqvist").get_json()["total"]
     assert narrowed["values"][0]["count"] == with_her < 8

@@ -67,7 +67,9 @@ def test_scores_after_a_name_go():
 
 
 def test_a_title_or_a_verb_of_speech_shows_a_lone_name_is_someone():
-    text = "Minister Quorvath spoke. Trell said prices rose. Plenk, the chairman, told the meeting. Gorse rose."
+    text = (
+        "Minister Quorvath spoke. Trell said prices rose. Plenk, the chairman, told the meeting. Gorse rose."
+    )
     assert text_shows_a_person(text, 9, 17)  # after a title
     assert text_shows_a_person(text, 25, 30)  # "Trell said"
     assert text_shows_a_person(text, 49, 54)  # "Plenk, the chairman, told"
@@ -81,7 +83,9 @@ def _mentions(*items):
 
 
 def test_a_name_starting_with_a_given_name_is_a_person_whatever_its_tag():
-    votes = count_label_votes([_mentions(("Orla Brenn", "PERSON"), ("Orla Quist", "PERSON"), ("Orla Stent", "PERSON"))])
+    votes = count_label_votes(
+        [_mentions(("Orla Brenn", "PERSON"), ("Orla Quist", "PERSON"), ("Orla Stent", "PERSON"))]
+    )
     assert votes.is_given_name("Orla")
     assert corpus_label(Mention("Orla Vantree", "ORG", 0, 12), votes, gazetteer()) == "PERSON"
     assert corpus_label(Mention("Orla Vantree Corp", "ORG", 0, 17), votes, gazetteer()) == "ORG"
@@ -89,8 +93,11 @@ def test_a_name_starting_with_a_given_name_is_a_person_whatever_its_tag():
 
 
 def test_a_string_the_corpus_mostly_tags_otherwise_is_not_a_person():
-    votes = count_label_votes([_mentions(("Grell Sea", "LOC"))] * 4 + [_mentions(("Grell Sea", "PERSON"))]
-                              + [_mentions(("K.T. Vossberg", "ORG"))] * 3)
+    votes = count_label_votes(
+        [_mentions(("Grell Sea", "LOC"))] * 4
+        + [_mentions(("Grell Sea", "PERSON"))]
+        + [_mentions(("K.T. Vossberg", "ORG"))] * 3
+    )
     assert corpus_label(Mention("Grell Sea", "PERSON", 0, 9), votes, gazetteer()) == "GPE"
     assert corpus_label(Mention("K.T. Vossberg", "PERSON", 0, 13), votes, gazetteer()) == "ORG"
     assert corpus_label(Mention("Tomas Brell", "PERSON", 0, 11), votes, gazetteer()) == "PERSON"
@@ -98,8 +105,15 @@ def test_a_string_the_corpus_mostly_tags_otherwise_is_not_a_person():
 
 def test_a_lone_name_that_says_something_is_a_person_not_a_town():
     text = "Bolton said the talks would go on."
-    entities = entities_from_mentions([Mention("Bolton", "PERSON", 0, 6)], body_offset=0, published=None,
-                                      dateline=None, dateline_place=None, gazetteer=gazetteer(), text=text)
+    entities = entities_from_mentions(
+        [Mention("Bolton", "PERSON", 0, 6)],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+    )
     assert entities.people == ["Bolton"] and entities.confirmed_people == {"Bolton"}
     assert entities.places == []
 
@@ -123,28 +137,45 @@ def test_an_organization_never_becomes_a_city_by_a_translated_name():
     places = gazetteer()
     assert places.resolve("White House", alternates=False) is None
     text = "The White House said on Monday it would act."
-    entities = entities_from_mentions([Mention("The White House", "ORG", 0, 15)], body_offset=0, published=None,
-                                      dateline=None, dateline_place=None, gazetteer=places, text=text)
+    entities = entities_from_mentions(
+        [Mention("The White House", "ORG", 0, 15)],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=places,
+        text=text,
+    )
     assert entities.orgs == ["White House"] and entities.places == []
 
 
 def test_an_ambiguous_city_is_the_one_in_the_articles_countries():
     places = gazetteer()
-    found = resolve_in_context([Place("Birmingham", "United Kingdom"), Place("Alabama", "United States")],
-                               None, set(), places)
+    found = resolve_in_context(
+        [Place("Birmingham", "United Kingdom"), Place("Alabama", "United States")], None, set(), places
+    )
     assert found[0] == Place("Birmingham", "United States")
     assert resolve_in_context([Place("Birmingham", "United Kingdom")], None, set(), places) == [
-        Place("Birmingham", "United Kingdom")]
+        Place("Birmingham", "United Kingdom")
+    ]
 
 
 def test_the_headline_names_countries():
-    assert headline_countries("U.S. ASKS JAPAN TO END IMPORT CONTROLS", gazetteer()) == {"United States", "Japan"}
+    assert headline_countries("U.S. ASKS JAPAN TO END IMPORT CONTROLS", gazetteer()) == {
+        "United States",
+        "Japan",
+    }
     assert headline_countries("MAY NET RISES", gazetteer()) == set()
 
 
 def test_an_article_is_about_its_dateline_headline_lead_and_repeated_countries():
-    places = [Place("Tokyo", "Japan"), Place("Paris", "France"), Place("Lyon", "France"), Place("Oslo", "Norway"),
-              Place("Lima", "Peru")]
+    places = [
+        Place("Tokyo", "Japan"),
+        Place("Paris", "France"),
+        Place("Lyon", "France"),
+        Place("Oslo", "Norway"),
+        Place("Lima", "Peru"),
+    ]
     first_seen = {"Tokyo": 10, "Paris": 500, "Lyon": 600, "Oslo": 700, "Lima": 800}
     about = countries_about(places, first_seen, Place("Madrid", "Spain"), {"Chile"}, lead=100)
     assert about == {"Spain", "Chile", "Japan", "France"}  # Norway and Peru are named once, in passing
@@ -160,14 +191,31 @@ def test_historic_countries_keep_their_name_under_one_country():
 
 def test_places_named_in_passing_go_unless_nothing_says_where_the_story_is():
     text = "Tokyo shares rose on Monday as exporters gained. Traders said a bank in Oslo had sold."
-    mentions = [Mention("Tokyo", "GPE", 0, 5), Mention("Oslo", "GPE", text.index("Oslo"), text.index("Oslo") + 4)]
-    entities = entities_from_mentions(mentions, body_offset=0, published=None, dateline=None, dateline_place=None,
-                                      gazetteer=gazetteer(), text=text)
+    mentions = [
+        Mention("Tokyo", "GPE", 0, 5),
+        Mention("Oslo", "GPE", text.index("Oslo"), text.index("Oslo") + 4),
+    ]
+    entities = entities_from_mentions(
+        mentions,
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+    )
     assert [p.name for p in entities.places] == ["Tokyo"]
     text = "Shares rose on Monday as exporters gained. Traders said a bank in Oslo had sold."
     mentions = [Mention("Oslo", "GPE", text.index("Oslo"), text.index("Oslo") + 4)]
-    entities = entities_from_mentions(mentions, body_offset=0, published=None, dateline=None, dateline_place=None,
-                                      gazetteer=gazetteer(), text=text)
+    entities = entities_from_mentions(
+        mentions,
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+    )
     assert [p.name for p in entities.places] == ["Oslo"]
 
 
@@ -185,25 +233,43 @@ def test_role_words_go_by_the_sentence_structure():
 
 def test_a_role_word_is_not_stripped_when_it_is_a_given_name():
     text = "The bill passed. Bill Quorvath said so."
-    votes = count_label_votes([_mentions(("Bill Brenn", "PERSON"), ("Bill Stent", "PERSON"), ("Bill Quist", "PERSON"))])
-    entities = entities_from_mentions([Mention("Bill Quorvath", "PERSON", 17, 30)], body_offset=0, published=None,
-                                      dateline=None, dateline_place=None, gazetteer=gazetteer(), text=text,
-                                      votes=votes)
+    votes = count_label_votes(
+        [_mentions(("Bill Brenn", "PERSON"), ("Bill Stent", "PERSON"), ("Bill Quist", "PERSON"))]
+    )
+    entities = entities_from_mentions(
+        [Mention("Bill Quorvath", "PERSON", 17, 30)],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+        votes=votes,
+    )
     assert entities.people == ["Bill Quorvath"]
 
 
 def test_acronyms_pair_with_their_expansion():
     assert initials("Securities and Exchange Commission") == "SEC"
-    together = Counter({("SEC", "Securities and Exchange Commission"): 5, ("EC", "European Community"): 3,
-                        ("EC", "Export Council"): 1, ("OPEC", "Organization of Petroleum Exporting Countries"): 1})
-    assert pair_acronyms(together, min_articles=2) == {"SEC": "Securities and Exchange Commission",
-                                                       "EC": "European Community"}
+    together = Counter(
+        {
+            ("SEC", "Securities and Exchange Commission"): 5,
+            ("EC", "European Community"): 3,
+            ("EC", "Export Council"): 1,
+            ("OPEC", "Organization of Petroleum Exporting Countries"): 1,
+        }
+    )
+    assert pair_acronyms(together, min_articles=2) == {
+        "SEC": "Securities and Exchange Commission",
+        "EC": "European Community",
+    }
     assert pair_acronyms(together)["OPEC"] == "Organization of Petroleum Exporting Countries"
 
 
 def test_a_short_organization_merges_into_the_one_it_starts():
     assert merge_short_orgs(["Vantrel", "Vantrel's Ratings Service Inc", "Quist Corp"]) == {
-        "Vantrel": "Vantrel's Ratings Service Inc"}
+        "Vantrel": "Vantrel's Ratings Service Inc"
+    }
     assert merge_short_orgs(["Vantrel", "Vantrel Bank", "Vantrel Trust"]) == {}
 
 
@@ -218,12 +284,16 @@ def test_time_zones_units_currencies_and_numerals_are_not_organizations():
 
 
 def test_a_list_item_among_people_is_a_person():
-    lines = ["1. Orla Brenn (Norvania) 12.71", "2. Tomas Quist (Vellia) 12.74", "3. Pella Stent (Norvania) 12.92",
-             "4. Ilse Vantree (Vellia) 12.95"]
+    lines = [
+        "1. Orla Brenn (Norvania) 12.71",
+        "2. Tomas Quist (Vellia) 12.74",
+        "3. Pella Stent (Norvania) 12.92",
+        "4. Ilse Vantree (Vellia) 12.95",
+    ]
     text = "\n".join(lines)
     mentions = []
     for line, label in zip(lines, ["PERSON", "PERSON", "PERSON", "ORG"], strict=False):
-        name = line[3:line.index(" (")]
+        name = line[3 : line.index(" (")]
         start = text.index(name)
         mentions.append(Mention(name, label, start, start + len(name)))
     assert list_people(mentions, text, gazetteer()) == {mentions[3]}
@@ -249,12 +319,19 @@ def test_reuters_top_people_are_people(reuters_vocabulary):
     for name in _top(reuters_vocabulary, "person"):
         place = places.resolve(name, alternates=False)
         # a one-word name may be a town's too ("Johnstone said"): the text said it was someone
-        assert not (place and place.country and (" " in name or places.is_country(place))), f"{name!r} is a place"
+        assert not (place and place.country and (" " in name or places.is_country(place))), (
+            f"{name!r} is a place"
+        )
         assert name.split()[0].casefold().rstrip(".") not in TITLES, f"{name!r} starts with a title"
-        assert not any(w.casefold().replace(".", "").strip(",") in COMPANY_FORMS for w in name.split()), \
+        assert not any(w.casefold().replace(".", "").strip(",") in COMPANY_FORMS for w in name.split()), (
             f"{name!r} is a company"
-        firms = sum(count for org, count in orgs.items() if org.startswith(name + " ")
-                    and any(w.casefold().strip(".,") in FIRM_WORDS for w in org.split()[2:]))
+        )
+        firms = sum(
+            count
+            for org, count in orgs.items()
+            if org.startswith(name + " ")
+            and any(w.casefold().strip(".,") in FIRM_WORDS for w in org.split()[2:])
+        )
         assert firms < 2, f"{name!r} is a firm ({firms} articles name it as one)"
 
 
@@ -271,8 +348,9 @@ def test_reuters_top_organizations_are_one_value_each_and_organizations(reuters_
         assert after_numbers * 2 < max(1, text.count(org)), f"{org!r} follows figures: a unit or a time zone"
         head, _, last = org.rpartition(" ")
         country = places.resolve(head, alternates=False) if head else None
-        assert not (country and places.is_country(country) and last.lower() in {"dollar", "dollars", "yen", "pound"}), \
-            f"{org!r} is a currency"
+        assert not (
+            country and places.is_country(country) and last.lower() in {"dollar", "dollars", "yen", "pound"}
+        ), f"{org!r} is a currency"
 
 
 def test_names_the_corpus_knows_are_found_where_the_model_missed_them():
@@ -287,15 +365,21 @@ def test_names_the_corpus_knows_are_found_where_the_model_missed_them():
 def test_names_shaped_like_the_lists_people_are_people():
     text = "Vellia 259 (A. Dorne 69, H. Quist 69; D. Brell 4-43), Norvania 114 (S. McWatt 4-28). U.S. Steel fell."
     assert initialled_names(text, ["H. Quist", "D. Brell", "S. McWatt"], gazetteer()) == [
-        "A. Dorne", "H. Quist", "D. Brell", "S. McWatt"]
+        "A. Dorne",
+        "H. Quist",
+        "D. Brell",
+        "S. McWatt",
+    ]
     assert initialled_names(text, ["H. Quist", "D. Brell"], gazetteer()) == []  # too few to tell
 
 
 def test_an_article_that_names_someone_only_by_surname_keeps_them(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
-    (folder / "a.txt").write_text("Talks stall in Geneva\n\nMr Putin's envoy arrived in Geneva on Monday. Bolton said "
-                                  "the talks would resume next week, and he added that no date was set.\n")
+    (folder / "a.txt").write_text(
+        "Talks stall in Geneva\n\nMr Putin's envoy arrived in Geneva on Monday. Bolton said "
+        "the talks would resume next week, and he added that no date was set.\n"
+    )
     rebuild([str(folder)], tmp_path / "index", BuildOptions(progress=False))
     vocabulary = json.loads((store.current_generation(tmp_path / "index") / "vocabulary.json").read_text())
     assert {"Putin", "Bolton"} <= set(vocabulary["person"])

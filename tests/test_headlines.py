@@ -28,7 +28,10 @@ def test_headline_case_keeps_acronyms_dots_digits_and_tickers():
     assert headline_case("EC-US TALKS ON MID-EAST (OPEC)", acronyms) == "EC-US Talks On Mid-East (OPEC)"
     assert headline_case("REAGAN'S BUDGET PLAN FAILS", acronyms) == "Reagan's Budget Plan Fails"
     # words without letters (&, --, 1987, 'N') pass through
-    assert headline_case("SMITH & WESSON -- 1987 SALES 'N' ''", acronyms) == "Smith & Wesson -- 1987 Sales 'N' ''"
+    assert (
+        headline_case("SMITH & WESSON -- 1987 SALES 'N' ''", acronyms)
+        == "Smith & Wesson -- 1987 Sales 'N' ''"
+    )
 
 
 def test_headline_case_leaves_other_titles_alone():

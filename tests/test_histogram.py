@@ -22,7 +22,12 @@ def test_days_without_articles_are_drawn_as_empty():
 def test_periods_cross_years_and_leap_days():
     from datetime import date
 
-    assert periods(date(1986, 11, 3), date(1987, 2, 1), "month") == ["1986-11", "1986-12", "1987-01", "1987-02"]
+    assert periods(date(1986, 11, 3), date(1987, 2, 1), "month") == [
+        "1986-11",
+        "1986-12",
+        "1987-01",
+        "1987-02",
+    ]
     assert periods(date(1988, 2, 28), date(1988, 3, 1), "day") == ["1988-02-28", "1988-02-29", "1988-03-01"]
     assert periods(date(1914, 5, 1), date(1918, 1, 1), "year") == ["1914", "1915", "1916", "1917", "1918"]
     assert histogram(Counter()) == ("month", [])
@@ -33,7 +38,9 @@ def test_the_page_draws_one_slot_per_period(client):
 
     data = client.get("/api/search").get_json()
     html = client.get("/").get_data(as_text=True)
-    histogram_html = html[html.index('<ol class="histogram"'):html.index("</ol>", html.index('<ol class="histogram"'))]
+    histogram_html = html[
+        html.index('<ol class="histogram"') : html.index("</ol>", html.index('<ol class="histogram"'))
+    ]
     assert histogram_html.count("<li") == len(data["facets"]["published"])
     empty = sum(1 for b in data["facets"]["published"] if b["count"] == 0)
     assert len(re.findall(r'<li class="no-articles"', histogram_html)) == empty

@@ -46,10 +46,19 @@ def test_own_ids_are_scoped_by_source_or_file_and_url_safe(tmp_path):
 
 def test_an_id_reused_by_another_source_never_overwrites(tmp_path):
     index_dir = tmp_path / "index"
-    wire_a = write_jsonl(tmp_path / "wire-a.jsonl", {"id": 1, "title": "Bundesbank holds rates",
-                                                     "body": "The Bundesbank held its rates.", "source": "Wire A"})
-    wire_b = write_jsonl(tmp_path / "wire-b.jsonl", {"id": 1, "title": "Nairobi hosts talks",
-                                                     "body": "Nairobi hosted the talks.", "source": "Wire B"})
+    wire_a = write_jsonl(
+        tmp_path / "wire-a.jsonl",
+        {
+            "id": 1,
+            "title": "Bundesbank holds rates",
+            "body": "The Bundesbank held its rates.",
+            "source": "Wire A",
+        },
+    )
+    wire_b = write_jsonl(
+        tmp_path / "wire-b.jsonl",
+        {"id": 1, "title": "Nairobi hosts talks", "body": "Nairobi hosted the talks.", "source": "Wire B"},
+    )
     rebuild([str(wire_a)], index_dir, QUIET)
     report = add([str(wire_b)], index_dir, QUIET)
     assert (report.indexed, report.updated) == (1, 0)
@@ -57,9 +66,15 @@ def test_an_id_reused_by_another_source_never_overwrites(tmp_path):
     assert search_ids(index_dir, "Nairobi") == ["wire-b/1"]
 
     # a changed article from the same source is an update, wherever it is read from
-    write_jsonl(tmp_path / "wire-a-corrected.jsonl", {"id": 1, "title": "Bundesbank holds rates",
-                                                      "body": "The Bundesbank held its rates again.",
-                                                      "source": "Wire A"})
+    write_jsonl(
+        tmp_path / "wire-a-corrected.jsonl",
+        {
+            "id": 1,
+            "title": "Bundesbank holds rates",
+            "body": "The Bundesbank held its rates again.",
+            "source": "Wire A",
+        },
+    )
     report = add([str(tmp_path / "wire-a-corrected.jsonl")], index_dir, QUIET)
     assert (report.indexed, report.updated) == (0, 1)
     assert any("read before from" in p.message and "wire-a.jsonl" in p.message for p in report.warnings)
@@ -97,19 +112,42 @@ def test_author_source_and_published_fields_of_any_shape(tmp_path):
 
 def test_a_newsapi_style_export_indexes_every_article(tmp_path):
     path = tmp_path / "newsapi.json"
-    path.write_text(json.dumps([
-        {"source": {"id": None, "name": "Example Times"}, "author": {"name": "Jane Roe"},
-         "title": "Harbour reopens", "body": "The harbour reopened on Monday.", "url": "https://t.example/1",
-         "published": 1709856000},
-        {"source": {"id": "wire"}, "author": ["A. One", "B. Two"], "title": "Port strike ends",
-         "body": "Dockers went back to work.", "published": True},
-        {"id": 3, "title": "Odd url", "body": "A story with a list for a url.", "url": ["x"], "published": {"x": 1}},
-    ]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "source": {"id": None, "name": "Example Times"},
+                    "author": {"name": "Jane Roe"},
+                    "title": "Harbour reopens",
+                    "body": "The harbour reopened on Monday.",
+                    "url": "https://t.example/1",
+                    "published": 1709856000,
+                },
+                {
+                    "source": {"id": "wire"},
+                    "author": ["A. One", "B. Two"],
+                    "title": "Port strike ends",
+                    "body": "Dockers went back to work.",
+                    "published": True,
+                },
+                {
+                    "id": 3,
+                    "title": "Odd url",
+                    "body": "A story with a list for a url.",
+                    "url": ["x"],
+                    "published": {"x": 1},
+                },
+            ]
+        )
+    )
     articles, problems = read(path)
     assert [a.title for a in articles] == ["Harbour reopens", "Port strike ends", "Odd url"]
     first, second, third = articles
-    assert (first.source, first.author, first.published.date().isoformat()) == ("Example Times", "Jane Roe",
-                                                                                 "2024-03-08")
+    assert (first.source, first.author, first.published.date().isoformat()) == (
+        "Example Times",
+        "Jane Roe",
+        "2024-03-08",
+    )
     assert (second.source, second.author, second.published) == ("wire", "A. One, B. Two", None)
     assert third.url is None
     assert not [p for p in problems if p.skipped]
@@ -137,9 +175,11 @@ FEED = """<?xml version="1.0" encoding="{encoding}"?>
 
 
 def test_declared_feed_encodings_are_honoured_once(tmp_path):
-    stories = {"windows-1252": ("Élection à Montréal", "Les électeurs de Montréal ont voté."),
-               "iso-8859-2": ("Kanał w Gdańsku", "Nowy kanał otwarto w środę."),
-               "windows-1251": ("Выборы в Москве", "Жители Москвы голосовали.")}
+    stories = {
+        "windows-1252": ("Élection à Montréal", "Les électeurs de Montréal ont voté."),
+        "iso-8859-2": ("Kanał w Gdańsku", "Nowy kanał otwarto w środę."),
+        "windows-1251": ("Выборы в Москве", "Жители Москвы голосовали."),
+    }
     for number, (encoding, (title, body)) in enumerate(stories.items()):
         markup = FEED.format(encoding=encoding, guid=number, title=title, body=body)
         (tmp_path / f"{encoding}.rss").write_bytes(markup.encode(encoding))
@@ -169,7 +209,9 @@ def test_short_central_european_texts_are_read_or_called_a_guess(tmp_path):
         assert "a guess" in decoded.note
     ambiguous = decode("Prezident přijel".encode("cp1250"))  # ø (Danish) or ř (Czech): no way to tell
     assert "a guess" in ambiguous.note
-    assert decode("Café in Zürich, the café opened".encode("cp1252")).text == "Café in Zürich, the café opened"
+    assert (
+        decode("Café in Zürich, the café opened".encode("cp1252")).text == "Café in Zürich, the café opened"
+    )
     (tmp_path / "kanal.txt").write_bytes(polish.encode("iso-8859-2"))
     _, problems = read(tmp_path / "kanal.txt")
     assert "read as iso-8859-2 (a guess" in problems[0].message
@@ -179,11 +221,16 @@ def test_short_central_european_texts_are_read_or_called_a_guess(tmp_path):
 
 
 def test_a_json_body_that_is_html_is_read_as_html(tmp_path):
-    body = ("<p>The council met on Monday to discuss the new tram line in Lisbon.</p><script>var x=1;</script>"
-            "<p>Residents&nbsp;welcomed it.</p><style>p {color: red}</style>")
+    body = (
+        "<p>The council met on Monday to discuss the new tram line in Lisbon.</p><script>var x=1;</script>"
+        "<p>Residents&nbsp;welcomed it.</p><style>p {color: red}</style>"
+    )
     plain = "Shares of <Strong Point Inc> rose 5 pct, said <P.W. Stephens>."
-    path = write_jsonl(tmp_path / "export.jsonl", {"id": 1, "title": "Tram", "body": body},
-                       {"id": 2, "title": "Shares", "body": plain})
+    path = write_jsonl(
+        tmp_path / "export.jsonl",
+        {"id": 1, "title": "Tram", "body": body},
+        {"id": 2, "title": "Shares", "body": plain},
+    )
     (html_article, plain_article), _ = read(path)
     assert "tram line in Lisbon" in html_article.body and "Residents welcomed it." in html_article.body
     for markup in ("<p>", "script", "var x", "nbsp", "color"):
@@ -208,8 +255,11 @@ def test_relative_links_authors_and_entry_texts_of_a_feed(tmp_path):
   <description>The storm moved inland overnight.</description></item>
 </channel></rss>""")
     articles, _ = read(path)
-    assert [a.url for a in articles] == ["https://city.example/news/bridge", "https://city.example/news/live/storm",
-                                         "https://city.example/news/live/storm"]
+    assert [a.url for a in articles] == [
+        "https://city.example/news/bridge",
+        "https://city.example/news/live/storm",
+        "https://city.example/news/live/storm",
+    ]
     assert [a.author for a in articles] == ["Jane Roe", "Max Muster", None]
     assert articles[0].body == "The new bridge opened to traffic on Monday after three years of work."
     assert articles[1].body == "Winds reached 120 km/h on the coast."
@@ -234,14 +284,19 @@ def test_one_instant_is_one_day_from_html_rss_and_json(tmp_path):
     instant = "2024-03-10T23:30-05:00"
     (tmp_path / "page.html").write_text(
         f'<html><head><title>Dam vote</title><meta property="article:published_time" content="{instant}">'
-        '</head><body><article><h1>Dam vote</h1><p>' + "The council voted on the dam project late on Sunday. " * 8
-        + "</p></article></body></html>")
+        "</head><body><article><h1>Dam vote</h1><p>"
+        + "The council voted on the dam project late on Sunday. " * 8
+        + "</p></article></body></html>"
+    )
     (tmp_path / "feed.rss").write_text(
         '<rss version="2.0"><channel><title>Desk</title><item><guid>1</guid><title>Dam vote</title>'
-        '<description>The council voted.</description><pubDate>Sun, 10 Mar 2024 23:30:00 -0500</pubDate>'
-        '</item></channel></rss>')
-    write_jsonl(tmp_path / "a.jsonl", {"id": 1, "title": "Dam vote", "body": "The council voted.",
-                                       "published": instant})
+        "<description>The council voted.</description><pubDate>Sun, 10 Mar 2024 23:30:00 -0500</pubDate>"
+        "</item></channel></rss>"
+    )
+    write_jsonl(
+        tmp_path / "a.jsonl",
+        {"id": 1, "title": "Dam vote", "body": "The council voted.", "published": instant},
+    )
     articles, _ = read(tmp_path)
     assert len(articles) == 3
     assert {a.published.isoformat() for a in articles} == {"2024-03-10T23:30:00"}
@@ -253,11 +308,17 @@ def test_an_ambiguous_day_and_month_is_settled_by_the_source_or_warned_about(tmp
     assert parse_publication_date("03/04/2024", "DMY") == (parse_publication_date("3 April 2024")[0], None)
     found, note = parse_publication_date("03/04/2024")
     assert found.date().isoformat() == "2024-03-04" and "ambiguous" in note
-    write_jsonl(tmp_path / "settled.jsonl", {"id": 1, "title": "A", "body": "a", "published": "03/04/2024"},
-                {"id": 2, "title": "B", "body": "b", "published": "25/04/2024"})
+    write_jsonl(
+        tmp_path / "settled.jsonl",
+        {"id": 1, "title": "A", "body": "a", "published": "03/04/2024"},
+        {"id": 2, "title": "B", "body": "b", "published": "25/04/2024"},
+    )
     write_jsonl(tmp_path / "unsettled.jsonl", {"id": 1, "title": "C", "body": "c", "published": "03/04/2024"})
-    page = ('<html><head><title>Dam</title><meta name="date" content="03/04/2024"></head><body><article><p>'
-            + "The council voted on the dam. " * 10 + "</p></article></body></html>")
+    page = (
+        '<html><head><title>Dam</title><meta name="date" content="03/04/2024"></head><body><article><p>'
+        + "The council voted on the dam. " * 10
+        + "</p></article></body></html>"
+    )
     (tmp_path / "page.html").write_text(page)
     articles, problems = read(tmp_path)
     dates = {a.title: a.published.date().isoformat() for a in articles}
@@ -278,21 +339,35 @@ def article_count(index_dir):
 def test_the_report_counts_articles_and_lists_problems_apart(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    write_jsonl(folder / "a.jsonl", {"id": 1, "title": "Dam vote", "body": "The council voted on the dam."},
-                {"id": 2, "title": "Dam vote", "body": "The council voted on the dam."})
+    write_jsonl(
+        folder / "a.jsonl",
+        {"id": 1, "title": "Dam vote", "body": "The council voted on the dam."},
+        {"id": 2, "title": "Dam vote", "body": "The council voted on the dam."},
+    )
     with open(folder / "a.jsonl", "a") as handle:
         handle.write("{broken\n" + json.dumps({"id": 3}) + "\n")
     (folder / "b.txt").write_text("Port reopens\n\nThe port reopened on Monday.")
     (folder / "c.txt").write_text("Bridge closes\n\nThe bridge closed for repairs.")
     report = rebuild([str(folder)], tmp_path / "index", QUIET)
-    assert (report.read, report.indexed, report.updated, report.unchanged, len(report.skipped)) == (4, 3, 0, 0, 1)
+    assert (report.read, report.indexed, report.updated, report.unchanged, len(report.skipped)) == (
+        4,
+        3,
+        0,
+        0,
+        1,
+    )
     assert report.adds_up and len(report.problems) == 2 and not report.removed
 
     (folder / "c.txt").unlink()
     from searcher.cli import report_json
 
     report = rebuild([str(folder)], tmp_path / "index", QUIET)
-    assert (report.read, report.indexed, report.unchanged, len(report.skipped)) == (3, 0, 2, 1) and report.adds_up
+    assert (report.read, report.indexed, report.unchanged, len(report.skipped)) == (
+        3,
+        0,
+        2,
+        1,
+    ) and report.adds_up
     assert len(report.removed) == 1 and report.removed_from[report.removed[0]] == str(folder / "c.txt")
     data = json.loads(report_json(report))
     assert data["read"] == data["indexed"] + data["updated"] + data["unchanged"] + data["skipped"]
@@ -310,16 +385,39 @@ def test_the_cli_summary_adds_up_and_names_what_the_index_no_longer_holds(tmp_pa
     assert cli("index", "rebuild", str(folder), "--index-dir", str(index_dir)).returncode == 0
     (folder / "c.txt").unlink()
     result = cli("index", "rebuild", str(folder), "--index-dir", str(index_dir))
-    assert "1 articles read: 0 indexed, 0 updated, 1 unchanged, 0 skipped; 1 removed; 0 problems" in result.stdout
+    assert (
+        "1 articles read: 0 indexed, 0 updated, 1 unchanged, 0 skipped; 1 removed; 0 problems"
+        in result.stdout
+    )
     assert f"(read from {folder / 'c.txt'})" in result.stderr
 
 
 def test_the_same_text_under_a_new_id_is_not_indexed_twice_across_runs(tmp_path):
     index_dir = tmp_path / "index"
-    rebuild([str(write_jsonl(tmp_path / "a.jsonl", {"id": "a1", "title": "Dam vote",
-                                                    "body": "The council voted on the dam."}))], index_dir, QUIET)
-    report = add([str(write_jsonl(tmp_path / "b.jsonl", {"id": "b7", "title": "DAM VOTE",
-                                                         "body": "The council  voted on the dam."}))], index_dir, QUIET)
+    rebuild(
+        [
+            str(
+                write_jsonl(
+                    tmp_path / "a.jsonl",
+                    {"id": "a1", "title": "Dam vote", "body": "The council voted on the dam."},
+                )
+            )
+        ],
+        index_dir,
+        QUIET,
+    )
+    report = add(
+        [
+            str(
+                write_jsonl(
+                    tmp_path / "b.jsonl",
+                    {"id": "b7", "title": "DAM VOTE", "body": "The council  voted on the dam."},
+                )
+            )
+        ],
+        index_dir,
+        QUIET,
+    )
     assert (report.read, report.indexed, len(report.skipped)) == (1, 0, 1) and report.adds_up
     assert "already in the index" in report.skipped[0].message
     assert article_count(index_dir) == 1
@@ -327,12 +425,20 @@ def test_the_same_text_under_a_new_id_is_not_indexed_twice_across_runs(tmp_path)
 
 def test_an_edited_entry_without_an_id_is_updated_not_duplicated(tmp_path):
     index_dir = tmp_path / "index"
-    path = write_jsonl(tmp_path / "notes.jsonl", {"title": "Dam vote", "body": "The council voted on the dam."},
-                       {"title": "Same title", "body": "First of two."}, {"title": "Same title", "body": "Second."})
+    path = write_jsonl(
+        tmp_path / "notes.jsonl",
+        {"title": "Dam vote", "body": "The council voted on the dam."},
+        {"title": "Same title", "body": "First of two."},
+        {"title": "Same title", "body": "Second."},
+    )
     report = rebuild([str(path)], index_dir, QUIET)
     assert report.indexed == 3
-    write_jsonl(path, {"title": "Dam vote", "body": "The council voted on the dam on Monday."},
-                {"title": "Same title", "body": "First of two."}, {"title": "Same title", "body": "Second."})
+    write_jsonl(
+        path,
+        {"title": "Dam vote", "body": "The council voted on the dam on Monday."},
+        {"title": "Same title", "body": "First of two."},
+        {"title": "Same title", "body": "Second."},
+    )
     report = add([str(path)], index_dir, QUIET)
     assert (report.indexed, report.updated, report.unchanged) == (0, 1, 2)
     assert article_count(index_dir) == 3
@@ -346,17 +452,23 @@ def test_each_article_gets_its_language_and_english_ner_reads_only_english(tmp_p
     from index import store
     from index.language import detect_language
 
-    german = ("Die Bundesregierung hat am Mittwoch in Berlin neue Regeln für den Wohnungsbau beschlossen. Zum Teil "
-              "sind die Änderungen umstritten, sagte Ministerin Klara Geywitz. Ihrer Meinung nach werden die Mieten "
-              "in den kommenden Jahren weiter steigen, vor allem in München und Hamburg.")
-    english = ("Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Wednesday to discuss energy prices. "
-               "The two leaders agreed to coordinate their support for industry, officials from both governments "
-               "said after the meeting at the Elysee Palace.")
+    german = (
+        "Die Bundesregierung hat am Mittwoch in Berlin neue Regeln für den Wohnungsbau beschlossen. Zum Teil "
+        "sind die Änderungen umstritten, sagte Ministerin Klara Geywitz. Ihrer Meinung nach werden die Mieten "
+        "in den kommenden Jahren weiter steigen, vor allem in München und Hamburg."
+    )
+    english = (
+        "Chancellor Olaf Scholz met President Emmanuel Macron in Paris on Wednesday to discuss energy prices. "
+        "The two leaders agreed to coordinate their support for industry, officials from both governments "
+        "said after the meeting at the Elysee Palace."
+    )
     assert detect_language(german) == "de" and detect_language(english) == "en"
     assert detect_language("Short note.") is None  # too short to be sure
-    path = write_jsonl(tmp_path / "mixed.jsonl", {"id": "de1", "title": "Neue Regeln für den Wohnungsbau",
-                                                  "body": german},
-                       {"id": "en1", "title": "Scholz meets Macron", "body": english})
+    path = write_jsonl(
+        tmp_path / "mixed.jsonl",
+        {"id": "de1", "title": "Neue Regeln für den Wohnungsbau", "body": german},
+        {"id": "en1", "title": "Scholz meets Macron", "body": english},
+    )
     index_dir = tmp_path / "index"
     report = rebuild([str(path)], index_dir, QUIET)
     assert report.languages == {"de": 1, "en": 1} and report.without_entities == {"de": 1}
@@ -371,9 +483,18 @@ def test_each_article_gets_its_language_and_english_ner_reads_only_english(tmp_p
     assert meta["languages"] == {"de": 1, "en": 1}
     origins = json.loads((store.current_generation(index_dir) / "origins.json").read_text())
     assert sorted(entry[2] for entry in origins["articles"].values()) == ["de", "en"]
-    report = rebuild([str(path), str(write_jsonl(tmp_path / "short.jsonl", {"id": 1, "title": "Short",
-                                                                           "body": "Too short to tell."}))],
-                     index_dir, QUIET)
+    report = rebuild(
+        [
+            str(path),
+            str(
+                write_jsonl(
+                    tmp_path / "short.jsonl", {"id": 1, "title": "Short", "body": "Too short to tell."}
+                )
+            ),
+        ],
+        index_dir,
+        QUIET,
+    )
     assert report.languages == {"de": 1, "en": 1, "unknown": 1}
     origins = json.loads((store.current_generation(index_dir) / "origins.json").read_text())
     assert sorted(entry[2] for entry in origins["articles"].values()) == ["de", "en", "und"]

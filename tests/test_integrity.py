@@ -119,7 +119,9 @@ def test_recover_keeps_the_articles_their_entities_and_facets(writable_index, sa
 def test_recover_reports_a_lost_segment_and_keeps_the_rest(writable_index, tmp_path):
     extra = tmp_path / "extra"
     extra.mkdir()
-    (extra / "story.txt").write_text("Tide gauges in Bergen\n\nNew tide gauges were fitted in Bergen harbour.\n")
+    (extra / "story.txt").write_text(
+        "Tide gauges in Bergen\n\nNew tide gauges were fitted in Bergen harbour.\n"
+    )
     add([str(extra)], writable_index, BuildOptions(progress=False))  # a second segment, of one article
     generation = store.current_generation(writable_index)
     segments = sorted(generation.glob("*.seg"), key=lambda path: path.stat().st_size)

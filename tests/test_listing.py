@@ -28,8 +28,17 @@ def test_every_file_not_read_is_named_with_its_reason(tmp_path):
 
     assert files == [folder / "story.txt", folder / "sub" / "inner.txt"]
     reasons = {os.path.relpath(p.where, folder): p.message for p in problems}
-    assert set(reasons) == {".git", ".hidden.txt", "table.csv", "notes.md", "linked", "sub/up", "loop.txt",
-                            "gone.txt", "huge.txt"}
+    assert set(reasons) == {
+        ".git",
+        ".hidden.txt",
+        "table.csv",
+        "notes.md",
+        "linked",
+        "sub/up",
+        "loop.txt",
+        "gone.txt",
+        "huge.txt",
+    }
     assert reasons[".git"] == "hidden folder, not read"
     assert reasons[".hidden.txt"] == "hidden file, not read"
     assert reasons["table.csv"].startswith("unsupported file type '.csv', not read; we read .atom")
@@ -56,7 +65,9 @@ def test_size_limit():
 def test_the_build_report_counts_and_names_each_file_not_read(tmp_path, sample_index):
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "story.txt").write_text((SAMPLES / "01-helsinki-opens-baltic-wind-auction-as-lindqvist.txt").read_text())
+    (folder / "story.txt").write_text(
+        (SAMPLES / "01-helsinki-opens-baltic-wind-auction-as-lindqvist.txt").read_text()
+    )
     (folder / "table.csv").write_text("a,b\n")
     (folder / "notes.md").write_text("# notes\n")
     (folder / ".draft.txt").write_text("Draft\n\nNot for the index.")
@@ -66,6 +77,9 @@ def test_the_build_report_counts_and_names_each_file_not_read(tmp_path, sample_i
     result = cli("index", "rebuild", str(folder), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
     assert "1 indexed, 0 updated, 0 unchanged, 0 skipped; 0 removed; 3 problems" in result.stdout
-    for name, reason in (("table.csv", "unsupported file type '.csv'"), ("notes.md", "unsupported file type '.md'"),
-                         (".draft.txt", "hidden file, not read")):
+    for name, reason in (
+        ("table.csv", "unsupported file type '.csv'"),
+        ("notes.md", "unsupported file type '.md'"),
+        (".draft.txt", "hidden file, not read"),
+    ):
         assert f"problem  {folder / name}: {reason}" in result.stderr

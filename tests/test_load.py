@@ -49,7 +49,9 @@ def test_expensive_queries_do_not_starve_cheap_ones(reuters_slice_index):
         def flood(n: int) -> None:
             i = n
             while not stop.is_set():
-                expensive_results.append(timed_get(f"{base}/api/search?q={quote(EXPENSIVE[i % len(EXPENSIVE)])}"))
+                expensive_results.append(
+                    timed_get(f"{base}/api/search?q={quote(EXPENSIVE[i % len(EXPENSIVE)])}")
+                )
                 i += 1
 
         threads = [threading.Thread(target=flood, args=(n,), daemon=True) for n in range(4)]
@@ -66,8 +68,10 @@ def test_expensive_queries_do_not_starve_cheap_ones(reuters_slice_index):
     assert {status for status, _ in under_load} == {200}
     ratio = p95([s for _, s in under_load]) / p95(alone)
     worst = max(s for _, s in expensive_results) / p95(alone)
-    print(f"\n'{CHEAP}' p95 alone {p95(alone) * 1000:.0f} ms, beside 4 clients of expensive queries "
-          f"{p95([s for _, s in under_load]) * 1000:.0f} ms ({ratio:.1f}x); slowest expensive query {worst:.1f}x; "
-          f"{len(expensive_results)} expensive requests")
+    print(
+        f"\n'{CHEAP}' p95 alone {p95(alone) * 1000:.0f} ms, beside 4 clients of expensive queries "
+        f"{p95([s for _, s in under_load]) * 1000:.0f} ms ({ratio:.1f}x); slowest expensive query {worst:.1f}x; "
+        f"{len(expensive_results)} expensive requests"
+    )
     # four busy clients on two cores may slow a cheap query a few times, never by orders of magnitude
     assert ratio < 25 and worst < 60, (ratio, worst)

@@ -53,15 +53,42 @@ def test_capitals():
 
 
 def test_short_names_merge_into_full_names_in_one_article():
-    mapping = merge_short_names(["Donald Trump", "Trump", "Putin", "Vladimir Putin", "Bolton", "John Bolton",
-                                 "McCain", "John McCain", "Smith", "Ann Smith", "Bob Smith"])
-    assert mapping == {"Trump": "Donald Trump", "Putin": "Vladimir Putin", "Bolton": "John Bolton",
-                       "McCain": "John McCain"}
+    mapping = merge_short_names(
+        [
+            "Donald Trump",
+            "Trump",
+            "Putin",
+            "Vladimir Putin",
+            "Bolton",
+            "John Bolton",
+            "McCain",
+            "John McCain",
+            "Smith",
+            "Ann Smith",
+            "Bob Smith",
+        ]
+    )
+    assert mapping == {
+        "Trump": "Donald Trump",
+        "Putin": "Vladimir Putin",
+        "Bolton": "John Bolton",
+        "McCain": "John McCain",
+    }
 
 
 def test_corpus_surname_map_only_when_unambiguous():
-    counts = Counter({"James Baker": 40, "Baker": 30, "Smith": 5, "Ann Smith": 3, "Bob Smith": 3, "Reagan": 9,
-                      "Ronald Reagan": 20, "Nancy Reagan": 1})
+    counts = Counter(
+        {
+            "James Baker": 40,
+            "Baker": 30,
+            "Smith": 5,
+            "Ann Smith": 3,
+            "Bob Smith": 3,
+            "Reagan": 9,
+            "Ronald Reagan": 20,
+            "Nancy Reagan": 1,
+        }
+    )
     mapping = corpus_surname_map(counts)
     assert mapping["Baker"] == "James Baker"
     assert mapping["Reagan"] == "Ronald Reagan"
@@ -105,8 +132,12 @@ def test_facet_columns_find_values_case_insensitively():
 
     assert facet_key("  Smith,  John ") == "smith john"
     # three articles: 0 holds values 0 and 1, 1 holds nothing, 2 holds value 2
-    column = FacetColumn(values=["Mara Lindqvist", "Henrik Vallo", "Mara Sund"], starts=np.array([0, 2, 2, 3]),
-                         ids=np.array([0, 1, 2], dtype=np.int32), owners=np.array([0, 0, 2], dtype=np.int32))
+    column = FacetColumn(
+        values=["Mara Lindqvist", "Henrik Vallo", "Mara Sund"],
+        starts=np.array([0, 2, 2, 3]),
+        ids=np.array([0, 1, 2], dtype=np.int32),
+        owners=np.array([0, 0, 2], dtype=np.int32),
+    )
     assert column.value_ids("mara lindqvist") == [0]
     assert column.value_ids("mara", prefix=True) == [0, 2]
     assert column.value_ids("nobody") == []

@@ -45,24 +45,44 @@ def test_a_cluster_that_does_not_answer_is_a_clear_503(tmp_path):
     from tests.opensearch_cluster import free_port_block
 
     port = free_port_block(1)
-    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path), "BACKEND": "opensearch",
-                         "OPENSEARCH_URL": f"http://127.0.0.1:{port}"}).test_client()
+    client = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(tmp_path),
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": f"http://127.0.0.1:{port}",
+        }
+    ).test_client()
     response = client.get("/api/search?q=ferry")
     assert response.status_code == 503 and "does not answer" in response.json["error"]
     assert client.get("/").status_code == 503
 
 
 def test_a_missing_index_is_a_clear_503(opensearch_cluster, tmp_path):
-    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path), "BACKEND": "opensearch",
-                         "OPENSEARCH_URL": opensearch_cluster.urls[0], "OPENSEARCH_INDEX": "no-such-index"}).test_client()
+    client = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(tmp_path),
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": opensearch_cluster.urls[0],
+            "OPENSEARCH_INDEX": "no-such-index",
+        }
+    ).test_client()
     response = client.get("/api/search")
     assert response.status_code == 503 and "no OpenSearch index 'no-such-index'" in response.json["error"]
 
 
 def test_search_command_names_the_cluster(runner, opensearch_cluster, sample_index):
-    result = runner.invoke(args=["search", "ferry", "--person", "Henrik Vallo", "--index-dir", str(sample_index)])
+    result = runner.invoke(
+        args=["search", "ferry", "--person", "Henrik Vallo", "--index-dir", str(sample_index)]
+    )
     assert result.exit_code == 0, result.output
     assert "Ferry strike ends with pay deal" in result.output
-    assert f"searching the OpenSearch index 'newsfacets-samples' at {opensearch_cluster.urls[0]}" in result.stderr
-    result = runner.invoke(args=["search", "ferry", "--json", "--backend", "whoosh", "--index-dir", str(sample_index)])
+    assert (
+        f"searching the OpenSearch index 'newsfacets-samples' at {opensearch_cluster.urls[0]}"
+        in result.stderr
+    )
+    result = runner.invoke(
+        args=["search", "ferry", "--json", "--backend", "whoosh", "--index-dir", str(sample_index)]
+    )
     assert f"searching the index at {sample_index}" in result.stderr  # the flag wins over the config

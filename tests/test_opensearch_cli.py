@@ -21,8 +21,14 @@ def cli(opensearch_cluster, sample_index, tmp_path):
     index_dir.mkdir()
     shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")  # NER stays warm
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    flags = ["--backend", "opensearch", "--opensearch-url", ",".join(opensearch_cluster.urls),
-             "--opensearch-index", ALIAS]
+    flags = [
+        "--backend",
+        "opensearch",
+        "--opensearch-url",
+        ",".join(opensearch_cluster.urls),
+        "--opensearch-index",
+        ALIAS,
+    ]
 
     def run(*args, config=None):
         app.config.update(config or {})
@@ -68,12 +74,15 @@ def test_rebuild_add_and_stats(cli, opensearch_cluster):
 def test_a_failed_rebuild_leaves_the_alias_on_the_old_index(cli, opensearch_cluster):
     assert cli("index", "rebuild", str(SAMPLES)).exit_code == 0
     before = articles_behind(opensearch_cluster, ALIAS)
-    result = cli("index", "rebuild", str(SAMPLES), config={"OPENSEARCH_SHARDS": 2000})  # the cluster refuses it
+    result = cli(
+        "index", "rebuild", str(SAMPLES), config={"OPENSEARCH_SHARDS": 2000}
+    )  # the cluster refuses it
     assert result.exit_code == 1
     assert "could not take the articles" in result.output and f"{ALIAS!r} is unchanged" in result.output
     assert articles_behind(opensearch_cluster, ALIAS) == before
     assert sorted(client_for(opensearch_cluster.urls).indices.get(index=f"{ALIAS}-*")) == sorted(
-        [before[0], f"{before[0]}-words"])  # nothing of the failed rebuild is left
+        [before[0], f"{before[0]}-words"]
+    )  # nothing of the failed rebuild is left
 
 
 def test_stats_without_an_index_says_to_rebuild(cli):

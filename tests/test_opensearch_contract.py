@@ -10,20 +10,66 @@ import pytest
 from searcher.search import FACET_LIMIT, FACET_MAX
 
 QUERIES = [
-    "", "q=ferry", "q=ferry+strike", "q=striking", "q=strike", 'q="electric+buses"', "q=ferry+OR+tram",
-    "q=-ferry", "q=title:tram", "q=Solst*", "q=ferry+-strike", "q=NOT+ferry", "q=*", "q=oil+-*",
-    'q="bank+of+england"', "q=Helsinki+wind", "q=(ferry+OR+tram)+-strike",
-    "person=Mara+Lindqvist", "person=Mara+Lindqvist&person=Henrik+Vallo",
-    "person=Mara+Lindqvist&person=Henrik+Vallo&all=person", "person=Mara+Lindqvist&place=Tallinn",
-    "not_person=Mara+Lindqvist", "country=Finland", "place=Helsinki", "person=mara+lindqvist",
-    "org=Meridian+Bank&not_country=Finland", "mentioned=2024", "mentioned=2024-03", "not_mentioned=2024",
-    "from=2024-02&to=2024-02&sort=oldest", "from=2024", "to=2024-03&sort=newest",
-    "q=ferry&person=Mara+Lindqvist", 'q=ferry+person:"Mara+Lindqvist"', 'q=ferry+-person:"Mara+Lindqvist"',
-    'q=person:"mara+LINDQVIST"', "q=person:mara*", "q=person:lindqvist", "q=country:finland",
-    "q=place:helsinki+OR+place:tallinn", 'q=NOT+(ferry+person:"Mara+Lindqvist")', "q=person:nobody+at+all",
-    "q=org:bank", "q=ORG:meridian", 'q=mentioned:2024-03', "q=source:nowhere",
-    "per_page=10&page=2", "per_page=10&page=4", "per_page=5&page=3&sort=oldest", "q=the", 'q="unbalanced',
-    "q=AND", "q=title:", "q=((", "q=a+NOT", "q=person:", "q=Lindqvst", "q=Lindqvst+ferry", "q=Reyez", "q=ferri&person=Mara+Lindqvist",
+    "",
+    "q=ferry",
+    "q=ferry+strike",
+    "q=striking",
+    "q=strike",
+    'q="electric+buses"',
+    "q=ferry+OR+tram",
+    "q=-ferry",
+    "q=title:tram",
+    "q=Solst*",
+    "q=ferry+-strike",
+    "q=NOT+ferry",
+    "q=*",
+    "q=oil+-*",
+    'q="bank+of+england"',
+    "q=Helsinki+wind",
+    "q=(ferry+OR+tram)+-strike",
+    "person=Mara+Lindqvist",
+    "person=Mara+Lindqvist&person=Henrik+Vallo",
+    "person=Mara+Lindqvist&person=Henrik+Vallo&all=person",
+    "person=Mara+Lindqvist&place=Tallinn",
+    "not_person=Mara+Lindqvist",
+    "country=Finland",
+    "place=Helsinki",
+    "person=mara+lindqvist",
+    "org=Meridian+Bank&not_country=Finland",
+    "mentioned=2024",
+    "mentioned=2024-03",
+    "not_mentioned=2024",
+    "from=2024-02&to=2024-02&sort=oldest",
+    "from=2024",
+    "to=2024-03&sort=newest",
+    "q=ferry&person=Mara+Lindqvist",
+    'q=ferry+person:"Mara+Lindqvist"',
+    'q=ferry+-person:"Mara+Lindqvist"',
+    'q=person:"mara+LINDQVIST"',
+    "q=person:mara*",
+    "q=person:lindqvist",
+    "q=country:finland",
+    "q=place:helsinki+OR+place:tallinn",
+    'q=NOT+(ferry+person:"Mara+Lindqvist")',
+    "q=person:nobody+at+all",
+    "q=org:bank",
+    "q=ORG:meridian",
+    "q=mentioned:2024-03",
+    "q=source:nowhere",
+    "per_page=10&page=2",
+    "per_page=10&page=4",
+    "per_page=5&page=3&sort=oldest",
+    "q=the",
+    'q="unbalanced',
+    "q=AND",
+    "q=title:",
+    "q=((",
+    "q=a+NOT",
+    "q=person:",
+    "q=Lindqvst",
+    "q=Lindqvst+ferry",
+    "q=Reyez",
+    "q=ferri&person=Mara+Lindqvist",
 ]
 
 
@@ -51,15 +97,35 @@ def comparable(data: dict) -> dict:
             facets[facet] = values
             continue
         listed = [v for v in values if not (v["selected"] or v["excluded"])]
-        facets[facet] = sorted((v["value"], v["count"], v["selected"], v["excluded"], v.get("country"),
-                                tuple(sorted((p["value"], p["count"]) for p in untied(v.get("places", []), FACET_LIMIT)
-                                             if p["count"] > place_cut)))
-                               for v in untied(listed, FACET_MAX, len(values)) + [v for v in values if v not in listed])
-    return {"total": data["total"], "suggestion": data["suggestion"], "pages": data["pages"],
-            "hits": sorted(str(h["id"]) for h in data["hits"]),
-            "facets": facets, "published_unit": data["published_unit"],
-            "matched": [(m["field"], m["typed"], sorted(map(tuple, (v.values() for v in m["values"]))))
-                        for m in data["matched"]]}
+        facets[facet] = sorted(
+            (
+                v["value"],
+                v["count"],
+                v["selected"],
+                v["excluded"],
+                v.get("country"),
+                tuple(
+                    sorted(
+                        (p["value"], p["count"])
+                        for p in untied(v.get("places", []), FACET_LIMIT)
+                        if p["count"] > place_cut
+                    )
+                ),
+            )
+            for v in untied(listed, FACET_MAX, len(values)) + [v for v in values if v not in listed]
+        )
+    return {
+        "total": data["total"],
+        "suggestion": data["suggestion"],
+        "pages": data["pages"],
+        "hits": sorted(str(h["id"]) for h in data["hits"]),
+        "facets": facets,
+        "published_unit": data["published_unit"],
+        "matched": [
+            (m["field"], m["typed"], sorted(map(tuple, (v.values() for v in m["values"]))))
+            for m in data["matched"]
+        ],
+    }
 
 
 def untied(values: list[dict], limit: int, length: int | None = None) -> list[dict]:
@@ -96,7 +162,9 @@ def test_article_page_and_more_like_this(client, opensearch_app):
     hit = answer(client, "q=ferry")["hits"][0]
     whoosh = client.get(f"/api/articles/{hit['id']}").get_json()
     opensearch = opensearch_app.test_client().get(f"/api/articles/{hit['id']}").get_json()
-    assert {k: v for k, v in opensearch.items() if k != "related"} == {k: v for k, v in whoosh.items() if k != "related"}
+    assert {k: v for k, v in opensearch.items() if k != "related"} == {
+        k: v for k, v in whoosh.items() if k != "related"
+    }
     assert opensearch["related"] and hit["id"] not in {r["id"] for r in opensearch["related"]}
     assert opensearch_app.test_client().get("/api/articles/no-such-article").status_code == 404
     page = opensearch_app.test_client().get(f"/article/{hit['id']}")
@@ -104,6 +172,7 @@ def test_article_page_and_more_like_this(client, opensearch_app):
     assert page.status_code == 200
     # the same entities marked: Whoosh links each to its entity page, OpenSearch (no entity pages yet) to its search
     marks = re.compile(rb'class="mention mention-(\w+)" href="/(?:\?\w+=|\w+/)([^"]*)"')
+
     def marked(html: bytes) -> list[tuple[str, str]]:
         return [(facet.decode(), unquote_plus(value.decode())) for facet, value in marks.findall(html)]
 
@@ -134,9 +203,15 @@ def reuters_on_both(opensearch_cluster, reuters_slice_index, tmp_path_factory):
     report = rebuild([str(source)], folder, replace(BuildOptions(progress=False), also_write=writer))
     assert writer.loaded == report.indexed > 2000
     whoosh = create_app({"TESTING": True, "INDEX_DIR": str(folder)})
-    opensearch = create_app({"TESTING": True, "INDEX_DIR": str(folder), "BACKEND": "opensearch",
-                             "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
-                             "OPENSEARCH_INDEX": "newsfacets-reuters"})
+    opensearch = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(folder),
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
+            "OPENSEARCH_INDEX": "newsfacets-reuters",
+        }
+    )
     return folder, whoosh.test_client(), opensearch.test_client()
 
 
@@ -152,14 +227,30 @@ def test_same_answers_on_the_reuters_slice(reuters_on_both):
     generation = store.current_generation(folder)
     vocabulary = json.loads((generation / "vocabulary.json").read_text())
     meta = json.loads((generation / "meta.json").read_text())
-    queries = [urlencode(q.params) for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])]
-    queries += ["q=person:baker", "q=org:opec*", "q=oil+-crude", "q=wheat+OR+corn", "q=coffee&country=Brazil",
-                "q=gold&all=country&country=Canada&country=United+States", "mentioned=1987-03", "q=Reagn",
-                "q=volker", "q=shares&sort=oldest&page=3", "q=tonnes&per_page=100"]
+    queries = [
+        urlencode(q.params) for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])
+    ]
+    queries += [
+        "q=person:baker",
+        "q=org:opec*",
+        "q=oil+-crude",
+        "q=wheat+OR+corn",
+        "q=coffee&country=Brazil",
+        "q=gold&all=country&country=Canada&country=United+States",
+        "mentioned=1987-03",
+        "q=Reagn",
+        "q=volker",
+        "q=shares&sort=oldest&page=3",
+        "q=tonnes&per_page=100",
+    ]
     differ = []
     for query_string in queries:
         expected, found = answer(whoosh, query_string), answer(opensearch, query_string)
-        ranked = "q=" in query_string and not re.search(r"(^|&)q=(&|$)", query_string) and "sort=" not in query_string
+        ranked = (
+            "q=" in query_string
+            and not re.search(r"(^|&)q=(&|$)", query_string)
+            and "sort=" not in query_string
+        )
         if ranked and expected["total"] > expected["per_page"]:
             expected["hits"], found["hits"] = [{"id": len(expected["hits"])}], [{"id": len(found["hits"])}]
         if comparable(found) != comparable(expected):

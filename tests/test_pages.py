@@ -7,28 +7,34 @@ import pytest
 from searcher.params import ParamError, parse_date_bound
 
 
-@pytest.mark.parametrize("typed, start, end", [
-    ("2024", "2024-01-01", "2025-01-01"),
-    ("2024-3", "2024-03-01", "2024-04-01"),
-    ("2024-3-1", "2024-03-01", "2024-03-02"),
-    ("2024/03/01", "2024-03-01", "2024-03-02"),
-    ("2024.3.1", "2024-03-01", "2024-03-02"),
-    ("25/12/2024", "2024-12-25", "2024-12-26"),  # only the day can be 25
-    ("12/25/2024", "2024-12-25", "2024-12-26"),
-    (" 2024-12-31 ", "2024-12-31", "2025-01-01"),
-])
+@pytest.mark.parametrize(
+    "typed, start, end",
+    [
+        ("2024", "2024-01-01", "2025-01-01"),
+        ("2024-3", "2024-03-01", "2024-04-01"),
+        ("2024-3-1", "2024-03-01", "2024-03-02"),
+        ("2024/03/01", "2024-03-01", "2024-03-02"),
+        ("2024.3.1", "2024-03-01", "2024-03-02"),
+        ("25/12/2024", "2024-12-25", "2024-12-26"),  # only the day can be 25
+        ("12/25/2024", "2024-12-25", "2024-12-26"),
+        (" 2024-12-31 ", "2024-12-31", "2025-01-01"),
+    ],
+)
 def test_dates_in_the_forms_readers_type(typed, start, end):
     assert parse_date_bound(typed, "from", end=False) == datetime.fromisoformat(start)
     assert parse_date_bound(typed, "to", end=True) == datetime.fromisoformat(end)
 
 
-@pytest.mark.parametrize("typed, says", [
-    ("03/01/2024", "could be day or month first: write 2024-03-01 or 2024-01-03"),
-    ("2024-13-1", "month must be in 1..12"),
-    ("2024-02-30", "day is out of range"),
-    ("2024-3/1", "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("yesterday", "is not a date"),
-])
+@pytest.mark.parametrize(
+    "typed, says",
+    [
+        ("03/01/2024", "could be day or month first: write 2024-03-01 or 2024-01-03"),
+        ("2024-13-1", "month must be in 1..12"),
+        ("2024-02-30", "day is out of range"),
+        ("2024-3/1", "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+        ("yesterday", "is not a date"),
+    ],
+)
 def test_dates_that_are_not_dates_say_why(typed, says):
     with pytest.raises(ParamError, match=r".*") as error:
         parse_date_bound(typed, "from", end=False)
@@ -41,12 +47,20 @@ def test_a_bad_date_is_shown_on_the_search_page_with_the_search_kept(client):
     assert response.status_code == 400
     assert 'class="form-problems" role="alert"' in html and "could be day or month first" in html
     assert 'value="03/01/2024"' in html and 'aria-invalid="true"' in html  # the field keeps what was typed
-    assert 'value="ferry"' in html and '<span class="chip-facet">People:</span>' in html and "<span>Henrik Vallo</span>" in html and "Published … – 2024-12" in html
+    assert (
+        'value="ferry"' in html
+        and '<span class="chip-facet">People:</span>' in html
+        and "<span>Henrik Vallo</span>" in html
+        and "Published … – 2024-12" in html
+    )
     kept = client.get("/api/search?q=ferry&person=Henrik+Vallo&to=2024-12").get_json()["total"]
     assert f"<strong>{kept:,}</strong>" in html  # the search ran without the bad date
     assert 'class="hit"' in html
     # links on the page do not carry the bad date on
-    assert "03%2F01%2F2024" not in html and 'name="from" value="03/01/2024"' not in html.split('class="daterange"')[0]
+    assert (
+        "03%2F01%2F2024" not in html
+        and 'name="from" value="03/01/2024"' not in html.split('class="daterange"')[0]
+    )
 
 
 def test_a_date_in_a_common_form_narrows_the_search(client):
@@ -91,19 +105,24 @@ def test_an_article_opened_from_results_links_back_to_them(client):
     link = html.unescape(re.search(r'<h3><a href="([^"]+)"', page).group(1))
     assert "back=" in link
     article = client.get(link).get_data(as_text=True)
-    back = html.unescape(re.search(r'<p class="back"><a href="([^"]+)">← Back to results</a>', article).group(1))
+    back = html.unescape(
+        re.search(r'<p class="back"><a href="([^"]+)">← Back to results</a>', article).group(1)
+    )
     assert back == search
     # "More like this" keeps the way back too
     related = html.unescape(re.search(r'<ul class="related"><li><a href="([^"]+)"', article).group(1))
     assert "← Back to results" in client.get(related).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("back, expected", [
-    ("javascript%3Aalert(1)", "/"),  # unknown keys are dropped: only ever our search page
-    ("%2F%2Fevil.example", "/"),
-    ("q%3Dtram%26evil%3D1", "/?q=tram"),
-    ("", "/"),
-])
+@pytest.mark.parametrize(
+    "back, expected",
+    [
+        ("javascript%3Aalert(1)", "/"),  # unknown keys are dropped: only ever our search page
+        ("%2F%2Fevil.example", "/"),
+        ("q%3Dtram%26evil%3D1", "/?q=tram"),
+        ("", "/"),
+    ],
+)
 def test_the_way_back_is_always_our_search_page(client, back, expected):
     article = client.get(f"/article/nordic-wire/nordicwire-017?back={back}").get_data(as_text=True)
     assert f'<p class="back"><a href="{expected}">← Back to results</a>' in article

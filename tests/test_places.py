@@ -5,7 +5,8 @@ from index.places import gazetteer
 def test_country_names_are_one_place():
     places = gazetteer()
     assert {places.resolve(n) for n in ["US", "U.S.", "America", "United States", "the United States"]} == {
-        Place("United States", "United States")}
+        Place("United States", "United States")
+    }
 
 
 def test_cities_get_their_country():

@@ -40,8 +40,12 @@ def reuters_slice(reuters_slice_index):
 
 def slow_examples(count: int):
     """Hypothesis settings for examples that each make many requests: no deadline, nothing saved."""
-    return settings(max_examples=count, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 def oracle(index_dir) -> dict[str, dict]:
@@ -88,7 +92,9 @@ def all_hits(client, pairs: list[tuple[str, str]]) -> list[str] | None:
         return None
     found = [hit["id"] for hit in first["hits"]]
     for page in range(2, first["pages"] + 1):
-        found += [hit["id"] for hit in get(client, [*pairs, ("per_page", str(PAGE)), ("page", str(page))])["hits"]]
+        found += [
+            hit["id"] for hit in get(client, [*pairs, ("per_page", str(PAGE)), ("page", str(page))])["hits"]
+        ]
     return found
 
 
@@ -101,7 +107,9 @@ def searches(draw, values: dict[str, list[str]], words: list[str]):
         value = draw(st.sampled_from(values[facet]))
         form = draw(st.sampled_from(["exact", "word", "not"]))
         word = facet_key(value).split()[-1]
-        q_parts.append({"exact": f'{facet}:"{value}"', "word": f"{facet}:{word}", "not": f"-{facet}:{word}"}[form])
+        q_parts.append(
+            {"exact": f'{facet}:"{value}"', "word": f"{facet}:{word}", "not": f"-{facet}:{word}"}[form]
+        )
     if q_parts:
         pairs.append(("q", " ".join(q_parts)))
     for facet in FACETS:
@@ -115,8 +123,11 @@ def searches(draw, values: dict[str, list[str]], words: list[str]):
     months = ["1987", "1987-02", "1987-03", "1987-04", "1987-06", "1987-10", "1986"]
     date_from = draw(st.one_of(st.none(), st.sampled_from(months)))
     date_to = draw(st.one_of(st.none(), st.sampled_from(months)))
-    if date_from and date_to and (parse_date_bound(date_from, "from", end=False)
-                                  >= parse_date_bound(date_to, "to", end=True)):
+    if (
+        date_from
+        and date_to
+        and (parse_date_bound(date_from, "from", end=False) >= parse_date_bound(date_to, "to", end=True))
+    ):
         date_from, date_to = date_to, date_from  # a range that ends before it starts is a 400
     pairs += [("from", date_from)] if date_from else []
     pairs += [("to", date_to)] if date_to else []
@@ -162,12 +173,32 @@ def allowed_by_filters(article: dict, pairs) -> bool:
 def draw_pool(articles: dict) -> tuple[dict[str, list[str]], list[str]]:
     values: dict[str, list[str]] = {}
     for facet in FACETS:
-        counted = Counter(itertools.chain.from_iterable(
-            ({d[:7] for d in a["mentioned"]} if facet == "mentioned" else a[facet]) for a in articles.values()))
+        counted = Counter(
+            itertools.chain.from_iterable(
+                ({d[:7] for d in a["mentioned"]} if facet == "mentioned" else a[facet])
+                for a in articles.values()
+            )
+        )
         common = [value for value, count in counted.most_common() if count >= 3]
-        values[facet] = common[:25] + common[25::max(1, len(common) // 25)][:25]
-    words = ["oil", "cocoa", "prices", "bank", "dollar", "rates", "trade", "strike", "tonnes", "shares",
-             "profit", "january", "reuters", '"interest rates"', '"crude oil"', "nothingxyz"]
+        values[facet] = common[:25] + common[25 :: max(1, len(common) // 25)][:25]
+    words = [
+        "oil",
+        "cocoa",
+        "prices",
+        "bank",
+        "dollar",
+        "rates",
+        "trade",
+        "strike",
+        "tonnes",
+        "shares",
+        "profit",
+        "january",
+        "reuters",
+        '"interest rates"',
+        '"crude oil"',
+        "nothingxyz",
+    ]
     return values, words
 
 
@@ -189,7 +220,7 @@ def test_every_answer_is_true(reuters_slice):
         if sort != "relevance":
             times = [articles[i]["published"] for i in shown]
             dated = [t for t in times if t is not None]
-            assert times[:len(dated)] == dated, "undated articles come last"
+            assert times[: len(dated)] == dated, "undated articles come last"
             assert dated == sorted(dated, reverse=sort == "newest"), pairs
         collected = all_hits(client, pairs)
         if collected is None:
@@ -218,8 +249,11 @@ def check_counts(client, articles, pairs, data, facet):
     brute: Counter = Counter()
     for article_id in counting:
         article = articles[article_id]
-        brute.update({d[:4] for d in article["mentioned"]} | {d[:7] for d in article["mentioned"] if len(d) >= 7}
-                     if facet == "mentioned" else article[facet])
+        brute.update(
+            {d[:4] for d in article["mentioned"]} | {d[:7] for d in article["mentioned"] if len(d) >= 7}
+            if facet == "mentioned"
+            else article[facet]
+        )
     listed = {item["value"]: item for item in data["facets"][facet]}
     for value, item in listed.items():
         if not item["excluded"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -266,6 +300,9 @@ def test_suggestions_find_something(reuters_slice):
         for typo in {word[:2] + word[3:], word[:-2] + word[-1], word[:3] + word[4] + word[3] + word[5:]}:
             data = get(client, [("q", typo)])
             if data["suggestion"]:
-                assert get(client, [("q", data["suggestion"])])["total"] > data["total"], (typo, data["suggestion"])
+                assert get(client, [("q", data["suggestion"])])["total"] > data["total"], (
+                    typo,
+                    data["suggestion"],
+                )
             if data["total"] == 0:
                 assert data["suggestion"] == word, (typo, data["suggestion"])

@@ -20,7 +20,10 @@ def read(paths):
 
 
 def test_text_title_is_first_non_empty_line():
-    assert split_title_and_body("\n\n  Title here \n\nBody one.\nBody two.\n") == ("Title here", "Body one.\nBody two.")
+    assert split_title_and_body("\n\n  Title here \n\nBody one.\nBody two.\n") == (
+        "Title here",
+        "Body one.\nBody two.",
+    )
 
 
 def test_every_sample_format_reads(tmp_path):
@@ -60,14 +63,18 @@ def test_feed_entries_are_articles():
 
 def test_bad_json_lines_are_reported_with_line_numbers_and_the_rest_read(tmp_path):
     path = tmp_path / "mixed.jsonl"
-    path.write_text("\n".join([
-        json.dumps({"id": "a", "title": "Good one", "body": "Text."}),
-        "{not json",
-        json.dumps({"id": "b"}),
-        json.dumps(["a", "list"]),
-        json.dumps({"title": "No id", "body": "Still fine.", "published": "yesterday-ish"}),
-        json.dumps({"id": "c", "body": 5.5, "title": {"x": 1}}),
-    ]))
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "title": "Good one", "body": "Text."}),
+                "{not json",
+                json.dumps({"id": "b"}),
+                json.dumps(["a", "list"]),
+                json.dumps({"title": "No id", "body": "Still fine.", "published": "yesterday-ish"}),
+                json.dumps({"id": "c", "body": 5.5, "title": {"x": 1}}),
+            ]
+        )
+    )
     articles, problems = read([path])
     assert [a.title for a in articles] == ["Good one", "No id"]
     messages = [str(p) for p in problems]
@@ -81,7 +88,9 @@ def test_bad_json_lines_are_reported_with_line_numbers_and_the_rest_read(tmp_pat
 
 def test_binary_encoded_empty_and_missing_files(tmp_path):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG")
-    (tmp_path / "latin.txt").write_bytes("Café in Zürich\n\nThe café opened in Zürich on Monday.".encode("cp1252"))
+    (tmp_path / "latin.txt").write_bytes(
+        "Café in Zürich\n\nThe café opened in Zürich on Monday.".encode("cp1252")
+    )
     (tmp_path / "empty.txt").write_text("   \n\n")
     (tmp_path / "feed.xml").write_text("<html><body>not a feed</body></html>")
     articles, problems = read([tmp_path, tmp_path / "missing.txt"])

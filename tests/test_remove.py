@@ -65,27 +65,39 @@ def test_add_prune_removes_articles_whose_file_or_entry_is_gone(tmp_path):
     folder.mkdir()
     (folder / "a.txt").write_text("Port reopens\n\nThe port reopened on Monday.")
     (folder / "b.jsonl").write_text(
-        json.dumps({"id": 1, "title": "Dam vote", "body": "The council voted on the dam."}) + "\n"
-        + json.dumps({"id": 2, "title": "Bridge closes", "body": "The bridge closed for repairs."}) + "\n")
-    (folder / "c.jsonl").write_text(json.dumps({"id": 1, "title": "Tram", "body": "Trams return to the city."}) + "\n"
-                                    + json.dumps({"id": 2, "title": "Bus", "body": "Buses run late."}) + "\n")
+        json.dumps({"id": 1, "title": "Dam vote", "body": "The council voted on the dam."})
+        + "\n"
+        + json.dumps({"id": 2, "title": "Bridge closes", "body": "The bridge closed for repairs."})
+        + "\n"
+    )
+    (folder / "c.jsonl").write_text(
+        json.dumps({"id": 1, "title": "Tram", "body": "Trams return to the city."})
+        + "\n"
+        + json.dumps({"id": 2, "title": "Bus", "body": "Buses run late."})
+        + "\n"
+    )
     index_dir = tmp_path / "index"
     rebuild([str(folder)], index_dir, QUIET)
     assert index_stats(index_dir)["articles"] == 5
 
     (folder / "a.txt").unlink()
-    (folder / "b.jsonl").write_text(json.dumps({"id": 1, "title": "Dam vote",
-                                                "body": "The council voted on the dam."}) + "\n")
+    (folder / "b.jsonl").write_text(
+        json.dumps({"id": 1, "title": "Dam vote", "body": "The council voted on the dam."}) + "\n"
+    )
     # c.jsonl loses an entry but gains a line that cannot be read: that line may be the entry, so it stays
-    (folder / "c.jsonl").write_text(json.dumps({"id": 1, "title": "Tram", "body": "Trams return to the city."})
-                                    + "\n{broken\n")
+    (folder / "c.jsonl").write_text(
+        json.dumps({"id": 1, "title": "Tram", "body": "Trams return to the city."}) + "\n{broken\n"
+    )
     report = add([str(folder)], index_dir, QUIET)
     assert report.removed == [] and index_stats(index_dir)["articles"] == 5  # without --prune nothing goes
 
     result = cli("index", "add", str(folder), "--prune", "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
     assert "2 articles read: 0 indexed, 0 updated, 2 unchanged, 0 skipped; 2 removed" in result.stdout
-    assert f"(read from {folder / 'a.txt'})" in result.stderr and f"(read from {folder / 'b.jsonl'})" in result.stderr
+    assert (
+        f"(read from {folder / 'a.txt'})" in result.stderr
+        and f"(read from {folder / 'b.jsonl'})" in result.stderr
+    )
     assert index_stats(index_dir)["articles"] == 3
     _, data = api(index_dir, q="bridge OR port OR bus")
     assert [hit["title"] for hit in data["hits"]] == ["Bus"]
@@ -93,9 +105,13 @@ def test_add_prune_removes_articles_whose_file_or_entry_is_gone(tmp_path):
 
 def test_a_killed_remove_leaves_the_previous_index_whole(writable_index):
     before = store.current_generation(writable_index)
-    process = subprocess.Popen([sys.executable, "-m", "searcher", "index", "remove", REMOVED, "--index-dir",
-                                str(writable_index)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "SEARCHER_PROGRESS": "0", "SEARCHER_PAUSE_AT": "switch"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "searcher", "index", "remove", REMOVED, "--index-dir", str(writable_index)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SEARCHER_PROGRESS": "0", "SEARCHER_PAUSE_AT": "switch"},
+    )
     assert process.stderr.readline().strip() == "paused at switch"
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
@@ -108,7 +124,9 @@ def test_a_killed_remove_leaves_the_previous_index_whole(writable_index):
 def test_prune_keeps_an_article_whose_source_moved_it_to_another_file(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    record = json.dumps({"id": 7, "source": "Wire A", "title": "Dam vote", "body": "The council voted on the dam."})
+    record = json.dumps(
+        {"id": 7, "source": "Wire A", "title": "Dam vote", "body": "The council voted on the dam."}
+    )
     (folder / "january.jsonl").write_text(record + "\n")
     index_dir = tmp_path / "index"
     rebuild([str(folder)], index_dir, QUIET)

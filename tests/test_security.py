@@ -36,31 +36,42 @@ def hostile_files(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     records = []
     for n, attack in enumerate(ATTACKS):
-        records.append({
-            "id": f"hostile-{n}",
-            "title": f"Harbour council {attack} votes on Quillfeather plan",
-            "body": (f"Councillor Marta Quillfeather told the Tallinn harbour council on Monday that {attack} "
-                     f"the plan would go ahead. The Estonian port authority said the vote was close. {attack}"),
-            "author": attack,
-            "url": ["javascript:alert('url')", "data:text/html,<script>alert(1)</script>", "https://example.org/a"][n % 3],
-            "source": f"Wire {attack}",
-            "published": f"2024-03-{n + 1:02d}T09:00:00",
-            "dateline": f"TALLINN {attack}",
-        })
+        records.append(
+            {
+                "id": f"hostile-{n}",
+                "title": f"Harbour council {attack} votes on Quillfeather plan",
+                "body": (
+                    f"Councillor Marta Quillfeather told the Tallinn harbour council on Monday that {attack} "
+                    f"the plan would go ahead. The Estonian port authority said the vote was close. {attack}"
+                ),
+                "author": attack,
+                "url": [
+                    "javascript:alert('url')",
+                    "data:text/html,<script>alert(1)</script>",
+                    "https://example.org/a",
+                ][n % 3],
+                "source": f"Wire {attack}",
+                "published": f"2024-03-{n + 1:02d}T09:00:00",
+                "dateline": f"TALLINN {attack}",
+            }
+        )
     (folder / "hostile.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
     (folder / "hostile.html").write_text(
         "<!doctype html><html><head><title>Port strike " + ATTACKS[0] + "</title>"
         "<script>alert('head')</script><meta http-equiv='refresh' content='0;url=javascript:alert(1)'></head>"
         "<body onload=\"alert('body')\"><article><h1>Port strike in Tallinn ends</h1>"
         + "".join(f"<p>Dockworkers in Tallinn returned to work, the union said. {a}</p>" for a in ATTACKS)
-        + "</article></body></html>")
+        + "</article></body></html>"
+    )
     items = "".join(
         f"<item><title>{escape_xml('Ferry news ' + a)}</title><link>javascript:alert('feed')</link>"
         f"<description><![CDATA[<p>The ferry to Helsinki left Tallinn late. {a}</p>]]></description>"
         f"<pubDate>Mon, 0{i % 9 + 1} Apr 2024 10:00:00 GMT</pubDate><guid>feed-{i}</guid></item>"
-        for i, a in enumerate(ATTACKS))
+        for i, a in enumerate(ATTACKS)
+    )
     (folder / "hostile.rss").write_text(
-        f"<?xml version='1.0'?><rss version='2.0'><channel><title>Ferry wire</title>{items}</channel></rss>")
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>Ferry wire</title>{items}</channel></rss>"
+    )
 
 
 def escape_xml(text: str) -> str:
@@ -88,10 +99,54 @@ class MarkupAudit(HTMLParser):
     """Every element and attribute of a page, parsed as a browser would, checked against what our
     templates write."""
 
-    TAGS = frozenset({"html", "head", "meta", "title", "link", "body", "header", "nav", "main", "footer", "a", "form", "input",
-            "label", "button", "select", "option", "div", "section", "aside", "h1", "h2", "h3", "p", "ul", "ol", "li",
-            "span", "strong", "em", "s", "mark", "time", "details", "summary", "script", "small", "dl", "dt", "dd",
-            "br", "abbr", "article", "hr"})
+    TAGS = frozenset(
+        {
+            "html",
+            "head",
+            "meta",
+            "title",
+            "link",
+            "body",
+            "header",
+            "nav",
+            "main",
+            "footer",
+            "a",
+            "form",
+            "input",
+            "label",
+            "button",
+            "select",
+            "option",
+            "div",
+            "section",
+            "aside",
+            "h1",
+            "h2",
+            "h3",
+            "p",
+            "ul",
+            "ol",
+            "li",
+            "span",
+            "strong",
+            "em",
+            "s",
+            "mark",
+            "time",
+            "details",
+            "summary",
+            "script",
+            "small",
+            "dl",
+            "dt",
+            "dd",
+            "br",
+            "abbr",
+            "article",
+            "hr",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -119,14 +174,24 @@ def foreign_markup(html: str) -> list[str]:
 
 
 def hostile_urls(client) -> list[str]:
-    ids = [hit["id"] for q in ("quillfeather", "tallinn", "ferry", "alert")
-           for hit in client.get(f"/api/search?q={q}&per_page=50").get_json()["hits"]]
-    urls = ["/", "/?q=alert", "/?q=script", "/?q=onerror+img", "/?q=quillfeather&sort=newest",
-            "/?" + urlencode({"q": "<script>alert('query')</script>"}),
-            "/?" + urlencode({"q": "\"><img src=x onerror=alert('q2')>"}),
-            "/?" + urlencode({"person": "<img src=x onerror=alert('facet')>", "not_org": "<svg onload=alert(1)>"}),
-            "/?" + urlencode({"q": "tallinn", "from": "<script>", "to": "2024"}),
-            "/article/" + quote("<script>alert('id')</script>")]
+    ids = [
+        hit["id"]
+        for q in ("quillfeather", "tallinn", "ferry", "alert")
+        for hit in client.get(f"/api/search?q={q}&per_page=50").get_json()["hits"]
+    ]
+    urls = [
+        "/",
+        "/?q=alert",
+        "/?q=script",
+        "/?q=onerror+img",
+        "/?q=quillfeather&sort=newest",
+        "/?" + urlencode({"q": "<script>alert('query')</script>"}),
+        "/?" + urlencode({"q": "\"><img src=x onerror=alert('q2')>"}),
+        "/?"
+        + urlencode({"person": "<img src=x onerror=alert('facet')>", "not_org": "<svg onload=alert(1)>"}),
+        "/?" + urlencode({"q": "tallinn", "from": "<script>", "to": "2024"}),
+        "/article/" + quote("<script>alert('id')</script>"),
+    ]
     urls += [f"/article/{quote(i, safe='')}" for i in dict.fromkeys(ids)]
     return urls
 
@@ -141,7 +206,9 @@ def test_hostile_articles_are_indexed_as_text(hostile_client):
     # an id is unique within its source: "<source>/hostile-0"
     titles = {hit["id"].rsplit("/", 1)[-1]: hit["title"] for hit in data["hits"]}
     for n, attack in enumerate(ATTACKS):
-        assert titles[f"hostile-{n}"] == " ".join(f"Harbour council {attack} votes on Quillfeather plan".split())
+        assert titles[f"hostile-{n}"] == " ".join(
+            f"Harbour council {attack} votes on Quillfeather plan".split()
+        )
     first = next(hit["id"] for hit in data["hits"] if hit["id"].endswith("/hostile-0"))
     page = hostile_client.get(f"/article/{quote(first)}").get_data(as_text=True)
     assert "Harbour council &lt;script&gt;alert(" in page  # and escaped where it is shown
@@ -164,8 +231,16 @@ def test_api_snippets_and_articles_carry_no_markup(hostile_client):
 
 
 def test_security_headers_on_every_kind_of_response(hostile_client):
-    for url in ["/", "/?q=tallinn", "/articles/nope", "/api/search?q=x", "/api/search?page=0",
-                "/api/articles/nope", "/static/style.css", "/no/such/page"]:
+    for url in [
+        "/",
+        "/?q=tallinn",
+        "/articles/nope",
+        "/api/search?q=x",
+        "/api/search?page=0",
+        "/api/articles/nope",
+        "/static/style.css",
+        "/no/such/page",
+    ]:
         response = hostile_client.get(url)
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
@@ -223,8 +298,12 @@ def test_hostile_pages_in_chromium_run_nothing_foreign(hostile_index, hostile_cl
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("request", lambda request: errors.append(f"foreign request {request.url}")
-            if not request.url.startswith(base) else None)
+    page.on(
+        "request",
+        lambda request: (
+            errors.append(f"foreign request {request.url}") if not request.url.startswith(base) else None
+        ),
+    )
     audit = """() => {
       const bad = [];
       for (const el of document.querySelectorAll('*')) {

@@ -55,8 +55,28 @@ SCHEMA = query_schema(build_schema())
 
 def documents(count):
     rng = random.Random(7)
-    words = ["oil", "prices", "crude", "bank", "loans", "the", "of", "wheat", "sales", "Soviet", "talks",
-             "dollar", "yen", "exports", "Tokyo", "said", "pct", "mln", "1987", "U.S."]
+    words = [
+        "oil",
+        "prices",
+        "crude",
+        "bank",
+        "loans",
+        "the",
+        "of",
+        "wheat",
+        "sales",
+        "Soviet",
+        "talks",
+        "dollar",
+        "yen",
+        "exports",
+        "Tokyo",
+        "said",
+        "pct",
+        "mln",
+        "1987",
+        "U.S.",
+    ]
     for n in range(count):
         doc = {
             "id": f"doc-{n}",
@@ -81,12 +101,26 @@ def read_back(path):
         for fieldname, term in reader.all_terms():
             info = reader.term_info(fieldname, term)
             postings[fieldname, term] = (
-                list(reader.postings(fieldname, term).all_items()), info.weight(), info.doc_frequency(),
-                info.min_length(), info.max_length(), info.max_weight(), info.min_id(), info.max_id())
+                list(reader.postings(fieldname, term).all_items()),
+                info.weight(),
+                info.doc_frequency(),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+                info.min_id(),
+                info.max_id(),
+            )
         count = reader.doc_count_all()
-        lengths = {f: [reader.doc_field_length(n, f) for n in range(count)] for f in reader.indexed_field_names()}
-        return (postings, list(reader.all_stored_fields()), lengths, list(reader.column_reader("id")),
-                list(reader.column_reader("published", translate=False)))
+        lengths = {
+            f: [reader.doc_field_length(n, f) for n in range(count)] for f in reader.indexed_field_names()
+        }
+        return (
+            postings,
+            list(reader.all_stored_fields()),
+            lengths,
+            list(reader.column_reader("id")),
+            list(reader.column_reader("published", translate=False)),
+        )
 
 
 def test_fast_writer_writes_what_whoosh_writes(tmp_path):

@@ -37,7 +37,10 @@ def test_demo_builds_the_sample_index_and_serves_it_with_waitress(tmp_path, samp
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "searcher", "demo", "--port", str(port), "--index-dir", str(index_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "SEARCHER_PROGRESS": "0"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "SEARCHER_PROGRESS": "0"},
     )
     try:
         response = wait_for(f"http://127.0.0.1:{port}/?q=tram", process)

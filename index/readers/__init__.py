@@ -109,7 +109,9 @@ def file_skip_reason(path: Path) -> str | None:
 def unsupported_type(path: Path) -> str | None:
     if path.suffix.lower() in READERS:
         return None
-    return f"unsupported file type {path.suffix or '(none)'!r}, not read; we read {', '.join(sorted(READERS))}"
+    return (
+        f"unsupported file type {path.suffix or '(none)'!r}, not read; we read {', '.join(sorted(READERS))}"
+    )
 
 
 def too_large(path: Path) -> str | None:
@@ -156,8 +158,12 @@ def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Article | Problem
     for path in files:
         for item in read_file(path):
             if isinstance(item, Article) and len(item.body) > MAX_ARTICLE_CHARS:
-                yield Problem(item.origin, f"article is {len(item.body) / 2**20:.1f} MB; its first "
-                              f"{MAX_ARTICLE_CHARS:,} characters are indexed", skipped=False)
+                yield Problem(
+                    item.origin,
+                    f"article is {len(item.body) / 2**20:.1f} MB; its first "
+                    f"{MAX_ARTICLE_CHARS:,} characters are indexed",
+                    skipped=False,
+                )
                 item = replace(item, body=truncate_at_space(item.body, MAX_ARTICLE_CHARS))
             yield item
 
@@ -167,4 +173,4 @@ def truncate_at_space(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", limit - 1000, limit)
-    return text[:cut if cut > 0 else limit]
+    return text[: cut if cut > 0 else limit]

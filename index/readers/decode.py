@@ -16,8 +16,11 @@ from charset_normalizer import from_bytes
 from ..articles import Problem
 
 BYTE_ORDER_MARKS = (  # longest first: a UTF-32 mark begins with the UTF-16 one
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 DECLARED = re.compile(
     rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]{1,40})["']"""
@@ -31,9 +34,24 @@ SURE_GUESS_CHARACTERS = 40
 # The letters beyond ASCII each language writes with: a right decoding uses the letters of one language,
 # a wrong one mixes letters of several ("pøijel" takes the ø of Danish and "střìdu" the ì of Italian).
 ALPHABETS = (
-    "àâæçéèêëîïôœùûüÿ", "äöüß", "áéíñóúü", "áâãàçéêíóôõú", "àèéìíîòóù", "æøåé", "åäöé", "áðéíóúýþæö",
-    "àçèéíïòóúü", "ąćęłńóśźż", "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "áéíóöőúüű", "ăâîșşțţ", "čćđšž",
-    "çğıöşü", "āčēģīķļņšūž", "ąčęėįšųūž",
+    "àâæçéèêëîïôœùûüÿ",
+    "äöüß",
+    "áéíñóúü",
+    "áâãàçéêíóôõú",
+    "àèéìíîòóù",
+    "æøåé",
+    "åäöé",
+    "áðéíóúýþæö",
+    "àçèéíïòóúü",
+    "ąćęłńóśźż",
+    "áčďéěíňóřšťúůýž",
+    "áäčďéíĺľňóôŕšťúýž",
+    "áéíóöőúüű",
+    "ăâîșşțţ",
+    "čćđšž",
+    "çğıöşü",
+    "āčēģīķļņšūž",
+    "ąčęėįšųūž",
 )
 
 
@@ -102,8 +120,11 @@ def guess_encoding(data: bytes) -> Decoded:
     sample = data[:1_000_000]
     candidates = list(GUESSES)
     best_match = from_bytes(sample).best()
-    if best_match is not None and best_match.encoding and codecs.lookup(best_match.encoding).name not in {
-            codecs.lookup(name).name for name in candidates}:
+    if (
+        best_match is not None
+        and best_match.encoding
+        and codecs.lookup(best_match.encoding).name not in {codecs.lookup(name).name for name in candidates}
+    ):
         candidates.append(best_match.encoding)  # a multi-byte encoding (Shift JIS, GB18030, ...) or another
     scored = []
     for order, encoding in enumerate(candidates):
@@ -134,15 +155,23 @@ def implausibility(text: str) -> int:
     bad = 0
     letters = set()
     for previous, character, following in zip(text, text[1:], text[2:], strict=False):
-        if ord(character) > 127 and not character.isalnum() and (previous.isalpha() or following.isalpha()) \
-                and unicodedata.category(character) == "Po" and character not in "¡¿·":
+        if (
+            ord(character) > 127
+            and not character.isalnum()
+            and (previous.isalpha() or following.isalpha())
+            and unicodedata.category(character) == "Po"
+            and character not in "¡¿·"
+        ):
             bad += 1  # a symbol glued to a word ("¶rodę")
     for word in re.findall(r"\w+", text):
         if any(ord(c) > 127 for c in word):
-            if any(previous.islower() and character.isupper() for previous, character in itertools.pairwise(word)):
+            if any(
+                previous.islower() and character.isupper() for previous, character in itertools.pairwise(word)
+            ):
                 bad += 1
             if any(c.isascii() and c.isalpha() for c in word) and any(
-                    c.isalpha() and "LATIN" not in unicodedata.name(c, "LATIN") for c in word):
+                c.isalpha() and "LATIN" not in unicodedata.name(c, "LATIN") for c in word
+            ):
                 bad += 1  # Latin and another script in one word ("Zьrich")
     for character in text:
         if ord(character) < 128:

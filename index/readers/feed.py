@@ -53,7 +53,9 @@ def read_feed(text: str, where: str) -> Iterator[Article | Problem]:
         return
     source = (parsed.feed.get("title") or "").strip() or None
     channel_link = (parsed.feed.get("link") or "").strip()
-    order = source_date_order(dict.get(entry, key) or "" for entry in parsed.entries for key in ("published", "updated"))
+    order = source_date_order(
+        dict.get(entry, key) or "" for entry in parsed.entries for key in ("published", "updated")
+    )
     for number, entry in enumerate(parsed.entries, start=1):
         entry_where = f"{where}#entry{number}"
         title = html_to_text(entry.get("title") or "")

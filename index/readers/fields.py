@@ -95,8 +95,10 @@ def parse_publication_date(text: str, order: str | None = None) -> tuple[datetim
             found = numeric_order(numeric)
             settings["DATE_ORDER"] = found if found in ("DMY", "MDY") else order or "MDY"
             if found is None and order is None:
-                note = (f"day and month order of {text[:40]!r} is ambiguous and the source's other dates do not "
-                        f"settle it; read month first")
+                note = (
+                    f"day and month order of {text[:40]!r} is ambiguous and the source's other dates do not "
+                    f"settle it; read month first"
+                )
         parsed = dateparser.parse(text, settings=settings)
     if parsed is None or not 1800 <= parsed.year <= 2200:
         return None, f"unreadable 'published' date {text[:40]!r}; indexed without a date"
@@ -104,7 +106,7 @@ def parse_publication_date(text: str, order: str | None = None) -> tuple[datetim
 
 
 def numeric_order(match: re.Match) -> str | None:
-    """"DMY" for 13/04/2024, "MDY" for 04/13/2024, "same" for 04/04/2024, None when either order reads."""
+    """ "DMY" for 13/04/2024, "MDY" for 04/13/2024, "same" for 04/04/2024, None when either order reads."""
     first, second = int(match.group(1)), int(match.group(3))
     if first > 12 >= second:
         return "DMY"
@@ -136,8 +138,13 @@ def published_field(value: object, order: str | None = None) -> tuple[datetime |
         value = int(value.strip())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         found = from_epoch(value)
-        return found, None if found else f"unreadable 'published' date {value!r} (not epoch seconds or " \
-            "milliseconds); indexed without a date"
+        return (
+            found,
+            None
+            if found
+            else f"unreadable 'published' date {value!r} (not epoch seconds or "
+            "milliseconds); indexed without a date",
+        )
     if isinstance(value, str):
         return parse_publication_date(value, order)
     return None, f"unreadable 'published' date {describe(value)}; indexed without a date"

@@ -32,21 +32,27 @@ BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquot
 NOT_TEXT = ("script", "style", "noscript", "template", "iframe", "object")
 # A body with a closing tag of an HTML element, a line break tag or a non-breaking space entity is HTML;
 # an opening tag alone is not (Reuters writes company names as "<Strong Point Inc>" and "<P.W. Stephens>").
-HTML_MARKUP = re.compile(r"</(p|div|span|a|script|style|li|ul|ol|h[1-6]|table|td|tr|em|strong|b|i|article|"
-                         r"section|iframe|blockquote|figure|noscript)\s*>|<br\s*/?>|&nbsp;", re.IGNORECASE)
+HTML_MARKUP = re.compile(
+    r"</(p|div|span|a|script|style|li|ul|ol|h[1-6]|table|td|tr|em|strong|b|i|article|"
+    r"section|iframe|blockquote|figure|noscript)\s*>|<br\s*/?>|&nbsp;",
+    re.IGNORECASE,
+)
 
 
 def extract_page(markup: str, with_metadata: bool = True) -> Document | None:
     """trafilatura's main-text extraction, as every reader of HTML uses it: no comments, tables kept."""
     quiet_extractor_logs()
-    return cast(Document | None, trafilatura.bare_extraction(  # a Document: as_dict is not asked for
-        markup,
-        with_metadata=with_metadata,
-        include_comments=False,
-        include_tables=True,
-        # only dates the page states; never a guess from today's date or the file
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    ))
+    return cast(
+        Document | None,
+        trafilatura.bare_extraction(  # a Document: as_dict is not asked for
+            markup,
+            with_metadata=with_metadata,
+            include_comments=False,
+            include_tables=True,
+            # only dates the page states; never a guess from today's date or the file
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        ),
+    )
 
 
 def looks_like_html(text: str) -> bool:
@@ -82,9 +88,20 @@ def html_to_text(markup: str) -> str:
 
 # Where pages state their publication time, best first; htmldate (in trafilatura) reads them too, but
 # keeps only the day, so its day is in whatever zone the page wrote.
-PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-                  "publish_date", "dc.date.issued", "dcterms.created", "dc.date", "date", "sailthru.date",
-                  "parsely-pub-date")
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+)
 JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{4,60})"')
 
 
@@ -93,9 +110,12 @@ def stated_publication_time(markup: str) -> str | None:
     head = markup[:200_000]
     found: dict[str, str] = {}
     for tag in re.finditer(r"<meta\b[^>]*>", head, re.IGNORECASE):
-        attributes = {k.lower(): v for k, _, v in re.findall(
-            r"""([\w:.-]+)\s*=\s*(["'])(.*?)\2""", tag.group(0))}
-        key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or "").lower()
+        attributes = {
+            k.lower(): v for k, _, v in re.findall(r"""([\w:.-]+)\s*=\s*(["'])(.*?)\2""", tag.group(0))
+        }
+        key = (
+            attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or ""
+        ).lower()
         if key in PUBLISHED_META and attributes.get("content", "").strip():
             found.setdefault(key, html.unescape(attributes["content"]))
     for key in PUBLISHED_META:
@@ -131,7 +151,7 @@ def read_html(text: str, where: str) -> Iterator[Article | Problem]:
     title = (found.get("title") or "").strip()
     body = (found.get("text") or "").strip()
     if title and body.startswith(title):
-        body = body[len(title):].lstrip()
+        body = body[len(title) :].lstrip()
     if not body and not title:
         yield Problem(where, "no article text found in the page")
         return

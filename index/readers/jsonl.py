@@ -82,9 +82,13 @@ def shared_titles(records: Iterable[object]) -> set[str]:
     """Titles that more than one record without an id or URL carries: those records cannot be known by
     their title."""
     counts = Counter(
-        title_key(record["title"]) for record in records
-        if isinstance(record, dict) and isinstance(record.get("title"), str) and record["title"].strip()
-        and not record.get("id") and not record.get("url")
+        title_key(record["title"])
+        for record in records
+        if isinstance(record, dict)
+        and isinstance(record.get("title"), str)
+        and record["title"].strip()
+        and not record.get("id")
+        and not record.get("url")
     )
     return {title for title, count in counts.items() if count > 1}
 
@@ -92,16 +96,20 @@ def shared_titles(records: Iterable[object]) -> set[str]:
 def without_byte_order_mark(data: bytes) -> bytes:
     """UTF-8 bytes without a byte-order mark: a UTF-8 one dropped, UTF-16 text (which a mark announces)
     re-encoded, so a list exported with a mark is still read as one JSON document."""
-    for mark, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                           (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for mark, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(mark):
-            body = data[len(mark):]
+            body = data[len(mark) :]
             return body if encoding == "utf-8" else body.decode(encoding, errors="replace").encode("utf-8")
     return data
 
 
-def article_from_record(record: object, where: str, path: str, order: str | None = None,
-                        shared: AbstractSet[str] = frozenset()) -> Iterator[Article | Problem]:
+def article_from_record(
+    record: object, where: str, path: str, order: str | None = None, shared: AbstractSet[str] = frozenset()
+) -> Iterator[Article | Problem]:
     """The article in one JSON record, preceded by a problem for anything that had to be left out.
 
     ``id``, ``title`` and ``body`` must be text (or numbers); an optional field of another shape is read as
@@ -122,8 +130,11 @@ def article_from_record(record: object, where: str, path: str, order: str | None
         else:
             values[name] = None
             if name not in ("author", "source", "published"):
-                yield Problem(where, f"field {name!r} should be a string, found {describe(value)}; left out",
-                              skipped=False)
+                yield Problem(
+                    where,
+                    f"field {name!r} should be a string, found {describe(value)}; left out",
+                    skipped=False,
+                )
     title = (values["title"] or "").strip()
     body = (values["body"] or "").strip()
     if looks_like_html(body):

@@ -11,7 +11,7 @@ def split_title_and_body(text: str) -> tuple[str, str]:
     lines = text.splitlines()
     for number, line in enumerate(lines):
         if line.strip():
-            return line.strip(), "\n".join(lines[number + 1:]).strip()
+            return line.strip(), "\n".join(lines[number + 1 :]).strip()
     return "", ""
 
 
@@ -21,4 +21,3 @@ def read_text(text: str, where: str) -> Iterator[Article | Problem]:
         yield Problem(where, "empty article (no text)")
         return
     yield Article(title=title, body=body, origin=where, id=file_article_id(where), source=None)
-
