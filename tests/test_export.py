@@ -14,6 +14,17 @@ from searcher import create_app
 from searcher.export import spreadsheet_safe
 
 
+def index_add(path, index_dir) -> None:
+    """`searcher index add PATH` through the command line, as a user adds articles."""
+    build = subprocess.run(
+        [sys.executable, "-m", "searcher", "index", "add", str(path), "--index-dir", str(index_dir)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr
+
+
 def api_ids(client, query_string: str) -> list[str]:
     data = client.get(f"/api/search?{query_string}&per_page=100").json
     assert data["total"] <= 100
@@ -68,13 +79,7 @@ def test_article_text_cannot_become_a_spreadsheet_formula(writable_index, tmp_pa
         )
         + "\n"
     )
-    build = subprocess.run(
-        [sys.executable, "-m", "searcher", "index", "add", str(hostile), "--index-dir", str(writable_index)],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, build.stderr
+    index_add(hostile, writable_index)
     client = create_app({"TESTING": True, "INDEX_DIR": str(writable_index)}).test_client()
     rows = list(csv.reader(io.StringIO(client.get("/export.csv?q=quokkaville").get_data(as_text=True))))
     assert rows[1][1] == '\'=HYPERLINK("http://evil.example","click")' and rows[1][3] == "'@Wire"
@@ -111,13 +116,7 @@ def test_the_feed_learns_of_new_matches_after_index_add(writable_index, tmp_path
         )
         + "\n"
     )
-    build = subprocess.run(
-        [sys.executable, "-m", "searcher", "index", "add", str(story), "--index-dir", str(writable_index)],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, build.stderr
+    index_add(story, writable_index)
     after = feedparser.parse(client.get("/feed?q=ferry").get_data())
     assert len(after.entries) == len(before.entries) + 1
     assert after.entries[0].title == "Night ferry to Riga resumes"
