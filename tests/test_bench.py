@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import REUTERS, ROOT, needs_reuters
 
+QUICK_ARTICLES = 150  # a few texts are copies of others, and 1% is held back for `index add`
+
 
 def bench_module():
     spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
@@ -50,7 +52,7 @@ def test_quick_benchmark_reports_every_figure(tmp_path):
             str(ROOT / "bench" / "run.py"),
             "--quick",
             "--articles",
-            "150",
+            str(QUICK_ARTICLES),
             "--corpus",
             str(REUTERS),
             "--work",
@@ -69,9 +71,9 @@ def test_quick_benchmark_reports_every_figure(tmp_path):
         -3000:
     ]
     builds = data["builds"]
-    assert builds["ner_floor"]["seconds"] > 0 and builds["ner_floor"]["texts"] > 250
-    assert builds["cold"]["ner_articles"] > 250 and builds["warm"]["ner_articles"] == 0
-    assert builds["add"]["indexed"] == 3 and builds["add"]["seconds"] > 0
+    assert builds["ner_floor"]["seconds"] > 0 and builds["ner_floor"]["texts"] > 0.85 * QUICK_ARTICLES
+    assert builds["cold"]["ner_articles"] > 0.85 * QUICK_ARTICLES and builds["warm"]["ner_articles"] == 0
+    assert builds["add"]["indexed"] == QUICK_ARTICLES // 100 and builds["add"]["seconds"] > 0  # every 100th
     assert set(builds["cold"]["phases"]) >= {
         "read",
         "clean",

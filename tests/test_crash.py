@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -287,6 +288,7 @@ class Hammer:
 
 def start_server(index_dir: Path, threads: int = 8) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    log = tempfile.NamedTemporaryFile("w", prefix="searcher-serve-", suffix=".log", delete=False)  # noqa: SIM115
     server = subprocess.Popen(
         [
             sys.executable,
@@ -300,13 +302,24 @@ def start_server(index_dir: Path, threads: int = 8) -> tuple[subprocess.Popen, s
             "--threads",
             str(threads),
         ],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    server.log_path = log.name  # type: ignore[attr-defined]
+    log.close()
     base = f"http://127.0.0.1:{port}"
-    wait_for(f"{base}/api/search?per_page=1", server)
+    try:
+        wait_for(f"{base}/api/search?per_page=1", server)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{server_log(server)}") from None
     return server, base
+
+
+def server_log(server: subprocess.Popen) -> str:
+    """The end of what a server started by start_server wrote: its tracebacks when a request failed.
+    (Written to a file, never a pipe nobody reads, which would stall the server once full.)"""
+    return Path(server.log_path).read_text(errors="replace")[-4000:]  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
@@ -333,7 +346,7 @@ def test_server_answers_through_rebuild_and_add_and_picks_up_the_new_index(tmp_p
             assert hammer.latest_total() == 36
         statuses = [status for status, _, _ in hammer.results]
         assert len(statuses) > 50
-        assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+        assert set(statuses) == {200}, ({s: statuses.count(s) for s in set(statuses)}, server_log(server))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -358,4 +371,7 @@ def test_load_eight_clients_for_thirty_seconds_without_an_error(sample_index):
         f"\nload: {len(statuses)} requests in {elapsed:.1f} s from 8 clients = {len(statuses) / elapsed:.0f} "
         f"requests/s, p95 {p95 * 1000:.0f} ms, errors {sum(s != 200 for s in statuses)}"
     )
-    assert statuses and set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+    assert statuses and set(statuses) == {200}, (
+        {s: statuses.count(s) for s in set(statuses)},
+        server_log(server),
+    )

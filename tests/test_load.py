@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .test_crash import start_server
+from .test_crash import server_log, start_server
 
 # each of these once walked every posting or every word of the index (seconds on Reuters)
 EXPENSIVE = ["*", "oil -*", "mentioned:1987-*", "* OR *", "-*", "a* b* c* d* e*", '"the company said"', "s*"]
@@ -64,8 +64,8 @@ def test_expensive_queries_do_not_starve_cheap_ones(reuters_slice_index):
     finally:
         server.terminate()
         server.wait(timeout=30)
-    assert {status for status, _ in expensive_results} == {200}
-    assert {status for status, _ in under_load} == {200}
+    assert {status for status, _ in expensive_results} == {200}, server_log(server)
+    assert {status for status, _ in under_load} == {200}, server_log(server)
     ratio = p95([s for _, s in under_load]) / p95(alone)
     worst = max(s for _, s in expensive_results) / p95(alone)
     print(
