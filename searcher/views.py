@@ -126,7 +126,21 @@ def entity_links() -> dict[str, Any]:
             return url_for("entities.entity", facet=facet, name=value)
         return url_for("views.search") + "?" + urlencode({facet: value})
 
-    return {"entity_url": entity_url, "entity_pages": entity_pages_available()}
+    def download_url(args: MultiDict[str, str], endpoint: str, **values: Any) -> str:
+        """The export or feed of the search these arguments describe (every page of it)."""
+        kept = [
+            (k, v)
+            for k, v in args.items(multi=True)
+            if k not in ("page", "per_page") and not k.endswith(FILTER_SUFFIX)
+        ]
+        return url_for(endpoint, **values) + ("?" + urlencode(kept) if kept else "")
+
+    return {
+        "entity_url": entity_url,
+        "entity_pages": entity_pages_available(),
+        "download_url": download_url,
+        "downloads": type(search_index()).all_matches is not SearchBackend.all_matches,
+    }
 
 
 def entity_pages_available() -> bool:

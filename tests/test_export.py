@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import tracemalloc
@@ -139,3 +140,20 @@ def test_an_export_streams_in_bounded_memory(reuters_slice_index):
     assert lines == total > 2000
     print(f"\nexport of {lines} articles: {size / 1e6:.1f} MB streamed, peak {peak / 1e6:.2f} MB traced")
     assert peak < size / 2  # the export is never held whole
+
+
+def test_the_search_page_offers_its_export_and_its_feed(client):
+    html = client.get("/?q=ferry&person=Henrik+Vallo&page=1").get_data(as_text=True).replace("&amp;", "&")
+    downloads = re.search(r'<p class="downloads">(.*?)</p>', html, re.DOTALL).group(1)
+    links = {text: href for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', downloads)}
+    assert links == {
+        "CSV": "/export.csv?q=ferry&person=Henrik+Vallo",
+        "JSON Lines": "/export.jsonl?q=ferry&person=Henrik+Vallo",
+        "Atom feed": "/feed?q=ferry&person=Henrik+Vallo",
+    }
+    assert (
+        '<link rel="alternate" type="application/atom+xml"' in html
+        and 'href="/feed?q=ferry&person=Henrik+Vallo"' in html
+    )
+    rows = list(csv.DictReader(io.StringIO(client.get(links["CSV"]).get_data(as_text=True))))
+    assert len(rows) == client.get("/api/search?q=ferry&person=Henrik+Vallo").get_json()["total"]
