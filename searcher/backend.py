@@ -152,7 +152,7 @@ class Generation:
         if self._words is None:
             counts = Counter(store.read_json(self.path / WORDS_FILE))
             for facet in COLUMN_FACETS:
-                for value, count in self.columns.facets[facet].counts(self.columns.live).items():
+                for value, count in self.value_counts(facet).items():
                     for word in set(facet_key(value).split()):
                         if len(word) >= 3 and word.isalpha() and word.isascii():
                             counts[word] += count
@@ -344,7 +344,7 @@ class SearchIndex:
         words = query_words(generation, ranked) if params.q else set()
         hits = [self._hit(generation, docnum, words) for docnum in docnums]
 
-        suggestion = self.suggestion(generation, params, used, total) if params.q else None
+        suggestion = self.suggestion(generation, params, used, total, filters) if params.q else None
         return RawResults(
             total=total,
             hits=hits,
@@ -426,16 +426,23 @@ class SearchIndex:
             spellings=entity_spellings(generation, facet, set(values), newest[:SPELLING_SAMPLE]),
         )
 
-    def suggestion(self, generation: Generation, params: SearchParams, used: str, total: int) -> str | None:
+    def suggestion(
+        self,
+        generation: Generation,
+        params: SearchParams,
+        used: str,
+        total: int,
+        filters: dict[str, FacetFilter],
+    ) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within
-        the same filters."""
+        the same filters (the search's own, not built again)."""
         corrected = self.corrected_words(generation, used)
         if not corrected or corrected.lower() == used.lower():
             return None
         better_query, _ = self.parse(generation, corrected)
         found = matching_articles(generation, better_query) & date_mask(generation.columns, params)
-        for facet in FACETS:
-            FacetFilter.for_params(generation, facet, params).narrow(found)
+        for facet_filter in filters.values():
+            facet_filter.narrow(found)
         return corrected if int(found.sum()) > max(total, 0) else None
 
     @staticmethod
