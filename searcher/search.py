@@ -206,6 +206,11 @@ class SearchResults:
     hits: list[ResultHit]
     facets: dict[str, list[FacetValue]]
 
+    @property
+    def first_number(self) -> int:
+        """The number of the page's first hit among all the results (21 on page 2 of 20 a page)."""
+        return (self.page - 1) * self.per_page + 1
+
     def as_json(self) -> dict[str, Any]:
         """The API's answer (the histogram is the facet ``published`` there)."""
         return {

@@ -106,6 +106,11 @@ def test_the_sidebar_lists_every_facet_in_order_with_its_switch(app):
     ]
 
 
+def test_hits_are_numbered_from_the_page_s_first_one(client):
+    html = client.get("/?per_page=5&page=2").get_data(as_text=True)
+    assert '<ol class="hits" start="6">' in html
+
+
 def test_the_page_shows_the_sidebar_headings_and_the_clear_all_link(client):
     from index.facets import FACETS
 
