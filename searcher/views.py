@@ -176,13 +176,26 @@ def clear_all_url(args: MultiDict[str, str], words: str) -> str:
     return url_with(args, replace={"q": words}, remove=dict.fromkeys(FILTER_PARAMETERS))
 
 
+def form_fields(args: MultiDict[str, str] | None, *set_by_form: str) -> list[tuple[str, str]]:
+    """The search's parameters a form on the page carries along as hidden fields: all but those the form
+    sets itself, the page (a changed search starts on page 1) and the facet "Find" boxes."""
+    if not args:
+        return []
+    return [
+        (key, value)
+        for key, value in args.items(multi=True)
+        if key not in set_by_form and key != "page" and not key.endswith(FILTER_SUFFIX)
+    ]
+
+
 def page_url(args: MultiDict[str, str], page: int) -> str:
     return url_with(args, replace={"page": str(page)})
 
 
 @blueprint.app_context_processor
-def entity_links() -> dict[str, Any]:
-    """Templates link an entity to its page where the engine has entity pages, else to its search."""
+def template_helpers() -> dict[str, Any]:
+    """What every template may call: an entity links to its page where the engine has entity pages,
+    else to its search; forms carry the search's other parameters; downloads where the engine has them."""
 
     def entity_url(facet: str, value: str) -> str:
         if entity_pages_available():
@@ -199,6 +212,7 @@ def entity_links() -> dict[str, Any]:
         return url_for(endpoint, **values) + ("?" + urlencode(kept) if kept else "")
 
     return {
+        "form_fields": form_fields,
         "entity_url": entity_url,
         "entity_pages": entity_pages_available(),
         "download_url": download_url,

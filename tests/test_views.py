@@ -1,3 +1,5 @@
+import re
+
 from werkzeug.datastructures import MultiDict
 
 from searcher.views import url_with
@@ -118,3 +120,28 @@ def test_the_page_shows_the_sidebar_headings_and_the_clear_all_link(client):
     headings = [html.index(f'<h2 id="facet-{facet.name}">{facet.heading}</h2>') for facet in FACETS]
     assert headings == sorted(headings)
     assert '<a class="clear" href="/?q=ferry">Clear all</a>' in html
+
+
+def test_forms_carry_the_search_s_other_parameters():
+    from searcher.views import form_fields
+
+    args = MultiDict([("q", "oil"), ("person", "A"), ("person", "B"), ("sort", "newest"), ("page", "3")])
+    args.add("person_filter", "vol")
+    assert form_fields(args, "sort") == [("q", "oil"), ("person", "A"), ("person", "B")]
+    assert form_fields(args, "q") == [("person", "A"), ("person", "B"), ("sort", "newest")]
+    assert form_fields(args) == [("q", "oil"), ("person", "A"), ("person", "B"), ("sort", "newest")]
+    assert form_fields(None, "q") == form_fields(MultiDict(), "q") == []
+
+
+def test_the_sort_and_date_forms_keep_the_search(client):
+    html = client.get("/?q=ferry&person=Mara+Lindqvist&sort=newest&from=2024&page=1").get_data(as_text=True)
+    sort_form = html[
+        html.index('<form class="sort"') : html.index("</form>", html.index('<form class="sort"'))
+    ]
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', sort_form)
+    assert hidden == [("q", "ferry"), ("person", "Mara Lindqvist"), ("from", "2024")]
+    dates = html[
+        html.index('<form class="daterange"') : html.index("</form>", html.index('<form class="daterange"'))
+    ]
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', dates)
+    assert hidden == [("q", "ferry"), ("person", "Mara Lindqvist"), ("sort", "newest")]
