@@ -111,7 +111,10 @@ def sidebar_facets(
     sections = []
     for facet in FACETS:
         values = found[facet.name]["values"] if facet.name in found else results.facets[facet.name]
-        if facet.entity:
+        if facet.dates:
+            dates = mentioned_by_year(values)
+            sections.append(SidebarFacet(facet, dates.years, found.get(facet.name), span=dates))
+        elif facet.entity:
             sections.append(
                 SidebarFacet(
                     facet,
@@ -122,8 +125,7 @@ def sidebar_facets(
                 )
             )
         else:
-            dates = mentioned_by_year(values)
-            sections.append(SidebarFacet(facet, dates.years, found.get(facet.name), span=dates))
+            sections.append(SidebarFacet(facet, values, found.get(facet.name)))
     return sections
 
 

@@ -145,3 +145,31 @@ def test_the_sort_and_date_forms_keep_the_search(client):
     ]
     hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', dates)
     assert hidden == [("q", "ferry"), ("person", "Mara Lindqvist"), ("sort", "newest")]
+
+
+def test_a_facet_neither_of_entities_nor_of_dates_is_listed_as_it_comes(monkeypatch):
+    from index.facets import Facet
+    from searcher import views
+    from searcher.params import SearchParams
+    from searcher.search import FacetValue, SearchResults
+
+    language = Facet("language", "Languages", "language", "languages", entity=False)
+    monkeypatch.setattr(views, "FACETS", (language,))
+    values = [FacetValue("language", "en", 3), FacetValue("language", "de", 1)]
+    results = SearchResults(
+        query="",
+        total=4,
+        page=1,
+        per_page=20,
+        pages=1,
+        sort="relevance",
+        suggestion=None,
+        match_all=[],
+        matched=[],
+        published_unit="month",
+        published=[],
+        hits=[],
+        facets={"language": values},
+    )
+    [section] = views.sidebar_facets(results, SearchParams(), {})
+    assert (section.facet, section.values, section.match_mode, section.span) == (language, values, None, None)
