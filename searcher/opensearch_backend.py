@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
-from whoosh import qparser
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import TEXT
 from whoosh.query import (
@@ -56,12 +55,11 @@ from .backend import (
     RawResults,
     SearchIndex,
     _escape,
-    match_all_wildcards_as_every,
-    prepare_query_text,
     snippet_cleaner,
 )
 from .engine import ClusterError, SearchBackend
 from .params import FACETS, SearchParams
+from .query import parse_query
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
@@ -742,29 +740,9 @@ def date_filters(params: SearchParams) -> list[dict]:
 
 
 def parse(text: str, schema=QUERY_SCHEMA):
-    """The user's words as a Whoosh query, parsed as the Whoosh backend parses them; anything the parser
-    cannot take, or too many wildcards, is searched as plain words."""
-    text = prepare_query_text(text)
-    if not text.strip():
-        return Every(), ""
-    parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
-    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
-    words = text.split()
-    if all(word.startswith("-") and len(word) > 1 for word in words):
-        text = " ".join(f"NOT {word[1:]}" for word in words)
-    try:
-        query = parser.parse(text)
-    except Exception:
-        query = None
-    if query is not None and query is not NullQuery:
-        query = match_all_wildcards_as_every(query)
-    if query is None or query is NullQuery or too_many_wildcards(query):
-        words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-        plain = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
-        for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):
-            plain.remove_plugin_class(plugin)
-        return (plain.parse(words) if words else Every()), words
-    return query, text
+    """The user's words as a Whoosh query, by the searcher's one parse; more than MAX_WILDCARD_WORDS
+    wildcards are searched as plain words."""
+    return parse_query(text, schema, too_many_wildcards)
 
 
 def too_many_wildcards(query) -> bool:
