@@ -64,7 +64,8 @@ from .query import parse_query
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
-BULK_CHUNK = 500
+BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
+BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
 
 
 def unstemmed_query_schema():
@@ -155,7 +156,8 @@ def mappings() -> dict:
         }
         properties[f"{facet}_key"] = {"type": "keyword"}
         properties[f"{facet}_words"] = {"type": "text", "analyzer": "whitespace"}
-    return {"properties": properties}
+    # the Whoosh words are searched, never shown: not kept in _source (a third less to write)
+    return {"_source": {"excludes": ["*_terms"]}, "properties": properties}
 
 
 def document(prepared, order: int) -> dict:
@@ -235,7 +237,7 @@ class OpenSearchWriter:
             body = {
                 "settings": {
                     "number_of_shards": self.shards,
-                    "number_of_replicas": self.replicas,
+                    "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
                     "refresh_interval": "-1",
                     "max_result_window": MAX_RESULT_WINDOW,
                     "analysis": ANALYSIS,
@@ -246,7 +248,10 @@ class OpenSearchWriter:
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
-                self.client.indices.put_settings(index=new, body={"index": {"refresh_interval": "1s"}})
+                self.client.indices.put_settings(
+                    index=new,
+                    body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
+                )
                 self.client.indices.refresh(index=new)
                 self.client.cluster.health(index=new, wait_for_status="yellow")
                 self.switch_alias(new)
@@ -262,12 +267,12 @@ class OpenSearchWriter:
             for number, item in enumerate(prepared)
         )
         loaded, errors = 0, []
-        # two requests in flight: a node indexes one chunk while the client sends it the next
+        # requests in flight: nodes index chunks while the client prepares the next
         for ok, item in helpers.parallel_bulk(
             self.client,
             actions,
             chunk_size=BULK_CHUNK,
-            thread_count=2,
+            thread_count=BULK_THREADS,
             raise_on_error=False,
             request_timeout=120,
         ):
