@@ -100,5 +100,6 @@ def open_backend(config: Mapping) -> SearchBackend:
         return OpenSearchIndex(
             node_urls(config.get("OPENSEARCH_URL")),
             config.get("OPENSEARCH_INDEX") or DEFAULT_OPENSEARCH_INDEX,
+            config.get("INDEX_DIR"),  # readers' corrections (aliases.txt) are read from there
         )
     return cast(SearchBackend, SearchIndex(config["INDEX_DIR"]))  # registered as one below the class
