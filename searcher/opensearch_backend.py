@@ -236,10 +236,7 @@ class OpenSearchWriter:
                 )
             self.load(current, prepared)
             self.write_words(current, prepared, incremental=True)
-            meta = self.client.indices.get_mapping(index=current)[current]["mappings"].get("_meta", {})
-            self.client.indices.put_mapping(
-                index=current, body={"_meta": {"countries": {**meta.get("countries", {}), **countries}}}
-            )
+            self.merge_into_side_document(current, "countries", countries)
             self.client.indices.refresh(index=current)
         else:
             new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
@@ -295,20 +292,37 @@ class OpenSearchWriter:
 
     def write_words(self, index: str, prepared: list, incremental: bool) -> None:
         """The titles' and bodies' words with how many articles hold each, for "did you mean" (as the
-        Whoosh index keeps them in words.json), in one document of a small index beside ``index``."""
+        Whoosh index keeps them in words.json), in one document of a small index beside ``index``. An
+        add adds its counts to the cluster's, so adds running at once on several machines all count."""
         counts = document_words(f"{item.title} {item.body}" for item in prepared)
         if incremental:
-            counts.update(read_words(self.client, index))
-        elif not self.client.indices.exists(index=words_index(index)):
+            self.merge_into_side_document(index, "words", dict(counts), add=True)
+            return
+        if not self.client.indices.exists(index=words_index(index)):
             self.client.indices.create(
                 index=words_index(index),
                 body={
                     "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
                     "mappings": {"enabled": False},
                 },
-            )  # one stored document, nothing to search in it
-        self.client.index(
-            index=words_index(index), id="words", body={"counts": json.dumps(dict(counts))}, refresh=True
+            )  # stored documents, nothing to search in them
+        self.client.index(index=words_index(index), id="words", body={"counts": dict(counts)}, refresh=True)
+
+    def merge_into_side_document(self, index: str, name: str, values: dict, add: bool = False) -> None:
+        """``values`` merged into the side index's document ``name`` by the cluster itself (a script run
+        where the document lives, retried on a conflict), never read here and written back: two adds
+        at once lose nothing. With ``add`` the values are counts and are summed, else they are set."""
+        if not values:
+            return
+        script = MERGE_COUNTS if add else MERGE_VALUES
+        self.client.update(
+            index=words_index(index),
+            id=name,
+            body={
+                "script": {"source": script, "lang": "painless", "params": {"values": values}},
+                "upsert": {"counts": values},
+            },
+            params={"retry_on_conflict": 20, "refresh": "true"},
         )
 
     def current_index(self) -> str | None:
@@ -380,12 +394,28 @@ def words_index(index: str) -> str:
     return f"{index}-words"
 
 
-def read_words(client: OpenSearch, index: str) -> Counter:
+# scripts run by the side index's shard on its document: a read-modify-write no other writer can interleave
+MERGE_COUNTS = """
+def counts = ctx._source.counts;
+for (def word : params.values.keySet()) {
+  def n = params.values.get(word);
+  counts.put(word, counts.containsKey(word) ? counts.get(word) + n : n);
+}
+"""
+MERGE_VALUES = "ctx._source.counts.putAll(params.values);"
+
+
+def read_side_document(client: OpenSearch, index: str, name: str) -> dict:
     try:
-        found = client.get(index=words_index(index), id="words")
+        found = client.get(index=words_index(index), id=name)
     except NotFoundError:
-        return Counter()
-    return Counter(json.loads(found["_source"]["counts"]))
+        return {}
+    counts = found["_source"]["counts"]
+    return json.loads(counts) if isinstance(counts, str) else counts  # a string: written by 2026-11 builds
+
+
+def read_words(client: OpenSearch, index: str) -> Counter:
+    return Counter(read_side_document(client, index, "words"))
 
 
 # searching --------------------------------------------------------------------------------------
@@ -521,7 +551,11 @@ class OpenSearchIndex(SearchBackend):
                     meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
                         index=index
                     )[index]["mappings"].get("_meta", {})
-                    countries = meta.get("countries", {})
+                    # the rebuild's places, then those adds brought (merged in the cluster)
+                    countries = {
+                        **meta.get("countries", {}),
+                        **read_side_document(self.client, index, "countries"),
+                    }
                 aliases = value_map(read_rules(self.index_dir)) if version is not None else {}
                 current = self._snapshot = Snapshot(self.client, index, countries, aliases, version)
             self._checked = time.monotonic()
