@@ -171,8 +171,8 @@ def test_article_page_and_more_like_this(client, opensearch_app):
     page = opensearch_app.test_client().get(f"/article/{hit['id']}")
     whoosh_page = client.get(f"/article/{hit['id']}")
     assert page.status_code == 200
-    # the same entities marked: Whoosh links each to its entity page, OpenSearch (no entity pages yet) to its search
-    marks = re.compile(rb'class="mention mention-(\w+)" href="/(?:\?\w+=|\w+/)([^"]*)"')
+    # the same entities marked, each linked to its entity page on both engines
+    marks = re.compile(rb'class="mention mention-(\w+)" href="/\w+/([^"]*)"')
 
     def marked(html: bytes) -> list[tuple[str, str]]:
         return [(facet.decode(), unquote_plus(value.decode())) for facet, value in marks.findall(html)]
