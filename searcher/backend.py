@@ -19,9 +19,8 @@ from typing import Any
 
 import bleach
 import numpy as np
-from whoosh import qparser
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight
-from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Prefix, Require, Term, Wildcard
+from whoosh.query import And, AndMaybe, AndNot, Every, Not, Or, Prefix, Require, Term
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
@@ -32,6 +31,7 @@ from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
+from .query import parse_query
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -257,37 +257,9 @@ class SearchIndex:
 
     # queries -----------------------------------------------------------------------------------
     def parse(self, generation: Generation, text: str) -> tuple[Any, str]:
-        """The user's words as a query; anything the parser cannot take is searched as plain words."""
-        text = prepare_query_text(text)
-        if not text.strip():
-            return Every(), ""
-        parser = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
-        # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
-        parser.add_plugin(
-            qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-")
-        )
-        words: list[str] | str = text.split()
-        if all(word.startswith("-") and len(word) > 1 for word in words):
-            text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
-        try:
-            query = parser.parse(text)
-        except Exception:
-            query = None
-        if query is not None and query is not NullQuery:
-            query = match_all_wildcards_as_every(query)
-        if isinstance(query, Not) or (
-            isinstance(query, And) and all(isinstance(q, Not) for q in query.subqueries)
-        ):
-            return And([Every(), query]), text
-        if query is None or query is NullQuery or _too_wide(query, generation):
-            words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-            plain = qparser.MultifieldParser(
-                ["title", "body"], generation.query_schema, group=qparser.AndGroup
-            )
-            for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
-                plain.remove_plugin_class(plugin)
-            return (plain.parse(words) if words else Every()), words
-        return query, text
+        """The user's words as a query (the searcher's one parse); a wildcard Whoosh would expand too
+        far is searched as plain words."""
+        return parse_query(text, generation.query_schema, lambda query: _too_wide(query, generation))
 
     def _filtered(
         self, generation: Generation, params: SearchParams
@@ -826,41 +798,6 @@ def snippet_cleaner() -> bleach.Cleaner:
     if cleaner is None:
         cleaner = _cleaners.cleaner = bleach.Cleaner(tags={"mark"}, attributes={}, strip=True)
     return cleaner
-
-
-QUERY_FIELDS = ("person", "place", "country", "org", "mentioned", "title", "body", "source", "published")
-_FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
-_MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
-
-
-def prepare_query_text(text: str) -> str:
-    """The query as the parser should read it: field names in any case (``ORG:OPEC``), and a mentioned
-    date as one value (``mentioned:1987-03`` is March 1987, ``mentioned:1987-*`` the year 1987)."""
-    text = _FIELD_NAME.sub(lambda m: m.group(1).lower(), text)
-
-    def mentioned(match: re.Match) -> str:
-        parts = [match.group(1)] + [part.zfill(2) for part in match.group(2, 3) if part]
-        return f'mentioned:"{"-".join(parts)}"'
-
-    return _MENTIONED_VALUE.sub(mentioned, text)
-
-
-def match_all_wildcards_as_every(query: Any) -> Any:
-    """A wildcard that matches every word (``*``, which Whoosh reads as every document with a title or
-    a body) is the empty query, not a walk over every posting: ``*`` browses everything, ``oil -*``
-    finds nothing, both at once."""
-    if isinstance(query, Every) or (
-        isinstance(query, (Wildcard, Prefix))
-        and getattr(query, "fieldname", None) not in COLUMN_FACETS
-        and not str(query.text).strip("*?")
-    ):
-        return Every()
-    if query.is_leaf():
-        return query
-    query = query.apply(match_all_wildcards_as_every)
-    if isinstance(query, Or) and any(isinstance(sub, Every) for sub in query.subqueries):
-        return Every()
-    return query
 
 
 def _term_text(facet: str, value: str) -> str:
