@@ -62,6 +62,7 @@ from .places import Gazetteer, gazetteer
 from .readers import read_paths
 from .schema import WORDS_FILE, build_schema, document_fields, document_words
 from .segment_writer import FastSegmentWriter
+from .stories import group_for_build
 from .whoosh_files import open_index, read_index_files_in_place
 
 
@@ -84,6 +85,7 @@ class PreparedArticle:
     entities: Entities | None = None
     boilerplate: list[RemovedLine] = field(default_factory=list)  # what cleaning took out of the body
     language: str | None = None  # ISO 639 code; None when the detector was not sure
+    story: str | None = None  # the id of the story it is a version of (``stories.py``)
 
 
 def annotated_entities(item: PreparedArticle) -> Entities:
@@ -1105,6 +1107,11 @@ def _build(
         known = {facet: Counter(values) for facet, values in old_vocabulary.items()} if incremental else {}
         with report.timed("normalize"):
             normalize_across_corpus(to_write, known, votes)
+        with report.timed("stories"):
+            story_table = group_for_build(previous, to_write, leaving, incremental)
+            story_of = story_table.story_of()
+            for item in to_write:
+                item.story = story_of[item.article.id]
 
         partial = store.new_generation_dir(index_dir)
         try:
@@ -1148,6 +1155,7 @@ def _build(
             for item in to_write:
                 origins.record(item.article, item.language)
             origins.save(partial)
+            story_table.save(partial)
             countries = _place_countries(previous if incremental else None, to_write)
             span = (
                 published_span(to_write, old_meta)
