@@ -253,3 +253,12 @@ def group_for_build(
     if incremental:
         return assign_stories(old.without(set(leaving) | {i.id for i in inputs}), inputs)
     return assign_stories(StoryTable(), inputs, cache=old)
+
+
+def story_ids(generation: Path) -> dict[str, str]:
+    """Article id -> story id, read without the signatures (what the searcher needs)."""
+    path = Path(generation) / STORIES_FILE
+    if not path.is_file():
+        return {}
+    arrays = np.load(path)
+    return dict(zip(arrays["ids"].tolist(), arrays["stories"].tolist(), strict=True))

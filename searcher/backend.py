@@ -12,7 +12,7 @@ import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import UNDATED, Columns, facet_key, timestamp
 from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
+from index.stories import story_ids
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
@@ -65,6 +66,8 @@ class Hit:
     people: list[str]
     places: list[list]
     orgs: list[str]
+    story: str = ""  # the id of the story it is a version of
+    versions: list[dict] = field(default_factory=list)  # with collapse: the story's other matching versions
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class RawResults:
     query_used: str
     chosen: dict[str, list[ChosenValue]]
     matched: list[MatchedValues]
+    collapsed: bool = False  # one hit per story, and every count counts stories
 
 
 class Generation:
@@ -144,6 +148,16 @@ class Generation:
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, dict[str, int]] = {}
         self._counts_lock = threading.Lock()
+        self._stories: StoryCounting | None = None
+
+    def stories(self) -> StoryCounting:
+        """Each document's story, read on the first collapsed search of the generation."""
+        with self._counts_lock:
+            if self._stories is None:
+                with self.ix.reader() as reader:
+                    doc_ids = list(reader.column_reader("id"))
+                self._stories = StoryCounting.for_documents(doc_ids, story_ids(self.path))
+            return self._stories
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """The words spelling suggestions are drawn from, sorted, with how many articles each is in:
@@ -306,7 +320,8 @@ class SearchIndex:
         generation = self.generation()
         searcher, columns = generation.searcher, generation.columns
         query, used, base, filters, final = self._filtered(generation, params)
-        total = int(final.sum())
+        units = generation.stories() if params.collapse else ARTICLES
+        total = units.count(final)
 
         counts, chosen = {}, {}
         for facet in FACETS:
@@ -318,13 +333,15 @@ class SearchIndex:
                 if other != facet:
                     facet_filter.narrow(others)
             counting = filters[facet].narrow_for_counts(others.copy(), facet in params.match_all)
-            counts[facet] = Counter(columns.facets[facet].counts(counting))
-            chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others)
-        published = published_days(columns, final)
+            counts[facet] = Counter(units.value_counts(columns.facets[facet], counting))
+            chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others, units)
+        published = units.published_days(columns, final)
 
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
-        if total == 0 or first >= total:
+        if isinstance(units, StoryCounting):
+            docnums = self._story_page(generation, ranked, final, units, params)
+        elif total == 0 or first >= total:
             docnums = []
         elif params.q and params.sort == "relevance" and not isinstance(ranked, Every):
             # Whoosh ranks by the words; the facet columns' part of the query, the facet and the date
@@ -343,6 +360,11 @@ class SearchIndex:
             docnums = by_date(columns, final, newest=params.sort != "oldest")[first : first + params.per_page]
         words = query_words(generation, ranked) if params.q else set()
         hits = [self._hit(generation, docnum, words) for docnum in docnums]
+        if isinstance(units, StoryCounting):
+            self._attach_versions(generation, hits, docnums, final, units)
+        else:
+            for hit, docnum in zip(hits, docnums, strict=True):
+                hit.story = generation.stories().story_id(docnum)
 
         suggestion = self.suggestion(generation, params, used, total, filters) if params.q else None
         return RawResults(
@@ -353,8 +375,67 @@ class SearchIndex:
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
-            matched=matched_values(generation, query, final),
+            matched=matched_values(generation, query, final, units=units),
+            collapsed=params.collapse,
         )
+
+    def _story_page(
+        self,
+        generation: Generation,
+        ranked: Any,
+        final: np.ndarray,
+        stories: StoryCounting,
+        params: SearchParams,
+    ) -> list[int]:
+        """The page's hits when versions are collapsed: each story once, by its first version in the
+        search's order (the best-ranked, or the newest or oldest)."""
+        first, wanted = (params.page - 1) * params.per_page, params.page * params.per_page
+        if not final.any() or first >= stories.count(final):
+            return []
+        if params.q and params.sort == "relevance" and not isinstance(ranked, Every):
+            allowed = set(np.flatnonzero(final).tolist())
+            limit = wanted
+            while True:  # rank more articles until the page's stories are all found (or none are left)
+                ranked_docnums = [
+                    hit.docnum for hit in generation.searcher.search(ranked, limit=limit, filter=allowed)
+                ]
+                leaders = stories.first_of_each(np.array(ranked_docnums, dtype=np.int64))
+                if len(leaders) >= wanted or len(ranked_docnums) < limit:
+                    break
+                limit *= 4
+        else:
+            leaders = stories.first_of_each(
+                np.array(by_date(generation.columns, final, newest=params.sort != "oldest"))
+            )
+        return leaders[first:wanted]
+
+    def _attach_versions(
+        self,
+        generation: Generation,
+        hits: list[Hit],
+        docnums: list[int],
+        final: np.ndarray,
+        stories: StoryCounting,
+    ) -> None:
+        """Each hit's story, and the story's other versions among the matches, oldest first."""
+        for hit, docnum in zip(hits, docnums, strict=True):
+            hit.story = stories.story_id(docnum)
+            others = [
+                n
+                for n in by_date(generation.columns, stories.versions_mask(docnum) & final, newest=False)
+                if n != docnum
+            ]
+            hit.versions = [_version(generation, n) for n in others]
+
+    def story_versions(self, article_id: str) -> list[dict]:
+        """Every version of an article's story the index holds (itself included), oldest first."""
+        generation = self.generation()
+        docnum = generation.searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        stories = generation.stories()
+        mask = stories.versions_mask(docnum) & generation.columns.live
+        return [_version(generation, n) for n in by_date(generation.columns, mask, newest=False)]
 
     def all_matches(self, params: SearchParams) -> Iterator[dict]:
         """Every article the search matches (not one page), in the search's order, one stored record at
@@ -626,7 +707,11 @@ def typed_value_ids(generation: Generation, query: Any) -> list[int]:
 
 
 def matched_values(
-    generation: Generation, query: Any, results: np.ndarray, listed: int = 10
+    generation: Generation,
+    query: Any,
+    results: np.ndarray,
+    listed: int = 10,
+    units: ArticleCounting | None = None,
 ) -> list[MatchedValues]:
     """For each single word or prefix typed in a facet field, the values it matched, with how many of
     the results hold each: so the page can say what ``person:volcker`` was taken to mean."""
@@ -640,7 +725,7 @@ def matched_values(
             continue  # a full name is taken as it is
         column = generation.columns.facets[leaf.fieldname]
         ids = typed_value_ids(generation, leaf)
-        counted = column.counts(results) if ids else {}
+        counted = (units or ARTICLES).value_counts(column, results) if ids else {}
         values = sorted(
             ((column.values[i], counted.get(column.values[i], 0)) for i in ids),
             key=lambda pair: (-pair[1], pair[0]),
@@ -713,7 +798,12 @@ class FacetFilter:
         return mask
 
     def chosen_values(
-        self, generation: Generation, counts: Counter, counting: np.ndarray, others: np.ndarray
+        self,
+        generation: Generation,
+        counts: Counter,
+        counting: np.ndarray,
+        others: np.ndarray,
+        units: ArticleCounting | None = None,
     ) -> list[ChosenValue]:
         """The selected and excluded values under the names the index gives them ("ronald reagan" is
         Ronald Reagan), each with its true count, whether or not it is among the most frequent."""
@@ -727,7 +817,7 @@ class FacetFilter:
                         count = counts[value]
                     else:
                         value_articles = _value_mask(generation, self.facet, value)
-                        count = int((value_articles & (others if excluded else counting)).sum())
+                        count = (units or ARTICLES).count(value_articles & (others if excluded else counting))
                     chosen[value] = ChosenValue(value, count, excluded)
         return list(chosen.values())
 
@@ -897,3 +987,90 @@ def edit_distance(a: str, b: str) -> int:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ArticleCounting:
+    """What a search counts when every article is a hit of its own (``collapse=false``)."""
+
+    def count(self, mask: np.ndarray) -> int:
+        return int(mask.sum())
+
+    def value_counts(self, column: Any, mask: np.ndarray) -> dict[str, int]:
+        return column.counts(mask)
+
+    def published_days(self, columns: Columns, mask: np.ndarray) -> Counter:
+        return published_days(columns, mask)
+
+
+ARTICLES = ArticleCounting()
+
+
+class StoryCounting(ArticleCounting):
+    """What a search counts when versions are collapsed: stories. A value's count is the stories
+    having at least one version in the set with that value (what a click on it leaves); a day's count,
+    the stories with a version published that day."""
+
+    def __init__(self, story_of: np.ndarray, names: list[str]) -> None:
+        self.story_of = story_of  # document number -> story number
+        self.names = names  # story number -> story id
+
+    @classmethod
+    def for_documents(cls, doc_ids: list[str], stories: dict[str, str]) -> StoryCounting:
+        """``doc_ids`` in document-number order; an article the table does not name (a generation
+        built before stories) is a story of its own."""
+        numbers: dict[str, int] = {}
+        story_of = np.array(
+            [numbers.setdefault(stories.get(doc_id, doc_id), len(numbers)) for doc_id in doc_ids],
+            dtype=np.int64,
+        )
+        return cls(story_of, list(numbers))
+
+    def count(self, mask: np.ndarray) -> int:
+        return len(np.unique(self.story_of[mask]))
+
+    def value_counts(self, column: Any, mask: np.ndarray) -> dict[str, int]:
+        entries = mask[column.owners]
+        if not entries.any():
+            return {}
+        width = max(1, len(column.values))
+        pairs = np.unique(self.story_of[column.owners[entries]] * width + column.ids[entries])
+        counted = np.bincount(pairs % width, minlength=len(column.values))
+        return {column.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+    def published_days(self, columns: Columns, mask: np.ndarray) -> Counter:
+        docnums = np.flatnonzero(mask & (columns.published != UNDATED))
+        days = columns.published[docnums] // 86400
+        pairs = (
+            np.unique(np.stack([days, self.story_of[docnums]]), axis=1) if len(docnums) else np.zeros((2, 0))
+        )
+        found, counts = np.unique(pairs[0], return_counts=True)
+        return Counter(
+            {
+                (EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count)
+                for day, count in zip(found, counts, strict=False)
+            }
+        )
+
+    def first_of_each(self, ordered: np.ndarray) -> list[int]:
+        """The first document of each story in ``ordered`` (document numbers), in that order."""
+        if not len(ordered):
+            return []
+        _, firsts = np.unique(self.story_of[ordered], return_index=True)
+        return ordered[np.sort(firsts)].tolist()
+
+    def story_id(self, docnum: int) -> str:
+        return self.names[int(self.story_of[docnum])]
+
+    def versions_mask(self, docnum: int) -> np.ndarray:
+        return self.story_of == self.story_of[docnum]
+
+
+def _version(generation: Generation, docnum: int) -> dict:
+    """What a list of a story's versions shows of one: id, title, date and source."""
+    stored = generation.searcher.stored_fields(docnum)
+    return {
+        "id": stored["id"],
+        "title": stored.get("title") or "(untitled)",
+        "published": stored.get("published"),
+        "source": stored.get("source") or "",
+    }

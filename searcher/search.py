@@ -116,6 +116,8 @@ def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
             for m in raw.matched
         ],
         "published_unit": unit,
+        "collapse": raw.collapsed,
+        "counts": "stories" if raw.collapsed else "articles",
         "hits": [
             {
                 "id": hit.id,
@@ -127,11 +129,38 @@ def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
                 "people": hit.people,
                 "places": [name for name, _ in hit.places],
                 "orgs": hit.orgs,
+                "story": hit.story or hit.id,
+                **(
+                    {
+                        "versions": 1 + len(hit.versions),
+                        "other_versions": [version_data(v) for v in hit.versions],
+                    }
+                    if raw.collapsed
+                    else {}
+                ),
             }
             for hit in raw.hits
         ],
         "facets": facets,
     }
+
+
+def version_data(version: dict[str, Any]) -> dict[str, Any]:
+    """One version of a story as the page and the API list it."""
+    published = version.get("published")
+    return {
+        "id": version["id"],
+        "title": version["title"],
+        "published": published.date().isoformat() if published else None,
+        "source": version.get("source") or None,
+    }
+
+
+def story_versions(index: SearchBackend, article_id: str) -> list[dict[str, Any]]:
+    """Every version of the article's story, itself included, oldest first (none on an engine that
+    does not group versions yet)."""
+    versions = getattr(index, "story_versions", None)
+    return [version_data(v) for v in versions(article_id)] if versions else []
 
 
 def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None:
@@ -161,6 +190,7 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
             }
             for r in index.more_like_this(article_id)
         ],
+        "versions": story_versions(index, article_id),
     }
 
 
