@@ -114,6 +114,7 @@ class RawResults:
     chosen: dict[str, list[ChosenValue]]
     matched: list[MatchedValues]
     collapsed: bool = False  # one hit per story, and every count counts stories
+    articles: int | None = None  # the articles matched (every version), when the total counts stories
 
 
 class Generation:
@@ -377,6 +378,7 @@ class SearchIndex:
             chosen=chosen,
             matched=matched_values(generation, query, final, units=units),
             collapsed=params.collapse,
+            articles=int(final.sum()),
         )
 
     def _story_page(

@@ -118,6 +118,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
         "published_unit": unit,
         "collapse": raw.collapsed,
         "counts": "stories" if raw.collapsed else "articles",
+        "articles": raw.total if raw.articles is None else raw.articles,
         "hits": [
             {
                 "id": hit.id,
