@@ -29,7 +29,7 @@ from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import UNDATED, Columns, facet_key, timestamp
 from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
-from index.stories import story_ids
+from index.stages.stories import story_ids
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams

@@ -148,7 +148,7 @@ def mappings() -> dict:
         "mentioned": {"type": "keyword"},  # the mentioned dates by year, month and day: for filters
         "mentioned_period": {"type": "keyword"},  # by year and month: for counts
         "fingerprint": {"type": "keyword", "index": False, "doc_values": False},
-        "story": {"type": "keyword"},  # the story it is a version of (index/stories.py)
+        "story": {"type": "keyword"},  # the story it is a version of (index/stages/stories.py)
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
     }
     for facet in COLUMN_FACETS:

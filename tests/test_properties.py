@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from index.build import BuildOptions, add
 from index.columns import facet_key
-from index.stories import MIN_SHINGLES, shingles
+from index.stages.stories import MIN_SHINGLES, shingles
 from searcher import create_app
 from searcher.params import parse_date_bound
 
@@ -92,7 +92,7 @@ def oracle(index_dir) -> dict[str, dict]:
     from whoosh import index as whoosh_index
 
     from index import store
-    from index.stories import story_ids
+    from index.stages.stories import story_ids
 
     articles = {}
     generation = store.require_current_generation(index_dir)

@@ -11,7 +11,7 @@ import pytest
 
 from index import store
 from index.build import BuildOptions, add, rebuild
-from index.stories import (
+from index.stages.stories import (
     CONTAINED,
     MIN_SHINGLES,
     SIMILAR_JACCARD,

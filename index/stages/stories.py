@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .columns import UNDATED, timestamp
+from ..columns import UNDATED, timestamp
 
 STORIES_FILE = "stories.npz"
 SHINGLE_WORDS = 5
@@ -239,7 +239,7 @@ def _lean(values: np.ndarray) -> Any:
 def group_for_build(
     previous_generation: Path | None, written: Sequence[Any], leaving: Iterable[str], incremental: bool
 ) -> StoryTable:
-    """The story table of a new generation. ``written`` are the build's prepared articles (``build.
+    """The story table of a new generation. ``written`` are the build's prepared articles (``stages.prepare.
     PreparedArticle``: cleaned title and body, fingerprint); an ``add`` keeps the previous generation's
     stories, less the articles ``leaving`` it or written again, and groups the written ones into them;
     a rebuild groups everything afresh, reusing the signatures of texts the previous generation hashed."""
