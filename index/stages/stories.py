@@ -8,8 +8,10 @@ signatures finds the candidates, and a candidate is a version when the two texts
 published within ``WINDOW`` of each other. Articles are taken in order of publication, so a story is
 named by its earliest version; a new article joins the story of its closest earlier version and never
 moves an article that is already grouped, so ``index add`` only hashes the new articles and story ids
-stay stable. The signatures live in the generation (``stories.npz``) for the next ``add``, and a
-rebuild reuses the signature of every text it already hashed.
+stay stable. Two texts of the same build are compared by their exact Jaccard similarity; a new text
+and one of the previous generation by the estimate their signatures give. The signatures live in the
+generation (``stories.npz``) for the next ``add``, and a rebuild reuses the signature of every text it
+already hashed.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ PERMUTATIONS = 64  # 256 bytes of signature per article
 SIMILAR_JACCARD = 0.4  # shared shingles over all shingles of the two: measured on Reuters (README)
 CONTAINED = 0.8  # ... or the share of the shorter text's shingles found in the longer one
 CANDIDATE_JACCARD = 0.25  # what LSH looks for: low enough to find a short text inside a long one
-MIN_SHINGLES = 20  # shorter texts are tables and one-line notices: alike by template, not by story
+MIN_SHINGLES = 30  # shorter texts are tables and one-line notices: alike by template, not by story
 WINDOW_SECONDS = 3 * 86400  # versions of one story are published within three days of each other
 WORD = re.compile(r"\w+")
 
@@ -61,6 +63,11 @@ def signatures(shingle_sets: Sequence[set[str]]) -> np.ndarray:
         hashfunc=zlib.crc32,  # stable across processes, and a tenth of SHA-1's time
     )
     return np.array([h.hashvalues for h in hashed], dtype=np.uint32)
+
+
+def exact_jaccard(first: set[str], second: set[str]) -> float:
+    union = len(first | second)
+    return len(first & second) / union if union else 0.0
 
 
 def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:
@@ -129,7 +136,7 @@ class StoryTable:
         """Written beside and renamed: an ``add`` starts from hard links to the old generation's files."""
         partial = Path(generation) / (STORIES_FILE + ".partial")
         with open(partial, "wb") as handle:
-            np.savez(
+            np.savez_compressed(  # ids and keys compress; the signatures, being random, do not
                 handle,
                 ids=np.array(self.ids, dtype=str),
                 stories=np.array(self.stories, dtype=str),
@@ -183,18 +190,16 @@ def assign_stories(
     sizes = [0] * len(ordered)
     new_signatures = np.zeros((len(ordered), PERMUTATIONS), dtype=np.uint32)
     to_hash: list[int] = []
-    shingle_sets: list[set[str]] = []
+    # this build's texts are at hand: two of them are compared by their exact Jaccard similarity
+    shingle_sets = [shingles(article.text) for article in ordered]
     for n, article in enumerate(ordered):
+        sizes[n] = len(shingle_sets[n])
         if cache is not None and article.key in cached:
             new_signatures[n] = cache.signatures[cached[article.key]]
-            sizes[n] = cache.sizes[cached[article.key]]
         else:
-            shingled = shingles(article.text)
-            sizes[n] = len(shingled)
             to_hash.append(n)
-            shingle_sets.append(shingled)
     if to_hash:
-        new_signatures[to_hash] = signatures(shingle_sets)
+        new_signatures[to_hash] = signatures([shingle_sets[n] for n in to_hash])
 
     table = StoryTable(
         ids=list(previous.ids),
@@ -218,7 +223,10 @@ def assign_stories(
         if sizes[n] >= MIN_SHINGLES:
             best = -1.0
             for candidate in lsh.query(minhash):
-                jaccard = estimated_jaccard(table.signatures[candidate], new_signatures[n])
+                if candidate >= offset:
+                    jaccard = exact_jaccard(shingle_sets[candidate - offset], shingle_sets[n])
+                else:  # an article of the previous generation: its signature is all that is kept
+                    jaccard = estimated_jaccard(table.signatures[candidate], new_signatures[n])
                 if jaccard > best and are_versions(
                     jaccard, table.sizes[candidate], sizes[n], table.published[candidate], when
                 ):
