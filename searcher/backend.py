@@ -26,8 +26,8 @@ from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
 from index import store
-from index.aliases import ALIASES_FILE, read_rules, value_map
-from index.columns import UNDATED, Columns, facet_key, timestamp
+from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, split_values, value_map
+from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
 from index.stages.stories import story_ids
 from index.whoosh_files import open_index
@@ -125,11 +125,13 @@ class Generation:
         path: Path,
         aliases: dict[str, dict[str, str | None]] | None = None,
         aliases_version: object = None,
+        splits: list[AliasRule] | None = None,
     ) -> None:
         store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
         self.aliases = aliases or {}  # readers' corrections: facet -> value -> new value (None: dropped)
         self.aliases_version = aliases_version
+        self.splits = splits or []  # readers' splits of wrong merges, per article (by how it wrote the value)
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
@@ -146,6 +148,8 @@ class Generation:
                 f"run `searcher index rebuild` ({error})"
             ) from error
         self.countries = store.read_json(path / "places.json")
+        if self.splits:
+            self.columns = self._split_columns()
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, dict[str, int]] = {}
         self._counts_lock = threading.Lock()
@@ -193,8 +197,11 @@ class Generation:
                 found[new] = [new, country if new == name else self.countries.get(new, country)]
         return list(found.values())
 
-    def corrected_entities(self, entities: dict) -> dict:
-        """An article's stored entities (display lists and mention spans) with the corrections applied."""
+    def corrected_entities(self, entities: dict, body: str | None = None) -> dict:
+        """An article's stored entities (display lists and mention spans) with the corrections applied;
+        with its ``body``, also the splits (which read how the article wrote each value)."""
+        if self.splits and body is not None:
+            return self._split_entities(self.corrected_entities(entities), body)
         if not self.aliases:
             return entities
         facet_of = {"people": "person", "orgs": "org"}
@@ -209,6 +216,49 @@ class Generation:
                 spans.append([start, end, facet, new])
         fixed["spans"] = spans
         return fixed
+
+    @staticmethod
+    def article_spellings(entities: dict, body: str, facet: str) -> dict[str, set[str]]:
+        """Each value of one facet in an article -> the keys of the ways the article wrote it."""
+        found: dict[str, set[str]] = {}
+        for start, end, span_facet, value in entities.get("spans", []):
+            if span_facet == facet and 0 <= start < end <= len(body):
+                found.setdefault(value, set()).add(spelling_key(body[start:end]))
+        return found
+
+    def _split_entities(self, entities: dict, body: str) -> dict:
+        listed_as = {"person": "people", "org": "orgs"}
+        fixed = dict(entities)
+        spans = [list(span) for span in entities.get("spans", [])]
+        for facet, listed in listed_as.items():
+            rules = [rule for rule in self.splits if rule.facet == facet]
+            if not rules:
+                continue
+            spellings = self.article_spellings(entities, body, facet)
+            fixed[listed], moved = split_values(entities.get(listed, []), spellings, rules)
+            for span in spans:
+                start, end, span_facet, value = span
+                if span_facet == facet and 0 <= start < end <= len(body):
+                    span[3] = moved.get((value, spelling_key(body[start:end])), value)
+        fixed["spans"] = spans
+        return fixed
+
+    def _split_columns(self) -> Columns:
+        """The facet columns with the splits applied to the articles holding a split value."""
+        columns = self.columns
+        facets = dict(columns.facets)
+        for facet in sorted({rule.facet for rule in self.splits}):
+            rules = [rule for rule in self.splits if rule.facet == facet]
+            column = facets[facet]
+            ids = [i for rule in rules for i in column.value_ids(facet_key(rule.value))]
+            rows = {}
+            for docnum in np.flatnonzero(column.articles_with(ids, columns.size) & columns.live).tolist():
+                stored = self.searcher.stored_fields(docnum)
+                entities = self.corrected_entities(json.loads(stored["entities"]))
+                spellings = self.article_spellings(entities, stored.get("body") or "", facet)
+                rows[docnum] = split_values(column.row(docnum), spellings, rules)[0]
+            facets[facet] = column_with_rows(column, rows)
+        return Columns(facets=facets, published=columns.published, live=columns.live)
 
     def merged_into(self, facet: str, value: str) -> list[str]:
         """The values the corrections turned into ``value``: what the entity page calls "also known as"."""
@@ -266,8 +316,9 @@ class SearchIndex:
                 # The old generation is not closed here: requests still running hold it and finish
                 # on it; its files close when the last of them lets go of it. A change to the
                 # readers' corrections reopens the same generation with them.
-                aliases = value_map(read_rules(self.index_dir)) if version is not None else {}
-                current = self._generation = Generation(path, aliases, version)
+                rules = read_rules(self.index_dir) if version is not None else []
+                splits = [rule for rule in rules if rule.action == "split"]
+                current = self._generation = Generation(path, value_map(rules), version, splits)
             return current
 
     # queries -----------------------------------------------------------------------------------
@@ -454,7 +505,7 @@ class SearchIndex:
             docnums = by_date(generation.columns, final, newest=params.sort != "oldest")
         for docnum in docnums:
             stored = generation.searcher.stored_fields(docnum)
-            entities = generation.corrected_entities(json.loads(stored["entities"]))
+            entities = generation.corrected_entities(json.loads(stored["entities"]), stored.get("body") or "")
             yield {
                 "id": stored["id"],
                 "title": stored.get("title") or "",
@@ -531,8 +582,8 @@ class SearchIndex:
     @staticmethod
     def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
         stored = generation.searcher.stored_fields(docnum)
-        data = generation.corrected_entities(json.loads(stored["entities"]))
         body = stored.get("body") or ""
+        data = generation.corrected_entities(json.loads(stored["entities"]), body)
         snippet = snippet_for(generation, body, words) if words else ""
         if not snippet:
             snippet = _escape(body[:240]) + ("…" if len(body) > 240 else "")
@@ -580,7 +631,9 @@ class SearchIndex:
         if stored is None:
             return None
         stored = dict(stored)
-        stored["entities"] = generation.corrected_entities(json.loads(stored["entities"]))
+        stored["entities"] = generation.corrected_entities(
+            json.loads(stored["entities"]), stored.get("body") or ""
+        )
         return stored
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
@@ -634,9 +687,9 @@ def entity_spellings(
     for docnum in docnums:
         stored = generation.searcher.stored_fields(docnum)
         body = stored.get("body") or ""
-        for start, end, span_facet, value in generation.corrected_entities(json.loads(stored["entities"]))[
-            "spans"
-        ]:
+        for start, end, span_facet, value in generation.corrected_entities(
+            json.loads(stored["entities"]), body
+        )["spans"]:
             if span_facet == facet and value in values and 0 <= start < end <= len(body):
                 written[" ".join(body[start:end].split())] += 1
     return written.most_common(12)
@@ -1076,3 +1129,26 @@ def _version(generation: Generation, docnum: int) -> dict:
         "published": stored.get("published"),
         "source": stored.get("source") or "",
     }
+
+
+def column_with_rows(column: FacetColumn, rows: dict[int, list[str]]) -> FacetColumn:
+    """``column`` with the values of the articles in ``rows`` replaced (new values added at the end)."""
+    if not rows:
+        return column
+    values = list(column.values)
+    value_id = {value: n for n, value in enumerate(values)}
+    keep = ~np.isin(column.owners, list(rows))
+    owners, ids = [column.owners[keep].astype(np.int64)], [column.ids[keep].astype(np.int64)]
+    for docnum, row in rows.items():
+        for value in row:
+            if value not in value_id:
+                value_id[value] = len(values)
+                values.append(value)
+        owners.append(np.full(len(row), docnum, dtype=np.int64))
+        ids.append(np.array([value_id[value] for value in row], dtype=np.int64))
+    all_owners, all_ids = np.concatenate(owners), np.concatenate(ids)
+    order = np.argsort(all_owners, kind="stable")
+    all_owners, all_ids = all_owners[order], all_ids[order]
+    starts = np.zeros(len(column.starts), dtype=np.int64)
+    np.add.at(starts, all_owners + 1, 1)
+    return FacetColumn(values, np.cumsum(starts), all_ids.astype(np.int32), all_owners.astype(np.int32))
