@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .columns import facet_key
+from .facets import ENTITY_FACETS
 from .store import NoIndexError
 
 ALIASES_FILE = "aliases.txt"
-ALIAS_FACETS = ("person", "place", "country", "org")
+ALIAS_FACETS = ENTITY_FACETS
 HEADER = """\
 # Corrections to facet values, applied in order whenever the index is read (no rebuild needed).
 # Managed with `searcher entities merge|rename|drop|undo`; safe to edit by hand. One rule a line:
