@@ -156,6 +156,7 @@ def mappings() -> dict:
         "mentioned": {"type": "keyword"},  # the mentioned dates by year, month and day: for filters
         "mentioned_period": {"type": "keyword"},  # by year and month: for counts
         "fingerprint": {"type": "keyword", "index": False, "doc_values": False},
+        "story": {"type": "keyword"},  # the story it is a version of (index/stages/stories.py)
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
     }
     for facet in COLUMN_FACETS:
@@ -184,6 +185,7 @@ def document(prepared, order: int) -> dict:
         "url": article.url,
         "author": article.author,
         "fingerprint": prepared.fingerprint,
+        "story": prepared.story or article.id,
         "entities": entities_json(entities),
         "mentioned": mentioned_levels(entities.mentioned),
         "mentioned_period": row["mentioned"],
@@ -868,6 +870,36 @@ class OpenSearchIndex(SearchBackend):
         stored = stored_fields(found["_source"])
         stored["entities"] = self.generation().corrected_entities(json.loads(stored["entities"]))
         return stored
+
+    def story_versions(self, article_id: str) -> list[dict]:
+        """Every version of the article's story (documents with its ``story`` id), oldest first, as the
+        Whoosh backend lists them; none for an article loaded before documents carried their story."""
+        self.generation()
+        try:
+            found = self.client.get(index=self.alias, id=article_id, _source_includes=["story"])
+        except NotFoundError:
+            return []
+        story = found["_source"].get("story")
+        if not story:
+            return []
+        answer = self.client.search(
+            index=self.alias,
+            body={
+                "size": 100,
+                "_source": ["id", "title", "published", "source"],
+                "query": {"term": {"story": story}},
+                "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}],
+            },
+        )
+        return [
+            {
+                "id": hit["_source"]["id"],
+                "title": hit["_source"].get("title") or "(untitled)",
+                "published": parse_date(hit["_source"].get("published")),
+                "source": hit["_source"].get("source") or "",
+            }
+            for hit in answer["hits"]["hits"]
+        ]
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
         self.generation()
