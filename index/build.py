@@ -47,6 +47,7 @@ from .entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_f
 from .language import MIN_CHARACTERS, SAMPLE_CHARACTERS, detect_language, identifier
 from .normalize import (
     GOVERNMENT_WORDS,
+    NAME_PARTICLES,
     canonical_spellings,
     corpus_surname_map,
     initials,
@@ -790,8 +791,13 @@ def title_glued_names(people: Counter, votes: LabelVotes) -> dict[str, str]:
     glued = {}
     for name, count in people.items():
         first, _, rest = name.partition(" ")
-        if not rest or votes.is_given_name(first) or "." in first:
-            continue
+        if (
+            not rest
+            or votes.is_given_name(first)
+            or "." in first
+            or rest.split()[0].casefold() in NAME_PARTICLES
+        ):
+            continue  # "Filip De Wilde" is no title glued to "De Wilde"
         if people.get(rest, 0) >= (3 if " " not in rest else 1) * count or (
             " " in rest and votes.is_given_name(rest.split()[0])
         ):

@@ -18,7 +18,9 @@ from .articles import Entities, Mention, Place
 from .clean import Dateline
 from .corpus import NO_VOTES, LabelVotes
 from .dates import date_levels, resolve_mentioned_date
+from .lists import Candidate, in_people_slot, list_candidates, people_slots
 from .normalize import (
+    LEADING_ARTICLE,
     LEGAL_FORMS,
     TITLES,
     clean_org,
@@ -129,7 +131,8 @@ def entities_from_mentions(
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
     mentions = list(split_mentions(mentions))
-    in_lists = list_people(mentions, text, gazetteer)
+    mentions, listed = names_in_lists(mentions, text, votes, gazetteer, role_words)
+    in_lists = list_people(mentions, text, gazetteer) | listed
     for mention in mentions:
         start, end = mention.start - body_offset, mention.end - body_offset
         label = "PERSON" if mention in in_lists else corpus_label(mention, votes, gazetteer)
@@ -296,6 +299,72 @@ def initialled_names(text: str, people: list[str], gazetteer: Gazetteer, min_fou
         return []
     names = (" ".join(m.group(0).split()) for m in INITIALLED_NAME.finditer(text))
     return [n for n in names if gazetteer.resolve(n.rsplit(" ", 1)[0]) is None]
+
+
+def names_in_lists(
+    mentions: list[Mention],
+    text: str,
+    votes: LabelVotes,
+    gazetteer: Gazetteer,
+    common_words: frozenset[str] = frozenset(),
+) -> tuple[list[Mention], set[Mention]]:
+    """The mentions with the people of the document's lists and tables added (see ``lists.py``): a
+    name-shaped string in a place of a list line where the names already known are mostly people. What
+    the model tagged inside it ("Testud" of "Sandrine Testud") gives way to it. Returns the mentions and
+    those that are people whatever their tag. A string starting with an article ("The Oval") or a word
+    the document writes in lower case is no name."""
+
+    def is_country(name: str) -> bool:
+        place = gazetteer.resolve(name, alternates=False)
+        return place is not None and gazetteer.is_country(place)
+
+    candidates = list_candidates(text, is_country)
+    if not candidates:
+        return mentions, set()
+    starts = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+
+    def inside(candidate: Candidate) -> list[int]:
+        return [i for i in starts if mentions[i].start < candidate.end and mentions[i].end > candidate.start]
+
+    known: list[tuple[Candidate, bool]] = []
+    overlaps: dict[Candidate, list[int]] = {}
+    for candidate in candidates:
+        overlaps[candidate] = inside(candidate)
+        labels = {corpus_label(mentions[i], votes, gazetteer) for i in overlaps[candidate]}
+        kind = votes.kind_of(candidate.text)
+        if "PERSON" in labels or (not labels and kind == "person"):
+            known.append((candidate, True))
+        elif labels or kind in ("org", "place") or gazetteer.resolve(candidate.text) is not None:
+            known.append((candidate, False))
+    slots = people_slots(known)
+    if not slots:
+        return mentions, set()
+    dropped: set[int] = set()
+    added: list[Mention] = []
+    for candidate in candidates:
+        words = candidate.text.split()
+        if (
+            not in_people_slot(candidate, slots)
+            or clean_person(candidate.text) != candidate.text
+            or words[0].casefold() in common_words
+            or LEADING_ARTICLE.match(candidate.text)
+            or any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)
+            or gazetteer.resolve(candidate.text) is not None
+            or votes.kind_of(candidate.text) in ("org", "place")
+        ):
+            continue
+        covered = overlaps[candidate]
+        if any(mentions[i].start < candidate.start or mentions[i].end > candidate.end for i in covered):
+            continue  # the model's mention runs past it: leave the model's reading
+        if any(
+            mentions[i].label == "PERSON" and mentions[i].end - mentions[i].start == len(candidate.text)
+            for i in covered
+        ):
+            continue  # the model found it already
+        dropped.update(covered)
+        added.append(Mention(candidate.text, "PERSON", candidate.start, candidate.end))
+    kept = [m for i, m in enumerate(mentions) if i not in dropped]
+    return sorted([*kept, *added], key=lambda m: m.start), set(added)
 
 
 def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:

@@ -9,7 +9,7 @@ import pytest
 from index import store
 from index.articles import Mention, Place
 from index.build import FIRM_WORDS, BuildOptions, rebuild
-from index.corpus import count_label_votes
+from index.corpus import NO_VOTES, count_label_votes
 from index.entities import (
     corpus_label,
     countries_about,
@@ -20,9 +20,11 @@ from index.entities import (
     initialled_names,
     list_people,
     names_a_measure,
+    names_in_lists,
     resolve_in_context,
     split_mentions,
 )
+from index.lists import is_list_line, slot_after, slot_before
 from index.normalize import (
     COMPANY_FORMS,
     TITLES,
@@ -300,6 +302,83 @@ def test_a_list_item_among_people_is_a_person():
     assert list_people(mentions[:1] + mentions[3:], text, gazetteer()) == set()  # too few items to tell
     prose = "Shares of Ilse Vantree rose, said Orla Brenn and Tomas Quist and Pella Stent."
     assert list_people([Mention("Ilse Vantree", "ORG", 10, 22)], prose, gazetteer()) == set()
+
+
+def test_list_lines_are_told_from_prose():
+    assert is_list_line("3. Pella Stent (Norway) 12.92")
+    assert is_list_line("Chile - 1 - Orla Brenn; 2 - Tomas Quist (14 - Ilse Vantree 87th), 5 - Pella Stent")
+    assert not is_list_line("Orla Brenn said on Tuesday that the 12 talks would go on.")
+    assert not is_list_line("Orla Brenn and Tomas Quist")  # no figures: a heading or a byline
+
+
+def test_a_list_item_is_placed_by_what_opens_and_closes_it():
+    def is_country(name: str) -> bool:
+        return name in {"Norway", "Chile"}
+
+    assert slot_before("") == "start" and slot_before("14 - ") == "number" and slot_before("3. ") == "number"
+    assert slot_before("6-2 ") == "number" and slot_before("(") == "(" and slot_before("x, ") == ","
+    assert slot_before("(Norway) beat ") == "beat"
+    assert slot_after(" (Norway) 12.92", is_country) == "(country)"
+    assert slot_after(" (captain), 7", is_country) == "(other)"
+    assert slot_after(" 69 71", is_country) == "figure" and slot_after("", is_country) == "end"
+    assert slot_after(", 5 - Pella", is_country) == ","
+
+
+def _tagged(text: str, tags: dict[str, str]) -> list[Mention]:
+    return [
+        Mention(name, label, text.index(name), text.index(name) + len(name)) for name, label in tags.items()
+    ]
+
+
+def test_names_in_a_list_of_people_are_people_whatever_the_model_tagged():
+    text = (
+        "Results on Sunday:\n"
+        "1. Orla Brenn (Norway) 12.71\n"
+        "2. Tomas Quist (Chile) 12.74\n"
+        "3. Pella Stent (Norway) 12.92\n"
+        "4. Ilse Vantree (Chile) 12.95\n"
+        "5. Dorin Makovec (Norway) 13.01\n"
+    )
+    tags = {"Orla Brenn": "PERSON", "Quist": "PERSON", "Pella Stent": "PERSON", "Ilse Vantree": "ORG"}
+    mentions, listed = names_in_lists(_tagged(text, tags), text, NO_VOTES, gazetteer())
+    assert sorted(m.text for m in listed) == ["Dorin Makovec", "Ilse Vantree", "Tomas Quist"]
+    assert "Quist" not in [m.text for m in mentions]  # the model's part gives way to the whole name
+    people = entities_from_mentions(
+        _tagged(text, tags),
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+    ).people
+    assert {"Dorin Makovec", "Ilse Vantree", "Tomas Quist", "Orla Brenn"} <= set(people)
+
+
+def test_a_list_slot_is_for_people_only_when_its_known_names_mostly_are():
+    places = gazetteer()
+    prose = "Orla Brenn, Tomas Quist, Pella Stent and Dorin Makovec said the 12 talks went well.\n"
+    tags = {"Orla Brenn": "PERSON", "Tomas Quist": "PERSON", "Pella Stent": "PERSON"}
+    assert names_in_lists(_tagged(prose, tags), prose, NO_VOTES, places)[1] == set()
+    # a table repeating one misread name is no list of people
+    grades = "Vellum Cherry 12.5 (10.1)\nVellum Cherry 13.1 (11.0)\nVellum Cherry 9.8 (9.0)\nBrisk Cherry 8.1 (7.0)\n"
+    repeated = [Mention("Vellum Cherry", "PERSON", i, i + 13) for i in (0, 26, 52)]
+    assert names_in_lists(repeated, grades, NO_VOTES, places)[1] == set()
+    # a place, an article or a mostly-organizations slot stays as it is
+    table = "1. Orla Brenn 69 71\n2. Tomas Quist 70 70\n3. Pella Stent 71 70\n4. New Zealand 72 70\n5. The Brenner 73 70\n"
+    listed = names_in_lists(_tagged(table, tags), table, NO_VOTES, places)[1]
+    assert listed == set()  # all three known were already people: nothing new, and no place or article
+    clubs = "1. Vellia United 10 8\n2. Norvik Rovers 10 7\n3. Orla Brenn 10 6\n4. Tomas Quist 10 5\n"
+    clubs += "5. Pella Stent 10 4\n6. Dorin Makovec 10 3\n"  # three people of five known: not enough
+    mixed = {"Vellia United": "ORG", "Norvik Rovers": "ORG", **tags}
+    assert names_in_lists(_tagged(clubs, mixed), clubs, NO_VOTES, places)[1] == set()
+
+
+def test_a_surname_with_a_particle_is_no_title_glued_to_a_name():
+    from index.build import title_glued_names
+
+    people = Counter({"Dorin Van Makovec": 1, "Van Makovec": 3, "Energy Quistad": 2, "Quistad": 9})
+    assert title_glued_names(people, NO_VOTES) == {"Energy Quistad": "Quistad"}
 
 
 @pytest.fixture(scope="session")
