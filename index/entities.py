@@ -30,6 +30,7 @@ from .normalize import (
     merge_short_names,
     split_mention,
     text_shows_a_person,
+    without_company_form,
 )
 from .places import Gazetteer
 
@@ -130,7 +131,7 @@ def entities_from_mentions(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    mentions = list(split_mentions(mentions))
+    mentions = [joined_by_and(m, text, votes) for m in split_mentions(mentions)]
     mentions, listed = names_in_lists(mentions, text, votes, gazetteer, role_words)
     in_lists = list_people(mentions, text, gazetteer) | listed
     for mention in mentions:
@@ -149,7 +150,11 @@ def entities_from_mentions(
                     or mention.text.split()[0].casefold().rstrip(".") in TITLES
                 )
             )
-            place = gazetteer.resolve(name) if name and name not in surnames_here else None
+            place = (
+                (gazetteer.resolve(name) or gazetteer.region(name))
+                if name and name not in surnames_here
+                else None
+            )
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
             if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
@@ -365,6 +370,23 @@ def names_in_lists(
         added.append(Mention(candidate.text, "PERSON", candidate.start, candidate.end))
     kept = [m for i, m in enumerate(mentions) if i not in dropped]
     return sorted([*kept, *added], key=lambda m: m.start), set(added)
+
+
+AND_BEFORE = re.compile(r"\b([A-Z][\w.'-]*[ \t]+(?:and|&)[ \t]+)$")
+
+
+def joined_by_and(mention: Mention, text: str, votes: LabelVotes) -> Mention:
+    """An organization the model cut at "and": "Poor's Corp" of "Standard and Poor's Corp" is the whole
+    name when the corpus tags that whole name as an organization in most of its mentions."""
+    if mention.label != "ORG":
+        return mention
+    before = AND_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+    if before is None:
+        return mention
+    whole = before.group(1) + mention.text
+    if votes.kind_of(whole) != "org" and votes.kind_of(without_company_form(whole)) != "org":
+        return mention  # "Cable and Wireless Plc" is known as "Cable and Wireless"
+    return Mention(whole, "ORG", before.start(1), mention.end)
 
 
 def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:

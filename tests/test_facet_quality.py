@@ -382,6 +382,68 @@ def test_a_surname_with_a_particle_is_no_title_glued_to_a_name():
     assert title_glued_names(people, NO_VOTES) == {"Energy Quistad": "Quistad"}
 
 
+def test_a_firm_named_after_people_is_found_by_what_follows_its_name():
+    from index.normalize import firm_name_starts
+    from index.stages.normalize_corpus import firms_named_after_people
+
+    assert firm_name_starts("bankers Samuel Quistad and Co Ltd said") == {"Samuel Quistad"}
+    assert "T.R. Vellum" in firm_name_starts("advised by T.R. Vellum, Brenner, Stent Inc. on the deal")
+    assert "Orla Brenn" in firm_name_starts("the parent, Orla Brenn Holdings Ltd, said")
+    assert firm_name_starts("said Orla Brenn, Vellia Corp's chairman") == set()  # a person and her company
+    people = Counter({"Samuel Quistad": 10, "Orla Brenn": 10, "Dorin Makovec": 10, "Pella Stent": 40})
+    # Pella Stent's firm is named in 3 of her 40 articles: she is a person who has a firm
+    in_text = Counter({"Samuel Quistad": 6, "Orla Brenn": 1, "Dorin Makovec": 1, "Pella Stent": 3})
+    orgs = Counter({"Dorin Makovec Securities Ltd": 3})
+    assert firms_named_after_people(people, Counter(), in_text) == {"Samuel Quistad"}
+    assert firms_named_after_people(people, orgs, Counter()) == {"Dorin Makovec"}
+
+
+def test_a_clipping_pairs_with_the_name_it_clips():
+    from index.normalize import is_clipping, pair_clippings
+
+    assert is_clipping("Fedc", "Fedcoral Reserve Board") and not is_clipping("Fedc", "Fedc Bank")
+    assert not is_clipping("Vellian", "Vellianal Budget Office")  # a word of its own, not a clipping
+    assert not is_clipping("FED", "Federal Vellia") and not is_clipping("Fe", "Federal Vellia")
+    together = Counter(
+        {("Vell", "Vellian Grain Board"): 5, ("Vell", "Vellington Mills"): 1, ("Quis", "Quisling Co"): 2}
+    )
+    together.update({("Brel", "Brelford Bank"): 3, ("Brel", "Brellin Mills"): 3})  # neither is what it clips
+    assert pair_clippings(together) == {"Vell": "Vellian Grain Board"}  # "Quis": too few articles
+
+
+def test_an_organization_cut_at_and_is_the_whole_name_the_corpus_knows():
+    from index.entities import joined_by_and
+
+    whole = [[Mention("Vellum and Quist's Corp", "ORG", 0, 23)]] * 3
+    votes = count_label_votes(whole)
+    text = "ratings agency Vellum and Quist's Corp said"
+    cut = Mention("Quist's Corp", "ORG", text.index("Quist"), text.index(" said"))
+    assert joined_by_and(cut, text, votes) == Mention("Vellum and Quist's Corp", "ORG", 15, 38)
+    assert joined_by_and(cut, text, NO_VOTES) == cut  # the corpus never named the whole
+    known = count_label_votes([[Mention("Brenner and Vellum", "ORG", 0, 18)]] * 3)
+    text = "Brenner and Vellum Plc said"
+    assert joined_by_and(Mention("Vellum Plc", "ORG", 12, 22), text, known).text == "Brenner and Vellum Plc"
+    assert clean_org("Vellum Holdings Ltd") == "Vellum Holdings Ltd"  # "Ltd" is no shorthand like "Dlrs"
+
+
+def test_a_region_tagged_as_a_person_is_a_place():
+    places = gazetteer()
+    assert places.region("Rio Grande do Sul") == Place("Rio Grande do Sul", "Brazil")
+    assert places.region("Victoria") is None  # one word: too often a person's name
+    text = "Rains fell in Mato Grosso on Tuesday, officials said."
+    start = text.index("Mato")
+    entities = entities_from_mentions(
+        [Mention("Mato Grosso", "PERSON", start, start + 11)],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=places,
+        text=text,
+    )
+    assert entities.people == [] and [p.country for p in entities.places] == ["Brazil"]
+
+
 @pytest.fixture(scope="session")
 def reuters_vocabulary(reuters_slice_index) -> dict:
     """The facet values of every tenth Reuters article (the session's Reuters slice), most frequent first."""
