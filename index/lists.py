@@ -38,11 +38,11 @@ class Candidate:
 
 def is_list_line(line: str) -> bool:
     """A line of a list or table: it holds figures, and few of its words are lower case."""
-    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    words: list[str] = re.findall(r"[A-Za-z][\w'’-]*", line)
     if len(words) < 2 or not re.search(r"\d", line):
         return False
     lower = sum(w[0].islower() for w in words)
-    return lower <= LIST_LINE_MAX_LOWER * len(words)
+    return bool(lower <= LIST_LINE_MAX_LOWER * len(words))
 
 
 def slot_before(text: str) -> str:

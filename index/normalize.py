@@ -284,7 +284,7 @@ def firm_name_starts(text: str) -> set[str]:
     starts = set()
     for match in FIRM_CONTINUATION.finditer(text):
         words = text[max(0, match.start() - 80) : match.start()].split()
-        capitalized = []
+        capitalized: list[str] = []
         for word in reversed(words[-3:]):
             if not word[:1].isupper() or word[-1] in ",;:":
                 break

@@ -296,7 +296,7 @@ def regions_of_countries(country_names: dict[str, str]) -> dict[str, Place]:
     all capitalized, by their key: a region's name of one word is too often a person's ("Victoria")."""
     import pycountry  # its data loads on first use; only the gazetteer needs it
 
-    regions = {}
+    regions: dict[str, Place] = {}
     for division in pycountry.subdivisions:
         name, country = division.name, country_names.get(division.country_code)
         if country and getattr(division, "parent_code", None) is None and REGION_NAME.fullmatch(name):
