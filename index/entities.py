@@ -131,7 +131,8 @@ def entities_from_mentions(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    mentions = [joined_by_and(m, text, votes) for m in split_mentions(mentions)]
+    split = list(split_mentions(mentions))
+    mentions = without_parts(split, [joined_by_and(m, text, votes) for m in split])
     mentions, listed = names_in_lists(mentions, text, votes, gazetteer, role_words)
     in_lists = list_people(mentions, text, gazetteer) | listed
     for mention in mentions:
@@ -372,21 +373,34 @@ def names_in_lists(
     return sorted([*kept, *added], key=lambda m: m.start), set(added)
 
 
-AND_BEFORE = re.compile(r"\b([A-Z][\w.'-]*[ \t]+(?:and|&)[ \t]+)$")
+AND_BEFORE = re.compile(r"\b((?:[A-Z][\w.'-]*[ \t]+){1,3}(?:and|&)[ \t]+)$")
 
 
 def joined_by_and(mention: Mention, text: str, votes: LabelVotes) -> Mention:
     """An organization the model cut at "and": "Poor's Corp" of "Standard and Poor's Corp" is the whole
-    name when the corpus tags that whole name as an organization in most of its mentions."""
+    name when the corpus tags that whole name (or it without its legal form) as an organization in most of
+    its mentions; of up to three words before the "and", the most that do."""
     if mention.label != "ORG":
         return mention
-    before = AND_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+    before = AND_BEFORE.search(text, max(0, mention.start - 80), mention.start)
     if before is None:
         return mention
-    whole = before.group(1) + mention.text
-    if votes.kind_of(whole) != "org" and votes.kind_of(without_company_form(whole)) != "org":
-        return mention  # "Cable and Wireless Plc" is known as "Cable and Wireless"
-    return Mention(whole, "ORG", before.start(1), mention.end)
+    words = before.group(1).split()
+    for size in range(len(words) - 1, 0, -1):
+        whole = " ".join([*words[-size - 1 :], *mention.text.split()])
+        if votes.kind_of(whole) == "org" or votes.kind_of(without_company_form(whole)) == "org":
+            start = text.rindex(words[-size - 1], before.start(1), mention.start)
+            return Mention(text[start : mention.end], "ORG", start, mention.end)
+    return mention
+
+
+def without_parts(mentions: list[Mention], joined: list[Mention]) -> list[Mention]:
+    """The joined mentions, less those the join swallowed ("American Telephone" of "American Telephone
+    and Telegraph Co")."""
+    grown = [j for m, j in zip(mentions, joined, strict=True) if m is not j]
+    if not grown:
+        return joined
+    return [j for j in joined if j in grown or not any(g.start <= j.start and j.end <= g.end for g in grown)]
 
 
 def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:

@@ -412,7 +412,7 @@ def test_a_clipping_pairs_with_the_name_it_clips():
 
 
 def test_an_organization_cut_at_and_is_the_whole_name_the_corpus_knows():
-    from index.entities import joined_by_and
+    from index.entities import joined_by_and, without_parts
 
     whole = [[Mention("Vellum and Quist's Corp", "ORG", 0, 23)]] * 3
     votes = count_label_votes(whole)
@@ -424,6 +424,12 @@ def test_an_organization_cut_at_and_is_the_whole_name_the_corpus_knows():
     text = "Brenner and Vellum Plc said"
     assert joined_by_and(Mention("Vellum Plc", "ORG", 12, 22), text, known).text == "Brenner and Vellum Plc"
     assert clean_org("Vellum Holdings Ltd") == "Vellum Holdings Ltd"  # "Ltd" is no shorthand like "Dlrs"
+    # three words before the "and", and the model's head of the name goes into the whole
+    known = count_label_votes([[Mention("Northern Quill and Vellum Co", "ORG", 0, 28)]] * 3)
+    text = "shares of Northern Quill and Vellum Co rose"
+    head, tail = Mention("Northern Quill", "ORG", 10, 24), Mention("Vellum Co", "ORG", 29, 38)
+    joined = [joined_by_and(m, text, known) for m in (head, tail)]
+    assert without_parts([head, tail], joined) == [Mention("Northern Quill and Vellum Co", "ORG", 10, 38)]
 
 
 def test_a_region_tagged_as_a_person_is_a_place():
@@ -493,6 +499,54 @@ def test_reuters_top_organizations_are_one_value_each_and_organizations(reuters_
         assert not (
             country and places.is_country(country) and last.lower() in {"dollar", "dollars", "yen", "pound"}
         ), f"{org!r} is a currency"
+
+
+@pytest.fixture(scope="session")
+def reuters_texts() -> list[str]:
+    """The headline and body of every article the Reuters slice holds (every tenth), as a reader sees them."""
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()[::10]
+    return [f"{a.get('title', '')}\n{a.get('body', '')}" for a in map(json.loads, lines)]
+
+
+FIRM_AFTER = (
+    r"(?:,?\s+(?:and|&)\s+(?:Co|Sons|Company)\b|\s+\(?(?:Holdings|Ltd|Inc|Corp|Plc|PLC|Securities)\b)"
+)
+
+
+@needs_reuters
+def test_reuters_top_people_are_no_firms_and_no_regions(reuters_vocabulary, reuters_texts):
+    import pycountry
+
+    regions = {d.name.casefold() for d in pycountry.subdivisions if " " in d.name}
+    text = "\n".join(reuters_texts)
+    for name in _top(reuters_vocabulary, "person"):
+        assert name.casefold() not in regions, f"{name!r} is a country's region"
+        if " " not in name:
+            continue
+        spelled = re.escape(name).replace(r"\ ", r"\s+")
+        firm = len(re.findall(spelled + FIRM_AFTER, text))
+        total = len(re.findall(spelled, text))
+        assert not (firm >= 2 and firm >= 0.2 * total), f"{name!r} is a firm: {firm} of {total} name one"
+
+
+@needs_reuters
+def test_reuters_top_organizations_are_no_clippings_or_tails(reuters_vocabulary, reuters_texts):
+    top = _top(reuters_vocabulary, "org")
+    clippings = [
+        (short, org)
+        for short in top
+        if re.fullmatch(r"[A-Z][a-z]{2,3}", short)
+        for org in top
+        if " " in org and org.split()[0].startswith(short) and org.split()[0] != short
+    ]
+    assert not clippings, f"a clipping and the name it clips as two values: {clippings}"
+    text = "\n".join(reuters_texts)
+    for org in top:
+        if " " not in org:
+            continue
+        spelled = re.escape(org).replace(r"\ ", r"\s+")
+        tail = len(re.findall(r"\b[A-Z][\w.'-]*\s+(?:and|&)\s+" + spelled, text))
+        assert tail * 2 < max(1, len(re.findall(spelled, text))), f"{org!r} is the tail of an 'X and Y' name"
 
 
 def test_names_the_corpus_knows_are_found_where_the_model_missed_them():
