@@ -31,6 +31,7 @@ from .normalize import (
     merge_short_names,
     split_mention,
     text_shows_a_person,
+    value_key,
     without_company_form,
 )
 from .places import Gazetteer
@@ -379,16 +380,22 @@ AND_BEFORE = re.compile(r"\b((?:[A-Z][\w.'-]*[ \t]+){1,3}(?:and|&)[ \t]+)$")
 def joined_by_and(mention: Mention, text: str, votes: LabelVotes) -> Mention:
     """An organization the model cut at "and": "Poor's Corp" of "Standard and Poor's Corp" is the whole
     name when the corpus tags that whole name (or it without its legal form) as an organization in most of
-    its mentions; of up to three words before the "and", the most that do."""
+    its mentions, or mostly finds this part right after the words before the "and" ("American Telephone"
+    and "Telegraph Co"); of up to three words before the "and", the most that do."""
     if mention.label != "ORG":
         return mention
     before = AND_BEFORE.search(text, max(0, mention.start - 80), mention.start)
     if before is None:
         return mention
     words = before.group(1).split()
+    head = votes.heads_before_and.get(value_key(mention.text))
     for size in range(len(words) - 1, 0, -1):
         whole = " ".join([*words[-size - 1 :], *mention.text.split()])
-        if votes.kind_of(whole) == "org" or votes.kind_of(without_company_form(whole)) == "org":
+        if (
+            votes.kind_of(whole) == "org"
+            or votes.kind_of(without_company_form(whole)) == "org"
+            or (head is not None and value_key(" ".join(words[-size - 1 : -1])) == head)
+        ):
             start = text.rindex(words[-size - 1], before.start(1), mention.start)
             return Mention(text[start : mention.end], "ORG", start, mention.end)
     return mention
