@@ -244,6 +244,10 @@ LEGAL_FORMS = {
     "industries",
     "international",
     "association",
+    "sons",
+    "brothers",
+    "partners",
+    "associates",
 }
 
 

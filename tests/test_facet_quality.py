@@ -424,6 +424,7 @@ def test_an_organization_cut_at_and_is_the_whole_name_the_corpus_knows():
     text = "Brenner and Vellum Plc said"
     assert joined_by_and(Mention("Vellum Plc", "ORG", 12, 22), text, known).text == "Brenner and Vellum Plc"
     assert clean_org("Vellum Holdings Ltd") == "Vellum Holdings Ltd"  # "Ltd" is no shorthand like "Dlrs"
+    assert clean_org("Sons Inc") is None  # what the model leaves of "Quist and Sons Inc": no name
     # three words before the "and", and the model's head of the name goes into the whole
     known = count_label_votes([[Mention("Northern Quill and Vellum Co", "ORG", 0, 28)]] * 3)
     text = "shares of Northern Quill and Vellum Co rose"
