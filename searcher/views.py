@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -22,7 +22,7 @@ from .engine import NotAvailableError, SearchBackend, open_backend
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
 from .params import MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
-from .search import FacetValue, SearchResults, article_data, body_segments, run_search
+from .search import AmbiguousArticleId, FacetValue, SearchResults, article_data, body_segments, run_search
 from .versions import diff_data
 
 blueprint = Blueprint("views", __name__)
@@ -240,6 +240,14 @@ def wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
+@blueprint.app_errorhandler(AmbiguousArticleId)
+def ambiguous_article_id(error: AmbiguousArticleId) -> ResponseReturnValue:
+    """An id given without its source that several sources use: a 409 naming the ids it could mean."""
+    if wants_json():
+        return jsonify({"error": str(error), "candidates": error.candidates}), 409
+    return render_template("error.html", title="Which article?", message=str(error)), 409
+
+
 @blueprint.app_errorhandler(HTTPException)
 def http_error(error: HTTPException) -> ResponseReturnValue:
     if wants_json():
@@ -372,6 +380,8 @@ def article(article_id: str) -> ResponseReturnValue:
         return render_template("error.html", title=no_index_title(error), message=str(error)), 503
     if data is None:
         abort(404)
+    if data["id"] != article_id:  # found by its own id within its source: show it at its own address
+        return redirect(url_for("views.article", article_id=data["id"], **request.args.to_dict()))
     back_to = results_url(request.args.get("back"))
     return render_template(
         "article.html",
