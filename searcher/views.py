@@ -381,7 +381,8 @@ def article(article_id: str) -> ResponseReturnValue:
     if data is None:
         abort(404)
     if data["id"] != article_id:  # found by its own id within its source: show it at its own address
-        return redirect(url_for("views.article", article_id=data["id"], **request.args.to_dict()))
+        query = f"?{urlencode(list(request.args.items(multi=True)))}" if request.args else ""
+        return redirect(url_for("views.article", article_id=data["id"]) + query)
     back_to = results_url(request.args.get("back"))
     return render_template(
         "article.html",
