@@ -44,7 +44,7 @@ from .clean import (
 from .columns import Columns, facet_row, timestamp, write_columns
 from .corpus import NO_VOTES, LabelVotes, count_label_votes
 from .entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
-from .language import MIN_CHARACTERS, SAMPLE_CHARACTERS, detect_language, identifier
+from .language import MIN_CHARACTERS, SAMPLE_CHARACTERS, UNDETERMINED, detect_language, identifier
 from .normalize import (
     GOVERNMENT_WORDS,
     canonical_spellings,
@@ -164,7 +164,6 @@ def text_key(article: Article) -> str:
 
 
 ORIGINS_FILE = "origins.json"
-UNDETERMINED = "und"  # ISO 639-2: the detector was not sure (so it need not run again on the same text)
 
 
 @dataclass
@@ -975,7 +974,7 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
     """Facet columns in the committed index's document order; rows of articles this build did not
     write come from the previous generation's columns."""
     rows = {
-        item.article.id: (facet_row(annotated_entities(item)), timestamp(item.article.published))
+        item.article.id: (facet_row(annotated_entities(item), item.language), timestamp(item.article.published))
         for item in written
     }
     old_columns, old_docnums = None, {}

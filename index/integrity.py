@@ -39,6 +39,7 @@ from .build import (
     write_generation,
 )
 from .columns import Columns
+from .language import UNDETERMINED
 from .schema import WORDS_FILE, document_words
 from .whoosh_files import open_index
 
@@ -181,6 +182,7 @@ def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArt
         dateline=None,
         dateline_place=None,
         fingerprint=stored.get("fingerprint", ""),
+        language=None if stored.get("language") in (None, UNDETERMINED) else stored["language"],
     )
     prepared.entities = Entities(
         people=entities["people"],

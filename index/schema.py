@@ -13,6 +13,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .articles import Entities
 from .entities import mentioned_levels
+from .language import UNDETERMINED
 
 if TYPE_CHECKING:
     from .build import PreparedArticle
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 # still takes them (person:"John Bolton"): query_schema() declares them for the parser. Keeping them
 # out of Whoosh stores each value once: as Whoosh terms they cost the index a term table entry and a
 # posting block per distinct name, 8% of a 21,000-article index.
-COLUMN_FACETS = ("person", "place", "country", "org")
+COLUMN_FACETS = ("person", "place", "country", "org", "language")
+ENTITY_FACETS = ("person", "place", "country", "org")  # the column facets that name entities
 WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
 WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -41,6 +43,7 @@ def build_schema() -> Schema:
         mentioned=KEYWORD(commas=True, scorable=True),
         fingerprint=STORED,
         entities=STORED,  # JSON: facet values for display and mention spans for the article page
+        language=STORED,  # ISO 639 code, "und" when not sure (filtered and counted from the columns)
     )
 
 
@@ -53,6 +56,8 @@ def query_schema(index_schema: Schema) -> Schema:
     as a term of the person facet (answered from the facet columns, not Whoosh)."""
     schema = index_schema.copy()
     for facet in COLUMN_FACETS:
+        if facet in schema and not schema[facet].indexed:  # stored for display only (the language)
+            schema.remove(facet)
         if facet not in schema:
             schema.add(facet, facet_keyword_field())
     return schema
@@ -90,6 +95,7 @@ def document_fields(prepared: PreparedArticle) -> dict[str, Any]:
         "mentioned": keyword_value(mentioned_levels(entities.mentioned)),
         "fingerprint": prepared.fingerprint,
         "entities": entities_json(entities),
+        "language": prepared.language or UNDETERMINED,
     }
     if article.published is not None:
         fields["published"] = article.published

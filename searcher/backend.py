@@ -28,7 +28,8 @@ from whoosh.spelling import ListCorrector
 from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import UNDATED, Columns, facet_key, timestamp
-from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
+from index.language import UNDETERMINED
+from index.schema import COLUMN_FACETS, ENTITY_FACETS, WORDS_FILE, query_schema
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
@@ -65,6 +66,7 @@ class Hit:
     people: list[str]
     places: list[list]
     orgs: list[str]
+    language: str = UNDETERMINED  # ISO 639 code
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ class Generation:
         reader may misspell counts as often as articles name it). Read on the first suggestion."""
         if self._words is None:
             counts = Counter(store.read_json(self.path / WORDS_FILE))
-            for facet in COLUMN_FACETS:
+            for facet in ENTITY_FACETS:
                 for value, count in self.value_counts(facet).items():
                     for word in set(facet_key(value).split()):
                         if len(word) >= 3 and word.isalpha() and word.isascii():
@@ -382,6 +384,7 @@ class SearchIndex:
                 "places": [name for name, _ in entities["places"]],
                 "countries": sorted({c for _, c in entities["places"] if c}),
                 "orgs": entities["orgs"],
+                "language": stored.get("language") or UNDETERMINED,
             }
 
     def entity(self, facet: str, name: str, related: int = 12, latest: int = 10) -> EntityProfile | None:
@@ -398,7 +401,7 @@ class SearchIndex:
         mask = column.articles_with(ids, columns.size) & columns.live
         total, everything = int(mask.sum()), int(columns.live.sum())
         companions = {}
-        for other in COLUMN_FACETS:
+        for other in ENTITY_FACETS:
             inside = columns.facets[other].counts(mask)
             overall = generation.value_counts(other)
             scored = [
@@ -463,6 +466,7 @@ class SearchIndex:
             people=data["people"],
             places=data["places"],
             orgs=data["orgs"],
+            language=stored.get("language") or UNDETERMINED,
         )
 
     @staticmethod
@@ -828,7 +832,9 @@ def snippet_cleaner() -> bleach.Cleaner:
     return cleaner
 
 
-QUERY_FIELDS = ("person", "place", "country", "org", "mentioned", "title", "body", "source", "published")
+QUERY_FIELDS = (
+    "person", "place", "country", "org", "mentioned", "language", "title", "body", "source", "published"
+)
 _FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
 _MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from index import store
 from index.build import rebuild
+from index.language import language_name
 from index.readers import READERS
 
 from .cli import (
@@ -38,6 +39,8 @@ def facet_options(command: CommandFunction) -> CommandFunction:
             else (
                 "mentioning this date (YYYY, YYYY-MM or YYYY-MM-DD)"
                 if facet == "mentioned"
+                else "written in this language (an ISO 639 code: de, fr; und for undetermined)"
+                if facet == "language"
                 else f"naming this {'organization' if facet == 'org' else facet}"
             )
         )
@@ -127,14 +130,15 @@ def search_command(
             .replace("</mark>", click.style("", reset=True))
         )
         click.echo(
-            f"\n{number}. {click.style(hit['title'], bold=True)}  [{hit['published'] or 'undated'}]  {hit['id']}"
+            f"\n{number}. {click.style(hit['title'], bold=True)}  [{hit['published'] or 'undated'}]  "
+            f"{hit['id']}  ({language_name(hit['language'])})"
         )
         click.echo(f"   {snippet}")
         names = hit["people"][:4] + hit["places"][:3] + hit["orgs"][:3]
         if names:
             click.echo(f"   {', '.join(names)}")
-    for facet in ("person", "place", "org"):
-        top = ", ".join(f"{v['value']} ({v['count']})" for v in results["facets"][facet][:6])
+    for facet in ("person", "place", "org", "language"):
+        top = ", ".join(f"{v.get('label', v['value'])} ({v['count']})" for v in results["facets"][facet][:6])
         if top:
             click.echo(f"\n{facet}: {top}")
 

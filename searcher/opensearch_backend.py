@@ -46,7 +46,15 @@ from whoosh.query import (
 from index import store
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
-from index.schema import COLUMN_FACETS, build_schema, document_words, entities_json, query_schema
+from index.language import UNDETERMINED
+from index.schema import (
+    COLUMN_FACETS,
+    ENTITY_FACETS,
+    build_schema,
+    document_words,
+    entities_json,
+    query_schema,
+)
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -163,7 +171,7 @@ def mappings() -> dict:
 def document(prepared, order: int) -> dict:
     """One prepared article (``build.PreparedArticle``, entities normalized) as an OpenSearch document."""
     article, entities = prepared.article, prepared.entities
-    row = facet_row(entities)
+    row = facet_row(entities, prepared.language)
     doc = {
         "id": article.id,
         "order": order,
@@ -383,6 +391,7 @@ FACET_FIELDS = {
     "country": "country",
     "org": "org",
     "mentioned": "mentioned_period",
+    "language": "language",
 }
 
 
@@ -401,9 +410,9 @@ class Snapshot:
         up by the facet values they are part of. Read on the first suggestion."""
         if self._words is None:
             counts = read_words(self.client, self.index)
-            aggs = {facet: {"terms": {"field": facet, "size": 65_000}} for facet in COLUMN_FACETS}
+            aggs = {facet: {"terms": {"field": facet, "size": 65_000}} for facet in ENTITY_FACETS}
             answer = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})
-            for facet in COLUMN_FACETS:
+            for facet in ENTITY_FACETS:
                 for bucket in answer["aggregations"][facet]["buckets"]:
                     for word in set(facet_key(bucket["key"]).split()):
                         if len(word) >= 3 and word.isalpha() and word.isascii():
@@ -865,6 +874,7 @@ def parse_date(value: str | None) -> datetime | None:
 def stored_fields(source: dict) -> dict:
     stored = dict(source)
     stored["published"] = parse_date(source.get("published"))
+    stored["language"] = (source.get("language") or [UNDETERMINED])[0]  # a facet: a list of its one value
     return stored
 
 
@@ -889,4 +899,5 @@ def hit_from(found: dict) -> Hit:
         people=data["people"],
         places=data["places"],
         orgs=data["orgs"],
+        language=stored["language"],
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
 
-FACETS = ("person", "place", "country", "org", "mentioned")
+FACETS = ("person", "place", "country", "org", "mentioned", "language")
 ALL_OF_FACETS = ("person", "place", "country", "org")  # facets whose selected values can be ANDed
 MAX_PARAMETERS = 60  # refused before any work: a page has far fewer
 MAX_QUERY_STRING_CHARS = 8000

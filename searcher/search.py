@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from index.language import UNDETERMINED, language_name
+
 from .backend import ChosenValue, RawResults
 from .engine import SearchBackend
 from .params import FACETS, SearchParams
@@ -68,6 +70,8 @@ def facet_values(
         }
         if facet == "place":
             item["country"] = countries.get(value)
+        if facet == "language":
+            item["label"] = language_name(value)
         return item
 
     values = [entry(value, count) for value, count in counts.most_common(FACET_MAX) if count > 0]
@@ -127,6 +131,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
                 "people": hit.people,
                 "places": [name for name, _ in hit.places],
                 "orgs": hit.orgs,
+                "language": hit.language,
             }
             for hit in raw.hits
         ],
@@ -152,6 +157,7 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
         "places": [{"value": n, "country": c} for n, c in entities["places"]],
         "orgs": entities["orgs"],
         "mentioned": entities["mentioned"],
+        "language": stored.get("language") or UNDETERMINED,
         "spans": entities["spans"],
         "related": [
             {

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from index.aliases import AliasError
 from index.columns import facet_key
+from index.language import language_name
 from index.store import DamagedIndexError, NoIndexError
 
 from .backend import SearchIndex
@@ -43,7 +44,14 @@ FACET_TITLES = {
     "country": "Countries",
     "org": "Organizations",
     "mentioned": "Dates mentioned",
+    "language": "Languages",
 }
+
+
+@blueprint.app_template_filter("facet_label")
+def facet_label(value: str, facet: str) -> str:
+    """A selected value as the page names it: a language by its name ("German (de)"), others as they are."""
+    return language_name(value) if facet == "language" else value
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

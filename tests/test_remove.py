@@ -116,7 +116,7 @@ def test_a_killed_remove_leaves_the_previous_index_whole(writable_index):
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert store.current_generation(writable_index) == before
-    assert index_stats(writable_index)["articles"] == 31
+    assert index_stats(writable_index)["articles"] == 33
     report = remove([REMOVED], writable_index, QUIET)  # the next one takes the lock and succeeds
     assert report.removed == [REMOVED] and index_stats(writable_index)["articles"] == 30
 
