@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,6 +58,7 @@ from .normalize import (
     pair_acronyms,
     value_key,
 )
+from .pipelines import describe_pipelines, pipelines_by_language, route_articles
 from .places import Gazetteer, gazetteer
 from .readers import read_paths
 from .schema import WORDS_FILE, build_schema, document_fields, document_words
@@ -84,6 +85,7 @@ class PreparedArticle:
     entities: Entities | None = None
     boilerplate: list[RemovedLine] = field(default_factory=list)  # what cleaning took out of the body
     language: str | None = None  # ISO 639 code; None when the detector was not sure
+    pipeline: str = ""  # the version of the pipeline whose mentions it holds; "" when none read it
 
 
 def annotated_entities(item: PreparedArticle) -> Entities:
@@ -113,6 +115,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     ner_articles: int = 0  # articles that went through spaCy (the rest came from the cache)
     languages: Counter = field(default_factory=Counter)  # of the articles this build read and kept
+    with_entities: Counter = field(default_factory=Counter)  # language -> articles a pipeline read
     without_entities: Counter = field(default_factory=Counter)  # language -> articles no pipeline reads
     total_articles: int = 0
     seconds: float = 0.0
@@ -141,6 +144,7 @@ class BuildReport:
 @dataclass(frozen=True)
 class BuildOptions:
     pipeline: str | None = None
+    pipelines: Mapping[str, str] = field(default_factory=dict)  # language -> pipeline (pipelines.py)
     processes: int | None = None
     batch_size: int = 64
     progress: bool = True
@@ -174,28 +178,43 @@ class Origins:
     files: dict[str, str] = field(default_factory=dict)  # id -> absolute path
     texts: dict[str, str] = field(default_factory=dict)  # id -> text_key
     languages: dict[str, str] = field(default_factory=dict)  # id -> ISO 639 code, or UNDETERMINED
+    pipelines: dict[str, str] = field(default_factory=dict)  # id -> the NER pipeline that read it, "" none
 
     @classmethod
     def load(cls, generation: Path | None) -> Origins:
         data = store.read_json(generation / ORIGINS_FILE, {}) if generation else {}
         paths = data.get("files", [])
         origins = cls()
-        for doc_id, (file_number, key, *language) in data.get("articles", {}).items():
+        for doc_id, (file_number, key, *rest) in data.get("articles", {}).items():
             origins.files[doc_id] = paths[file_number]
             origins.texts[doc_id] = key
-            if language and language[0]:
-                origins.languages[doc_id] = language[0]
+            if rest and rest[0]:
+                origins.languages[doc_id] = rest[0]
+            if len(rest) > 1:
+                origins.pipelines[doc_id] = rest[1]
         return origins
 
-    def record(self, article: Article, language: str | None = None) -> None:
+    def record(self, article: Article, language: str | None = None, pipeline: str = "") -> None:
         self.files[article.id] = article_file(article)
         self.texts[article.id] = text_key(article)
         self.languages[article.id] = language or UNDETERMINED
+        self.pipelines[article.id] = pipeline
 
     def forget(self, doc_id: str) -> None:
         self.files.pop(doc_id, None)
         self.texts.pop(doc_id, None)
         self.languages.pop(doc_id, None)
+        self.pipelines.pop(doc_id, None)
+
+    def entities_by_language(self) -> dict[str, dict[str, int]]:
+        """Per language, how many articles a pipeline read and how many none could (no pipeline was
+        configured for their language): what ``index stats`` says. Articles recorded before this was
+        kept are in neither."""
+        counts: dict[str, Counter[str]] = {"with_entities": Counter(), "without_entities": Counter()}
+        for doc_id, pipeline in self.pipelines.items():
+            language = self.languages.get(doc_id, UNDETERMINED)
+            counts["with_entities" if pipeline else "without_entities"][language] += 1
+        return {kind: dict(counter.most_common()) for kind, counter in counts.items()}
 
     def languages_by_text(self) -> dict[str, str]:
         """Languages already detected, by text key: a rebuild of unchanged texts need not detect again."""
@@ -212,6 +231,7 @@ class Origins:
                 numbers.setdefault(path, len(numbers)),
                 self.texts.get(doc_id, ""),
                 self.languages.get(doc_id, ""),
+                self.pipelines.get(doc_id, ""),
             ]
             for doc_id, path in self.files.items()
         }
@@ -458,28 +478,37 @@ def pipeline_version(name: str) -> str:
 
 
 def find_all_mentions(
-    prepared: list[PreparedArticle], index_dir: Path, options: BuildOptions, report: BuildReport
+    prepared: list[PreparedArticle],
+    index_dir: Path,
+    options: BuildOptions,
+    report: BuildReport,
+    pipelines: list[str] | None = None,
 ) -> LabelVotes:
-    """Every article's entities, from its cached or freshly found mentions; returns the corpus's label
-    votes, which the corpus-wide step uses again."""
-    name = options.pipeline or pipeline_name()
-    version = pipeline_version(name)
-    report.pipeline = version
+    """Every article's entities, from its cached or freshly found mentions (``pipelines``: each
+    article's pipeline, by default the one of ``options``); returns the corpus's label votes, which the
+    corpus-wide step uses again."""
+    names = pipelines or [options.pipeline or pipeline_name()] * len(prepared)
+    versions = {name: pipeline_version(name) for name in dict.fromkeys(names)}
+    languages: dict[str, set[str]] = defaultdict(set)
+    for name, item in zip(names, prepared, strict=True):
+        languages[name].add(item.language or UNDETERMINED)
+    report.pipeline = describe_pipelines(versions, languages)
     cache = AnnotationCache(Path(index_dir) / "annotations.sqlite")
     ner_started = time.monotonic()
     try:
-        keys = [cache_key(version, item.ner_text) for item in prepared]
+        keys = [cache_key(versions[name], item.ner_text) for name, item in zip(names, prepared, strict=True)]
         cached = cache.get_many(set(keys))
-        missing: dict[str, str] = {}
-        for key, item in zip(keys, prepared, strict=False):
+        missing: dict[str, dict[str, str]] = {}  # pipeline -> key -> text
+        for key, name, item in zip(keys, names, prepared, strict=True):
+            item.pipeline = versions[name]
             if key not in cached:
-                missing.setdefault(key, item.ner_text)
-        if missing:
-            report.ner_articles = len(missing)
+                missing.setdefault(name, {}).setdefault(key, item.ner_text)
+        report.ner_articles = sum(len(texts) for texts in missing.values())
+        for name, texts_by_key in missing.items():
             pipeline = NerPipeline.load(name)
-            processes = ner_processes(len(missing), options)
+            processes = ner_processes(len(texts_by_key), options)
             end_workers_with_parent()
-            texts = list(missing.items())
+            texts = list(texts_by_key.items())
             found = pipeline.find_mentions(
                 (text for _, text in texts), batch_size=options.batch_size, processes=processes
             )
@@ -510,7 +539,8 @@ def find_all_mentions(
         cache.close()
         report.phases["ner"] = time.monotonic() - ner_started
     entities_started = time.monotonic()
-    gazetteer()  # loaded before the workers fork, so they share it
+    # loaded before the workers fork, so they share it; with the names of countries in the articles' languages
+    gazetteer().learn_country_names({item.language for item in prepared if item.language})
     # the corpus's votes, set before the workers fork so they share them rather than receive a copy each
     votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
     _CORPUS_VOTES["votes"] = votes
@@ -1097,8 +1127,8 @@ def _build(
 
         votes = NO_VOTES
         if to_write:
-            readable = entity_readable(to_write, options, report)
-            votes = find_all_mentions(readable, index_dir, options, report)
+            readable, pipelines = entity_readable(to_write, options, report)
+            votes = find_all_mentions(readable, index_dir, options, report, pipelines)
         else:
             report.pipeline = old_meta.get("pipeline", "")
         known = {facet: Counter(values) for facet, values in old_vocabulary.items()} if incremental else {}
@@ -1145,7 +1175,7 @@ def _build(
                     options.also_write(to_write, incremental)
             fingerprints.update({i.article.id: i.fingerprint for i in to_write})
             for item in to_write:
-                origins.record(item.article, item.language)
+                origins.record(item.article, item.language, item.pipeline)
             origins.save(partial)
             countries = _place_countries(previous if incremental else None, to_write)
             span = (
@@ -1162,6 +1192,7 @@ def _build(
                 recurring,
                 span,
                 Counter(v for v in origins.languages.values() if v != UNDETERMINED),
+                origins.entities_by_language(),
             )
             report.generation = store.publish_generation(index_dir, partial)
         except BaseException:
@@ -1191,18 +1222,19 @@ def usable_previous_generation(previous: Path | None, incremental: bool, report:
 
 def entity_readable(
     prepared: list[PreparedArticle], options: BuildOptions, report: BuildReport
-) -> list[PreparedArticle]:
-    """The articles the NER pipeline can read: those in its language, or of no sure language. The others
-    are indexed with no entity facets (none rather than wrong ones), counted in the report."""
-    pipeline_language = pipeline_version(options.pipeline or pipeline_name()).split("_")[0]
-    readable = []
-    for item in prepared:
-        if item.language in (None, pipeline_language):
-            readable.append(item)
-        else:
-            item.entities = Entities()
-            report.without_entities[item.language] += 1
-    return readable
+) -> tuple[list[PreparedArticle], list[str]]:
+    """The articles a configured pipeline can read, and each one's pipeline (``pipelines.py``): the
+    others are indexed with no entity facets (none rather than wrong ones), counted in the report."""
+    default = options.pipeline or pipeline_name()
+    routes = route_articles(
+        prepared,
+        pipelines_by_language(default, pipeline_version(default).split("_")[0], options.pipelines),
+        default,
+    )
+    report.with_entities.update(routes.with_entities)
+    report.without_entities.update(routes.without_entities)
+    readable = [(item, name) for item, name in zip(prepared, routes.pipeline_of, strict=True) if name]
+    return [item for item, _ in readable], [name for _, name in readable]
 
 
 def removed_ids(wanted: Iterable[str], stored: dict[str, str], report: BuildReport) -> set[str]:
@@ -1268,6 +1300,7 @@ def _write_metadata(
     recurring: dict[str, set[str]],
     published_span: tuple[str | None, str | None],
     languages: Counter | None = None,
+    entities_by_language: dict[str, dict[str, int]] | None = None,
 ) -> None:
     clean_vocabulary = {
         facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()
@@ -1290,6 +1323,7 @@ def _write_metadata(
             "published_first": published_span[0],
             "published_last": published_span[1],
             "languages": dict((languages or Counter()).most_common()),  # of the detected ones
+            **(entities_by_language or {}),  # per language: articles a pipeline read, and none could
             store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
         },
     )
@@ -1335,5 +1369,7 @@ def index_stats(index_dir: Path) -> dict:
         "size_bytes": store.directory_size(generation),
         "pipeline": meta.get("pipeline"),
         "languages": meta.get("languages", {}),
+        "with_entities": meta.get("with_entities", {}),  # language -> articles a spaCy pipeline read
+        "without_entities": meta.get("without_entities", {}),  # language -> articles no pipeline could
         "built_at": meta.get("built_at"),
     }

@@ -36,7 +36,7 @@ def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
     shutil.copytree(SAMPLES, subset, ignore=shutil.ignore_patterns("*.jsonl", "__init__.py", "README.md"))
     result = cli("index", "rebuild", str(subset), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert "23 indexed, 0 updated, 0 unchanged, 0 skipped" in result.stdout
+    assert "25 indexed, 0 updated, 0 unchanged, 0 skipped" in result.stdout
     assert "spaCy ran on 0" in result.stdout  # every text was in the annotation cache
 
     (subset / "more.jsonl").write_text((SAMPLES / "nordic-wire.jsonl").read_text())
@@ -46,7 +46,7 @@ def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
     )
     result = cli("index", "add", str(subset), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert "8 indexed, 1 updated, 22 unchanged, 0 skipped" in result.stdout
+    assert "8 indexed, 1 updated, 24 unchanged, 0 skipped" in result.stdout
     assert "spaCy ran on 1" in result.stdout
 
     result = cli("index", "stats", "--json", "--index-dir", str(index_dir))

