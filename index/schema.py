@@ -8,8 +8,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang import languages as WHOOSH_LANGUAGES
 
 from .articles import Entities
 from .entities import mentioned_levels
@@ -26,6 +27,21 @@ COLUMN_FACETS = ("person", "place", "country", "org", "language")
 ENTITY_FACETS = ("person", "place", "country", "org")  # the column facets that name entities
 WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
 WORD = re.compile(r"[^\W\d_]{3,}")
+# Languages Whoosh stems besides English. An article in one of them is also indexed, title and body
+# together, in a field of its own language stemmed by that language's rules ("Wahlen" -> "wahl"); the
+# title and body fields keep English stemming for every article, so a query matches across languages
+# (searched in the language fields the index holds terms in). An English-only archive leaves them empty:
+# no terms, no postings, no cost.
+STEMMED_LANGUAGES = tuple(language for language in WHOOSH_LANGUAGES if language != "en")
+
+
+def language_field(language: str) -> str:
+    """The field an article in ``language`` is stemmed in by its own language's rules: "text_de"."""
+    return f"text_{language}"
+
+
+def is_language_field(name: str) -> bool:
+    return name.startswith("text_") and name[len("text_") :] in STEMMED_LANGUAGES
 
 
 def build_schema() -> Schema:
@@ -44,6 +60,10 @@ def build_schema() -> Schema:
         fingerprint=STORED,
         entities=STORED,  # JSON: facet values for display and mention spans for the article page
         language=STORED,  # ISO 639 code, "und" when not sure (filtered and counted from the columns)
+        **{
+            language_field(language): TEXT(analyzer=LanguageAnalyzer(language))
+            for language in STEMMED_LANGUAGES
+        },
     )
 
 
@@ -81,8 +101,9 @@ def entities_json(entities: Entities) -> str:
     )
 
 
-def document_fields(prepared: PreparedArticle) -> dict[str, Any]:
-    """Whoosh fields for one prepared article (see ``stages.prepare.PreparedArticle``)."""
+def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> dict[str, Any]:
+    """Whoosh fields for one prepared article (see ``stages.prepare.PreparedArticle``); with ``schema``
+    (an index built before the language fields, written to by ``add``), only the fields it has."""
     article, entities = prepared.article, prepared.entities
     assert entities is not None, "document_fields needs an annotated article"
     fields: dict[str, Any] = {
@@ -99,6 +120,11 @@ def document_fields(prepared: PreparedArticle) -> dict[str, Any]:
     }
     if article.published is not None:
         fields["published"] = article.published
+    language = prepared.language
+    if language is not None and language in STEMMED_LANGUAGES:
+        field_name = language_field(language)
+        if schema is None or field_name in schema:
+            fields[field_name] = f"{prepared.title}\n{prepared.body}"
     return fields
 
 

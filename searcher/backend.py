@@ -29,7 +29,7 @@ from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import UNDATED, Columns, facet_key, timestamp
 from index.language import UNDETERMINED
-from index.schema import COLUMN_FACETS, ENTITY_FACETS, WORDS_FILE, query_schema
+from index.schema import COLUMN_FACETS, ENTITY_FACETS, WORDS_FILE, is_language_field, query_schema
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
@@ -130,6 +130,14 @@ class Generation:
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
+        with self.ix.reader() as reader:
+            indexed = set(reader.indexed_field_names())
+        # the language fields this generation holds terms in: a query searches them beside title and body
+        self.text_fields = [
+            "title",
+            "body",
+            *(name for name in self.schema.names() if is_language_field(name) and name in indexed),
+        ]
         self._searchers: list = []  # every thread's, closed with the generation
         self._thread = threading.local()
         self._closer = weakref.finalize(self, _close_searchers, self._searchers, self.ix)
@@ -263,7 +271,7 @@ class SearchIndex:
         text = prepare_query_text(text)
         if not text.strip():
             return Every(), ""
-        parser = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
+        parser = qparser.MultifieldParser(generation.text_fields, generation.query_schema, group=qparser.AndGroup)
         # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
         parser.add_plugin(
             qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-")
@@ -283,9 +291,7 @@ class SearchIndex:
             return And([Every(), query]), text
         if query is None or query is NullQuery or _too_wide(query, generation):
             words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-            plain = qparser.MultifieldParser(
-                ["title", "body"], generation.query_schema, group=qparser.AndGroup
-            )
+            plain = qparser.MultifieldParser(generation.text_fields, generation.query_schema, group=qparser.AndGroup)
             for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
                 plain.remove_plugin_class(plugin)
             return (plain.parse(words) if words else Every()), words

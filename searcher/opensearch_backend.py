@@ -50,9 +50,11 @@ from index.language import UNDETERMINED
 from index.schema import (
     COLUMN_FACETS,
     ENTITY_FACETS,
+    STEMMED_LANGUAGES,
     build_schema,
     document_words,
     entities_json,
+    language_field,
     query_schema,
 )
 
@@ -90,6 +92,10 @@ def unstemmed_query_schema():
 QUERY_SCHEMA = query_schema(build_schema())  # the Whoosh backend's: words stemmed by Whoosh's stemmer
 HIGHLIGHT_SCHEMA = unstemmed_query_schema()
 WHOOSH_STEMMER = build_schema()["body"].analyzer
+# Whoosh's per-language fields (``schema.language_field``): an article in one of these languages also
+# carries its words as that language's Whoosh stemmer gives them, in ``text_<language>_terms``
+LANGUAGE_FIELDS = [language_field(language) for language in STEMMED_LANGUAGES]
+TEXT_FIELDS = ["title", "body", *LANGUAGE_FIELDS]  # what the user's words are searched in
 
 
 def whoosh_terms(text: str) -> str:
@@ -158,6 +164,8 @@ def mappings() -> dict:
         "fingerprint": {"type": "keyword", "index": False, "doc_values": False},
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
     }
+    for name in LANGUAGE_FIELDS:
+        properties[f"{name}_terms"] = {"type": "text", "analyzer": "whitespace"}
     for facet in COLUMN_FACETS:
         properties[facet] = {
             "type": "keyword",
@@ -188,6 +196,10 @@ def document(prepared, order: int) -> dict:
         "mentioned_period": row["mentioned"],
         "published": article.published.isoformat() if article.published else None,
     }
+    if prepared.language in STEMMED_LANGUAGES:  # as the Whoosh backend's language field holds it
+        name = language_field(prepared.language)
+        stems = QUERY_SCHEMA[name].analyzer(f"{prepared.title}\n{prepared.body}")
+        doc[f"{name}_terms"] = " ".join(token.text for token in stems)
     for facet in COLUMN_FACETS:
         keys = [facet_key(value) for value in row[facet]]
         doc[facet] = row[facet]
@@ -756,7 +768,7 @@ def parse(text: str, schema=QUERY_SCHEMA):
     text = prepare_query_text(text)
     if not text.strip():
         return Every(), ""
-    parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
+    parser = qparser.MultifieldParser(TEXT_FIELDS, schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
     words = text.split()
     if all(word.startswith("-") and len(word) > 1 for word in words):
@@ -769,7 +781,7 @@ def parse(text: str, schema=QUERY_SCHEMA):
         query = match_all_wildcards_as_every(query)
     if query is None or query is NullQuery or too_many_wildcards(query):
         words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-        plain = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
+        plain = qparser.MultifieldParser(TEXT_FIELDS, schema, group=qparser.AndGroup)
         for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):
             plain.remove_plugin_class(plugin)
         return (plain.parse(words) if words else Every()), words
@@ -792,7 +804,7 @@ def to_dsl(query, terms: bool) -> dict:
     arrive unstemmed (``HIGHLIGHT_SCHEMA``) and title and body stem them, for the highlighter."""
 
     def text_field(name: str) -> str:
-        return f"{name}_terms" if terms and name in ("title", "body") else name
+        return f"{name}_terms" if terms and name in TEXT_FIELDS else name
 
     def sub(q) -> dict:
         return to_dsl(q, terms)
@@ -803,7 +815,7 @@ def to_dsl(query, terms: bool) -> dict:
         return {"match_none": {}}
     if is_column_facet(query):
         return facet_dsl(query)
-    if isinstance(query, Term) and query.fieldname in ("title", "body"):
+    if isinstance(query, Term) and query.fieldname in TEXT_FIELDS:
         if terms:
             return {"term": {text_field(query.fieldname): query.text}}
         return {"match": {query.fieldname: {"query": query.text, "operator": "and"}}}

@@ -298,3 +298,51 @@ def test_french_articles_get_french_people_and_places(tmp_path):
     countries = {item["value"] for item in facets["country"]}
     # "Suisse" is Switzerland, by its French name (CLDR), and Genève a Swiss city
     assert {"France", "Switzerland"} <= countries
+
+
+# stemming by language -----------------------------------------------------------------------------
+
+
+def test_german_articles_are_stemmed_in_german_and_found_across_languages(client):
+    def titles(q: str) -> list[str]:
+        return [hit["title"] for hit in client.get("/api/search", query_string={"q": q}).json["hits"]]
+
+    # "Wahlen" in the article; English stemming leaves it "wahlen", German makes both "wahl"
+    assert titles("Wahl") == [GERMAN_TITLE]
+    assert titles("Fähren") == [GERMAN_TITLE]  # "Fähre", "Hafenfähren"
+    assert titles("Wahl Hamburg") == [GERMAN_TITLE]  # one word in German, one in every language
+    assert GERMAN_TITLE not in titles("-Wahl")
+    # English stemming holds for every article, the German one too
+    assert GERMAN_TITLE in titles("Hafen") and titles("ferries") == titles("ferry")
+
+
+def test_language_fields_cost_nothing_where_no_article_needs_them(tmp_path, sample_index):
+    from searcher.backend import SearchIndex
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(ENGLISH_SAMPLE, folder)
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    rebuild([str(folder)], index_dir, BuildOptions(progress=False))
+    assert SearchIndex(index_dir).generation().text_fields == ["title", "body"]
+    assert set(SearchIndex(sample_index).generation().text_fields) == {"title", "body", "text_de", "text_fr"}
+
+
+def test_an_index_without_language_fields_gets_none_written():
+    """`add` to an index built before the language fields writes only the fields its schema has."""
+    from whoosh.fields import ID, Schema
+
+    from index.articles import Article
+    from index.schema import document_fields
+    from index.stages.prepare import prepare
+
+    article = Article(title="Wahlen in Hamburg", body="Die Wahlen im Herbst.", origin="x.txt", id="x")
+    item = prepare(article, set(), [])
+    assert item is not None
+    item.language, item.entities = "de", Entities()
+    assert document_fields(item)["text_de"] == "Wahlen in Hamburg\nDie Wahlen im Herbst."
+    assert "text_de" not in document_fields(item, Schema(id=ID))
+    item.language = "pl"  # Whoosh has no Polish stemmer: English stemming only
+    assert not any(name.startswith("text_") for name in document_fields(item))

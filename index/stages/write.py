@@ -83,7 +83,7 @@ def _add_documents(
     try:
         add = writer.add_document
         for done, item in enumerate(prepared, start=1):
-            add(**document_fields(item))
+            add(**document_fields(item, writer.schema))
             if done % 100 == 0:
                 advance(100)
             if pause and done == max(1, len(prepared) // 2):
