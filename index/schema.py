@@ -27,12 +27,26 @@ COLUMN_FACETS = ("person", "place", "country", "org", "language")
 ENTITY_FACETS = ("person", "place", "country", "org")  # the column facets that name entities
 WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
 WORD = re.compile(r"[^\W\d_]{3,}")
-# Languages Whoosh stems besides English. An article in one of them is also indexed, title and body
+# Languages Whoosh stems besides English (those whose stemmer runs). An article in one of them is also indexed, title and body
 # together, in a field of its own language stemmed by that language's rules ("Wahlen" -> "wahl"); the
 # title and body fields keep English stemming for every article, so a query matches across languages
 # (searched in the language fields the index holds terms in). An English-only archive leaves them empty:
 # no terms, no postings, no cost.
-STEMMED_LANGUAGES = tuple(language for language in WHOOSH_LANGUAGES if language != "en")
+
+
+def stems_without_error(language: str) -> bool:
+    """Whether Whoosh's analyzer for ``language`` runs on this Python: Whoosh 2.7.4's Arabic (ISRI)
+    stemmer raises "bad escape" on every word since Python 3.7 made unknown escapes in re.sub errors."""
+    try:
+        list(LanguageAnalyzer(language)("Wahlen élections выборы انتخابات 2024"))
+    except Exception:
+        return False
+    return True
+
+
+STEMMED_LANGUAGES = tuple(
+    language for language in WHOOSH_LANGUAGES if language != "en" and stems_without_error(language)
+)
 
 
 def language_field(language: str) -> str:

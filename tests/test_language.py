@@ -346,3 +346,15 @@ def test_an_index_without_language_fields_gets_none_written():
     assert "text_de" not in document_fields(item, Schema(id=ID))
     item.language = "pl"  # Whoosh has no Polish stemmer: English stemming only
     assert not any(name.startswith("text_") for name in document_fields(item))
+
+
+def test_every_language_field_parses_a_query():
+    """A stemmer that fails (Whoosh 2.7.4's Arabic one, on Python 3.7+) would fail every query that
+    searches its field: only languages whose stemmer runs get a field."""
+    from index.schema import STEMMED_LANGUAGES, stems_without_error
+    from searcher.opensearch_backend import TEXT_FIELDS, parse
+
+    assert STEMMED_LANGUAGES and all(stems_without_error(language) for language in STEMMED_LANGUAGES)
+    assert len(TEXT_FIELDS) == 2 + len(STEMMED_LANGUAGES)
+    query, _ = parse("ferry Wahlen élections")
+    assert {"text_de", "body", "title"} <= {leaf.fieldname for leaf in query.leaves()}
