@@ -27,11 +27,12 @@ COLUMN_FACETS = ("person", "place", "country", "org", "language")
 ENTITY_FACETS = ("person", "place", "country", "org")  # the column facets that name entities
 WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
 WORD = re.compile(r"[^\W\d_]{3,}")
-# Languages Whoosh stems besides English (those whose stemmer runs). An article in one of them is also indexed, title and body
-# together, in a field of its own language stemmed by that language's rules ("Wahlen" -> "wahl"); the
-# title and body fields keep English stemming for every article, so a query matches across languages
-# (searched in the language fields the index holds terms in). An English-only archive leaves them empty:
-# no terms, no postings, no cost.
+# Languages Whoosh stems besides English (those whose stemmer runs). An article in one of them is also
+# indexed, title and body together, in a field of its own language stemmed by that language's rules
+# ("Wahlen" -> "wahl"); the title and body fields keep English stemming for every article, so a query
+# matches across languages (searched in the language fields the index has). A field is added to the
+# schema when the first article in its language is written: an English-only archive has none, so its
+# index and its queries are as they were.
 
 
 def stems_without_error(language: str) -> bool:
@@ -58,8 +59,18 @@ def is_language_field(name: str) -> bool:
     return name.startswith("text_") and name[len("text_") :] in STEMMED_LANGUAGES
 
 
-def build_schema() -> Schema:
+def language_text_field(language: str) -> TEXT:
+    return TEXT(analyzer=LanguageAnalyzer(language))
+
+
+def build_schema(languages: Iterable[str | None] = ()) -> Schema:
+    """The index's fields, with a language field for each of ``languages`` Whoosh stems."""
     return Schema(
+        **{
+            language_field(language): language_text_field(language)
+            for language in STEMMED_LANGUAGES
+            if language in set(languages)
+        },
         id=ID(unique=True, stored=True, sortable=True),  # sortable: a column, read back for facet columns
         title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0),
         body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
@@ -74,11 +85,16 @@ def build_schema() -> Schema:
         fingerprint=STORED,
         entities=STORED,  # JSON: facet values for display and mention spans for the article page
         language=STORED,  # ISO 639 code, "und" when not sure (filtered and counted from the columns)
-        **{
-            language_field(language): TEXT(analyzer=LanguageAnalyzer(language))
-            for language in STEMMED_LANGUAGES
-        },
     )
+
+
+def missing_language_fields(schema: Schema, languages: Iterable[str | None]) -> dict[str, TEXT]:
+    """The language fields articles in ``languages`` need that ``schema`` (an index's) lacks."""
+    return {
+        language_field(language): language_text_field(language)
+        for language in STEMMED_LANGUAGES
+        if language in set(languages) and language_field(language) not in schema
+    }
 
 
 def facet_keyword_field() -> KEYWORD:

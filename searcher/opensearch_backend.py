@@ -82,14 +82,14 @@ BULK_CHUNK = 500
 def unstemmed_query_schema():
     """The Whoosh backend's query schema with the text fields' words left unstemmed: the parser reads
     the syntax as it does there, and OpenSearch stems the words as it stems the index."""
-    schema = query_schema(build_schema())
+    schema = query_schema(build_schema(STEMMED_LANGUAGES))
     for name in ("title", "body"):
         schema.remove(name)
         schema.add(name, TEXT(analyzer=RegexTokenizer() | LowercaseFilter() | StopFilter()))
     return schema
 
 
-QUERY_SCHEMA = query_schema(build_schema())  # the Whoosh backend's: words stemmed by Whoosh's stemmer
+QUERY_SCHEMA = query_schema(build_schema(STEMMED_LANGUAGES))  # the Whoosh backend's, every language field
 HIGHLIGHT_SCHEMA = unstemmed_query_schema()
 WHOOSH_STEMMER = build_schema()["body"].analyzer
 # Whoosh's per-language fields (``schema.language_field``): an article in one of these languages also

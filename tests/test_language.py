@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from index.articles import Entities
-from index.build import BuildOptions, index_stats, rebuild
+from index.build import BuildOptions, add, index_stats, rebuild
 from index.clean import clean_body_reporting, is_credit_names, labelled_credit_start
 from index.language import UNDETERMINED, language_name
 from index.pipelines import (
@@ -358,3 +358,21 @@ def test_every_language_field_parses_a_query():
     assert len(TEXT_FIELDS) == 2 + len(STEMMED_LANGUAGES)
     query, _ = parse("ferry Wahlen élections")
     assert {"text_de", "body", "title"} <= {leaf.fieldname for leaf in query.leaves()}
+
+
+def test_add_brings_a_language_field_into_an_english_index(tmp_path, sample_index):
+    from searcher.backend import SearchIndex
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(ENGLISH_SAMPLE, folder)
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    rebuild([str(folder)], index_dir, BuildOptions(progress=False))
+    assert not any(name.startswith("text_") for name in SearchIndex(index_dir).generation().schema.names())
+    shutil.copy(GERMAN_SAMPLE, folder)
+    add([str(folder)], index_dir, BuildOptions(progress=False, processes=1))
+    assert SearchIndex(index_dir).generation().text_fields == ["title", "body", "text_de"]
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert [hit["title"] for hit in client.get("/api/search?q=Wahl").json["hits"]] == [GERMAN_TITLE]

@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
 from .. import store
-from ..schema import build_schema, document_fields
+from ..schema import build_schema, document_fields, missing_language_fields
 from ..segment_writer import FastSegmentWriter
 from ..whoosh_files import open_index, read_index_files_in_place
 from .prepare import PreparedArticle
@@ -39,7 +39,16 @@ def write_generation(
     segments (one per core for a big build, written by forked processes); old segments are left as
     they are, so their document numbers do not move."""
     read_index_files_in_place()
-    ix = whoosh_index.create_in(partial, build_schema()) if create else open_index(partial)
+    languages = {item.language for item in prepared}
+    ix = whoosh_index.create_in(partial, build_schema(languages)) if create else open_index(partial)
+    missing = missing_language_fields(ix.schema, languages)
+    if missing:  # committed first, so the forked segment writers open an index that has them
+        adding = ix.writer()
+        for name, field_type in missing.items():
+            adding.add_field(name, field_type)
+        adding.commit()
+        ix.close()
+        ix = open_index(partial)
     writer = FastSegmentWriter(ix)
     try:
         replaced = sorted(set(replaced))
