@@ -12,8 +12,9 @@ from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import languages as WHOOSH_LANGUAGES
 
-from .articles import Entities
+from .articles import Entities, Place
 from .entities import mentioned_levels
+from .facets import ENTITY_FACETS
 from .language import UNDETERMINED
 
 if TYPE_CHECKING:
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
 # still takes them (person:"John Bolton"): query_schema() declares them for the parser. Keeping them
 # out of Whoosh stores each value once: as Whoosh terms they cost the index a term table entry and a
 # posting block per distinct name, 8% of a 21,000-article index.
-COLUMN_FACETS = ("person", "place", "country", "org", "language")
-ENTITY_FACETS = ("person", "place", "country", "org")  # the column facets that name entities
+COLUMN_FACETS = (*ENTITY_FACETS, "language")  # the language: a column facet, not an entity
 WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
 WORD = re.compile(r"[^\W\d_]{3,}")
 # Languages Whoosh stems besides English (those whose stemmer runs). An article in one of them is also
@@ -128,6 +128,18 @@ def entities_json(entities: Entities) -> str:
             "spans": entities.spans,
         },
         ensure_ascii=False,
+    )
+
+
+def entities_from_json(text: str) -> Entities:
+    """The entities a document stores (``entities_json``), back as ``Entities``."""
+    data = json.loads(text)
+    return Entities(
+        people=data["people"],
+        orgs=data["orgs"],
+        mentioned=data["mentioned"],
+        places=[Place(name, country) for name, country in data["places"]],
+        spans=[tuple(span) for span in data["spans"]],
     )
 
 

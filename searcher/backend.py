@@ -28,8 +28,9 @@ from whoosh.spelling import ListCorrector
 from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import UNDATED, Columns, facet_key, timestamp
+from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
-from index.schema import COLUMN_FACETS, ENTITY_FACETS, WORDS_FILE, is_language_field, query_schema
+from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams

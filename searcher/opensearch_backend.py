@@ -46,10 +46,10 @@ from whoosh.query import (
 from index import store
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
+from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
 from index.schema import (
     COLUMN_FACETS,
-    ENTITY_FACETS,
     STEMMED_LANGUAGES,
     build_schema,
     document_words,
