@@ -52,9 +52,9 @@ def test_rebuild_add_and_stats(cli, opensearch_cluster):
     first, count = articles_behind(opensearch_cluster, ALIAS)
     assert count == 6
 
-    result = cli("index", "add", str(SAMPLES))  # the six again (unchanged) and the other 25
+    result = cli("index", "add", str(SAMPLES))  # the six again (unchanged) and the other 27
     assert result.exit_code == 0, result.output
-    assert "25 indexed" in result.output and "6 unchanged" in result.output
+    assert "27 indexed" in result.output and "6 unchanged" in result.output
     assert articles_behind(opensearch_cluster, ALIAS) == (first, 33)  # in place: the same index
 
     result = cli("index", "stats", "--json")
