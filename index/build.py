@@ -30,9 +30,10 @@ from pathlib import Path
 from . import store
 from .articles import Article, Problem
 from .corpus import NO_VOTES, LabelVotes
+from .language import UNDETERMINED
 from .stages.annotate import entity_readable, find_all_mentions
 from .stages.facet_columns import columns_span, write_columns_for
-from .stages.identity import UNDETERMINED, article_file
+from .stages.identity import article_file
 from .stages.languages import detect_languages
 from .stages.live import (
     Baseline,
@@ -159,8 +160,10 @@ def clean(
 def annotate(
     prepared: list[PreparedArticle], index_dir: Path, options: BuildOptions, report: BuildReport
 ) -> LabelVotes:
-    """The annotate stage, on the articles the pipeline reads (the others get no entity facets)."""
-    return find_all_mentions(entity_readable(prepared, options, report), index_dir, options, report)
+    """The annotate stage, each article through its language's pipeline (``pipelines.py``; one in a
+    language with none gets no entity facets)."""
+    readable, pipelines = entity_readable(prepared, options, report)
+    return find_all_mentions(readable, index_dir, options, report, pipelines)
 
 
 def write_and_publish(
@@ -199,7 +202,7 @@ def write_and_publish(
     fingerprints = baseline.fingerprints | {i.article.id: i.fingerprint for i in written}
     origins = baseline.origins
     for item in written:
-        origins.record(item.article, item.language)
+        origins.record(item.article, item.language, item.pipeline)
     origins.save(partial)
     stories.save(partial)
     # after a removal the span may have shrunk: read it from the live articles' columns
@@ -213,6 +216,7 @@ def write_and_publish(
         recurring,
         span,
         Counter(v for v in origins.languages.values() if v != UNDETERMINED),
+        origins.entities_by_language(),
     )
     report.generation = store.publish_generation(index_dir, partial)
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from .normalize import LEGAL_FORMS
+
 KEEP_CONTROLS = {"\n", "\t"}
 ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -100,6 +102,42 @@ TEASER = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"[.!?\"'”’)]$")
+
+
+# A credit line by its shape, in any language, rather than by a list of words per language: one
+# capitalized word as its label ("Bild", "Foto", "Quelle", "Photo", "Crédit"), a colon (French sets a
+# space before it), then names rather than a sentence: no full stop, each word capitalized or short
+# (agency initials such as "dpa"), at most three words, or up to six in names separated by "/" or "|"
+# ("Reuters/Jana Roth"), and no company form. Reuters' "NOTE: Full name is Franklin Insured Tax-Free
+# Income Fund." and "Note: BII Enterprises Inc" are not credits.
+LABELLED_CREDIT = re.compile(r"\(?\s*[A-ZÀ-Þ][^\W\d_]{1,15}\s?:\s*(?P<credit>[^:!?\"„“”«»]{2,60}?)\s*\)?\s*$")
+AFTER_SENTENCE = re.compile(r"[.!?\"”“»]\s+")
+MAX_CREDIT_WORDS = 3
+MAX_SEPARATED_CREDIT_WORDS = 6
+
+
+def is_credit_names(credit: str) -> bool:
+    """ "Elbe-Kurier/Jana Roth", "dpa", "Reuters | AFP": names, not words of a sentence ("we will meet")."""
+    words = [w for w in re.split(r"[\s/|,&]+", credit) if w]
+    most = MAX_SEPARATED_CREDIT_WORDS if re.search(r"[/|]", credit) else MAX_CREDIT_WORDS
+    if not words or len(words) > most or credit.endswith("."):
+        return False
+    if any(w.rstrip(".").casefold() in LEGAL_FORMS or (w.endswith(".") and len(w) > 2) for w in words):
+        return False  # a company's full name ("Note: BII Enterprises Inc"); a stop ends a sentence, not "J."
+    name_like = [w[0].isupper() or w[0].isdigit() or (w.isalpha() and len(w) <= 4) for w in words]
+    return all(name_like) and (len(words) == 1 or any(w[0].isupper() for w in words))
+
+
+def labelled_credit_start(line: str, whole_line: bool) -> int | None:
+    """Where a labelled credit ("Bild: dpa", "Photo : AFP") starts in ``line``: at the end of a
+    caption, after its last sentence, or (``whole_line``, for lines at the edges of a body, where
+    credits sit and subheadings do not) as the whole line."""
+    starts = ([0] if whole_line else []) + [m.end() for m in AFTER_SENTENCE.finditer(line)]
+    for start in starts:
+        match = LABELLED_CREDIT.fullmatch(line, start)
+        if match and is_credit_names(match.group("credit")):
+            return start
+    return None
 
 
 def strip_credit(line: str) -> str:
@@ -241,9 +279,10 @@ def clean_body_reporting(
     text = normalize_whitespace(reflow_hard_wrapped(remove_control_characters(body)))
     title_key = line_key(title)
     all_lines = text.split("\n")
-    edges = edge_line_numbers(all_lines) if recurring else set()
+    edges = edge_line_numbers(all_lines)
     removed: list[RemovedLine] = []
     lines: list[str] = []
+    is_story: bool | None = None  # whether the body holds a sentence of prose: found when first needed
     for number, line in enumerate(all_lines):
         if not line:
             lines.append(line)
@@ -251,7 +290,7 @@ def clean_body_reporting(
         key = line_key(line)
         if key == title_key:
             continue
-        if number in edges and key in recurring and could_be_boilerplate(line):
+        if recurring and number in edges and key in recurring and could_be_boilerplate(line):
             removed.append(RemovedLine(line, "recurring"))
             continue
         rule = boilerplate_rule(line)
@@ -262,6 +301,14 @@ def clean_body_reporting(
         if credit:  # as strip_credit, without searching twice
             removed.append(RemovedLine(credit.group().strip(" ()"), "photo credit"))
             line = line[: credit.start()]
+        else:
+            # a line of its own only at an edge of a story (not of a table: "TONE: QUIET" under prices)
+            if number in edges and is_story is None:
+                is_story = any(map(is_story_sentence, all_lines))
+            start = labelled_credit_start(line, whole_line=number in edges and bool(is_story))
+            if start is not None:
+                removed.append(RemovedLine(line[start:].strip(" ()"), "photo credit"))
+                line = line[:start]
         line = line.rstrip(" |–—-(").rstrip()
         if line:
             lines.append(line)

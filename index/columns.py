@@ -25,6 +25,7 @@ import numpy as np
 
 from .articles import Entities
 from .facets import FACET_NAMES
+from .language import UNDETERMINED
 from .store import write_json_atomic
 
 FACETS = FACET_NAMES  # defined in facets.py
@@ -34,14 +35,16 @@ UNDATED = np.iinfo(np.int64).min  # sorts after every date when newest comes fir
 EPOCH = datetime(1970, 1, 1)
 
 
-def facet_row(entities: Entities) -> dict[str, list[str]]:
-    """The values an article counts under in each facet (mentioned dates by month)."""
+def facet_row(entities: Entities, language: str | None = None) -> dict[str, list[str]]:
+    """The values an article counts under in each facet (mentioned dates by month; its language, an
+    ISO 639 code, or ``und`` when the detector was not sure)."""
     return {
         "person": list(dict.fromkeys(entities.people)),
         "place": list(dict.fromkeys(p.name for p in entities.places)),
         "country": sorted({p.country for p in entities.places if p.country}),
         "org": list(dict.fromkeys(entities.orgs)),
         "mentioned": mentioned_periods(entities.mentioned),
+        "language": [language or UNDETERMINED],
     }
 
 
@@ -160,6 +163,12 @@ class Columns:
         values = json.loads((Path(directory) / VALUES_FILE).read_text(encoding="utf-8"))
         facets = {}
         for facet in FACETS:
+            if f"{facet}_starts" not in arrays and facet == "language":
+                # a generation written before the language facet: its articles have no value there
+                # (an empty column) until a rebuild
+                starts = np.zeros(len(arrays["live"]) + 1, dtype=np.int64)
+                facets[facet] = FacetColumn([], starts, np.zeros(0, np.int32), np.zeros(0, np.int32))
+                continue
             starts = arrays[f"{facet}_starts"]
             owners = np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
             facets[facet] = FacetColumn(values[facet], starts, arrays[f"{facet}_ids"], owners)

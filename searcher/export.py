@@ -15,11 +15,23 @@ from typing import Any, cast, overload
 from urllib.parse import quote
 from xml.etree import ElementTree
 
-EXPORT_COLUMNS = ("id", "title", "published", "source", "url", "people", "places", "countries", "orgs")
+EXPORT_COLUMNS = (
+    "id",
+    "title",
+    "published",
+    "source",
+    "url",
+    "language",
+    "people",
+    "places",
+    "countries",
+    "orgs",
+)
 LIST_SEPARATOR = "; "
 # A cell a spreadsheet would read as a formula starts with one of these (OWASP's CSV injection advice)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -36,6 +48,7 @@ def export_fields(record: dict[str, Any]) -> dict[str, str]:
         "published": published.isoformat() if published else "",
         "source": record.get("source") or "",
         "url": record.get("url") or "",
+        "language": record.get("language") or "",
     }
     for name in ("people", "places", "countries", "orgs"):
         fields[name] = LIST_SEPARATOR.join(record.get(name) or [])
@@ -99,6 +112,8 @@ def atom_feed(
         when = _utc(record.get("published")) or _utc(built)
         newest = max(newest, when) if newest else when
         entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
+        if record.get("language") and record["language"] != "und":  # the entry's language, for readers
+            entry.set(XML_LANG, record["language"])
         ElementTree.SubElement(entry, f"{{{ATOM}}}title").text = record.get("title") or "(untitled)"
         ElementTree.SubElement(entry, f"{{{ATOM}}}id").text = entry_id(record["id"])
         ElementTree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=article_url(record["id"]))

@@ -49,7 +49,17 @@ from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
-from index.schema import COLUMN_FACETS, build_schema, document_words, entities_json, query_schema
+from index.facets import ENTITY_FACETS
+from index.language import UNDETERMINED
+from index.schema import (
+    COLUMN_FACETS,
+    STEMMED_LANGUAGES,
+    build_schema,
+    document_words,
+    entities_json,
+    language_field,
+    query_schema,
+)
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -80,16 +90,20 @@ BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
 def unstemmed_query_schema():
     """The Whoosh backend's query schema with the text fields' words left unstemmed: the parser reads
     the syntax as it does there, and OpenSearch stems the words as it stems the index."""
-    schema = query_schema(build_schema())
+    schema = query_schema(build_schema(STEMMED_LANGUAGES))
     for name in ("title", "body"):
         schema.remove(name)
         schema.add(name, TEXT(analyzer=RegexTokenizer() | LowercaseFilter() | StopFilter()))
     return schema
 
 
-QUERY_SCHEMA = query_schema(build_schema())  # the Whoosh backend's: words stemmed by Whoosh's stemmer
+QUERY_SCHEMA = query_schema(build_schema(STEMMED_LANGUAGES))  # the Whoosh backend's, every language field
 HIGHLIGHT_SCHEMA = unstemmed_query_schema()
 WHOOSH_STEMMER = build_schema()["body"].analyzer
+# Whoosh's per-language fields (``schema.language_field``): an article in one of these languages also
+# carries its words as that language's Whoosh stemmer gives them, in ``text_<language>_terms``
+LANGUAGE_FIELDS = [language_field(language) for language in STEMMED_LANGUAGES]
+TEXT_FIELDS = ["title", "body", *LANGUAGE_FIELDS]  # what the user's words are searched in
 
 
 def whoosh_terms(text: str) -> str:
@@ -159,6 +173,8 @@ def mappings() -> dict:
         "story": {"type": "keyword"},  # the story it is a version of (index/stages/stories.py)
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
     }
+    for name in LANGUAGE_FIELDS:
+        properties[f"{name}_terms"] = {"type": "text", "analyzer": "whitespace"}
     for facet in COLUMN_FACETS:
         properties[facet] = {
             "type": "keyword",
@@ -173,7 +189,7 @@ def mappings() -> dict:
 def document(prepared, order: int) -> dict:
     """One prepared article (``build.PreparedArticle``, entities normalized) as an OpenSearch document."""
     article, entities = prepared.article, prepared.entities
-    row = facet_row(entities)
+    row = facet_row(entities, prepared.language)
     doc = {
         "id": article.id,
         "order": order,
@@ -191,6 +207,10 @@ def document(prepared, order: int) -> dict:
         "mentioned_period": row["mentioned"],
         "published": article.published.isoformat() if article.published else None,
     }
+    if prepared.language in STEMMED_LANGUAGES:  # as the Whoosh backend's language field holds it
+        name = language_field(prepared.language)
+        stems = QUERY_SCHEMA[name].analyzer(f"{prepared.title}\n{prepared.body}")
+        doc[f"{name}_terms"] = " ".join(token.text for token in stems)
     for facet in COLUMN_FACETS:
         keys = [facet_key(value) for value in row[facet]]
         doc[facet] = row[facet]
@@ -427,6 +447,7 @@ FACET_FIELDS = {
     "country": "country",
     "org": "org",
     "mentioned": "mentioned_period",
+    "language": "language",
 }
 
 
@@ -499,7 +520,7 @@ class Snapshot:
         up by the facet values they are part of. Read on the first suggestion."""
         if self._words is None:
             counts = read_words(self.client, self.index)
-            for facet in COLUMN_FACETS:
+            for facet in ENTITY_FACETS:
                 for value, count in self.value_counts(facet).items():
                     for word in set(facet_key(value).split()):
                         if len(word) >= 3 and word.isalpha() and word.isascii():
@@ -1148,7 +1169,7 @@ def to_dsl(query, terms: bool, corrections: Corrections = NO_CORRECTIONS) -> dic
     arrive unstemmed (``HIGHLIGHT_SCHEMA``) and title and body stem them, for the highlighter."""
 
     def text_field(name: str) -> str:
-        return f"{name}_terms" if terms and name in ("title", "body") else name
+        return f"{name}_terms" if terms and name in TEXT_FIELDS else name
 
     def sub(q) -> dict:
         return to_dsl(q, terms, corrections)
@@ -1159,7 +1180,7 @@ def to_dsl(query, terms: bool, corrections: Corrections = NO_CORRECTIONS) -> dic
         return {"match_none": {}}
     if is_column_facet(query):
         return facet_dsl(query, corrections)
-    if isinstance(query, Term) and query.fieldname in ("title", "body"):
+    if isinstance(query, Term) and query.fieldname in TEXT_FIELDS:
         if terms:
             return {"term": {text_field(query.fieldname): query.text}}
         return {"match": {query.fieldname: {"query": query.text, "operator": "and"}}}
@@ -1229,6 +1250,7 @@ def parse_date(value: str | None) -> datetime | None:
 def stored_fields(source: dict) -> dict:
     stored = dict(source)
     stored["published"] = parse_date(source.get("published"))
+    stored["language"] = (source.get("language") or [UNDETERMINED])[0]  # a facet: a list of its one value
     return stored
 
 
@@ -1253,6 +1275,7 @@ def hit_from(found: dict, snapshot: Snapshot) -> Hit:
         people=data["people"],
         places=data["places"],
         orgs=data["orgs"],
+        language=stored["language"],
     )
 
 

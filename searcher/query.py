@@ -14,9 +14,20 @@ from typing import Any
 from whoosh import qparser
 from whoosh.query import And, Every, Not, NullQuery, Or, Prefix, Wildcard
 
-from index.schema import COLUMN_FACETS
+from index.schema import COLUMN_FACETS, is_language_field
 
-QUERY_FIELDS = ("person", "place", "country", "org", "mentioned", "title", "body", "source", "published")
+QUERY_FIELDS = (
+    "person",
+    "place",
+    "country",
+    "org",
+    "mentioned",
+    "language",
+    "title",
+    "body",
+    "source",
+    "published",
+)
 _FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
 _MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 
@@ -58,6 +69,12 @@ def only_exclusions(query: Any) -> bool:
     )
 
 
+def text_fields(schema: Any) -> list[str]:
+    """Where the user's words are searched: title and body (English stemming), and the fields of the
+    other languages the index stems (``schema.language_field``), so "Wahl" finds "Wahlen"."""
+    return ["title", "body", *(name for name in schema.names() if is_language_field(name))]
+
+
 def parse_query(text: str, schema: Any, refused: Callable[[Any], bool]) -> tuple[Any, str]:
     """The user's words as a Whoosh query over ``schema``, and the text it was parsed from. A query of
     exclusions alone is everything but those (``And([Every(), Not(…)])``); anything the parser cannot
@@ -65,7 +82,7 @@ def parse_query(text: str, schema: Any, refused: Callable[[Any], bool]) -> tuple
     text = prepare_query_text(text)
     if not text.strip():
         return Every(), ""
-    parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
+    parser = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
     # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
     words = text.split()
@@ -81,7 +98,7 @@ def parse_query(text: str, schema: Any, refused: Callable[[Any], bool]) -> tuple
         return And([Every(), query]), text
     if query is None or query is NullQuery or refused(query):
         plain_words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-        plain = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
+        plain = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
         for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
             plain.remove_plugin_class(plugin)
         return (plain.parse(plain_words) if plain_words else Every()), plain_words

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from index.language import UNDETERMINED, language_name
+
 from .backend import ChosenValue, RawResults
 from .engine import SearchBackend
 from .params import FACETS, SearchParams
@@ -82,6 +84,7 @@ class FacetValue:
     excluded: bool = False
     country: str | None = None  # a place's country
     places: tuple[FacetValue, ...] | None = None  # a country's places, once rolled up
+    label: str | None = None  # how the page names it, where not as it is: a language, "German (de)"
 
     def as_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -94,6 +97,8 @@ class FacetValue:
             item["country"] = self.country
         if self.places is not None:
             item["places"] = [place.as_json() for place in self.places]
+        if self.label is not None:
+            item["label"] = self.label
         return item
 
 
@@ -113,6 +118,7 @@ def facet_values(
             selected=bool(state and not state.excluded),
             excluded=bool(state and state.excluded),
             country=countries.get(value) if facet == "place" else None,
+            label=language_name(value) if facet == "language" else None,
         )
 
     values = [entry(value, count) for value, count in counts.most_common(FACET_MAX) if count > 0]
@@ -175,6 +181,7 @@ class ResultHit:
     story: str = ""  # the id of the story it is a version of
     versions: int | None = None  # collapsed: the story's versions among the matches, itself included
     other_versions: list[dict[str, Any]] = field(default_factory=list)  # collapsed: the others
+    language: str = "und"  # ISO 639 code, "und" when not sure
 
     def as_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -188,6 +195,7 @@ class ResultHit:
             "places": self.places,
             "orgs": self.orgs,
             "story": self.story or self.id,
+            "language": self.language,
         }
         if self.versions is not None:
             item.update(versions=self.versions, other_versions=self.other_versions)
@@ -282,6 +290,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
                 story=hit.story or hit.id,
                 versions=1 + len(hit.versions) if raw.collapsed else None,
                 other_versions=[version_data(v) for v in hit.versions],
+                language=hit.language,
             )
             for hit in raw.hits
         ],
@@ -352,6 +361,7 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
         "places": [{"value": n, "country": c} for n, c in entities["places"]],
         "orgs": entities["orgs"],
         "mentioned": entities["mentioned"],
+        "language": stored.get("language") or UNDETERMINED,
         "spans": entities["spans"],
         "related": [
             {

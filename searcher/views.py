@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from index.aliases import AliasError
 from index.columns import facet_key
 from index.facets import FACET_BY_NAME, FACET_NAMES, FACETS, Facet
+from index.language import language_name
 from index.store import DamagedIndexError, NoIndexError
 
 from .backend import SearchIndex
@@ -38,6 +39,12 @@ def headline(title: str) -> str:
     except NoIndexError:
         acronyms = frozenset()
     return headline_case(title, acronyms)
+
+
+@blueprint.app_template_filter("facet_label")
+def facet_label(value: str, facet: str) -> str:
+    """A selected value as the page names it: a language by its name ("German (de)"), others as they are."""
+    return language_name(value) if facet == "language" else value
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -115,6 +122,12 @@ def sidebar_facets(
         if facet.dates:
             dates = mentioned_by_year(values)
             sections.append(SidebarFacet(facet, dates.years, found.get(facet.name), span=dates))
+        elif facet.name == "language":  # one per article: no "all of"
+            sections.append(
+                SidebarFacet(
+                    facet, values, found.get(facet.name), chosen=len(params.selected.get(facet.name, ()))
+                )
+            )
         elif facet.entity:
             sections.append(
                 SidebarFacet(

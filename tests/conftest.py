@@ -23,7 +23,7 @@ def sample_index(tmp_path_factory) -> Path:
     """The bundled sample articles, indexed once for the whole session (read-only for tests)."""
     index_dir = tmp_path_factory.mktemp("sample-index")
     report = rebuild([str(SAMPLES)], index_dir, BuildOptions(progress=False))
-    assert report.indexed == 31, report
+    assert report.indexed == 33, report
     return index_dir
 
 
@@ -131,7 +131,7 @@ def opensearch_samples_app(opensearch_cluster, sample_index, tmp_path_factory):
     shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
     writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-samples", shards=3, replicas=1)
     report = rebuild([str(SAMPLES)], index_dir, replace(BuildOptions(progress=False), also_write=writer))
-    assert report.indexed == 31 and writer.loaded == 31, report
+    assert report.indexed == 33 and writer.loaded == 33, report
     return create_app(
         {
             "TESTING": True,

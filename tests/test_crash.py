@@ -168,14 +168,14 @@ def test_kill_9_at_each_stage_loses_nothing(tmp_path, sample_index, stage):
 
     after = answers(index_dir)
     if stage == "switched":  # killed after the switch: the new index is whole and live
-        assert after[""][0] == 31 + len(NEW_STORIES)
+        assert after[""][0] == 33 + len(NEW_STORIES)
     else:  # killed before it: the previous index answers exactly as it did
         assert after == before
     # no stray lock or half-built generation stops the next build, and it succeeds
     report = rebuild([str(SAMPLES), str(new)], index_dir, BuildOptions(progress=False))
-    assert report.total_articles == 31 + len(NEW_STORIES)
+    assert report.total_articles == 33 + len(NEW_STORIES)
     assert not list((index_dir / "generations").glob("*.partial"))
-    assert answers(index_dir)[""][0] == 31 + len(NEW_STORIES)
+    assert answers(index_dir)[""][0] == 33 + len(NEW_STORIES)
 
 
 # A build's worker pool whose parent is killed while the workers are busy.
@@ -226,11 +226,11 @@ def test_two_rebuilds_at_once_one_refuses_and_the_index_stays_whole(tmp_path, sa
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
     assert_all_end(workers)
-    assert answers(index_dir)[""][0] == 31
+    assert answers(index_dir)[""][0] == 33
     third = cli_process("index", "rebuild", str(SAMPLES), str(new), "--index-dir", str(index_dir))
     third.communicate(timeout=300)
     assert third.returncode == 0
-    assert answers(index_dir)[""][0] == 36
+    assert answers(index_dir)[""][0] == 38
 
 
 class Hammer:
@@ -328,13 +328,13 @@ def test_server_answers_through_rebuild_and_add_and_picks_up_the_new_index(tmp_p
             deadline = time.monotonic() + 20
             while hammer.latest_total() != 34 and time.monotonic() < deadline:
                 time.sleep(0.2)
-            assert hammer.latest_total() == 34  # the new index, without a restart
+            assert hammer.latest_total() == 36  # the new index, without a restart
             update = cli_process("index", "add", str(more), "--index-dir", str(index_dir))
             assert update.wait(timeout=300) == 0, update.stderr.read()
             deadline = time.monotonic() + 20
-            while hammer.latest_total() != 36 and time.monotonic() < deadline:
+            while hammer.latest_total() != 38 and time.monotonic() < deadline:
                 time.sleep(0.2)
-            assert hammer.latest_total() == 36
+            assert hammer.latest_total() == 38
         statuses = [status for status, _, _ in hammer.results]
         assert len(statuses) > 50
         assert set(statuses) == {200}, ({s: statuses.count(s) for s in set(statuses)}, server_log(server))

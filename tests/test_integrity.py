@@ -15,7 +15,7 @@ from searcher import create_app
 from .conftest import SAMPLES
 from .test_build import cli
 
-ARTICLES = 31
+ARTICLES = 33
 
 
 def truncate(path: Path) -> None:

@@ -52,21 +52,21 @@ def test_rebuild_add_and_stats(cli, opensearch_cluster):
     first, count = articles_behind(opensearch_cluster, ALIAS)
     assert count == 6
 
-    result = cli("index", "add", str(SAMPLES))  # the six again (unchanged) and the other 25
+    result = cli("index", "add", str(SAMPLES))  # the six again (unchanged) and the other 27
     assert result.exit_code == 0, result.output
-    assert "25 indexed" in result.output and "6 unchanged" in result.output
-    assert articles_behind(opensearch_cluster, ALIAS) == (first, 31)  # in place: the same index
+    assert "27 indexed" in result.output and "6 unchanged" in result.output
+    assert articles_behind(opensearch_cluster, ALIAS) == (first, 33)  # in place: the same index
 
     result = cli("index", "stats", "--json")
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
-    assert stats["articles"] == 31 and stats["generation"] == first and stats["nodes"] == 3
+    assert stats["articles"] == 33 and stats["generation"] == first and stats["nodes"] == 3
     assert stats["facet_values"]["person"] > 5 and stats["published_first"] == "2024-01-08"
 
     result = cli("index", "rebuild", str(SAMPLES))
     assert result.exit_code == 0, result.output
     second, count = articles_behind(opensearch_cluster, ALIAS)
-    assert second != first and count == 31
+    assert second != first and count == 33
     left = client_for(opensearch_cluster.urls).indices.get(index=f"{ALIAS}-*")
     assert sorted(left) == sorted([second, f"{second}-words"])  # the old index was deleted after the switch
 

@@ -1,7 +1,7 @@
 """Properties every search answer must have, checked by hypothesis on a real index of Reuters articles.
 
 The oracle is the index's stored data (each article's people, places, countries, organizations,
-mentioned dates and publication time, as the article page shows them, and its story), read once; every
+mentioned dates, language and publication time, as the article page shows them, and its story), read once; every
 hit, total and facet count the API gives is checked against it by brute force, with versions of a story
 collapsed (each story counted once, its first version in the search's order shown) and not.
 """
@@ -29,7 +29,8 @@ from .conftest import REUTERS, needs_reuters
 
 pytestmark = [needs_reuters, pytest.mark.slow]
 
-COLUMN_FACETS = ("person", "place", "country", "org")
+ALL_OF_FACETS = ("person", "place", "country", "org")
+COLUMN_FACETS = (*ALL_OF_FACETS, "language")  # typed in the query as well (language:de)
 FACETS = (*COLUMN_FACETS, "mentioned")
 PAGE = 100
 MAX_PAGED = 700  # totals up to this are collected whole by paging
@@ -107,6 +108,7 @@ def oracle(index_dir) -> dict[str, dict]:
                 "country": {country for _, country in entities["places"] if country},
                 "org": set(entities["orgs"]),
                 "mentioned": set(entities["mentioned"]),
+                "language": {stored.get("language") or "und"},
                 "published": stored.get("published"),
                 "story": stories.get(stored["id"], stored["id"]),
             }
@@ -161,7 +163,7 @@ def searches(draw, values: dict[str, list[str]], words: list[str]):
             pairs.append((facet, value))
         for value in draw(st.lists(st.sampled_from(pool), max_size=1)):
             pairs.append((f"not_{facet}", value))
-    for facet in draw(st.lists(st.sampled_from(COLUMN_FACETS), max_size=2, unique=True)):
+    for facet in draw(st.lists(st.sampled_from(ALL_OF_FACETS), max_size=2, unique=True)):
         pairs.append(("all", facet))
     months = ["1987", "1987-02", "1987-03", "1987-04", "1987-06", "1987-10", "1986"]
     date_from = draw(st.one_of(st.none(), st.sampled_from(months)))

@@ -32,7 +32,7 @@ def test_every_sample_format_reads(tmp_path):
     not_articles = {Path(p.where).name for p in problems if p.message.startswith("unsupported file type")}
     assert {"README.md", "__init__.py"} <= not_articles
     assert not [p for p in problems if p.skipped and not p.message.startswith("unsupported file type")]
-    assert len(articles) == 31
+    assert len(articles) == 33
     by_kind = {}
     for article in articles:
         by_kind.setdefault(article.origin.rsplit(".", 1)[-1].split(":")[0].split("#")[0], []).append(article)

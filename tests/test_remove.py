@@ -42,7 +42,7 @@ def test_remove_takes_articles_out_of_text_facets_and_stats(writable_index):
     assert person_count(after, "Henrik Vallo") == person_count(before, "Henrik Vallo") - 1
     assert client.get(f"/api/articles/{REMOVED}").status_code == 404
     stats = index_stats(writable_index)
-    assert stats["articles"] == 30
+    assert stats["articles"] == 32
     assert (stats["published_first"], stats["published_last"]) == ("2024-01-08", "2024-06-20")
     generation = store.current_generation(writable_index)
     assert REMOVED not in json.loads((generation / "fingerprints.json").read_text())
@@ -116,9 +116,9 @@ def test_a_killed_remove_leaves_the_previous_index_whole(writable_index):
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert store.current_generation(writable_index) == before
-    assert index_stats(writable_index)["articles"] == 31
+    assert index_stats(writable_index)["articles"] == 33
     report = remove([REMOVED], writable_index, QUIET)  # the next one takes the lock and succeeds
-    assert report.removed == [REMOVED] and index_stats(writable_index)["articles"] == 30
+    assert report.removed == [REMOVED] and index_stats(writable_index)["articles"] == 32
 
 
 def test_prune_keeps_an_article_whose_source_moved_it_to_another_file(tmp_path):

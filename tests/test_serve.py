@@ -51,5 +51,5 @@ def test_demo_builds_the_sample_index_and_serves_it_with_waitress(tmp_path, samp
     finally:
         process.terminate()
         output = process.communicate(timeout=30)[0]
-    assert "31 indexed" in output and f"Serving the index at {index_dir}" in output
+    assert "33 indexed" in output and f"Serving the index at {index_dir}" in output
     assert "0 problems" in output and "problem " not in output, output  # the package's own files are not read

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from .. import store
@@ -16,6 +17,8 @@ from ..articles import Entities
 from ..cache import AnnotationCache, cache_key, version_from_meta
 from ..corpus import LabelVotes, count_label_votes
 from ..entities import NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
+from ..language import UNDETERMINED
+from ..pipelines import describe_pipelines, pipelines_by_language, route_articles
 from ..places import gazetteer
 from .prepare import PreparedArticle
 from .report import BuildOptions, BuildReport
@@ -41,43 +44,53 @@ def pipeline_version(name: str) -> str:
 
 def entity_readable(
     prepared: list[PreparedArticle], options: BuildOptions, report: BuildReport
-) -> list[PreparedArticle]:
-    """The articles the NER pipeline can read: those in its language, or of no sure language. The others
-    are indexed with no entity facets (none rather than wrong ones), counted in the report."""
-    pipeline_language = pipeline_version(options.pipeline or pipeline_name()).split("_")[0]
-    readable = []
-    for item in prepared:
-        if item.language in (None, pipeline_language):
-            readable.append(item)
-        else:
-            item.entities = Entities()
-            report.without_entities[item.language] += 1
-    return readable
+) -> tuple[list[PreparedArticle], list[str]]:
+    """The articles a configured pipeline can read, and each one's pipeline (``pipelines.py``): the
+    others are indexed with no entity facets (none rather than wrong ones), counted in the report."""
+    default = options.pipeline or pipeline_name()
+    routes = route_articles(
+        prepared,
+        pipelines_by_language(default, pipeline_version(default).split("_")[0], options.pipelines),
+        default,
+    )
+    report.with_entities.update(routes.with_entities)
+    report.without_entities.update(routes.without_entities)
+    readable = [(item, name) for item, name in zip(prepared, routes.pipeline_of, strict=True) if name]
+    return [item for item, _ in readable], [name for _, name in readable]
 
 
 def find_all_mentions(
-    prepared: list[PreparedArticle], index_dir: Path, options: BuildOptions, report: BuildReport
+    prepared: list[PreparedArticle],
+    index_dir: Path,
+    options: BuildOptions,
+    report: BuildReport,
+    pipelines: list[str] | None = None,
 ) -> LabelVotes:
-    """Every article's entities, from its cached or freshly found mentions; returns the corpus's label
-    votes, which the corpus-wide step uses again."""
-    name = options.pipeline or pipeline_name()
-    version = pipeline_version(name)
-    report.pipeline = version
+    """Every article's entities, from its cached or freshly found mentions (``pipelines``: each
+    article's pipeline, by default the one of ``options``); returns the corpus's label votes, which the
+    corpus-wide step uses again."""
+    names = pipelines or [options.pipeline or pipeline_name()] * len(prepared)
+    versions = {name: pipeline_version(name) for name in dict.fromkeys(names)}
+    languages: dict[str, set[str]] = defaultdict(set)
+    for name, item in zip(names, prepared, strict=True):
+        languages[name].add(item.language or UNDETERMINED)
+    report.pipeline = describe_pipelines(versions, languages)
     cache = AnnotationCache(Path(index_dir) / "annotations.sqlite")
     ner_started = time.monotonic()
     try:
-        keys = [cache_key(version, item.ner_text) for item in prepared]
+        keys = [cache_key(versions[name], item.ner_text) for name, item in zip(names, prepared, strict=True)]
         cached = cache.get_many(set(keys))
-        missing: dict[str, str] = {}
-        for key, item in zip(keys, prepared, strict=False):
+        missing: dict[str, dict[str, str]] = {}  # pipeline -> key -> text
+        for key, name, item in zip(keys, names, prepared, strict=True):
+            item.pipeline = versions[name]
             if key not in cached:
-                missing.setdefault(key, item.ner_text)
-        if missing:
-            report.ner_articles = len(missing)
+                missing.setdefault(name, {}).setdefault(key, item.ner_text)
+        report.ner_articles = sum(len(texts) for texts in missing.values())
+        for name, texts_by_key in missing.items():
             pipeline = NerPipeline.load(name)
-            processes = ner_processes(len(missing), options)
+            processes = ner_processes(len(texts_by_key), options)
             end_workers_with_parent()
-            texts = list(missing.items())
+            texts = list(texts_by_key.items())
             found = pipeline.find_mentions(
                 (text for _, text in texts), batch_size=options.batch_size, processes=processes
             )
@@ -101,7 +114,8 @@ def find_all_mentions(
         cache.close()
         report.phases["ner"] = time.monotonic() - ner_started
     entities_started = time.monotonic()
-    gazetteer()  # loaded before the workers fork, so they share it
+    # loaded before the workers fork, so they share it; with the names of countries in the articles' languages
+    gazetteer().learn_country_names({item.language for item in prepared if item.language})
     # the corpus's votes, set before the workers fork so they share them rather than receive a copy each
     votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
     _CORPUS_VOTES["votes"] = votes

@@ -14,7 +14,10 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
     """Facet columns in the committed index's document order; rows of articles this build did not
     write come from the previous generation's columns."""
     rows = {
-        item.article.id: (facet_row(annotated_entities(item)), timestamp(item.article.published))
+        item.article.id: (
+            facet_row(annotated_entities(item), item.language),
+            timestamp(item.article.published),
+        )
         for item in written
     }
     old_columns, old_docnums = None, {}

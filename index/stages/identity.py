@@ -4,11 +4,13 @@ generation's ``origins.json`` that records both (and the language detected) for 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import store
 from ..articles import Article, content_hash
+from ..language import UNDETERMINED
 
 
 def origin_file(origin: str) -> str:
@@ -26,7 +28,6 @@ def text_key(article: Article) -> str:
 
 
 ORIGINS_FILE = "origins.json"
-UNDETERMINED = "und"  # ISO 639-2: the detector was not sure (so it need not run again on the same text)
 
 
 @dataclass
@@ -37,28 +38,43 @@ class Origins:
     files: dict[str, str] = field(default_factory=dict)  # id -> absolute path
     texts: dict[str, str] = field(default_factory=dict)  # id -> text_key
     languages: dict[str, str] = field(default_factory=dict)  # id -> ISO 639 code, or UNDETERMINED
+    pipelines: dict[str, str] = field(default_factory=dict)  # id -> the NER pipeline that read it, "" none
 
     @classmethod
     def load(cls, generation: Path | None) -> Origins:
         data = store.read_json(generation / ORIGINS_FILE, {}) if generation else {}
         paths = data.get("files", [])
         origins = cls()
-        for doc_id, (file_number, key, *language) in data.get("articles", {}).items():
+        for doc_id, (file_number, key, *rest) in data.get("articles", {}).items():
             origins.files[doc_id] = paths[file_number]
             origins.texts[doc_id] = key
-            if language and language[0]:
-                origins.languages[doc_id] = language[0]
+            if rest and rest[0]:
+                origins.languages[doc_id] = rest[0]
+            if len(rest) > 1:
+                origins.pipelines[doc_id] = rest[1]
         return origins
 
-    def record(self, article: Article, language: str | None = None) -> None:
+    def record(self, article: Article, language: str | None = None, pipeline: str = "") -> None:
         self.files[article.id] = article_file(article)
         self.texts[article.id] = text_key(article)
         self.languages[article.id] = language or UNDETERMINED
+        self.pipelines[article.id] = pipeline
 
     def forget(self, doc_id: str) -> None:
         self.files.pop(doc_id, None)
         self.texts.pop(doc_id, None)
         self.languages.pop(doc_id, None)
+        self.pipelines.pop(doc_id, None)
+
+    def entities_by_language(self) -> dict[str, dict[str, int]]:
+        """Per language, how many articles a pipeline read and how many none could (no pipeline was
+        configured for their language): what ``index stats`` says. Articles recorded before this was
+        kept are in neither."""
+        counts: dict[str, Counter[str]] = {"with_entities": Counter(), "without_entities": Counter()}
+        for doc_id, pipeline in self.pipelines.items():
+            language = self.languages.get(doc_id, UNDETERMINED)
+            counts["with_entities" if pipeline else "without_entities"][language] += 1
+        return {kind: dict(counter.most_common()) for kind, counter in counts.items()}
 
     def languages_by_text(self) -> dict[str, str]:
         """Languages already detected, by text key: a rebuild of unchanged texts need not detect again."""
@@ -75,6 +91,7 @@ class Origins:
                 numbers.setdefault(path, len(numbers)),
                 self.texts.get(doc_id, ""),
                 self.languages.get(doc_id, ""),
+                self.pipelines.get(doc_id, ""),
             ]
             for doc_id, path in self.files.items()
         }

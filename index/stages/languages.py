@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..language import MIN_CHARACTERS, SAMPLE_CHARACTERS, detect_language, identifier
-from .identity import UNDETERMINED, text_key
+from ..language import MIN_CHARACTERS, SAMPLE_CHARACTERS, UNDETERMINED, detect_language, identifier
+from .identity import text_key
 from .prepare import PreparedArticle
 from .report import BuildOptions, BuildReport
 from .workers import parallel_map, worker_processes

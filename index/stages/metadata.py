@@ -49,6 +49,7 @@ def write_metadata(
     recurring: dict[str, set[str]],
     published_span: tuple[str | None, str | None],
     languages: Counter | None = None,
+    entities_by_language: dict[str, dict[str, int]] | None = None,
 ) -> None:
     clean_vocabulary = {
         facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()
@@ -71,6 +72,7 @@ def write_metadata(
             "published_first": published_span[0],
             "published_last": published_span[1],
             "languages": dict((languages or Counter()).most_common()),  # of the detected ones
+            **(entities_by_language or {}),  # per language: articles a pipeline read, and none could
             store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
         },
     )
@@ -98,6 +100,8 @@ def index_stats(index_dir: Path) -> dict:
         "size_bytes": store.directory_size(generation),
         "pipeline": meta.get("pipeline"),
         "languages": meta.get("languages", {}),
+        "with_entities": meta.get("with_entities", {}),  # language -> articles a spaCy pipeline read
+        "without_entities": meta.get("without_entities", {}),  # language -> articles no pipeline could
         "built_at": meta.get("built_at"),
     }
 

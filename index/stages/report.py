@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +37,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     ner_articles: int = 0  # articles that went through spaCy (the rest came from the cache)
     languages: Counter = field(default_factory=Counter)  # of the articles this build read and kept
+    with_entities: Counter = field(default_factory=Counter)  # language -> articles a pipeline read
     without_entities: Counter = field(default_factory=Counter)  # language -> articles no pipeline reads
     total_articles: int = 0
     seconds: float = 0.0
@@ -65,6 +66,7 @@ class BuildReport:
 @dataclass(frozen=True)
 class BuildOptions:
     pipeline: str | None = None
+    pipelines: Mapping[str, str] = field(default_factory=dict)  # language -> pipeline (pipelines.py)
     processes: int | None = None
     batch_size: int = 64
     progress: bool = True

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
 from .. import store
-from ..schema import build_schema, document_fields
+from ..schema import build_schema, document_fields, missing_language_fields
 from ..segment_writer import FastSegmentWriter, segment_writer
 from ..whoosh_files import open_index, read_index_files_in_place
 from .prepare import PreparedArticle
@@ -38,7 +38,16 @@ def write_generation(
     segments (one per core for a big build, written by forked processes); old segments are left as
     they are, so their document numbers do not move."""
     read_index_files_in_place()
-    ix = whoosh_index.create_in(partial, build_schema()) if create else open_index(partial)
+    languages = {item.language for item in prepared}
+    ix = whoosh_index.create_in(partial, build_schema(languages)) if create else open_index(partial)
+    missing = missing_language_fields(ix.schema, languages)
+    if missing:  # committed first, so the forked segment writers open an index that has them
+        adding = ix.writer()
+        for name, field_type in missing.items():
+            adding.add_field(name, field_type)
+        adding.commit()
+        ix.close()
+        ix = open_index(partial)
     writer = segment_writer(ix)
     try:
         replaced = sorted(set(replaced))
@@ -77,7 +86,7 @@ def _add_documents(
     try:
         add = writer.add_document
         for done, item in enumerate(prepared, start=1):
-            add(**document_fields(item))
+            add(**document_fields(item, writer.schema))
             if done % 100 == 0:
                 advance(100)
             if pause and done == max(1, len(prepared) // 2):
