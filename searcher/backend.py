@@ -34,6 +34,7 @@ from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
+from .ranking import FieldLengths, block_ids, ranked_docnums
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -143,6 +144,7 @@ class Generation:
                 f"run `searcher index rebuild` ({error})"
             ) from error
         self.countries = store.read_json(path / "places.json")
+        self.field_lengths = FieldLengths()  # what relevance ranking reads, once per generation
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, dict[str, int]] = {}
         self._counts_lock = threading.Lock()
@@ -338,9 +340,14 @@ class SearchIndex:
                 or params.date_to
                 or ranked is not query
             )
-            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
-            results = searcher.search(ranked, limit=first + params.per_page, filter=allowed)
-            docnums = [hit.docnum for hit in results][first:]
+            order = ranked_docnums(searcher, ranked, final, first + params.per_page, generation.field_lengths)
+            if order is None:  # a query NumPy does not rank: Whoosh ranks it, one match at a time
+                allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
+                order = [
+                    hit.docnum
+                    for hit in searcher.search(ranked, limit=first + params.per_page, filter=allowed)
+                ]
+            docnums = order[first:]
         else:
             docnums = by_date(columns, final, newest=params.sort != "oldest")[first : first + params.per_page]
         words = query_words(generation, ranked) if params.q else set()
@@ -614,8 +621,7 @@ def posting_ids(postings: Any) -> np.ndarray:
         return np.fromiter(postings.all_ids(), dtype=np.int64)
     blocks = []
     while postings.is_active():
-        postings._read_ids()
-        blocks.append(np.asarray(postings._ids[postings._i :], dtype=np.int64))
+        blocks.append(block_ids(postings)[postings._i :])
         postings._next_block()
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
 
