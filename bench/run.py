@@ -227,8 +227,11 @@ def ner_floor(corpus: Path) -> dict:
     code = f"""
 import gc, json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from index.build import (BuildOptions, BuildReport, learn_boilerplate, ner_processes, ner_texts, prepare_all,
-                         read_articles, worker_processes)
+from index.build import BuildOptions, BuildReport
+from index.stages.annotate import ner_processes, ner_texts
+from index.stages.prepare import learn_boilerplate, prepare_all
+from index.stages.read import read_articles
+from index.stages.workers import worker_processes
 from index.entities import NerPipeline, pipeline_name
 from pathlib import Path
 options = BuildOptions(progress=False)

@@ -26,20 +26,13 @@ from whoosh.reading import SegmentReader
 
 from . import store
 from .articles import Article, Entities, Place, Problem
-from .build import (
-    BuildOptions,
-    BuildReport,
-    PreparedArticle,
-    _place_countries,
-    _write_metadata,
-    annotated_entities,
-    count_vocabulary,
-    published_span,
-    write_columns_for,
-    write_generation,
-)
 from .columns import Columns
 from .schema import WORDS_FILE, document_words
+from .stages.facet_columns import write_columns_for
+from .stages.metadata import count_vocabulary, place_countries, published_span, write_metadata
+from .stages.prepare import PreparedArticle, annotated_entities
+from .stages.report import BuildOptions, BuildReport
+from .stages.write import write_generation
 from .whoosh_files import open_index
 
 # What reading a damaged Whoosh or NumPy file raises: cut-off data, bad pickles, bad compressed blocks.
@@ -219,11 +212,11 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
                 store.write_json_atomic(
                     partial / WORDS_FILE, dict(document_words(f"{i.title} {i.body}" for i in prepared))
                 )
-            _write_metadata(
+            write_metadata(
                 partial,
                 report,
                 count_vocabulary(map(annotated_entities, prepared)),
-                _place_countries(None, prepared),
+                place_countries(None, prepared),
                 {i.article.id: i.fingerprint for i in prepared},
                 boilerplate,
                 published_span(prepared, {}),

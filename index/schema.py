@@ -15,7 +15,7 @@ from .articles import Entities
 from .entities import mentioned_levels
 
 if TYPE_CHECKING:
-    from .build import PreparedArticle
+    from .stages.prepare import PreparedArticle
 
 # Facets held only in the facet columns (columns.py), which count and filter them. The query syntax
 # still takes them (person:"John Bolton"): query_schema() declares them for the parser. Keeping them
@@ -77,7 +77,7 @@ def entities_json(entities: Entities) -> str:
 
 
 def document_fields(prepared: PreparedArticle) -> dict[str, Any]:
-    """Whoosh fields for one prepared article (see ``build.PreparedArticle``)."""
+    """Whoosh fields for one prepared article (see ``stages.prepare.PreparedArticle``)."""
     article, entities = prepared.article, prepared.entities
     assert entities is not None, "document_fields needs an annotated article"
     fields: dict[str, Any] = {

@@ -1,7 +1,6 @@
 import json
 from collections import Counter
 
-from index.build import BuildReport, learn_boilerplate, prepare_all, read_articles
 from index.clean import (
     MIN_ARTICLES,
     MIN_SAMPLE,
@@ -19,6 +18,9 @@ from index.clean import (
     remove_control_characters,
     strip_credit,
 )
+from index.stages.prepare import learn_boilerplate, prepare_all
+from index.stages.read import read_articles
+from index.stages.report import BuildReport
 
 from .conftest import REUTERS, SEEDS, needs_reuters, needs_seeds
 from .test_build import cli

@@ -190,7 +190,7 @@ def test_kill_9_at_each_stage_loses_nothing(tmp_path, sample_index, stage):
 # A build's worker pool whose parent is killed while the workers are busy.
 STUCK_POOL = """
 import os, time
-from index.build import parallel_map
+from index.stages.workers import parallel_map
 
 def work(item):
     print(f"working {os.getpid()}", flush=True)

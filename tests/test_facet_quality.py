@@ -8,7 +8,7 @@ import pytest
 
 from index import store
 from index.articles import Mention, Place
-from index.build import FIRM_WORDS, BuildOptions, rebuild
+from index.build import BuildOptions, rebuild
 from index.corpus import count_label_votes
 from index.entities import (
     corpus_label,
@@ -39,6 +39,7 @@ from index.normalize import (
     text_shows_a_person,
 )
 from index.places import gazetteer
+from index.stages.normalize_corpus import FIRM_WORDS
 
 from .conftest import REUTERS, needs_reuters
 
@@ -354,7 +355,7 @@ def test_reuters_top_organizations_are_one_value_each_and_organizations(reuters_
 
 
 def test_names_the_corpus_knows_are_found_where_the_model_missed_them():
-    from index.build import known_names_in
+    from index.stages.normalize_corpus import known_names_in
 
     known = {"Orla Brenn", "Tomas Quist", "Tomas Quist Jr"}
     text = "Results:\n1. Orla Brenn 12.71\n2. Tomas Quist Jr 12.80\nQuist said nothing."

@@ -114,8 +114,8 @@ def test_possessor_is_stripped_only_when_it_is_a_person_in_the_article():
 
 
 def test_agency_credits_glued_to_the_next_name_are_not_organizations():
-    from index.build import is_agency_credit
     from index.places import gazetteer
+    from index.stages.normalize_corpus import is_agency_credit
 
     known = Counter({"Congress": 3})
     for glued in ("Reuters", "REUTERS", "Reuter", "Reuters Taiwan", "Reuters the G-7", "Reuters Congress"):

@@ -9,9 +9,10 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 
-from index.build import BuildOptions, _write_segments_in_parallel, segment_parts
+from index.build import BuildOptions
 from index.schema import build_schema, query_schema
 from index.segment_writer import FastSegmentWriter, TextAnalysis
+from index.stages.write import _write_segments_in_parallel, segment_parts
 
 from .conftest import REUTERS
 
@@ -144,7 +145,7 @@ def test_parallel_segments_hold_every_document_in_order(tmp_path, monkeypatch):
         def __init__(self, doc):
             self.doc = doc
 
-    monkeypatch.setattr("index.build.document_fields", lambda item: item.doc)
+    monkeypatch.setattr("index.stages.write.document_fields", lambda item: item.doc)
     ix = whoosh_index.create_in(tmp_path, SCHEMA)
     writer = FastSegmentWriter(ix)
 

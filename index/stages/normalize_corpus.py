@@ -1,0 +1,279 @@
+"""Stage 5, normalize across the corpus: one spelling per value, lone surnames to the full name,
+acronyms to their expansion, firms named after people — what only the whole corpus can tell."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..articles import Entities, Place
+from ..corpus import NO_VOTES, LabelVotes
+from ..normalize import (
+    GOVERNMENT_WORDS,
+    canonical_spellings,
+    corpus_surname_map,
+    initials,
+    is_acronym,
+    is_company_name,
+    merge_short_orgs,
+    names_an_organization,
+    pair_acronyms,
+    value_key,
+)
+from ..places import Gazetteer, gazetteer
+from .prepare import PreparedArticle, annotated_entities
+
+
+def normalize_across_corpus(
+    prepared: list[PreparedArticle], known: dict[str, Counter], votes: LabelVotes = NO_VOTES
+) -> None:
+    """One spelling a value ("MOSCOW" -> "Moscow"), and lone surnames to the full name the corpus
+    uses for them ("Bolton" -> "John Bolton") where that is unambiguous."""
+    raw: dict[str, Counter] = {"person": Counter(), "org": Counter(), "place": Counter()}
+    for item in prepared:
+        assert item.entities is not None
+        raw["person"].update(item.entities.people)
+        raw["org"].update(item.entities.orgs)
+        raw["place"].update(p.name for p in item.entities.places)
+    for facet, counts in raw.items():
+        counts.update({value: count * 2 for value, count in known.get(facet, {}).items()})
+    spelling = {facet: canonical_spellings(counts) for facet, counts in raw.items()}
+    people: Counter[str] = Counter()
+    for name, count in raw["person"].items():
+        people[spelling["person"].get(name, name)] += count
+    glued = title_glued_names(people, votes)
+    for name, short in glued.items():
+        people[short] += people.pop(name)
+    firms = firms_named_after_people(people, raw["org"])
+    surnames = corpus_surname_map(Counter({n: c for n, c in people.items() if n not in firms}))
+    known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
+    places = gazetteer()
+
+    def person(name: str) -> str:
+        name = spelling["person"].get(name, name)
+        name = glued.get(name, name)
+        return surnames.get(name, name)
+
+    def is_full_name(name: str) -> bool:
+        # A lone name the corpus never gives in full ("Harris", or "Avg" and "Revs" from earnings
+        # tables) is too ambiguous, or too often not a person, to be a facet value...
+        return len(name.split()) > 1
+
+    common = lowercase_words(prepared, {w.casefold() for org in raw["org"] for w in org.split()})
+
+    def is_common_noun(org: str) -> bool:
+        # "Budget", "WHEAT", "U.S. Dollar": a word (after a country, perhaps) the corpus writes in lower case
+        words = org.split()
+        head = " ".join(words[:-1])
+        resolved = places.resolve(head, alternates=False) if len(words) > 1 else None
+        if len(words) > 1 and not (resolved and places.is_country(resolved)):
+            return False
+        return not is_acronym(words[-1]) and common[words[-1].casefold()] >= 3 * max(1, raw["org"][org])
+
+    known_people = {
+        name
+        for name, count in people.items()
+        if " " in name
+        and name not in firms
+        and votes.kind_of(name, 1, 0.8) in (None, "person")
+        and not places.resolve(name)
+    }
+    org_words = {
+        word
+        for org in raw["org"]
+        for word in org.split()[:-1]
+        if org.split()[-1].lower() not in GOVERNMENT_WORDS
+    } | {org.split()[-1] for org in raw["org"]}
+
+    def shown_as_person(name: str, entities: Entities) -> bool:
+        # ...unless the text itself shows it is someone ("Mr Putin", "Bolton said"), the corpus does
+        # not name something else so more often, and no organization has it in its name ("Phelps
+        # said" is Phelps Dodge speaking).
+        return (
+            name in entities.confirmed_people
+            and raw["person"][name] >= raw["org"][name] + raw["place"][name]
+            and name not in org_words
+        )
+
+    def place(value: Place) -> Place:
+        return Place(spelling["place"].get(value.name, value.name), value.country)
+
+    expansions = acronym_expansions(prepared, spelling["org"])
+
+    def org(name: str) -> str:
+        name = spelling["org"].get(name, name)
+        return expansions.get(name, name)
+
+    for item in prepared:
+        entities = annotated_entities(item)
+        short_orgs = merge_short_orgs(spelling["org"].get(n, n) for n in entities.orgs)
+        entities.orgs = [short_orgs.get(spelling["org"].get(n, n), n) for n in entities.orgs]
+        entities.confirmed_people |= {
+            glued[n] for n in (spelling["person"].get(n, n) for n in entities.people) if n in glued
+        }
+        entities.orgs.extend(person(n) for n in entities.people if person(n) in firms)
+        people_named = (
+            person(n)
+            for n in entities.people
+            if not names_an_organization(n, entities.orgs) and person(n) not in firms
+        )
+        entities.people = list(
+            dict.fromkeys(p for p in people_named if is_full_name(p) or shown_as_person(p, entities))
+        )
+        entities.people.extend(
+            n for n in known_names_in(item.ner_text, known_people) if n not in entities.people
+        )
+        source = value_key(item.article.source or "")
+        entities.orgs = list(
+            dict.fromkeys(
+                org(n)
+                for n in entities.orgs
+                if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
+                and not is_common_noun(org(n))
+            )
+        )
+        entities.places = list(dict.fromkeys(place(p) for p in entities.places))
+        # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
+        as_people = [
+            p.name
+            for p in entities.places
+            if p.country is None
+            and person(p.name) in people
+            and people[person(p.name)] > raw["place"][p.name]
+        ]
+        # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name
+        entities.places = [
+            p
+            for p in entities.places
+            if not (p.country is None and " " not in p.name and p.name in known_surnames)
+        ]
+        if as_people:
+            entities.places = [p for p in entities.places if p.name not in as_people]
+            entities.people = list(dict.fromkeys([*entities.people, *(person(n) for n in as_people)]))
+            entities.spans = [
+                (s, e, "person" if f == "place" and v in as_people else f, v) for s, e, f, v in entities.spans
+            ]
+        # whatever way a company reached the people (a misread place, a moved org), it leaves them
+        entities.people = [p for p in entities.people if not is_company_name(p)]
+        values = {
+            "person": set(entities.people),
+            "org": set(entities.orgs),
+            "place": {p.name for p in entities.places},
+        }
+        spans = [
+            (
+                s,
+                e,
+                facet,
+                person(v)
+                if facet == "person"
+                else org(short_orgs.get(spelling["org"].get(v, v), v))
+                if facet == "org"
+                else spelling.get(facet, {}).get(v, v),
+            )
+            for s, e, facet, v in entities.spans
+        ]
+        entities.spans = [span for span in spans if span[3] in values[span[2]]]
+
+
+def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
+    """ "SEC" -> "Securities and Exchange Commission" where the corpus names the two together."""
+    together: Counter = Counter()
+    for item in prepared:
+        orgs = {spelling.get(n, n) for n in annotated_entities(item).orgs}
+        acronyms = {o.replace(".", ""): o for o in orgs if is_acronym(o)}
+        for expansion in orgs:
+            acronym = acronyms.get(initials(expansion))
+            if acronym and acronym != expansion:
+                together[(acronym, expansion)] += 1
+    return pair_acronyms(together)
+
+
+CAPITALIZED_RUN = re.compile(r"[A-Z][\w'.-]*(?:[ \t]+(?:[A-Z][\w'.-]*|de|van|von|del|da|di|le|la|bin|al))+")
+
+
+def known_names_in(text: str, known: set[str]) -> list[str]:
+    """Names the corpus knows as people, found in ``text`` where the model missed them (a list, a
+    table): document- and corpus-wide propagation without a second NER pass."""
+    found = []
+    for run in CAPITALIZED_RUN.findall(text):
+        words = run.split()
+        covered: set[int] = set()
+        for size in range(min(4, len(words)), 1, -1):
+            for start in range(len(words) - size + 1):
+                candidate = " ".join(words[start : start + size])
+                if candidate in known and not covered & set(range(start, start + size)):
+                    found.append(candidate)
+                    covered.update(range(start, start + size))
+    return list(dict.fromkeys(found))
+
+
+def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counter:
+    """How many articles write each of the ``wanted`` words in lower case."""
+    counts: Counter = Counter()
+    for item in prepared:
+        counts.update(wanted.intersection(re.findall(r"\b[a-z]+\b", item.body)))
+    return counts
+
+
+def title_glued_names(people: Counter, votes: LabelVotes) -> dict[str, str]:
+    """ "Energy Subroto" -> "Subroto", "Treasurer Paul Keating" -> "Paul Keating": a name whose first word
+    starts no one's name in the corpus, and whose other words alone name a person as often or start with
+    a given name."""
+    glued = {}
+    for name, count in people.items():
+        first, _, rest = name.partition(" ")
+        if not rest or votes.is_given_name(first) or "." in first:
+            continue
+        if people.get(rest, 0) >= (3 if " " not in rest else 1) * count or (
+            " " in rest and votes.is_given_name(rest.split()[0])
+        ):
+            glued[name] = rest
+    return glued
+
+
+FIRM_WORDS = frozenset(
+    {
+        "co",
+        "corp",
+        "inc",
+        "ltd",
+        "plc",
+        "ag",
+        "sa",
+        "securities",
+        "holdings",
+        "group",
+        "sons",
+        "bank",
+        "capital",
+        "partners",
+        "brothers",
+        "international",
+    }
+)
+
+
+def firms_named_after_people(people: Counter, orgs: Counter, min_articles: int = 2) -> set[str]:
+    """ "J.P. Morgan", "S.G. Warburg": a name the corpus also gives as the start of a firm's name ("J.P.
+    Morgan and Co Inc", "S.G. Warburg Securities") in at least ``min_articles`` mentions."""
+    starts: Counter = Counter()
+    for org, count in orgs.items():
+        words = org.split()
+        if any(w.casefold().strip(".,") in FIRM_WORDS for w in words[2:]):
+            for size in (2, 3):
+                starts[" ".join(words[:size])] += count
+    return {name for name, count in people.items() if " " in name and starts[name] >= min_articles}
+
+
+def is_agency_credit(org: str, source: str, known_orgs: Counter, places: Gazetteer) -> bool:
+    """The article's own source named as an organization: "Reuters" itself, or the source glued to the
+    next name by "told Reuters the ..." ("Reuters Taiwan", "Reuters the G-7", "Reuters Congress").
+    "Reuters Holdings PLC", a company of its own, stays."""
+    if not source:
+        return False
+    words = org.split()
+    if value_key(words[0]).rstrip("s") != source.rstrip("s"):
+        return False
+    rest = " ".join(words[1:])
+    return not rest or rest[0].islower() or rest in known_orgs or places.resolve(rest) is not None

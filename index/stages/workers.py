@@ -1,0 +1,71 @@
+"""Forked worker processes for the stages that parallelize, and the progress bar they report to.
+
+Workers end with their parent (``end_workers_with_parent``): a killed build leaves no process behind."""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from .report import BuildOptions
+
+
+def progress_bar(**options: Any) -> tqdm[Any]:
+    """A tqdm bar without tqdm's monitor thread (the build forks worker processes)."""
+    tqdm.monitor_interval = 0
+    return tqdm(**options)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_forking_parent: int | None = None
+_workers_end_with_parent = False
+
+
+def end_workers_with_parent() -> None:
+    """From now on every process this one forks (our pools, spaCy's workers) is killed by Linux when
+    its parent dies: a ``kill -9`` of a build left its NER workers blocked on a pipe for good. Once per
+    process, before the first fork; elsewhere than Linux, nothing."""
+    global _workers_end_with_parent
+    if _workers_end_with_parent or not sys.platform.startswith("linux"):
+        return
+    _workers_end_with_parent = True
+    os.register_at_fork(before=_remember_forking_parent, after_in_child=_die_with_parent)
+
+
+def _remember_forking_parent() -> None:
+    global _forking_parent
+    _forking_parent = os.getpid()
+
+
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _forking_parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def parallel_map(function: Callable[[Any], Any], items: list, processes: int, chunksize: int = 200) -> list:
+    """``[function(item) for item in items]``, over several forked processes when there is enough work.
+
+    Forked workers inherit what the parent has loaded (the gazetteer, the parsers), so they start at once.
+    """
+    if processes <= 1 or len(items) < 2 * chunksize:
+        return [function(item) for item in items]
+    end_workers_with_parent()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes) as pool:
+        return pool.map(function, items, chunksize=chunksize)
+
+
+def worker_processes(count: int, options: BuildOptions) -> int:
+    if options.processes:
+        return options.processes
+    return min(2, os.cpu_count() or 1) if count >= 2000 else 1

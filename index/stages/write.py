@@ -1,0 +1,141 @@
+"""Stage 6, write: the Whoosh segments of a generation (one per core for a big build, by forked
+processes), and the stored documents an add replaces."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+from whoosh import index as whoosh_index
+from whoosh.query import Or, Term
+
+from .. import store
+from ..schema import build_schema, document_fields
+from ..segment_writer import FastSegmentWriter
+from ..whoosh_files import open_index, read_index_files_in_place
+from .prepare import PreparedArticle
+from .report import BuildOptions
+from .workers import end_workers_with_parent, progress_bar, worker_processes
+
+# Below this many documents a build writes one segment: a second one would halve the writing time
+# but repeat the whole term dictionary, a fixed cost of several megabytes.
+ONE_SEGMENT_DOCUMENTS = 50_000
+
+
+def write_generation(
+    partial: Path,
+    prepared: list[PreparedArticle],
+    create: bool,
+    options: BuildOptions,
+    replaced: Iterable[str] = (),
+) -> None:
+    """Writes ``prepared`` into a new index (``create``) or into the copy of the old one at ``partial``,
+    where the documents with the ``replaced`` ids are deleted first. New documents go into new
+    segments (one per core for a big build, written by forked processes); old segments are left as
+    they are, so their document numbers do not move."""
+    read_index_files_in_place()
+    ix = whoosh_index.create_in(partial, build_schema()) if create else open_index(partial)
+    writer = FastSegmentWriter(ix)
+    try:
+        replaced = sorted(set(replaced))
+        if replaced:  # one query: update_document would open a reader over every segment per document
+            writer.delete_by_query(Or([Term("id", doc_id) for doc_id in replaced]))
+        parts = segment_parts(len(prepared), options)
+        with progress_bar(
+            total=len(prepared),
+            desc="Writing index",
+            unit=" articles",
+            disable=not options.progress,
+            file=sys.stderr,
+        ) as bar:
+            if len(parts) == 1:
+                _add_documents(writer, prepared, bar.update, pause=True)
+                writer.commit()
+            else:
+                writer.commit(segments=_write_segments_in_parallel(partial, prepared, parts, bar))
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        ix.close()
+
+
+def segment_parts(count: int, options: BuildOptions) -> list[tuple[int, int]]:
+    """Contiguous slices of the documents, one per segment to write."""
+    parts = 1 if count < ONE_SEGMENT_DOCUMENTS else worker_processes(count, options)
+    size = -(-count // parts) if count else 0
+    return [(start, min(start + size, count)) for start in range(0, count, size)] if count else [(0, 0)]
+
+
+def _add_documents(
+    writer: FastSegmentWriter,
+    prepared: list[PreparedArticle],
+    advance: Callable[[int], object],
+    pause: bool = False,
+) -> None:
+    gc.disable()  # millions of posting lists, and no reference cycles among them
+    try:
+        add = writer.add_document
+        for done, item in enumerate(prepared, start=1):
+            add(**document_fields(item))
+            if done % 100 == 0:
+                advance(100)
+            if pause and done == max(1, len(prepared) // 2):
+                store.pause_point("write")
+        advance(len(prepared) % 100)
+    finally:
+        gc.enable()
+
+
+_PARALLEL_WRITE: dict = {}  # what forked writers inherit: the index folder, the documents, a progress counter
+
+
+def _write_segments_in_parallel(
+    partial: Path, prepared: list[PreparedArticle], parts: list[tuple[int, int]], bar: tqdm
+) -> list:
+    end_workers_with_parent()
+    context = multiprocessing.get_context("fork")
+    written = context.Value("l", 0)
+    _PARALLEL_WRITE.update(partial=partial, prepared=prepared, written=written)
+    try:
+        with context.Pool(len(parts)) as pool:
+            result = pool.map_async(_write_segment, parts, chunksize=1)
+            paused = False
+            while not result.ready():
+                result.wait(0.5)
+                bar.update(written.value - bar.n)
+                if not paused and written.value >= len(prepared) // 2:
+                    paused = True
+                    store.pause_point("write")
+            segments = result.get()
+        bar.update(len(prepared) - bar.n)
+        return segments
+    finally:
+        _PARALLEL_WRITE.clear()
+
+
+def _write_segment(part: tuple[int, int]) -> Any:
+    """In a forked process: one segment of the documents ``part`` names, left for the parent to commit."""
+    start, end = part
+    ix = open_index(_PARALLEL_WRITE["partial"])
+    writer = FastSegmentWriter(ix, _lk=False)
+    written = _PARALLEL_WRITE["written"]
+
+    def advance(count: int) -> None:
+        with written.get_lock():
+            written.value += count
+
+    try:
+        _add_documents(writer, _PARALLEL_WRITE["prepared"][start:end], advance)
+        return writer.finish_segment()
+    except BaseException:
+        writer._close_segment()  # not cancel(): that would remove the temporary files the others still use
+        raise
+    finally:
+        ix.close()
