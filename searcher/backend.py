@@ -23,7 +23,20 @@ from whoosh import qparser
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Prefix, Require, Term, Wildcard
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    Every,
+    Not,
+    NullQuery,
+    Or,
+    Phrase,
+    Prefix,
+    Require,
+    Term,
+    Wildcard,
+)
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
@@ -34,7 +47,7 @@ from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
-from .ranking import FieldLengths, block_ids, ranked_docnums
+from .ranking import FieldLengths, PhraseMatches, block_ids, phrase_key, ranked_docnums
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -295,21 +308,22 @@ class SearchIndex:
 
     def _filtered(
         self, generation: Generation, params: SearchParams
-    ) -> tuple[Any, str, np.ndarray, dict[str, FacetFilter], np.ndarray]:
-        """The parsed query, the articles its words and dates allow, each facet's filter, and the
-        articles that pass them all."""
+    ) -> tuple[Any, str, np.ndarray, dict[str, FacetFilter], np.ndarray, PhraseMatches]:
+        """The parsed query, the articles its words and dates allow, each facet's filter, the
+        articles that pass them all, and the articles each phrase of the query matched."""
         query, used = self.parse(generation, params.q)
-        base = matching_articles(generation, query) & date_mask(generation.columns, params)
+        phrases: PhraseMatches = {}
+        base = matching_articles(generation, query, phrases) & date_mask(generation.columns, params)
         filters = {facet: FacetFilter.for_params(generation, facet, params) for facet in FACETS}
         final = base.copy()
         for facet_filter in filters.values():
             facet_filter.narrow(final)
-        return query, used, base, filters, final
+        return query, used, base, filters, final, phrases
 
     def search(self, params: SearchParams) -> RawResults:
         generation = self.generation()
         searcher, columns = generation.searcher, generation.columns
-        query, used, base, filters, final = self._filtered(generation, params)
+        query, used, base, filters, final, phrases = self._filtered(generation, params)
         total = int(final.sum())
 
         counts, chosen = {}, {}
@@ -340,7 +354,9 @@ class SearchIndex:
                 or params.date_to
                 or ranked is not query
             )
-            order = ranked_docnums(searcher, ranked, final, first + params.per_page, generation.field_lengths)
+            order = ranked_docnums(
+                searcher, ranked, final, first + params.per_page, generation.field_lengths, phrases
+            )
             if order is None:  # a query NumPy does not rank: Whoosh ranks it, one match at a time
                 allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
                 order = [
@@ -369,7 +385,7 @@ class SearchIndex:
         """Every article the search matches (not one page), in the search's order, one stored record at
         a time: what an export streams. Relevance orders by Whoosh's score over all the matches."""
         generation = self.generation()
-        query, _, _, _, final = self._filtered(generation, params)
+        query, _, _, _, final, _ = self._filtered(generation, params)
         ranked = ranking_query(query)
         if not final.any():
             return
@@ -568,12 +584,13 @@ def entity_spellings(
     return written.most_common(12)
 
 
-def matching_articles(generation: Generation, query: Any) -> np.ndarray:
-    """A true/false array over document numbers: the live articles the query matches."""
-    return _matches(generation, query) & generation.columns.live
+def matching_articles(generation: Generation, query: Any, phrases: PhraseMatches | None = None) -> np.ndarray:
+    """A true/false array over document numbers: the live articles the query matches. The articles
+    each phrase matched are noted in ``phrases``, for ranking to use rather than match them again."""
+    return _matches(generation, query, phrases) & generation.columns.live
 
 
-def _matches(generation: Generation, query: Any) -> np.ndarray:
+def _matches(generation: Generation, query: Any, phrases: PhraseMatches | None = None) -> np.ndarray:
     # And, Or and Not of single terms (what most queries are) combine as arrays, and the column
     # facets are answered from the facet columns; anything else (phrases, wildcards, ranges) is
     # left to Whoosh, for that part of the query only.
@@ -585,17 +602,21 @@ def _matches(generation: Generation, query: Any) -> np.ndarray:
     if isinstance(query, Term):
         return _term_mask(generation, query.fieldname, query.text)
     if isinstance(query, (And, Or)) and query.subqueries:
-        parts = [_matches(generation, sub) for sub in query.subqueries]
+        parts = [_matches(generation, sub, phrases) for sub in query.subqueries]
         return np.logical_and.reduce(parts) if isinstance(query, And) else np.logical_or.reduce(parts)
     if isinstance(query, Not):
-        return ~_matches(generation, query.query)
+        return ~_matches(generation, query.query, phrases)
     if isinstance(query, (AndNot, AndMaybe, Require)):  # "a -b", "+a b", "a ANDMAYBE b"
-        first = _matches(generation, query.a)
+        first = _matches(generation, query.a, phrases)
         if isinstance(query, AndNot):
-            return first & ~_matches(generation, query.b)
-        return first & _matches(generation, query.b) if isinstance(query, Require) else first
+            return first & ~_matches(generation, query.b, phrases)
+        return first & _matches(generation, query.b, phrases) if isinstance(query, Require) else first
     mask = np.zeros(size, dtype=bool)
     mask[np.fromiter(generation.searcher.docs_for_query(query), dtype=np.int64)] = True
+    if phrases is not None and isinstance(query, Phrase):
+        key = phrase_key(generation.schema, query)
+        if key is not None:
+            phrases[key] = mask
     return mask
 
 

@@ -13,6 +13,7 @@ over many terms, boosts, other weightings) is not evaluated here: the caller let
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,33 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted document numbers of one segment, and their scores
+PhraseKey = tuple[str, tuple[bytes, ...], int]  # field, words as indexed, slop
+PhraseMatches = dict[PhraseKey, np.ndarray]  # the articles (true/false over all) a phrase matched
+
+
+def phrase_key(schema: Any, phrase: Any) -> PhraseKey | None:
+    """What identifies a phrase query and the matcher Whoosh builds for it."""
+    if phrase.fieldname not in schema:
+        return None
+    try:
+        words = tuple(schema[phrase.fieldname].to_bytes(word) for word in phrase.words)
+    except ValueError:
+        return None
+    return phrase.fieldname, words, phrase.slop
+
+
+def _matcher_phrase_key(matcher: Any) -> PhraseKey | None:
+    terms = []
+    for sub in matcher.ms:
+        while type(sub) is FilterMatcher:
+            sub = sub.child
+        term = sub.term() if hasattr(sub, "term") else None
+        if term is None:
+            return None
+        terms.append(term)
+    if not terms or len({field for field, _ in terms}) != 1:
+        return None
+    return terms[0][0], tuple(text for _, text in terms), matcher.slop
 
 
 class NotVectorizable(Exception):
@@ -52,17 +80,24 @@ class FieldLengths:
 
 
 def ranked_docnums(
-    searcher: Any, query: Any, candidates: np.ndarray, limit: int | None, lengths: FieldLengths
+    searcher: Any,
+    query: Any,
+    candidates: np.ndarray,
+    limit: int | None,
+    lengths: FieldLengths,
+    phrases: PhraseMatches | None = None,
 ) -> list[int] | None:
     """The document numbers among ``candidates`` (a true/false array; every one of them matches
     ``query``), best first by Whoosh's score for ``query``, the first ``limit`` of them (all with
-    None). None when the query's matchers are not ones evaluated here."""
+    None). None when the query's matchers are not ones evaluated here. ``phrases`` holds the
+    articles phrases of the query are already known to match."""
     context = searcher.context()
     docnums, scores = [], []
     try:
         for segment, (subsearcher, offset) in enumerate(searcher.leaf_searchers()):
             matcher = query.matcher(subsearcher, context)
-            ids, values = _evaluate(matcher, subsearcher, segment, lengths)
+            place = Segment(subsearcher, segment, offset, lengths, phrases or {})
+            ids, values = _evaluate(matcher, place)
             docnums.append(ids + offset)
             scores.append(values)
     except NotVectorizable:
@@ -83,42 +118,56 @@ def ranked_docnums(
     return found[order].tolist()
 
 
-def _evaluate(matcher: Any, searcher: Any, segment: int, lengths: FieldLengths) -> Scored:
+@dataclass(frozen=True)
+class Segment:
+    searcher: Any
+    number: int
+    offset: int
+    lengths: FieldLengths
+    phrases: PhraseMatches
+
+
+def _evaluate(matcher: Any, place: Segment) -> Scored:
     kind = type(matcher)
     if kind is W3LeafMatcher or kind is ListMatcher:
-        return _leaf(matcher, searcher, segment, lengths)
+        return _leaf(matcher, place)
     if kind is FilterMatcher:
-        ids, scores = _evaluate(matcher.child, searcher, segment, lengths)
+        ids, scores = _evaluate(matcher.child, place)
         listed = np.isin(ids, np.fromiter(matcher._ids, dtype=np.int64))
         keep = ~listed if matcher._exclude else listed
         return ids[keep], scores[keep]
     if kind is IntersectionMatcher:
-        a_ids, a_scores = _evaluate(matcher.a, searcher, segment, lengths)
-        b_ids, b_scores = _evaluate(matcher.b, searcher, segment, lengths)
+        a_ids, a_scores = _evaluate(matcher.a, place)
+        b_ids, b_scores = _evaluate(matcher.b, place)
         ids, in_a, in_b = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
         return ids, a_scores[in_a] + b_scores[in_b]
     if kind is UnionMatcher:
-        a_ids, a_scores = _evaluate(matcher.a, searcher, segment, lengths)
-        b_ids, b_scores = _evaluate(matcher.b, searcher, segment, lengths)
+        a_ids, a_scores = _evaluate(matcher.a, place)
+        b_ids, b_scores = _evaluate(matcher.b, place)
         ids = sorted_union(a_ids, b_ids)
         scores = np.zeros(len(ids))
         scores[np.searchsorted(ids, a_ids)] = a_scores
         scores[np.searchsorted(ids, b_ids)] += b_scores  # 0.0 + b is b: one side alone scores itself
         return ids, scores
     if kind is SpanNear2.SpanNear2Matcher:
-        # a phrase: the documents whose positions fit, found by Whoosh; scored as its intersection
-        phrase_ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
-        ids, scores = _evaluate(matcher.child, searcher, segment, lengths)
-        keep = np.isin(ids, phrase_ids, assume_unique=True)
+        # a phrase: the documents whose positions fit (found by Whoosh, when the search has not
+        # already found them), scored as its intersection of words
+        known = place.phrases.get(_matcher_phrase_key(matcher))
+        if known is None:  # before the words are read: that rewinds the matchers the phrase steps
+            end = place.offset + place.searcher.doc_count_all()
+            known = np.zeros(end, dtype=bool)
+            known[np.fromiter(matcher.all_ids(), dtype=np.int64) + place.offset] = True
+        ids, scores = _evaluate(matcher.child, place)
+        keep = known[place.offset : place.offset + place.searcher.doc_count_all()][ids]
         return ids[keep], scores[keep]
     if kind is WrappingMatcher and matcher.boost == 1.0:
-        return _evaluate(matcher.child, searcher, segment, lengths)
+        return _evaluate(matcher.child, place)
     if isinstance(matcher, NullMatcherClass):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     raise NotVectorizable(kind.__name__)
 
 
-def _leaf(matcher: Any, searcher: Any, segment: int, lengths: FieldLengths) -> Scored:
+def _leaf(matcher: Any, place: Segment) -> Scored:
     scorer = matcher._scorer if type(matcher) is ListMatcher else matcher.scorer
     if type(scorer) is not BM25FScorer or matcher.term() is None:
         raise NotVectorizable(type(scorer).__name__)
@@ -142,7 +191,7 @@ def _leaf(matcher: Any, searcher: Any, segment: int, lengths: FieldLengths) -> S
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         ids, weights = np.concatenate(id_blocks), np.concatenate(weight_blocks)
     fieldname = matcher.term()[0]
-    field_length = lengths.of(segment, searcher.reader(), fieldname)[ids]
+    field_length = place.lengths.of(place.number, place.searcher.reader(), fieldname)[ids]
     return ids, bm25(scorer.idf, weights, field_length, scorer.avgfl, scorer.B, scorer.K1)
 
 
