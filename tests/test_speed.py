@@ -158,3 +158,48 @@ def map_json_lines(text):
     import json
 
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _columns_files(directory):
+    import json
+
+    from index.columns import ARRAYS_FILE, VALUES_FILE
+
+    arrays = np.load(directory / ARRAYS_FILE)
+    return {name: arrays[name] for name in arrays.files}, json.loads((directory / VALUES_FILE).read_text())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_columns_appended_by_an_add_are_those_written_whole(tmp_path, seed):
+    """An add extends the previous columns (some of its rows now deleted) with the new rows: the
+    files are exactly those write_columns gives for every row at once."""
+    import random
+
+    from index.columns import FACETS, append_columns, write_columns
+
+    rng = random.Random(seed)
+    names = [f"value {n}" for n in range(12)]
+
+    def row():
+        return {facet: rng.sample(names, rng.randint(0, 4)) for facet in FACETS}
+
+    old_rows = [row() if rng.random() > 0.2 else None for _ in range(rng.randint(0, 30))]
+    old_published = [rng.randint(0, 10**9) if r else -(2**63) for r in old_rows]
+    new_rows = [row() if rng.random() > 0.1 else None for _ in range(rng.randint(0, 10))]
+    new_published = [rng.randint(0, 10**9) if r else -(2**63) for r in new_rows]
+    still_live = [r is not None and rng.random() > 0.3 for r in old_rows]
+    previous, appended, whole = (tmp_path / name for name in ("previous", "appended", "whole"))
+    for folder in (previous, appended, whole):
+        folder.mkdir()
+    write_columns(previous, old_rows, old_published)
+    live = np.array(still_live + [r is not None for r in new_rows], dtype=bool)
+    append_columns(previous, appended, live, new_rows, new_published)
+    every_row = [r if keep else None for r, keep in zip(old_rows, still_live, strict=True)] + new_rows
+    every_time = [t if keep else -(2**63) for t, keep in zip(old_published, still_live, strict=True)]
+    write_columns(whole, every_row, every_time + new_published)
+    (ours, our_values), (expected, expected_values) = _columns_files(appended), _columns_files(whole)
+    assert our_values == expected_values
+    assert set(ours) == set(expected)
+    for name in expected:
+        assert ours[name].dtype == expected[name].dtype, name
+        assert np.array_equal(ours[name], expected[name]), name
