@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .facets import ENTITY_FACETS
 from .store import NoIndexError
 
 ALIASES_FILE = "aliases.txt"
-ALIAS_FACETS = ("person", "place", "country", "org")
+ALIAS_FACETS = ENTITY_FACETS
 HEADER = """\
 # Corrections to facet values, applied in order whenever the index is read (no rebuild needed).
 # Managed with `searcher entities merge|rename|drop|undo`; safe to edit by hand. One rule a line:

@@ -6,10 +6,17 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from .articles import Mention
+
+
+def version_from_meta(meta: Mapping[str, Any], name: str) -> str:
+    """A spaCy pipeline's name and version as its meta.json gives them ("en_core_web_sm-3.8.0"): what
+    the cache is keyed by, and what ``meta.json`` and ``index stats`` report."""
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', name)}-{meta.get('version', '0')}"
 
 
 def cache_key(pipeline_version: str, text: str) -> str:

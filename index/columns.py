@@ -24,9 +24,10 @@ from typing import Any
 import numpy as np
 
 from .articles import Entities
+from .facets import FACET_NAMES
 from .store import write_json_atomic
 
-FACETS = ("person", "place", "country", "org", "mentioned")
+FACETS = FACET_NAMES  # defined in facets.py
 ARRAYS_FILE = "columns.npz"
 VALUES_FILE = "columns.json"
 UNDATED = np.iinfo(np.int64).min  # sorts after every date when newest comes first

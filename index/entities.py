@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .articles import Entities, Mention, Place
+from .cache import version_from_meta
 from .clean import Dateline
 from .corpus import NO_VOTES, LabelVotes
 from .dates import date_levels, resolve_mentioned_date
@@ -76,8 +77,7 @@ class NerPipeline:
 
     @property
     def version(self) -> str:
-        meta = self.nlp.meta
-        return f"{meta.get('lang', 'xx')}_{meta.get('name', self.name)}-{meta.get('version', '0')}"
+        return version_from_meta(self.nlp.meta, self.name)
 
     def find_mentions(
         self, texts: Iterable[str], batch_size: int = 64, processes: int = 1

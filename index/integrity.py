@@ -9,7 +9,6 @@ when it was built, so spaCy does not run again) and switches to it the usual way
 
 from __future__ import annotations
 
-import json
 import pickle
 import shutil
 import struct
@@ -25,9 +24,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
 from . import store
-from .articles import Article, Entities, Place, Problem
+from .articles import Article, Problem
 from .columns import Columns
-from .schema import WORDS_FILE, document_words
+from .schema import WORDS_FILE, document_words, entities_from_json
 from .stages.facet_columns import write_columns_for
 from .stages.metadata import count_vocabulary, place_countries, published_span, write_metadata
 from .stages.prepare import PreparedArticle, annotated_entities
@@ -154,7 +153,6 @@ def stored_articles(generation: Path, report: BuildReport) -> list[PreparedArtic
 
 
 def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArticle:
-    entities = json.loads(stored["entities"])
     article = Article(
         title=stored.get("title", ""),
         body=stored.get("body", ""),
@@ -175,13 +173,7 @@ def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArt
         dateline_place=None,
         fingerprint=stored.get("fingerprint", ""),
     )
-    prepared.entities = Entities(
-        people=entities["people"],
-        orgs=entities["orgs"],
-        mentioned=entities["mentioned"],
-        places=[Place(name, country) for name, country in entities["places"]],
-        spans=[tuple(span) for span in entities["spans"]],
-    )
+    prepared.entities = entities_from_json(stored["entities"])
     return prepared
 
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from .articles import Entities
+from .articles import Entities, Place
 from .entities import mentioned_levels
+from .facets import ENTITY_FACETS
 
 if TYPE_CHECKING:
     from .stages.prepare import PreparedArticle
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 # still takes them (person:"John Bolton"): query_schema() declares them for the parser. Keeping them
 # out of Whoosh stores each value once: as Whoosh terms they cost the index a term table entry and a
 # posting block per distinct name, 8% of a 21,000-article index.
-COLUMN_FACETS = ("person", "place", "country", "org")
+COLUMN_FACETS = ENTITY_FACETS
 WORDS_FILE = "words.json"  # every word of the titles and bodies with its document count: for "did you mean"
 WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -73,6 +74,18 @@ def entities_json(entities: Entities) -> str:
             "spans": entities.spans,
         },
         ensure_ascii=False,
+    )
+
+
+def entities_from_json(text: str) -> Entities:
+    """The entities a document stores (``entities_json``), back as ``Entities``."""
+    data = json.loads(text)
+    return Entities(
+        people=data["people"],
+        orgs=data["orgs"],
+        mentioned=data["mentioned"],
+        places=[Place(name, country) for name, country in data["places"]],
+        spans=[tuple(span) for span in data["spans"]],
     )
 
 

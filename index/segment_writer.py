@@ -1,17 +1,23 @@
-"""A faster way to write a Whoosh segment, producing the same segment Whoosh's own writer does.
+"""A faster way to write a Whoosh segment: one Whoosh reads as if its own writer had written it.
 
 Whoosh's ``SegmentWriter`` spends most of a build in Python overhead around the work itself: each
 token of the text passes through a chain of generator filters, each posting becomes a tuple in a pool
 that is sorted at commit, and each posting then asks the per-document reader for its document's field
-length. This writer keeps Whoosh's codec (the posting blocks, term table, stored fields and columns are
-written by Whoosh's own W3 classes), and only changes how postings get there:
+length. This writer keeps Whoosh's codec for the stored fields, columns and lengths (written by
+Whoosh 2.7.4's own per-document writer) and writes the postings itself:
 
 - title and body, analysed by Whoosh's ``StemmingAnalyzer``, are tokenized with one regular expression
-  pass, a stop-word set and a memo of stems (``analyze_positions`` gives exactly what the analyser does;
-  a test holds it to that);
+  pass, a stop-word set and a memo of stems (``TextAnalysis`` gives exactly what the analyser does; a
+  test holds it to that);
 - postings are gathered per term as documents are added (documents come in number order, so each
   term's postings are already sorted), and written term by term at commit with the lengths kept from
-  the documents.
+  the documents: ``write_postings`` lays out the posting blocks of Whoosh 2.7.4's W3 codec itself
+  (pickled with protocol 3, a small block left uncompressed), which Whoosh reads as its own.
+
+Because it reproduces one version's file format, it is used only on that version (``segment_writer``
+checks the installed Whoosh and falls back to Whoosh's own writer on any other, saying so).
+``tests/test_segment_writer.py`` reads what it writes through an unpatched Whoosh, and adds to and merges
+it with Whoosh's own writer.
 
 Only for new segments written without merging (``commit(merge=False)``): merging older segments in
 would put postings in the pool this writer does not read, so it refuses.
@@ -19,6 +25,7 @@ would put postings in the pool this writer does not read, so it refuses.
 
 from __future__ import annotations
 
+import logging
 import re
 import zlib
 from array import array
@@ -27,6 +34,7 @@ from collections.abc import Sequence
 from pickle import dumps
 from typing import Any
 
+import whoosh
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.formats import Positions
@@ -34,6 +42,9 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
+log = logging.getLogger(__name__)
+
+WRITTEN_FOR_WHOOSH = (2, 7, 4)  # the version whose file format write_postings reproduces
 _STEMMING = StemmingAnalyzer()
 MIN_COMPRESSED_BLOCK = 48  # bytes of pickled block below which zlib cannot gain
 # Whoosh pickles blocks with protocol 2 (for Python 2), which stores each bytes value (a posting's
@@ -83,6 +94,25 @@ class TextAnalysis:
             else:
                 positions[term] = [position]
         return positions
+
+
+def fast_writer_fits() -> bool:
+    """True when the installed Whoosh is the version this writer's postings format was written for."""
+    return tuple(whoosh.__version__) == WRITTEN_FOR_WHOOSH
+
+
+def segment_writer(ix: Any) -> Any:
+    """A writer for new segments of ``ix``: ours on the Whoosh it was written for, else Whoosh's own
+    (slower, and a build then writes one segment in one process)."""
+    if fast_writer_fits():
+        return FastSegmentWriter(ix)
+    log.warning(
+        "Whoosh %s is installed; the fast segment writer is written for Whoosh %s: writing the index with "
+        "Whoosh's own writer",
+        whoosh.versionstring(),
+        ".".join(map(str, WRITTEN_FOR_WHOOSH)),
+    )
+    return SegmentWriter(ix)
 
 
 def is_stemmed_text(field: Any) -> bool:

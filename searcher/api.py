@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
@@ -39,8 +41,8 @@ def search() -> ResponseReturnValue:
     page, args = requested_page(request.args)
     results = run_search(search_index(), params_from_args(args, strict=True))
     if past_the_end(results, page):  # the same rule as the page: no hits, and the page asked for
-        results.update(page=page, hits=[])
-    return jsonify(results)
+        results = replace(results, page=page, hits=[])
+    return jsonify(results.as_json())
 
 
 @blueprint.get("/articles/<path:article_id>")
@@ -63,4 +65,4 @@ def facet(facet: str) -> ResponseReturnValue:
         raise ParamError("contains", f"longer than {MAX_FILTER_CHARS} characters")
     params = params_from_args(search_args, strict=True)
     found = filtered_facets(search_index(), params, {facet: contains})[facet]
-    return jsonify({"facet": facet, **found})
+    return jsonify({"facet": facet, **found, "values": [value.as_json() for value in found["values"]]})

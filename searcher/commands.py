@@ -25,7 +25,7 @@ from .cli import (
 )
 from .export import csv_lines, jsonl_lines
 from .params import ALL_OF_FACETS, DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SORTS, ParamError, params_from_args
-from .search import run_search
+from .search import Matched, run_search
 from .views import search_index
 
 
@@ -112,39 +112,37 @@ def search_command(
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(results.as_json(), indent=2, ensure_ascii=False))
         return
     click.echo(
-        f"{results['total']} articles"
-        + (f" (did you mean: {results['suggestion']}?)" if results["suggestion"] else "")
+        f"{results.total} articles"
+        + (f" (did you mean: {results.suggestion}?)" if results.suggestion else "")
     )
-    for matched in results["matched"]:
-        click.echo(f"{matched['field']}:{matched['typed']} matched " + describe_matched(matched))
-    for number, hit in enumerate(results["hits"], start=(results["page"] - 1) * results["per_page"] + 1):
-        snippet = (
-            hit["snippet"]
-            .replace("<mark>", click.style("", bold=True))
-            .replace("</mark>", click.style("", reset=True))
+    for matched in results.matched:
+        click.echo(f"{matched.field}:{matched.typed} matched " + describe_matched(matched))
+    for number, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
+        snippet = hit.snippet.replace("<mark>", click.style("", bold=True)).replace(
+            "</mark>", click.style("", reset=True)
         )
         click.echo(
-            f"\n{number}. {click.style(hit['title'], bold=True)}  [{hit['published'] or 'undated'}]  {hit['id']}"
+            f"\n{number}. {click.style(hit.title, bold=True)}  [{hit.published or 'undated'}]  {hit.id}"
         )
         click.echo(f"   {snippet}")
-        names = hit["people"][:4] + hit["places"][:3] + hit["orgs"][:3]
+        names = hit.people[:4] + hit.places[:3] + hit.orgs[:3]
         if names:
             click.echo(f"   {', '.join(names)}")
     for facet in ("person", "place", "org"):
-        top = ", ".join(f"{v['value']} ({v['count']})" for v in results["facets"][facet][:6])
+        top = ", ".join(f"{v.value} ({v.count})" for v in results.facets[facet][:6])
         if top:
             click.echo(f"\n{facet}: {top}")
 
 
-def describe_matched(matched: dict) -> str:
+def describe_matched(matched: Matched) -> str:
     """ "Paul Volcker (107), Volcker (2)"; or that it matched no value."""
-    if not matched["values"]:
+    if not matched.values:
         return "no value"
-    listed = ", ".join(f"{v['value']} ({v['count']})" for v in matched["values"])
-    return listed + (f" and {matched['more']} more" if matched["more"] else "")
+    listed = ", ".join(f"{v.value} ({v.count})" for v in matched.values)
+    return listed + (f" and {matched.more} more" if matched.more else "")
 
 
 @click.command("serve", help="Serve the search pages and API with a production WSGI server (waitress).")

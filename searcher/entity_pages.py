@@ -6,18 +6,16 @@ from flask import Blueprint, abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from index.facets import ENTITY_FACETS, FACET_BY_NAME
 from index.store import NoIndexError
 
 from .search import entity_data
-from .views import FACET_TITLES, no_index_title, search_index, url_with
+from .views import no_index_title, search_index, url_with
 
 blueprint = Blueprint("entities", __name__)
 
-ENTITY_FACETS = ("person", "place", "country", "org")
-NOUNS = {"person": "person", "place": "place", "country": "country", "org": "organization"}
 
-
-@blueprint.get("/<any(person, place, country, org):facet>/<path:name>")
+@blueprint.get(f"/<any({', '.join(ENTITY_FACETS)}):facet>/<path:name>")
 def entity(facet: str, name: str) -> ResponseReturnValue:
     try:
         data = entity_data(search_index(), facet, name)
@@ -28,8 +26,12 @@ def entity(facet: str, name: str) -> ResponseReturnValue:
     return render_template(
         "entity.html",
         entity=data,
-        noun=NOUNS[facet],
-        facet_titles=FACET_TITLES,
+        noun=FACET_BY_NAME[facet].noun,
+        companions=[
+            (FACET_BY_NAME[other], data["companions"][other])
+            for other in ENTITY_FACETS
+            if data["companions"].get(other)
+        ],
         url_with=url_with,
         args=MultiDict(),
     )
@@ -44,5 +46,5 @@ def entity_api(facet: str, name: str) -> ResponseReturnValue:
     except NoIndexError as error:
         return jsonify({"error": str(error)}), 503
     if data is None:
-        return jsonify({"error": f"no {NOUNS[facet]} {name!r} in the index"}), 404
+        return jsonify({"error": f"no {FACET_BY_NAME[facet].noun} {name!r} in the index"}), 404
     return jsonify(data)

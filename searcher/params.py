@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from index.facets import ENTITY_FACETS, FACET_NAMES
+
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
 
-FACETS = ("person", "place", "country", "org", "mentioned")
-ALL_OF_FACETS = ("person", "place", "country", "org")  # facets whose selected values can be ANDed
+FACETS = FACET_NAMES  # defined in index/facets.py
+ALL_OF_FACETS = ENTITY_FACETS  # facets whose selected values can be ANDed
 MAX_PARAMETERS = 60  # refused before any work: a page has far fewer
 MAX_QUERY_STRING_CHARS = 8000
 SORTS = ("relevance", "newest", "oldest")

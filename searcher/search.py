@@ -1,9 +1,10 @@
-"""What a search means: parameters in, one plain dict out. The page renders it, the API serializes it,
-the CLI prints it."""
+"""What a search means: parameters in, one ``SearchResults`` out. The page renders it, the API serializes
+it (``as_json``), the CLI prints it. What the pages draw (bar heights) is computed here, not in templates."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +25,19 @@ def web_link(url: str | None) -> str | None:
     return url.strip() if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
 
 
-def histogram(counts: Counter[str]) -> tuple[str, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class Bar:
+    """One period of a histogram: its articles, and its bar's height in 5% steps of the highest."""
+
+    value: str  # "1987", "1987-03" or "1987-03-02"
+    count: int
+    level: int  # the stylesheet's classes h0 … h100: no inline style under our CSP
+
+    def as_json(self) -> dict[str, Any]:
+        return {"value": self.value, "count": self.count}
+
+
+def histogram(counts: Counter[str]) -> tuple[str, list[Bar]]:
     """Publication dates bucketed by years, months or days, whichever suits the span; every period of
     the span is there, those without articles with a count of 0, so the bars sit on a true time axis."""
     if not counts:
@@ -36,7 +49,13 @@ def histogram(counts: Counter[str]) -> tuple[str, list[dict[str, Any]]]:
     buckets: Counter[str] = Counter()
     for day, count in counts.items():
         buckets[day[:width]] += count
-    return unit, [{"value": value, "count": buckets[value]} for value in periods(first, last, unit)]
+    return unit, bars(buckets, periods(first, last, unit))
+
+
+def bars(counts: Counter[str], span: list[str]) -> list[Bar]:
+    """A bar for every period of ``span``, each with its count and its height against the highest."""
+    peak = max((counts[value] for value in span), default=0)
+    return [Bar(value, counts[value], bar_level(counts[value], peak)) for value in span]
 
 
 def periods(first: date, last: date, unit: str) -> list[str]:
@@ -51,44 +70,164 @@ def periods(first: date, last: date, unit: str) -> list[str]:
     return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet as the page lists it and the API gives it, with the count a click on it
+    gives and whether the search selects or excludes it."""
+
+    facet: str
+    value: str
+    count: int
+    selected: bool = False
+    excluded: bool = False
+    country: str | None = None  # a place's country
+    places: tuple[FacetValue, ...] | None = None  # a country's places, once rolled up
+
+    def as_json(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "value": self.value,
+            "count": self.count,
+            "selected": self.selected,
+            "excluded": self.excluded,
+        }
+        if self.facet == "place":
+            item["country"] = self.country
+        if self.places is not None:
+            item["places"] = [place.as_json() for place in self.places]
+        return item
+
+
 def facet_values(
     facet: str, counts: Counter[str], chosen: list[ChosenValue], countries: dict[str, Any]
-) -> list[dict[str, Any]]:
+) -> list[FacetValue]:
     """A facet's values, most frequent first (mentioned periods in date order), each with the count a
     click on it gives; every selected or excluded value is listed, flagged, with its true count."""
     states = {item.value: item for item in chosen}
 
-    def entry(value: str, count: int) -> dict[str, Any]:
+    def entry(value: str, count: int) -> FacetValue:
         state = states.get(value)
-        item = {
-            "value": value,
-            "count": count,
-            "selected": bool(state and not state.excluded),
-            "excluded": bool(state and state.excluded),
-        }
-        if facet == "place":
-            item["country"] = countries.get(value)
-        return item
+        return FacetValue(
+            facet,
+            value,
+            count,
+            selected=bool(state and not state.excluded),
+            excluded=bool(state and state.excluded),
+            country=countries.get(value) if facet == "place" else None,
+        )
 
     values = [entry(value, count) for value, count in counts.most_common(FACET_MAX) if count > 0]
-    shown = {v["value"] for v in values}
+    shown = {v.value for v in values}
     values.extend(entry(item.value, item.count) for item in chosen if item.value not in shown)
     if facet == "mentioned":
-        values.sort(key=lambda v: v["value"])
+        values.sort(key=lambda v: v.value)
     return values
 
 
-def roll_up_places(facets: dict[str, Any]) -> None:
+def roll_up_places(facets: dict[str, list[FacetValue]]) -> None:
     """Each country lists its places with their counts: France (2) › Paris (2)."""
-    by_country: dict[str, list[dict[str, Any]]] = {}
+    by_country: dict[str, list[FacetValue]] = {}
     for place in facets["place"]:
-        if place.get("country") and place["country"] != place["value"]:
-            by_country.setdefault(place["country"], []).append(place)
-    for country in facets["country"]:
-        country["places"] = by_country.get(country["value"], [])[:FACET_LIMIT]
+        if place.country and place.country != place.value:
+            by_country.setdefault(place.country, []).append(place)
+    facets["country"] = [
+        replace(country, places=tuple(by_country.get(country.value, [])[:FACET_LIMIT]))
+        for country in facets["country"]
+    ]
 
 
-def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MatchedValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Matched:
+    """What one word typed in a facet field matched: ``person:volcker`` -> Paul Volcker (107)."""
+
+    field: str
+    typed: str
+    more: int  # values matched beyond those listed
+    values: tuple[MatchedValue, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "typed": self.typed,
+            "more": self.more,
+            "values": [{"value": v.value, "count": v.count} for v in self.values],
+        }
+
+
+@dataclass(frozen=True)
+class ResultHit:
+    """One article of a page of results."""
+
+    id: str
+    title: str
+    published: str | None  # its day, "1987-03-02"
+    source: str
+    url: str | None  # only an http(s) address
+    snippet: str  # HTML, with <mark>
+    people: list[str]
+    places: list[str]
+    orgs: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "published": self.published,
+            "source": self.source,
+            "url": self.url,
+            "snippet": self.snippet,
+            "people": self.people,
+            "places": self.places,
+            "orgs": self.orgs,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """What a search found, for the page to render, the API to serialize (``as_json``) and the CLI to
+    print: one page of hits, every facet's values and the publication-date histogram."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    sort: str
+    suggestion: str | None
+    match_all: list[str]
+    matched: list[Matched]
+    published_unit: str  # the histogram's periods: "year", "month" or "day"
+    published: list[Bar]
+    hits: list[ResultHit]
+    facets: dict[str, list[FacetValue]]
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's answer (the histogram is the facet ``published`` there)."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "sort": self.sort,
+            "suggestion": self.suggestion,
+            "match_all": self.match_all,
+            "matched": [m.as_json() for m in self.matched],
+            "published_unit": self.published_unit,
+            "hits": [hit.as_json() for hit in self.hits],
+            "facets": {
+                **{facet: [v.as_json() for v in values] for facet, values in self.facets.items()},
+                "published": [bar.as_json() for bar in self.published],
+            },
+        }
+
+
+def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
     raw: RawResults = index.search(params)
     countries = index.generation().countries
     facets = {
@@ -96,42 +235,37 @@ def run_search(index: SearchBackend, params: SearchParams) -> dict[str, Any]:
     }
     roll_up_places(facets)
     unit, published = histogram(raw.published_counts)
-    facets["published"] = published
-    return {
-        "query": params.q,
-        "total": raw.total,
-        "page": params.page,
-        "per_page": params.per_page,
-        "pages": max(1, -(-raw.total // params.per_page)),
-        "sort": params.sort,
-        "suggestion": raw.suggestion,
-        "match_all": sorted(params.match_all),
-        "matched": [
-            {
-                "field": m.field,
-                "typed": m.typed,
-                "more": m.more,
-                "values": [{"value": value, "count": count} for value, count in m.values],
-            }
+    return SearchResults(
+        query=params.q,
+        total=raw.total,
+        page=params.page,
+        per_page=params.per_page,
+        pages=max(1, -(-raw.total // params.per_page)),
+        sort=params.sort,
+        suggestion=raw.suggestion,
+        match_all=sorted(params.match_all),
+        matched=[
+            Matched(m.field, m.typed, m.more, tuple(MatchedValue(value, count) for value, count in m.values))
             for m in raw.matched
         ],
-        "published_unit": unit,
-        "hits": [
-            {
-                "id": hit.id,
-                "title": hit.title,
-                "published": hit.published.date().isoformat() if hit.published else None,
-                "source": hit.source,
-                "url": web_link(hit.url),
-                "snippet": hit.snippet,
-                "people": hit.people,
-                "places": [name for name, _ in hit.places],
-                "orgs": hit.orgs,
-            }
+        published_unit=unit,
+        published=published,
+        hits=[
+            ResultHit(
+                id=hit.id,
+                title=hit.title,
+                published=hit.published.date().isoformat() if hit.published else None,
+                source=hit.source,
+                url=web_link(hit.url),
+                snippet=hit.snippet,
+                people=hit.people,
+                places=[name for name, _ in hit.places],
+                orgs=hit.orgs,
+            )
             for hit in raw.hits
         ],
-        "facets": facets,
-    }
+        facets=facets,
+    )
 
 
 def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None:
@@ -192,10 +326,7 @@ def monthly_timeline(published: Counter[str]) -> list[dict[str, Any]]:
     for day, count in published.items():
         months[day[:7]] += count
     span = periods(date.fromisoformat(days[0]), date.fromisoformat(days[-1]), "month")
-    peak = max(months.values())
-    return [
-        {"value": month, "count": months[month], "level": bar_level(months[month], peak)} for month in span
-    ]
+    return [{"value": bar.value, "count": bar.count, "level": bar.level} for bar in bars(months, span)]
 
 
 def entity_data(index: SearchBackend, facet: str, name: str) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -13,14 +14,15 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from index.aliases import AliasError
 from index.columns import facet_key
+from index.facets import FACET_BY_NAME, FACET_NAMES, FACETS, Facet
 from index.store import DamagedIndexError, NoIndexError
 
 from .backend import SearchIndex
 from .engine import NotAvailableError, SearchBackend, open_backend
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
-from .params import FACETS, MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
-from .search import article_data, body_segments, run_search
+from .params import MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
+from .search import FacetValue, SearchResults, article_data, body_segments, run_search
 
 blueprint = Blueprint("views", __name__)
 
@@ -37,41 +39,96 @@ def headline(title: str) -> str:
     return headline_case(title, acronyms)
 
 
-FACET_TITLES = {
-    "person": "People",
-    "place": "Places",
-    "country": "Countries",
-    "org": "Organizations",
-    "mentioned": "Dates mentioned",
-}
-
-
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def mentioned_by_year(values: list[dict[str, Any]]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MentionedMonth:
+    value: str  # "1987-03"
+    count: int
+    selected: bool
+    excluded: bool
+    label: str  # "Mar"
+
+
+@dataclass
+class MentionedYear:
+    value: str  # "1987", or a value typed in another form, which stands on its own
+    count: int | None  # None for a year no article names on its own
+    selected: bool = False
+    excluded: bool = False
+    months: list[MentionedMonth] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MentionedDates:
+    years: list[MentionedYear]
+    first: str | None  # the span of the years listed
+    last: str | None
+
+
+def mentioned_by_year(values: list[FacetValue]) -> MentionedDates:
     """The "Dates mentioned" values (years "1987" and months "1987-03") as years with their months
     inside, the years with most articles first, and the span they cover. A year no article names on its
     own still heads its months (with no count of its own)."""
-    years: dict[str, dict[str, Any]] = {}
+    years: dict[str, MentionedYear] = {}
     for item in values:
-        month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", item["value"])
-        key = month.group(1) if month else item["value"]  # a year, or a value typed in another form
-        entry = years.setdefault(
-            key, {"value": key, "count": None, "selected": False, "excluded": False, "months": []}
-        )
+        month = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", item.value)
+        key = month.group(1) if month else item.value  # a year, or a value typed in another form
+        entry = years.setdefault(key, MentionedYear(key, None))
         if month:
-            entry["months"].append({**item, "label": MONTHS[int(month.group(2)) - 1]})
+            label = MONTHS[int(month.group(2)) - 1]
+            entry.months.append(MentionedMonth(item.value, item.count, item.selected, item.excluded, label))
         else:
-            entry.update(item, months=entry["months"])
+            entry.count, entry.selected, entry.excluded = item.count, item.selected, item.excluded
     for entry in years.values():
-        entry["months"].sort(key=lambda month: month["value"])
+        entry.months.sort(key=lambda month: month.value)
     order = sorted(
         years.values(),
-        key=lambda e: (-max([e["count"] or 0] + [m["count"] for m in e["months"]]), e["value"]),
+        key=lambda e: (-max([e.count or 0] + [m.count for m in e.months]), e.value),
     )
     span = sorted(year for year in years if re.fullmatch(r"\d{4}", year))
-    return {"years": order, "first": span[0] if span else None, "last": span[-1] if span else None}
+    return MentionedDates(order, span[0] if span else None, span[-1] if span else None)
+
+
+@dataclass(frozen=True)
+class SidebarFacet:
+    """One facet's section of the search page's sidebar, everything its template needs."""
+
+    facet: Facet
+    values: list[Any]  # FacetValue, or MentionedYear for the mentioned dates
+    found: dict[str, Any] | None  # what its "Find" box matched, when the reader typed in it
+    span: MentionedDates | None = None  # the mentioned dates' years
+    match_mode: str | None = None  # "all" or "any" for a facet whose selected values can be ANDed
+    chosen: int = 0  # how many of its values are selected
+
+
+def sidebar_facets(
+    results: SearchResults, params: SearchParams, found: dict[str, dict[str, Any]]
+) -> list[SidebarFacet]:
+    """The sidebar's facets in their order, each with its values (those the "Find" box matched, when
+    used) and its "any of"/"all of" switch."""
+    sections = []
+    for facet in FACETS:
+        values = found[facet.name]["values"] if facet.name in found else results.facets[facet.name]
+        if facet.entity:
+            sections.append(
+                SidebarFacet(
+                    facet,
+                    values,
+                    found.get(facet.name),
+                    match_mode="all" if facet.name in params.match_all else "any",
+                    chosen=len(params.selected.get(facet.name, ())),
+                )
+            )
+        else:
+            dates = mentioned_by_year(values)
+            sections.append(SidebarFacet(facet, dates.years, found.get(facet.name), span=dates))
+    return sections
+
+
+# what "Clear all" removes: every facet selection and exclusion, and the dates (the words stay)
+FILTER_PARAMETERS = (*FACET_NAMES, *(f"not_{name}" for name in FACET_NAMES), "from", "to")
 
 
 def no_index_title(error: NoIndexError) -> str:
@@ -111,6 +168,12 @@ def url_with(
     if add:
         items += [(k, v) for k, v in add.items() if (k, v) not in items]
     return url_for("views.search") + ("?" + urlencode(items) if items else "")
+
+
+def clear_all_url(args: MultiDict[str, str], words: str) -> str:
+    """The search for ``words`` with every facet value, exclusion and date taken off (the sort and the
+    "all of" switches stay)."""
+    return url_with(args, replace={"q": words}, remove=dict.fromkeys(FILTER_PARAMETERS))
 
 
 def page_url(args: MultiDict[str, str], page: int) -> str:
@@ -227,9 +290,9 @@ def requested_page(args: MultiDict[str, str]) -> tuple[int, MultiDict[str, str]]
     return page, args
 
 
-def past_the_end(results: dict[str, Any], page: int) -> dict[str, Any] | None:
+def past_the_end(results: SearchResults, page: int) -> dict[str, Any] | None:
     """When ``page`` is past the last page of the results: the page asked for and the last one."""
-    last = min(results["pages"], LAST_PAGE_SERVED)
+    last = min(results.pages, LAST_PAGE_SERVED)
     return {"requested": page, "last": last} if page > last else None
 
 
@@ -251,8 +314,6 @@ def search() -> ResponseReturnValue:
         found = filtered_facets(index, params, filters)
     except NoIndexError as error:
         return render_template("error.html", title=no_index_title(error), message=str(error)), 503
-    for facet, matches in found.items():
-        results["facets"][facet] = matches["values"]
     html = render_template(
         "search.html",
         results=results,
@@ -260,17 +321,17 @@ def search() -> ResponseReturnValue:
         args=args,
         url_with=url_with,
         page_url=page_url,
-        facet_titles=FACET_TITLES,
-        found=found,
+        facets=FACET_BY_NAME,
+        sidebar=sidebar_facets(results, params, found),
+        clear_all=clear_all_url(args, params.q),
         problems=problems,
         past_end=past_the_end(results, page),
         back=urlencode(list(args.items(multi=True))),
-        mentioned=mentioned_by_year(results["facets"]["mentioned"]),
     )
     return html, 400 if problems else 200
 
 
-SEARCH_KEYS = {"q", "from", "to", "sort", "page", "per_page", *FACETS, *(f"not_{facet}" for facet in FACETS)}
+SEARCH_KEYS = {"q", "from", "to", "sort", "page", "per_page", *FILTER_PARAMETERS}
 
 
 def results_url(back: str | None) -> str | None:
@@ -299,9 +360,11 @@ def article(article_id: str) -> ResponseReturnValue:
         "article.html",
         article=data,
         segments=body_segments(data["body"], data["spans"]),
-        url_with=url_with,
-        args=MultiDict(),
-        facet_titles=FACET_TITLES,
+        place_names=[place["value"] for place in data["places"]],
+        mentioned_links=[
+            (iso, url_with(MultiDict(), add={"mentioned": iso[:7]})) for iso in data["mentioned"]
+        ],
+        facets=FACET_BY_NAME,
         back_to=back_to,
         back=request.args.get("back") if back_to else None,
     )

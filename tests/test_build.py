@@ -12,19 +12,7 @@ from index import store
 from index.build import BuildOptions, add, index_stats, rebuild
 
 from .conftest import REUTERS, SAMPLES, SEEDS, needs_reuters, needs_seeds
-
-
-def cli(*args, env=None, cwd=None):
-    environment = {**os.environ, "SEARCHER_PROGRESS": "0", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "searcher", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-        cwd=cwd,
-        timeout=600,
-    )
+from .searcher_cli import run_searcher as cli
 
 
 def test_rebuild_add_and_stats_through_the_cli(tmp_path, sample_index):

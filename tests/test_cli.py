@@ -1,13 +1,6 @@
 """The console script as a user meets it."""
 
-import subprocess
-import sys
-
-
-def searcher(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "searcher", *args], check=False, capture_output=True, text=True
-    )
+from .searcher_cli import run_searcher as searcher
 
 
 def test_help_shows_only_what_applies_to_this_tool():

@@ -21,6 +21,7 @@ from index.build import BuildOptions, rebuild
 from searcher import create_app
 
 from .conftest import SAMPLES
+from .searcher_cli import start_searcher as cli_process
 from .test_serve import free_port, wait_for
 
 QUERIES = [
@@ -87,16 +88,6 @@ def answers(index_dir: Path) -> dict:
         data = client.get(f"/api/search?{q}").get_json()
         results[q] = (data["total"], [hit["id"] for hit in data["hits"]], data["facets"]["person"][:5])
     return results
-
-
-def cli_process(*args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "searcher", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "SEARCHER_PROGRESS": "0", **(env or {})},
-    )
 
 
 def wait_for_line(stream, text: str, seconds: float = 180) -> None:

@@ -2,19 +2,30 @@
 statistics, stored fields, lengths and columns, read back through Whoosh."""
 
 import json
+import logging
+import pickle
 import random
+import shutil
+import subprocess
+import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
+import whoosh
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 
-from index.build import BuildOptions
+from index import store
+from index.build import BuildOptions, rebuild
 from index.schema import build_schema, query_schema
 from index.segment_writer import FastSegmentWriter, TextAnalysis
 from index.stages.write import _write_segments_in_parallel, segment_parts
 
-from .conftest import REUTERS
+from .conftest import REUTERS, SAMPLES
+from .plain_whoosh import read_index
+
+PLAIN_WHOOSH = Path(__file__).with_name("plain_whoosh.py")
 
 TRICKY = [
     "The oil price, the dollar and the yen.",
@@ -95,47 +106,23 @@ def documents(count):
         yield doc
 
 
-def read_back(path):
-    ix = whoosh_index.open_dir(path)
-    with ix.reader() as reader:
-        postings = {}
-        for fieldname, term in reader.all_terms():
-            info = reader.term_info(fieldname, term)
-            postings[fieldname, term] = (
-                list(reader.postings(fieldname, term).all_items()),
-                info.weight(),
-                info.doc_frequency(),
-                info.min_length(),
-                info.max_length(),
-                info.max_weight(),
-                info.min_id(),
-                info.max_id(),
-            )
-        count = reader.doc_count_all()
-        lengths = {
-            f: [reader.doc_field_length(n, f) for n in range(count)] for f in reader.indexed_field_names()
-        }
-        return (
-            postings,
-            list(reader.all_stored_fields()),
-            lengths,
-            list(reader.column_reader("id")),
-            list(reader.column_reader("published", translate=False)),
-        )
+def write_index(path, docs, writer_class):
+    """An index of ``docs`` in one segment, by ``writer_class`` or else by Whoosh's own writer."""
+    path.mkdir()
+    ix = whoosh_index.create_in(path, SCHEMA)
+    writer = writer_class(ix) if writer_class else ix.writer()
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    ix.close()
 
 
 def test_fast_writer_writes_what_whoosh_writes(tmp_path):
     docs = list(documents(700))  # 700 documents: posting lists longer than one 128-posting block
     expected, fast = tmp_path / "whoosh", tmp_path / "fast"
-    for path, writer_class in ((expected, None), (fast, FastSegmentWriter)):
-        path.mkdir()
-        ix = whoosh_index.create_in(path, SCHEMA)
-        writer = writer_class(ix) if writer_class else ix.writer()
-        for doc in docs:
-            writer.add_document(**doc)
-        writer.commit(merge=False)
-        ix.close()
-    assert read_back(fast) == read_back(expected)
+    write_index(expected, docs, None)
+    write_index(fast, docs, FastSegmentWriter)
+    assert read_index(fast) == read_index(expected)
 
 
 def test_parallel_segments_hold_every_document_in_order(tmp_path, monkeypatch):
@@ -171,3 +158,61 @@ def test_segment_parts():
     assert segment_parts(0, options) == [(0, 0)]
     assert segment_parts(21_000, options) == [(0, 21_000)]  # one term dictionary for a small index
     assert segment_parts(100_001, options) == [(0, 50_001), (50_001, 100_001)]
+
+
+def read_with_plain_whoosh(path, command="read", add=()):
+    """What Whoosh alone, unpatched (nothing of this project imported: not the in-place file reading of
+    ``index/whoosh_files.py``, not our writer), reads from the index at ``path``, in a process of its own."""
+    done = subprocess.run(
+        [sys.executable, str(PLAIN_WHOOSH), command, str(path)],
+        input=pickle.dumps(list(add)),
+        capture_output=True,
+        check=False,
+        cwd=path,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return pickle.loads(done.stdout)
+
+
+def test_an_index_we_write_reads_the_same_through_unpatched_whoosh(tmp_path):
+    docs = list(documents(700))
+    write_index(tmp_path / "whoosh", docs, None)
+    write_index(tmp_path / "fast", docs, FastSegmentWriter)
+    fast = read_with_plain_whoosh(tmp_path / "fast")
+    assert fast == read_with_plain_whoosh(tmp_path / "whoosh")
+    assert [d["id"] for d in fast["stored"]] == fast["ids"] == [d["id"] for d in docs]
+    assert [d.get("published") for d in fast["stored"]] == [d.get("published") for d in docs]
+    oil = {d["id"] for d in docs if "oil" in d["body"].lower().split()}
+    assert oil and set(fast["answers"]["oil"]) == oil
+    assert len(fast["postings"]) > 50 and fast["postings"][("body", b"oil")][1] > 0
+
+
+def test_whoosh_own_writer_adds_to_and_merges_an_index_we_write(tmp_path):
+    docs = list(documents(700))
+    write_index(tmp_path / "fast", docs[:450], FastSegmentWriter)
+    write_index(tmp_path / "whoosh", docs[:450], None)
+    merged = read_with_plain_whoosh(tmp_path / "fast", "add-and-optimize", docs[450:])
+    expected = read_with_plain_whoosh(tmp_path / "whoosh", "add-and-optimize", docs[450:])
+    assert merged["segments"] == expected["segments"] == 1  # optimized into one segment
+    assert merged == expected
+    assert sorted(merged["ids"]) == sorted(d["id"] for d in docs)  # Whoosh puts the added ones first
+    assert set(merged["answers"]["oil"]) == {d["id"] for d in docs if "oil" in d["body"].lower().split()}
+
+
+def test_on_another_whoosh_version_the_build_writes_with_whoosh_own_writer(
+    sample_index, tmp_path, monkeypatch, caplog
+):
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")  # no NER again
+    monkeypatch.setattr(whoosh, "__version__", (2, 7, 5))
+    with caplog.at_level(logging.WARNING, logger="index.segment_writer"):
+        report = rebuild([str(SAMPLES)], index_dir, BuildOptions(progress=False))
+    assert "Whoosh 2.7.5 is installed" in caplog.text and "Whoosh's own writer" in caplog.text
+    ours = store.current_generation(sample_index)
+    theirs = report.generation
+    assert read_with_plain_whoosh(theirs) == read_with_plain_whoosh(ours)
+    # written another way: Whoosh's own writer pickles posting blocks with protocol 2, so they are bigger
+    assert sum(f.stat().st_size for f in theirs.glob("*.seg")) > sum(
+        f.stat().st_size for f in ours.glob("*.seg")
+    )

@@ -12,10 +12,11 @@ def test_facet_links_add_and_remove_values_and_reset_the_page(app):
 
 
 def test_dates_mentioned_are_grouped_by_year_most_mentioned_first():
+    from searcher.search import FacetValue
     from searcher.views import mentioned_by_year
 
     def value(v, count, **flags):
-        return {"value": v, "count": count, "selected": False, "excluded": False, **flags}
+        return FacetValue("mentioned", v, count, **flags)
 
     grouped = mentioned_by_year(
         [
@@ -27,20 +28,21 @@ def test_dates_mentioned_are_grouped_by_year_most_mentioned_first():
             value("1986", 2828),
         ]
     )
-    assert [year["value"] for year in grouped["years"]] == ["1987", "1986", "1914", "1958"]
-    assert (grouped["first"], grouped["last"]) == ("1914", "1987")
-    year = grouped["years"][0]
-    assert year["count"] == 1827 and [m["label"] for m in year["months"]] == ["Jan", "Mar"]
-    assert year["months"][0]["selected"] is True
-    lone = grouped["years"][3]
-    assert lone["count"] is None and [m["value"] for m in lone["months"]] == ["1958-09"]
-    assert mentioned_by_year([]) == {"years": [], "first": None, "last": None}
+    assert [year.value for year in grouped.years] == ["1987", "1986", "1914", "1958"]
+    assert (grouped.first, grouped.last) == ("1914", "1987")
+    year = grouped.years[0]
+    assert year.count == 1827 and [m.label for m in year.months] == ["Jan", "Mar"]
+    assert year.months[0].selected is True
+    lone = grouped.years[3]
+    assert lone.count is None and [m.value for m in lone.months] == ["1958-09"]
+    empty = mentioned_by_year([])
+    assert (empty.years, empty.first, empty.last) == ([], None, None)
     # a selected value in another form (typed in the URL) stands on its own
     odd = mentioned_by_year(
         [value("0", 0, selected=True), value("1987-13", 0), value("1987-03-05", 0), value("1987-03", 4)]
     )
-    assert [year["value"] for year in odd["years"]] == ["1987", "0", "1987-03-05", "1987-13"]
-    assert (odd["first"], odd["last"]) == ("1987", "1987") and odd["years"][1]["selected"] is True
+    assert [year.value for year in odd.years] == ["1987", "0", "1987-03-05", "1987-13"]
+    assert (odd.first, odd.last) == ("1987", "1987") and odd.years[1].selected is True
 
 
 def test_the_page_shows_mentioned_dates_by_year_with_the_span(client):
@@ -53,3 +55,61 @@ def test_the_page_shows_mentioned_dates_by_year_with_the_span(client):
         < section.index('aria-label="Feb 2024"')
         < section.index('aria-label="Sep 2024"')
     )
+
+
+def test_clear_all_takes_off_every_facet_value_exclusion_and_date(app):
+    from searcher.views import clear_all_url
+
+    args = MultiDict(
+        [
+            *[("q", "oil"), ("person", "A"), ("not_org", "B"), ("mentioned", "1987"), ("country", "Japan")],
+            *[
+                ("not_mentioned", "1986"),
+                ("from", "1987"),
+                ("to", "1988"),
+                ("sort", "newest"),
+                ("all", "person"),
+            ],
+            *[
+                ("place", "Tokyo"),
+                ("not_place", "Osaka"),
+                ("org", "OPEC"),
+                ("not_person", "C"),
+                ("page", "2"),
+            ],
+        ]
+    )
+    with app.test_request_context():
+        assert clear_all_url(args, "oil") == "/?sort=newest&all=person&q=oil"
+        assert clear_all_url(MultiDict([("person", "A")]), "") == "/"
+
+
+def test_the_sidebar_lists_every_facet_in_order_with_its_switch(app):
+    from index.facets import FACETS
+    from searcher.params import params_from_args
+    from searcher.search import run_search
+    from searcher.views import search_index, sidebar_facets
+
+    args = MultiDict([("person", "Mara Lindqvist"), ("all", "person"), ("country", "Finland")])
+    with app.test_request_context():
+        params = params_from_args(args)
+        results = run_search(search_index(), params)
+        sections = sidebar_facets(results, params, {})
+    assert [s.facet for s in sections] == list(FACETS)
+    by_name = {s.facet.name: s for s in sections}
+    assert (by_name["person"].match_mode, by_name["person"].chosen) == ("all", 1)
+    assert (by_name["country"].match_mode, by_name["country"].chosen) == ("any", 1)
+    assert by_name["country"].values == results.facets["country"]
+    assert by_name["mentioned"].match_mode is None and by_name["mentioned"].span is not None
+    assert [year.value for year in by_name["mentioned"].values] == [
+        y.value for y in by_name["mentioned"].span.years
+    ]
+
+
+def test_the_page_shows_the_sidebar_headings_and_the_clear_all_link(client):
+    from index.facets import FACETS
+
+    html = client.get("/?q=ferry&person=Mara+Lindqvist&from=2024").get_data(as_text=True)
+    headings = [html.index(f'<h2 id="facet-{facet.name}">{facet.heading}</h2>') for facet in FACETS]
+    assert headings == sorted(headings)
+    assert '<a class="clear" href="/?q=ferry">Clear all</a>' in html

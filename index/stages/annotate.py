@@ -8,13 +8,12 @@ import importlib.util
 import json
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
 from .. import store
 from ..articles import Entities
-from ..cache import AnnotationCache, cache_key
+from ..cache import AnnotationCache, cache_key, version_from_meta
 from ..corpus import LabelVotes, count_label_votes
 from ..entities import NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
 from ..places import gazetteer
@@ -34,8 +33,7 @@ def pipeline_version(name: str) -> str:
         candidates.extend(sorted(package.glob("*/meta.json")))
     for candidate in candidates:
         try:
-            meta = json.loads(candidate.read_text())
-            return f"{meta.get('lang', 'xx')}_{meta.get('name', name)}-{meta.get('version', '0')}"
+            return version_from_meta(json.loads(candidate.read_text()), name)
         except (OSError, ValueError):
             continue
     return NerPipeline.load(name).version
@@ -87,14 +85,7 @@ def find_all_mentions(
             # The mentions pile up as millions of small objects; Python's cyclic garbage collector
             # would scan them all again and again while spaCy streams results in. They hold no cycles.
             gc.disable()
-            with progress_bar(
-                total=len(texts),
-                desc="Finding entities",
-                unit=" articles",
-                disable=not options.progress,
-                file=sys.stderr,
-                smoothing=0.1,
-            ) as bar:
+            with progress_bar(len(texts), "Finding entities", options.progress, smoothing=0.1) as bar:
                 for done, ((key, _), mentions) in enumerate(zip(texts, found, strict=False), start=1):
                     cached[key] = mentions
                     pending.append((key, mentions))

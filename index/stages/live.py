@@ -6,15 +6,14 @@ remove copy it and start from what it holds, minus the articles they replace or 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import store
-from ..articles import Entities, Place, Problem
-from ..schema import WORDS_FILE, document_words
+from ..articles import Problem
+from ..schema import WORDS_FILE, document_words, entities_from_json
 from ..whoosh_files import open_index
 from .identity import Origins
 from .metadata import count_vocabulary
@@ -60,7 +59,8 @@ class LiveGeneration:
         assert self.generation is not None  # add and remove refuse a missing or damaged index
         old_documents = stored_documents(copy, replaced)
         vocabulary = self.known_values()
-        for facet, counts in count_vocabulary(map(entities_of, old_documents)).items():
+        old_entities = (entities_from_json(document["entities"]) for document in old_documents)
+        for facet, counts in count_vocabulary(old_entities).items():
             vocabulary.setdefault(facet, Counter()).subtract(counts)
         words = Counter(store.read_json(self.generation / WORDS_FILE))
         words.subtract(document_words(f"{d.get('title', '')} {d.get('body', '')}" for d in old_documents))
@@ -138,13 +138,3 @@ def stored_documents(generation: Path, ids: list[str]) -> list[dict[str, Any]]:
                 found.append(stored)
     ix.close()
     return found
-
-
-def entities_of(stored: dict[str, Any]) -> Entities:
-    data = json.loads(stored["entities"])
-    return Entities(
-        people=data["people"],
-        orgs=data["orgs"],
-        mentioned=data["mentioned"],
-        places=[Place(n, c) for n, c in data["places"]],
-    )

@@ -18,10 +18,13 @@ if TYPE_CHECKING:
     from .report import BuildOptions
 
 
-def progress_bar(**options: Any) -> tqdm[Any]:
-    """A tqdm bar without tqdm's monitor thread (the build forks worker processes)."""
+def progress_bar(total: int, description: str, shown: bool, **options: Any) -> tqdm[Any]:
+    """A bar of articles per second on stderr, without tqdm's monitor thread (the build forks worker
+    processes)."""
     tqdm.monitor_interval = 0
-    return tqdm(**options)
+    return tqdm(
+        total=total, desc=description, unit=" articles", disable=not shown, file=sys.stderr, **options
+    )
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

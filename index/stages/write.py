@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from whoosh.query import Or, Term
 
 from .. import store
 from ..schema import build_schema, document_fields
-from ..segment_writer import FastSegmentWriter
+from ..segment_writer import FastSegmentWriter, segment_writer
 from ..whoosh_files import open_index, read_index_files_in_place
 from .prepare import PreparedArticle
 from .report import BuildOptions
@@ -40,22 +39,17 @@ def write_generation(
     they are, so their document numbers do not move."""
     read_index_files_in_place()
     ix = whoosh_index.create_in(partial, build_schema()) if create else open_index(partial)
-    writer = FastSegmentWriter(ix)
+    writer = segment_writer(ix)
     try:
         replaced = sorted(set(replaced))
         if replaced:  # one query: update_document would open a reader over every segment per document
             writer.delete_by_query(Or([Term("id", doc_id) for doc_id in replaced]))
-        parts = segment_parts(len(prepared), options)
-        with progress_bar(
-            total=len(prepared),
-            desc="Writing index",
-            unit=" articles",
-            disable=not options.progress,
-            file=sys.stderr,
-        ) as bar:
+        # segments written in parallel are our writer's (Whoosh's own commits only its own segment)
+        parts = segment_parts(len(prepared), options) if isinstance(writer, FastSegmentWriter) else [(0, 0)]
+        with progress_bar(len(prepared), "Writing index", options.progress) as bar:
             if len(parts) == 1:
                 _add_documents(writer, prepared, bar.update, pause=True)
-                writer.commit()
+                writer.commit(merge=False)
             else:
                 writer.commit(segments=_write_segments_in_parallel(partial, prepared, parts, bar))
     except BaseException:
@@ -74,7 +68,7 @@ def segment_parts(count: int, options: BuildOptions) -> list[tuple[int, int]]:
 
 
 def _add_documents(
-    writer: FastSegmentWriter,
+    writer: Any,
     prepared: list[PreparedArticle],
     advance: Callable[[int], object],
     pause: bool = False,
