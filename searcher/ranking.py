@@ -115,7 +115,8 @@ def ranked_docnums(
     order = np.lexsort((found, -score))
     if limit is not None:
         order = order[:limit]
-    return found[order].tolist()
+    ranked: list[int] = found[order].tolist()
+    return ranked
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def _evaluate(matcher: Any, place: Segment) -> Scored:
     if kind is SpanNear2.SpanNear2Matcher:
         # a phrase: the documents whose positions fit (found by Whoosh, when the search has not
         # already found them), scored as its intersection of words
-        known = place.phrases.get(_matcher_phrase_key(matcher))
+        key = _matcher_phrase_key(matcher)
+        known = place.phrases.get(key) if key is not None else None
         if known is None:  # before the words are read: that rewinds the matchers the phrase steps
             end = place.offset + place.searcher.doc_count_all()
             known = np.zeros(end, dtype=bool)
