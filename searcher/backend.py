@@ -47,7 +47,14 @@ from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
-from .ranking import FieldLengths, PhraseMatches, block_ids, phrase_key, ranked_docnums
+from .ranking import (
+    FieldLengths,
+    PhraseMatches,
+    block_ids,
+    phrase_documents,
+    phrase_key,
+    ranked_docnums,
+)
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -612,7 +619,12 @@ def _matches(generation: Generation, query: Any, phrases: PhraseMatches | None =
             return first & ~_matches(generation, query.b, phrases)
         return first & _matches(generation, query.b, phrases) if isinstance(query, Require) else first
     mask = np.zeros(size, dtype=bool)
-    mask[np.fromiter(generation.searcher.docs_for_query(query), dtype=np.int64)] = True
+    found = (
+        phrase_documents(generation.searcher, generation.schema, query) if isinstance(query, Phrase) else None
+    )
+    if found is None:
+        found = np.fromiter(generation.searcher.docs_for_query(query), dtype=np.int64)
+    mask[found] = True
     if phrases is not None and isinstance(query, Phrase):
         key = phrase_key(generation.schema, query)
         if key is not None:

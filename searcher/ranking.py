@@ -21,6 +21,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import IntersectionMatcher, ListMatcher, NullMatcherClass, UnionMatcher
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 
 Scored = tuple[np.ndarray, np.ndarray]  # sorted document numbers of one segment, and their scores
@@ -220,3 +221,70 @@ def sorted_union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def bm25(idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, B: float, K1: float) -> np.ndarray:
     """``whoosh.scoring.bm25`` over arrays: the same operations in the same order, so the same floats."""
     return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+def phrase_documents(searcher: Any, schema: Any, phrase: Any) -> np.ndarray | None:
+    """The document numbers where ``phrase``'s words stand one after another, as Whoosh's phrase
+    matcher finds them (slop 1), from whole posting lists: the documents holding every word first, then
+    their positions, decoded only there. None for a phrase it does not take (another slop, a field
+    without positions, postings of another kind): Whoosh matches those."""
+    if phrase.slop != 1 or phrase.fieldname not in schema:
+        return None
+    field = schema[phrase.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    try:
+        words = [field.to_bytes(word) for word in phrase.words]
+    except ValueError:
+        return np.zeros(0, dtype=np.int64)
+    decode = field.format.decode_positions
+    found = []
+    for reader, offset in searcher.reader().leaf_readers():
+        postings: list[tuple[np.ndarray, list[Any]]] = []
+        for word in words:
+            try:
+                matcher = reader.postings(phrase.fieldname, word)
+            except (TermNotFound, KeyError):
+                postings = []
+                break
+            listed = _ids_and_values(matcher)
+            if listed is None:
+                return None
+            postings.append(listed)
+        if not postings:
+            continue
+        candidates = postings[0][0]
+        for ids, _ in postings[1:]:
+            candidates = np.intersect1d(candidates, ids, assume_unique=True)
+        where = [np.searchsorted(ids, candidates).tolist() for ids, _ in postings]
+        kept = []
+        for n, docnum in enumerate(candidates.tolist()):
+            starts = set(decode(postings[0][1][where[0][n]]))
+            for i in range(1, len(postings)):
+                if not starts:
+                    break
+                starts &= {position - i for position in decode(postings[i][1][where[i][n]])}
+            if starts:
+                kept.append(docnum)
+        found.append(np.array(kept, dtype=np.int64) + offset)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _ids_and_values(matcher: Any) -> tuple[np.ndarray, list[Any]] | None:
+    while type(matcher) is FilterMatcher and matcher._exclude:
+        matcher = matcher.child  # deleted documents: the live column drops them
+    if type(matcher) is ListMatcher:
+        if matcher._values is None:
+            return None
+        return np.asarray(matcher._ids, dtype=np.int64), list(matcher._values)
+    if type(matcher) is not W3LeafMatcher:
+        return None
+    matcher.reset()
+    id_blocks: list[np.ndarray] = []
+    values: list[Any] = []
+    while matcher.is_active():
+        id_blocks.append(block_ids(matcher))
+        matcher._read_values()
+        values.extend(matcher._values)
+        matcher._next_block()
+    return (np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)), values

@@ -206,3 +206,31 @@ def test_columns_appended_by_an_add_are_those_written_whole(tmp_path, seed):
     for name in expected:
         assert ours[name].dtype == expected[name].dtype, name
         assert np.array_equal(ours[name], expected[name]), name
+
+
+@needs_reuters
+def test_phrases_matched_from_posting_lists_are_whooshs(reuters_slice_index):
+    """Phrases of two to four words taken from the articles themselves (and a few that match nothing),
+    in the title and the body: the documents found are those Whoosh's span matcher finds."""
+    from whoosh.query import Phrase
+
+    from searcher.ranking import phrase_documents
+
+    generation = SearchIndex(reuters_slice_index).generation()
+    searcher, live = generation.searcher, generation.columns.live
+    analyzer = generation.schema["body"].analyzer
+    phrases = [["bank", "of", "england"], ["nothingxyz", "oil"], ["oil", "oil"]]
+    for docnum in np.flatnonzero(live)[::40].tolist():
+        words = [token.text for token in analyzer((searcher.stored_fields(docnum).get("body") or "")[:400])]
+        phrases += [words[i : i + 2 + i % 3] for i in range(0, max(0, len(words) - 4), 9)]
+    checked = 0
+    for words in phrases:
+        for field in ("title", "body"):
+            phrase = Phrase(field, words)
+            ours = phrase_documents(searcher, generation.schema, phrase)
+            assert ours is not None
+            whoosh = np.fromiter(searcher.docs_for_query(phrase), dtype=np.int64)
+            assert set(ours[live[ours]].tolist()) == set(whoosh[live[whoosh]].tolist()), (field, words)
+            checked += 1
+    assert checked > 300
+    assert phrase_documents(searcher, generation.schema, Phrase("body", ["oil", "prices"], slop=3)) is None
