@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """The OpenSearch backend beside the Whoosh one, in one run: loading and search latency.
 
-    python bench/opensearch.py                    # Reuters-21578 at 1x, a local 3-node cluster
-    python bench/opensearch.py --scale 4          # the corpus replicated 4x (new ids, dates moved)
+    python bench/opensearch.py                    # Reuters-21578 at 1x and 4x, a local 3-node cluster
+    python bench/opensearch.py --scale 1 --scale 4   # 1x and 4x (the default), 16x with --scale 16
+    python bench/run.py --backend opensearch       # the same, from the main benchmark
     python bench/opensearch.py --articles 2000 --url http://127.0.0.1:9200   # an existing cluster
 
 Measured: a warm Whoosh rebuild against the same warm rebuild that also loads the cluster (what loading
 adds), bulk-load articles per second, the benchmark's query mix through `searcher serve` on each backend
-(p50/p95), and the memory of the server and the JVMs. The
+(p50/p95, and apart the queries without words: the facets' time), and the memory of the server and
+the JVMs. The
 NER cache is filled by a cold rebuild first (its time is reported, not judged). Results go to
 bench/results/opensearch-<scale>x.json.
 """
@@ -17,9 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -45,6 +49,8 @@ TARGET_LOAD_OVERHEAD = 0.10  # what loading the cluster adds to a warm rebuild
 
 
 def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: int) -> dict:
+    """The query mix through `searcher serve` on one backend: every query's time, and apart the time of
+    the queries without words (browsing by facets and dates: the time is the facets' counting)."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -77,18 +83,25 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
                 time.sleep(0.3)
         for query in queries:  # one pass to warm caches, not timed
             urllib.request.urlopen(f"{base}/api/search?{query}", timeout=120).read()
-        samples, totals = [], {}
+        samples, facet_samples, totals = [], [], {}
         for _ in range(rounds):
             for query in queries:
                 started = time.perf_counter()
                 answer = json.loads(urllib.request.urlopen(f"{base}/api/search?{query}", timeout=120).read())
                 samples.append(time.perf_counter() - started)
+                if not dict(urllib.parse.parse_qsl(query)).get("q"):
+                    facet_samples.append(samples[-1])
                 totals[query] = answer["total"]
         memory = rss_of(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"api": latency_summary(samples), "server_rss_bytes": memory["server_rss_bytes"], "totals": totals}
+    return {
+        "api": latency_summary(samples),
+        "facets_only": latency_summary(facet_samples),
+        "server_rss_bytes": memory["server_rss_bytes"],
+        "totals": totals,
+    }
 
 
 def jvm_rss(data: Path) -> list[int]:
@@ -106,16 +119,135 @@ def jvm_rss(data: Path) -> list[int]:
     return sizes
 
 
+def measure_scale(
+    scale: int, lines: list[str], work: Path, urls: str, rounds: int, cache: Path | None
+) -> dict:
+    """One scaling step: the corpus replicated ``scale`` times, a warm Whoosh rebuild beside the same
+    rebuild loading the cluster, then the query mix on both backends."""
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = replicate(lines, range(scale), work / "corpus.jsonl")
+    index_dir = work / "index"
+    index_dir.mkdir(exist_ok=True)
+    if cache is not None and cache.exists() and not (index_dir / "annotations.sqlite").exists():
+        shutil.copy(cache, index_dir / "annotations.sqlite")  # the texts are the same: NER stays out
+    index_name = f"newsfacets-bench-{scale}x"
+    result: dict = {"articles_in_corpus": len(lines) * scale, "scale": scale}
+    if not (index_dir / "annotations.sqlite").exists():
+        log(f"{scale}x: cold rebuild of {len(lines) * scale:,} articles (fills the NER cache)")
+        _, result["cold_s"], _ = cli(
+            "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
+        )
+    log(f"{scale}x: warm rebuild, Whoosh only")
+    warm, result["warm_s"], _ = cli(
+        "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
+    )
+    log(f"{scale}x: warm rebuild, Whoosh and OpenSearch")
+    both, result["warm_with_opensearch_s"], _ = cli(
+        "index",
+        "rebuild",
+        str(corpus),
+        "--index-dir",
+        str(index_dir),
+        "--json",
+        "--quiet",
+        "--backend",
+        "opensearch",
+        "--opensearch-url",
+        urls,
+        "--opensearch-index",
+        index_name,
+    )
+    loading = both["phases"].get("also_write", 0.0)
+    result["articles"] = both["articles"]
+    result["load_s"] = loading
+    result["load_articles_per_s"] = both["articles"] / loading if loading else None
+    result["load_overhead"] = result["warm_with_opensearch_s"] / result["warm_s"] - 1
+    result["warm_phases"], result["warm_with_opensearch_phases"] = warm["phases"], both["phases"]
+
+    generation = store.current_generation(index_dir)
+    vocabulary = json.loads((generation / "vocabulary.json").read_text())
+    meta = json.loads((generation / "meta.json").read_text())
+    queries = [q.query_string for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])]
+    log(f"{scale}x: {len(queries)} queries x {rounds} rounds on Whoosh")
+    whoosh = serve_and_measure(index_dir, {"SEARCHER_BACKEND": "whoosh"}, queries, rounds)
+    log(f"{scale}x: {len(queries)} queries x {rounds} rounds on OpenSearch")
+    os_env = {
+        "SEARCHER_BACKEND": "opensearch",
+        "SEARCHER_OPENSEARCH_URL": urls,
+        "SEARCHER_OPENSEARCH_INDEX": index_name,
+    }
+    opensearch = serve_and_measure(index_dir, os_env, queries, rounds)
+    result["whoosh"] = {k: v for k, v in whoosh.items() if k != "totals"}
+    result["opensearch"] = {k: v for k, v in opensearch.items() if k != "totals"}
+    result["differing_totals"] = sorted(
+        q for q in whoosh["totals"] if whoosh["totals"][q] != opensearch["totals"].get(q)
+    )
+    result["p95_ratio"] = opensearch["api"]["p95_ms"] / whoosh["api"]["p95_ms"]
+    return result
+
+
+def rows_for(result: dict) -> list[tuple[str, str]]:
+    scale = result["scale"]
+    return [
+        (f"{scale}x: articles", f"{result['articles']:,}"),
+        (
+            f"{scale}x: warm rebuild, Whoosh only / + OpenSearch (s)",
+            f"{result['warm_s']:.1f} / {result['warm_with_opensearch_s']:.1f}",
+        ),
+        (f"{scale}x: loading adds (target ≤ {TARGET_LOAD_OVERHEAD:.0%})", f"{result['load_overhead']:+.1%}"),
+        (
+            f"{scale}x: bulk load (s), articles/s",
+            f"{result['load_s']:.1f}, {result['load_articles_per_s'] or 0:,.0f}",
+        ),
+        (
+            f"{scale}x: API p50 / p95 (ms), Whoosh",
+            "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["whoosh"]["api"]),
+        ),
+        (
+            f"{scale}x: API p50 / p95 (ms), OpenSearch",
+            "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["opensearch"]["api"]),
+        ),
+        (
+            f"{scale}x: facets only (queries without words) p50 / p95 (ms), Whoosh / OpenSearch",
+            "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["whoosh"]["facets_only"])
+            + " / "
+            + "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["opensearch"]["facets_only"]),
+        ),
+        (
+            f"{scale}x: p95 OpenSearch / Whoosh (target ≤ {TARGET_P95_RATIO} at 16x)",
+            f"{result['p95_ratio']:.2f}",
+        ),
+        (f"{scale}x: queries whose totals differ", str(len(result["differing_totals"]))),
+        (
+            f"{scale}x: server RSS, Whoosh / OpenSearch (MiB)",
+            f"{result['whoosh']['server_rss_bytes'] / 2**20:.0f} / {result['opensearch']['server_rss_bytes'] / 2**20:.0f}",
+        ),
+        (
+            f"{scale}x: JVM RSS (MiB)",
+            ", ".join(f"{r / 2**20:.0f}" for r in result.get("jvm_rss_bytes", [])) or "-",
+        ),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--articles", type=int, default=None, help="use only the first N articles")
-    parser.add_argument("--scale", type=int, default=1, help="the corpus replicated N times")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        action="append",
+        metavar="N",
+        help="the corpus replicated N times (repeat: 1 and 4 by default)",
+    )
     parser.add_argument("--url", default=None, help="an existing cluster (default: start 3 local nodes)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--work", type=Path, default=WORK / "opensearch")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="an annotations.sqlite to start from (a warm NER cache)"
+    )
     args = parser.parse_args(argv)
     if not args.corpus.exists():
         parser.error(f"corpus not found: {args.corpus}")
@@ -123,12 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     lines = args.corpus.read_text(encoding="utf-8").splitlines()[: args.articles]
-    corpus = replicate(lines, range(args.scale), work / "corpus.jsonl")
-    index_dir = work / "index"
     data = work / "cluster"
     started_cluster = args.url is None
     if started_cluster:
-        port = 19500
         log("starting 3 local OpenSearch nodes")
         urls = subprocess.run(
             [
@@ -137,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--nodes",
                 "3",
                 "--port",
-                str(port),
+                "19500",
                 "--data",
                 str(data),
             ],
@@ -147,91 +276,24 @@ def main(argv: list[str] | None = None) -> int:
         ).stdout.strip()
     else:
         urls = args.url
-    os_env = {
-        "SEARCHER_BACKEND": "opensearch",
-        "SEARCHER_OPENSEARCH_URL": urls,
-        "SEARCHER_OPENSEARCH_INDEX": "newsfacets-bench",
-    }
-    result: dict = {"articles_in_corpus": len(lines) * args.scale, "scale": args.scale, "cluster": urls}
+    cache = args.cache
+    results = []
     try:
-        if not (index_dir / "annotations.sqlite").exists():
-            log(f"cold rebuild of {len(lines) * args.scale:,} articles (fills the NER cache)")
-            _, result["cold_s"], _ = cli(
-                "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
-            )
-        log("warm rebuild, Whoosh only")
-        warm, result["warm_s"], _ = cli(
-            "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
-        )
-        log("warm rebuild, Whoosh and OpenSearch")
-        both, result["warm_with_opensearch_s"], _ = cli(
-            "index",
-            "rebuild",
-            str(corpus),
-            "--index-dir",
-            str(index_dir),
-            "--json",
-            "--quiet",
-            "--backend",
-            "opensearch",
-            "--opensearch-url",
-            urls,
-            "--opensearch-index",
-            "newsfacets-bench",
-        )
-        loading = both["phases"].get("also_write", 0.0)
-        result["load_s"] = loading
-        result["load_articles_per_s"] = both["articles"] / loading if loading else None
-        result["load_overhead"] = result["warm_with_opensearch_s"] / result["warm_s"] - 1
-        result["warm_phases"], result["warm_with_opensearch_phases"] = warm["phases"], both["phases"]
-
-        generation = store.current_generation(index_dir)
-        vocabulary = json.loads((generation / "vocabulary.json").read_text())
-        meta = json.loads((generation / "meta.json").read_text())
-        queries = [
-            q.query_string for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])
-        ]
-        log(f"{len(queries)} queries x {args.rounds} rounds on Whoosh")
-        whoosh = serve_and_measure(index_dir, {"SEARCHER_BACKEND": "whoosh"}, queries, args.rounds)
-        log(f"{len(queries)} queries x {args.rounds} rounds on OpenSearch")
-        opensearch = serve_and_measure(index_dir, os_env, queries, args.rounds)
-        result["whoosh"] = {k: v for k, v in whoosh.items() if k != "totals"}
-        result["opensearch"] = {k: v for k, v in opensearch.items() if k != "totals"}
-        result["same_totals"] = whoosh["totals"] == opensearch["totals"]
-        result["p95_ratio"] = opensearch["api"]["p95_ms"] / whoosh["api"]["p95_ms"]
-        if started_cluster:
-            result["jvm_rss_bytes"] = jvm_rss(data)
+        for scale in sorted(set(args.scale or [1, 4])):
+            result = measure_scale(scale, lines, work / f"{scale}x", urls, args.rounds, cache)
+            if started_cluster:
+                result["jvm_rss_bytes"] = jvm_rss(data)
+            result["cluster"] = urls
+            results.append(result)
+            cache = work / f"{scale}x" / "index" / "annotations.sqlite"  # the next scale starts warm
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            (RESULTS / f"opensearch-{scale}x.json").write_text(json.dumps(result, indent=2, default=str))
+            print("| figure | value |\n| --- | --- |")
+            for name, value in rows_for(result):
+                print(f"| {name} | {value} |", flush=True)
     finally:
         if started_cluster:
             subprocess.run([str(ROOT / "opensearch" / "run-local"), "stop", "--data", str(data)], check=False)
-
-    rows = [
-        ("articles", f"{result['articles_in_corpus']:,} ({args.scale}x)"),
-        ("warm rebuild, Whoosh only (s)", f"{result['warm_s']:.1f}"),
-        ("warm rebuild, + OpenSearch (s)", f"{result['warm_with_opensearch_s']:.1f}"),
-        (f"loading adds (target ≤ {TARGET_LOAD_OVERHEAD:.0%})", f"{result['load_overhead']:+.1%}"),
-        ("bulk load (s), articles/s", f"{result['load_s']:.1f}, {result['load_articles_per_s'] or 0:,.0f}"),
-        ("Whoosh API p50 / p95 (ms)", "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["whoosh"]["api"])),
-        (
-            "OpenSearch API p50 / p95 (ms)",
-            "{p50_ms:.1f} / {p95_ms:.1f}".format(**result["opensearch"]["api"]),
-        ),
-        (f"p95 OpenSearch / Whoosh (target ≤ {TARGET_P95_RATIO} at 16x)", f"{result['p95_ratio']:.2f}"),
-        ("same totals on every query", str(result["same_totals"])),
-        (
-            "server RSS, Whoosh / OpenSearch (MiB)",
-            (
-                f"{result['whoosh']['server_rss_bytes'] / 2**20:.0f} / "
-                f"{result['opensearch']['server_rss_bytes'] / 2**20:.0f}"
-            ),
-        ),
-        ("JVM RSS (MiB)", ", ".join(f"{r / 2**20:.0f}" for r in result.get("jvm_rss_bytes", [])) or "-"),
-    ]
-    print("| figure | value |\n| --- | --- |")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"opensearch-{args.scale}x.json").write_text(json.dumps(result, indent=2, default=str))
     return 0
 
 

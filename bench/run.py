@@ -636,7 +636,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=None, help="passes over the query mix (default 3, quick 1)"
     )
+    parser.add_argument(
+        "--backend",
+        choices=("whoosh", "opensearch"),
+        default="whoosh",
+        help="opensearch: bench/opensearch.py (both backends side by side on a local 3-node cluster)",
+    )
     args = parser.parse_args(argv)
+    if args.backend == "opensearch":
+        from bench.opensearch import main as opensearch_main
+
+        forwarded = ["--corpus", str(args.corpus)] + [f"--scale={n}" for n in args.scale or []]
+        forwarded += [f"--articles={args.articles}"] if args.articles else []
+        forwarded += [f"--rounds={args.rounds}"] if args.rounds else []
+        return opensearch_main(forwarded)
 
     if not args.corpus.exists():
         parser.error(f"corpus not found: {args.corpus} (see ../shared/corpora/README.md)")

@@ -5,6 +5,7 @@
     language    each article's language                                    stages/languages.py
     annotate    spaCy's mentions (cached), then each article's entities    stages/annotate.py
     normalize   one spelling per value, surnames, acronyms, corpus-wide    stages/normalize_corpus.py
+    stories     near-duplicates grouped as versions of one story           stages/stories.py
     write       the Whoosh segments                                        stages/write.py
     columns     the facet columns and word counts                          stages/facet_columns.py
     metadata    vocabulary, places, fingerprints, origins, meta.json       stages/metadata.py
@@ -51,6 +52,7 @@ from .stages.normalize_corpus import normalize_across_corpus
 from .stages.prepare import PreparedArticle, annotated_entities, learn_boilerplate, prepare_all
 from .stages.read import ReadArticles, pruned_ids, read_articles, removed_ids, skip_copies_in_index
 from .stages.report import BuildOptions, BuildReport
+from .stages.stories import group_for_build
 from .stages.workers import worker_processes
 from .stages.write import write_generation
 
@@ -77,7 +79,9 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = DEFAU
             with report.timed("normalize"):
                 normalize_across_corpus(prepared, {}, votes)
             with new_generation(index_dir) as partial:
-                write_and_publish(index_dir, partial, prepared, Baseline(), recurring, options, report)
+                write_and_publish(
+                    index_dir, partial, prepared, Baseline(), recurring, options, report, live.generation
+                )
     return report
 
 
@@ -167,8 +171,18 @@ def write_and_publish(
     recurring: dict[str, set[str]],
     options: BuildOptions,
     report: BuildReport,
+    compared_with: Path | None = None,
 ) -> None:
-    """The write, columns, metadata and switch stages: ``written`` added to ``baseline`` at ``partial``."""
+    """The stories, write, columns, metadata and switch stages: ``written`` added to ``baseline`` at
+    ``partial``. ``compared_with``: the live generation a rebuild replaces (its story signatures are
+    reused for the texts it already held)."""
+    with report.timed("stories"):
+        stories = group_for_build(
+            baseline.previous or compared_with, written, baseline.replaced, baseline.incremental
+        )
+        story_of = stories.story_of()
+        for item in written:
+            item.story = story_of[item.article.id]
     with report.timed("write"):
         write_generation(
             partial, written, create=not baseline.incremental, options=options, replaced=baseline.replaced
@@ -187,6 +201,7 @@ def write_and_publish(
     for item in written:
         origins.record(item.article, item.language)
     origins.save(partial)
+    stories.save(partial)
     # after a removal the span may have shrunk: read it from the live articles' columns
     span = columns_span(partial) if baseline.leaving else published_span(written, baseline.meta)
     write_metadata(

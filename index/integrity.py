@@ -31,6 +31,7 @@ from .stages.facet_columns import write_columns_for
 from .stages.metadata import count_vocabulary, place_countries, published_span, write_metadata
 from .stages.prepare import PreparedArticle, annotated_entities
 from .stages.report import BuildOptions, BuildReport
+from .stages.stories import STORIES_FILE, StoryTable, group_for_build
 from .stages.write import write_generation
 from .whoosh_files import open_index
 
@@ -109,6 +110,9 @@ def disagreements(generation: Path, meta: dict[str, Any]) -> list[str]:
         )
     if set(fingerprints) != set(ids):
         problems.append(f"fingerprints.json: {len(fingerprints)} articles, the index holds {len(set(ids))}")
+    story_ids = StoryTable.load(generation).ids
+    if (generation / STORIES_FILE).is_file() and set(story_ids) != set(ids):
+        problems.append(f"{STORIES_FILE}: {len(story_ids)} articles, the index holds {len(set(ids))}")
     if meta.get("articles") != len(live):
         problems.append(f"meta.json: {meta.get('articles')} articles, the index holds {len(live)}")
     return problems
@@ -201,6 +205,7 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
                 write_generation(partial, prepared, create=True, options=options)
             with report.timed("columns"):
                 write_columns_for(partial, prepared, None)
+                group_for_build(None, prepared, (), incremental=False).save(partial)
                 store.write_json_atomic(
                     partial / WORDS_FILE, dict(document_words(f"{i.title} {i.body}" for i in prepared))
                 )

@@ -13,6 +13,7 @@ from index.store import NoIndexError
 from .facet_filter import MAX_FILTER_CHARS, filtered_facets, split_filter_args
 from .params import FACETS, ParamError, params_from_args
 from .search import article_data, run_search
+from .versions import diff_data
 from .views import http_error, past_the_end, requested_page, search_index
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -50,6 +51,14 @@ def article(article_id: str) -> ResponseReturnValue:
     data = article_data(search_index(), article_id)
     if data is None:
         return jsonify({"error": f"no article with id {article_id!r}"}), 404
+    return jsonify(data)
+
+
+@blueprint.get("/articles/<path:article_id>/diff/<path:other_id>")
+def article_diff(article_id: str, other_id: str) -> ResponseReturnValue:
+    data = diff_data(search_index(), article_id, other_id)
+    if data is None:
+        return jsonify({"error": f"no article with id {article_id!r} or {other_id!r}"}), 404
     return jsonify(data)
 
 

@@ -12,41 +12,29 @@ import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import bleach
 import numpy as np
-from whoosh import qparser
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatter, highlight
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.query import (
-    And,
-    AndMaybe,
-    AndNot,
-    Every,
-    Not,
-    NullQuery,
-    Or,
-    Phrase,
-    Prefix,
-    Require,
-    Term,
-    Wildcard,
-)
+from whoosh.query import And, AndMaybe, AndNot, Every, Not, Or, Phrase, Prefix, Require, Term
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
 from index import store
-from index.aliases import ALIASES_FILE, read_rules, value_map
-from index.columns import UNDATED, Columns, facet_key, timestamp
+from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, split_values, value_map
+from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.schema import COLUMN_FACETS, WORDS_FILE, query_schema
+from index.stages.stories import story_ids
 from index.whoosh_files import open_index
 
 from .params import FACETS, SearchParams
+from .query import parse_query
 from .ranking import (
     FieldLengths,
     PhraseMatches,
@@ -88,6 +76,8 @@ class Hit:
     people: list[str]
     places: list[list]
     orgs: list[str]
+    story: str = ""  # the id of the story it is a version of
+    versions: list[dict] = field(default_factory=list)  # with collapse: the story's other matching versions
 
 
 @dataclass(frozen=True)
@@ -133,6 +123,8 @@ class RawResults:
     query_used: str
     chosen: dict[str, list[ChosenValue]]
     matched: list[MatchedValues]
+    collapsed: bool = False  # one hit per story, and every count counts stories
+    articles: int | None = None  # the articles matched (every version), when the total counts stories
 
 
 class Generation:
@@ -143,11 +135,13 @@ class Generation:
         path: Path,
         aliases: dict[str, dict[str, str | None]] | None = None,
         aliases_version: object = None,
+        splits: list[AliasRule] | None = None,
     ) -> None:
         store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
         self.aliases = aliases or {}  # readers' corrections: facet -> value -> new value (None: dropped)
         self.aliases_version = aliases_version
+        self.splits = splits or []  # readers' splits of wrong merges, per article (by how it wrote the value)
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
@@ -165,9 +159,21 @@ class Generation:
             ) from error
         self.countries = store.read_json(path / "places.json")
         self.field_lengths = FieldLengths()  # what relevance ranking reads, once per generation
+        if self.splits:
+            self.columns = self._split_columns()
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, dict[str, int]] = {}
         self._counts_lock = threading.Lock()
+        self._stories: StoryCounting | None = None
+
+    def stories(self) -> StoryCounting:
+        """Each document's story, read on the first collapsed search of the generation."""
+        with self._counts_lock:
+            if self._stories is None:
+                with self.ix.reader() as reader:
+                    doc_ids = list(reader.column_reader("id"))
+                self._stories = StoryCounting.for_documents(doc_ids, story_ids(self.path))
+            return self._stories
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """The words spelling suggestions are drawn from, sorted, with how many articles each is in:
@@ -202,8 +208,11 @@ class Generation:
                 found[new] = [new, country if new == name else self.countries.get(new, country)]
         return list(found.values())
 
-    def corrected_entities(self, entities: dict) -> dict:
-        """An article's stored entities (display lists and mention spans) with the corrections applied."""
+    def corrected_entities(self, entities: dict, body: str | None = None) -> dict:
+        """An article's stored entities (display lists and mention spans) with the corrections applied;
+        with its ``body``, also the splits (which read how the article wrote each value)."""
+        if self.splits and body is not None:
+            return self._split_entities(self.corrected_entities(entities), body)
         if not self.aliases:
             return entities
         facet_of = {"people": "person", "orgs": "org"}
@@ -218,6 +227,49 @@ class Generation:
                 spans.append([start, end, facet, new])
         fixed["spans"] = spans
         return fixed
+
+    @staticmethod
+    def article_spellings(entities: dict, body: str, facet: str) -> dict[str, set[str]]:
+        """Each value of one facet in an article -> the keys of the ways the article wrote it."""
+        found: dict[str, set[str]] = {}
+        for start, end, span_facet, value in entities.get("spans", []):
+            if span_facet == facet and 0 <= start < end <= len(body):
+                found.setdefault(value, set()).add(spelling_key(body[start:end]))
+        return found
+
+    def _split_entities(self, entities: dict, body: str) -> dict:
+        listed_as = {"person": "people", "org": "orgs"}
+        fixed = dict(entities)
+        spans = [list(span) for span in entities.get("spans", [])]
+        for facet, listed in listed_as.items():
+            rules = [rule for rule in self.splits if rule.facet == facet]
+            if not rules:
+                continue
+            spellings = self.article_spellings(entities, body, facet)
+            fixed[listed], moved = split_values(entities.get(listed, []), spellings, rules)
+            for span in spans:
+                start, end, span_facet, value = span
+                if span_facet == facet and 0 <= start < end <= len(body):
+                    span[3] = moved.get((value, spelling_key(body[start:end])), value)
+        fixed["spans"] = spans
+        return fixed
+
+    def _split_columns(self) -> Columns:
+        """The facet columns with the splits applied to the articles holding a split value."""
+        columns = self.columns
+        facets = dict(columns.facets)
+        for facet in sorted({rule.facet for rule in self.splits}):
+            rules = [rule for rule in self.splits if rule.facet == facet]
+            column = facets[facet]
+            ids = [i for rule in rules for i in column.value_ids(facet_key(rule.value))]
+            rows = {}
+            for docnum in np.flatnonzero(column.articles_with(ids, columns.size) & columns.live).tolist():
+                stored = self.searcher.stored_fields(docnum)
+                entities = self.corrected_entities(json.loads(stored["entities"]))
+                spellings = self.article_spellings(entities, stored.get("body") or "", facet)
+                rows[docnum] = split_values(column.row(docnum), spellings, rules)[0]
+            facets[facet] = column_with_rows(column, rows)
+        return Columns(facets=facets, published=columns.published, live=columns.live)
 
     def merged_into(self, facet: str, value: str) -> list[str]:
         """The values the corrections turned into ``value``: what the entity page calls "also known as"."""
@@ -275,43 +327,16 @@ class SearchIndex:
                 # The old generation is not closed here: requests still running hold it and finish
                 # on it; its files close when the last of them lets go of it. A change to the
                 # readers' corrections reopens the same generation with them.
-                aliases = value_map(read_rules(self.index_dir)) if version is not None else {}
-                current = self._generation = Generation(path, aliases, version)
+                rules = read_rules(self.index_dir) if version is not None else []
+                splits = [rule for rule in rules if rule.action == "split"]
+                current = self._generation = Generation(path, value_map(rules), version, splits)
             return current
 
     # queries -----------------------------------------------------------------------------------
     def parse(self, generation: Generation, text: str) -> tuple[Any, str]:
-        """The user's words as a query; anything the parser cannot take is searched as plain words."""
-        text = prepare_query_text(text)
-        if not text.strip():
-            return Every(), ""
-        parser = qparser.MultifieldParser(["title", "body"], generation.query_schema, group=qparser.AndGroup)
-        # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
-        parser.add_plugin(
-            qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-")
-        )
-        words: list[str] | str = text.split()
-        if all(word.startswith("-") and len(word) > 1 for word in words):
-            text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
-        try:
-            query = parser.parse(text)
-        except Exception:
-            query = None
-        if query is not None and query is not NullQuery:
-            query = match_all_wildcards_as_every(query)
-        if isinstance(query, Not) or (
-            isinstance(query, And) and all(isinstance(q, Not) for q in query.subqueries)
-        ):
-            return And([Every(), query]), text
-        if query is None or query is NullQuery or _too_wide(query, generation):
-            words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-            plain = qparser.MultifieldParser(
-                ["title", "body"], generation.query_schema, group=qparser.AndGroup
-            )
-            for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
-                plain.remove_plugin_class(plugin)
-            return (plain.parse(words) if words else Every()), words
-        return query, text
+        """The user's words as a query (the searcher's one parse); a wildcard Whoosh would expand too
+        far is searched as plain words."""
+        return parse_query(text, generation.query_schema, lambda query: _too_wide(query, generation))
 
     def _filtered(
         self, generation: Generation, params: SearchParams
@@ -331,7 +356,8 @@ class SearchIndex:
         generation = self.generation()
         searcher, columns = generation.searcher, generation.columns
         query, used, base, filters, final, phrases = self._filtered(generation, params)
-        total = int(final.sum())
+        units = generation.stories() if params.collapse else ARTICLES
+        total = units.count(final)
 
         counts, chosen = {}, {}
         for facet in FACETS:
@@ -343,13 +369,15 @@ class SearchIndex:
                 if other != facet:
                     facet_filter.narrow(others)
             counting = filters[facet].narrow_for_counts(others.copy(), facet in params.match_all)
-            counts[facet] = Counter(columns.facets[facet].counts(counting))
-            chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others)
-        published = published_days(columns, final)
+            counts[facet] = Counter(units.value_counts(columns.facets[facet], counting))
+            chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others, units)
+        published = units.published_days(columns, final)
 
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
-        if total == 0 or first >= total:
+        if isinstance(units, StoryCounting):
+            docnums = self._story_page(generation, ranked, final, units, params)
+        elif total == 0 or first >= total:
             docnums = []
         elif params.q and params.sort == "relevance" and not isinstance(ranked, Every):
             # Whoosh ranks by the words; the facet columns' part of the query, the facet and the date
@@ -375,6 +403,11 @@ class SearchIndex:
             docnums = by_date(columns, final, newest=params.sort != "oldest")[first : first + params.per_page]
         words = query_words(generation, ranked) if params.q else set()
         hits = [self._hit(generation, docnum, words) for docnum in docnums]
+        if isinstance(units, StoryCounting):
+            self._attach_versions(generation, hits, docnums, final, units)
+        else:
+            for hit, docnum in zip(hits, docnums, strict=True):
+                hit.story = generation.stories().story_id(docnum)
 
         suggestion = self.suggestion(generation, params, used, total, filters) if params.q else None
         return RawResults(
@@ -385,8 +418,68 @@ class SearchIndex:
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
-            matched=matched_values(generation, query, final),
+            matched=matched_values(generation, query, final, units=units),
+            collapsed=params.collapse,
+            articles=int(final.sum()),
         )
+
+    def _story_page(
+        self,
+        generation: Generation,
+        ranked: Any,
+        final: np.ndarray,
+        stories: StoryCounting,
+        params: SearchParams,
+    ) -> list[int]:
+        """The page's hits when versions are collapsed: each story once, by its first version in the
+        search's order (the best-ranked, or the newest or oldest)."""
+        first, wanted = (params.page - 1) * params.per_page, params.page * params.per_page
+        if not final.any() or first >= stories.count(final):
+            return []
+        if params.q and params.sort == "relevance" and not isinstance(ranked, Every):
+            allowed = set(np.flatnonzero(final).tolist())
+            limit = wanted
+            while True:  # rank more articles until the page's stories are all found (or none are left)
+                ranked_docnums = [
+                    hit.docnum for hit in generation.searcher.search(ranked, limit=limit, filter=allowed)
+                ]
+                leaders = stories.first_of_each(np.array(ranked_docnums, dtype=np.int64))
+                if len(leaders) >= wanted or len(ranked_docnums) < limit:
+                    break
+                limit *= 4
+        else:
+            leaders = stories.first_of_each(
+                np.array(by_date(generation.columns, final, newest=params.sort != "oldest"))
+            )
+        return leaders[first:wanted]
+
+    def _attach_versions(
+        self,
+        generation: Generation,
+        hits: list[Hit],
+        docnums: list[int],
+        final: np.ndarray,
+        stories: StoryCounting,
+    ) -> None:
+        """Each hit's story, and the story's other versions among the matches, oldest first."""
+        for hit, docnum in zip(hits, docnums, strict=True):
+            hit.story = stories.story_id(docnum)
+            others = [
+                n
+                for n in by_date(generation.columns, stories.versions_mask(docnum) & final, newest=False)
+                if n != docnum
+            ]
+            hit.versions = [_version(generation, n) for n in others]
+
+    def story_versions(self, article_id: str) -> list[dict]:
+        """Every version of an article's story the index holds (itself included), oldest first."""
+        generation = self.generation()
+        docnum = generation.searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        stories = generation.stories()
+        mask = stories.versions_mask(docnum) & generation.columns.live
+        return [_version(generation, n) for n in by_date(generation.columns, mask, newest=False)]
 
     def all_matches(self, params: SearchParams) -> Iterator[dict]:
         """Every article the search matches (not one page), in the search's order, one stored record at
@@ -403,7 +496,7 @@ class SearchIndex:
             docnums = by_date(generation.columns, final, newest=params.sort != "oldest")
         for docnum in docnums:
             stored = generation.searcher.stored_fields(docnum)
-            entities = generation.corrected_entities(json.loads(stored["entities"]))
+            entities = generation.corrected_entities(json.loads(stored["entities"]), stored.get("body") or "")
             yield {
                 "id": stored["id"],
                 "title": stored.get("title") or "",
@@ -480,8 +573,8 @@ class SearchIndex:
     @staticmethod
     def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
         stored = generation.searcher.stored_fields(docnum)
-        data = generation.corrected_entities(json.loads(stored["entities"]))
         body = stored.get("body") or ""
+        data = generation.corrected_entities(json.loads(stored["entities"]), body)
         snippet = snippet_for(generation, body, words) if words else ""
         if not snippet:
             snippet = _escape(body[:240]) + ("…" if len(body) > 240 else "")
@@ -529,7 +622,9 @@ class SearchIndex:
         if stored is None:
             return None
         stored = dict(stored)
-        stored["entities"] = generation.corrected_entities(json.loads(stored["entities"]))
+        stored["entities"] = generation.corrected_entities(
+            json.loads(stored["entities"]), stored.get("body") or ""
+        )
         return stored
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
@@ -583,9 +678,9 @@ def entity_spellings(
     for docnum in docnums:
         stored = generation.searcher.stored_fields(docnum)
         body = stored.get("body") or ""
-        for start, end, span_facet, value in generation.corrected_entities(json.loads(stored["entities"]))[
-            "spans"
-        ]:
+        for start, end, span_facet, value in generation.corrected_entities(
+            json.loads(stored["entities"]), body
+        )["spans"]:
             if span_facet == facet and value in values and 0 <= start < end <= len(body):
                 written[" ".join(body[start:end].split())] += 1
     return written.most_common(12)
@@ -685,7 +780,11 @@ def typed_value_ids(generation: Generation, query: Any) -> list[int]:
 
 
 def matched_values(
-    generation: Generation, query: Any, results: np.ndarray, listed: int = 10
+    generation: Generation,
+    query: Any,
+    results: np.ndarray,
+    listed: int = 10,
+    units: ArticleCounting | None = None,
 ) -> list[MatchedValues]:
     """For each single word or prefix typed in a facet field, the values it matched, with how many of
     the results hold each: so the page can say what ``person:volcker`` was taken to mean."""
@@ -699,7 +798,7 @@ def matched_values(
             continue  # a full name is taken as it is
         column = generation.columns.facets[leaf.fieldname]
         ids = typed_value_ids(generation, leaf)
-        counted = column.counts(results) if ids else {}
+        counted = (units or ARTICLES).value_counts(column, results) if ids else {}
         values = sorted(
             ((column.values[i], counted.get(column.values[i], 0)) for i in ids),
             key=lambda pair: (-pair[1], pair[0]),
@@ -772,7 +871,12 @@ class FacetFilter:
         return mask
 
     def chosen_values(
-        self, generation: Generation, counts: Counter, counting: np.ndarray, others: np.ndarray
+        self,
+        generation: Generation,
+        counts: Counter,
+        counting: np.ndarray,
+        others: np.ndarray,
+        units: ArticleCounting | None = None,
     ) -> list[ChosenValue]:
         """The selected and excluded values under the names the index gives them ("ronald reagan" is
         Ronald Reagan), each with its true count, whether or not it is among the most frequent."""
@@ -786,7 +890,7 @@ class FacetFilter:
                         count = counts[value]
                     else:
                         value_articles = _value_mask(generation, self.facet, value)
-                        count = int((value_articles & (others if excluded else counting)).sum())
+                        count = (units or ARTICLES).count(value_articles & (others if excluded else counting))
                     chosen[value] = ChosenValue(value, count, excluded)
         return list(chosen.values())
 
@@ -905,41 +1009,6 @@ def snippet_cleaner() -> bleach.Cleaner:
     return cleaner
 
 
-QUERY_FIELDS = ("person", "place", "country", "org", "mentioned", "title", "body", "source", "published")
-_FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
-_MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
-
-
-def prepare_query_text(text: str) -> str:
-    """The query as the parser should read it: field names in any case (``ORG:OPEC``), and a mentioned
-    date as one value (``mentioned:1987-03`` is March 1987, ``mentioned:1987-*`` the year 1987)."""
-    text = _FIELD_NAME.sub(lambda m: m.group(1).lower(), text)
-
-    def mentioned(match: re.Match) -> str:
-        parts = [match.group(1)] + [part.zfill(2) for part in match.group(2, 3) if part]
-        return f'mentioned:"{"-".join(parts)}"'
-
-    return _MENTIONED_VALUE.sub(mentioned, text)
-
-
-def match_all_wildcards_as_every(query: Any) -> Any:
-    """A wildcard that matches every word (``*``, which Whoosh reads as every document with a title or
-    a body) is the empty query, not a walk over every posting: ``*`` browses everything, ``oil -*``
-    finds nothing, both at once."""
-    if isinstance(query, Every) or (
-        isinstance(query, (Wildcard, Prefix))
-        and getattr(query, "fieldname", None) not in COLUMN_FACETS
-        and not str(query.text).strip("*?")
-    ):
-        return Every()
-    if query.is_leaf():
-        return query
-    query = query.apply(match_all_wildcards_as_every)
-    if isinstance(query, Or) and any(isinstance(sub, Every) for sub in query.subqueries):
-        return Every()
-    return query
-
-
 def _term_text(facet: str, value: str) -> str:
     return value if facet == "mentioned" else value.lower().replace(",", " ").strip()
 
@@ -974,3 +1043,113 @@ def edit_distance(a: str, b: str) -> int:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ArticleCounting:
+    """What a search counts when every article is a hit of its own (``collapse=false``)."""
+
+    def count(self, mask: np.ndarray) -> int:
+        return int(mask.sum())
+
+    def value_counts(self, column: Any, mask: np.ndarray) -> dict[str, int]:
+        return column.counts(mask)
+
+    def published_days(self, columns: Columns, mask: np.ndarray) -> Counter:
+        return published_days(columns, mask)
+
+
+ARTICLES = ArticleCounting()
+
+
+class StoryCounting(ArticleCounting):
+    """What a search counts when versions are collapsed: stories. A value's count is the stories
+    having at least one version in the set with that value (what a click on it leaves); a day's count,
+    the stories with a version published that day."""
+
+    def __init__(self, story_of: np.ndarray, names: list[str]) -> None:
+        self.story_of = story_of  # document number -> story number
+        self.names = names  # story number -> story id
+
+    @classmethod
+    def for_documents(cls, doc_ids: list[str], stories: dict[str, str]) -> StoryCounting:
+        """``doc_ids`` in document-number order; an article the table does not name (a generation
+        built before stories) is a story of its own."""
+        numbers: dict[str, int] = {}
+        story_of = np.array(
+            [numbers.setdefault(stories.get(doc_id, doc_id), len(numbers)) for doc_id in doc_ids],
+            dtype=np.int64,
+        )
+        return cls(story_of, list(numbers))
+
+    def count(self, mask: np.ndarray) -> int:
+        return len(np.unique(self.story_of[mask]))
+
+    def value_counts(self, column: Any, mask: np.ndarray) -> dict[str, int]:
+        entries = mask[column.owners]
+        if not entries.any():
+            return {}
+        width = max(1, len(column.values))
+        pairs = np.unique(self.story_of[column.owners[entries]] * width + column.ids[entries])
+        counted = np.bincount(pairs % width, minlength=len(column.values))
+        return {column.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+    def published_days(self, columns: Columns, mask: np.ndarray) -> Counter:
+        docnums = np.flatnonzero(mask & (columns.published != UNDATED))
+        days = columns.published[docnums] // 86400
+        pairs = (
+            np.unique(np.stack([days, self.story_of[docnums]]), axis=1) if len(docnums) else np.zeros((2, 0))
+        )
+        found, counts = np.unique(pairs[0], return_counts=True)
+        return Counter(
+            {
+                (EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count)
+                for day, count in zip(found, counts, strict=False)
+            }
+        )
+
+    def first_of_each(self, ordered: np.ndarray) -> list[int]:
+        """The first document of each story in ``ordered`` (document numbers), in that order."""
+        if not len(ordered):
+            return []
+        _, firsts = np.unique(self.story_of[ordered], return_index=True)
+        return ordered[np.sort(firsts)].tolist()
+
+    def story_id(self, docnum: int) -> str:
+        return self.names[int(self.story_of[docnum])]
+
+    def versions_mask(self, docnum: int) -> np.ndarray:
+        return self.story_of == self.story_of[docnum]
+
+
+def _version(generation: Generation, docnum: int) -> dict:
+    """What a list of a story's versions shows of one: id, title, date and source."""
+    stored = generation.searcher.stored_fields(docnum)
+    return {
+        "id": stored["id"],
+        "title": stored.get("title") or "(untitled)",
+        "published": stored.get("published"),
+        "source": stored.get("source") or "",
+    }
+
+
+def column_with_rows(column: FacetColumn, rows: dict[int, list[str]]) -> FacetColumn:
+    """``column`` with the values of the articles in ``rows`` replaced (new values added at the end)."""
+    if not rows:
+        return column
+    values = list(column.values)
+    value_id = {value: n for n, value in enumerate(values)}
+    keep = ~np.isin(column.owners, list(rows))
+    owners, ids = [column.owners[keep].astype(np.int64)], [column.ids[keep].astype(np.int64)]
+    for docnum, row in rows.items():
+        for value in row:
+            if value not in value_id:
+                value_id[value] = len(values)
+                values.append(value)
+        owners.append(np.full(len(row), docnum, dtype=np.int64))
+        ids.append(np.array([value_id[value] for value in row], dtype=np.int64))
+    all_owners, all_ids = np.concatenate(owners), np.concatenate(ids)
+    order = np.argsort(all_owners, kind="stable")
+    all_owners, all_ids = all_owners[order], all_ids[order]
+    starts = np.zeros(len(column.starts), dtype=np.int64)
+    np.add.at(starts, all_owners + 1, 1)
+    return FacetColumn(values, np.cumsum(starts), all_ids.astype(np.int32), all_owners.astype(np.int32))

@@ -66,6 +66,12 @@ def facet_options(command: CommandFunction) -> CommandFunction:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", default="1", show_default=True)
 @click.option("--per-page", default=str(DEFAULT_PER_PAGE), show_default=True, help=f"At most {MAX_PER_PAGE}.")
+@click.option(
+    "--collapse",
+    default="true",
+    show_default=True,
+    help="true: one hit per story (its versions grouped); false: every article.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/search.")
 @click.option(
     "--format",
@@ -83,6 +89,7 @@ def search_command(
     sort: str,
     page: str,
     per_page: str,
+    collapse: str,
     as_json: bool,
     export_format: str | None,
     index_dir: Path | None,
@@ -93,7 +100,13 @@ def search_command(
     current_app.config["INDEX_DIR"] = str(location)
     click.echo(f"searching {index_description(location)}", err=True)
     args = MultiDict(
-        [("q", " ".join(query)), ("sort", sort), ("page", page), ("per_page", per_page)]
+        [
+            ("q", " ".join(query)),
+            ("sort", sort),
+            ("page", page),
+            ("per_page", per_page),
+            ("collapse", collapse),
+        ]
         + [(name, value) for name, values in facets.items() for value in values]
         + [("all", facet) for facet in match_all]
         + ([("from", date_from)] if date_from else [])
@@ -115,7 +128,11 @@ def search_command(
         click.echo(json.dumps(results.as_json(), indent=2, ensure_ascii=False))
         return
     click.echo(
-        f"{results.total} articles"
+        (
+            f"{results.total} stories ({results.articles} articles)"
+            if results.counts == "stories"
+            else f"{results.total} articles"
+        )
         + (f" (did you mean: {results.suggestion}?)" if results.suggestion else "")
     )
     for matched in results.matched:
@@ -128,6 +145,8 @@ def search_command(
             f"\n{number}. {click.style(hit.title, bold=True)}  [{hit.published or 'undated'}]  {hit.id}"
         )
         click.echo(f"   {snippet}")
+        if hit.versions and hit.versions > 1:
+            click.echo(f"   {hit.versions} versions: " + ", ".join(v["id"] for v in hit.other_versions))
         names = hit.people[:4] + hit.places[:3] + hit.orgs[:3]
         if names:
             click.echo(f"   {', '.join(names)}")

@@ -38,7 +38,7 @@ class SearchBackend(ABC):
     @abstractmethod
     def generation(self) -> Any: ...
 
-    # What not every engine offers yet: the shared code asks, and says so when the answer is no.
+    # What an engine may not offer (both here do): the shared code asks, and says so when the answer is no.
     def all_matches(self, params: SearchParams) -> Iterator[dict]:
         """Every match of a search, in its order (exports and feeds)."""
         raise NotAvailableError(f"exports and feeds are not available on the {self.engine_name} backend yet")
@@ -100,5 +100,6 @@ def open_backend(config: Mapping) -> SearchBackend:
         return OpenSearchIndex(
             node_urls(config.get("OPENSEARCH_URL")),
             config.get("OPENSEARCH_INDEX") or DEFAULT_OPENSEARCH_INDEX,
+            config.get("INDEX_DIR"),  # readers' corrections (aliases.txt) are read from there
         )
     return cast(SearchBackend, SearchIndex(config["INDEX_DIR"]))  # registered as one below the class

@@ -1,20 +1,25 @@
-"""``searcher entities merge|rename|drop|list|undo``: readers' corrections to facet values."""
+"""``searcher entities merge|rename|drop|split|list|undo``: readers' corrections to facet values."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 
 import click
+import numpy as np
 from flask.cli import with_appcontext
 
 from index import store
 from index.aliases import (
     ALIAS_FACETS,
+    SPLIT_FACETS,
     AliasError,
     AliasRule,
     append_rule,
     read_rules,
     remove_last_rule,
+    spelling_key,
     value_map,
 )
 from index.columns import facet_key
@@ -27,7 +32,7 @@ facet_argument = click.argument("facet", type=click.Choice(ALIAS_FACETS))
 
 @click.group(
     "entities",
-    help="Correct facet values: merge two, rename one, drop one; list and undo. The "
+    help="Correct facet values: merge two, rename one, drop one, split a wrong merge; list and undo. The "
     "corrections apply to the live index at once (no spaCy) and survive rebuilds.",
 )
 def entities_group() -> None:
@@ -119,6 +124,59 @@ def rename_command(facet: str, value: str, new_name: str, index_dir: Path | None
 def drop_command(facet: str, value: str, index_dir: Path | None) -> None:
     index = open_index(index_dir)
     save(index, AliasRule("drop", facet, index_value(index, facet, value)))
+
+
+def written_forms(index: SearchIndex, facet: str, value: str) -> Counter[str]:
+    """How the articles holding ``value`` wrote it (mention texts, spacing made single), with the
+    number of mentions of each: what a split chooses from."""
+    generation = index.generation()
+    column = generation.columns.facets[facet]
+    holders = column.articles_with(column.value_ids(facet_key(value)), generation.columns.size)
+    written: Counter[str] = Counter()
+    for docnum in np.flatnonzero(holders & generation.columns.live).tolist():
+        stored = generation.searcher.stored_fields(docnum)
+        body = stored.get("body") or ""
+        entities = generation.corrected_entities(json.loads(stored["entities"]), body)
+        for start, end, span_facet, span_value in entities["spans"]:
+            if span_facet == facet and span_value == value and 0 <= start < end <= len(body):
+                written[" ".join(body[start:end].split())] += 1
+    return written
+
+
+@entities_group.command(
+    "split",
+    help="Undo a wrong merge: the articles that wrote VALUE as SPELLING (as the entity page's \"how the "
+    'articles wrote the name" shows it) get OTHER instead: searcher entities split person '
+    '"James Baker" "Baker" "Howard Baker".',
+)
+@click.argument("facet", type=click.Choice(SPLIT_FACETS))
+@click.argument("value")
+@click.argument("spelling")
+@click.argument("other")
+@index_dir_option
+@with_appcontext
+def split_command(facet: str, value: str, spelling: str, other: str, index_dir: Path | None) -> None:
+    index = open_index(index_dir)
+    source = index_value(index, facet, value)
+    forms = written_forms(index, facet, source)
+    by_key = {spelling_key(text): text for text, _ in forms.most_common()}
+    key = spelling_key(spelling)
+    if key not in by_key:
+        listed = ", ".join(f"{text!r} ({count})" for text, count in forms.most_common(12))
+        raise click.ClickException(
+            f"no article writes {source!r} as {spelling!r}; they write it as: {listed or 'nothing found'}"
+        )
+    if set(by_key) == {key}:
+        raise click.ClickException(
+            f"every article writes {source!r} as {by_key[key]!r}: that is a rename "
+            f"(`searcher entities rename {facet} {source!r} {other!r}`)"
+        )
+    if not other.strip():
+        raise click.ClickException("the other value is empty")
+    target = find_value(index, facet, other) or other.strip()
+    if target == source:
+        raise click.ClickException(f"{other!r} is {source!r} itself")
+    save(index, AliasRule("split", facet, source, target, by_key[key]))
 
 
 @entities_group.command("list", help="The corrections in force, in the order they apply.")

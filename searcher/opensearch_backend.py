@@ -12,17 +12,19 @@ the alias to it in one step.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
-from whoosh import qparser
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import TEXT
 from whoosh.query import (
@@ -44,29 +46,35 @@ from whoosh.query import (
 )
 
 from index import store
+from index.aliases import ALIASES_FILE, read_rules, value_map
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
 from index.schema import COLUMN_FACETS, build_schema, document_words, entities_json, query_schema
 
 from .backend import (
     MAX_WILDCARD_WORDS,
+    SPELLING_SAMPLE,
     ChosenValue,
+    EntityProfile,
+    Generation,
     Hit,
     MatchedValues,
     RawResults,
     SearchIndex,
     _escape,
-    match_all_wildcards_as_every,
-    prepare_query_text,
+    association,
     snippet_cleaner,
 )
 from .engine import ClusterError, SearchBackend
 from .params import FACETS, SearchParams
+from .query import parse_query
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
-BULK_CHUNK = 500
+EXPORT_PAGE = 500  # articles an export reads a request
+BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
+BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
 
 
 def unstemmed_query_schema():
@@ -148,6 +156,7 @@ def mappings() -> dict:
         "mentioned": {"type": "keyword"},  # the mentioned dates by year, month and day: for filters
         "mentioned_period": {"type": "keyword"},  # by year and month: for counts
         "fingerprint": {"type": "keyword", "index": False, "doc_values": False},
+        "story": {"type": "keyword"},  # the story it is a version of (index/stages/stories.py)
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
     }
     for facet in COLUMN_FACETS:
@@ -157,7 +166,8 @@ def mappings() -> dict:
         }
         properties[f"{facet}_key"] = {"type": "keyword"}
         properties[f"{facet}_words"] = {"type": "text", "analyzer": "whitespace"}
-    return {"properties": properties}
+    # the Whoosh words are searched, never shown: not kept in _source (a third less to write)
+    return {"_source": {"excludes": ["*_terms"]}, "properties": properties}
 
 
 def document(prepared, order: int) -> dict:
@@ -175,6 +185,7 @@ def document(prepared, order: int) -> dict:
         "url": article.url,
         "author": article.author,
         "fingerprint": prepared.fingerprint,
+        "story": prepared.story or article.id,
         "entities": entities_json(entities),
         "mentioned": mentioned_levels(entities.mentioned),
         "mentioned_period": row["mentioned"],
@@ -227,17 +238,14 @@ class OpenSearchWriter:
                 )
             self.load(current, prepared)
             self.write_words(current, prepared, incremental=True)
-            meta = self.client.indices.get_mapping(index=current)[current]["mappings"].get("_meta", {})
-            self.client.indices.put_mapping(
-                index=current, body={"_meta": {"countries": {**meta.get("countries", {}), **countries}}}
-            )
+            self.merge_into_side_document(current, "countries", countries)
             self.client.indices.refresh(index=current)
         else:
             new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
             body = {
                 "settings": {
                     "number_of_shards": self.shards,
-                    "number_of_replicas": self.replicas,
+                    "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
                     "refresh_interval": "-1",
                     "max_result_window": MAX_RESULT_WINDOW,
                     "analysis": ANALYSIS,
@@ -248,7 +256,10 @@ class OpenSearchWriter:
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
-                self.client.indices.put_settings(index=new, body={"index": {"refresh_interval": "1s"}})
+                self.client.indices.put_settings(
+                    index=new,
+                    body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
+                )
                 self.client.indices.refresh(index=new)
                 self.client.cluster.health(index=new, wait_for_status="yellow")
                 self.switch_alias(new)
@@ -264,12 +275,12 @@ class OpenSearchWriter:
             for number, item in enumerate(prepared)
         )
         loaded, errors = 0, []
-        # two requests in flight: a node indexes one chunk while the client sends it the next
+        # requests in flight: nodes index chunks while the client prepares the next
         for ok, item in helpers.parallel_bulk(
             self.client,
             actions,
             chunk_size=BULK_CHUNK,
-            thread_count=2,
+            thread_count=BULK_THREADS,
             raise_on_error=False,
             request_timeout=120,
         ):
@@ -283,20 +294,37 @@ class OpenSearchWriter:
 
     def write_words(self, index: str, prepared: list, incremental: bool) -> None:
         """The titles' and bodies' words with how many articles hold each, for "did you mean" (as the
-        Whoosh index keeps them in words.json), in one document of a small index beside ``index``."""
+        Whoosh index keeps them in words.json), in one document of a small index beside ``index``. An
+        add adds its counts to the cluster's, so adds running at once on several machines all count."""
         counts = document_words(f"{item.title} {item.body}" for item in prepared)
         if incremental:
-            counts.update(read_words(self.client, index))
-        elif not self.client.indices.exists(index=words_index(index)):
+            self.merge_into_side_document(index, "words", dict(counts), add=True)
+            return
+        if not self.client.indices.exists(index=words_index(index)):
             self.client.indices.create(
                 index=words_index(index),
                 body={
                     "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
                     "mappings": {"enabled": False},
                 },
-            )  # one stored document, nothing to search in it
-        self.client.index(
-            index=words_index(index), id="words", body={"counts": json.dumps(dict(counts))}, refresh=True
+            )  # stored documents, nothing to search in them
+        self.client.index(index=words_index(index), id="words", body={"counts": dict(counts)}, refresh=True)
+
+    def merge_into_side_document(self, index: str, name: str, values: dict, add: bool = False) -> None:
+        """``values`` merged into the side index's document ``name`` by the cluster itself (a script run
+        where the document lives, retried on a conflict), never read here and written back: two adds
+        at once lose nothing. With ``add`` the values are counts and are summed, else they are set."""
+        if not values:
+            return
+        script = MERGE_COUNTS if add else MERGE_VALUES
+        self.client.update(
+            index=words_index(index),
+            id=name,
+            body={
+                "script": {"source": script, "lang": "painless", "params": {"values": values}},
+                "upsert": {"counts": values},
+            },
+            params={"retry_on_conflict": 20, "refresh": "true"},
         )
 
     def current_index(self) -> str | None:
@@ -368,12 +396,28 @@ def words_index(index: str) -> str:
     return f"{index}-words"
 
 
-def read_words(client: OpenSearch, index: str) -> Counter:
+# scripts run by the side index's shard on its document: a read-modify-write no other writer can interleave
+MERGE_COUNTS = """
+def counts = ctx._source.counts;
+for (def word : params.values.keySet()) {
+  def n = params.values.get(word);
+  counts.put(word, counts.containsKey(word) ? counts.get(word) + n : n);
+}
+"""
+MERGE_VALUES = "ctx._source.counts.putAll(params.values);"
+
+
+def read_side_document(client: OpenSearch, index: str, name: str) -> dict:
     try:
-        found = client.get(index=words_index(index), id="words")
+        found = client.get(index=words_index(index), id=name)
     except NotFoundError:
-        return Counter()
-    return Counter(json.loads(found["_source"]["counts"]))
+        return {}
+    counts = found["_source"]["counts"]
+    return json.loads(counts) if isinstance(counts, str) else counts  # a string: written by 2026-11 builds
+
+
+def read_words(client: OpenSearch, index: str) -> Counter:
+    return Counter(read_side_document(client, index, "words"))
 
 
 # searching --------------------------------------------------------------------------------------
@@ -387,27 +431,79 @@ FACET_FIELDS = {
 
 
 class Snapshot:
-    """What ``generation()`` gives the shared code: the index behind the alias and its places' countries;
-    and the words spelling suggestions are drawn from."""
+    """What ``generation()`` gives the shared code: the index behind the alias and its places' countries,
+    the readers' corrections in force (``aliases.txt``), and the words spelling suggestions are drawn
+    from. The corrections' own rules are the Whoosh generation's (they read only ``aliases`` and
+    ``countries``), so an article reads the same on both engines."""
 
-    def __init__(self, client: OpenSearch, index: str, countries: dict) -> None:
+    def __init__(
+        self,
+        client: OpenSearch,
+        index: str,
+        countries: dict,
+        aliases: dict[str, dict[str, str | None]] | None = None,
+        aliases_version: object = None,
+    ) -> None:
         self.client = client
         self.index = index
         self.countries = countries
+        self.aliases = aliases or {}
+        self.aliases_version = aliases_version
+        self.corrections = Corrections(self.aliases, self.stored_values_matching)
         self._words: tuple[list[str], dict[str, int]] | None = None
+        self._value_counts: dict[str, Counter] = {}
+
+    def corrected(self, facet: str, values) -> list[str]:
+        return Generation.corrected(self, facet, values)
+
+    def corrected_places(self, places) -> list[list]:
+        return Generation.corrected_places(self, places)
+
+    def corrected_entities(self, entities: dict) -> dict:
+        return Generation.corrected_entities(self, entities)
+
+    def merged_into(self, facet: str, value: str) -> list[str]:
+        return Generation.merged_into(self, facet, value)
+
+    def stored_values_matching(self, facet: str, key: str, prefix: bool) -> list[str]:
+        """The values the index stores whose words hold ``key`` (or a word starting so); a key of
+        several words is the values with that key (or starting so)."""
+        if " " in key:
+            where = {"prefix" if prefix else "term": {f"{facet}_key": key}}
+        else:
+            where = {"prefix" if prefix else "term": {f"{facet}_words": key}}
+        answer = self.client.search(
+            index=self.index,
+            body={
+                "size": 0,
+                "query": where,
+                "aggs": {"values": {"terms": {"field": facet, "size": 10_000, "shard_size": 10_000}}},
+            },
+        )
+        values = [b["key"] for b in answer["aggregations"]["values"]["buckets"]]
+        return [v for v in values if typed_match(v, key, prefix)]
+
+    def value_counts(self, facet: str) -> Counter:
+        """How many articles hold each (corrected) value of a facet, counted once per snapshot."""
+        if facet not in self._value_counts:
+            aggs = {"values": {"terms": {"field": facet, "size": 65_000, "shard_size": 65_000}}}
+            exact = self.corrections.exact_aggregation(facet)
+            if exact:
+                aggs["exact"] = exact
+            found = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})["aggregations"]
+            self._value_counts[facet] = self.corrections.counted(facet, found)
+        return self._value_counts[facet]
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """As the Whoosh backend's: the words of titles and bodies with their article counts, weighed
         up by the facet values they are part of. Read on the first suggestion."""
         if self._words is None:
             counts = read_words(self.client, self.index)
-            aggs = {facet: {"terms": {"field": facet, "size": 65_000}} for facet in COLUMN_FACETS}
-            answer = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})
             for facet in COLUMN_FACETS:
-                for bucket in answer["aggregations"][facet]["buckets"]:
-                    for word in set(facet_key(bucket["key"]).split()):
+                for value, count in self.value_counts(facet).items():
+                    for word in set(facet_key(value).split()):
                         if len(word) >= 3 and word.isalpha() and word.isascii():
-                            counts[word] += bucket["doc_count"]
+                            counts[word] += count
             self._words = sorted(counts), dict(counts)
         return self._words
 
@@ -415,9 +511,10 @@ class Snapshot:
 class OpenSearchIndex(SearchBackend):
     engine_name = "OpenSearch"
 
-    def __init__(self, urls: list[str], alias: str) -> None:
+    def __init__(self, urls: list[str], alias: str, index_dir: Path | None = None) -> None:
         self.urls = urls
         self.alias = alias
+        self.index_dir = Path(index_dir) if index_dir else None  # where aliases.txt is read from
         self.client = client_for(urls)
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
@@ -425,9 +522,15 @@ class OpenSearchIndex(SearchBackend):
 
     def generation(self) -> Snapshot:
         """The index the alias points at, looked up at most once a second (a rebuild's switch is seen
-        within a second), with the countries of its places."""
+        within a second), with the countries of its places and the readers' corrections (``aliases.txt``
+        in the index dir, read again as soon as it changes)."""
+        version = self.aliases_version()
         with self._lock:
-            if self._snapshot is not None and time.monotonic() - self._checked < 1.0:
+            if (
+                self._snapshot is not None
+                and time.monotonic() - self._checked < 1.0
+                and self._snapshot.aliases_version == version
+            ):
                 return self._snapshot
             try:
                 found = self.client.indices.get_alias(name=self.alias)
@@ -442,21 +545,46 @@ class OpenSearchIndex(SearchBackend):
                     f"({error.__class__.__name__})"
                 ) from None
             index = next(iter(found))
-            if self._snapshot is None or self._snapshot.index != index:
-                meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
-                    index=index
-                )[index]["mappings"].get("_meta", {})
-                self._snapshot = Snapshot(self.client, index, meta.get("countries", {}))
+            current = self._snapshot
+            if current is None or current.index != index or current.aliases_version != version:
+                if current is not None and current.index == index:
+                    countries = current.countries
+                else:
+                    meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
+                        index=index
+                    )[index]["mappings"].get("_meta", {})
+                    # the rebuild's places, then those adds brought (merged in the cluster)
+                    countries = {
+                        **meta.get("countries", {}),
+                        **read_side_document(self.client, index, "countries"),
+                    }
+                aliases = value_map(read_rules(self.index_dir)) if version is not None else {}
+                current = self._snapshot = Snapshot(self.client, index, countries, aliases, version)
             self._checked = time.monotonic()
-            return self._snapshot
+            return current
+
+    def aliases_version(self) -> object:
+        if self.index_dir is None:
+            return None
+        try:
+            return (self.index_dir / ALIASES_FILE).stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+
+    def filtered(self, snapshot: Snapshot, params: SearchParams) -> tuple:
+        """The parsed query, the query its words and dates make, each facet's filter and the filters
+        of them all (what the hits must pass)."""
+        query, used = parse(params.q)
+        text_query = to_dsl(query, terms=True, corrections=snapshot.corrections)
+        base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
+        filters = {facet: FacetFilter.for_params(facet, params, snapshot.corrections) for facet in FACETS}
+        everything = [f.narrow() for f in filters.values()]
+        return query, used, base, filters, everything
 
     def search(self, params: SearchParams) -> RawResults:
         snapshot = self.generation()
-        query, used = parse(params.q)
-        text_query = to_dsl(query, terms=True)
-        base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
-        filters = {facet: FacetFilter.for_params(facet, params) for facet in FACETS}
-        everything = [f.narrow() for f in filters.values()]
+        corrections = snapshot.corrections
+        query, used, base, filters, everything = self.filtered(snapshot, params)
 
         aggs: dict = {}
         for facet in FACETS:
@@ -470,10 +598,13 @@ class OpenSearchIndex(SearchBackend):
                     }
                 },
             }
+            exact = corrections.exact_aggregation(facet)
+            if exact:
+                aggs[f"count_{facet}"]["aggs"]["exact"] = exact
             for number, (given, excluded) in enumerate(filters[facet].given()):
                 context = others if excluded else counting
                 aggs[f"chosen_{facet}_{number}"] = {
-                    "filter": {"bool": {"filter": [*context, value_filter(facet, given)]}},
+                    "filter": {"bool": {"filter": [*context, corrections.value_filter(facet, given)]}},
                     "aggs": {"values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}}},
                 }
         aggs["published"] = {
@@ -512,16 +643,16 @@ class OpenSearchIndex(SearchBackend):
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
                 "encoder": "html",
-                "highlight_query": to_dsl(parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False),
+                "highlight_query": to_dsl(
+                    parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False, corrections=corrections
+                ),
             }
         answer = self.client.search(index=self.alias, body=body)
         found = answer["aggregations"]
 
         counts, chosen = {}, {}
         for facet in FACETS:
-            counts[facet] = Counter(
-                {b["key"]: b["doc_count"] for b in found[f"count_{facet}"]["values"]["buckets"]}
-            )
+            counts[facet] = corrections.counted(facet, found[f"count_{facet}"])
             chosen[facet] = filters[facet].chosen_values(counts[facet], found)
         published = Counter(
             {
@@ -530,7 +661,7 @@ class OpenSearchIndex(SearchBackend):
                 if b["doc_count"]
             }
         )
-        hits = [hit_from(h) for h in answer["hits"]["hits"]]
+        hits = [hit_from(h, snapshot) for h in answer["hits"]["hits"]]
         total = answer["hits"]["total"]["value"]
         suggestion = self.suggestion(snapshot, params, used, total, everything) if params.q else None
         return RawResults(
@@ -541,7 +672,7 @@ class OpenSearchIndex(SearchBackend):
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
-            matched=self.matched_values(query, base, everything),
+            matched=self.matched_values(snapshot, query, base, everything),
         )
 
     def suggestion(
@@ -558,7 +689,7 @@ class OpenSearchIndex(SearchBackend):
             body={
                 "query": {
                     "bool": {
-                        "must": [to_dsl(better, terms=True)],
+                        "must": [to_dsl(better, terms=True, corrections=snapshot.corrections)],
                         "filter": date_filters(params) + everything,
                     }
                 }
@@ -566,7 +697,9 @@ class OpenSearchIndex(SearchBackend):
         )["count"]
         return corrected if found > max(total, 0) else None
 
-    def matched_values(self, query, base: dict, everything: list, listed: int = 10) -> list[MatchedValues]:
+    def matched_values(
+        self, snapshot: Snapshot, query, base: dict, everything: list, listed: int = 10
+    ) -> list[MatchedValues]:
         """For each single word or prefix typed in a facet field, the values holding it anywhere in the
         index, with how many of the results hold each (as the Whoosh backend says)."""
         leaves, seen = [], set()
@@ -578,48 +711,155 @@ class OpenSearchIndex(SearchBackend):
                 continue
             leaves.append(leaf)
         found = []
+        corrections = snapshot.corrections
         for leaf in leaves:
             facet, key, prefix = leaf.fieldname, facet_key(str(leaf.text)), isinstance(leaf, Prefix)
-            values = self.values_matching(facet, key, prefix)
+            values = corrections.values_matching(facet, key, prefix)
             counted: dict = {}
             if values:
+                within = {"bool": {"must": [base], "filter": everything}}
+                if facet in corrections.aliases:  # each value by its own filter: merged ones count once
+                    aggs = {
+                        "values": {
+                            "filters": {"filters": {v: corrections.value_filter(facet, v) for v in values}}
+                        }
+                    }
+                else:
+                    aggs = {"values": {"terms": {"field": facet, "include": values, "size": len(values)}}}
                 answer = self.client.search(
-                    index=self.alias,
-                    body={
-                        "size": 0,
-                        "query": {"bool": {"must": [base], "filter": everything}},
-                        "aggs": {
-                            "values": {"terms": {"field": facet, "include": values, "size": len(values)}}
-                        },
-                    },
-                )
-                counted = {b["key"]: b["doc_count"] for b in answer["aggregations"]["values"]["buckets"]}
+                    index=self.alias, body={"size": 0, "query": within, "aggs": aggs}
+                )["aggregations"]["values"]["buckets"]
+                if isinstance(answer, dict):
+                    counted = {v: b["doc_count"] for v, b in answer.items()}
+                else:
+                    counted = {b["key"]: b["doc_count"] for b in answer}
             pairs = sorted(((v, counted.get(v, 0)) for v in values), key=lambda pair: (-pair[1], pair[0]))
             typed = str(leaf.text) + ("*" if prefix else "")
             found.append(MatchedValues(facet, typed, pairs[:listed], max(0, len(pairs) - listed)))
         return found
 
-    def values_matching(self, facet: str, key: str, prefix: bool) -> list[str]:
-        """The facet's values one of whose words is ``key`` (or starts with it); a key of several
-        words is the values with that key."""
-        if " " in key:
-            where = {"prefix" if prefix else "term": {f"{facet}_key": key}}
-        else:
-            where = {"prefix" if prefix else "term": {f"{facet}_words": key}}
+    def all_matches(self, params: SearchParams) -> Iterator[dict]:
+        """Every article the search matches, in its order, a page of EXPORT_PAGE at a time through a
+        point in time (one view of the index however long the export takes) and ``search_after``:
+        memory stays bounded whatever the number of matches."""
+        snapshot = self.generation()
+        query, _, base, _, everything = self.filtered(snapshot, params)
+        ranked = params.q and params.sort == "relevance" and not isinstance(query, Every)
+        order = "asc" if params.sort == "oldest" else "desc"
+        sort = (
+            ["_score", {"order": "asc"}]
+            if ranked
+            else [{"published": {"order": order, "missing": "_last"}}, {"order": "asc"}]
+        )
+        pit = self.client.create_pit(index=snapshot.index, params={"keep_alive": "2m"})["pit_id"]
+        try:
+            after = None
+            while True:
+                body = {
+                    "size": EXPORT_PAGE,
+                    "query": {"bool": {"must": [base], "filter": everything}},
+                    "sort": sort,
+                    "pit": {"id": pit, "keep_alive": "2m"},
+                    "_source": ["id", "title", "published", "source", "url", "entities"],
+                    "track_total_hits": False,
+                }
+                if after is not None:
+                    body["search_after"] = after
+                answer = self.client.search(body=body)
+                found = answer["hits"]["hits"]
+                pit = answer.get("pit_id", pit)
+                for hit in found:
+                    yield export_record(hit["_source"], snapshot)
+                if len(found) < EXPORT_PAGE:
+                    return
+                after = found[-1]["sort"]
+        finally:
+            with contextlib.suppress(OpenSearchConnectionError, TransportError):  # else it expires
+                self.client.delete_pit(body={"pit_id": [pit]})
+
+    def entity(self, facet: str, name: str, related: int = 12, latest: int = 10) -> EntityProfile | None:
+        """One person, place, country or organization across the archive, as the Whoosh backend
+        draws it: its articles by day, the other facets' values found with it more often than chance
+        (Dunning's G², from each value's count with it and overall), its newest articles and the ways
+        they wrote it. None when the index holds no such value."""
+        snapshot = self.generation()
+        corrections = snapshot.corrections
+        key = facet_key(name)
+        overall_own = snapshot.value_counts(facet)
+        values = [v for v in overall_own if facet_key(v) == key]
+        if not values:
+            return None
+        named = {
+            "bool": {
+                "should": [corrections.value_filter(facet, v) for v in values],
+                "minimum_should_match": 1,
+            }
+        }
+        aggs: dict = {
+            "days": {
+                "date_histogram": {
+                    "field": "published",
+                    "calendar_interval": "day",
+                    "format": "yyyy-MM-dd",
+                    "min_doc_count": 1,
+                }
+            }
+        }
+        for other in COLUMN_FACETS:
+            aggs[other] = {
+                "filter": {"match_all": {}},
+                "aggs": {"values": {"terms": {"field": other, "size": 65_000, "shard_size": 65_000}}},
+            }
+            exact = corrections.exact_aggregation(other)
+            if exact:
+                aggs[other]["aggs"]["exact"] = exact
         answer = self.client.search(
-            index=self.alias,
+            index=snapshot.index,
             body={
-                "size": 0,
-                "query": where,
-                "aggs": {"values": {"terms": {"field": facet, "size": 10_000, "shard_size": 10_000}}},
+                "query": named,
+                "size": max(latest, SPELLING_SAMPLE),
+                "sort": [{"published": {"order": "desc", "missing": "_last"}}, {"order": "asc"}],
+                "_source": {"excludes": ["*_key", "*_words", "*_terms", "mentioned", "mentioned_period"]},
+                "track_total_hits": True,
+                "aggs": aggs,
             },
         )
-        values = [b["key"] for b in answer["aggregations"]["values"]["buckets"]]
-        if " " in key:
-            return [v for v in values if facet_key(v).startswith(key) if prefix or facet_key(v) == key]
-        return [
-            v for v in values if any(w.startswith(key) if prefix else w == key for w in facet_key(v).split())
-        ]
+        total = answer["hits"]["total"]["value"]
+        everything = self.client.count(index=snapshot.index)["count"]
+        found = answer["aggregations"]
+        companions = {}
+        for other in COLUMN_FACETS:
+            inside = corrections.counted(other, found[other])
+            overall = snapshot.value_counts(other)
+            scored = [
+                (association(count, total, overall.get(value, count), everything), value, count)
+                for value, count in inside.items()
+                if not (other == facet and value in values)
+            ]
+            companions[other] = [
+                (value, count)
+                for score, value, count in sorted(scored, key=lambda x: (-x[0], x[1]))
+                if score > 0
+            ][:related]
+        newest = answer["hits"]["hits"]
+        written: Counter = Counter()
+        for hit in newest[:SPELLING_SAMPLE]:
+            body = hit["_source"].get("body") or ""
+            spans = snapshot.corrected_entities(json.loads(hit["_source"]["entities"]))["spans"]
+            for start, end, span_facet, value in spans:
+                if span_facet == facet and value in values and 0 <= start < end <= len(body):
+                    written[" ".join(body[start:end].split())] += 1
+        value = max(values, key=lambda v: overall_own.get(v, 0))
+        return EntityProfile(
+            facet=facet,
+            value=value,
+            merged=snapshot.merged_into(facet, value),
+            total=total,
+            published=Counter({b["key_as_string"]: b["doc_count"] for b in found["days"]["buckets"]}),
+            companions=companions,
+            latest=[hit_from(h, snapshot) for h in newest[:latest]],
+            spellings=written.most_common(12),
+        )
 
     def article(self, article_id: str) -> dict | None:
         self.generation()
@@ -628,8 +868,38 @@ class OpenSearchIndex(SearchBackend):
         except NotFoundError:
             return None
         stored = stored_fields(found["_source"])
-        stored["entities"] = json.loads(stored["entities"])
+        stored["entities"] = self.generation().corrected_entities(json.loads(stored["entities"]))
         return stored
+
+    def story_versions(self, article_id: str) -> list[dict]:
+        """Every version of the article's story (documents with its ``story`` id), oldest first, as the
+        Whoosh backend lists them; none for an article loaded before documents carried their story."""
+        self.generation()
+        try:
+            found = self.client.get(index=self.alias, id=article_id, _source_includes=["story"])
+        except NotFoundError:
+            return []
+        story = found["_source"].get("story")
+        if not story:
+            return []
+        answer = self.client.search(
+            index=self.alias,
+            body={
+                "size": 100,
+                "_source": ["id", "title", "published", "source"],
+                "query": {"term": {"story": story}},
+                "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}],
+            },
+        )
+        return [
+            {
+                "id": hit["_source"]["id"],
+                "title": hit["_source"].get("title") or "(untitled)",
+                "published": parse_date(hit["_source"].get("published")),
+                "source": hit["_source"].get("source") or "",
+            }
+            for hit in answer["hits"]["hits"]
+        ]
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
         self.generation()
@@ -663,17 +933,24 @@ class FacetFilter:
     """One facet's part of a search, as OpenSearch filters: any of (or all of) the selected values,
     none of the excluded ones."""
 
-    def __init__(self, facet: str, selected: list[str], excluded: list[str], all_of: bool) -> None:
+    def __init__(
+        self, facet: str, selected: list[str], excluded: list[str], all_of: bool, corrections: Corrections
+    ) -> None:
         self.facet, self.selected, self.excluded, self.all_of = facet, selected, excluded, all_of
+        self.corrections = corrections
 
     @classmethod
-    def for_params(cls, facet: str, params: SearchParams) -> FacetFilter:
+    def for_params(cls, facet: str, params: SearchParams, corrections: Corrections) -> FacetFilter:
         return cls(
             facet,
             list(params.selected.get(facet, ())),
             list(params.excluded.get(facet, ())),
             facet in params.match_all,
+            corrections,
         )
+
+    def value_filter(self, value: str) -> dict:
+        return self.corrections.value_filter(self.facet, value)
 
     def narrow(self) -> dict:
         """The articles this facet's selection and exclusions allow."""
@@ -682,7 +959,7 @@ class FacetFilter:
             clauses.append(
                 {
                     "bool": {
-                        "should": [value_filter(self.facet, v) for v in self.selected],
+                        "should": [self.value_filter(v) for v in self.selected],
                         "minimum_should_match": 1,
                     }
                 }
@@ -694,8 +971,8 @@ class FacetFilter:
         selection only when all of its values must match."""
         return {
             "bool": {
-                "filter": [value_filter(self.facet, v) for v in self.selected] if all_of else [],
-                "must_not": [value_filter(self.facet, v) for v in self.excluded],
+                "filter": [self.value_filter(v) for v in self.selected] if all_of else [],
+                "must_not": [self.value_filter(v) for v in self.excluded],
             }
         }
 
@@ -711,9 +988,13 @@ class FacetFilter:
                 spelled = {given: agg["doc_count"]}
             else:
                 key = facet_key(given)
-                spelled = {
-                    b["key"]: b["doc_count"] for b in agg["values"]["buckets"] if facet_key(b["key"]) == key
-                }
+                spelled = {}
+                for bucket in agg["values"]["buckets"]:
+                    value = self.corrections.value(self.facet, bucket["key"])
+                    if value is not None and facet_key(value) == key:
+                        # merged values: the value's own filter counted each article once
+                        corrected = self.facet in self.corrections.aliases
+                        spelled[value] = agg["doc_count"] if corrected else bucket["doc_count"]
             for value, count in (spelled or {given: 0}).items():
                 if value in chosen:
                     continue
@@ -723,11 +1004,104 @@ class FacetFilter:
         return list(chosen.values())
 
 
-def value_filter(facet: str, value: str) -> dict:
-    """The articles holding a facet value given in any case or accent form (a mentioned date as it is)."""
-    if facet == "mentioned":
-        return {"term": {"mentioned": value}}
-    return {"term": {f"{facet}_key": facet_key(value)}}
+def typed_match(value: str, key: str, prefix: bool) -> bool:
+    """Whether a facet value holds what was typed in its field: a word (or a word's start, with
+    ``prefix``), or, for a key of several words, the value's whole key (or its start)."""
+    folded = facet_key(value)
+    if " " in key:
+        return folded.startswith(key) if prefix else folded == key
+    return any(w.startswith(key) if prefix else w == key for w in folded.split())
+
+
+class Corrections:
+    """Readers' corrections (``aliases.txt``) applied at read, in OpenSearch's terms: a stored value
+    renamed or merged away stands for its target and a dropped one for nothing; a value's filter takes
+    the articles of every stored value that became it, so an article holding two merged values counts
+    once. With no corrections every method is the plain stored-value one."""
+
+    def __init__(self, aliases: dict[str, dict[str, str | None]], stored_values_matching=None) -> None:
+        self.aliases = {facet: mapping for facet, mapping in aliases.items() if mapping}
+        self.stored_values_matching = stored_values_matching
+        self._moved: dict[str, set[str]] = {}  # keys of stored values that no longer stand for themselves
+        self._sources: dict[str, dict[str, list[str]]] = {}  # a value's key -> stored values that became it
+        for facet, mapping in self.aliases.items():
+            moved: set[str] = set()
+            sources: dict[str, list[str]] = {}
+            for value, target in mapping.items():
+                if target is None or facet_key(target) != facet_key(value):
+                    moved.add(facet_key(value))
+                if target is not None:
+                    sources.setdefault(facet_key(target), []).append(value)
+            self._moved[facet], self._sources[facet] = moved, sources
+
+    def value(self, facet: str, stored: str) -> str | None:
+        """A stored value as readers corrected it (None: dropped)."""
+        return self.aliases.get(facet, {}).get(stored, stored)
+
+    def targets(self, facet: str) -> list[str]:
+        """The values corrections turned others into."""
+        return sorted({t for t in self.aliases.get(facet, {}).values() if t is not None})
+
+    def value_filter(self, facet: str, value: str) -> dict:
+        """The articles holding a (corrected) facet value given in any case or accent form (a mentioned
+        date as it is)."""
+        if facet == "mentioned":
+            return {"term": {"mentioned": value}}
+        key = facet_key(value)
+        keys = [] if key in self._moved.get(facet, ()) else [key]
+        keys += [facet_key(stored) for stored in self._sources.get(facet, {}).get(key, [])]
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {"match_none": {}}
+        if len(keys) == 1:
+            return {"term": {f"{facet}_key": keys[0]}}
+        return {"terms": {f"{facet}_key": keys}}
+
+    def exact_aggregation(self, facet: str) -> dict | None:
+        """Beside a facet's terms aggregation: each corrected-into value counted by its own filter."""
+        targets = self.targets(facet)
+        if not targets:
+            return None
+        return {"filters": {"filters": {t: self.value_filter(facet, t) for t in targets}}}
+
+    def counted(self, facet: str, found: dict) -> Counter:
+        """A terms aggregation's stored values (``found["values"]``) as corrected values with their
+        counts: renamed and merged values under their target, counted by its own filter
+        (``found["exact"]``), dropped ones gone."""
+        counts: Counter = Counter()
+        for bucket in found["values"]["buckets"]:
+            value = self.value(facet, bucket["key"])
+            if value is not None:
+                counts[value] += bucket["doc_count"]
+        for target, bucket in found.get("exact", {}).get("buckets", {}).items():
+            if bucket["doc_count"]:
+                counts[target] = bucket["doc_count"]
+            else:
+                counts.pop(target, None)
+        return counts
+
+    def values_matching(self, facet: str, key: str, prefix: bool) -> list[str]:
+        """The (corrected) values holding what was typed in a facet field."""
+        assert self.stored_values_matching is not None
+        stored = self.stored_values_matching(facet, key, prefix)
+        if facet not in self.aliases:
+            return stored
+        kept = [v for v in stored if self.value(facet, v) == v]
+        return sorted({*kept, *(t for t in self.targets(facet) if typed_match(t, key, prefix))})
+
+    def typed_filter(self, facet: str, key: str, prefix: bool) -> dict:
+        """``person:"Paul Volcker"``, ``person:volcker``, ``person:vol*`` as a filter of articles."""
+        field = f"{facet}_key" if " " in key else f"{facet}_words"
+        stored = {"prefix" if prefix else "term": {field: key}}
+        if facet not in self.aliases:
+            return stored
+        values = self.values_matching(facet, key, prefix)
+        if not values:
+            return {"match_none": {}}
+        return {"bool": {"should": [self.value_filter(facet, v) for v in values], "minimum_should_match": 1}}
+
+
+NO_CORRECTIONS = Corrections({})
 
 
 def date_filters(params: SearchParams) -> list[dict]:
@@ -742,29 +1116,9 @@ def date_filters(params: SearchParams) -> list[dict]:
 
 
 def parse(text: str, schema=QUERY_SCHEMA):
-    """The user's words as a Whoosh query, parsed as the Whoosh backend parses them; anything the parser
-    cannot take, or too many wildcards, is searched as plain words."""
-    text = prepare_query_text(text)
-    if not text.strip():
-        return Every(), ""
-    parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
-    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
-    words = text.split()
-    if all(word.startswith("-") and len(word) > 1 for word in words):
-        text = " ".join(f"NOT {word[1:]}" for word in words)
-    try:
-        query = parser.parse(text)
-    except Exception:
-        query = None
-    if query is not None and query is not NullQuery:
-        query = match_all_wildcards_as_every(query)
-    if query is None or query is NullQuery or too_many_wildcards(query):
-        words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
-        plain = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
-        for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):
-            plain.remove_plugin_class(plugin)
-        return (plain.parse(words) if words else Every()), words
-    return query, text
+    """The user's words as a Whoosh query, by the searcher's one parse; more than MAX_WILDCARD_WORDS
+    wildcards are searched as plain words."""
+    return parse_query(text, schema, too_many_wildcards)
 
 
 def too_many_wildcards(query) -> bool:
@@ -777,7 +1131,7 @@ def is_column_facet(query) -> bool:
     return query.is_leaf() and getattr(query, "fieldname", None) in COLUMN_FACETS
 
 
-def to_dsl(query, terms: bool) -> dict:
+def to_dsl(query, terms: bool, corrections: Corrections = NO_CORRECTIONS) -> dict:
     """A parsed Whoosh query as OpenSearch's query DSL. With ``terms``, the words arrive stemmed by
     Whoosh (``QUERY_SCHEMA``) and are looked up as they are in the ``*_terms`` fields; without, they
     arrive unstemmed (``HIGHLIGHT_SCHEMA``) and title and body stem them, for the highlighter."""
@@ -786,14 +1140,14 @@ def to_dsl(query, terms: bool) -> dict:
         return f"{name}_terms" if terms and name in ("title", "body") else name
 
     def sub(q) -> dict:
-        return to_dsl(q, terms)
+        return to_dsl(q, terms, corrections)
 
     if isinstance(query, Every):
         return {"match_all": {}}
     if query is NullQuery:
         return {"match_none": {}}
     if is_column_facet(query):
-        return facet_dsl(query)
+        return facet_dsl(query, corrections)
     if isinstance(query, Term) and query.fieldname in ("title", "body"):
         if terms:
             return {"term": {text_field(query.fieldname): query.text}}
@@ -838,15 +1192,14 @@ def to_dsl(query, terms: bool) -> dict:
     return {"match_none": {}}  # fuzzy terms and other syntax the searcher does not offer
 
 
-def facet_dsl(query) -> dict:
+def facet_dsl(query, corrections: Corrections = NO_CORRECTIONS) -> dict:
     """``person:"Paul Volcker"`` is that value; ``person:volcker`` every value holding the word;
     ``person:bol*`` every value with a word starting so; as filters (they do not rank)."""
     if not isinstance(query, (Term, Prefix)):
         return {"match_none": {}}
     key = facet_key(str(query.text))
-    field = f"{query.fieldname}_key" if " " in key else f"{query.fieldname}_words"
-    kind = "prefix" if isinstance(query, Prefix) else "term"
-    return {"constant_score": {"filter": {kind: {field: key}}, "boost": 0}}
+    found = corrections.typed_filter(query.fieldname, key, isinstance(query, Prefix))
+    return {"constant_score": {"filter": found, "boost": 0}}
 
 
 def whoosh_datetime(value) -> datetime:
@@ -871,9 +1224,9 @@ def stored_fields(source: dict) -> dict:
 _SPACES = re.compile(r"\s+")
 
 
-def hit_from(found: dict) -> Hit:
+def hit_from(found: dict, snapshot: Snapshot) -> Hit:
     stored = stored_fields(found["_source"])
-    data = json.loads(stored["entities"])
+    data = snapshot.corrected_entities(json.loads(stored["entities"]))
     body = stored.get("body") or ""
     fragments = found.get("highlight", {}).get("body")
     snippet = " … ".join(_SPACES.sub(" ", f).strip() for f in fragments) if fragments else ""
@@ -890,3 +1243,19 @@ def hit_from(found: dict) -> Hit:
         places=data["places"],
         orgs=data["orgs"],
     )
+
+
+def export_record(source: dict, snapshot: Snapshot) -> dict:
+    """One match as exports and feeds give it (the Whoosh backend's record, field for field)."""
+    entities = snapshot.corrected_entities(json.loads(source["entities"]))
+    return {
+        "id": source["id"],
+        "title": source.get("title") or "",
+        "published": parse_date(source.get("published")),
+        "source": source.get("source") or "",
+        "url": source.get("url"),
+        "people": entities["people"],
+        "places": [place for place, _ in entities["places"]],
+        "countries": sorted({country for _, country in entities["places"] if country}),
+        "orgs": entities["orgs"],
+    }

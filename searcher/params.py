@@ -22,7 +22,7 @@ MAX_QUERY_CHARS = 1000
 MAX_VALUES = 50
 DEFAULT_PER_PAGE = 20
 KNOWN_PARAMETERS = frozenset(
-    ["q", "from", "to", "sort", "page", "per_page", "all", "organization"]
+    ["q", "from", "to", "sort", "page", "per_page", "all", "organization", "collapse"]
     + list(FACETS)
     + [f"not_{facet}" for facet in FACETS]
 )
@@ -49,6 +49,8 @@ class SearchParams:
     per_page: int = DEFAULT_PER_PAGE
     # facets whose selected values must all be in an article ("all of"); the others take any of them
     match_all: frozenset[str] = frozenset()
+    # one hit per story (versions of it grouped), or every article
+    collapse: bool = True
 
 
 def parse_date_bound(value: str, parameter: str, end: bool) -> datetime:
@@ -105,6 +107,22 @@ def parse_int(value: str | None, parameter: str, default: int, low: int, high: i
     return number
 
 
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+
+
+def parse_bool(value: str | None, parameter: str, default: bool) -> bool:
+    """``true``/``false`` (also 1/0, yes/no, on/off, any case); absent or empty is the default."""
+    if value is None or not value.strip():
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ParamError(parameter, f"{value!r} is not true or false")
+
+
 def params_from_args(args: MultiDict[str, str], strict: bool = False) -> SearchParams:
     """``args`` is a werkzeug MultiDict (or anything with ``get`` and ``getlist``). ``strict`` (the
     API) refuses parameters it does not know, so a misspelt ``per-page`` is not silently ignored."""
@@ -147,6 +165,7 @@ def params_from_args(args: MultiDict[str, str], strict: bool = False) -> SearchP
     match_all = frozenset(v.strip() for v in args.getlist("all") if v.strip())
     if match_all - set(ALL_OF_FACETS):
         raise ParamError("all", f"names the facets whose values must all match: {', '.join(ALL_OF_FACETS)}")
+    collapse = parse_bool(args.get("collapse"), "collapse", True)
     return SearchParams(
         q=q,
         selected=selected,
@@ -159,4 +178,5 @@ def params_from_args(args: MultiDict[str, str], strict: bool = False) -> SearchP
         page=page,
         per_page=per_page,
         match_all=match_all,
+        collapse=collapse,
     )

@@ -4,7 +4,7 @@ it (``as_json``), the CLI prints it. What the pages draw (bar heights) is comput
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -172,9 +172,12 @@ class ResultHit:
     people: list[str]
     places: list[str]
     orgs: list[str]
+    story: str = ""  # the id of the story it is a version of
+    versions: int | None = None  # collapsed: the story's versions among the matches, itself included
+    other_versions: list[dict[str, Any]] = field(default_factory=list)  # collapsed: the others
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        item: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "published": self.published,
@@ -184,7 +187,11 @@ class ResultHit:
             "people": self.people,
             "places": self.places,
             "orgs": self.orgs,
+            "story": self.story or self.id,
         }
+        if self.versions is not None:
+            item.update(versions=self.versions, other_versions=self.other_versions)
+        return item
 
 
 @dataclass(frozen=True)
@@ -205,6 +212,9 @@ class SearchResults:
     published: list[Bar]
     hits: list[ResultHit]
     facets: dict[str, list[FacetValue]]
+    collapse: bool = False  # versions of a story collapsed into one hit
+    counts: str = "articles"  # what total and every count count: "stories" or "articles"
+    articles: int = 0  # the articles matched, every version
 
     def as_json(self) -> dict[str, Any]:
         """The API's answer (the histogram is the facet ``published`` there)."""
@@ -219,6 +229,9 @@ class SearchResults:
             "match_all": self.match_all,
             "matched": [m.as_json() for m in self.matched],
             "published_unit": self.published_unit,
+            "collapse": self.collapse,
+            "counts": self.counts,
+            "articles": self.articles,
             "hits": [hit.as_json() for hit in self.hits],
             "facets": {
                 **{facet: [v.as_json() for v in values] for facet, values in self.facets.items()},
@@ -261,11 +274,35 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
                 people=hit.people,
                 places=[name for name, _ in hit.places],
                 orgs=hit.orgs,
+                story=hit.story or hit.id,
+                versions=1 + len(hit.versions) if raw.collapsed else None,
+                other_versions=[version_data(v) for v in hit.versions],
             )
             for hit in raw.hits
         ],
         facets=facets,
+        collapse=raw.collapsed,
+        counts="stories" if raw.collapsed else "articles",
+        articles=raw.total if raw.articles is None else raw.articles,
     )
+
+
+def version_data(version: dict[str, Any]) -> dict[str, Any]:
+    """One version of a story as the page and the API list it."""
+    published = version.get("published")
+    return {
+        "id": version["id"],
+        "title": version["title"],
+        "published": published.date().isoformat() if published else None,
+        "source": version.get("source") or None,
+    }
+
+
+def story_versions(index: SearchBackend, article_id: str) -> list[dict[str, Any]]:
+    """Every version of the article's story, itself included, oldest first (none on an engine that
+    does not group versions yet)."""
+    versions = getattr(index, "story_versions", None)
+    return [version_data(v) for v in versions(article_id)] if versions else []
 
 
 def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None:
@@ -295,6 +332,7 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
             }
             for r in index.more_like_this(article_id)
         ],
+        "versions": story_versions(index, article_id),
     }
 
 

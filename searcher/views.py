@@ -23,6 +23,7 @@ from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
 from .params import MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
 from .search import FacetValue, SearchResults, article_data, body_segments, run_search
+from .versions import diff_data
 
 blueprint = Blueprint("views", __name__)
 
@@ -331,7 +332,7 @@ def search() -> ResponseReturnValue:
     return html, 400 if problems else 200
 
 
-SEARCH_KEYS = {"q", "from", "to", "sort", "page", "per_page", *FILTER_PARAMETERS}
+SEARCH_KEYS = {"q", "from", "to", "sort", "page", "per_page", "collapse", *FILTER_PARAMETERS}
 
 
 def results_url(back: str | None) -> str | None:
@@ -368,3 +369,15 @@ def article(article_id: str) -> ResponseReturnValue:
         back_to=back_to,
         back=request.args.get("back") if back_to else None,
     )
+
+
+@blueprint.get("/article/<path:article_id>/diff/<path:other_id>")
+def article_diff(article_id: str, other_id: str) -> ResponseReturnValue:
+    """What differs between two versions of a story: the sentences one has and the other has not."""
+    try:
+        data = diff_data(search_index(), article_id, other_id)
+    except NoIndexError as error:
+        return render_template("error.html", title=no_index_title(error), message=str(error)), 503
+    if data is None:
+        abort(404)
+    return render_template("diff.html", diff=data)

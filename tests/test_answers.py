@@ -19,7 +19,7 @@ def api(client, query_string: str) -> dict:
 def page_ids(client, query_string: str) -> tuple[int, list[str]]:
     """The total and the article ids a search page shows."""
     html = client.get(f"/?{query_string}").get_data(as_text=True)
-    total = int(re.search(r"<strong>([\d,]+)</strong> article", html).group(1).replace(",", ""))
+    total = int(re.search(r"<strong>([\d,]+)</strong> (?:article|stor)", html).group(1).replace(",", ""))
     return total, [unquote(i) for i in re.findall(r'<h3><a href="/article/([^"?]+)', html)]
 
 
@@ -178,5 +178,5 @@ def test_the_page_says_any_of_or_all_of_where_the_choice_is_made(client):
     assert "all=person" in all_of
     html = client.get(all_of).get_data(as_text=True)
     assert "People (all of):" in html and '<span class="joiner">and</span>' in html
-    total = int(re.search(r"<strong>([\d,]+)</strong> article", html).group(1))
+    total = int(re.search(r"<strong>([\d,]+)</strong> (?:article|stor)", html).group(1))
     assert total == api(client, "person=Mara+Lindqvist&person=Henrik+Vallo&all=person")["total"]

@@ -147,7 +147,9 @@ def test_build_keeps_shared_sentences_and_reports_what_it_removed(tmp_path):
     report = json.loads(result.stdout)
     assert report["indexed"] == 25
     assert report["boilerplate"] == {str(folder): [{"line": "Reuter", "why": "recurring", "articles": 25}]}
-    result = cli("search", "officials", "--json", "--index-dir", str(tmp_path / "index"))
+    result = cli(
+        "search", "officials", "--json", "--collapse", "false", "--index-dir", str(tmp_path / "index")
+    )
     assert json.loads(result.stdout)["total"] == 25
     result = cli("search", "reuter", "--json", "--index-dir", str(tmp_path / "index"))
     assert json.loads(result.stdout)["total"] == 0

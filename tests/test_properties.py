@@ -1,8 +1,9 @@
 """Properties every search answer must have, checked by hypothesis on a real index of Reuters articles.
 
 The oracle is the index's stored data (each article's people, places, countries, organizations,
-mentioned dates and publication time, as the article page shows them), read once; every hit, total and
-facet count the API gives is checked against it by brute force.
+mentioned dates and publication time, as the article page shows them, and its story), read once; every
+hit, total and facet count the API gives is checked against it by brute force, with versions of a story
+collapsed (each story counted once, its first version in the search's order shown) and not.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shutil
 from collections import Counter
 from urllib.parse import unquote, urlencode
 
@@ -17,11 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index.build import BuildOptions, add
 from index.columns import facet_key
+from index.stages.stories import MIN_SHINGLES, shingles
 from searcher import create_app
 from searcher.params import parse_date_bound
 
-from .conftest import needs_reuters
+from .conftest import REUTERS, needs_reuters
 
 pytestmark = [needs_reuters, pytest.mark.slow]
 
@@ -32,10 +36,45 @@ MAX_PAGED = 700  # totals up to this are collected whole by paging
 NOBODY = "Nobody Here Xyzzy"
 
 
+VERSION_NEIGHBOURS = 30  # corpus lines either side of a slice article searched for its versions
+
+
 @pytest.fixture(scope="module")
-def reuters_slice(reuters_slice_index):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(reuters_slice_index)})
-    return app, oracle(reuters_slice_index)
+def reuters_with_versions(reuters_slice_index, tmp_path_factory):
+    """The Reuters slice (every tenth article) and, added to it with ``index add``, the articles a
+    few lines from one of its own that share at least 30% of their five-word shingles with it:
+    re-sends and updates, so that many of the slice's stories have several versions to collapse."""
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line) for line in lines]
+    shingled = [shingles(f"{t.get('title') or ''} {t.get('body') or ''}") for t in texts]
+    near = set()
+    for own in range(0, len(lines), 10):
+        if len(shingled[own]) < MIN_SHINGLES:
+            continue
+        for other in range(max(0, own - VERSION_NEIGHBOURS), min(len(lines), own + VERSION_NEIGHBOURS + 1)):
+            common = len(shingled[own] & shingled[other])
+            if (
+                other % 10
+                and len(shingled[other]) >= MIN_SHINGLES
+                and common >= 0.3 * len(shingled[own] | shingled[other])
+            ):
+                near.add(other)
+    folder = tmp_path_factory.mktemp("reuters-versions")
+    (folder / "versions.jsonl").write_text("".join(lines[n] + "\n" for n in sorted(near)), encoding="utf-8")
+    index_dir = folder / "index"
+    shutil.copytree(reuters_slice_index, index_dir, symlinks=True)
+    report = add([str(folder / "versions.jsonl")], index_dir, BuildOptions(progress=False))
+    assert report.indexed >= 30, report
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def reuters_slice(reuters_with_versions):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(reuters_with_versions)})
+    articles = oracle(reuters_with_versions)
+    stories = Counter(article["story"] for article in articles.values())
+    assert sum(1 for count in stories.values() if count > 1) > 30  # versions enough to collapse
+    return app, articles
 
 
 def slow_examples(count: int):
@@ -53,9 +92,12 @@ def oracle(index_dir) -> dict[str, dict]:
     from whoosh import index as whoosh_index
 
     from index import store
+    from index.stages.stories import story_ids
 
     articles = {}
-    ix = whoosh_index.open_dir(store.require_current_generation(index_dir))
+    generation = store.require_current_generation(index_dir)
+    stories = story_ids(generation)
+    ix = whoosh_index.open_dir(generation)
     with ix.searcher() as searcher:
         for stored in searcher.all_stored_fields():
             entities = json.loads(stored["entities"])
@@ -66,6 +108,7 @@ def oracle(index_dir) -> dict[str, dict]:
                 "org": set(entities["orgs"]),
                 "mentioned": set(entities["mentioned"]),
                 "published": stored.get("published"),
+                "story": stories.get(stored["id"], stored["id"]),
             }
     ix.close()
     return articles
@@ -132,6 +175,7 @@ def searches(draw, values: dict[str, list[str]], words: list[str]):
     pairs += [("from", date_from)] if date_from else []
     pairs += [("to", date_to)] if date_to else []
     pairs.append(("sort", draw(st.sampled_from(["relevance", "newest", "oldest"]))))
+    pairs.append(("collapse", draw(st.sampled_from(["true", "false"]))))
     pairs.append(("page", str(draw(st.integers(1, 3)))))
     pairs.append(("per_page", str(draw(st.sampled_from([5, 20, 100])))))
     return pairs
@@ -145,6 +189,24 @@ def facet_parameters(pairs) -> dict[str, dict[str, list[str]]]:
         elif key.startswith("not_"):
             chosen[key[4:]]["excluded"].append(value)
     return chosen
+
+
+def collapsed(pairs) -> bool:
+    return dict(pairs).get("collapse", "true") == "true"
+
+
+def every_article(pairs) -> list[tuple[str, str]]:
+    """The same search with every version shown: what the oracle filters and groups itself."""
+    return [(k, v) for k, v in pairs if k != "collapse"] + [("collapse", "false")]
+
+
+def first_of_each_story(ids: list[str], articles: dict) -> list[str]:
+    seen, firsts = set(), []
+    for article_id in ids:
+        if articles[article_id]["story"] not in seen:
+            seen.add(articles[article_id]["story"])
+            firsts.append(article_id)
+    return firsts
 
 
 def allowed_by_filters(article: dict, pairs) -> bool:
@@ -225,14 +287,26 @@ def test_every_answer_is_true(reuters_slice):
         collected = all_hits(client, pairs)
         if collected is None:
             return
-        # the total is the number of distinct hits paging gives
+        # the total is the number of distinct hits paging gives (of distinct stories, collapsed)
         assert len(collected) == len(set(collected)) == total, pairs
+        if collapsed(pairs):
+            assert len({articles[i]["story"] for i in collected}) == total, pairs
+            # each story once, by its first version in the order of the articles
+            every = all_hits(client, every_article(pairs))
+            if every is not None:
+                assert collected == first_of_each_story(every, articles), pairs
         # the filters neither lose nor invent hits: the words' hits, filtered by the oracle
         words_only = [(k, v) for k, v in pairs if k == "q"]
-        unfiltered = all_hits(client, words_only)
+        unfiltered = all_hits(client, every_article(words_only))
         if unfiltered is not None:
             expected = {i for i in unfiltered if allowed_by_filters(articles[i], pairs)}
-            assert set(collected) == expected, pairs
+            if collapsed(pairs):
+                assert set(collected) <= expected, pairs
+                assert {articles[i]["story"] for i in collected} == {
+                    articles[i]["story"] for i in expected
+                }, pairs
+            else:
+                assert set(collected) == expected, pairs
         # each facet's counts are what a click on each value gives
         for facet in FACETS:
             check_counts(client, articles, pairs, data, facet)
@@ -243,17 +317,22 @@ def test_every_answer_is_true(reuters_slice):
 def check_counts(client, articles, pairs, data, facet):
     all_of = facet in {v for k, v in pairs if k == "all"}
     counting_pairs = pairs if all_of else [(k, v) for k, v in pairs if k != facet]
-    counting = all_hits(client, counting_pairs)
+    counting = all_hits(client, every_article(counting_pairs))
     if counting is None:
         return
-    brute: Counter = Counter()
+    # collapsed, a value counts the stories having at least one version with it
+    holders: dict[str, set[str]] = {}
     for article_id in counting:
         article = articles[article_id]
-        brute.update(
+        unit = article["story"] if collapsed(pairs) else article_id
+        values = (
             {d[:4] for d in article["mentioned"]} | {d[:7] for d in article["mentioned"] if len(d) >= 7}
             if facet == "mentioned"
             else article[facet]
         )
+        for value in values:
+            holders.setdefault(value, set()).add(unit)
+    brute = Counter({value: len(units) for value, units in holders.items()})
     listed = {item["value"]: item for item in data["facets"][facet]}
     for value, item in listed.items():
         if not item["excluded"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -272,7 +351,7 @@ def test_page_api_and_cli_agree(reuters_slice):
     def check(pairs):
         data = get(client, pairs)
         html = client.get("/?" + urlencode(pairs)).get_data(as_text=True)
-        total = int(re.search(r"<strong>([\d,]+)</strong> article", html).group(1).replace(",", ""))
+        total = int(re.search(r"<strong>([\d,]+)</strong> (?:article|stor)", html).group(1).replace(",", ""))
         assert total == data["total"]
         page_ids = [unquote(i) for i in re.findall(r'<h3><a href="/article/([^"?]+)', html)]
         assert page_ids == [hit["id"] for hit in data["hits"]], pairs

@@ -177,7 +177,7 @@ def hostile_urls(client) -> list[str]:
     ids = [
         hit["id"]
         for q in ("quillfeather", "tallinn", "ferry", "alert")
-        for hit in client.get(f"/api/search?q={q}&per_page=50").get_json()["hits"]
+        for hit in client.get(f"/api/search?q={q}&per_page=50&collapse=false").get_json()["hits"]
     ]
     urls = [
         "/",
@@ -197,7 +197,7 @@ def hostile_urls(client) -> list[str]:
 
 
 def test_hostile_articles_are_indexed_as_text(hostile_client):
-    data = hostile_client.get("/api/search?q=quillfeather&per_page=50").get_json()
+    data = hostile_client.get("/api/search?q=quillfeather&per_page=50&collapse=false").get_json()
     assert data["total"] >= len(ATTACKS)
     for hit in data["hits"]:
         assert not re.search(r"<(?!/?mark>)", hit["snippet"]), hit["snippet"]  # only <mark> is markup
@@ -224,7 +224,7 @@ def test_no_page_carries_foreign_markup(hostile_client):
 
 def test_api_snippets_and_articles_carry_no_markup(hostile_client):
     for q in ("alert", "script", "onerror", "iframe", "tallinn"):
-        for hit in hostile_client.get(f"/api/search?q={q}&per_page=50").get_json()["hits"]:
+        for hit in hostile_client.get(f"/api/search?q={q}&per_page=50&collapse=false").get_json()["hits"]:
             assert not re.search(r"<(?!/?mark>)", hit["snippet"]), (q, hit["snippet"])
             article = hostile_client.get(f"/api/articles/{quote(hit['id'], safe='')}").get_json()
             assert article["url"] is None or article["url"].startswith("https://")

@@ -37,6 +37,7 @@ class PreparedArticle:
     entities: Entities | None = None
     boilerplate: list[RemovedLine] = field(default_factory=list)  # what cleaning took out of the body
     language: str | None = None  # ISO 639 code; None when the detector was not sure
+    story: str | None = None  # the id of the story it is a version of (``stories.py``)
 
 
 def annotated_entities(item: PreparedArticle) -> Entities:

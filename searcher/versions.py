@@ -1,0 +1,64 @@
+"""What differs between two versions of a story: their sentences, matched with ``difflib``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from .engine import SearchBackend
+from .search import version_data
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def sentences(body: str) -> list[str]:
+    """The body's sentences, whitespace made single: paragraphs first, then the breaks after ``.``,
+    ``!`` or ``?`` before a capital or a digit (an abbreviation such as "U.S. Officials" may split)."""
+    found = []
+    for paragraph in re.split(r"\n\s*\n|\n", body):
+        for sentence in SENTENCE_BREAK.split(paragraph):
+            text = " ".join(sentence.split())
+            if text:
+                found.append(text)
+    return found
+
+
+def sentence_diff(first: str, second: str) -> list[dict[str, str]]:
+    """The sentences of two bodies in reading order, each ``same``, ``removed`` (only in the first) or
+    ``added`` (only in the second)."""
+    old, new = sentences(first), sentences(second)
+    lines: list[dict[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation == "equal":
+            lines += [{"kind": "same", "text": text} for text in old[old_start:old_end]]
+            continue
+        lines += [{"kind": "removed", "text": text} for text in old[old_start:old_end]]
+        lines += [{"kind": "added", "text": text} for text in new[new_start:new_end]]
+    return lines
+
+
+def diff_data(index: SearchBackend, article_id: str, other_id: str) -> dict[str, Any] | None:
+    """Two articles and what differs between them, sentence by sentence (None if either is missing)."""
+    first, second = index.article(article_id), index.article(other_id)
+    if first is None or second is None:
+        return None
+    lines = sentence_diff(first.get("body") or "", second.get("body") or "")
+    counts = {kind: sum(1 for line in lines if line["kind"] == kind) for kind in ("same", "added", "removed")}
+    return {
+        "first": version_data(_listed(first)),
+        "second": version_data(_listed(second)),
+        "title_changed": (first.get("title") or "") != (second.get("title") or ""),
+        **counts,
+        "sentences": lines,
+    }
+
+
+def _listed(stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": stored["id"],
+        "title": stored.get("title") or "(untitled)",
+        "published": stored.get("published"),
+        "source": stored.get("source") or "",
+    }

@@ -1,0 +1,313 @@
+"""Versions of one story: grouping near-duplicates at index time, incrementally on add, collapsed
+results, the article page's versions and the sentence diff."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from index import store
+from index.build import BuildOptions, add, rebuild
+from index.stages.stories import (
+    CONTAINED,
+    MIN_SHINGLES,
+    SIMILAR_JACCARD,
+    STORIES_FILE,
+    StoryInput,
+    StoryTable,
+    are_versions,
+    assign_stories,
+    containment,
+    shingles,
+    story_ids,
+)
+from searcher import create_app
+from searcher.params import ParamError, parse_bool
+from searcher.versions import sentence_diff, sentences
+
+DAY = 86400
+STORY = (
+    "The harbour authority said on Monday that the northern ferry terminal will close for six weeks "
+    "from the first of May while engineers replace the loading ramps that were damaged in the winter "
+    "storms. Passengers travelling to the islands will be carried from the southern terminal instead, "
+    "and the operator has added two evening sailings to make up for the lost capacity. Local traders "
+    "warned that the closure would cost them business at the start of the tourist season, and the "
+    "council said it would review parking charges near the southern terminal while the work goes on."
+)
+UPDATE = STORY + " A spokeswoman for the operator said tickets already sold would remain valid."
+OTHER = (
+    "The city orchestra announced a new principal conductor on Tuesday, ending a search that lasted "
+    "nearly two years. The conductor, who has led ensembles across Europe, will take up the post in "
+    "September and has promised to commission three new works by local composers in the first season. "
+    "Musicians welcomed the appointment, saying it would bring stability after a difficult period of "
+    "budget cuts and guest conductors, and the board said subscriptions had already begun to rise."
+)
+WHEN = datetime(2024, 3, 4, 9, 0)
+
+
+def story_input(doc_id: str, text: str, when: datetime | None = WHEN) -> StoryInput:
+    return StoryInput(doc_id, doc_id, text, when)
+
+
+# pure rules -----------------------------------------------------------------------------------------
+def test_shingles_ignore_case_and_punctuation():
+    assert shingles("The Ferry, the FERRY: sails at noon today!") == shingles(
+        "the ferry the ferry sails at noon today"
+    )
+    assert shingles("Two words") == {"two words"}
+    assert shingles("") == set()
+    assert len(shingles(STORY)) > MIN_SHINGLES
+
+
+def test_containment_of_a_short_text_inside_a_long_one():
+    # 50 shingles all inside 200: Jaccard 0.25, containment 1
+    assert containment(0.25, 50, 200) == pytest.approx(1.0)
+    assert containment(0.0, 50, 200) == 0.0
+    assert containment(0.5, 0, 10) == 0.0
+
+
+def test_versions_need_similar_text_enough_of_it_and_close_dates():
+    now = 1_700_000_000
+    assert are_versions(SIMILAR_JACCARD, 100, 100, now, now + DAY)
+    assert not are_versions(SIMILAR_JACCARD - 0.05, 100, 100, now, now)  # neither similar nor contained
+    assert are_versions(0.3, 60, 200, now, now)  # the short one is inside the long one
+    assert containment(0.3, 60, 200) >= CONTAINED
+    assert not are_versions(0.9, 100, 100, now, now + 4 * DAY)  # a recurring report, days apart
+    assert not are_versions(0.9, MIN_SHINGLES - 1, 100, now, now)  # a one-line notice or a table
+    undated = np.iinfo(np.int64).min
+    assert are_versions(0.9, 100, 100, undated, now)  # no date: the text decides
+
+
+def test_the_earliest_version_names_the_story_and_others_stay_apart():
+    table = assign_stories(
+        StoryTable(),
+        [
+            story_input("b-update", UPDATE, WHEN + timedelta(hours=3)),
+            story_input("c-other", OTHER),
+            story_input("a-first", STORY),
+        ],
+    )
+    stories = table.story_of()
+    assert stories == {"a-first": "a-first", "b-update": "a-first", "c-other": "c-other"}
+
+
+def test_versions_days_apart_are_two_stories():
+    table = assign_stories(
+        StoryTable(), [story_input("a", STORY), story_input("b", UPDATE, WHEN + timedelta(days=5))]
+    )
+    assert table.story_of() == {"a": "a", "b": "b"}
+
+
+def test_a_new_article_joins_an_existing_story_and_nothing_moves():
+    first = assign_stories(StoryTable(), [story_input("a", STORY), story_input("c", OTHER)])
+    later = assign_stories(first, [story_input("b", UPDATE, WHEN + timedelta(hours=1))])
+    assert later.story_of() == {"a": "a", "c": "c", "b": "a"}
+    assert np.array_equal(later.signatures[:2], first.signatures)  # the old signatures were kept, not redone
+
+
+def test_a_rebuild_reuses_signatures_by_text_key():
+    cache = assign_stories(StoryTable(), [StoryInput("a", "key-a", STORY, WHEN)])
+    # an article whose key the cache knows takes the cached signature, whatever its text
+    table = assign_stories(
+        StoryTable(),
+        [StoryInput("a", "key-a", STORY, WHEN), StoryInput("b", "key-a", OTHER, WHEN)],
+        cache=cache,
+    )
+    assert np.array_equal(table.signatures[1], cache.signatures[0])
+    # within one build the texts themselves are compared: the two are not versions
+    assert table.story_of()["b"] == "b"
+
+
+def test_the_table_saves_and_loads(tmp_path):
+    table = assign_stories(StoryTable(), [story_input("a", STORY), story_input("b", UPDATE)])
+    table.save(tmp_path)
+    loaded = StoryTable.load(tmp_path)
+    assert loaded.story_of() == table.story_of() == story_ids(tmp_path)
+    assert np.array_equal(loaded.signatures, table.signatures)
+    assert loaded.without(["b"]).ids == ["a"]
+    assert StoryTable.load(tmp_path / "missing").ids == []
+
+
+def test_sentence_diff_marks_added_and_removed_sentences():
+    assert sentences("One here. Two there!\n\nThree? 4 is last.") == [
+        "One here.",
+        "Two there!",
+        "Three?",
+        "4 is last.",
+    ]
+    lines = sentence_diff("Alpha one. Beta two. Gamma three.", "Alpha one. Gamma three. Delta four.")
+    assert [(line["kind"], line["text"]) for line in lines] == [
+        ("same", "Alpha one."),
+        ("removed", "Beta two."),
+        ("same", "Gamma three."),
+        ("added", "Delta four."),
+    ]
+
+
+def test_collapse_parameter_is_true_or_false():
+    assert parse_bool(None, "collapse", True) is True
+    assert parse_bool("False", "collapse", True) is False
+    assert parse_bool("1", "collapse", False) is True
+    with pytest.raises(ParamError) as error:
+        parse_bool("maybe", "collapse", True)
+    assert error.value.parameter == "collapse"
+
+
+# through the build, the API and the pages ------------------------------------------------------------
+def write_articles(path, articles):
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def versions_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("versions")
+    write_articles(
+        folder / "wire.jsonl",
+        [
+            {
+                "id": "1",
+                "title": "Ferry terminal to close",
+                "body": STORY,
+                "published": "2024-03-04T09:00:00",
+                "source": "Harbour Wire",
+            },
+            {
+                "id": "2",
+                "title": "Orchestra names conductor",
+                "body": OTHER,
+                "published": "2024-03-05T10:00:00",
+                "source": "Harbour Wire",
+            },
+        ],
+    )
+    write_articles(
+        folder / "post.jsonl",
+        [
+            {
+                "id": "7",
+                "title": "Northern ferry terminal closes for repairs",
+                "body": UPDATE,
+                "published": "2024-03-04T15:30:00",
+                "source": "Harbour Post",
+            },
+        ],
+    )
+    index_dir = folder / "index"
+    report = rebuild(
+        [str(folder / "wire.jsonl"), str(folder / "post.jsonl")], index_dir, BuildOptions(progress=False)
+    )
+    assert report.indexed == 3, report
+    return folder, index_dir
+
+
+def api(index_dir, url):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    response = client.get(url)
+    return response.status_code, response.get_json() if response.is_json else response.get_data(as_text=True)
+
+
+def test_results_show_one_hit_per_story_with_its_versions(versions_index):
+    _, index_dir = versions_index
+    status, data = api(index_dir, "/api/search?q=terminal")
+    assert status == 200
+    assert data["counts"] == "stories" and data["collapse"] is True
+    assert (data["total"], data["articles"]) == (1, 2)
+    (hit,) = data["hits"]
+    assert hit["id"] == "harbour-wire/1" and hit["versions"] == 2
+    assert [v["id"] for v in hit["other_versions"]] == ["harbour-post/7"]
+    assert hit["other_versions"][0]["source"] == "Harbour Post"
+    # oldest first shows the earliest version, newest first the latest
+    assert api(index_dir, "/api/search?q=terminal&sort=newest")[1]["hits"][0]["id"] == "harbour-post/7"
+    assert api(index_dir, "/api/search?q=terminal&sort=oldest")[1]["hits"][0]["id"] == "harbour-wire/1"
+
+
+def test_collapse_false_shows_every_article_and_counts_articles(versions_index):
+    _, index_dir = versions_index
+    status, data = api(index_dir, "/api/search?q=terminal&collapse=false")
+    assert status == 200 and data["counts"] == "articles"
+    assert data["total"] == 2 and {h["id"] for h in data["hits"]} == {"harbour-wire/1", "harbour-post/7"}
+    assert {h["story"] for h in data["hits"]} == {"harbour-wire/1"}
+    status, error = api(index_dir, "/api/search?collapse=sometimes")
+    assert status == 400 and error["parameter"] == "collapse"
+
+
+def test_facet_counts_count_stories_when_collapsed(versions_index):
+    _, index_dir = versions_index
+    collapsed = api(index_dir, "/api/search")[1]
+    every = api(index_dir, "/api/search?collapse=false")[1]
+    assert collapsed["total"] == 2 and every["total"] == 3
+    days = {b["value"]: b["count"] for b in collapsed["facets"]["published"]}
+    assert days["2024-03-04"] == 1  # two versions published that day, one story
+    assert {b["value"]: b["count"] for b in every["facets"]["published"]}["2024-03-04"] == 2
+
+
+def test_article_page_lists_versions_and_shows_the_diff(versions_index):
+    _, index_dir = versions_index
+    status, article = api(index_dir, "/api/articles/harbour-wire/1")
+    assert [v["id"] for v in article["versions"]] == ["harbour-wire/1", "harbour-post/7"]
+    status, html = api(index_dir, "/article/harbour-wire/1")
+    assert status == 200 and "2 versions of this story" in html
+    assert "/article/harbour-wire/1/diff/harbour-post/7" in html and "Harbour Post" in html
+    status, diff = api(index_dir, "/api/articles/harbour-wire/1/diff/harbour-post/7")
+    assert status == 200 and diff["added"] == 1 and diff["removed"] == 0
+    assert [line["text"] for line in diff["sentences"] if line["kind"] == "added"] == [
+        "A spokeswoman for the operator said tickets already sold would remain valid."
+    ]
+    status, html = api(index_dir, "/article/harbour-wire/1/diff/harbour-post/7")
+    assert (
+        status == 200
+        and "<ins>A spokeswoman for the operator" in html
+        and "1 sentence added, 0 removed" in html
+    )
+    assert api(index_dir, "/article/harbour-wire/1/diff/nothing/here")[0] == 404
+
+
+def test_add_joins_an_existing_story_and_keeps_story_ids(versions_index, tmp_path):
+    import shutil
+
+    _, built = versions_index
+    index_dir = tmp_path / "index"
+    shutil.copytree(built, index_dir, symlinks=True)
+    before = story_ids(store.current_generation(index_dir))
+    write_articles(
+        tmp_path / "late.jsonl",
+        [
+            {
+                "id": "9",
+                "title": "Ferry terminal closure confirmed",
+                "body": UPDATE + " Work starts on time.",
+                "published": "2024-03-05T08:00:00",
+                "source": "Island Radio",
+            }
+        ],
+    )
+    report = add([str(tmp_path / "late.jsonl")], index_dir, BuildOptions(progress=False))
+    assert report.indexed == 1
+    generation = store.current_generation(index_dir)
+    after = story_ids(generation)
+    assert {k: after[k] for k in before} == before  # nothing moved
+    assert after["island-radio/9"] == "harbour-wire/1"
+    # the new file is recorded with its checksum, and the index checks whole
+    assert STORIES_FILE in store.read_json(generation / store.META)[store.FILES]
+    assert store.damaged_files(generation, checksums=True) == []
+    data = api(index_dir, "/api/search?q=terminal")[1]
+    assert data["total"] == 1 and data["hits"][0]["versions"] == 3
+
+
+def test_a_damaged_story_table_is_named(versions_index, tmp_path):
+    import shutil
+
+    _, built = versions_index
+    copy = tmp_path / "index"
+    shutil.copytree(built, copy, symlinks=True)
+    generation = store.current_generation(copy)
+    target = generation / STORIES_FILE
+    data = bytearray(target.read_bytes())
+    data[-10] ^= 0xFF
+    target.unlink()  # a hard link may be shared: write a new file
+    target.write_bytes(bytes(data))
+    problems = store.damaged_files(generation, checksums=True)
+    assert any(STORIES_FILE in problem for problem in problems), problems
