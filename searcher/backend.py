@@ -376,7 +376,7 @@ class SearchIndex:
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
         if isinstance(units, StoryCounting):
-            docnums = self._story_page(generation, ranked, final, units, params)
+            docnums = self._story_page(generation, ranked, final, units, params, phrases)
         elif total == 0 or first >= total:
             docnums = []
         elif params.q and params.sort == "relevance" and not isinstance(ranked, Every):
@@ -430,6 +430,7 @@ class SearchIndex:
         final: np.ndarray,
         stories: StoryCounting,
         params: SearchParams,
+        phrases: PhraseMatches | None = None,
     ) -> list[int]:
         """The page's hits when versions are collapsed: each story once, by its first version in the
         search's order (the best-ranked, or the newest or oldest)."""
@@ -437,14 +438,19 @@ class SearchIndex:
         if not final.any() or first >= stories.count(final):
             return []
         if params.q and params.sort == "relevance" and not isinstance(ranked, Every):
-            allowed = set(np.flatnonzero(final).tolist())
+            allowed: set[int] | None = None
             limit = wanted
             while True:  # rank more articles until the page's stories are all found (or none are left)
-                ranked_docnums = [
-                    hit.docnum for hit in generation.searcher.search(ranked, limit=limit, filter=allowed)
-                ]
-                leaders = stories.first_of_each(np.array(ranked_docnums, dtype=np.int64))
-                if len(leaders) >= wanted or len(ranked_docnums) < limit:
+                order = ranked_docnums(
+                    generation.searcher, ranked, final, limit, generation.field_lengths, phrases
+                )
+                if order is None:  # a query NumPy does not rank: Whoosh ranks it
+                    allowed = allowed or set(np.flatnonzero(final).tolist())
+                    order = [
+                        hit.docnum for hit in generation.searcher.search(ranked, limit=limit, filter=allowed)
+                    ]
+                leaders = stories.first_of_each(np.array(order, dtype=np.int64))
+                if len(leaders) >= wanted or len(order) < limit:
                     break
                 limit *= 4
         else:
