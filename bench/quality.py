@@ -385,9 +385,13 @@ def main() -> None:
     started = time.monotonic()
     report = build_index(texts, args.work / "index")
     build_seconds = time.monotonic() - started
-    served = served_facets(args.work / "index", [d["id"] for d in documents])
-    places_found = {d["id"]: place_values(served[d["id"]]) for d in reuters}
-    people_found = {d["id"]: set(served[d["id"]].get("people", [])) for d in conll}
+    # the index knows an article by its own id within its file (``texts-jsonl-…/conll-7``)
+    from index.articles import scoped_article_id
+
+    served_ids = {d["id"]: scoped_article_id(d["id"], None, str(texts)) for d in documents}
+    served = served_facets(args.work / "index", list(served_ids.values()))
+    places_found = {d["id"]: place_values(served[served_ids[d["id"]]]) for d in reuters}
+    people_found = {d["id"]: set(served[served_ids[d["id"]]].get("people", [])) for d in conll}
     results = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "reuters_articles": len(reuters),

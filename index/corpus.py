@@ -25,6 +25,9 @@ class LabelVotes:
 
     kinds: dict[str, Counter[str]] = field(default_factory=dict)
     given_names: frozenset[str] = frozenset()
+    # the value key of an organization the model mostly finds cut from the one before it at "and"
+    # ("telegraph co" of "American Telephone" + "and" + "Telegraph Co") -> the key of that one
+    heads_before_and: dict[str, str] = field(default_factory=dict)
 
     def kind_of(self, text: str, min_mentions: int = 3, min_share: float = 2 / 3) -> str | None:
         """The kind most mentions of ``text`` have, when there are enough of them and they agree."""
@@ -43,7 +46,9 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     keys: dict[str, tuple[str, str | None, bool]] = {}  # a mention's text -> its key, first word, cleanliness
+    pairs: Counter[tuple[str, str]] = Counter()
     for mentions in articles:
+        previous: tuple[int, str] | None = None  # where the last organization ended, and its key
         for mention in mentions:
             kind = KIND.get(mention.label)
             if kind is None:
@@ -59,9 +64,14 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
                 )
             key, first, clean = seen
             kinds[key][kind] += 1
+            if kind == "org":
+                if previous and mention.start - previous[0] in AND_GAPS:
+                    pairs[(previous[1], key)] += 1
+                previous = (mention.end, key)
             if first and (kind != "person" or clean):
                 starts[first][kind].add(key)
     people = {key for key, votes in kinds.items() if votes["person"]}
+    heads = heads_before_and(pairs, kinds)
 
     def is_role(word: str, names: set[str]) -> bool:
         # "Treasurer Paul Keating": what follows the word is a person's name on its own
@@ -74,7 +84,23 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
         if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"]))
         and not is_role(word, by_kind["person"])
     )
-    return LabelVotes(dict(kinds), given)
+    return LabelVotes(dict(kinds), given, heads)
+
+
+# " and " or " & " between two organizations' mentions
+AND_GAPS = (3, 5)
+
+
+def heads_before_and(
+    pairs: Counter[tuple[str, str]], kinds: dict[str, Counter[str]], min_articles: int = 3
+) -> dict[str, str]:
+    """Tail -> head, for organizations found right after another one and a conjunction in at least
+    ``min_articles`` mentions and in more than half of all their mentions: one name the model cuts in two."""
+    heads: dict[str, tuple[int, str]] = {}
+    for (head, tail), count in pairs.items():
+        if count >= min_articles and count * 2 > kinds[tail]["org"] and count > heads.get(tail, (0, ""))[0]:
+            heads[tail] = (count, head)
+    return {tail: head for tail, (_, head) in heads.items()}
 
 
 NO_VOTES = LabelVotes()

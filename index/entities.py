@@ -19,7 +19,9 @@ from .cache import version_from_meta
 from .clean import Dateline
 from .corpus import NO_VOTES, LabelVotes
 from .dates import date_levels, resolve_mentioned_date
+from .lists import Candidate, in_people_slot, list_candidates, people_slots
 from .normalize import (
+    LEADING_ARTICLE,
     LEGAL_FORMS,
     TITLES,
     clean_org,
@@ -29,6 +31,8 @@ from .normalize import (
     merge_short_names,
     split_mention,
     text_shows_a_person,
+    value_key,
+    without_company_form,
 )
 from .places import Gazetteer
 
@@ -128,8 +132,10 @@ def entities_from_mentions(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
-    mentions = list(split_mentions(mentions))
-    in_lists = list_people(mentions, text, gazetteer)
+    split = list(split_mentions(mentions))
+    mentions = without_parts(split, [joined_by_and(m, text, votes) for m in split])
+    mentions, listed = names_in_lists(mentions, text, votes, gazetteer, role_words)
+    in_lists = list_people(mentions, text, gazetteer) | listed
     for mention in mentions:
         start, end = mention.start - body_offset, mention.end - body_offset
         label = "PERSON" if mention in in_lists else corpus_label(mention, votes, gazetteer)
@@ -146,7 +152,11 @@ def entities_from_mentions(
                     or mention.text.split()[0].casefold().rstrip(".") in TITLES
                 )
             )
-            place = gazetteer.resolve(name) if name and name not in surnames_here else None
+            place = (
+                (gazetteer.resolve(name) or gazetteer.region(name))
+                if name and name not in surnames_here
+                else None
+            )
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
             if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
@@ -296,6 +306,108 @@ def initialled_names(text: str, people: list[str], gazetteer: Gazetteer, min_fou
         return []
     names = (" ".join(m.group(0).split()) for m in INITIALLED_NAME.finditer(text))
     return [n for n in names if gazetteer.resolve(n.rsplit(" ", 1)[0]) is None]
+
+
+def names_in_lists(
+    mentions: list[Mention],
+    text: str,
+    votes: LabelVotes,
+    gazetteer: Gazetteer,
+    common_words: frozenset[str] = frozenset(),
+) -> tuple[list[Mention], set[Mention]]:
+    """The mentions with the people of the document's lists and tables added (see ``lists.py``): a
+    name-shaped string in a place of a list line where the names already known are mostly people. What
+    the model tagged inside it ("Testud" of "Sandrine Testud") gives way to it. Returns the mentions and
+    those that are people whatever their tag. A string starting with an article ("The Oval") or a word
+    the document writes in lower case is no name."""
+
+    def is_country(name: str) -> bool:
+        place = gazetteer.resolve(name, alternates=False)
+        return place is not None and gazetteer.is_country(place)
+
+    candidates = list_candidates(text, is_country)
+    if not candidates:
+        return mentions, set()
+    starts = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+
+    def inside(candidate: Candidate) -> list[int]:
+        return [i for i in starts if mentions[i].start < candidate.end and mentions[i].end > candidate.start]
+
+    known: list[tuple[Candidate, bool]] = []
+    overlaps: dict[Candidate, list[int]] = {}
+    for candidate in candidates:
+        overlaps[candidate] = inside(candidate)
+        labels = {corpus_label(mentions[i], votes, gazetteer) for i in overlaps[candidate]}
+        kind = votes.kind_of(candidate.text)
+        if "PERSON" in labels or (not labels and kind == "person"):
+            known.append((candidate, True))
+        elif labels or kind in ("org", "place") or gazetteer.resolve(candidate.text) is not None:
+            known.append((candidate, False))
+    slots = people_slots(known)
+    if not slots:
+        return mentions, set()
+    dropped: set[int] = set()
+    added: list[Mention] = []
+    for candidate in candidates:
+        words = candidate.text.split()
+        if (
+            not in_people_slot(candidate, slots)
+            or clean_person(candidate.text) != candidate.text
+            or words[0].casefold() in common_words
+            or LEADING_ARTICLE.match(candidate.text)
+            or any(w.casefold().strip(".,") in LEGAL_FORMS for w in words)
+            or gazetteer.resolve(candidate.text) is not None
+            or votes.kind_of(candidate.text) in ("org", "place")
+        ):
+            continue
+        covered = overlaps[candidate]
+        if any(mentions[i].start < candidate.start or mentions[i].end > candidate.end for i in covered):
+            continue  # the model's mention runs past it: leave the model's reading
+        if any(
+            mentions[i].label == "PERSON" and mentions[i].end - mentions[i].start == len(candidate.text)
+            for i in covered
+        ):
+            continue  # the model found it already
+        dropped.update(covered)
+        added.append(Mention(candidate.text, "PERSON", candidate.start, candidate.end))
+    kept = [m for i, m in enumerate(mentions) if i not in dropped]
+    return sorted([*kept, *added], key=lambda m: m.start), set(added)
+
+
+AND_BEFORE = re.compile(r"\b((?:[A-Z][\w.'-]*[ \t]+){1,3}(?:and|&)[ \t]+)$")
+
+
+def joined_by_and(mention: Mention, text: str, votes: LabelVotes) -> Mention:
+    """An organization the model cut at "and": "Poor's Corp" of "Standard and Poor's Corp" is the whole
+    name when the corpus tags that whole name (or it without its legal form) as an organization in most of
+    its mentions, or mostly finds this part right after the words before the "and" ("American Telephone"
+    and "Telegraph Co"); of up to three words before the "and", the most that do."""
+    if mention.label != "ORG":
+        return mention
+    before = AND_BEFORE.search(text, max(0, mention.start - 80), mention.start)
+    if before is None:
+        return mention
+    words = before.group(1).split()
+    head = votes.heads_before_and.get(value_key(mention.text))
+    for size in range(len(words) - 1, 0, -1):
+        whole = " ".join([*words[-size - 1 :], *mention.text.split()])
+        if (
+            votes.kind_of(whole) == "org"
+            or votes.kind_of(without_company_form(whole)) == "org"
+            or (head is not None and value_key(" ".join(words[-size - 1 : -1])) == head)
+        ):
+            start = text.rindex(words[-size - 1], before.start(1), mention.start)
+            return Mention(text[start : mention.end], "ORG", start, mention.end)
+    return mention
+
+
+def without_parts(mentions: list[Mention], joined: list[Mention]) -> list[Mention]:
+    """The joined mentions, less those the join swallowed ("American Telephone" of "American Telephone
+    and Telegraph Co")."""
+    grown = [j for m, j in zip(mentions, joined, strict=True) if m is not j]
+    if not grown:
+        return joined
+    return [j for j in joined if j in grown or not any(g.start <= j.start and j.end <= g.end for g in grown)]
 
 
 def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> str:

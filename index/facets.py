@@ -16,6 +16,7 @@ class Facet:
     noun: str  # one of its values: "a person", "an organization"
     plural: str  # its values: "people", "organizations"
     entity: bool = True  # a named entity: its own page, readers' corrections, "all of" selections
+    dates: bool = False  # its values are years and months ("1987", "1987-03"), listed by year
     sidebar_title: str = ""  # its heading in the search page's sidebar, when not ``title``
 
     @property
@@ -30,7 +31,7 @@ FACETS: tuple[Facet, ...] = (
     ),  # roll up places
     Facet("place", "Places", "place", "places"),
     Facet("org", "Organizations", "organization", "organizations"),
-    Facet("mentioned", "Dates mentioned", "date", "dates", entity=False),
+    Facet("mentioned", "Dates mentioned", "date", "dates", entity=False, dates=True),
 )
 FACET_NAMES: tuple[str, ...] = tuple(facet.name for facet in FACETS)
 ENTITY_FACETS: tuple[str, ...] = tuple(facet.name for facet in FACETS if facet.entity)

@@ -244,16 +244,59 @@ LEGAL_FORMS = {
     "industries",
     "international",
     "association",
+    "sons",
+    "brothers",
+    "partners",
+    "associates",
 }
 
 
 COMPANY_FORMS = {"co", "corp", "inc", "ltd", "llc", "plc", "ag", "nv", "bv", "gmbh", "spa", "cos"}
 
 
+def is_company_form(word: str) -> bool:
+    """ "Ltd", "Plc", "Inc.", "B.V": a company's legal form."""
+    return word.casefold().replace(".", "").strip(",") in COMPANY_FORMS
+
+
+def without_company_form(name: str) -> str:
+    """ "Vellum Holdings Co Ltd" -> "Vellum Holdings": the name without the legal forms that end it."""
+    words = name.split()
+    while len(words) > 1 and is_company_form(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
 def is_company_name(name: str) -> bool:
     """ "Jovanovich Inc", "Arcalex B.V": a name with a company's legal form in it."""
     words = name.split()
-    return len(words) > 1 and any(w.casefold().replace(".", "").strip(",") in COMPANY_FORMS for w in words)
+    return len(words) > 1 and any(is_company_form(w) for w in words)
+
+
+# What follows a firm's name when it is named after people: "and Co", "& Sons", a legal form, "Holdings",
+# "Securities", or the other partners ("L.F. Quist, Brenn, Stent Inc")
+FIRM_CONTINUATION = re.compile(
+    r"(?:\s+(?:and|&)\s+(?:Co|Company|Sons|Partners|Associates|Brothers)"
+    r"|\s+\(?(?:Holdings|Securities|Capital|Group|Inc|Ltd|Limited|Corp|Corporation|Co|Cos|Plc|PLC|AG|NV|SA|GmbH)"
+    r"|(?:,\s+[A-Z][a-z]+){2,3},?\s+(?:Inc|Ltd|Co|Corp))(?![\w-])"
+)
+
+
+def firm_name_starts(text: str) -> set[str]:
+    """The two and three capitalized words before each firm continuation in ``text``: "Samuel Quist and
+    Co Ltd" gives "Samuel Quist"; the names a person's name would have if a firm is named after them."""
+    starts = set()
+    for match in FIRM_CONTINUATION.finditer(text):
+        words = text[max(0, match.start() - 80) : match.start()].split()
+        capitalized: list[str] = []
+        for word in reversed(words[-3:]):
+            if not word[:1].isupper() or word[-1] in ",;:":
+                break
+            capitalized.insert(0, word)
+        for size in (2, 3):
+            if len(capitalized) >= size:
+                starts.add(" ".join(capitalized[-size:]))
+    return starts
 
 
 def is_abbreviation(word: str) -> bool:
@@ -365,6 +408,39 @@ def pair_acronyms(together: Counter[tuple[str, str]], min_articles: int = 1) -> 
     return {acronym: expansion for acronym, (_, expansion) in best.items()}
 
 
+MAX_CLIPPING = 4
+
+
+def is_clipping(short: str, name: str) -> bool:
+    """ "Fed" of "Federal Reserve": one short capitalized word (not an acronym) that is the start, cut short,
+    of the first word of a longer name. A longer word is a word of its own ("Congress", "Congressional")."""
+    words = name.split()
+    return (
+        len(words) > 1
+        and " " not in short
+        and 3 <= len(short) <= MAX_CLIPPING
+        and len(short) < len(words[0])
+        and short[:1].isupper()
+        and not is_all_caps(short)
+        and words[0].startswith(short)
+    )
+
+
+def pair_clippings(together: Counter[tuple[str, str]], min_articles: int = 3) -> dict[str, str]:
+    """Clipping -> the name it clips ("Fed" -> "Federal Reserve"): of the longer names it clips, the one
+    named with it in the most articles, at least ``min_articles`` and more than all the others together."""
+    by_short: dict[str, Counter[str]] = defaultdict(Counter)
+    for (short, name), count in together.items():
+        if is_clipping(short, name):
+            by_short[short][name] += count
+    pairs = {}
+    for short, names in by_short.items():
+        (name, count), total = names.most_common(1)[0], sum(names.values())
+        if count >= min_articles and count * 2 > total:
+            pairs[short] = name
+    return pairs
+
+
 def merge_short_orgs(orgs: Iterable[str]) -> dict[str, str]:
     """Within one article, a one-word organization that starts exactly one longer one named there is
     that one ("Moody" beside "Moody's Investors Service Inc")."""
@@ -380,7 +456,7 @@ def merge_short_orgs(orgs: Iterable[str]) -> dict[str, str]:
 
 
 def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
-    name = collapse_spaces(text).strip(" -–—,;:\"'()[]")
+    name = collapse_spaces(text).strip(" -–—,;:\"'()[]<>")
     name = strip_possessive(strip_leading_possessor(name, people))
     name = LEADING_ARTICLE.sub("", name).strip(" -–—,;:\"'()[]")
     if not name or len(re.sub(r"[^A-Za-z]", "", name)) < 2 or len(name) > 80:
@@ -391,9 +467,9 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
         len(name.split()) > 8
         or "/" in name
         or has_lowercase_word(name)
-        or any(is_abbreviation(w) for w in name.split())
+        or any(is_abbreviation(w) and not is_company_form(w) for w in name.split())
     ):
-        return None
+        return None  # "Dlrs", "Shr": newswire shorthand; "Ltd" and "Plc" are a company's form
     if all(w.casefold().strip(".,") in LEGAL_FORMS for w in name.split()):
         return None  # "Corp", "Co Inc", "Bank": a legal form or a common noun, not a name
     if ROMAN_NUMERAL.fullmatch(name):

@@ -243,6 +243,9 @@ class Gazetteer:
             place_key(a) for a in HISTORIC_COUNTRIES
         }
         self.demonym_stems = country_stems(self.countries)
+        self._regions = regions_of_countries(
+            {code: country_names[code] for code in countries} | {"GB": "United Kingdom"}
+        )
 
     def resolve(self, name: str, alternates: bool = True) -> Place | None:
         """The place ``name`` names; with ``alternates=False``, not by another language's name of a city
@@ -253,6 +256,11 @@ class Gazetteer:
         if not alternates and key in self._alternate_keys:
             return None
         return self._by_key.get(key)
+
+    def region(self, name: str) -> Place | None:
+        """A country's state, province or region of two words or more ("Rio Grande do Sul", "West
+        Sussex"): not places the facet lists on their own, but no one's name either."""
+        return self._regions.get(place_key(name))
 
     def resolve_in(self, name: str, country: str, min_share: float = 0.0) -> Place | None:
         """The place of that name in ``country``, if the gazetteer knows one ("Birmingham" in the US) with
@@ -281,6 +289,22 @@ class Gazetteer:
             return "United States"
         place = self.resolve(qualifier, alternates=False)
         return place.country if place is not None and self.is_country(place) else None
+
+
+def regions_of_countries(country_names: dict[str, str]) -> dict[str, Place]:
+    """The first-level subdivisions of ISO 3166-2 (from ``pycountry``) whose names have two words or more,
+    all capitalized, by their key: a region's name of one word is too often a person's ("Victoria")."""
+    import pycountry  # its data loads on first use; only the gazetteer needs it
+
+    regions: dict[str, Place] = {}
+    for division in pycountry.subdivisions:
+        name, country = division.name, country_names.get(division.country_code)
+        if country and getattr(division, "parent_code", None) is None and REGION_NAME.fullmatch(name):
+            regions.setdefault(place_key(name), Place(name, country))
+    return regions
+
+
+REGION_NAME = re.compile(r"[A-Z]\w*(?: (?:do|da|de|del|of) [A-Z]\w*| [A-Z]\w*)+")
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from index.store import NoIndexError
 
 from .facet_filter import MAX_FILTER_CHARS, filtered_facets, split_filter_args
 from .params import FACETS, ParamError, params_from_args
-from .search import article_data, run_search
+from .search import AmbiguousArticleId, article_data, run_search
 from .versions import diff_data
 from .views import http_error, past_the_end, requested_page, search_index
 
@@ -27,6 +27,11 @@ def bad_parameter(error: ParamError) -> ResponseReturnValue:
 @blueprint.errorhandler(NoIndexError)
 def no_index(error: NoIndexError) -> ResponseReturnValue:
     return jsonify({"error": str(error)}), 503
+
+
+@blueprint.errorhandler(AmbiguousArticleId)
+def ambiguous_article_id(error: AmbiguousArticleId) -> ResponseReturnValue:
+    return jsonify({"error": str(error), "candidates": error.candidates}), 409
 
 
 @blueprint.errorhandler(Exception)

@@ -165,6 +165,7 @@ class Generation:
         self._value_counts: dict[str, dict[str, int]] = {}
         self._counts_lock = threading.Lock()
         self._stories: StoryCounting | None = None
+        self._ids_by_own_id: dict[str, list[str]] | None = None
 
     def stories(self) -> StoryCounting:
         """Each document's story, read on the first collapsed search of the generation."""
@@ -174,6 +175,19 @@ class Generation:
                     doc_ids = list(reader.column_reader("id"))
                 self._stories = StoryCounting.for_documents(doc_ids, story_ids(self.path))
             return self._stories
+
+    def ids_by_own_id(self) -> dict[str, list[str]]:
+        """Each article's own id (the part after its source, ``"1"`` of ``"wire-a/1"``) -> the ids that
+        end with it: how an id given without its source is found. Read on the first such lookup."""
+        with self._counts_lock:
+            if self._ids_by_own_id is None:
+                by_own: dict[str, list[str]] = {}
+                with self.ix.reader() as reader:
+                    for doc_id in reader.column_reader("id"):
+                        if "/" in doc_id:
+                            by_own.setdefault(doc_id.rsplit("/", 1)[1], []).append(doc_id)
+                self._ids_by_own_id = by_own
+            return self._ids_by_own_id
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """The words spelling suggestions are drawn from, sorted, with how many articles each is in:
@@ -632,6 +646,10 @@ class SearchIndex:
             json.loads(stored["entities"]), stored.get("body") or ""
         )
         return stored
+
+    def ids_with_own_id(self, own_id: str) -> list[str]:
+        """The ids of the articles whose own id, within their source, is ``own_id``."""
+        return sorted(self.generation().ids_by_own_id().get(own_id, []))
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
         generation = self.generation()

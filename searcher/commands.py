@@ -137,7 +137,7 @@ def search_command(
     )
     for matched in results.matched:
         click.echo(f"{matched.field}:{matched.typed} matched " + describe_matched(matched))
-    for number, hit in enumerate(results.hits, start=(results.page - 1) * results.per_page + 1):
+    for number, hit in enumerate(results.hits, start=results.first_number):
         snippet = hit.snippet.replace("<mark>", click.style("", bold=True)).replace(
             "</mark>", click.style("", reset=True)
         )

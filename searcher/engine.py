@@ -36,6 +36,11 @@ class SearchBackend(ABC):
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]: ...
 
     @abstractmethod
+    def ids_with_own_id(self, own_id: str) -> list[str]:
+        """The ids of the articles whose own id within their source is ``own_id`` (``"wire-a/1"`` for
+        ``"1"``), so that an id given as its export wrote it still finds the article."""
+
+    @abstractmethod
     def generation(self) -> Any: ...
 
     # What an engine may not offer (both here do): the shared code asks, and says so when the answer is no.

@@ -871,6 +871,17 @@ class OpenSearchIndex(SearchBackend):
         stored["entities"] = self.generation().corrected_entities(json.loads(stored["entities"]))
         return stored
 
+    def ids_with_own_id(self, own_id: str) -> list[str]:
+        """The ids of the articles whose own id, within their source, is ``own_id`` (``"wire-a/1"`` for
+        ``"1"``): a suffix match on the id, asked only when an id is not found as given."""
+        self.generation()
+        escaped = own_id.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
+        answer = self.client.search(
+            index=self.alias,
+            body={"size": 20, "_source": ["id"], "query": {"wildcard": {"id": {"value": f"*/{escaped}"}}}},
+        )
+        return sorted(hit["_source"]["id"] for hit in answer["hits"]["hits"])
+
     def story_versions(self, article_id: str) -> list[dict]:
         """Every version of the article's story (documents with its ``story`` id), oldest first, as the
         Whoosh backend lists them; none for an article loaded before documents carried their story."""

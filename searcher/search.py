@@ -216,6 +216,11 @@ class SearchResults:
     counts: str = "articles"  # what total and every count count: "stories" or "articles"
     articles: int = 0  # the articles matched, every version
 
+    @property
+    def first_number(self) -> int:
+        """The number of the page's first hit among all the results (21 on page 2 of 20 a page)."""
+        return (self.page - 1) * self.per_page + 1
+
     def as_json(self) -> dict[str, Any]:
         """The API's answer (the histogram is the facet ``published`` there)."""
         return {
@@ -305,8 +310,32 @@ def story_versions(index: SearchBackend, article_id: str) -> list[dict[str, Any]
     return [version_data(v) for v in versions(article_id)] if versions else []
 
 
+class AmbiguousArticleId(LookupError):
+    """An id given without its source that several sources use: the ids it could mean."""
+
+    def __init__(self, article_id: str, candidates: list[str]) -> None:
+        super().__init__(f"{len(candidates)} articles have the id {article_id!r}: {', '.join(candidates)}")
+        self.candidates = candidates
+
+
+def resolve_article_id(index: SearchBackend, article_id: str) -> str | None:
+    """The id of the article ``article_id`` names: itself, or, when no article has it, the one article
+    whose own id within its source is ``article_id`` (an export's ``1`` is stored as ``<source>/1``).
+    None when no article matches; ``AmbiguousArticleId`` when several sources use that id."""
+    if index.article(article_id) is not None:
+        return article_id
+    candidates = index.ids_with_own_id(article_id)
+    if len(candidates) > 1:
+        raise AmbiguousArticleId(article_id, candidates)
+    return candidates[0] if candidates else None
+
+
 def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None:
+    """The article with this id, or with this own id within its source (see ``resolve_article_id``)."""
     stored = index.article(article_id)
+    if stored is None:
+        resolved = resolve_article_id(index, article_id)
+        stored = index.article(resolved) if resolved else None
     if stored is None:
         return None
     entities = stored["entities"]

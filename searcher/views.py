@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -22,7 +22,7 @@ from .engine import NotAvailableError, SearchBackend, open_backend
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
 from .params import MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
-from .search import FacetValue, SearchResults, article_data, body_segments, run_search
+from .search import AmbiguousArticleId, FacetValue, SearchResults, article_data, body_segments, run_search
 from .versions import diff_data
 
 blueprint = Blueprint("views", __name__)
@@ -112,7 +112,10 @@ def sidebar_facets(
     sections = []
     for facet in FACETS:
         values = found[facet.name]["values"] if facet.name in found else results.facets[facet.name]
-        if facet.entity:
+        if facet.dates:
+            dates = mentioned_by_year(values)
+            sections.append(SidebarFacet(facet, dates.years, found.get(facet.name), span=dates))
+        elif facet.entity:
             sections.append(
                 SidebarFacet(
                     facet,
@@ -123,8 +126,7 @@ def sidebar_facets(
                 )
             )
         else:
-            dates = mentioned_by_year(values)
-            sections.append(SidebarFacet(facet, dates.years, found.get(facet.name), span=dates))
+            sections.append(SidebarFacet(facet, values, found.get(facet.name)))
     return sections
 
 
@@ -177,13 +179,26 @@ def clear_all_url(args: MultiDict[str, str], words: str) -> str:
     return url_with(args, replace={"q": words}, remove=dict.fromkeys(FILTER_PARAMETERS))
 
 
+def form_fields(args: MultiDict[str, str] | None, *set_by_form: str) -> list[tuple[str, str]]:
+    """The search's parameters a form on the page carries along as hidden fields: all but those the form
+    sets itself, the page (a changed search starts on page 1) and the facet "Find" boxes."""
+    if not args:
+        return []
+    return [
+        (key, value)
+        for key, value in args.items(multi=True)
+        if key not in set_by_form and key != "page" and not key.endswith(FILTER_SUFFIX)
+    ]
+
+
 def page_url(args: MultiDict[str, str], page: int) -> str:
     return url_with(args, replace={"page": str(page)})
 
 
 @blueprint.app_context_processor
-def entity_links() -> dict[str, Any]:
-    """Templates link an entity to its page where the engine has entity pages, else to its search."""
+def template_helpers() -> dict[str, Any]:
+    """What every template may call: an entity links to its page where the engine has entity pages,
+    else to its search; forms carry the search's other parameters; downloads where the engine has them."""
 
     def entity_url(facet: str, value: str) -> str:
         if entity_pages_available():
@@ -200,6 +215,7 @@ def entity_links() -> dict[str, Any]:
         return url_for(endpoint, **values) + ("?" + urlencode(kept) if kept else "")
 
     return {
+        "form_fields": form_fields,
         "entity_url": entity_url,
         "entity_pages": entity_pages_available(),
         "download_url": download_url,
@@ -222,6 +238,14 @@ def not_available(error: NotAvailableError) -> ResponseReturnValue:
 def wants_json() -> bool:
     """Every answer under /api/ is JSON, errors included (a mistyped path, a wrong method)."""
     return request.path == "/api" or request.path.startswith("/api/")
+
+
+@blueprint.app_errorhandler(AmbiguousArticleId)
+def ambiguous_article_id(error: AmbiguousArticleId) -> ResponseReturnValue:
+    """An id given without its source that several sources use: a 409 naming the ids it could mean."""
+    if wants_json():
+        return jsonify({"error": str(error), "candidates": error.candidates}), 409
+    return render_template("error.html", title="Which article?", message=str(error)), 409
 
 
 @blueprint.app_errorhandler(HTTPException)
@@ -356,6 +380,9 @@ def article(article_id: str) -> ResponseReturnValue:
         return render_template("error.html", title=no_index_title(error), message=str(error)), 503
     if data is None:
         abort(404)
+    if data["id"] != article_id:  # found by its own id within its source: show it at its own address
+        query = f"?{urlencode(list(request.args.items(multi=True)))}" if request.args else ""
+        return redirect(url_for("views.article", article_id=data["id"]) + query)
     back_to = results_url(request.args.get("back"))
     return render_template(
         "article.html",

@@ -180,3 +180,41 @@ def test_second_build_at_once_is_refused(tmp_path):
         pytest.raises(store.IndexBusyError, match="another rebuild or add is running"),
     ):
         rebuild([str(SAMPLES)], tmp_path, BuildOptions(progress=False))
+
+
+@pytest.mark.parametrize("stage", ["annotate", "also_write"])
+def test_a_failed_build_leaves_the_index_and_the_garbage_collector_as_they_were(
+    stage, sample_index, tmp_path
+):
+    """Whichever stage fails, the live generation stays, the half-written one goes, and the objects the
+    build froze out of garbage collection are collectable again (a server or a test runs on)."""
+    import gc
+    from dataclasses import replace
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(sample_index, index_dir, symlinks=True)
+    live = store.current_generation(index_dir)
+    changed = tmp_path / "changed.txt"
+    changed.write_text("Ferry strike ends\n\nThe ferry workers of Tallinn went back to work on Monday.\n")
+
+    def other_index_down(written, incremental):
+        raise RuntimeError("the other index is down")
+
+    options = BuildOptions(progress=False)
+    if stage == "annotate":  # a pipeline that cannot be loaded, found only once the articles are frozen
+        options, failure = (
+            replace(options, pipeline="no_such_pipeline_installed"),
+            "no_such_pipeline_installed",
+        )
+    else:
+        options, failure = replace(options, also_write=other_index_down), "the other index is down"
+    frozen = gc.get_freeze_count()
+    with pytest.raises(Exception, match=failure):
+        rebuild([str(SAMPLES), str(changed)], index_dir, options)
+    assert gc.get_freeze_count() == frozen
+    assert store.current_generation(index_dir) == live
+    assert sorted(p.name for p in (index_dir / "generations").iterdir()) == [live.name]
+    with pytest.raises(Exception, match=failure):
+        add([str(changed)], index_dir, options)
+    assert gc.get_freeze_count() == frozen
+    assert store.current_generation(index_dir) == live

@@ -9,7 +9,7 @@ import pytest
 from index import store
 from index.articles import Mention, Place
 from index.build import BuildOptions, rebuild
-from index.corpus import count_label_votes
+from index.corpus import NO_VOTES, count_label_votes
 from index.entities import (
     corpus_label,
     countries_about,
@@ -20,9 +20,11 @@ from index.entities import (
     initialled_names,
     list_people,
     names_a_measure,
+    names_in_lists,
     resolve_in_context,
     split_mentions,
 )
+from index.lists import is_list_line, slot_after, slot_before
 from index.normalize import (
     COMPANY_FORMS,
     TITLES,
@@ -303,6 +305,159 @@ def test_a_list_item_among_people_is_a_person():
     assert list_people([Mention("Ilse Vantree", "ORG", 10, 22)], prose, gazetteer()) == set()
 
 
+def test_list_lines_are_told_from_prose():
+    assert is_list_line("3. Pella Stent (Norway) 12.92")
+    assert is_list_line("Chile - 1 - Orla Brenn; 2 - Tomas Quist (14 - Ilse Vantree 87th), 5 - Pella Stent")
+    assert not is_list_line("Orla Brenn said on Tuesday that the 12 talks would go on.")
+    assert not is_list_line("Orla Brenn and Tomas Quist")  # no figures: a heading or a byline
+
+
+def test_a_list_item_is_placed_by_what_opens_and_closes_it():
+    def is_country(name: str) -> bool:
+        return name in {"Norway", "Chile"}
+
+    assert slot_before("") == "start" and slot_before("14 - ") == "number" and slot_before("3. ") == "number"
+    assert slot_before("6-2 ") == "number" and slot_before("(") == "(" and slot_before("x, ") == ","
+    assert slot_before("(Norway) beat ") == "beat"
+    assert slot_after(" (Norway) 12.92", is_country) == "(country)"
+    assert slot_after(" (captain), 7", is_country) == "(other)"
+    assert slot_after(" 69 71", is_country) == "figure" and slot_after("", is_country) == "end"
+    assert slot_after(", 5 - Pella", is_country) == ","
+
+
+def _tagged(text: str, tags: dict[str, str]) -> list[Mention]:
+    return [
+        Mention(name, label, text.index(name), text.index(name) + len(name)) for name, label in tags.items()
+    ]
+
+
+def test_names_in_a_list_of_people_are_people_whatever_the_model_tagged():
+    text = (
+        "Results on Sunday:\n"
+        "1. Orla Brenn (Norway) 12.71\n"
+        "2. Tomas Quist (Chile) 12.74\n"
+        "3. Pella Stent (Norway) 12.92\n"
+        "4. Ilse Vantree (Chile) 12.95\n"
+        "5. Dorin Makovec (Norway) 13.01\n"
+    )
+    tags = {"Orla Brenn": "PERSON", "Quist": "PERSON", "Pella Stent": "PERSON", "Ilse Vantree": "ORG"}
+    mentions, listed = names_in_lists(_tagged(text, tags), text, NO_VOTES, gazetteer())
+    assert sorted(m.text for m in listed) == ["Dorin Makovec", "Ilse Vantree", "Tomas Quist"]
+    assert "Quist" not in [m.text for m in mentions]  # the model's part gives way to the whole name
+    people = entities_from_mentions(
+        _tagged(text, tags),
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+    ).people
+    assert {"Dorin Makovec", "Ilse Vantree", "Tomas Quist", "Orla Brenn"} <= set(people)
+
+
+def test_a_list_slot_is_for_people_only_when_its_known_names_mostly_are():
+    places = gazetteer()
+    prose = "Orla Brenn, Tomas Quist, Pella Stent and Dorin Makovec said the 12 talks went well.\n"
+    tags = {"Orla Brenn": "PERSON", "Tomas Quist": "PERSON", "Pella Stent": "PERSON"}
+    assert names_in_lists(_tagged(prose, tags), prose, NO_VOTES, places)[1] == set()
+    # a table repeating one misread name is no list of people
+    grades = "Vellum Cherry 12.5 (10.1)\nVellum Cherry 13.1 (11.0)\nVellum Cherry 9.8 (9.0)\nBrisk Cherry 8.1 (7.0)\n"
+    repeated = [Mention("Vellum Cherry", "PERSON", i, i + 13) for i in (0, 26, 52)]
+    assert names_in_lists(repeated, grades, NO_VOTES, places)[1] == set()
+    # a place, an article or a mostly-organizations slot stays as it is
+    table = "1. Orla Brenn 69 71\n2. Tomas Quist 70 70\n3. Pella Stent 71 70\n4. New Zealand 72 70\n5. The Brenner 73 70\n"
+    listed = names_in_lists(_tagged(table, tags), table, NO_VOTES, places)[1]
+    assert listed == set()  # all three known were already people: nothing new, and no place or article
+    clubs = "1. Vellia United 10 8\n2. Norvik Rovers 10 7\n3. Orla Brenn 10 6\n4. Tomas Quist 10 5\n"
+    clubs += "5. Pella Stent 10 4\n6. Dorin Makovec 10 3\n"  # three people of five known: not enough
+    mixed = {"Vellia United": "ORG", "Norvik Rovers": "ORG", **tags}
+    assert names_in_lists(_tagged(clubs, mixed), clubs, NO_VOTES, places)[1] == set()
+
+
+def test_a_surname_with_a_particle_is_no_title_glued_to_a_name():
+    from index.stages.normalize_corpus import title_glued_names
+
+    people = Counter({"Dorin Van Makovec": 1, "Van Makovec": 3, "Energy Quistad": 2, "Quistad": 9})
+    assert title_glued_names(people, NO_VOTES) == {"Energy Quistad": "Quistad"}
+
+
+def test_a_firm_named_after_people_is_found_by_what_follows_its_name():
+    from index.normalize import firm_name_starts
+    from index.stages.normalize_corpus import firms_named_after_people
+
+    assert firm_name_starts("bankers Samuel Quistad and Co Ltd said") == {"Samuel Quistad"}
+    assert "T.R. Vellum" in firm_name_starts("advised by T.R. Vellum, Brenner, Stent Inc. on the deal")
+    assert "Orla Brenn" in firm_name_starts("the parent, Orla Brenn Holdings Ltd, said")
+    assert firm_name_starts("said Orla Brenn, Vellia Corp's chairman") == set()  # a person and her company
+    people = Counter({"Samuel Quistad": 10, "Orla Brenn": 10, "Dorin Makovec": 10, "Pella Stent": 40})
+    # Pella Stent's firm is named in 3 of her 40 articles: she is a person who has a firm
+    in_text = Counter({"Samuel Quistad": 6, "Orla Brenn": 1, "Dorin Makovec": 1, "Pella Stent": 3})
+    orgs = Counter({"Dorin Makovec Securities Ltd": 3})
+    assert firms_named_after_people(people, Counter(), in_text) == {"Samuel Quistad"}
+    assert firms_named_after_people(people, orgs, Counter()) == {"Dorin Makovec"}
+
+
+def test_a_clipping_pairs_with_the_name_it_clips():
+    from index.normalize import is_clipping, pair_clippings
+
+    assert is_clipping("Fedc", "Fedcoral Reserve Board") and not is_clipping("Fedc", "Fedc Bank")
+    assert not is_clipping("Vellian", "Vellianal Budget Office")  # a word of its own, not a clipping
+    assert not is_clipping("FED", "Federal Vellia") and not is_clipping("Fe", "Federal Vellia")
+    together = Counter(
+        {("Vell", "Vellian Grain Board"): 5, ("Vell", "Vellington Mills"): 1, ("Quis", "Quisling Co"): 2}
+    )
+    together.update({("Brel", "Brelford Bank"): 3, ("Brel", "Brellin Mills"): 3})  # neither is what it clips
+    assert pair_clippings(together) == {"Vell": "Vellian Grain Board"}  # "Quis": too few articles
+
+
+def test_an_organization_cut_at_and_is_the_whole_name_the_corpus_knows():
+    from index.entities import joined_by_and, without_parts
+
+    whole = [[Mention("Vellum and Quist's Corp", "ORG", 0, 23)]] * 3
+    votes = count_label_votes(whole)
+    text = "ratings agency Vellum and Quist's Corp said"
+    cut = Mention("Quist's Corp", "ORG", text.index("Quist"), text.index(" said"))
+    assert joined_by_and(cut, text, votes) == Mention("Vellum and Quist's Corp", "ORG", 15, 38)
+    assert joined_by_and(cut, text, NO_VOTES) == cut  # the corpus never named the whole
+    known = count_label_votes([[Mention("Brenner and Vellum", "ORG", 0, 18)]] * 3)
+    text = "Brenner and Vellum Plc said"
+    assert joined_by_and(Mention("Vellum Plc", "ORG", 12, 22), text, known).text == "Brenner and Vellum Plc"
+    assert clean_org("Vellum Holdings Ltd") == "Vellum Holdings Ltd"  # "Ltd" is no shorthand like "Dlrs"
+    assert clean_org("Sons Inc") is None  # what the model leaves of "Quist and Sons Inc": no name
+    # three words before the "and", and the model's head of the name goes into the whole
+    known = count_label_votes([[Mention("Northern Quill and Vellum Co", "ORG", 0, 28)]] * 3)
+    text = "shares of Northern Quill and Vellum Co rose"
+    head, tail = Mention("Northern Quill", "ORG", 10, 24), Mention("Vellum Co", "ORG", 29, 38)
+    joined = [joined_by_and(m, text, known) for m in (head, tail)]
+    assert without_parts([head, tail], joined) == [Mention("Northern Quill and Vellum Co", "ORG", 10, 38)]
+    # the model never tags the whole, but the corpus finds "Vellum Co" right after "Northern Quill and"
+    cut_in_two = [[Mention("Northern Quill", "ORG", 0, 14), Mention("Vellum Co", "ORG", 19, 28)]] * 3
+    alone = [[Mention("Vellum Co", "ORG", 0, 9)]] * 2
+    votes = count_label_votes(cut_in_two + alone)
+    assert votes.heads_before_and == {"vellum co": "northern quill"}
+    assert joined_by_and(tail, text, votes).text == "Northern Quill and Vellum Co"
+    assert count_label_votes(cut_in_two + alone * 2).heads_before_and == {}  # mostly alone: a name of its own
+
+
+def test_a_region_tagged_as_a_person_is_a_place():
+    places = gazetteer()
+    assert places.region("Rio Grande do Sul") == Place("Rio Grande do Sul", "Brazil")
+    assert places.region("Victoria") is None  # one word: too often a person's name
+    text = "Rains fell in Mato Grosso on Tuesday, officials said."
+    start = text.index("Mato")
+    entities = entities_from_mentions(
+        [Mention("Mato Grosso", "PERSON", start, start + 11)],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=places,
+        text=text,
+    )
+    assert entities.people == [] and [p.country for p in entities.places] == ["Brazil"]
+
+
 @pytest.fixture(scope="session")
 def reuters_vocabulary(reuters_slice_index) -> dict:
     """The facet values of every tenth Reuters article (the session's Reuters slice), most frequent first."""
@@ -352,6 +507,56 @@ def test_reuters_top_organizations_are_one_value_each_and_organizations(reuters_
         assert not (
             country and places.is_country(country) and last.lower() in {"dollar", "dollars", "yen", "pound"}
         ), f"{org!r} is a currency"
+
+
+@pytest.fixture(scope="session")
+def reuters_texts() -> list[str]:
+    """The headline and body of every article the Reuters slice holds (every tenth), as a reader sees them."""
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()[::10]
+    return [f"{a.get('title', '')}\n{a.get('body', '')}" for a in map(json.loads, lines)]
+
+
+FIRM_AFTER = (
+    r"(?:,?\s+(?:and|&)\s+(?:Co|Sons|Company)\b|\s+\(?(?:Holdings|Ltd|Inc|Corp|Plc|PLC|Securities)\b)"
+)
+
+
+@needs_reuters
+def test_reuters_top_people_are_no_firms_and_no_regions(reuters_vocabulary, reuters_texts):
+    import pycountry
+
+    regions = {d.name.casefold() for d in pycountry.subdivisions if " " in d.name}
+    text = "\n".join(reuters_texts)
+    for name in _top(reuters_vocabulary, "person"):
+        assert name.casefold() not in regions, f"{name!r} is a country's region"
+        if " " not in name:
+            continue
+        spelled = re.escape(name).replace(r"\ ", r"\s+")
+        firm = len(re.findall(spelled + FIRM_AFTER, text))
+        total = len(re.findall(spelled, text))
+        assert not (firm >= 2 and firm >= 0.2 * total), f"{name!r} is a firm: {firm} of {total} name one"
+
+
+@needs_reuters
+def test_reuters_top_organizations_are_no_clippings_or_tails(reuters_vocabulary, reuters_texts):
+    top = _top(reuters_vocabulary, "org")
+    clippings = [
+        (short, org)
+        for short in top
+        if re.fullmatch(r"[A-Z][a-z]{2,3}", short)
+        for org in top
+        if " " in org and org.split()[0].startswith(short) and org.split()[0] != short
+    ]
+    assert not clippings, f"a clipping and the name it clips as two values: {clippings}"
+    text = "\n".join(reuters_texts)
+    for org in top:
+        if " " not in org:
+            continue
+        spelled = re.escape(org).replace(r"\ ", r"\s+")
+        # one name cut in two has one head ("Standard and Poor's Corp"); a list of firms has many
+        heads = Counter(re.findall(r"\b([A-Z][\w.'-]*)\s+(?:and|&)\s+" + spelled, text))
+        tail = heads.most_common(1)[0][1] if heads else 0
+        assert tail * 2 < max(1, len(re.findall(spelled, text))), f"{org!r} is the tail of an 'X and Y' name"
 
 
 def test_names_the_corpus_knows_are_found_where_the_model_missed_them():

@@ -81,6 +81,46 @@ def test_an_id_reused_by_another_source_never_overwrites(tmp_path):
     assert search_ids(index_dir, "again") == ["wire-a/1"]
 
 
+def test_an_id_given_as_the_export_wrote_it_finds_its_article(tmp_path):
+    """An export's own id ("7") finds the article stored as "<source>/7" in the API and on the page; an
+    id two sources use is answered 409 with both ids, never with one of them picked."""
+    index_dir = tmp_path / "index"
+    wire_a = write_jsonl(
+        tmp_path / "wire-a.jsonl",
+        {
+            "id": 7,
+            "title": "Bundesbank holds rates",
+            "body": "The Bundesbank held its rates.",
+            "source": "Wire A",
+        },
+        {
+            "id": "only-a",
+            "title": "Harbour reopens",
+            "body": "The harbour reopened on Monday.",
+            "source": "Wire A",
+        },
+    )
+    wire_b = write_jsonl(
+        tmp_path / "wire-b.jsonl",
+        {"id": 7, "title": "Nairobi hosts talks", "body": "Nairobi hosted the talks.", "source": "Wire B"},
+    )
+    rebuild([str(wire_a), str(wire_b)], index_dir, QUIET)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+
+    found = client.get("/api/articles/only-a")
+    assert found.status_code == 200 and found.json["id"] == "wire-a/only-a"
+    assert found.json["title"] == "Harbour reopens"
+    page = client.get("/article/only-a")
+    assert page.status_code == 302 and page.headers["Location"].endswith("/article/wire-a/only-a")
+
+    ambiguous = client.get("/api/articles/7")
+    assert ambiguous.status_code == 409
+    assert ambiguous.json["candidates"] == ["wire-a/7", "wire-b/7"]
+    assert client.get("/article/7").status_code == 409
+    assert client.get("/api/articles/wire-b/7").json["title"] == "Nairobi hosts talks"
+    assert client.get("/api/articles/nothing-like-it").status_code == 404
+
+
 def test_every_reader_gives_url_safe_ids_that_open_the_article_page(sample_index):
     client = create_app({"TESTING": True, "INDEX_DIR": str(sample_index)}).test_client()
     hits = client.get("/api/search", query_string={"per_page": 100}).json["hits"]

@@ -1,3 +1,5 @@
+import re
+
 from werkzeug.datastructures import MultiDict
 
 from searcher.views import url_with
@@ -106,6 +108,11 @@ def test_the_sidebar_lists_every_facet_in_order_with_its_switch(app):
     ]
 
 
+def test_hits_are_numbered_from_the_page_s_first_one(client):
+    html = client.get("/?per_page=5&page=2").get_data(as_text=True)
+    assert '<ol class="hits" start="6">' in html
+
+
 def test_the_page_shows_the_sidebar_headings_and_the_clear_all_link(client):
     from index.facets import FACETS
 
@@ -113,3 +120,56 @@ def test_the_page_shows_the_sidebar_headings_and_the_clear_all_link(client):
     headings = [html.index(f'<h2 id="facet-{facet.name}">{facet.heading}</h2>') for facet in FACETS]
     assert headings == sorted(headings)
     assert '<a class="clear" href="/?q=ferry">Clear all</a>' in html
+
+
+def test_forms_carry_the_search_s_other_parameters():
+    from searcher.views import form_fields
+
+    args = MultiDict([("q", "oil"), ("person", "A"), ("person", "B"), ("sort", "newest"), ("page", "3")])
+    args.add("person_filter", "vol")
+    assert form_fields(args, "sort") == [("q", "oil"), ("person", "A"), ("person", "B")]
+    assert form_fields(args, "q") == [("person", "A"), ("person", "B"), ("sort", "newest")]
+    assert form_fields(args) == [("q", "oil"), ("person", "A"), ("person", "B"), ("sort", "newest")]
+    assert form_fields(None, "q") == form_fields(MultiDict(), "q") == []
+
+
+def test_the_sort_and_date_forms_keep_the_search(client):
+    html = client.get("/?q=ferry&person=Mara+Lindqvist&sort=newest&from=2024&page=1").get_data(as_text=True)
+    sort_form = html[
+        html.index('<form class="sort"') : html.index("</form>", html.index('<form class="sort"'))
+    ]
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', sort_form)
+    assert hidden == [("q", "ferry"), ("person", "Mara Lindqvist"), ("from", "2024")]
+    dates = html[
+        html.index('<form class="daterange"') : html.index("</form>", html.index('<form class="daterange"'))
+    ]
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', dates)
+    assert hidden == [("q", "ferry"), ("person", "Mara Lindqvist"), ("sort", "newest")]
+
+
+def test_a_facet_neither_of_entities_nor_of_dates_is_listed_as_it_comes(monkeypatch):
+    from index.facets import Facet
+    from searcher import views
+    from searcher.params import SearchParams
+    from searcher.search import FacetValue, SearchResults
+
+    language = Facet("language", "Languages", "language", "languages", entity=False)
+    monkeypatch.setattr(views, "FACETS", (language,))
+    values = [FacetValue("language", "en", 3), FacetValue("language", "de", 1)]
+    results = SearchResults(
+        query="",
+        total=4,
+        page=1,
+        per_page=20,
+        pages=1,
+        sort="relevance",
+        suggestion=None,
+        match_all=[],
+        matched=[],
+        published_unit="month",
+        published=[],
+        hits=[],
+        facets={"language": values},
+    )
+    [section] = views.sidebar_facets(results, SearchParams(), {})
+    assert (section.facet, section.values, section.match_mode, section.span) == (language, values, None, None)

@@ -10,14 +10,18 @@ from ..articles import Entities, Place
 from ..corpus import NO_VOTES, LabelVotes
 from ..normalize import (
     GOVERNMENT_WORDS,
+    NAME_PARTICLES,
     canonical_spellings,
     corpus_surname_map,
+    firm_name_starts,
     initials,
     is_acronym,
+    is_clipping,
     is_company_name,
     merge_short_orgs,
     names_an_organization,
     pair_acronyms,
+    pair_clippings,
     value_key,
 )
 from ..places import Gazetteer, gazetteer
@@ -44,7 +48,7 @@ def normalize_across_corpus(
     glued = title_glued_names(people, votes)
     for name, short in glued.items():
         people[short] += people.pop(name)
-    firms = firms_named_after_people(people, raw["org"])
+    firms = firms_named_after_people(people, raw["org"], firms_in_text(prepared))
     surnames = corpus_surname_map(Counter({n: c for n, c in people.items() if n not in firms}))
     known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
     places = gazetteer()
@@ -177,16 +181,20 @@ def normalize_across_corpus(
 
 
 def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
-    """ "SEC" -> "Securities and Exchange Commission" where the corpus names the two together."""
+    """ "SEC" -> "Securities and Exchange Commission", "Fed" -> "Federal Reserve": an acronym or a
+    clipping to the name the corpus names with it."""
     together: Counter = Counter()
+    clipped: Counter = Counter()
     for item in prepared:
         orgs = {spelling.get(n, n) for n in annotated_entities(item).orgs}
         acronyms = {o.replace(".", ""): o for o in orgs if is_acronym(o)}
+        shorts = [o for o in orgs if " " not in o and not is_acronym(o)]
         for expansion in orgs:
             acronym = acronyms.get(initials(expansion))
             if acronym and acronym != expansion:
                 together[(acronym, expansion)] += 1
-    return pair_acronyms(together)
+            clipped.update((short, expansion) for short in shorts if is_clipping(short, expansion))
+    return pair_clippings(clipped) | pair_acronyms(together)
 
 
 CAPITALIZED_RUN = re.compile(r"[A-Z][\w'.-]*(?:[ \t]+(?:[A-Z][\w'.-]*|de|van|von|del|da|di|le|la|bin|al))+")
@@ -223,8 +231,13 @@ def title_glued_names(people: Counter, votes: LabelVotes) -> dict[str, str]:
     glued = {}
     for name, count in people.items():
         first, _, rest = name.partition(" ")
-        if not rest or votes.is_given_name(first) or "." in first:
-            continue
+        if (
+            not rest
+            or votes.is_given_name(first)
+            or "." in first
+            or rest.split()[0].casefold() in NAME_PARTICLES
+        ):
+            continue  # "Filip De Wilde" is no title glued to "De Wilde"
         if people.get(rest, 0) >= (3 if " " not in rest else 1) * count or (
             " " in rest and votes.is_given_name(rest.split()[0])
         ):
@@ -254,16 +267,38 @@ FIRM_WORDS = frozenset(
 )
 
 
-def firms_named_after_people(people: Counter, orgs: Counter, min_articles: int = 2) -> set[str]:
+def firms_in_text(prepared: list[PreparedArticle]) -> Counter[str]:
+    """In how many articles each name is followed by a firm's continuation ("and Co", "Holdings")."""
+    counts: Counter[str] = Counter()
+    for item in prepared:
+        counts.update(firm_name_starts(item.ner_text))
+    return counts
+
+
+def firms_named_after_people(
+    people: Counter,
+    orgs: Counter,
+    in_text: Counter | None = None,
+    min_articles: int = 2,
+    min_share: float = 0.2,
+) -> set[str]:
     """ "J.P. Morgan", "S.G. Warburg": a name the corpus also gives as the start of a firm's name ("J.P.
-    Morgan and Co Inc", "S.G. Warburg Securities") in at least ``min_articles`` mentions."""
+    Morgan and Co Inc", "S.G. Warburg Securities") in at least ``min_articles`` mentions, as an organization
+    or in the text ("Samuel Quist and Co Ltd" where the model tagged only "Samuel Quist"); from the text,
+    in at least ``min_share`` of the articles naming it as a person too, so a man is not his company."""
     starts: Counter = Counter()
     for org, count in orgs.items():
-        words = org.split()
+        words = [w.strip(",<>()") for w in org.split()]
         if any(w.casefold().strip(".,") in FIRM_WORDS for w in words[2:]):
             for size in (2, 3):
                 starts[" ".join(words[:size])] += count
-    return {name for name, count in people.items() if " " in name and starts[name] >= min_articles}
+    in_text = in_text or Counter()
+    return {
+        name
+        for name, count in people.items()
+        if " " in name
+        and (starts[name] >= min_articles or in_text[name] >= max(min_articles, min_share * count))
+    }
 
 
 def is_agency_credit(org: str, source: str, known_orgs: Counter, places: Gazetteer) -> bool:
