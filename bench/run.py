@@ -50,6 +50,7 @@ TARGETS = {
     "facet_speedup": ("facet counting", "≥ 20 × faster than Whoosh's `groupedby`", 20.0, "min"),
     "api_vs_bare_p95": ("full API search p95", "≤ 3 × the bare Whoosh search p95", 3.0, "max"),
     "scale_p95_growth": ("1× → 16×: full API p95", "grows ≤ 8×", 8.0, "max"),
+    "scale_p95_ms": ("16×: full API p95", "≤ 150 ms", 150.0, "max"),
     "scale_bytes_per_article": ("1× → 16×: bytes per article", "within ±20%", 0.2, "abs"),
     "scale_server_rss_gib": ("16×: server RSS", "≤ 1 GiB", 1.0, "max"),
 }
@@ -581,6 +582,8 @@ def format_value(key: str, value: float | None) -> str:
         return f"{value * 100:+.1f}%"
     if key == "scale_server_rss_gib":
         return f"{value:.2f} GiB"
+    if key == "scale_p95_ms":
+        return f"{value:.1f} ms"
     return f"{value:.3f} ×" if value < 10 else f"{value:.0f} ×"
 
 
@@ -746,13 +749,14 @@ def main(argv: list[str] | None = None) -> int:
             scale[high]["bytes_per_article"] / scale[low]["bytes_per_article"] - 1
         )
         figures["scale_server_rss_gib"] = scale[high]["server_peak_rss_bytes"] / 2**30
+        figures["scale_p95_ms"] = scale[high]["api"]["p95_ms"]
     for factor, row in scale.items():
         detail[f"{factor}×: articles, bytes/article, API p95 (ms), server peak RSS (MiB)"] = (
             f"{row['articles']:,}, {row['bytes_per_article']:,.0f}, {row['api']['p95_ms']:.1f}, "
             f"{row['server_peak_rss_bytes'] / 2**20:.0f}"
         )
     if high != 16:  # the targets name 16x; another factor is reported, not judged
-        for key in ("scale_p95_growth", "scale_bytes_per_article", "scale_server_rss_gib"):
+        for key in ("scale_p95_growth", "scale_bytes_per_article", "scale_server_rss_gib", "scale_p95_ms"):
             detail[f"{key} at {high}×"] = f"{figures.pop(key, 0):.3f}"
 
     result["figures"] = figures

@@ -218,3 +218,57 @@ def write_columns(
         np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy's stub reads any ** as allow_pickle
     os.replace(partial, directory / ARRAYS_FILE)
     write_json_atomic(directory / VALUES_FILE, {facet: list(vocabularies[facet]) for facet in FACETS})
+
+
+def append_columns(
+    previous: Path,
+    directory: Path,
+    live: np.ndarray,
+    rows: list[Mapping[str, list[str]] | None],
+    published: list[int],
+) -> None:
+    """The columns of an add, from the previous generation's arrays without walking its rows: its
+    documents keep their numbers (those no longer ``live`` emptied), and ``rows`` and ``published``
+    follow them. The arrays are those ``write_columns`` writes over every row: values numbered in the
+    order live rows first hold them, values no live row holds gone."""
+    arrays = np.load(Path(previous) / ARRAYS_FILE)
+    old_values = json.loads((Path(previous) / VALUES_FILE).read_text(encoding="utf-8"))
+    old_size = len(arrays["live"])
+    if len(live) != old_size + len(rows) or len(published) != len(rows):
+        raise ValueError("one row and one publication time per new document is needed")
+    old_live = live[:old_size]
+    out: dict[str, np.ndarray[Any, Any]] = {
+        "live": np.asarray(live, dtype=bool),
+        "published": np.concatenate(
+            [np.where(old_live, arrays["published"], UNDATED), np.array(published, dtype=np.int64)]
+        ).astype(np.int64),
+    }
+    vocabularies = {}
+    for facet in FACETS:
+        starts, ids = arrays[f"{facet}_starts"], arrays[f"{facet}_ids"].astype(np.int64)
+        counts = np.diff(starts)
+        kept = old_live[np.repeat(np.arange(old_size), counts)]
+        values = list(old_values[facet])
+        number = {value: i for i, value in enumerate(values)}
+        new_ids: list[int] = []
+        new_counts = []
+        for row in rows:
+            held = (row or {}).get(facet, ())
+            new_ids.extend(number.setdefault(value, len(number)) for value in held)
+            new_counts.append(len(held))
+        values.extend(list(number)[len(values) :])
+        every = np.concatenate([ids[kept], np.array(new_ids, dtype=np.int64)])
+        # numbered again by first holder, as write_columns numbers them
+        distinct, first = np.unique(every, return_index=True)
+        in_order = distinct[np.argsort(first, kind="stable")]
+        renumber = np.zeros(len(values), dtype=np.int64)
+        renumber[in_order] = np.arange(len(in_order))
+        every_counts = np.concatenate([np.where(old_live, counts, 0), np.array(new_counts, dtype=np.int64)])
+        out[f"{facet}_starts"] = np.concatenate([[0], np.cumsum(every_counts)]).astype(np.int64)
+        out[f"{facet}_ids"] = renumber[every].astype(np.int32)
+        vocabularies[facet] = [values[i] for i in in_order.tolist()]
+    partial = Path(directory) / (ARRAYS_FILE + ".partial")
+    with open(partial, "wb") as handle:
+        np.savez(handle, **out)  # type: ignore[arg-type]  # numpy's stub reads any ** as allow_pickle
+    os.replace(partial, Path(directory) / ARRAYS_FILE)
+    write_json_atomic(Path(directory) / VALUES_FILE, vocabularies)

@@ -39,6 +39,7 @@ def test_each_target_passes_or_fails_by_its_limit():
 
     assert passes("scale_bytes_per_article", -0.1) and not passes("scale_bytes_per_article", -0.3)  # ±20%
     assert passes("facet_speedup", 424) and not passes("facet_speedup", 19)
+    assert passes("scale_p95_ms", 149.9) and not passes("scale_p95_ms", 150.1)  # the 16x p95 in ms
     missing = bench.evaluate({})
     assert all(row["value"] is None and not row["pass"] for row in missing)  # unmeasured never passes
 

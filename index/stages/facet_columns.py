@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..columns import Columns, facet_row, timestamp, write_columns
+import numpy as np
+
+from ..columns import Columns, append_columns, facet_row, timestamp, write_columns
 from ..whoosh_files import open_index
 from .prepare import PreparedArticle, annotated_entities
 
 
 def write_columns_for(generation: Path, written: list[PreparedArticle], previous: Path | None) -> None:
     """Facet columns in the committed index's document order; rows of articles this build did not
-    write come from the previous generation's columns."""
+    write come from the previous generation's columns. When the previous generation's documents kept
+    their numbers (an add writes new segments beside the old ones), its arrays are extended rather
+    than its rows walked: the work of an add follows the articles added, not the archive."""
     rows = {
         item.article.id: (
             facet_row(annotated_entities(item), item.language),
@@ -20,6 +24,39 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
         )
         for item in written
     }
+    if previous is not None and _append_to_previous(generation, previous, rows):
+        return
+    rewrite_columns(generation, rows, previous)
+
+
+def _append_to_previous(generation: Path, previous: Path, rows: dict) -> bool:
+    old_ids, ids = document_ids(previous), document_ids(generation)
+    if ids[: len(old_ids)] != old_ids:
+        return False  # segments were merged: the numbers moved
+    live = _live(generation, len(ids))
+    added = ids[len(old_ids) :]
+    if any(live[len(old_ids) + n] and doc_id not in rows for n, doc_id in enumerate(added)):
+        return False
+    new_rows = [rows[doc_id][0] if live[len(old_ids) + n] else None for n, doc_id in enumerate(added)]
+    new_published = [
+        rows[doc_id][1] if live[len(old_ids) + n] else timestamp(None) for n, doc_id in enumerate(added)
+    ]
+    append_columns(previous, generation, live, new_rows, new_published)
+    return True
+
+
+def _live(generation: Path, size: int) -> np.ndarray:
+    live = np.zeros(size, dtype=bool)
+    ix = open_index(generation)
+    with ix.reader() as reader:
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    ix.close()
+    return live
+
+
+def rewrite_columns(generation: Path, rows: dict, previous: Path | None) -> None:
+    """Every row written again in document order, those of articles not written now taken from the
+    previous generation's columns."""
     old_columns, old_docnums = None, {}
     if previous is not None:
         old_columns = Columns.load(previous)
