@@ -86,7 +86,7 @@ def test_an_export_pages_through_every_match(client, monkeypatch):
     everything = [json.loads(line)["id"] for line in client.get("/export.jsonl").get_data(True).splitlines()]
     monkeypatch.setattr(opensearch_backend, "EXPORT_PAGE", 2)
     paged = [json.loads(line)["id"] for line in client.get("/export.jsonl").get_data(True).splitlines()]
-    assert paged == everything and len(everything) == client.get("/api/search").get_json()["total"] == 31
+    assert paged == everything and len(everything) == client.get("/api/search").get_json()["total"] == 33
 
 
 def test_the_feed_is_the_same_on_both_engines(client, whoosh_client):
