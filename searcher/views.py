@@ -122,12 +122,6 @@ def sidebar_facets(
         if facet.dates:
             dates = mentioned_by_year(values)
             sections.append(SidebarFacet(facet, dates.years, found.get(facet.name), span=dates))
-        elif facet.name == "language":  # one per article: no "all of"
-            sections.append(
-                SidebarFacet(
-                    facet, values, found.get(facet.name), chosen=len(params.selected.get(facet.name, ()))
-                )
-            )
         elif facet.entity:
             sections.append(
                 SidebarFacet(
@@ -138,8 +132,12 @@ def sidebar_facets(
                     chosen=len(params.selected.get(facet.name, ())),
                 )
             )
-        else:
-            sections.append(SidebarFacet(facet, values, found.get(facet.name)))
+        else:  # a value per article (the language): no "all of"
+            sections.append(
+                SidebarFacet(
+                    facet, values, found.get(facet.name), chosen=len(params.selected.get(facet.name, ()))
+                )
+            )
     return sections
 
 

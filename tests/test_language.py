@@ -318,9 +318,8 @@ def test_german_articles_are_stemmed_in_german_and_found_across_languages(client
     assert GERMAN_TITLE in titles("Hafen") and titles("ferries") == titles("ferry")
 
 
-def test_language_fields_cost_nothing_where_no_article_needs_them(tmp_path, sample_index):
-    from searcher.backend import SearchIndex
-
+def english_only_index(tmp_path, sample_index):
+    """An index of one English sample, its NER answered by the sample index's cache."""
     folder = tmp_path / "articles"
     folder.mkdir()
     shutil.copy(ENGLISH_SAMPLE, folder)
@@ -328,6 +327,13 @@ def test_language_fields_cost_nothing_where_no_article_needs_them(tmp_path, samp
     index_dir.mkdir()
     shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
     rebuild([str(folder)], index_dir, BuildOptions(progress=False))
+    return index_dir
+
+
+def test_language_fields_cost_nothing_where_no_article_needs_them(tmp_path, sample_index):
+    from searcher.backend import SearchIndex
+
+    index_dir = english_only_index(tmp_path, sample_index)
     assert SearchIndex(index_dir).generation().text_fields == ["title", "body"]
     assert set(SearchIndex(sample_index).generation().text_fields) == {"title", "body", "text_de", "text_fr"}
 
@@ -365,14 +371,9 @@ def test_every_language_field_parses_a_query():
 def test_add_brings_a_language_field_into_an_english_index(tmp_path, sample_index):
     from searcher.backend import SearchIndex
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    shutil.copy(ENGLISH_SAMPLE, folder)
-    index_dir = tmp_path / "index"
-    index_dir.mkdir()
-    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
-    rebuild([str(folder)], index_dir, BuildOptions(progress=False))
+    index_dir = english_only_index(tmp_path, sample_index)
     assert not any(name.startswith("text_") for name in SearchIndex(index_dir).generation().schema.names())
+    folder = tmp_path / "articles"  # where english_only_index put its sample
     shutil.copy(GERMAN_SAMPLE, folder)
     add([str(folder)], index_dir, BuildOptions(progress=False, processes=1))
     assert SearchIndex(index_dir).generation().text_fields == ["title", "body", "text_de"]
