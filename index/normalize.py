@@ -267,10 +267,17 @@ def without_company_form(name: str) -> str:
     return " ".join(words)
 
 
+# Words that open a firm's name in other languages: "Gruppo Vellani", "Banco Quistal", "Groupe Brenn"
+FIRM_OPENINGS = frozenset(
+    {"gruppo", "grupo", "groupe", "banco", "banca", "banque", "compagnie", "compania", "societe", "societa"}
+)
+
+
 def is_company_name(name: str) -> bool:
-    """ "Jovanovich Inc", "Arcalex B.V": a name with a company's legal form in it."""
+    """ "Jovanovich Inc", "Arcalex B.V", "Gruppo Vellani": a name with a company's legal form in it, or
+    opening with a firm's word in another language."""
     words = name.split()
-    return len(words) > 1 and any(is_company_form(w) for w in words)
+    return len(words) > 1 and (any(is_company_form(w) for w in words) or words[0].casefold() in FIRM_OPENINGS)
 
 
 # What follows a firm's name when it is named after people: "and Co", "& Sons", a legal form, "Holdings",
@@ -374,7 +381,15 @@ def clean_person(
         return None  # "U.S. Dlrs"
     if is_company_name(name):
         return None  # "Jovanovich Inc": a company
+    if any(w.rstrip(".") in MONTH_ABBREVIATIONS for w in words):
+        return None  # "Near Aug": a futures month in a market report
     return fix_capitals(name, keep_acronyms=False)
+
+
+# Months as market reports shorten them; not "Jan" (a first name), nor months that are first names.
+MONTH_ABBREVIATIONS = frozenset(
+    {"Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
+)
 
 
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+", re.IGNORECASE)
@@ -607,19 +622,28 @@ def text_marks_a_person(text: str, start: int, end: int) -> bool:
     return bool(re.match(r"['’]s", after) and POSSESSIVE_ROLE.match(after))
 
 
-def unmarked_place_names(
-    people: Iterable[str], marked: set[str], is_place: Callable[[str], bool]
+def names_of_things(
+    people: Iterable[str],
+    marked: set[str],
+    is_place: Callable[[str], bool],
+    is_given_name: Callable[[str], bool],
+    is_common_word: Callable[[str], bool],
 ) -> set[str]:
-    """ "Louisiana Sweet" (a crude oil), "Grell Light": a "person" of two words or more whose first word
-    is a place, that the corpus never writes with a person's marks (``text_marks_a_person``: a title, a
-    verb of speech, a possessive role), and whose first word starts no marked person's name (a first
-    name known as one elsewhere: "Florence", "Jordan") is a thing named after the place, not someone."""
+    """ "Louisiana Sweet" (a crude oil), "Soybean Oil" in a table: a "person" of two words or more that
+    the corpus never writes with a person's marks (``text_marks_a_person``: a title, a verb of speech, a
+    possessive role), whose first word is no first name (it starts no marked person's name, and not
+    mostly people's names), whose last word the corpus writes in lower case ("sweet", "oil"), and whose
+    first word is a place or such a word too: a thing named after a place or a common noun, not someone.
+    A person's surname is seldom a common word; "Duncan Young", unmarked, is the price of the rule."""
     given = {name.split()[0] for name in marked if " " in name}
-    return {
-        name
-        for name in people
-        if " " in name and name not in marked and name.split()[0] not in given and is_place(name.split()[0])
-    }
+    things = set()
+    for name in people:
+        words = name.split()
+        if len(words) < 2 or name in marked or words[0] in given or is_given_name(words[0]):
+            continue
+        if is_common_word(words[-1]) and (is_place(words[0]) or is_common_word(words[0])):
+            things.add(name)
+    return things
 
 
 def merge_short_names(names: Iterable[str]) -> dict[str, str]:
@@ -647,25 +671,34 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
             }
             if len(longer) == 1:
                 mapping[name] = longer.pop()
+        if name not in mapping and len(words) >= 2:  # "Hernandez Vellara" of "Arturo Hernandez Vellara"
+            ending = {f for f in full if len(f.split()) > len(words) and f.split()[-len(words) :] == words}
+            if len(ending) == 1:
+                mapping[name] = ending.pop()
     return mapping
 
 
 def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str, str]:
     """Across the corpus, a lone surname maps to the full name when that is unambiguous: one full name
-    with that surname, or one that holds at least ``min_share`` of the mentions of all full names with it."""
+    with that surname, or one that holds at least ``min_share`` of the mentions of all full names with it.
+    So does a two-word name that ends a longer one ("Hernandez Vellara" of "Arturo Hernandez Vellara")
+    named at least as often as it."""
     by_surname: dict[str, Counter[str]] = defaultdict(Counter)
     for name, count in counts.items():
-        if len(name.split()) > 1:
+        words = name.split()
+        if len(words) > 1:
             by_surname[surname(name).casefold()][name] += count
+        if len(words) > 2:  # "Hernandez Vellara" (two surnames) of "Arturo Hernandez Vellara"
+            by_surname[" ".join(words[-2:]).casefold()][name] += count
     mapping = {}
     for name in counts:
-        if len(name.split()) != 1:
+        if len(name.split()) > 2:
             continue
         fulls = by_surname.get(name.casefold())
         if not fulls:
             continue
         best, best_count = fulls.most_common(1)[0]
-        if best_count >= min_share * sum(fulls.values()):
+        if best_count >= min_share * sum(fulls.values()) and (" " not in name or best_count >= counts[name]):
             mapping[name] = best
     return mapping
 

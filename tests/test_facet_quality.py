@@ -124,6 +124,12 @@ def test_a_lone_name_that_says_something_is_a_person_not_a_town():
 def test_a_company_is_not_a_person():
     assert clean_person("Arcalex B.V") is None
     assert clean_person("Jovanovich Inc") is None
+    assert clean_person("Gruppo Vellani") is None and clean_person("Banque Quistal") is None
+
+
+def test_a_futures_month_is_not_a_person():
+    assert clean_person("Near Aug") is None and clean_person("Dec Brenn") is None
+    assert clean_person("Jan Vellum") == "Jan Vellum" and clean_person("June Quistad") == "June Quistad"
 
 
 def test_a_dateline_qualifier_picks_the_country():
@@ -628,19 +634,26 @@ def test_a_person_marks_are_a_title_a_verb_of_speech_or_a_possessive_role():
 
 
 def test_a_thing_named_after_a_place_and_never_marked_as_someone_is_not_a_person():
-    from index.normalize import unmarked_place_names
+    from index.normalize import names_of_things
     from index.stages.normalize_corpus import normalize_across_corpus
 
     def is_place(word: str) -> bool:
         return gazetteer().resolve(word, alternates=False) is not None
 
-    people = ["Kansas Vellum", "Denver Quistad", "Florence Makovec", "Orla Brenn", "Kansas"]
+    common = {"vellum", "quistad", "makovec", "brenn", "stent", "oil", "soybean"}  # written in lower case
+    people = ["Kansas Vellum", "Denver Quistad", "Florence Makovec", "Orla Brenn", "Kansas", "Soybean Oil"]
+    people += ["Kansas Pellik", "Dorin Stent"]
     marked = {"Denver Quistad", "Florence Stent"}  # "Florence" is a first name elsewhere
-    assert unmarked_place_names(people, marked, is_place) == {"Kansas Vellum"}
+    things = names_of_things(
+        people, marked, is_place, lambda w: w == "Dorin", lambda w: w.casefold() in common
+    )
+    assert things == {"Kansas Vellum", "Soybean Oil"}  # "Pellik" is no common word; "Dorin" a first name
 
-    crude = "Kansas Vellum crude rose 50 cts. Orla Brenn traded it."
+    crude = "Kansas Vellum crude rose 50 cts. Orla Brenn traded it. The vellum grade fell."
     articles = [
         _prepared(crude, people=["Kansas Vellum", "Orla Brenn"]),
+        _prepared("More vellum crude.", people=[]),
+        _prepared("Vellum prices and vellum grades.", people=[]),
         _prepared("Kansas Vellum fell.", people=["Kansas Vellum"]),
         _prepared("Denver Quistad said it rose.", people=["Denver Quistad"], confirmed=["Denver Quistad"]),
         _prepared("Denver Quistad traded.", people=["Denver Quistad"]),
@@ -648,6 +661,8 @@ def test_a_thing_named_after_a_place_and_never_marked_as_someone_is_not_a_person
     normalize_across_corpus(articles, {})
     assert [a.entities.people for a in articles] == [
         ["Orla Brenn"],
+        [],
+        [],
         [],
         ["Denver Quistad"],
         ["Denver Quistad"],
@@ -723,3 +738,14 @@ def test_british_and_american_spellings_are_one_value():
         Counter({"Vellian Coffee Organisation": 5, "Vellian Coffee Organization": 2})
     )
     assert spellings["Vellian Coffee Organization"] == "Vellian Coffee Organisation"
+
+
+def test_a_name_of_two_surnames_goes_to_the_full_name_it_ends():
+    from index.normalize import corpus_surname_map, merge_short_names
+
+    names = ["Arturo Hernandez Vellara", "Hernandez Vellara", "Orla Brenn"]
+    assert merge_short_names(names) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
+    counts = Counter(
+        {"Arturo Hernandez Vellara": 6, "Hernandez Vellara": 5, "Pella Stent": 40, "Quist Pella Stent": 1}
+    )
+    assert corpus_surname_map(counts) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}

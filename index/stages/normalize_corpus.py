@@ -20,11 +20,11 @@ from ..normalize import (
     is_company_name,
     merge_short_orgs,
     names_an_organization,
+    names_of_things,
     pair_acronyms,
     pair_clippings,
     pair_legal_forms,
     pair_short_orgs,
-    unmarked_place_names,
     value_key,
 )
 from ..places import Gazetteer, gazetteer
@@ -60,10 +60,16 @@ def normalize_across_corpus(
         for item in prepared
         for n in annotated_entities(item).confirmed_people
     }
-    not_people = unmarked_place_names(
+    words_of_names = {w.casefold() for name in people if " " in name for w in name.split()}
+    common = lowercase_words(
+        prepared, words_of_names | {w.casefold() for org in raw["org"] for w in org.split()}
+    )
+    not_people = names_of_things(
         (n for n in people if n not in known.get("person", {})),
         marked,
-        lambda word: places.resolve(word, alternates=False) is not None,
+        is_place=lambda word: places.resolve(word, alternates=False) is not None,
+        is_given_name=votes.is_given_name,
+        is_common_word=lambda word: common[word.casefold()] >= 3,
     )
 
     def person(name: str) -> str:
@@ -75,8 +81,6 @@ def normalize_across_corpus(
         # A lone name the corpus never gives in full ("Harris", or "Avg" and "Revs" from earnings
         # tables) is too ambiguous, or too often not a person, to be a facet value...
         return len(name.split()) > 1
-
-    common = lowercase_words(prepared, {w.casefold() for org in raw["org"] for w in org.split()})
 
     def is_common_noun(org: str) -> bool:
         # "Budget", "WHEAT", "U.S. Dollar": a word (after a country, perhaps) the corpus writes in lower case
