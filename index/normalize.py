@@ -671,8 +671,9 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
             }
             if len(longer) == 1:
                 mapping[name] = longer.pop()
-        if name not in mapping and len(words) >= 2:  # "Hernandez Vellara" of "Arturo Hernandez Vellara"
-            ending = {f for f in full if len(f.split()) > len(words) and f.split()[-len(words) :] == words}
+        if name not in mapping and len(words) == 2 and words[0].casefold() not in NAME_PARTICLES:
+            # "Hernandez Vellara" of "Arturo Hernandez Vellara"; "De Wilde" is one surname, not two
+            ending = {f for f in full if len(f.split()) == 3 and f.split()[1:] == words}
             if len(ending) == 1:
                 mapping[name] = ending.pop()
     return mapping
@@ -688,7 +689,8 @@ def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str
         words = name.split()
         if len(words) > 1:
             by_surname[surname(name).casefold()][name] += count
-        if len(words) > 2:  # "Hernandez Vellara" (two surnames) of "Arturo Hernandez Vellara"
+        if len(words) == 3 and words[1].casefold() not in NAME_PARTICLES:
+            # "Hernandez Vellara" (two surnames) of "Arturo Hernandez Vellara"
             by_surname[" ".join(words[-2:]).casefold()][name] += count
     mapping = {}
     for name in counts:

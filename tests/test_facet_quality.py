@@ -743,9 +743,31 @@ def test_british_and_american_spellings_are_one_value():
 def test_a_name_of_two_surnames_goes_to_the_full_name_it_ends():
     from index.normalize import corpus_surname_map, merge_short_names
 
-    names = ["Arturo Hernandez Vellara", "Hernandez Vellara", "Orla Brenn"]
+    names = ["Arturo Hernandez Vellara", "Hernandez Vellara", "Orla Brenn", "Dorin De Quist", "De Quist"]
+    names += ["Vellian H. Tomas Brell", "Tomas Brell"]  # a longer name is not two surnames
     assert merge_short_names(names) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
     counts = Counter(
         {"Arturo Hernandez Vellara": 6, "Hernandez Vellara": 5, "Pella Stent": 40, "Quist Pella Stent": 1}
     )
     assert corpus_surname_map(counts) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
+
+
+@needs_reuters
+def test_reuters_top_values_are_no_legal_form_pairs_no_things_and_no_acronym_towns(
+    reuters_vocabulary, reuters_texts
+):
+    from index.normalize import without_legal_form
+
+    top = _top(reuters_vocabulary, "org")
+    pairs = [(org, without_legal_form(org)) for org in top if without_legal_form(org) in set(top) - {org}]
+    assert not pairs, f"a firm with and without its legal form as two values: {pairs}"
+    places = gazetteer()
+    lower = Counter(re.findall(r"\b[a-z]+\b", "\n".join(reuters_texts)))
+    for name in _top(reuters_vocabulary, "person"):
+        words = name.split()
+        first = places.resolve(words[0], alternates=False) if len(words) > 1 else None
+        thing = (
+            first and (places.is_country(first) or places.is_state(first)) and lower[words[-1].lower()] >= 3
+        )
+        assert not thing, f"{name!r} is a thing named after a place"
+    assert not {"Icó", "Ico"} & set(reuters_vocabulary["place"]), "an acronym read as a town"
