@@ -311,3 +311,50 @@ def test_a_damaged_story_table_is_named(versions_index, tmp_path):
     target.write_bytes(bytes(data))
     problems = store.damaged_files(generation, checksums=True)
     assert any(STORIES_FILE in problem for problem in problems), problems
+
+
+def test_a_story_over_several_days_counts_once_in_its_month(tmp_path):
+    """Each bar of the histogram is what a click on its period finds: a story whose versions came out
+    on two days of one month counts once in that month, and the bars add up to the total."""
+    write_articles(
+        tmp_path / "wire.jsonl",
+        [
+            {
+                "id": "1",
+                "title": "Ferry terminal to close",
+                "body": STORY,
+                "published": "2024-03-04T09:00:00",
+            },
+            {
+                "id": "2",
+                "title": "Northern ferry terminal closes",
+                "body": UPDATE,
+                "published": "2024-03-06T15:30:00",
+            },
+            {
+                "id": "3",
+                "title": "Orchestra names conductor",
+                "body": OTHER,
+                "published": "2024-07-05T10:00:00",
+            },
+        ],
+    )
+    index_dir = tmp_path / "index"
+    assert rebuild([str(tmp_path / "wire.jsonl")], index_dir, BuildOptions(progress=False)).indexed == 3
+    status, data = api(index_dir, "/api/search")
+    assert status == 200 and data["published_unit"] == "month" and data["total"] == 2
+    bars = {bar["value"]: bar["count"] for bar in data["facets"]["published"]}
+    assert bars["2024-03"] == 1 and bars["2024-07"] == 1
+    assert sum(bars.values()) == data["total"]
+    for month, count in bars.items():
+        assert api(index_dir, f"/api/search?from={month}&to={month}")[1]["total"] == count, month
+    every = api(index_dir, "/api/search?collapse=false")[1]
+    assert {bar["value"]: bar["count"] for bar in every["facets"]["published"]}["2024-03"] == 2
+
+
+def test_histogram_bars_say_what_they_count(versions_index):
+    _, index_dir = versions_index
+    page = api(index_dir, "/?q=terminal")[1]
+    assert 'title="2024-03-04: 1 story"' in page and 'aria-label="Stories by day"' in page
+    page = api(index_dir, "/?q=terminal&collapse=false")[1]
+    assert 'title="2024-03-04: 2 articles"' in page and 'aria-label="Articles by day"' in page
