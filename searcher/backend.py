@@ -32,6 +32,7 @@ from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
 from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
+from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
 from index.whoosh_files import open_index
 
@@ -181,6 +182,7 @@ class Generation:
         self._articles = ArticleCounting(self.columns)
         self._stories: StoryCounting | None = None
         self._ids_by_own_id: dict[str, list[str]] | None = None
+        self.copies = copy_aliases(path)  # a skipped exact copy's id -> the id of the article kept
 
     def articles(self) -> ArticleCounting:
         """Counting and date order of this generation's articles."""
@@ -208,7 +210,7 @@ class Generation:
             if self._ids_by_own_id is None:
                 by_own: dict[str, list[str]] = {}
                 with self.ix.reader() as reader:
-                    for doc_id in reader.column_reader("id"):
+                    for doc_id in [*reader.column_reader("id"), *self.copies]:
                         if "/" in doc_id:
                             by_own.setdefault(doc_id.rsplit("/", 1)[1], []).append(doc_id)
                 self._ids_by_own_id = by_own
@@ -634,6 +636,8 @@ class SearchIndex:
     def article(self, article_id: str) -> dict | None:
         generation = self.generation()
         stored = generation.searcher.document(id=article_id)
+        if stored is None and article_id in generation.copies:  # an exact copy: the article kept
+            stored = generation.searcher.document(id=generation.copies[article_id])
         if stored is None:
             return None
         stored = dict(stored)
