@@ -44,6 +44,17 @@ class AnnotationCache:
                 found[key] = [Mention(*row) for row in json.loads(data)]
         return found
 
+    def get_many_as_json(self, keys: Iterable[str]) -> dict[str, str]:
+        """The mentions of each key as the cache stores them, ``[[text, label, start, end], ...]`` in
+        JSON, unparsed: for a copy of them written elsewhere (the OpenSearch backend's documents)."""
+        keys = list(keys)
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT key, data FROM mentions WHERE key IN ({marks})", chunk))
+        return found
+
     def put_many(self, items: Iterable[tuple[str, list[Mention]]]) -> None:
         rows = [
             (key, json.dumps([[m.text, m.label, m.start, m.end] for m in mentions]))

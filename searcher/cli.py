@@ -103,7 +103,7 @@ def index_description(location: Path) -> str:
     return f"the index at {location}"
 
 
-def opensearch_writer(options: BuildOptions) -> BuildOptions:
+def opensearch_writer(options: BuildOptions, index_dir: Path) -> BuildOptions:
     """With the OpenSearch backend, the build also loads what it wrote into the cluster (the index dir
     keeps the NER cache and what `add` needs to know of the corpus)."""
     config = current_app.config
@@ -116,6 +116,7 @@ def opensearch_writer(options: BuildOptions) -> BuildOptions:
         config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX,
         shards=int(config.get("OPENSEARCH_SHARDS") or 3),
         replicas=int(config.get("OPENSEARCH_REPLICAS") or 1),
+        index_dir=index_dir,
     )
     return replace(options, also_write=writer)
 
@@ -240,7 +241,7 @@ def run_build(
     location = resolve_index_dir(index_dir)
     try:
         options = build_options(pipeline, processes, quiet, pipeline_for)
-        report = function(paths, location, opensearch_writer(options))
+        report = function(paths, location, opensearch_writer(options, location))
     except (
         store.IndexBusyError,
         store.NoIndexError,

@@ -48,6 +48,7 @@ from whoosh.query import (
 
 from index import store
 from index.aliases import ALIASES_FILE, read_rules, value_map
+from index.cache import AnnotationCache, cache_key
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
 from index.facets import ENTITY_FACETS
@@ -77,6 +78,13 @@ from .backend import (
     snippet_cleaner,
 )
 from .engine import ClusterError, SearchBackend
+from .opensearch_normalize import (
+    encode_ner_input,
+    ner_input_of,
+    normalization_turn,
+    normalize_union,
+    stored_articles,
+)
 from .params import FACETS, SearchParams
 from .query import parse_query
 
@@ -175,6 +183,8 @@ def mappings() -> dict:
         "fingerprint": {"type": "keyword", "index": False, "doc_values": False},
         "story": {"type": "keyword"},  # the story it is a version of (index/stages/stories.py)
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
+        # what the entities were derived from (opensearch_normalize.py): stored apart, never in _source
+        "ner_input": {"type": "binary", "store": True},
     }
     for name in LANGUAGE_FIELDS:
         properties[f"{name}_terms"] = {"type": "text", "analyzer": "whitespace"}
@@ -186,16 +196,18 @@ def mappings() -> dict:
         properties[f"{facet}_key"] = {"type": "keyword"}
         properties[f"{facet}_words"] = {"type": "text", "analyzer": "whitespace"}
     # the Whoosh words are searched, never shown: not kept in _source (a third less to write)
-    return {"_source": {"excludes": ["*_terms"]}, "properties": properties}
+    return {"_source": {"excludes": ["*_terms", "ner_input"]}, "properties": properties}
 
 
-def document(prepared, order: int) -> dict:
-    """One prepared article (``build.PreparedArticle``, entities normalized) as an OpenSearch document."""
+def document(prepared, order: int, ner_input: str | None = None) -> dict:
+    """One prepared article (``build.PreparedArticle``, entities normalized) as an OpenSearch document;
+    ``ner_input``: what its entities were derived from (``opensearch_normalize.encode_ner_input``)."""
     article, entities = prepared.article, prepared.entities
     row = facet_row(entities, prepared.language)
     doc = {
         "id": article.id,
         "order": order,
+        "ner_input": ner_input,
         "title_terms": whoosh_terms(prepared.title),
         "body_terms": whoosh_terms(prepared.body),
         "title": prepared.title,
@@ -232,12 +244,21 @@ class OpenSearchWriter:
     in one request (searches answer from the old index until then) and then deletes the old one; an
     add writes into the index behind the alias, replacing articles by id."""
 
-    def __init__(self, urls: list[str], alias: str, shards: int = 3, replicas: int = 1) -> None:
+    def __init__(
+        self,
+        urls: list[str],
+        alias: str,
+        shards: int = 3,
+        replicas: int = 1,
+        index_dir: Path | None = None,
+    ) -> None:
         self.client = client_for(urls)
         self.where = ", ".join(urls)
         self.alias = alias
         self.shards, self.replicas = shards, replicas
+        self.index_dir = Path(index_dir) if index_dir else None  # its NER cache: the mentions loaded
         self.loaded = 0
+        self.renormalized = 0  # documents an add's corpus-wide normalization wrote again
         self.seconds = 0.0
 
     def __call__(self, prepared: list, incremental: bool) -> None:
@@ -263,6 +284,7 @@ class OpenSearchWriter:
             self.write_words(current, prepared, incremental=True)
             self.merge_into_side_document(current, "countries", countries)
             self.client.indices.refresh(index=current)
+            self.normalize_corpus(current)
         else:
             new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
             body = {
@@ -293,8 +315,13 @@ class OpenSearchWriter:
 
     def load(self, index: str, prepared: list) -> None:
         first = int(time.time() * 1000) * 1_000_000  # later writes sort after earlier ones, as in Whoosh
+        inputs = self.ner_inputs(prepared)
         actions = (
-            {"_index": index, "_id": item.article.id, "_source": document(item, first + number)}
+            {
+                "_index": index,
+                "_id": item.article.id,
+                "_source": document(item, first + number, inputs.get(item.article.id)),
+            }
             for number, item in enumerate(prepared)
         )
         loaded, errors = 0, []
@@ -314,6 +341,69 @@ class OpenSearchWriter:
         if errors:
             raise ClusterError(f"OpenSearch refused {len(errors)} articles, e.g. {errors[0]}")
         self.loaded += loaded
+
+    def ner_inputs(self, prepared: list) -> dict[str, str]:
+        """Each article's normalization inputs (``opensearch_normalize.NerInput``), its mentions read
+        from the index dir's NER cache; none without an index dir, or for an article whose mentions
+        the cache lacks."""
+        if self.index_dir is None:
+            return {}
+        keys = {
+            item.article.id: cache_key(item.pipeline, item.ner_text) for item in prepared if item.pipeline
+        }
+        cache = AnnotationCache(self.index_dir / "annotations.sqlite")
+        try:
+            mentions = cache.get_many_as_json(set(keys.values()))
+        finally:
+            cache.close()
+        inputs = {}
+        for item in prepared:
+            found = mentions.get(keys[item.article.id]) if item.pipeline else "[]"
+            if found is not None:
+                inputs[item.article.id] = encode_ner_input(ner_input_of(item, found))
+        return inputs
+
+    def normalize_corpus(self, index: str) -> None:
+        """After an add: the cluster's corpus normalized again from every document's inputs, as a single
+        rebuild of all of it would be (``opensearch_normalize``), the changed documents written back;
+        one add at a time, so with adds on several machines the last one sees the union."""
+        with normalization_turn(self.client, words_index(index)):
+            self.client.indices.refresh(index=index)
+            stored, without = stored_articles(self.client, index)
+            if without:
+                log.warning(
+                    "%d articles of %s were loaded without their normalization inputs: rebuild once "
+                    "with this version to normalize the corpus across adds",
+                    without,
+                    index,
+                )
+                return
+            changed = normalize_union(stored)
+            actions = (
+                {
+                    "_index": index,
+                    "_id": s.item.article.id,
+                    "if_seq_no": s.seq_no,
+                    "if_primary_term": s.primary_term,
+                    "_source": document(s.item, s.order, s.ner_input),
+                }
+                for s in changed
+            )
+            written, conflicts = 0, 0
+            for ok, item in helpers.streaming_bulk(
+                self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, request_timeout=120
+            ):
+                if ok:
+                    written += 1
+                elif item.get("index", {}).get("status") == 409:
+                    conflicts += 1  # rewritten meanwhile by another add, which normalizes after this one
+                else:
+                    raise ClusterError(f"OpenSearch refused a normalized article: {item}")
+            countries = {p.name: p.country for s in changed for p in s.item.entities.places}
+            self.merge_into_side_document(index, "countries", countries)
+            self.client.indices.refresh(index=index)
+            self.renormalized += written
+            log.info("normalized %d articles again (%d rewritten meanwhile)", written, conflicts)
 
     def write_words(self, index: str, prepared: list, incremental: bool) -> None:
         """The titles' and bodies' words with how many articles hold each, for "did you mean" (as the

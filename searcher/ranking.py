@@ -92,6 +92,21 @@ def ranked_docnums(
     ``query``), best first by Whoosh's score for ``query``, the first ``limit`` of them (all with
     None). None when the query's matchers are not ones evaluated here. ``phrases`` holds the
     articles phrases of the query are already known to match."""
+    scored = scored_docnums(searcher, query, candidates, lengths, phrases)
+    if scored is None:
+        return None
+    return best_first(*scored, limit)
+
+
+def scored_docnums(
+    searcher: Any,
+    query: Any,
+    candidates: np.ndarray,
+    lengths: FieldLengths,
+    phrases: PhraseMatches | None = None,
+) -> Scored | None:
+    """Every document number among ``candidates`` that ``query`` matches, ascending, with Whoosh's
+    score for it; None when the query's matchers are not ones evaluated here."""
     context = searcher.context()
     docnums, scores = [], []
     try:
@@ -106,7 +121,12 @@ def ranked_docnums(
     found = np.concatenate(docnums) if docnums else np.zeros(0, dtype=np.int64)
     score = np.concatenate(scores) if scores else np.zeros(0)
     keep = candidates[found]
-    found, score = found[keep], score[keep]
+    return found[keep], score[keep]
+
+
+def best_first(found: np.ndarray, score: np.ndarray, limit: int | None) -> list[int]:
+    """Scored document numbers, best first, ties to the lower number as in Whoosh; the first ``limit``
+    of them (all with None)."""
     if limit is not None and limit < len(found):
         # only those scoring at least the limit-th best can be shown; ties at that score all stay,
         # so the lower document numbers among them win as in Whoosh

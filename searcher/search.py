@@ -369,9 +369,9 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
                 "title": r["title"],
                 "published": r["published"].date().isoformat() if r["published"] else None,
             }
-            for r in index.more_like_this(article_id)
+            for r in index.more_like_this(stored["id"])
         ],
-        "versions": story_versions(index, article_id),
+        "versions": story_versions(index, stored["id"]),
     }
 
 

@@ -165,12 +165,6 @@ def test_two_adds_at_once_on_disjoint_halves_end_with_the_union(split_adds, open
     assert {p: c for p, c in countries.items() if c} == {p: c for p, c in expected_places.items() if c}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not done yet (issue #12): each add normalizes against its own index dir's names, so a "
-    "corpus-wide rule that needs the other half (a countryless 'place' the corpus knows as a person: "
-    "Amara Okafor) is not applied; the README says how to finish with one rebuild",
-)
 def test_split_adds_give_the_facets_of_a_single_rebuild(split_adds, sample_index):
     from .test_opensearch_contract import comparable
 

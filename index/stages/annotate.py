@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import store
-from ..articles import Entities
+from ..articles import Entities, Mention
 from ..cache import AnnotationCache, cache_key, version_from_meta
 from ..corpus import LabelVotes, count_label_votes
 from ..entities import NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
@@ -114,14 +114,24 @@ def find_all_mentions(
         cache.close()
         report.phases["ner"] = time.monotonic() - ner_started
     entities_started = time.monotonic()
+    votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
+    entities_from_all_mentions(prepared, [cached[key] for key in keys], votes, options)
+    report.phases["entities"] = time.monotonic() - entities_started
+    return votes
+
+
+def entities_from_all_mentions(
+    prepared: list[PreparedArticle], mentions: list[list[Mention]], votes: LabelVotes, options: BuildOptions
+) -> None:
+    """Each article's entities from its mentions (``mentions[i]`` of ``prepared[i]``) and the corpus's
+    label votes; also what the OpenSearch backend runs again over a cluster's articles after adds."""
     # loaded before the workers fork, so they share it; with the names of countries in the articles' languages
     gazetteer().learn_country_names({item.language for item in prepared if item.language})
     # the corpus's votes, set before the workers fork so they share them rather than receive a copy each
-    votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
     _CORPUS_VOTES["votes"] = votes
     work = [
         (
-            cached[key],
+            found,
             item.body_offset,
             item.article.published,
             item.dateline,
@@ -130,7 +140,7 @@ def find_all_mentions(
             item.title,
             dateline_qualifier(item.article.dateline, item.dateline.place if item.dateline else None),
         )
-        for key, item in zip(keys, prepared, strict=False)
+        for found, item in zip(mentions, prepared, strict=True)
     ]
     try:
         for item, entities in zip(
@@ -139,8 +149,6 @@ def find_all_mentions(
             item.entities = entities
     finally:
         _CORPUS_VOTES.clear()
-    report.phases["entities"] = time.monotonic() - entities_started
-    return votes
 
 
 _CORPUS_VOTES: dict = {}
