@@ -484,23 +484,33 @@ def without_legal_form(name: str) -> str:
 
 def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
     """ "Vellum" and "Vellum Ltd": a name and the same name with a legal form are one firm when the corpus
-    names both in the same article, the form named with it in the most articles (more than all other
-    forms together). Both go to the bare name, the one readers know ("Vellum" more than "Vellum Ltd")."""
+    names both in the same article; or, for a name of two words or more (specific enough), names both
+    anywhere. Of several forms ("Vellum Inc", "Vellum Corp"), the one named with it in the most articles
+    (else in the most articles), when more than all others together. The legal form goes to the bare name,
+    the one readers know ("Vellum" more than "Vellum Ltd")."""
     together: Counter[tuple[str, str]] = Counter()
+    anywhere: Counter[tuple[str, str]] = Counter()
+    named: set[str] = set()
     for orgs in orgs_by_article:
+        named.update(orgs)
         for org in orgs:
             bare = without_legal_form(org)
-            if bare != org and bare in orgs:
-                together[(bare, org)] += 1
+            if bare != org:
+                anywhere[(bare, org)] += 1
+                if bare in orgs:
+                    together[(bare, org)] += 1
     by_bare: dict[str, Counter[str]] = defaultdict(Counter)
     for (bare, formal), count in together.items():
         by_bare[bare][formal] += count
+    named_together = set(by_bare)
+    for (bare, formal), count in anywhere.items():
+        if bare not in named_together and " " in bare and bare in named:
+            by_bare[bare][formal] += count
     pairs = {}
     for bare, formals in by_bare.items():
         formal, count = formals.most_common(1)[0]
-        if count * 2 <= sum(formals.values()):
-            continue
-        pairs[formal] = bare
+        if count * 2 > sum(formals.values()):
+            pairs[formal] = bare
     return pairs
 
 

@@ -684,6 +684,12 @@ def test_a_firm_named_with_and_without_its_legal_form_is_one_value():
     assert pair_legal_forms([{"Brell Inc", "Brell", "Brell Corp"}, {"Brell Corp", "Brell"}]) == {
         "Brell Corp": "Brell"
     }
+    # a name of two words is specific enough: named apart, the one form it is given with in most articles
+    apart = [{"Vell Quist Airlines"}, {"Vell Quist Airlines Inc"}, {"Vell Quist Airlines Inc"}]
+    apart += [{"Vell Quist Airlines Corp"}]
+    assert pair_legal_forms(apart) == {"Vell Quist Airlines Inc": "Vell Quist Airlines"}
+    assert pair_legal_forms([*apart, {"Vell Quist Airlines Corp"}]) == {}  # two forms as common: two firms?
+    assert pair_legal_forms([{"Vellum"}, {"Vellum Inc"}]) == {}  # one word named apart: too little to tell
     # "Moody" of "Moody's": the longer name it mostly comes with; a name mostly alone is its own
     shorts = [{"Vellbank", "Vellbank's Rating Service Inc"}] * 2 + [{"Vellbank"}]
     shorts += [{"Quistbank", "Quistbank Council"}] + [{"Quistbank"}] * 5
