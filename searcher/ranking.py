@@ -80,7 +80,9 @@ def decode_postings(matcher: W3LeafMatcher) -> Postings:
     while True:
         (length,) = _BLOCK_LENGTH.unpack_from(buffer, position)
         end = position + _BLOCK_LENGTH.size + abs(length)
-        header = io.BytesIO(buffer[position + _BLOCK_LENGTH.size : position + _BLOCK_LENGTH.size + _HEADER_BYTES])
+        header = io.BytesIO(
+            buffer[position + _BLOCK_LENGTH.size : position + _BLOCK_LENGTH.size + _HEADER_BYTES]
+        )
         try:
             count, _, _, compression, _, _ = pickle.load(header)
         except (EOFError, pickle.UnpicklingError):
@@ -219,7 +221,9 @@ def scored_docnums(
     try:
         for segment, (subsearcher, offset) in enumerate(searcher.leaf_searchers()):
             matcher = query.matcher(subsearcher, context)
-            place = Segment(subsearcher, segment, offset, lengths, phrases or {}, postings or PostingsCache(0))
+            place = Segment(
+                subsearcher, segment, offset, lengths, phrases or {}, postings or PostingsCache(0)
+            )
             ids, values = _evaluate(matcher, place)
             docnums.append(ids + offset)
             scores.append(values)
