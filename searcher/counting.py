@@ -102,7 +102,7 @@ class ArticleCounting:
                 arrays.live_counts[facet] = np.bincount(held, minlength=len(column.values))
             return arrays.live_counts[facet]
 
-    def published_days(self, mask: np.ndarray) -> Counter:
+    def published_days(self, mask: np.ndarray) -> Counter[str]:
         """How many of the articles in ``mask`` were published on each day: {"1987-03-02": 41, ...}."""
         day_of, _ = self.days()
         picked = day_of[mask]
@@ -122,7 +122,7 @@ class ArticleCounting:
                 arrays.days = day_of, distinct
             return arrays.days
 
-    def day_counter(self, counted: np.ndarray) -> Counter:
+    def day_counter(self, counted: np.ndarray) -> Counter[str]:
         """Counts per day number as {"1987-03-02": 41, ...}, days with none left out."""
         distinct = self.days()[1]
         found = np.flatnonzero(counted)
@@ -147,7 +147,8 @@ class ArticleCounting:
     def by_date(self, mask: np.ndarray, newest: bool) -> np.ndarray:
         """The document numbers in ``mask``, newest (or oldest) first, undated ones last, ties by number."""
         order = self.order(newest)
-        return order[mask[order]]
+        found: np.ndarray = order[mask[order]]
+        return found
 
 
 class StoryCounting(ArticleCounting):
@@ -181,7 +182,8 @@ class StoryCounting(ArticleCounting):
         return cls(columns, story_of, list(numbers), arrays)
 
     def _shared_in(self, mask: np.ndarray) -> np.ndarray:
-        return self.shared_docs[mask[self.shared_docs]]
+        found: np.ndarray = self.shared_docs[mask[self.shared_docs]]
+        return found
 
     def count(self, mask: np.ndarray) -> int:
         shared = self._shared_in(mask)
@@ -208,7 +210,7 @@ class StoryCounting(ArticleCounting):
                 arrays.shared_entries[facet] = entries_of(column.starts, self.shared_docs)
             return arrays.shared_entries[facet]
 
-    def published_days(self, mask: np.ndarray) -> Counter:
+    def published_days(self, mask: np.ndarray) -> Counter[str]:
         day_of, distinct = self.days()
         picked = day_of[mask]
         counted = np.bincount(picked[picked >= 0], minlength=len(distinct))
@@ -228,7 +230,8 @@ class StoryCounting(ArticleCounting):
         if len(at):
             _, firsts = np.unique(self.story_of[ordered[at]], return_index=True)  # first occurrences
             first[at[firsts]] = True
-        return ordered[first]
+        leaders: np.ndarray = ordered[first]
+        return leaders
 
     def best_of_each(self, docnums: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Of scored documents, each story's best: the highest score, a tie to the lower number —
@@ -252,7 +255,8 @@ class StoryCounting(ArticleCounting):
         members, stories = self._versions_by_story()
         story = self.story_of[docnum]
         found = members[np.searchsorted(stories, story) : np.searchsorted(stories, story, side="right")]
-        return found[mask[found]].tolist()
+        versions: list[int] = found[mask[found]].tolist()
+        return versions
 
     def _versions_by_story(self) -> tuple[np.ndarray, np.ndarray]:
         """The articles that share a story, by story and then oldest first, and their stories."""
