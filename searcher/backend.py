@@ -131,6 +131,9 @@ class RawResults:
     matched: list[MatchedValues]
     collapsed: bool = False  # one hit per story, and every count counts stories
     articles: int | None = None  # the articles matched (every version), when the total counts stories
+    # the days of each counted story published over several days: a period holding two of them
+    # counts the story once
+    published_spread: list[list[str]] = field(default_factory=list)
 
 
 class Generation:
@@ -412,6 +415,7 @@ class SearchIndex:
             counts[facet] = Counter(units.value_counts(facet, counting))
             chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others, units)
         published = units.published_days(final)
+        spread = units.days_of_spread_stories(final)
 
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
@@ -435,7 +439,9 @@ class SearchIndex:
         for hit, docnum in zip(hits, docnums, strict=True):
             hit.story = stories.story_id(docnum)
             if params.collapse:  # the story's other versions among the matches, oldest first
-                hit.versions = [_version(generation, n) for n in stories.versions(docnum, final) if n != docnum]
+                hit.versions = [
+                    _version(generation, n) for n in stories.versions(docnum, final) if n != docnum
+                ]
 
         suggestion = self.suggestion(generation, params, used, total, filters) if params.q else None
         return RawResults(
@@ -443,6 +449,7 @@ class SearchIndex:
             hits=hits,
             facet_counts=counts,
             published_counts=published,
+            published_spread=spread,
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
