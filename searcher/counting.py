@@ -128,16 +128,20 @@ class ArticleCounting:
 
     def day_counter(self, counted: np.ndarray) -> Counter[str]:
         """Counts per day number as {"1987-03-02": 41, ...}, days with none left out."""
-        distinct = self.days()[1]
         found = np.flatnonzero(counted)
+        return Counter(dict(zip(self.day_labels(found), counted[found].tolist(), strict=True)))
+
+    def day_labels(self, numbers: np.ndarray) -> list[str]:
+        """Day numbers as "1987-03-02", each made once per generation."""
+        distinct = self.days()[1]
         labels = []
-        for number in found.tolist():
+        for number in numbers.tolist():
             label = self.arrays.labels.get(number)
             if label is None:
                 label = (EPOCH_DAY + timedelta(days=int(distinct[number]))).isoformat()
                 self.arrays.labels[number] = label  # a dict's item assignment is atomic
             labels.append(label)
-        return Counter(dict(zip(labels, counted[found].tolist(), strict=True)))
+        return labels
 
     def order(self, newest: bool) -> np.ndarray:
         """Every document number, newest (or oldest) first, undated ones last, ties by number; sorted
@@ -240,13 +244,13 @@ class StoryCounting(ArticleCounting):
         if not len(shared):
             return []
         width = len(distinct)
-        pairs = np.unique(self.story_of[shared] * width + day_of[shared])
+        pairs = np.unique(self.story_of[shared] * width + day_of[shared])  # by story, then day
         _, first, spans = np.unique(pairs // width, return_index=True, return_counts=True)
-        spread = []
-        for start, span in zip(first[spans > 1].tolist(), spans[spans > 1].tolist(), strict=True):
-            days = pairs[start : start + span] % width
-            spread.append(sorted(self.day_counter(np.bincount(days, minlength=width))))
-        return spread
+        labels = self.day_labels(pairs % width)
+        return [
+            labels[start : start + span]
+            for start, span in zip(first[spans > 1].tolist(), spans[spans > 1].tolist(), strict=True)
+        ]
 
     def first_of_each(self, ordered: np.ndarray) -> np.ndarray:
         """The first document of each story in ``ordered`` (document numbers), in that order."""
