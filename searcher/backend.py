@@ -38,6 +38,7 @@ from index.whoosh_files import open_index
 
 from .counting import ArticleCounting, StoryCounting
 from .params import FACETS, SearchParams
+from .periods import PERIOD_WIDTH, histogram_unit
 from .query import parse_query
 from .ranking import (
     FieldLengths,
@@ -131,9 +132,9 @@ class RawResults:
     matched: list[MatchedValues]
     collapsed: bool = False  # one hit per story, and every count counts stories
     articles: int | None = None  # the articles matched (every version), when the total counts stories
-    # the days of each counted story published over several days: a period holding two of them
-    # counts the story once
-    published_spread: list[list[str]] = field(default_factory=list)
+    # stories per period of the histogram's unit (months, years), when they count stories: a story
+    # published over several days of one month counts once in it
+    published_periods: Counter | None = None
 
 
 class Generation:
@@ -415,7 +416,11 @@ class SearchIndex:
             counts[facet] = Counter(units.value_counts(facet, counting))
             chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others, units)
         published = units.published_days(final)
-        spread = units.days_of_spread_stories(final)
+        periods = None
+        if isinstance(units, StoryCounting) and published:
+            unit = histogram_unit(min(published), max(published))
+            if unit != "day":
+                periods = units.period_counts(final, PERIOD_WIDTH[unit])
 
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
@@ -449,7 +454,7 @@ class SearchIndex:
             hits=hits,
             facet_counts=counts,
             published_counts=published,
-            published_spread=spread,
+            published_periods=periods,
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,

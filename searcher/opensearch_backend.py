@@ -86,6 +86,7 @@ from .opensearch_normalize import (
     stored_articles,
 )
 from .params import FACETS, SearchParams
+from .periods import histogram_unit
 from .query import parse_query
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
@@ -806,18 +807,49 @@ class OpenSearchIndex(SearchBackend):
                 hit.versions = other_versions(found_hit, hit.id)
         articles = answer["hits"]["total"]["value"]
         total = bucket_count(found["published"]) if params.collapse else articles
+        periods = None
+        if params.collapse and published:
+            unit = histogram_unit(min(published), max(published))
+            if unit != "day":
+                periods = self.stories_per_period(base, everything, unit)
         suggestion = self.suggestion(snapshot, params, used, total, everything) if params.q else None
         return RawResults(
             total=total,
             hits=hits,
             facet_counts=counts,
             published_counts=published,
+            published_periods=periods,
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
             matched=self.matched_values(snapshot, query, base, everything, stories=stories),
             collapsed=params.collapse,
             articles=articles,
+        )
+
+    def stories_per_period(self, base: dict, everything: list, unit: str) -> Counter:
+        """The matching stories per month or year: a story published on several days of one period
+        counts once in it (the day histogram cannot say so)."""
+        answer = self.client.search(
+            index=self.alias,
+            body={
+                "size": 0,
+                "query": {"bool": {"must": [base], "filter": everything}},
+                "aggs": {
+                    "periods": {
+                        "date_histogram": {
+                            "field": "published",
+                            "calendar_interval": unit,
+                            "format": "yyyy" if unit == "year" else "yyyy-MM",
+                            "min_doc_count": 1,
+                        },
+                        "aggs": counting_stories(True),
+                    }
+                },
+            },
+        )
+        return Counter(
+            {b["key_as_string"]: bucket_count(b) for b in answer["aggregations"]["periods"]["buckets"]}
         )
 
     def suggestion(

@@ -235,7 +235,9 @@ def scored_docnums(
     try:
         for segment, (subsearcher, offset) in enumerate(searcher.leaf_searchers()):
             matcher = query.matcher(subsearcher, context)
-            place = Segment(subsearcher, segment, offset, lengths, phrases or {}, postings or PostingsCache(0))
+            place = Segment(
+                subsearcher, segment, offset, lengths, phrases or {}, postings or PostingsCache(0)
+            )
             ids, values = _evaluate(matcher, place)
             docnums.append(ids + offset)
             scores.append(values)

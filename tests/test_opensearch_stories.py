@@ -22,9 +22,9 @@ ADDED = "A spokesperson said more details would follow later in the week."
 RE_RUNS = 8  # samples run again by another outlet: stories of two versions
 
 
-def re_run(article: dict) -> dict:
-    """An article as another outlet ran it three hours later: the same copy with a sentence added."""
-    published = datetime.fromisoformat(article["published"]) + timedelta(hours=3)
+def re_run(article: dict, hours: int) -> dict:
+    """An article as another outlet ran it ``hours`` later: the same copy with a sentence added."""
+    published = datetime.fromisoformat(article["published"]) + timedelta(hours=hours)
     return {
         "id": "re-run-" + article["id"].rsplit("/", 1)[-1],
         "title": article["title"],
@@ -46,9 +46,9 @@ def stories_on_both(opensearch_cluster, sample_index, tmp_path_factory):
     ]
     folder = tmp_path_factory.mktemp("os-stories")
     re_runs = []
-    for hit in dated[::3][:RE_RUNS]:
+    for number, hit in enumerate(dated[::3][:RE_RUNS]):
         article = samples.get(f"/api/articles/{hit['id']}").get_json()
-        re_runs.append(re_run(article))
+        re_runs.append(re_run(article, 3 if number % 2 else 26))  # half of them the next day
     (folder / "re-runs.jsonl").write_text("".join(json.dumps(a) + "\n" for a in re_runs), encoding="utf-8")
     index_dir = folder / "index"
     index_dir.mkdir()
@@ -91,6 +91,10 @@ def test_the_corpus_has_stories_of_several_versions(stories_on_both):
     data = collapsed(whoosh, "per_page=100")
     assert data["articles"] - data["total"] == RE_RUNS  # the two seeds stay two stories (README)
     assert sum(1 for hit in data["hits"] if hit["versions"] == 2) == RE_RUNS
+    over_two_days = [
+        hit for hit in data["hits"] if {v["published"] for v in hit["other_versions"]} - {hit["published"]}
+    ]
+    assert len(over_two_days) >= RE_RUNS // 2 and data["published_unit"] == "month"
 
 
 @pytest.mark.parametrize(
