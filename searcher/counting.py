@@ -108,6 +108,10 @@ class ArticleCounting:
         picked = day_of[mask]
         return self.day_counter(np.bincount(picked[picked >= 0], minlength=len(self.days()[1])))
 
+    def days_of_spread_stories(self, mask: np.ndarray) -> list[list[str]]:
+        """Articles are counted on their one day: nothing spreads over several."""
+        return []
+
     def days(self) -> tuple[np.ndarray, np.ndarray]:
         """Each document's day as a number into the archive's distinct days (-1 when undated), and
         those days (days since 1970, ascending)."""
@@ -168,7 +172,11 @@ class StoryCounting(ArticleCounting):
 
     @classmethod
     def for_documents(
-        cls, columns: Columns, doc_ids: list[str], stories: dict[str, str], arrays: GenerationArrays | None = None
+        cls,
+        columns: Columns,
+        doc_ids: list[str],
+        stories: dict[str, str],
+        arrays: GenerationArrays | None = None,
     ) -> StoryCounting:
         """``doc_ids`` in document-number order; an article the table does not name (a generation
         built before stories) is a story of its own."""
@@ -220,6 +228,23 @@ class StoryCounting(ArticleCounting):
             counted = counted - np.bincount(days, minlength=len(distinct))
             counted += np.bincount(once, minlength=len(distinct))
         return self.day_counter(counted)
+
+    def days_of_spread_stories(self, mask: np.ndarray) -> list[list[str]]:
+        """The days of each story in ``mask`` whose versions were published on more than one day, so
+        that a month or a year counts such a story once, as a click on its bar does."""
+        day_of, distinct = self.days()
+        shared = self._shared_in(mask)
+        shared = shared[day_of[shared] >= 0]
+        if not len(shared):
+            return []
+        width = len(distinct)
+        pairs = np.unique(self.story_of[shared] * width + day_of[shared])
+        _, first, spans = np.unique(pairs // width, return_index=True, return_counts=True)
+        spread = []
+        for start, span in zip(first[spans > 1].tolist(), spans[spans > 1].tolist(), strict=True):
+            days = pairs[start : start + span] % width
+            spread.append(sorted(self.day_counter(np.bincount(days, minlength=width))))
+        return spread
 
     def first_of_each(self, ordered: np.ndarray) -> np.ndarray:
         """The first document of each story in ``ordered`` (document numbers), in that order."""

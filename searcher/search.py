@@ -4,6 +4,7 @@ it (``as_json``), the CLI prints it. What the pages draw (bar heights) is comput
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -39,9 +40,12 @@ class Bar:
         return {"value": self.value, "count": self.count}
 
 
-def histogram(counts: Counter[str]) -> tuple[str, list[Bar]]:
+def histogram(counts: Counter[str], spread: Iterable[list[str]] = ()) -> tuple[str, list[Bar]]:
     """Publication dates bucketed by years, months or days, whichever suits the span; every period of
-    the span is there, those without articles with a count of 0, so the bars sit on a true time axis."""
+    the span is there, those without articles with a count of 0, so the bars sit on a true time axis.
+
+    ``counts`` counts per day; ``spread`` gives the days of each story counted on several of them,
+    which a longer period holding two of those days counts once (what a click on its bar finds)."""
     if not counts:
         return "month", []
     days = sorted(counts)
@@ -51,6 +55,9 @@ def histogram(counts: Counter[str]) -> tuple[str, list[Bar]]:
     buckets: Counter[str] = Counter()
     for day, count in counts.items():
         buckets[day[:width]] += count
+    for days in spread:
+        for period, repeats in Counter(day[:width] for day in days).items():
+            buckets[period] -= repeats - 1
     return unit, bars(buckets, periods(first, last, unit))
 
 
@@ -260,7 +267,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
         facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries) for facet in FACETS
     }
     roll_up_places(facets)
-    unit, published = histogram(raw.published_counts)
+    unit, published = histogram(raw.published_counts, raw.published_spread)
     return SearchResults(
         query=params.q,
         total=raw.total,

@@ -453,6 +453,170 @@ def test_a_damaged_story_table_is_named(versions_index, tmp_path):
     assert any(STORIES_FILE in problem for problem in problems), problems
 
 
+def test_a_story_over_several_days_counts_once_in_its_month(tmp_path):
+    """Each bar of the histogram is what a click on its period finds: a story whose versions came out
+    on two days of one month counts once in that month, and the bars add up to the total."""
+    write_articles(
+        tmp_path / "wire.jsonl",
+        [
+            {
+                "id": "1",
+                "title": "Ferry terminal to close",
+                "body": STORY,
+                "published": "2024-03-04T09:00:00",
+            },
+            {
+                "id": "2",
+                "title": "Northern ferry terminal closes",
+                "body": UPDATE,
+                "published": "2024-03-06T15:30:00",
+            },
+            {
+                "id": "3",
+                "title": "Orchestra names conductor",
+                "body": OTHER,
+                "published": "2024-07-05T10:00:00",
+            },
+        ],
+    )
+    index_dir = tmp_path / "index"
+    assert rebuild([str(tmp_path / "wire.jsonl")], index_dir, BuildOptions(progress=False)).indexed == 3
+    status, data = api(index_dir, "/api/search")
+    assert status == 200 and data["published_unit"] == "month" and data["total"] == 2
+    bars = {bar["value"]: bar["count"] for bar in data["facets"]["published"]}
+    assert bars["2024-03"] == 1 and bars["2024-07"] == 1
+    assert sum(bars.values()) == data["total"]
+    for month, count in bars.items():
+        assert api(index_dir, f"/api/search?from={month}&to={month}")[1]["total"] == count, month
+    every = api(index_dir, "/api/search?collapse=false")[1]
+    assert {bar["value"]: bar["count"] for bar in every["facets"]["published"]}["2024-03"] == 2
+
+
+def test_histogram_bars_say_what_they_count(versions_index):
+    _, index_dir = versions_index
+    page = api(index_dir, "/?q=terminal")[1]
+    assert 'title="2024-03-04: 1 story"' in page and 'aria-label="Stories by day"' in page
+    page = api(index_dir, "/?q=terminal&collapse=false")[1]
+    assert 'title="2024-03-04: 2 articles"' in page and 'aria-label="Articles by day"' in page
+
+
+# collapsed counts against a naive count, on real wire copy ----------------------------------------------
+REUTERS_VERSIONS_ARTICLES = 1000  # the first thousand Reuters articles hold 22 stories of several versions
+
+
+@pytest.fixture(scope="module")
+def reuters_versions_index(tmp_path_factory):
+    from .conftest import REUTERS
+
+    if not REUTERS.is_file():
+        pytest.skip(f"Reuters-21578 not found at {REUTERS}")
+    folder = tmp_path_factory.mktemp("reuters-versions")
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()[:REUTERS_VERSIONS_ARTICLES]
+    (folder / "reuters.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rebuild([str(folder / "reuters.jsonl")], folder / "index", BuildOptions(progress=False))
+    return folder / "index"
+
+
+def naive_collapsed(generation, index, params) -> dict:
+    """What a collapsed search should answer, article by article in Python: the stories among the
+    matches, each facet value's and each day's stories, and the page's stories by their first version
+    in Whoosh's full ranking (or by date), each with its other matching versions, oldest first."""
+    from collections import Counter as Tally
+    from datetime import date as day_of
+
+    from searcher.backend import ranking_query
+
+    query, _, base, filters, final, _ = index._filtered(generation, params)
+    columns, searcher = generation.columns, generation.searcher
+    stories = story_ids(generation.path)
+    ids = {n: searcher.stored_fields(n)["id"] for n in np.flatnonzero(columns.live).tolist()}
+    story = {n: stories.get(doc_id, doc_id) for n, doc_id in ids.items()}
+    matched = np.flatnonzero(final).tolist()
+    counts = {}
+    for facet, facet_filter in filters.items():
+        counting = base.copy()
+        for other, other_filter in filters.items():
+            if other != facet:
+                other_filter.narrow(counting)
+        facet_filter.narrow_for_counts(counting, facet in params.match_all)
+        holders: dict[str, set[str]] = {}
+        for n in np.flatnonzero(counting).tolist():
+            for value in columns.facets[facet].row(n):
+                holders.setdefault(value, set()).add(story[n])
+        counts[facet] = Tally({value: len(held) for value, held in holders.items()})
+    days: dict[str, set[str]] = {}
+    for n in matched:
+        if columns.published[n] != np.iinfo(np.int64).min:
+            when = day_of(1970, 1, 1) + timedelta(days=int(columns.published[n] // 86400))
+            days.setdefault(when.isoformat(), set()).add(story[n])
+
+    def by_date(numbers, newest):
+        dated = sorted(
+            (n for n in numbers if columns.published[n] != np.iinfo(np.int64).min),
+            key=lambda n: (-columns.published[n] if newest else columns.published[n], n),
+        )
+        return dated + sorted(n for n in numbers if columns.published[n] == np.iinfo(np.int64).min)
+
+    if not matched:
+        order = []
+    elif params.q and params.sort == "relevance":
+        allowed = set(matched)  # never empty: Whoosh reads an empty filter as none
+        order = [hit.docnum for hit in searcher.search(ranking_query(query), limit=None, filter=allowed)]
+    else:
+        order = by_date(matched, params.sort != "oldest")
+    firsts, seen = [], set()
+    for n in order:
+        if story[n] not in seen:
+            seen.add(story[n])
+            firsts.append(n)
+    page = firsts[(params.page - 1) * params.per_page : params.page * params.per_page]
+    return {
+        "total": len({story[n] for n in matched}),
+        "articles": len(matched),
+        "counts": counts,
+        "days": Tally({value: len(held) for value, held in days.items()}),
+        "hits": [
+            (ids[n], [ids[m] for m in by_date([m for m in matched if story[m] == story[n]], False) if m != n])
+            for n in page
+        ],
+    }
+
+
+@pytest.mark.slow
+def test_collapsed_totals_counts_and_pages_are_a_naive_count_of_stories(reuters_versions_index):
+    from werkzeug.datastructures import MultiDict
+
+    from searcher.backend import SearchIndex
+    from searcher.params import params_from_args
+
+    index = SearchIndex(reuters_versions_index)
+    generation = index.generation()
+    searches = [
+        [],
+        [("sort", "oldest"), ("page", "3")],
+        [("q", "said")],
+        [("q", "said"), ("page", "4")],
+        [("q", "prices"), ("sort", "newest")],
+        [("q", '"money market"')],
+        [("q", "oil^2 prices")],  # ranked by Whoosh itself
+        [("q", "bank"), ("country", "United Kingdom")],
+        [("q", "stg"), ("not_country", "United States")],
+        [("q", "shares"), ("from", "1987-02-26"), ("to", "1987-03-01")],
+        [("q", "trade"), ("all", "country"), ("country", "United States"), ("country", "Japan")],
+    ]
+    collapsing = 0
+    for pairs in searches:
+        params = params_from_args(MultiDict([*pairs, ("per_page", "10")]))
+        got = index.search(params)
+        expected = naive_collapsed(generation, index, params)
+        assert (got.total, got.articles) == (expected["total"], expected["articles"]), pairs
+        assert got.facet_counts == expected["counts"], pairs
+        assert got.published_counts == expected["days"], pairs
+        assert [(hit.id, [v["id"] for v in hit.versions]) for hit in got.hits] == expected["hits"], pairs
+        collapsing += expected["articles"] > expected["total"] and any(v for _, v in expected["hits"])
+    assert collapsing >= 5  # most searches find stories of several versions, some on the page shown
+
+
 def test_add_groups_a_write_up_of_the_same_event_and_the_diff_says_so(tmp_path):
     """Through the real build (spaCy finds the names): a second outlet's write-up of an event, added
     later, joins the first one's story; the diff page says they share no sentence."""
