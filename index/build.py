@@ -68,7 +68,8 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = DEFAU
     with build_run(index_dir) as report:
         live = LiveGeneration.compared_with(replaceable_live_generation(index_dir, report))
         with report.timed("read"):
-            articles = read_articles(paths, report)
+            read = ReadArticles()
+            articles = read_articles(paths, report, read)
         prepared, recurring = clean(articles, live, options, report)
         with garbage_frozen():
             count_changes(prepared, live, report, name_moved_files=False)
@@ -81,7 +82,15 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = DEFAU
                 normalize_across_corpus(prepared, {}, votes)
             with new_generation(index_dir) as partial:
                 write_and_publish(
-                    index_dir, partial, prepared, Baseline(), recurring, options, report, live.generation
+                    index_dir,
+                    partial,
+                    prepared,
+                    Baseline(),
+                    recurring,
+                    options,
+                    report,
+                    live.generation,
+                    read.copies,
                 )
     return report
 
@@ -117,15 +126,16 @@ def change_index(
             leaving = removed_ids(remove, live.fingerprints, report)
             if prune:  # an article read again (from another file of its source, say) stays
                 leaving |= pruned_ids(live.origins, read) - set().union(*read.ids_by_file.values())
-            articles = skip_copies_in_index(read.articles, live.origins, leaving, report)
+            articles = skip_copies_in_index(read.articles, live.origins, leaving, report, read.copies)
+            new_copies = {c: h for c, h in read.copies.items() if live.origins.copies.get(c) != h}
         prepared, recurring = clean(articles, live, options, report)
         with garbage_frozen():
             changed = count_changes(prepared, live, report, name_moved_files=True)
             report_removed(leaving, live, report)
             report.total_articles = len(prepared)
-            if not prepared and not leaving:
+            if not prepared and not leaving and not new_copies:
                 return nothing_built(report)
-            if not changed and not leaving:
+            if not changed and not leaving and not new_copies:
                 report.generation = live.generation
                 report.pipeline = live.meta.get("pipeline", "")
                 return report
@@ -141,7 +151,9 @@ def change_index(
                 assert live.generation is not None  # verified_live_generation refused a missing one
                 store.copy_generation(live.generation, partial)
                 baseline = live.baseline_without(partial, replaced, leaving)
-                write_and_publish(index_dir, partial, changed, baseline, recurring, options, report)
+                write_and_publish(
+                    index_dir, partial, changed, baseline, recurring, options, report, copies=read.copies
+                )
     return report
 
 
@@ -175,10 +187,11 @@ def write_and_publish(
     options: BuildOptions,
     report: BuildReport,
     compared_with: Path | None = None,
+    copies: dict[str, str] | None = None,
 ) -> None:
     """The stories, write, columns, metadata and switch stages: ``written`` added to ``baseline`` at
     ``partial``. ``compared_with``: the live generation a rebuild replaces (its story signatures are
-    reused for the texts it already held)."""
+    reused for the texts it already held). ``copies``: the exact copies skipped, each to the id kept."""
     with report.timed("stories"):
         stories = group_for_build(
             baseline.previous or compared_with, written, baseline.replaced, baseline.incremental
@@ -203,6 +216,7 @@ def write_and_publish(
     origins = baseline.origins
     for item in written:
         origins.record(item.article, item.language, item.pipeline)
+    origins.record_copies(copies or {})
     origins.save(partial)
     stories.save(partial)
     # after a removal the span may have shrunk: read it from the live articles' columns

@@ -32,18 +32,22 @@ from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
 from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
+from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
 from index.whoosh_files import open_index
 
+from .counting import ArticleCounting, StoryCounting
 from .params import FACETS, SearchParams
+from .periods import PERIOD_WIDTH, histogram_unit
 from .query import parse_query
 from .ranking import (
     FieldLengths,
     PhraseMatches,
-    block_ids,
+    PostingsCache,
+    best_first,
     phrase_documents,
     phrase_key,
-    ranked_docnums,
+    scored_docnums,
 )
 
 MAX_WILDCARD_TERMS = 200
@@ -128,6 +132,9 @@ class RawResults:
     matched: list[MatchedValues]
     collapsed: bool = False  # one hit per story, and every count counts stories
     articles: int | None = None  # the articles matched (every version), when the total counts stories
+    # stories per period of the histogram's unit (months, years), when they count stories: a story
+    # published over several days of one month counts once in it
+    published_periods: Counter | None = None
 
 
 class Generation:
@@ -170,22 +177,35 @@ class Generation:
             ) from error
         self.countries = store.read_json(path / "places.json")
         self.field_lengths = FieldLengths()  # what relevance ranking reads, once per generation
+        self.postings = PostingsCache()  # the longest posting lists, decoded
         if self.splits:
             self.columns = self._split_columns()
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, dict[str, int]] = {}
         self._counts_lock = threading.Lock()
+        self._articles = ArticleCounting(self.columns)
         self._stories: StoryCounting | None = None
         self._ids_by_own_id: dict[str, list[str]] | None = None
+        self.copies = copy_aliases(path)  # a skipped exact copy's id -> the id of the article kept
+
+    def articles(self) -> ArticleCounting:
+        """Counting and date order of this generation's articles."""
+        return self._articles
 
     def stories(self) -> StoryCounting:
-        """Each document's story, read on the first collapsed search of the generation."""
+        """Each document's story, read on the first search of the generation that needs it."""
         with self._counts_lock:
             if self._stories is None:
                 with self.ix.reader() as reader:
                     doc_ids = list(reader.column_reader("id"))
-                self._stories = StoryCounting.for_documents(doc_ids, story_ids(self.path))
+                self._stories = StoryCounting.for_documents(
+                    self.columns, doc_ids, story_ids(self.path), self._articles.arrays
+                )
             return self._stories
+
+    def counting(self, collapse: bool) -> ArticleCounting:
+        """What a search counts: stories when versions are collapsed, else articles."""
+        return self.stories() if collapse else self._articles
 
     def ids_by_own_id(self) -> dict[str, list[str]]:
         """Each article's own id (the part after its source, ``"1"`` of ``"wire-a/1"``) -> the ids that
@@ -194,7 +214,7 @@ class Generation:
             if self._ids_by_own_id is None:
                 by_own: dict[str, list[str]] = {}
                 with self.ix.reader() as reader:
-                    for doc_id in reader.column_reader("id"):
+                    for doc_id in [*reader.column_reader("id"), *self.copies]:
                         if "/" in doc_id:
                             by_own.setdefault(doc_id.rsplit("/", 1)[1], []).append(doc_id)
                 self._ids_by_own_id = by_own
@@ -379,9 +399,8 @@ class SearchIndex:
 
     def search(self, params: SearchParams) -> RawResults:
         generation = self.generation()
-        searcher, columns = generation.searcher, generation.columns
         query, used, base, filters, final, phrases = self._filtered(generation, params)
-        units = generation.stories() if params.collapse else ARTICLES
+        units = generation.counting(params.collapse)
         total = units.count(final)
 
         counts, chosen = {}, {}
@@ -394,45 +413,40 @@ class SearchIndex:
                 if other != facet:
                     facet_filter.narrow(others)
             counting = filters[facet].narrow_for_counts(others.copy(), facet in params.match_all)
-            counts[facet] = Counter(units.value_counts(columns.facets[facet], counting))
+            counts[facet] = Counter(units.value_counts(facet, counting))
             chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others, units)
-        published = units.published_days(columns, final)
+        published = units.published_days(final)
+        periods = None
+        if isinstance(units, StoryCounting) and published:
+            unit = histogram_unit(min(published), max(published))
+            if unit != "day":
+                periods = units.period_counts(final, PERIOD_WIDTH[unit])
 
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
-        if isinstance(units, StoryCounting):
-            docnums = self._story_page(generation, ranked, final, units, params, phrases)
-        elif total == 0 or first >= total:
+        if total == 0 or first >= total:
             docnums = []
         elif params.q and params.sort == "relevance" and not isinstance(ranked, Every):
-            # Whoosh ranks by the words; the facet columns' part of the query, the facet and the date
-            # filters are applied as the set of articles allowed (never empty here: Whoosh would read
-            # an empty set as no filter at all)
             narrowed = (
                 any(f.selected or f.excluded for f in filters.values())
-                or params.date_from
-                or params.date_to
+                or bool(params.date_from or params.date_to)
                 or ranked is not query
             )
-            order = ranked_docnums(
-                searcher, ranked, final, first + params.per_page, generation.field_lengths, phrases
-            )
-            if order is None:  # a query NumPy does not rank: Whoosh ranks it, one match at a time
-                allowed = set(np.flatnonzero(final).tolist()) if narrowed else None
-                order = [
-                    hit.docnum
-                    for hit in searcher.search(ranked, limit=first + params.per_page, filter=allowed)
-                ]
-            docnums = order[first:]
+            docnums = self._ranked_page(generation, ranked, final, units, params, phrases, narrowed)
         else:
-            docnums = by_date(columns, final, newest=params.sort != "oldest")[first : first + params.per_page]
+            ordered = units.by_date(final, newest=params.sort != "oldest")
+            if isinstance(units, StoryCounting):
+                ordered = units.first_of_each(ordered)
+            docnums = ordered[first : first + params.per_page].tolist()
         words = query_words(generation, ranked) if params.q else set()
         hits = [self._hit(generation, docnum, words) for docnum in docnums]
-        if isinstance(units, StoryCounting):
-            self._attach_versions(generation, hits, docnums, final, units)
-        else:
-            for hit, docnum in zip(hits, docnums, strict=True):
-                hit.story = generation.stories().story_id(docnum)
+        stories = generation.stories()
+        for hit, docnum in zip(hits, docnums, strict=True):
+            hit.story = stories.story_id(docnum)
+            if params.collapse:  # the story's other versions among the matches, oldest first
+                hit.versions = [
+                    _version(generation, n) for n in stories.versions(docnum, final) if n != docnum
+                ]
 
         suggestion = self.suggestion(generation, params, used, total, filters) if params.q else None
         return RawResults(
@@ -440,6 +454,7 @@ class SearchIndex:
             hits=hits,
             facet_counts=counts,
             published_counts=published,
+            published_periods=periods,
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
@@ -448,59 +463,40 @@ class SearchIndex:
             articles=int(final.sum()),
         )
 
-    def _story_page(
-        self,
+    @staticmethod
+    def _ranked_page(
         generation: Generation,
         ranked: Any,
         final: np.ndarray,
-        stories: StoryCounting,
+        units: ArticleCounting,
         params: SearchParams,
-        phrases: PhraseMatches | None = None,
+        phrases: PhraseMatches,
+        narrowed: bool,
     ) -> list[int]:
-        """The page's hits when versions are collapsed: each story once, by its first version in the
-        search's order (the best-ranked, or the newest or oldest)."""
+        """The page's hits by relevance: Whoosh's score for the query's words, over the articles the
+        whole search allows (its facet-column part, facet and date filters); collapsed, each story
+        once, by its best-ranked version."""
         first, wanted = (params.page - 1) * params.per_page, params.page * params.per_page
-        if not final.any() or first >= stories.count(final):
-            return []
-        if params.q and params.sort == "relevance" and not isinstance(ranked, Every):
-            allowed: set[int] | None = None
-            limit = wanted
-            while True:  # rank more articles until the page's stories are all found (or none are left)
-                order = ranked_docnums(
-                    generation.searcher, ranked, final, limit, generation.field_lengths, phrases
-                )
-                if order is None:  # a query NumPy does not rank: Whoosh ranks it
-                    allowed = allowed or set(np.flatnonzero(final).tolist())
-                    order = [
-                        hit.docnum for hit in generation.searcher.search(ranked, limit=limit, filter=allowed)
-                    ]
-                leaders = stories.first_of_each(np.array(order, dtype=np.int64))
-                if len(leaders) >= wanted or len(order) < limit:
-                    break
-                limit *= 4
-        else:
-            leaders = stories.first_of_each(
-                np.array(by_date(generation.columns, final, newest=params.sort != "oldest"))
-            )
-        return leaders[first:wanted]
-
-    def _attach_versions(
-        self,
-        generation: Generation,
-        hits: list[Hit],
-        docnums: list[int],
-        final: np.ndarray,
-        stories: StoryCounting,
-    ) -> None:
-        """Each hit's story, and the story's other versions among the matches, oldest first."""
-        for hit, docnum in zip(hits, docnums, strict=True):
-            hit.story = stories.story_id(docnum)
-            others = [
-                n
-                for n in by_date(generation.columns, stories.versions_mask(docnum) & final, newest=False)
-                if n != docnum
-            ]
-            hit.versions = [_version(generation, n) for n in others]
+        collapsed = isinstance(units, StoryCounting)
+        scored = scored_docnums(
+            generation.searcher, ranked, final, generation.field_lengths, phrases, generation.postings
+        )
+        if scored is not None:
+            if isinstance(units, StoryCounting):
+                scored = units.best_of_each(*scored)
+            return best_first(*scored, wanted)[first:]
+        # a query NumPy does not rank: Whoosh ranks it, one match at a time, within the articles
+        # allowed (never empty here: Whoosh would read an empty set as no filter at all)
+        allowed = set(np.flatnonzero(final).tolist()) if narrowed or collapsed else None
+        limit = wanted
+        while True:  # collapsed: rank more articles until the page's stories are all found
+            order = [hit.docnum for hit in generation.searcher.search(ranked, limit=limit, filter=allowed)]
+            if not isinstance(units, StoryCounting):
+                return order[first:]
+            leaders: list[int] = units.first_of_each(np.array(order, dtype=np.int64)).tolist()
+            if len(leaders) >= wanted or len(order) < limit:
+                return leaders[first:wanted]
+            limit *= 4
 
     def story_versions(self, article_id: str) -> list[dict]:
         """Every version of an article's story the index holds (itself included), oldest first."""
@@ -508,9 +504,8 @@ class SearchIndex:
         docnum = generation.searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        stories = generation.stories()
-        mask = stories.versions_mask(docnum) & generation.columns.live
-        return [_version(generation, n) for n in by_date(generation.columns, mask, newest=False)]
+        versions = generation.stories().versions(docnum, generation.columns.live)
+        return [_version(generation, n) for n in versions]
 
     def all_matches(self, params: SearchParams) -> Iterator[dict]:
         """Every article the search matches (not one page), in the search's order, one stored record at
@@ -524,7 +519,7 @@ class SearchIndex:
             allowed = set(np.flatnonzero(final).tolist())
             docnums = [hit.docnum for hit in generation.searcher.search(ranked, limit=None, filter=allowed)]
         else:
-            docnums = by_date(generation.columns, final, newest=params.sort != "oldest")
+            docnums = generation.articles().by_date(final, newest=params.sort != "oldest").tolist()
         for docnum in docnums:
             stored = generation.searcher.stored_fields(docnum)
             entities = generation.corrected_entities(json.loads(stored["entities"]), stored.get("body") or "")
@@ -555,8 +550,9 @@ class SearchIndex:
         mask = column.articles_with(ids, columns.size) & columns.live
         total, everything = int(mask.sum()), int(columns.live.sum())
         companions = {}
+        articles = generation.articles()
         for other in ENTITY_FACETS:
-            inside = columns.facets[other].counts(mask)
+            inside = articles.value_counts(other, mask)
             overall = generation.value_counts(other)
             scored = [
                 (association(inside[value], total, overall[value], everything), value, inside[value])
@@ -568,8 +564,8 @@ class SearchIndex:
                 for score, value, count in sorted(scored, key=lambda x: (-x[0], x[1]))
                 if score > 0
             ][:related]
-        newest = by_date(columns, mask, newest=True)
-        articles = [self._hit(generation, docnum, set()) for docnum in newest[:latest]]
+        newest = articles.by_date(mask, newest=True)[: max(latest, SPELLING_SAMPLE)].tolist()
+        latest_hits = [self._hit(generation, docnum, set()) for docnum in newest[:latest]]
         values = [column.values[i] for i in ids]
         value = max(values, key=lambda v: column_count(generation, facet, v))
         return EntityProfile(
@@ -577,9 +573,9 @@ class SearchIndex:
             value=value,
             merged=generation.merged_into(facet, value),
             total=total,
-            published=published_days(columns, mask),
+            published=articles.published_days(mask),
             companions=companions,
-            latest=articles,
+            latest=latest_hits,
             spellings=entity_spellings(generation, facet, set(values), newest[:SPELLING_SAMPLE]),
         )
 
@@ -652,6 +648,8 @@ class SearchIndex:
     def article(self, article_id: str) -> dict | None:
         generation = self.generation()
         stored = generation.searcher.document(id=article_id)
+        if stored is None and article_id in generation.copies:  # an exact copy: the article kept
+            stored = generation.searcher.document(id=generation.copies[article_id])
         if stored is None:
             return None
         stored = dict(stored)
@@ -771,24 +769,23 @@ def _term_mask(generation: Generation, fieldname: str, text: Any) -> np.ndarray:
             postings = leaf.postings(fieldname, text)
         except (TermNotFound, KeyError, ValueError):
             continue
-        mask[posting_ids(postings) + offset] = True
+        mask[posting_ids(postings, generation.postings, offset) + offset] = True
     return mask
 
 
-def posting_ids(postings: Any) -> np.ndarray:
-    """The document numbers of one segment's posting list, as an array. Whoosh's own ``all_ids`` makes
-    two method calls a posting (0.1 s for "said" at 340,000 articles); its block matcher keeps each
-    block's ids as one sequence, taken whole here. Deleted documents may be among them (the live
-    column drops them); any other matcher goes through ``all_ids``."""
+def posting_ids(postings: Any, cache: PostingsCache | None = None, offset: int = 0) -> np.ndarray:
+    """The document numbers of one segment's posting list (the segment starting at document
+    ``offset``), as an array. Whoosh's own ``all_ids`` makes two method calls a posting (0.1 s for
+    "said" at 340,000 articles); its block matcher's blocks are decoded whole here, or taken from
+    the generation's ``cache`` of long lists. Deleted documents may be among them (the live column
+    drops them); any other matcher goes through ``all_ids``."""
     if isinstance(postings, FilterMatcher) and postings._exclude:
         postings = postings.child  # Whoosh's filter of deleted documents: the live column does that
-    if type(postings) is not W3LeafMatcher:
+    if type(postings) is not W3LeafMatcher or postings.term() is None:
         return np.fromiter(postings.all_ids(), dtype=np.int64)
-    blocks = []
-    while postings.is_active():
-        blocks.append(block_ids(postings)[postings._i :])
-        postings._next_block()
-    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+    fieldname, text = postings.term()
+    ids = (cache or PostingsCache(0)).postings(offset, fieldname, text, postings)[0]
+    return ids.astype(np.int64, copy=False)
 
 
 def _is_column_facet(query: Any) -> bool:
@@ -835,7 +832,7 @@ def matched_values(
             continue  # a full name is taken as it is
         column = generation.columns.facets[leaf.fieldname]
         ids = typed_value_ids(generation, leaf)
-        counted = (units or ARTICLES).value_counts(column, results) if ids else {}
+        counted = (units or generation.articles()).value_counts(leaf.fieldname, results) if ids else {}
         values = sorted(
             ((column.values[i], counted.get(column.values[i], 0)) for i in ids),
             key=lambda pair: (-pair[1], pair[0]),
@@ -927,7 +924,8 @@ class FacetFilter:
                         count = counts[value]
                     else:
                         value_articles = _value_mask(generation, self.facet, value)
-                        count = (units or ARTICLES).count(value_articles & (others if excluded else counting))
+                        counted_in = value_articles & (others if excluded else counting)
+                        count = (units or generation.articles()).count(counted_in)
                     chosen[value] = ChosenValue(value, count, excluded)
         return list(chosen.values())
 
@@ -969,14 +967,6 @@ def published_days(columns: Columns, mask: np.ndarray) -> Counter:
             for day, count in zip(days, counts, strict=False)
         }
     )
-
-
-def by_date(columns: Columns, mask: np.ndarray, newest: bool) -> list[int]:
-    """Document numbers in ``mask``, newest (or oldest) first, undated ones last, ties by number."""
-    docnums = np.flatnonzero(mask)
-    when = columns.published[docnums]
-    key = np.where(when == UNDATED, np.iinfo(np.int64).max, -when if newest else when)
-    return docnums[np.argsort(key, kind="stable")].tolist()
 
 
 def query_words(generation: Generation, ranked: Any) -> set[str]:
@@ -1080,82 +1070,6 @@ def edit_distance(a: str, b: str) -> int:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class ArticleCounting:
-    """What a search counts when every article is a hit of its own (``collapse=false``)."""
-
-    def count(self, mask: np.ndarray) -> int:
-        return int(mask.sum())
-
-    def value_counts(self, column: Any, mask: np.ndarray) -> dict[str, int]:
-        return column.counts(mask)
-
-    def published_days(self, columns: Columns, mask: np.ndarray) -> Counter:
-        return published_days(columns, mask)
-
-
-ARTICLES = ArticleCounting()
-
-
-class StoryCounting(ArticleCounting):
-    """What a search counts when versions are collapsed: stories. A value's count is the stories
-    having at least one version in the set with that value (what a click on it leaves); a day's count,
-    the stories with a version published that day."""
-
-    def __init__(self, story_of: np.ndarray, names: list[str]) -> None:
-        self.story_of = story_of  # document number -> story number
-        self.names = names  # story number -> story id
-
-    @classmethod
-    def for_documents(cls, doc_ids: list[str], stories: dict[str, str]) -> StoryCounting:
-        """``doc_ids`` in document-number order; an article the table does not name (a generation
-        built before stories) is a story of its own."""
-        numbers: dict[str, int] = {}
-        story_of = np.array(
-            [numbers.setdefault(stories.get(doc_id, doc_id), len(numbers)) for doc_id in doc_ids],
-            dtype=np.int64,
-        )
-        return cls(story_of, list(numbers))
-
-    def count(self, mask: np.ndarray) -> int:
-        return len(np.unique(self.story_of[mask]))
-
-    def value_counts(self, column: Any, mask: np.ndarray) -> dict[str, int]:
-        entries = mask[column.owners]
-        if not entries.any():
-            return {}
-        width = max(1, len(column.values))
-        pairs = np.unique(self.story_of[column.owners[entries]] * width + column.ids[entries])
-        counted = np.bincount(pairs % width, minlength=len(column.values))
-        return {column.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
-
-    def published_days(self, columns: Columns, mask: np.ndarray) -> Counter:
-        docnums = np.flatnonzero(mask & (columns.published != UNDATED))
-        days = columns.published[docnums] // 86400
-        pairs = (
-            np.unique(np.stack([days, self.story_of[docnums]]), axis=1) if len(docnums) else np.zeros((2, 0))
-        )
-        found, counts = np.unique(pairs[0], return_counts=True)
-        return Counter(
-            {
-                (EPOCH_DAY + timedelta(days=int(day))).isoformat(): int(count)
-                for day, count in zip(found, counts, strict=False)
-            }
-        )
-
-    def first_of_each(self, ordered: np.ndarray) -> list[int]:
-        """The first document of each story in ``ordered`` (document numbers), in that order."""
-        if not len(ordered):
-            return []
-        _, firsts = np.unique(self.story_of[ordered], return_index=True)
-        return ordered[np.sort(firsts)].tolist()
-
-    def story_id(self, docnum: int) -> str:
-        return self.names[int(self.story_of[docnum])]
-
-    def versions_mask(self, docnum: int) -> np.ndarray:
-        return self.story_of == self.story_of[docnum]
 
 
 def _version(generation: Generation, docnum: int) -> dict:

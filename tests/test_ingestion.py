@@ -538,3 +538,32 @@ def test_each_article_gets_its_language_and_english_ner_reads_only_english(tmp_p
     assert report.languages == {"de": 1, "en": 1, "unknown": 1}
     origins = json.loads((store.current_generation(index_dir) / "origins.json").read_text())
     assert sorted(entry[2] for entry in origins["articles"].values()) == ["de", "en", "und"]
+
+
+def test_an_exact_copy_skipped_at_index_time_answers_on_its_own_id(tmp_path):
+    """A copy indexed once under the other's id still answers on its own id: the API gives the article
+    kept, the page redirects to it, after a rebuild and after an add that finds another copy; once the
+    article kept is removed, the copy's id is gone too."""
+    index_dir = tmp_path / "index"
+    kept = {"id": "a1", "title": "Dam vote", "body": "The council voted on the dam.", "source": "Wire"}
+    wire = write_jsonl(tmp_path / "wire.jsonl", kept, {**kept, "id": "a2"})
+    rebuild([str(wire)], index_dir, QUIET)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    for asked in ("wire/a2", "a2"):
+        answer = client.get(f"/api/articles/{asked}")
+        assert answer.status_code == 200 and answer.json["id"] == "wire/a1"
+    page = client.get("/article/wire/a2")
+    assert page.status_code == 302 and page.headers["Location"].endswith("/article/wire/a1")
+
+    later = write_jsonl(tmp_path / "later.jsonl", {**kept, "id": "b7", "title": "DAM VOTE"})
+    add([str(later)], index_dir, QUIET)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert client.get("/api/articles/wire/b7").json["id"] == "wire/a1"
+    assert client.get("/api/articles/wire/a2").json["id"] == "wire/a1"
+
+    from index.build import remove
+
+    remove(["wire/a1"], index_dir, QUIET)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert client.get("/api/articles/wire/a2").status_code == 404
+    assert client.get("/api/articles/wire/b7").status_code == 404

@@ -39,6 +39,9 @@ class Origins:
     texts: dict[str, str] = field(default_factory=dict)  # id -> text_key
     languages: dict[str, str] = field(default_factory=dict)  # id -> ISO 639 code, or UNDETERMINED
     pipelines: dict[str, str] = field(default_factory=dict)  # id -> the NER pipeline that read it, "" none
+    # the id of an exact copy skipped at index time -> the id of the article indexed with its text, so
+    # the copy's id still finds it
+    copies: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, generation: Path | None) -> Origins:
@@ -52,6 +55,7 @@ class Origins:
                 origins.languages[doc_id] = rest[0]
             if len(rest) > 1:
                 origins.pipelines[doc_id] = rest[1]
+        origins.copies = dict(data.get("copies", {}))
         return origins
 
     def record(self, article: Article, language: str | None = None, pipeline: str = "") -> None:
@@ -59,12 +63,21 @@ class Origins:
         self.texts[article.id] = text_key(article)
         self.languages[article.id] = language or UNDETERMINED
         self.pipelines[article.id] = pipeline
+        self.copies.pop(article.id, None)  # an article of its own now: no longer a copy
+
+    def record_copies(self, copies: dict[str, str]) -> None:
+        """Copies skipped by this build, each under the id of the article holding its text; a copy of an
+        article that is itself a copy goes to the article indexed."""
+        for copy_id, holder in copies.items():
+            if copy_id not in self.files:
+                self.copies[copy_id] = self.copies.get(holder, holder)
 
     def forget(self, doc_id: str) -> None:
         self.files.pop(doc_id, None)
         self.texts.pop(doc_id, None)
         self.languages.pop(doc_id, None)
         self.pipelines.pop(doc_id, None)
+        self.copies = {copy: holder for copy, holder in self.copies.items() if holder != doc_id}
 
     def entities_by_language(self) -> dict[str, dict[str, int]]:
         """Per language, how many articles a pipeline read and how many none could (no pipeline was
@@ -95,4 +108,12 @@ class Origins:
             ]
             for doc_id, path in self.files.items()
         }
-        store.write_json_atomic(generation / ORIGINS_FILE, {"files": list(numbers), "articles": articles})
+        copies = {copy: holder for copy, holder in self.copies.items() if holder in self.files}
+        store.write_json_atomic(
+            generation / ORIGINS_FILE, {"files": list(numbers), "articles": articles, "copies": copies}
+        )
+
+
+def copy_aliases(generation: Path) -> dict[str, str]:
+    """The ids of a generation's skipped exact copies -> the ids of the articles indexed with their text."""
+    return dict(store.read_json(generation / ORIGINS_FILE, {}).get("copies", {}))

@@ -22,6 +22,7 @@ class ReadArticles:
     articles: list[Article] = field(default_factory=list)
     ids_by_file: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # every article read
     files_with_problems: set[str] = field(default_factory=set)
+    copies: dict[str, str] = field(default_factory=dict)  # a skipped exact copy's id -> the id kept
 
 
 def read_articles(
@@ -30,7 +31,7 @@ def read_articles(
     """Every article under ``paths`` once: a repeated id or a repeated text is reported and skipped.
     ``found``, when given, also gets what was read from which file."""
     seen_ids: dict[str, str] = {}
-    seen_texts: dict[str, str] = {}
+    seen_texts: dict[str, Article] = {}
     found = found if found is not None else ReadArticles()
     for item in read_paths(paths):
         if isinstance(item, Problem):
@@ -47,19 +48,27 @@ def read_articles(
             report.skipped.append(Problem(item.origin, f"same id as {seen_ids[item.id]} (indexed once)"))
             continue
         if key in seen_texts:
-            report.skipped.append(Problem(item.origin, f"same text as {seen_texts[key]} (indexed once)"))
+            report.skipped.append(
+                Problem(item.origin, f"same text as {seen_texts[key].origin} (indexed once)")
+            )
+            found.copies[item.id] = seen_texts[key].id
             continue
         seen_ids[item.id] = item.origin
-        seen_texts[key] = item.origin
+        seen_texts[key] = item
         found.articles.append(item)
     return found.articles
 
 
 def skip_copies_in_index(
-    articles: list[Article], stored: Origins, leaving: set[str], report: BuildReport
+    articles: list[Article],
+    stored: Origins,
+    leaving: set[str],
+    report: BuildReport,
+    copies: dict[str, str] | None = None,
 ) -> list[Article]:
     """Articles whose exact text (case and spacing aside) an article of the index already holds under
-    another id are copies: reported and left out. Articles this build re-reads or removes do not count."""
+    another id are copies: reported and left out (and put in ``copies`` under the id that holds the
+    text). Articles this build re-reads or removes do not count."""
     holders = {key: doc_id for doc_id, key in stored.texts.items() if doc_id not in leaving}
     kept = []
     for article in articles:
@@ -70,6 +79,8 @@ def skip_copies_in_index(
                     article.origin, f"same text as article {holder}, already in the index (not indexed again)"
                 )
             )
+            if copies is not None:
+                copies[article.id] = holder
         else:
             kept.append(article)
     return kept
