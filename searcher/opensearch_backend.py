@@ -63,6 +63,7 @@ from index.schema import (
     language_field,
     query_schema,
 )
+from index.stages.prepare import annotated_entities
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -423,7 +424,7 @@ class OpenSearchWriter:
                     conflicts += 1  # rewritten meanwhile by another add, which normalizes after this one
                 else:
                     raise ClusterError(f"OpenSearch refused a normalized article: {item}")
-            countries = {p.name: p.country for s in changed for p in s.item.entities.places}
+            countries = {p.name: p.country for s in changed for p in annotated_entities(s.item).places}
             self.merge_into_side_document(index, "countries", countries)
             self.client.indices.refresh(index=index)
             self.renormalized += written
