@@ -23,7 +23,6 @@ from .test_api import (  # noqa: F401 - collected again here, with this module's
     test_paging,
     test_phrases_or_not_and_fields,
     test_places_roll_up_by_country,
-    test_search_command,
     test_spelling_suggestion,
     test_words_are_anded_and_stemmed,
 )
