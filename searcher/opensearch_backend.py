@@ -29,6 +29,7 @@ from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import TEXT
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import (
     And,
     AndMaybe,
@@ -63,6 +64,7 @@ from index.schema import (
     language_field,
     query_schema,
 )
+from index.stages.prepare import annotated_entities
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -130,11 +132,31 @@ LANGUAGE_FIELDS = [language_field(language) for language in STEMMED_LANGUAGES]
 TEXT_FIELDS = ["title", "body", *LANGUAGE_FIELDS]  # what the user's words are searched in
 
 
+WHOOSH_WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer's words (its group made silent)
+STEMS_KEPT = 500_000  # distinct words whose stems are remembered (a few tens of MB at most)
+
+
+class WhooshStems(dict):
+    """A word (lower case) -> its stem as Whoosh's StemmingAnalyzer indexes it: "" for the words it
+    drops (stop words, one letter). Each word is stemmed once."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > STEMS_KEPT:
+            self.clear()
+        stemmed = self[word] = "" if len(word) < 2 or word in STOP_WORDS else porter_stem(word)
+        return stemmed
+
+
+_stems = WhooshStems()
+
+
 def whoosh_terms(text: str) -> str:
     """A text's words as the Whoosh index holds them (Whoosh's own Porter variant: "bidding" is "bidd",
     which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
-    query finds exactly the articles it finds on Whoosh."""
-    return " ".join(token.text for token in WHOOSH_STEMMER(text))
+    query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
+    each lower-cased, stop words and one-letter words dropped, the rest stemmed — without its token
+    objects and chained generators, which were most of the load's Python time."""
+    return " ".join(filter(None, map(_stems.__getitem__, map(str.lower, WHOOSH_WORD.findall(text)))))
 
 
 WHOOSH_EPOCH = datetime(1, 1, 1)
@@ -169,7 +191,6 @@ ANALYSIS = {
             "filter": ["lowercase", "porter_stem"],
         },
     },
-    "normalizer": {"folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
 }
 
 
@@ -202,10 +223,7 @@ def mappings() -> dict:
     for name in LANGUAGE_FIELDS:
         properties[f"{name}_terms"] = {"type": "text", "analyzer": "whitespace"}
     for facet in COLUMN_FACETS:
-        properties[facet] = {
-            "type": "keyword",
-            "fields": {"folded": {"type": "keyword", "normalizer": "folded"}},
-        }
+        properties[facet] = {"type": "keyword"}  # counted; filters match ``{facet}_key``
         properties[f"{facet}_key"] = {"type": "keyword"}
         properties[f"{facet}_words"] = {"type": "text", "analyzer": "whitespace"}
     # the Whoosh words are searched, never shown: not kept in _source (a third less to write)
@@ -412,7 +430,7 @@ class OpenSearchWriter:
                     conflicts += 1  # rewritten meanwhile by another add, which normalizes after this one
                 else:
                     raise ClusterError(f"OpenSearch refused a normalized article: {item}")
-            countries = {p.name: p.country for s in changed for p in s.item.entities.places}
+            countries = {p.name: p.country for s in changed for p in annotated_entities(s.item).places}
             self.merge_into_side_document(index, "countries", countries)
             self.client.indices.refresh(index=index)
             self.renormalized += written
