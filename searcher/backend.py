@@ -24,7 +24,6 @@ from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatt
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, Or, Phrase, Prefix, Require, Term
 from whoosh.reading import TermNotFound
-from whoosh.spelling import ListCorrector
 
 from index import store
 from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, split_values, value_map
@@ -48,6 +47,7 @@ from .ranking import (
     phrase_key,
     scored_docnums,
 )
+from .spelling import edit_distance, neighbours_of
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -610,7 +610,7 @@ class SearchIndex:
         neighbour, replaced by the closest such word (fewest edits, then the most frequent):
         "Puttin" -> "putin", "Reagn" -> "reagan", "volker" (1 article) -> "volcker" (107)."""
         ordered, counts = generation.words()
-        corrector = ListCorrector(ordered)
+        neighbours = neighbours_of(ordered)
 
         def better(match: re.Match) -> str:
             word = match.group(0)
@@ -621,7 +621,8 @@ class SearchIndex:
             reach = 1 if len(lowered) <= 4 else 2
             candidates = [
                 (edit_distance(lowered, c), -counts.get(c, 0), c)
-                for c in corrector.suggest(lowered, limit=10_000, maxdist=reach)
+                for c in neighbours.within(lowered, reach)
+                if c != lowered
             ]
             if own:  # a known word gives way only to a near neighbour far more frequent than it
                 close = 1 if len(lowered) < 8 else 2
@@ -1042,16 +1043,6 @@ def _too_wide(query: Any, generation: Generation) -> bool:
             if expanded > MAX_WILDCARD_TERMS:
                 return True
     return False
-
-
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def _escape(text: str) -> str:
