@@ -30,6 +30,7 @@ from .normalize import (
     looks_like_person,
     merge_short_names,
     split_mention,
+    text_marks_a_person,
     text_shows_a_person,
     value_key,
     without_company_form,
@@ -168,17 +169,25 @@ def entities_from_mentions(
                 _add_place(entities, place, start, end, in_body, first_seen, mention.start)
             elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
-                if shown:
+                if shown or (
+                    " " in name
+                    and (
+                        mention.text.split()[0].casefold().rstrip(".") in TITLES
+                        or text_marks_a_person(text, mention.start, mention.end)
+                    )
+                ):
                     entities.confirmed_people.add(name)
                 if in_body:
                     people_spans.append((start, end, name))
         elif label == "ORG":
+            mention = completed_name(mention, text)
+            end = mention.end - body_offset
             name = clean_org(mention.text, people_here)
             if not name or names_a_measure(
                 name, text[max(0, mention.start - 20) : mention.start], lowered_words, gazetteer
             ):
                 continue
-            place = gazetteer.resolve(name, alternates=False)
+            place = acronym_place(name, gazetteer.resolve(name, alternates=False), gazetteer, votes)
             if place:  # "U.S." or "Nairobi" tagged as an organization
                 _add_place(entities, place, start, end, in_body, first_seen, mention.start)
                 continue
@@ -190,6 +199,8 @@ def entities_from_mentions(
             if not place_text:
                 continue
             place = gazetteer.resolve(place_text)
+            if place and acronym_place(place_text, place, gazetteer, votes) is None:
+                continue  # "ICO" tagged as a place here, an organization in most of its mentions
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
             _add_place(
@@ -225,6 +236,29 @@ def entities_from_mentions(
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+CUT_AFTER = re.compile(r"[ \t]+(?:[A-Z][\w-]*|\d+)\b")
+
+
+def completed_name(mention: Mention, text: str) -> Mention:
+    """An organization the model cut after "of" or "and" ("Group of" of "Group of 10") with the word
+    that follows it in the text, when that is a capitalized word or a number."""
+    if mention.text.split()[-1].casefold() not in ("of", "and", "for", "&"):
+        return mention
+    following = CUT_AFTER.match(text, mention.end)
+    if following is None:
+        return mention
+    return Mention(text[mention.start : following.end()], mention.label, mention.start, following.end())
+
+
+def acronym_place(name: str, place: Place | None, gazetteer: Gazetteer, votes: LabelVotes) -> Place | None:
+    """The place a name in capitals names, unless the corpus mostly calls it an organization: then only
+    a country ("USA", "UAE"), never a town its letters happen to spell, accents aside ("ICO", the
+    initials of an organization, is not Icó in Brazil; "PARIS" or "ROME" in a line of capitals still is)."""
+    if place is None or not re.fullmatch(r"[A-Z]{2,5}", name) or gazetteer.is_country(place):
+        return place
+    return None if votes.kind_of(name) == "org" else place
 
 
 AFTER_A_NUMBER = re.compile(r"\d[\d,.]*\s*$")

@@ -63,6 +63,7 @@ class GenerationArrays:
         self.labels: dict[int, str] = {}  # day number -> "1987-03-02"
         self.shared_entries: dict[str, np.ndarray] = {}
         self.versions: tuple[np.ndarray, np.ndarray] | None = None
+        self.periods: dict[int, tuple[np.ndarray, list[str]]] = {}  # label width -> periods of days
 
 
 class ArticleCounting:
@@ -168,7 +169,11 @@ class StoryCounting(ArticleCounting):
 
     @classmethod
     def for_documents(
-        cls, columns: Columns, doc_ids: list[str], stories: dict[str, str], arrays: GenerationArrays | None = None
+        cls,
+        columns: Columns,
+        doc_ids: list[str],
+        stories: dict[str, str],
+        arrays: GenerationArrays | None = None,
     ) -> StoryCounting:
         """``doc_ids`` in document-number order; an article the table does not name (a generation
         built before stories) is a story of its own."""
@@ -220,6 +225,33 @@ class StoryCounting(ArticleCounting):
             counted = counted - np.bincount(days, minlength=len(distinct))
             counted += np.bincount(once, minlength=len(distinct))
         return self.day_counter(counted)
+
+    def period_counts(self, mask: np.ndarray, width: int) -> Counter:
+        """The stories in ``mask`` per period ("1987-03" for ``width`` 7, "1987" for 4): a story with
+        versions on several days of one period counts once in it, as a click on the period finds it."""
+        day_of, _ = self.days()
+        period_of_day, labels = self.periods(width)
+        picked = day_of[mask]
+        counted = np.bincount(period_of_day[picked[picked >= 0]], minlength=len(labels))
+        shared = self._shared_in(mask)
+        shared = shared[day_of[shared] >= 0]
+        if len(shared):
+            periods = period_of_day[day_of[shared]]
+            once = np.unique(self.story_of[shared] * len(labels) + periods) % len(labels)
+            counted = counted - np.bincount(periods, minlength=len(labels))
+            counted += np.bincount(once, minlength=len(labels))
+        return Counter({labels[i]: int(counted[i]) for i in np.flatnonzero(counted).tolist()})
+
+    def periods(self, width: int) -> tuple[np.ndarray, list[str]]:
+        """Each distinct day's period number, and the periods' names, for names ``width`` long."""
+        distinct = self.days()[1]  # before the lock, which days() takes too
+        arrays = self.arrays
+        with arrays.lock:
+            if width not in arrays.periods:
+                names = [(EPOCH_DAY + timedelta(days=int(day))).isoformat()[:width] for day in distinct]
+                labels, period_of_day = np.unique(np.array(names, dtype=object), return_inverse=True)
+                arrays.periods[width] = period_of_day.astype(np.int64), labels.tolist()
+            return arrays.periods[width]
 
     def first_of_each(self, ordered: np.ndarray) -> np.ndarray:
         """The first document of each story in ``ordered`` (document numbers), in that order."""

@@ -86,12 +86,19 @@ from .opensearch_normalize import (
     stored_articles,
 )
 from .params import FACETS, SearchParams
+from .periods import histogram_unit
 from .query import parse_query
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
 EXPORT_PAGE = 500  # articles an export reads a request
+# Distinct stories are counted with OpenSearch's cardinality aggregation, exact (distinct hashes kept
+# in full) up to this many stories in one count, approximate above it; 40,000 is its largest setting.
+STORY_PRECISION = 40_000
+VERSIONS_LISTED = 100  # a hit's other matching versions listed (OpenSearch's inner_hits allow 100)
+VERSION_FIELDS = ["id", "title", "published", "source"]
+OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
 BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
 BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
 
@@ -704,26 +711,29 @@ class OpenSearchIndex(SearchBackend):
         corrections = snapshot.corrections
         query, used, base, filters, everything = self.filtered(snapshot, params)
 
+        stories = counting_stories(params.collapse)  # what every count counts: stories or articles
         aggs: dict = {}
         for facet in FACETS:
             others = [f.narrow() for name, f in filters.items() if name != facet]
             counting = [*others, filters[facet].narrow_for_counts(facet in params.match_all)]
+            values: dict = {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
+            if stories:  # the values with the most stories, as the Whoosh backend lists them
+                values["order"] = [{"stories": "desc"}, {"_key": "asc"}]
             aggs[f"count_{facet}"] = {
                 "filter": {"bool": {"filter": counting}},
-                "aggs": {
-                    "values": {
-                        "terms": {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
-                    }
-                },
+                "aggs": {"values": {"terms": values, "aggs": stories}},
             }
             exact = corrections.exact_aggregation(facet)
             if exact:
-                aggs[f"count_{facet}"]["aggs"]["exact"] = exact
+                aggs[f"count_{facet}"]["aggs"]["exact"] = {**exact, "aggs": stories}
             for number, (given, excluded) in enumerate(filters[facet].given()):
                 context = others if excluded else counting
                 aggs[f"chosen_{facet}_{number}"] = {
                     "filter": {"bool": {"filter": [*context, corrections.value_filter(facet, given)]}},
-                    "aggs": {"values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}}},
+                    "aggs": {
+                        "values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}, "aggs": stories},
+                        **stories,
+                    },
                 }
         aggs["published"] = {
             "filter": {"bool": {"filter": everything}},
@@ -734,8 +744,10 @@ class OpenSearchIndex(SearchBackend):
                         "calendar_interval": "day",
                         "format": "yyyy-MM-dd",
                         "min_doc_count": 1,
-                    }
-                }
+                    },
+                    "aggs": stories,
+                },
+                **stories,
             },
         }
 
@@ -755,6 +767,16 @@ class OpenSearchIndex(SearchBackend):
         else:
             order = "asc" if params.sort == "oldest" else "desc"
             body["sort"] = [{"published": {"order": order, "missing": "_last"}}, {"order": "asc"}]
+        if params.collapse:  # each story once, by its first version in the search's order
+            body["collapse"] = {
+                "field": "story",
+                "inner_hits": {
+                    "name": "versions",
+                    "size": VERSIONS_LISTED,
+                    "_source": VERSION_FIELDS,
+                    "sort": OLDEST_FIRST,
+                },
+            }
         if params.q and not isinstance(query, Every):
             body["highlight"] = {
                 "fields": {"body": {"fragment_size": 220, "number_of_fragments": 2}},
@@ -774,23 +796,60 @@ class OpenSearchIndex(SearchBackend):
             chosen[facet] = filters[facet].chosen_values(counts[facet], found)
         published = Counter(
             {
-                b["key_as_string"]: b["doc_count"]
+                b["key_as_string"]: bucket_count(b)
                 for b in found["published"]["days"]["buckets"]
-                if b["doc_count"]
+                if bucket_count(b)
             }
         )
         hits = [hit_from(h, snapshot) for h in answer["hits"]["hits"]]
-        total = answer["hits"]["total"]["value"]
+        if params.collapse:
+            for hit, found_hit in zip(hits, answer["hits"]["hits"], strict=True):
+                hit.versions = other_versions(found_hit, hit.id)
+        articles = answer["hits"]["total"]["value"]
+        total = bucket_count(found["published"]) if params.collapse else articles
+        periods = None
+        if params.collapse and published:
+            unit = histogram_unit(min(published), max(published))
+            if unit != "day":
+                periods = self.stories_per_period(base, everything, unit)
         suggestion = self.suggestion(snapshot, params, used, total, everything) if params.q else None
         return RawResults(
             total=total,
             hits=hits,
             facet_counts=counts,
             published_counts=published,
+            published_periods=periods,
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
-            matched=self.matched_values(snapshot, query, base, everything),
+            matched=self.matched_values(snapshot, query, base, everything, stories=stories),
+            collapsed=params.collapse,
+            articles=articles,
+        )
+
+    def stories_per_period(self, base: dict, everything: list, unit: str) -> Counter:
+        """The matching stories per month or year: a story published on several days of one period
+        counts once in it (the day histogram cannot say so)."""
+        answer = self.client.search(
+            index=self.alias,
+            body={
+                "size": 0,
+                "query": {"bool": {"must": [base], "filter": everything}},
+                "aggs": {
+                    "periods": {
+                        "date_histogram": {
+                            "field": "published",
+                            "calendar_interval": unit,
+                            "format": "yyyy" if unit == "year" else "yyyy-MM",
+                            "min_doc_count": 1,
+                        },
+                        "aggs": counting_stories(True),
+                    }
+                },
+            },
+        )
+        return Counter(
+            {b["key_as_string"]: bucket_count(b) for b in answer["aggregations"]["periods"]["buckets"]}
         )
 
     def suggestion(
@@ -816,7 +875,13 @@ class OpenSearchIndex(SearchBackend):
         return corrected if found > max(total, 0) else None
 
     def matched_values(
-        self, snapshot: Snapshot, query, base: dict, everything: list, listed: int = 10
+        self,
+        snapshot: Snapshot,
+        query,
+        base: dict,
+        everything: list,
+        listed: int = 10,
+        stories: dict | None = None,
     ) -> list[MatchedValues]:
         """For each single word or prefix typed in a facet field, the values holding it anywhere in the
         index, with how many of the results hold each (as the Whoosh backend says)."""
@@ -839,18 +904,24 @@ class OpenSearchIndex(SearchBackend):
                 if facet in corrections.aliases:  # each value by its own filter: merged ones count once
                     aggs = {
                         "values": {
-                            "filters": {"filters": {v: corrections.value_filter(facet, v) for v in values}}
+                            "filters": {"filters": {v: corrections.value_filter(facet, v) for v in values}},
+                            "aggs": stories or {},
                         }
                     }
                 else:
-                    aggs = {"values": {"terms": {"field": facet, "include": values, "size": len(values)}}}
+                    aggs = {
+                        "values": {
+                            "terms": {"field": facet, "include": values, "size": len(values)},
+                            "aggs": stories or {},
+                        }
+                    }
                 answer = self.client.search(
                     index=self.alias, body={"size": 0, "query": within, "aggs": aggs}
                 )["aggregations"]["values"]["buckets"]
                 if isinstance(answer, dict):
-                    counted = {v: b["doc_count"] for v, b in answer.items()}
+                    counted = {v: bucket_count(b) for v, b in answer.items()}
                 else:
-                    counted = {b["key"]: b["doc_count"] for b in answer}
+                    counted = {b["key"]: bucket_count(b) for b in answer}
             pairs = sorted(((v, counted.get(v, 0)) for v in values), key=lambda pair: (-pair[1], pair[0]))
             typed = str(leaf.text) + ("*" if prefix else "")
             found.append(MatchedValues(facet, typed, pairs[:listed], max(0, len(pairs) - listed)))
@@ -1015,20 +1086,12 @@ class OpenSearchIndex(SearchBackend):
             index=self.alias,
             body={
                 "size": 100,
-                "_source": ["id", "title", "published", "source"],
+                "_source": VERSION_FIELDS,
                 "query": {"term": {"story": story}},
-                "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}],
+                "sort": OLDEST_FIRST,
             },
         )
-        return [
-            {
-                "id": hit["_source"]["id"],
-                "title": hit["_source"].get("title") or "(untitled)",
-                "published": parse_date(hit["_source"].get("published")),
-                "source": hit["_source"].get("source") or "",
-            }
-            for hit in answer["hits"]["hits"]
-        ]
+        return [version_from(hit["_source"]) for hit in answer["hits"]["hits"]]
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
         self.generation()
@@ -1114,7 +1177,7 @@ class FacetFilter:
         for number, (given, excluded) in enumerate(self.given()):
             agg = found[f"chosen_{self.facet}_{number}"]
             if self.facet == "mentioned":
-                spelled = {given: agg["doc_count"]}
+                spelled = {given: bucket_count(agg)}
             else:
                 key = facet_key(given)
                 spelled = {}
@@ -1123,7 +1186,7 @@ class FacetFilter:
                     if value is not None and facet_key(value) == key:
                         # merged values: the value's own filter counted each article once
                         corrected = self.facet in self.corrections.aliases
-                        spelled[value] = agg["doc_count"] if corrected else bucket["doc_count"]
+                        spelled[value] = bucket_count(agg if corrected else bucket)
             for value, count in (spelled or {given: 0}).items():
                 if value in chosen:
                     continue
@@ -1201,10 +1264,10 @@ class Corrections:
         for bucket in found["values"]["buckets"]:
             value = self.value(facet, bucket["key"])
             if value is not None:
-                counts[value] += bucket["doc_count"]
+                counts[value] += bucket_count(bucket)
         for target, bucket in found.get("exact", {}).get("buckets", {}).items():
-            if bucket["doc_count"]:
-                counts[target] = bucket["doc_count"]
+            if bucket_count(bucket):
+                counts[target] = bucket_count(bucket)
             else:
                 counts.pop(target, None)
         return counts
@@ -1354,6 +1417,34 @@ def stored_fields(source: dict) -> dict:
 _SPACES = re.compile(r"\s+")
 
 
+def counting_stories(collapse: bool) -> dict:
+    """The sub-aggregation that makes a bucket count stories (``collapse``), or none: it counts articles."""
+    if not collapse:
+        return {}
+    return {"stories": {"cardinality": {"field": "story", "precision_threshold": STORY_PRECISION}}}
+
+
+def bucket_count(bucket: dict) -> int:
+    """What a bucket counts: its distinct stories when it was given ``counting_stories``, else articles."""
+    return int(bucket["stories"]["value"]) if "stories" in bucket else int(bucket["doc_count"])
+
+
+def version_from(source: dict) -> dict:
+    """What a list of a story's versions shows of one (the Whoosh backend's ``_version``)."""
+    return {
+        "id": source["id"],
+        "title": source.get("title") or "(untitled)",
+        "published": parse_date(source.get("published")),
+        "source": source.get("source") or "",
+    }
+
+
+def other_versions(found: dict, hit_id: str) -> list[dict]:
+    """A collapsed hit's story's other matching versions, oldest first (its ``inner_hits``)."""
+    inner = found.get("inner_hits", {}).get("versions", {}).get("hits", {}).get("hits", [])
+    return [version_from(h["_source"]) for h in inner if h["_source"]["id"] != hit_id]
+
+
 def hit_from(found: dict, snapshot: Snapshot) -> Hit:
     stored = stored_fields(found["_source"])
     data = snapshot.corrected_entities(json.loads(stored["entities"]))
@@ -1373,6 +1464,7 @@ def hit_from(found: dict, snapshot: Snapshot) -> Hit:
         places=data["places"],
         orgs=data["orgs"],
         language=stored["language"],
+        story=stored.get("story") or stored["id"],
     )
 
 
