@@ -588,7 +588,8 @@ class SearchIndex:
         filters: dict[str, FacetFilter],
     ) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within
-        the same filters (the search's own, not built again)."""
+        the same filters (the search's own, not built again), counted as ``total`` was: stories when
+        versions are collapsed (a count of articles would beat a count of stories of the same matches)."""
         corrected = self.corrected_words(generation, used)
         if not corrected or corrected.lower() == used.lower():
             return None
@@ -596,7 +597,7 @@ class SearchIndex:
         found = matching_articles(generation, better_query) & date_mask(generation.columns, params)
         for facet_filter in filters.values():
             facet_filter.narrow(found)
-        return corrected if int(found.sum()) > max(total, 0) else None
+        return corrected if generation.counting(params.collapse).count(found) > max(total, 0) else None
 
     @staticmethod
     def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
