@@ -248,7 +248,12 @@ def entities_from_mentions(
                 entities, place or Place(place_text, None), start, end, in_body, first_seen, mention.start
             )
         elif label == "DATE":
-            iso = resolve_mentioned_date(mention.text, published)
+            iso = resolve_mentioned_date(
+                mention.text,
+                published,
+                text[max(mention.start - 40, 0) : mention.start],
+                text[mention.end :][:20],
+            )
             if iso:
                 entities.mentioned.append(iso)
     home = None

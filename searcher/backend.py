@@ -24,7 +24,6 @@ from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatt
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, Or, Phrase, Prefix, Require, Term
 from whoosh.reading import TermNotFound
-from whoosh.spelling import ListCorrector
 
 from index import store
 from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, split_values, value_map
@@ -49,6 +48,7 @@ from .ranking import (
     phrase_key,
     scored_docnums,
 )
+from .spelling import edit_distance, neighbours_of
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -588,7 +588,8 @@ class SearchIndex:
         filters: dict[str, FacetFilter],
     ) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within
-        the same filters (the search's own, not built again)."""
+        the same filters (the search's own, not built again), counted as ``total`` was: stories when
+        versions are collapsed (a count of articles would beat a count of stories of the same matches)."""
         corrected = self.corrected_words(generation, used)
         if not corrected or corrected.lower() == used.lower():
             return None
@@ -596,7 +597,7 @@ class SearchIndex:
         found = matching_articles(generation, better_query) & date_mask(generation.columns, params)
         for facet_filter in filters.values():
             facet_filter.narrow(found)
-        return corrected if int(found.sum()) > max(total, 0) else None
+        return corrected if generation.counting(params.collapse).count(found) > max(total, 0) else None
 
     @staticmethod
     def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
@@ -625,7 +626,7 @@ class SearchIndex:
         neighbour, replaced by the closest such word (fewest edits, then the most frequent):
         "Puttin" -> "putin", "Reagn" -> "reagan", "volker" (1 article) -> "volcker" (107)."""
         ordered, counts = generation.words()
-        corrector = ListCorrector(ordered)
+        neighbours = neighbours_of(ordered)
 
         def better(match: re.Match) -> str:
             word = match.group(0)
@@ -636,7 +637,8 @@ class SearchIndex:
             reach = 1 if len(lowered) <= 4 else 2
             candidates = [
                 (edit_distance(lowered, c), -counts.get(c, 0), c)
-                for c in corrector.suggest(lowered, limit=10_000, maxdist=reach)
+                for c in neighbours.within(lowered, reach)
+                if c != lowered
             ]
             if own:  # a known word gives way only to a near neighbour far more frequent than it
                 close = 1 if len(lowered) < 8 else 2
@@ -1056,16 +1058,6 @@ def _too_wide(query: Any, generation: Generation) -> bool:
             if expanded > MAX_WILDCARD_TERMS:
                 return True
     return False
-
-
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def _escape(text: str) -> str:
