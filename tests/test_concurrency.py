@@ -39,9 +39,10 @@ def test_each_thread_gets_its_own_searcher_closed_with_the_generation(sample_ind
     assert mine.is_closed and all(first.is_closed for first, _ in theirs)
 
 
-def test_every_threads_searcher_reads_a_segment_through_one_shared_map(sample_index):
-    """A map per searcher counted every page read once per thread in the server's resident memory."""
-    generation = SearchIndex(sample_index).generation()
+def test_every_threads_searcher_reads_a_segment_through_one_shared_map(writable_index):
+    """A map per searcher counted every page read once per thread in the server's resident memory.
+    (A copy of the samples: other tests' searchers of the shared sample index share its maps.)"""
+    generation = SearchIndex(writable_index).generation()
     threads = [threading.Thread(target=lambda g=generation: g.searcher.doc_count()) for _ in range(8)]
     for thread in threads:
         thread.start()
