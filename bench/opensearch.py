@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -88,7 +89,14 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
         for _ in range(rounds):
             for query in queries:
                 started = time.perf_counter()
-                answer = json.loads(urllib.request.urlopen(f"{base}/api/search?{query}", timeout=120).read())
+                try:
+                    reply = urllib.request.urlopen(f"{base}/api/search?{query}", timeout=120).read()
+                except urllib.error.HTTPError as error:  # say why, from the server's own log
+                    server.terminate()
+                    raise SystemExit(
+                        f"{query}: HTTP {error.code}; the server said: {server.communicate()[1][-3000:]}"
+                    ) from None
+                answer = json.loads(reply)
                 samples.append(time.perf_counter() - started)
                 if not dict(urllib.parse.parse_qsl(query)).get("q"):
                     facet_samples.append(samples[-1])
