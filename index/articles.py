@@ -145,7 +145,8 @@ class Entities:
     mentioned: list[str] = field(
         default_factory=list
     )  # ISO dates at their precision: 2018, 2018-11, 2018-11-11
-    # one-word names the text itself shows are people ("Mr Putin", "Bolton said"): kept without a full name
+    # names the text itself shows are people ("Mr Putin", "Bolton said"): a lone one is kept without a
+    # full name, and a longer one is marked for the corpus (``unmarked_place_names``)
     confirmed_people: set[str] = field(default_factory=set)
     # (start, end, facet, value) offsets into the cleaned body
     spans: list[tuple[int, int, str, str]] = field(default_factory=list)

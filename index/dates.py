@@ -58,14 +58,137 @@ DAY_RELATIVE = re.compile(
 )
 REFERENCE_YEAR = 2000
 
+# A DATE entity of a bare four-digit number ("1821") is a year only in a date-like context: wire codes
+# ("(NRKI 1821)"), times ("1530 EST"), model numbers and index levels are tagged DATE too.
+BARE_YEAR = re.compile(r"(?:the\s+)?(\d{4})")
+# Words before a number that make it a year wherever it falls ("in 1881", "due 2017", "fiscal 1988").
+STRONG_YEAR_LEADS = frozenset(
+    [
+        "in",
+        "since",
+        "until",
+        "till",
+        "by",
+        "before",
+        "after",
+        "during",
+        "fiscal",
+        "year",
+        "years",
+        "calendar",
+        "due",
+        "matures",
+        "maturing",
+        "mature",
+        "founded",
+        "established",
+        "built",
+        "between",
+        "early",
+        "late",
+        "mid",
+        "end",
+    ]
+)
+# Words that make it a year only near the publication date ("of 2011", "the 1987 results").
+WEAK_YEAR_LEADS = frozenset(
+    ["of", "from", "for", "to", "through", "the", "and", "or", "on", "around", "'s", "than"]
+)
+YEAR_FOLLOWERS = frozenset(
+    [
+        "budget",
+        "results",
+        "earnings",
+        "profit",
+        "profits",
+        "loss",
+        "net",
+        "revenue",
+        "revenues",
+        "sales",
+        "crop",
+        "crops",
+        "harvest",
+        "season",
+        "output",
+        "production",
+        "figures",
+        "forecast",
+        "quota",
+        "quotas",
+        "plan",
+        "level",
+        "levels",
+        "maturity",
+        "maturities",
+        "issue",
+        "first",
+        "second",
+        "third",
+        "fourth",
+    ]
+)
+TIME_FOLLOWERS = frozenset(
+    [
+        "gmt",
+        "est",
+        "edt",
+        "cst",
+        "cdt",
+        "mst",
+        "mdt",
+        "pst",
+        "pdt",
+        "bst",
+        "cet",
+        "hrs",
+        "hours",
+        "hrs.",
+        "local",
+    ]
+)
+MONTH_WORD = re.compile(
+    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|^(spring|summer|autumn|fall|winter)$",
+    re.IGNORECASE,
+)
+NEAR_PUBLICATION_YEARS = 10  # a bare year farther than this from publication needs a strong lead
 
-def resolve_mentioned_date(text: str, published: datetime | None) -> str | None:
+
+def bare_year_in_context(year: int, before: str, after: str, published: datetime | None) -> bool:
+    """Whether a bare number ``year`` is a year, from the words beside it: a strong lead ("in", "since",
+    "due", a month or season) anywhere; a weak one ("of", "the") or a year-ish word after it ("1987
+    results") only within NEAR_PUBLICATION_YEARS of the publication date; never before a time zone."""
+    words_before = re.findall(r"[A-Za-z]+\.?|'s", before)
+    words_after = re.findall(r"[A-Za-z]+\.?", after)
+    lead = words_before[-1].lower().rstrip(".") if words_before and before.rstrip()[-1:].isalpha() else ""
+    if before.rstrip().endswith("'s"):
+        lead = "'s"
+    follower = words_after[0].lower() if words_after and after[:1] in (" ", "\n", "") else ""
+    if follower.rstrip(".") in TIME_FOLLOWERS:
+        return False
+    if lead in STRONG_YEAR_LEADS or MONTH_WORD.match(lead):
+        return True
+    near = published is not None and abs(year - published.year) <= NEAR_PUBLICATION_YEARS
+    return near and (lead in WEAK_YEAR_LEADS or follower in YEAR_FOLLOWERS)
+
+
+def resolve_mentioned_date(
+    text: str, published: datetime | None, before: str | None = None, after: str = ""
+) -> str | None:
     """An ISO date at the precision the text gives ("2018-11-11", "2018-11", "2018"), or None.
 
     Dates without a year take the year that puts them closest to the publication date, so "Feb 20" in
-    an article of 1987-02-26 is 1987-02-20 and "Jan 5" in one of 1987-12-30 is 1988-01-05.
+    an article of 1987-02-26 is 1987-02-20 and "Jan 5" in one of 1987-12-30 is 1988-01-05. With the
+    text ``before`` and ``after`` it, a bare number is a year only in a date-like context
+    (``bare_year_in_context``).
     """
     text = " ".join(text.split())
+    bare = BARE_YEAR.fullmatch(text)
+    if bare and before is not None:
+        if text.lower().startswith("the "):
+            before = before + " the"
+        if not bare_year_in_context(int(bare.group(1)), before, after, published):
+            return None
     if not POINT_IN_TIME.search(text) or DURATION.search(text) or len(text) > 40:
         return None
     has_year = bool(HAS_YEAR.search(text))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .articles import Entities, Mention, Place
 from .cache import version_from_meta
@@ -30,6 +31,7 @@ from .normalize import (
     looks_like_person,
     merge_short_names,
     split_mention,
+    text_marks_a_person,
     text_shows_a_person,
     value_key,
     without_company_form,
@@ -68,7 +70,7 @@ class NerPipeline:
         import spacy  # imported here: loading spaCy costs seconds that a warm rebuild need not pay
 
         try:
-            nlp = spacy.load(name)
+            nlp = spacy.load(name, exclude=components_ner_does_without(pipeline_config(name)))
         except OSError as error:
             raise PipelineError(
                 f"spaCy pipeline {name!r} is not installed. Install it (the default comes with "
@@ -96,6 +98,46 @@ class NerPipeline:
             yield [
                 Mention(e.text, label, e.start_char, e.end_char) for e, label in labelled if label in LABELS
             ]
+
+
+EMBEDDING_FACTORIES = {"tok2vec", "transformer", "curated_transformer"}
+
+
+def components_ner_does_without(config: Mapping[str, Any]) -> list[str]:
+    """The components of a pipeline (from its ``config.cfg``) that are not NER and that NER does not
+    listen to: not loaded, as they would never run (the parser is most of a small pipeline's load
+    time). Nothing is left out when the config does not say enough to be sure."""
+    pipeline = list(config.get("nlp", {}).get("pipeline", []))
+    components = config.get("components", {})
+    if "ner" not in pipeline or any("factory" not in components.get(name, {}) for name in pipeline):
+        return []  # a component sourced from another pipeline: what it needs is not written here
+    embedding = components["ner"].get("model", {}).get("tok2vec", {})
+    listens = "Listener" in str(embedding.get("@architectures", "Listener"))
+    return [
+        name
+        for name in pipeline
+        if name != "ner" and not (listens and components[name]["factory"] in EMBEDDING_FACTORIES)
+    ]
+
+
+def pipeline_config(name: str) -> Mapping[str, Any]:
+    """A pipeline's ``config.cfg`` (an installed package or a directory), without loading it; empty
+    when it cannot be read."""
+    import importlib.util
+
+    from spacy.util import load_config
+
+    candidates = [Path(name) / "config.cfg"]
+    spec = importlib.util.find_spec(name) if re.fullmatch(r"[\w.]+", name) else None
+    if spec and spec.submodule_search_locations:
+        package = Path(next(iter(spec.submodule_search_locations)))
+        candidates.extend(sorted(package.glob("*/config.cfg")))
+    for candidate in candidates:
+        try:
+            return load_config(candidate, interpolate=False)
+        except (OSError, ValueError):
+            continue
+    return {}
 
 
 def ner_components(nlp: Language) -> list[str]:
@@ -177,17 +219,25 @@ def entities_from_mentions(
                 _add_place(entities, place, start, end, in_body, first_seen, mention.start)
             elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
-                if shown:
+                if shown or (
+                    " " in name
+                    and (
+                        mention.text.split()[0].casefold().rstrip(".") in TITLES
+                        or text_marks_a_person(text, mention.start, mention.end)
+                    )
+                ):
                     entities.confirmed_people.add(name)
                 if in_body:
                     people_spans.append((start, end, name))
         elif label == "ORG":
+            mention = completed_name(mention, text)
+            end = mention.end - body_offset
             name = clean_org(mention.text, people_here)
             if not name or names_a_measure(
                 name, text[max(0, mention.start - 20) : mention.start], lowered_words, gazetteer
             ):
                 continue
-            place = gazetteer.resolve(name, alternates=False)
+            place = acronym_place(name, gazetteer.resolve(name, alternates=False), gazetteer, votes)
             if place and is_acronym(mention.text, mixed_case) and not is_large_area(place, gazetteer):
                 place = None  # "GAO" is the General Accounting Office, not Gao, Mali
             if place:  # "U.S." or "Nairobi" tagged as an organization
@@ -202,12 +252,14 @@ def entities_from_mentions(
             if not place_text:
                 continue
             place = gazetteer.resolve(place_text)
+            if place and acronym_place(place_text, place, gazetteer, votes) is None:
+                continue  # "ICO" tagged as a place here, an organization in most of its mentions
             if place is None and text[mention.end : mention.end + 1] == ".":
                 place = gazetteer.resolve(place_text + ".")  # "Tulsa, Okla." with the dot left out
             if place is None:
                 place = gazetteer.demonym(place_text)  # "Kuwaiti" -> Kuwait
             if is_acronym(mention.text, mixed_case) and not (place and is_large_area(place, gazetteer)):
-                continue  # "ICO" or a "BB" rating: an acronym is a place only as a country or state
+                continue  # a "BB" rating or a town's letters: an acronym is a place only as a country or state
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
             if place:
@@ -216,7 +268,12 @@ def entities_from_mentions(
                 entities, place or Place(place_text, None), start, end, in_body, first_seen, mention.start
             )
         elif label == "DATE":
-            iso = resolve_mentioned_date(mention.text, published)
+            iso = resolve_mentioned_date(
+                mention.text,
+                published,
+                text[max(mention.start - 40, 0) : mention.start],
+                text[mention.end :][:20],
+            )
             if iso:
                 entities.mentioned.append(iso)
     home = None
@@ -253,6 +310,29 @@ def entities_from_mentions(
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+CUT_AFTER = re.compile(r"[ \t]+(?:[A-Z][\w-]*|\d+)\b")
+
+
+def completed_name(mention: Mention, text: str) -> Mention:
+    """An organization the model cut after "of" or "and" ("Group of" of "Group of 10") with the word
+    that follows it in the text, when that is a capitalized word or a number."""
+    if mention.text.split()[-1].casefold() not in ("of", "and", "for", "&"):
+        return mention
+    following = CUT_AFTER.match(text, mention.end)
+    if following is None:
+        return mention
+    return Mention(text[mention.start : following.end()], mention.label, mention.start, following.end())
+
+
+def acronym_place(name: str, place: Place | None, gazetteer: Gazetteer, votes: LabelVotes) -> Place | None:
+    """The place a name in capitals names, unless the corpus mostly calls it an organization: then only
+    a country ("USA", "UAE"), never a town its letters happen to spell, accents aside ("ICO", the
+    initials of an organization, is not Icó in Brazil; "PARIS" or "ROME" in a line of capitals still is)."""
+    if place is None or not re.fullmatch(r"[A-Z]{2,5}", name) or gazetteer.is_country(place):
+        return place
+    return None if votes.kind_of(name) == "org" else place
 
 
 AFTER_A_NUMBER = re.compile(r"\d[\d,.]*\s*$")

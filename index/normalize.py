@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
 TITLES = {
@@ -267,10 +267,17 @@ def without_company_form(name: str) -> str:
     return " ".join(words)
 
 
+# Words that open a firm's name in other languages: "Gruppo Vellani", "Banco Quistal", "Groupe Brenn"
+FIRM_OPENINGS = frozenset(
+    {"gruppo", "grupo", "groupe", "banco", "banca", "banque", "compagnie", "compania", "societe", "societa"}
+)
+
+
 def is_company_name(name: str) -> bool:
-    """ "Jovanovich Inc", "Arcalex B.V": a name with a company's legal form in it."""
+    """ "Jovanovich Inc", "Arcalex B.V", "Gruppo Vellani": a name with a company's legal form in it, or
+    opening with a firm's word in another language."""
     words = name.split()
-    return len(words) > 1 and any(is_company_form(w) for w in words)
+    return len(words) > 1 and (any(is_company_form(w) for w in words) or words[0].casefold() in FIRM_OPENINGS)
 
 
 # What follows a firm's name when it is named after people: "and Co", "& Sons", a legal form, "Holdings",
@@ -374,7 +381,15 @@ def clean_person(
         return None  # "U.S. Dlrs"
     if is_company_name(name):
         return None  # "Jovanovich Inc": a company
+    if any(w.rstrip(".") in MONTH_ABBREVIATIONS for w in words):
+        return None  # "Near Aug": a futures month in a market report
     return fix_capitals(name, keep_acronyms=False)
+
+
+# Months as market reports shorten them; not "Jan" (a first name), nor months that are first names.
+MONTH_ABBREVIATIONS = frozenset(
+    {"Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
+)
 
 
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+", re.IGNORECASE)
@@ -455,6 +470,73 @@ def merge_short_orgs(orgs: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+# The legal forms a firm's name is given with and without ("Vellum" and "Vellum Ltd" are one firm)
+LEGAL_FORM_SUFFIXES = COMPANY_FORMS | {"sa", "spa", "nv", "ab", "as", "oy"}
+
+
+def without_legal_form(name: str) -> str:
+    """ "Vellum Co Ltd" -> "Vellum", "Quistad SA" -> "Quistad": the name without the legal forms ending it."""
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold().replace(".", "").strip(",") in LEGAL_FORM_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
+    """ "Vellum" and "Vellum Ltd": a name and the same name with a legal form are one firm when the corpus
+    names both in the same article; or, for a name of two words or more (specific enough), names both
+    anywhere. Of several forms ("Vellum Inc", "Vellum Corp"), the one named with it in the most articles
+    (else in the most articles), when more than all others together. The legal form goes to the bare name,
+    the one readers know ("Vellum" more than "Vellum Ltd")."""
+    together: Counter[tuple[str, str]] = Counter()
+    anywhere: Counter[tuple[str, str]] = Counter()
+    named: set[str] = set()
+    for orgs in orgs_by_article:
+        named.update(orgs)
+        for org in orgs:
+            bare = without_legal_form(org)
+            if bare != org:
+                anywhere[(bare, org)] += 1
+                if bare in orgs:
+                    together[(bare, org)] += 1
+    by_bare: dict[str, Counter[str]] = defaultdict(Counter)
+    for (bare, formal), count in together.items():
+        by_bare[bare][formal] += count
+    named_together = set(by_bare)
+    for (bare, formal), count in anywhere.items():
+        if bare not in named_together and " " in bare and bare in named:
+            by_bare[bare][formal] += count
+    pairs = {}
+    for bare, formals in by_bare.items():
+        formal, count = formals.most_common(1)[0]
+        if count * 2 > sum(formals.values()):
+            pairs[formal] = bare
+    return pairs
+
+
+def pair_short_orgs(orgs_by_article: Iterable[set[str]], min_articles: int = 2) -> dict[str, str]:
+    """Across the corpus, what ``merge_short_orgs`` does in one article: a one-word organization ("Moody",
+    of "Moody's") is the longer one it starts ("Moody's Investors Service Inc") when the corpus names
+    that one with it in at least half the articles naming it, and at least ``min_articles``; a name
+    mostly named alone ("Vellbank", seldom beside "Vellbank Council") is one of its own."""
+    named: Counter[str] = Counter()
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    for orgs in orgs_by_article:
+        for org in orgs:
+            if " " in org or is_acronym(org):
+                continue
+            named[org] += 1
+            key = value_key(org)
+            together[org].update(o for o in orgs if o != org and value_key(o).split()[0] == key)
+    pairs = {}
+    for org, longer in together.items():
+        if longer:
+            name, count = longer.most_common(1)[0]
+            if count >= min_articles and count * 2 >= named[org] and count * 2 > sum(longer.values()):
+                pairs[org] = name
+    return pairs
+
+
 def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
     name = collapse_spaces(text).strip(" -–—,;:\"'()[]<>")
     name = strip_possessive(strip_leading_possessor(name, people))
@@ -470,6 +552,8 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
         or any(is_abbreviation(w) and not is_company_form(w) for w in name.split())
     ):
         return None  # "Dlrs", "Shr": newswire shorthand; "Ltd" and "Plc" are a company's form
+    if name.split()[-1].casefold() in FUNCTION_WORDS:
+        return None  # "Group of", "Bank of": a name cut short
     if all(w.casefold().strip(".,") in LEGAL_FORMS for w in name.split()):
         return None  # "Corp", "Co Inc", "Bank": a legal form or a common noun, not a name
     if ROMAN_NUMERAL.fullmatch(name):
@@ -527,6 +611,51 @@ def text_shows_a_person(text: str, start: int, end: int) -> bool:
     return bool(SAID_AFTER.match(after) or SAID_BEFORE.search(before) or PRONOUN_NEXT.match(after))
 
 
+POSSESSIVE_ROLE = re.compile(
+    r"^(?:['’]s)?\s+(?:(?:new|former|late|own)\s+)?(?:wife|husband|son|daughter|father|mother|brother|sister|"
+    r"widow|family|lawyer|lawyers|attorney|successor|predecessor|resignation|appointment|election|"
+    r"administration|government|" + "|".join(sorted(TITLES)).replace(".", r"\.") + r")\b",
+    re.IGNORECASE,
+)
+
+
+def text_marks_a_person(text: str, start: int, end: int) -> bool:
+    """Whether the words around a name of any length are a person's marks: those of
+    ``text_shows_a_person``, or a possessive before a role or a relative ("Orla Brenn's spokesman",
+    "... 's wife"), the mention itself holding the "'s" or not."""
+    if text_shows_a_person(text, start, end):
+        return True
+    mention = text[start:end]
+    after = text[end : end + 40]
+    if re.search(r"['’]s$", mention):
+        after = "'s" + after
+    return bool(re.match(r"['’]s", after) and POSSESSIVE_ROLE.match(after))
+
+
+def names_of_things(
+    people: Iterable[str],
+    marked: set[str],
+    is_place: Callable[[str], bool],
+    is_given_name: Callable[[str], bool],
+    is_common_word: Callable[[str], bool],
+) -> set[str]:
+    """ "Louisiana Sweet" (a crude oil), "Soybean Oil" in a table: a "person" of two words or more that
+    the corpus never writes with a person's marks (``text_marks_a_person``: a title, a verb of speech, a
+    possessive role), whose first word is no first name (it starts no marked person's name, and not
+    mostly people's names), whose last word the corpus writes in lower case ("sweet", "oil"), and whose
+    first word is a place or such a word too: a thing named after a place or a common noun, not someone.
+    A person's surname is seldom a common word; "Duncan Young", unmarked, is the price of the rule."""
+    given = {name.split()[0] for name in marked if " " in name}
+    things = set()
+    for name in people:
+        words = name.split()
+        if len(words) < 2 or name in marked or words[0] in given or is_given_name(words[0]):
+            continue
+        if is_common_word(words[-1]) and (is_place(words[0]) or is_common_word(words[0])):
+            things.add(name)
+    return things
+
+
 def merge_short_names(names: Iterable[str]) -> dict[str, str]:
     """Within one article, a lone name maps to the one fuller name that ends (or starts) with it:
     "Trump" -> "Donald Trump", "Bolton" -> "John Bolton". Ambiguous short names stay as they are."""
@@ -552,25 +681,36 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
             }
             if len(longer) == 1:
                 mapping[name] = longer.pop()
+        if name not in mapping and len(words) == 2 and words[0].casefold() not in NAME_PARTICLES:
+            # "Hernandez Vellara" of "Arturo Hernandez Vellara"; "De Wilde" is one surname, not two
+            ending = {f for f in full if len(f.split()) == 3 and f.split()[1:] == words}
+            if len(ending) == 1:
+                mapping[name] = ending.pop()
     return mapping
 
 
 def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str, str]:
     """Across the corpus, a lone surname maps to the full name when that is unambiguous: one full name
-    with that surname, or one that holds at least ``min_share`` of the mentions of all full names with it."""
+    with that surname, or one that holds at least ``min_share`` of the mentions of all full names with it.
+    So does a two-word name that ends a longer one ("Hernandez Vellara" of "Arturo Hernandez Vellara")
+    named at least as often as it."""
     by_surname: dict[str, Counter[str]] = defaultdict(Counter)
     for name, count in counts.items():
-        if len(name.split()) > 1:
+        words = name.split()
+        if len(words) > 1:
             by_surname[surname(name).casefold()][name] += count
+        if len(words) == 3 and words[1].casefold() not in NAME_PARTICLES:
+            # "Hernandez Vellara" (two surnames) of "Arturo Hernandez Vellara"
+            by_surname[" ".join(words[-2:]).casefold()][name] += count
     mapping = {}
     for name in counts:
-        if len(name.split()) != 1:
+        if len(name.split()) > 2:
             continue
         fulls = by_surname.get(name.casefold())
         if not fulls:
             continue
         best, best_count = fulls.most_common(1)[0]
-        if best_count >= min_share * sum(fulls.values()):
+        if best_count >= min_share * sum(fulls.values()) and (" " not in name or best_count >= counts[name]):
             mapping[name] = best
     return mapping
 
@@ -587,12 +727,18 @@ def names_an_organization(name: str, orgs: Iterable[str]) -> bool:
     return any(name in words and words[-1].lower() not in GOVERNMENT_WORDS for words in map(str.split, orgs))
 
 
+def spelling_group_key(value: str) -> str:
+    """``value_key``, and British and American spellings of "-isation" alike ("Organisation" and
+    "Organization" of one body are one value)."""
+    return re.sub(r"isation", "ization", value_key(value))
+
+
 def canonical_spellings(counts: Counter[str]) -> dict[str, str]:
     """For every spelling, the one shown: the commonest among those that are not all capitals, so
     "MOSCOW" and "Moscow" are one value spelled "Moscow"."""
     groups: dict[str, Counter[str]] = defaultdict(Counter)
     for spelling, count in counts.items():
-        groups[value_key(spelling)][spelling] += count
+        groups[spelling_group_key(spelling)][spelling] += count
     chosen: dict[str, str] = {}
     for spellings in groups.values():
         mixed = Counter({s: c for s, c in spellings.items() if not is_all_caps(s)})

@@ -6,13 +6,25 @@ index open so keeps every posting list and stored field twice: once in the map, 
 ``read_index_files_in_place()`` makes those files read straight from the map instead, with the same
 behaviour for every read Whoosh makes. Whoosh 2.7.4 is pinned and no longer released, so the class it
 patches will not change under it; ``tests/test_segment_writer.py`` checks that indexes read the same.
+
+Whoosh also maps a segment file again for every searcher that opens it, and a server keeps one
+searcher per thread: resident memory counts each map's touched pages, so 8 threads held every
+posting list and stored field read 8 times over. ``share_segment_maps()`` gives every searcher of a
+file the same read-only map (the files of a generation never change once written), closed with the
+last searcher that uses it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import mmap
 import os
+import sys
+import threading
 from typing import Any
 
+from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.structfile import BufferFile
 
 
@@ -82,10 +94,90 @@ def read_index_files_in_place() -> None:
     BufferFile.__init__ = _buffer_file_init
 
 
+class SharedMaps:
+    """One read-only map per file (by device, inode, size and modification time), counted by its
+    users: a map is closed when its last user lets go of it."""
+
+    def __init__(self) -> None:
+        self._maps: dict[tuple[int, int, int, int], list[Any]] = {}  # key -> [map, users]
+        self._lock = threading.Lock()
+
+    def acquire(self, fileno: int) -> mmap.mmap:
+        status = os.fstat(fileno)
+        key = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+        with self._lock:
+            entry = self._maps.get(key)
+            if entry is None:
+                entry = self._maps[key] = [mmap.mmap(fileno, 0, access=mmap.ACCESS_READ), 0]
+            entry[1] += 1
+            return entry[0]  # type: ignore[no-any-return]
+
+    def release(self, source: mmap.mmap) -> None:
+        with self._lock:
+            for key, entry in self._maps.items():
+                if entry[0] is source:
+                    entry[1] -= 1
+                    if entry[1] == 0:
+                        del self._maps[key]
+                        with contextlib.suppress(BufferError):  # views still held: closed when they go
+                            source.close()
+                    return
+
+    def count(self) -> int:
+        """How many files are mapped."""
+        with self._lock:
+            return len(self._maps)
+
+
+SEGMENT_MAPS = SharedMaps()
+
+
+def _compound_storage_init(self: Any, dbfile: Any, use_mmap: bool = True, basepos: int = 0) -> None:
+    """Whoosh 2.7.4's ``CompoundStorage.__init__``, the map taken from ``SEGMENT_MAPS``."""
+    self._file = dbfile
+    self.is_closed = False
+    dbfile.seek(0, os.SEEK_END)
+    filesize = self._file.tell()
+    dbfile.seek(basepos)
+    self._diroffset = self._file.read_long()
+    self._dirlength = self._file.read_int()
+    self._file.seek(self._diroffset)
+    self._dir = self._file.read_pickle()
+    self._options = self._file.read_pickle()
+    self._locks = {}
+    self._source = None
+    if use_mmap and hasattr(self._file, "fileno") and filesize < sys.maxsize:
+        try:
+            self._source = SEGMENT_MAPS.acquire(self._file.fileno())
+        except OSError as error:
+            if error.errno != errno.ENOMEM:  # without the memory to map it, Whoosh reads the file
+                raise
+        else:
+            self._file.close()
+            self._file = None
+
+
+def _compound_storage_close(self: Any) -> None:
+    if self.is_closed:
+        raise Exception("Already closed")
+    self.is_closed = True
+    if self._source:
+        SEGMENT_MAPS.release(self._source)
+    if self._file:
+        self._file.close()
+
+
+def share_segment_maps() -> None:
+    """Every searcher of a segment file reads it through one shared map from now on (idempotent)."""
+    CompoundStorage.__init__ = _compound_storage_init
+    CompoundStorage.close = _compound_storage_close
+
+
 def open_index(path: str | os.PathLike[str]) -> Any:
     """A Whoosh index opened for reading, its files read in place: the one way this project opens one,
     so the patch is made where it is needed and never as a side effect of an import."""
     from whoosh import index as whoosh_index
 
     read_index_files_in_place()
+    share_segment_maps()
     return whoosh_index.open_dir(path)

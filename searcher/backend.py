@@ -24,7 +24,6 @@ from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, HtmlFormatt
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, Or, Phrase, Prefix, Require, Term
 from whoosh.reading import TermNotFound
-from whoosh.spelling import ListCorrector
 
 from index import store
 from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, split_values, value_map
@@ -38,16 +37,18 @@ from index.whoosh_files import open_index
 
 from .counting import ArticleCounting, StoryCounting
 from .params import FACETS, SearchParams
+from .periods import PERIOD_WIDTH, histogram_unit
 from .query import parse_query
 from .ranking import (
     FieldLengths,
     PhraseMatches,
+    PostingsCache,
     best_first,
-    block_ids,
     phrase_documents,
     phrase_key,
     scored_docnums,
 )
+from .spelling import edit_distance, neighbours_of
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -131,6 +132,9 @@ class RawResults:
     matched: list[MatchedValues]
     collapsed: bool = False  # one hit per story, and every count counts stories
     articles: int | None = None  # the articles matched (every version), when the total counts stories
+    # stories per period of the histogram's unit (months, years), when they count stories: a story
+    # published over several days of one month counts once in it
+    published_periods: Counter | None = None
 
 
 class Generation:
@@ -173,6 +177,7 @@ class Generation:
             ) from error
         self.countries = store.read_json(path / "places.json")
         self.field_lengths = FieldLengths()  # what relevance ranking reads, once per generation
+        self.postings = PostingsCache()  # the longest posting lists, decoded
         if self.splits:
             self.columns = self._split_columns()
         self._words: tuple[list[str], dict[str, int]] | None = None
@@ -411,6 +416,11 @@ class SearchIndex:
             counts[facet] = Counter(units.value_counts(facet, counting))
             chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others, units)
         published = units.published_days(final)
+        periods = None
+        if isinstance(units, StoryCounting) and published:
+            unit = histogram_unit(min(published), max(published))
+            if unit != "day":
+                periods = units.period_counts(final, PERIOD_WIDTH[unit])
 
         first = (params.page - 1) * params.per_page
         ranked = ranking_query(query)  # what Whoosh sees of the query: its words
@@ -434,7 +444,9 @@ class SearchIndex:
         for hit, docnum in zip(hits, docnums, strict=True):
             hit.story = stories.story_id(docnum)
             if params.collapse:  # the story's other versions among the matches, oldest first
-                hit.versions = [_version(generation, n) for n in stories.versions(docnum, final) if n != docnum]
+                hit.versions = [
+                    _version(generation, n) for n in stories.versions(docnum, final) if n != docnum
+                ]
 
         suggestion = self.suggestion(generation, params, used, total, filters) if params.q else None
         return RawResults(
@@ -442,6 +454,7 @@ class SearchIndex:
             hits=hits,
             facet_counts=counts,
             published_counts=published,
+            published_periods=periods,
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
@@ -465,7 +478,9 @@ class SearchIndex:
         once, by its best-ranked version."""
         first, wanted = (params.page - 1) * params.per_page, params.page * params.per_page
         collapsed = isinstance(units, StoryCounting)
-        scored = scored_docnums(generation.searcher, ranked, final, generation.field_lengths, phrases)
+        scored = scored_docnums(
+            generation.searcher, ranked, final, generation.field_lengths, phrases, generation.postings
+        )
         if scored is not None:
             if isinstance(units, StoryCounting):
                 scored = units.best_of_each(*scored)
@@ -573,7 +588,8 @@ class SearchIndex:
         filters: dict[str, FacetFilter],
     ) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within
-        the same filters (the search's own, not built again)."""
+        the same filters (the search's own, not built again), counted as ``total`` was: stories when
+        versions are collapsed (a count of articles would beat a count of stories of the same matches)."""
         corrected = self.corrected_words(generation, used)
         if not corrected or corrected.lower() == used.lower():
             return None
@@ -581,7 +597,7 @@ class SearchIndex:
         found = matching_articles(generation, better_query) & date_mask(generation.columns, params)
         for facet_filter in filters.values():
             facet_filter.narrow(found)
-        return corrected if int(found.sum()) > max(total, 0) else None
+        return corrected if generation.counting(params.collapse).count(found) > max(total, 0) else None
 
     @staticmethod
     def _hit(generation: Generation, docnum: int, words: set[str]) -> Hit:
@@ -610,7 +626,7 @@ class SearchIndex:
         neighbour, replaced by the closest such word (fewest edits, then the most frequent):
         "Puttin" -> "putin", "Reagn" -> "reagan", "volker" (1 article) -> "volcker" (107)."""
         ordered, counts = generation.words()
-        corrector = ListCorrector(ordered)
+        neighbours = neighbours_of(ordered)
 
         def better(match: re.Match) -> str:
             word = match.group(0)
@@ -621,7 +637,8 @@ class SearchIndex:
             reach = 1 if len(lowered) <= 4 else 2
             candidates = [
                 (edit_distance(lowered, c), -counts.get(c, 0), c)
-                for c in corrector.suggest(lowered, limit=10_000, maxdist=reach)
+                for c in neighbours.within(lowered, reach)
+                if c != lowered
             ]
             if own:  # a known word gives way only to a near neighbour far more frequent than it
                 close = 1 if len(lowered) < 8 else 2
@@ -754,24 +771,23 @@ def _term_mask(generation: Generation, fieldname: str, text: Any) -> np.ndarray:
             postings = leaf.postings(fieldname, text)
         except (TermNotFound, KeyError, ValueError):
             continue
-        mask[posting_ids(postings) + offset] = True
+        mask[posting_ids(postings, generation.postings, offset) + offset] = True
     return mask
 
 
-def posting_ids(postings: Any) -> np.ndarray:
-    """The document numbers of one segment's posting list, as an array. Whoosh's own ``all_ids`` makes
-    two method calls a posting (0.1 s for "said" at 340,000 articles); its block matcher keeps each
-    block's ids as one sequence, taken whole here. Deleted documents may be among them (the live
-    column drops them); any other matcher goes through ``all_ids``."""
+def posting_ids(postings: Any, cache: PostingsCache | None = None, offset: int = 0) -> np.ndarray:
+    """The document numbers of one segment's posting list (the segment starting at document
+    ``offset``), as an array. Whoosh's own ``all_ids`` makes two method calls a posting (0.1 s for
+    "said" at 340,000 articles); its block matcher's blocks are decoded whole here, or taken from
+    the generation's ``cache`` of long lists. Deleted documents may be among them (the live column
+    drops them); any other matcher goes through ``all_ids``."""
     if isinstance(postings, FilterMatcher) and postings._exclude:
         postings = postings.child  # Whoosh's filter of deleted documents: the live column does that
-    if type(postings) is not W3LeafMatcher:
+    if type(postings) is not W3LeafMatcher or postings.term() is None:
         return np.fromiter(postings.all_ids(), dtype=np.int64)
-    blocks = []
-    while postings.is_active():
-        blocks.append(block_ids(postings)[postings._i :])
-        postings._next_block()
-    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+    fieldname, text = postings.term()
+    ids = (cache or PostingsCache(0)).postings(offset, fieldname, text, postings)[0]
+    return ids.astype(np.int64, copy=False)
 
 
 def _is_column_facet(query: Any) -> bool:
@@ -1042,16 +1058,6 @@ def _too_wide(query: Any, generation: Generation) -> bool:
             if expanded > MAX_WILDCARD_TERMS:
                 return True
     return False
-
-
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def _escape(text: str) -> str:

@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import TEXT
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import (
     And,
     AndMaybe,
@@ -47,7 +49,7 @@ from whoosh.query import (
 )
 
 from index import store
-from index.aliases import ALIASES_FILE, read_rules, value_map
+from index.aliases import ALIASES_FILE, AliasRule, read_rules, split_values, value_map
 from index.cache import AnnotationCache, cache_key
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
@@ -62,6 +64,7 @@ from index.schema import (
     language_field,
     query_schema,
 )
+from index.stages.prepare import annotated_entities
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -86,12 +89,24 @@ from .opensearch_normalize import (
     stored_articles,
 )
 from .params import FACETS, SearchParams
+from .periods import histogram_unit
 from .query import parse_query
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
 EXPORT_PAGE = 500  # articles an export reads a request
+# Distinct stories are counted with OpenSearch's cardinality aggregation: exact (distinct hashes kept
+# in full) up to its precision threshold, HyperLogLog's estimate above it. The search's total gets
+# the largest threshold (40,000); every facet value and day is a bucket of its own, and a threshold
+# that high in each of them passes the cluster's request memory limit (a 2,150-article slice of
+# Reuters asked for 300 MB), so they get 3,000: a value or a day counted above 3,000 stories is an
+# estimate on this engine.
+TOTAL_STORY_PRECISION = 40_000
+STORY_PRECISION = 3_000
+VERSIONS_LISTED = 100  # a hit's other matching versions listed (OpenSearch's inner_hits allow 100)
+VERSION_FIELDS = ["id", "title", "published", "source"]
+OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
 BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
 BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
 
@@ -117,11 +132,31 @@ LANGUAGE_FIELDS = [language_field(language) for language in STEMMED_LANGUAGES]
 TEXT_FIELDS = ["title", "body", *LANGUAGE_FIELDS]  # what the user's words are searched in
 
 
+WHOOSH_WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer's words (its group made silent)
+STEMS_KEPT = 500_000  # distinct words whose stems are remembered (a few tens of MB at most)
+
+
+class WhooshStems(dict):
+    """A word (lower case) -> its stem as Whoosh's StemmingAnalyzer indexes it: "" for the words it
+    drops (stop words, one letter). Each word is stemmed once."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > STEMS_KEPT:
+            self.clear()
+        stemmed = self[word] = "" if len(word) < 2 or word in STOP_WORDS else porter_stem(word)
+        return stemmed
+
+
+_stems = WhooshStems()
+
+
 def whoosh_terms(text: str) -> str:
     """A text's words as the Whoosh index holds them (Whoosh's own Porter variant: "bidding" is "bidd",
     which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
-    query finds exactly the articles it finds on Whoosh."""
-    return " ".join(token.text for token in WHOOSH_STEMMER(text))
+    query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
+    each lower-cased, stop words and one-letter words dropped, the rest stemmed — without its token
+    objects and chained generators, which were most of the load's Python time."""
+    return " ".join(filter(None, map(_stems.__getitem__, map(str.lower, WHOOSH_WORD.findall(text)))))
 
 
 WHOOSH_EPOCH = datetime(1, 1, 1)
@@ -156,7 +191,6 @@ ANALYSIS = {
             "filter": ["lowercase", "porter_stem"],
         },
     },
-    "normalizer": {"folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
 }
 
 
@@ -189,10 +223,7 @@ def mappings() -> dict:
     for name in LANGUAGE_FIELDS:
         properties[f"{name}_terms"] = {"type": "text", "analyzer": "whitespace"}
     for facet in COLUMN_FACETS:
-        properties[facet] = {
-            "type": "keyword",
-            "fields": {"folded": {"type": "keyword", "normalizer": "folded"}},
-        }
+        properties[facet] = {"type": "keyword"}  # counted; filters match ``{facet}_key``
         properties[f"{facet}_key"] = {"type": "keyword"}
         properties[f"{facet}_words"] = {"type": "text", "analyzer": "whitespace"}
     # the Whoosh words are searched, never shown: not kept in _source (a third less to write)
@@ -399,7 +430,7 @@ class OpenSearchWriter:
                     conflicts += 1  # rewritten meanwhile by another add, which normalizes after this one
                 else:
                     raise ClusterError(f"OpenSearch refused a normalized article: {item}")
-            countries = {p.name: p.country for s in changed for p in s.item.entities.places}
+            countries = {p.name: p.country for s in changed for p in annotated_entities(s.item).places}
             self.merge_into_side_document(index, "countries", countries)
             self.client.indices.refresh(index=index)
             self.renormalized += written
@@ -557,14 +588,17 @@ class Snapshot:
         countries: dict,
         aliases: dict[str, dict[str, str | None]] | None = None,
         aliases_version: object = None,
+        splits: list[AliasRule] | None = None,
     ) -> None:
         self.client = client
         self.index = index
         self.countries = countries
         self.aliases = aliases or {}
         self.aliases_version = aliases_version
-        self.splits: list = []  # readers' splits of a wrong merge are Whoosh-only for now (see README)
-        self.corrections = Corrections(self.aliases, self.stored_values_matching)
+        self.splits = (
+            splits or []
+        )  # readers' splits of a wrong merge, per article (by how it wrote the value)
+        self.corrections = Corrections(self.aliases, self.stored_values_matching, self.split_moves())
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, Counter] = {}
 
@@ -574,8 +608,39 @@ class Snapshot:
     def corrected_places(self, places) -> list[list]:
         return Generation.corrected_places(self, places)
 
-    def corrected_entities(self, entities: dict) -> dict:
-        return Generation.corrected_entities(self, entities)
+    def corrected_entities(self, entities: dict, body: str | None = None) -> dict:
+        return Generation.corrected_entities(self, entities, body)
+
+    def _split_entities(self, entities: dict, body: str) -> dict:
+        return Generation._split_entities(self, entities, body)
+
+    article_spellings = staticmethod(Generation.article_spellings)
+
+    def split_moves(self) -> list[SplitMove]:
+        """What the splits change, article by article, as the Whoosh backend applies them: each article
+        holding a split value is read (its entities and body: how it wrote the value) once a snapshot,
+        and the values it gains or loses are recorded for the filters and counts."""
+        moves = []
+        listed_as = {"person": "people", "org": "orgs"}
+        for facet in sorted({rule.facet for rule in self.splits}):
+            rules = [rule for rule in self.splits if rule.facet == facet]
+            holding = {"terms": {f"{facet}_key": sorted({facet_key(rule.value) for rule in rules})}}
+            for hit in helpers.scan(
+                self.client,
+                index=self.index,
+                query={"query": holding, "_source": ["id", "entities", "body"]},
+                size=EXPORT_PAGE,
+            ):
+                source = hit["_source"]
+                entities = self.corrected_entities(json.loads(source["entities"]))
+                spellings = self.article_spellings(entities, source.get("body") or "", facet)
+                before = entities.get(listed_as[facet], [])
+                after, _ = split_values(before, spellings, rules)
+                for value in set(after) - set(before):
+                    moves.append(SplitMove(facet, value, source["id"], gained=True))
+                for value in set(before) - set(after):
+                    moves.append(SplitMove(facet, value, source["id"], gained=False))
+        return moves
 
     def merged_into(self, facet: str, value: str) -> list[str]:
         return Generation.merged_into(self, facet, value)
@@ -674,10 +739,9 @@ class OpenSearchIndex(SearchBackend):
                         **read_side_document(self.client, index, "countries"),
                     }
                 rules = read_rules(self.index_dir) if version is not None else []
-                if any(rule.action == "split" for rule in rules):
-                    log.warning("aliases.txt: split corrections apply on the Whoosh backend only, not here")
+                splits = [rule for rule in rules if rule.action == "split"]
                 aliases = value_map(rules)
-                current = self._snapshot = Snapshot(self.client, index, countries, aliases, version)
+                current = self._snapshot = Snapshot(self.client, index, countries, aliases, version, splits)
             self._checked = time.monotonic()
             return current
 
@@ -704,26 +768,29 @@ class OpenSearchIndex(SearchBackend):
         corrections = snapshot.corrections
         query, used, base, filters, everything = self.filtered(snapshot, params)
 
+        stories = counting_stories(params.collapse)  # what every count counts: stories or articles
         aggs: dict = {}
         for facet in FACETS:
             others = [f.narrow() for name, f in filters.items() if name != facet]
             counting = [*others, filters[facet].narrow_for_counts(facet in params.match_all)]
+            values: dict = {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
+            if stories:  # the values with the most stories, as the Whoosh backend lists them
+                values["order"] = [{"stories": "desc"}, {"_key": "asc"}]
             aggs[f"count_{facet}"] = {
                 "filter": {"bool": {"filter": counting}},
-                "aggs": {
-                    "values": {
-                        "terms": {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
-                    }
-                },
+                "aggs": {"values": {"terms": values, "aggs": stories}},
             }
             exact = corrections.exact_aggregation(facet)
             if exact:
-                aggs[f"count_{facet}"]["aggs"]["exact"] = exact
+                aggs[f"count_{facet}"]["aggs"]["exact"] = {**exact, "aggs": stories}
             for number, (given, excluded) in enumerate(filters[facet].given()):
                 context = others if excluded else counting
                 aggs[f"chosen_{facet}_{number}"] = {
                     "filter": {"bool": {"filter": [*context, corrections.value_filter(facet, given)]}},
-                    "aggs": {"values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}}},
+                    "aggs": {
+                        "values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}, "aggs": stories},
+                        **stories,
+                    },
                 }
         aggs["published"] = {
             "filter": {"bool": {"filter": everything}},
@@ -734,8 +801,10 @@ class OpenSearchIndex(SearchBackend):
                         "calendar_interval": "day",
                         "format": "yyyy-MM-dd",
                         "min_doc_count": 1,
-                    }
-                }
+                    },
+                    "aggs": stories,
+                },
+                **counting_stories(params.collapse, TOTAL_STORY_PRECISION),
             },
         }
 
@@ -755,6 +824,16 @@ class OpenSearchIndex(SearchBackend):
         else:
             order = "asc" if params.sort == "oldest" else "desc"
             body["sort"] = [{"published": {"order": order, "missing": "_last"}}, {"order": "asc"}]
+        if params.collapse:  # each story once, by its first version in the search's order
+            body["collapse"] = {
+                "field": "story",
+                "inner_hits": {
+                    "name": "versions",
+                    "size": VERSIONS_LISTED,
+                    "_source": VERSION_FIELDS,
+                    "sort": OLDEST_FIRST,
+                },
+            }
         if params.q and not isinstance(query, Every):
             body["highlight"] = {
                 "fields": {"body": {"fragment_size": 220, "number_of_fragments": 2}},
@@ -774,23 +853,60 @@ class OpenSearchIndex(SearchBackend):
             chosen[facet] = filters[facet].chosen_values(counts[facet], found)
         published = Counter(
             {
-                b["key_as_string"]: b["doc_count"]
+                b["key_as_string"]: bucket_count(b)
                 for b in found["published"]["days"]["buckets"]
-                if b["doc_count"]
+                if bucket_count(b)
             }
         )
         hits = [hit_from(h, snapshot) for h in answer["hits"]["hits"]]
-        total = answer["hits"]["total"]["value"]
+        if params.collapse:
+            for hit, found_hit in zip(hits, answer["hits"]["hits"], strict=True):
+                hit.versions = other_versions(found_hit, hit.id)
+        articles = answer["hits"]["total"]["value"]
+        total = bucket_count(found["published"]) if params.collapse else articles
+        periods = None
+        if params.collapse and published:
+            unit = histogram_unit(min(published), max(published))
+            if unit != "day":
+                periods = self.stories_per_period(base, everything, unit)
         suggestion = self.suggestion(snapshot, params, used, total, everything) if params.q else None
         return RawResults(
             total=total,
             hits=hits,
             facet_counts=counts,
             published_counts=published,
+            published_periods=periods,
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
-            matched=self.matched_values(snapshot, query, base, everything),
+            matched=self.matched_values(snapshot, query, base, everything, stories=stories),
+            collapsed=params.collapse,
+            articles=articles,
+        )
+
+    def stories_per_period(self, base: dict, everything: list, unit: str) -> Counter:
+        """The matching stories per month or year: a story published on several days of one period
+        counts once in it (the day histogram cannot say so)."""
+        answer = self.client.search(
+            index=self.alias,
+            body={
+                "size": 0,
+                "query": {"bool": {"must": [base], "filter": everything}},
+                "aggs": {
+                    "periods": {
+                        "date_histogram": {
+                            "field": "published",
+                            "calendar_interval": unit,
+                            "format": "yyyy" if unit == "year" else "yyyy-MM",
+                            "min_doc_count": 1,
+                        },
+                        "aggs": counting_stories(True),
+                    }
+                },
+            },
+        )
+        return Counter(
+            {b["key_as_string"]: bucket_count(b) for b in answer["aggregations"]["periods"]["buckets"]}
         )
 
     def suggestion(
@@ -816,7 +932,13 @@ class OpenSearchIndex(SearchBackend):
         return corrected if found > max(total, 0) else None
 
     def matched_values(
-        self, snapshot: Snapshot, query, base: dict, everything: list, listed: int = 10
+        self,
+        snapshot: Snapshot,
+        query,
+        base: dict,
+        everything: list,
+        listed: int = 10,
+        stories: dict | None = None,
     ) -> list[MatchedValues]:
         """For each single word or prefix typed in a facet field, the values holding it anywhere in the
         index, with how many of the results hold each (as the Whoosh backend says)."""
@@ -836,21 +958,27 @@ class OpenSearchIndex(SearchBackend):
             counted: dict = {}
             if values:
                 within = {"bool": {"must": [base], "filter": everything}}
-                if facet in corrections.aliases:  # each value by its own filter: merged ones count once
+                if corrections.corrects(facet):  # each value by its own filter: merged ones count once
                     aggs = {
                         "values": {
-                            "filters": {"filters": {v: corrections.value_filter(facet, v) for v in values}}
+                            "filters": {"filters": {v: corrections.value_filter(facet, v) for v in values}},
+                            "aggs": stories or {},
                         }
                     }
                 else:
-                    aggs = {"values": {"terms": {"field": facet, "include": values, "size": len(values)}}}
+                    aggs = {
+                        "values": {
+                            "terms": {"field": facet, "include": values, "size": len(values)},
+                            "aggs": stories or {},
+                        }
+                    }
                 answer = self.client.search(
                     index=self.alias, body={"size": 0, "query": within, "aggs": aggs}
                 )["aggregations"]["values"]["buckets"]
                 if isinstance(answer, dict):
-                    counted = {v: b["doc_count"] for v, b in answer.items()}
+                    counted = {v: bucket_count(b) for v, b in answer.items()}
                 else:
-                    counted = {b["key"]: b["doc_count"] for b in answer}
+                    counted = {b["key"]: bucket_count(b) for b in answer}
             pairs = sorted(((v, counted.get(v, 0)) for v in values), key=lambda pair: (-pair[1], pair[0]))
             typed = str(leaf.text) + ("*" if prefix else "")
             found.append(MatchedValues(facet, typed, pairs[:listed], max(0, len(pairs) - listed)))
@@ -878,7 +1006,8 @@ class OpenSearchIndex(SearchBackend):
                     "query": {"bool": {"must": [base], "filter": everything}},
                     "sort": sort,
                     "pit": {"id": pit, "keep_alive": "2m"},
-                    "_source": ["id", "title", "published", "source", "url", "entities", "language"],
+                    "_source": ["id", "title", "published", "source", "url", "entities", "language"]
+                    + (["body"] if snapshot.splits else []),  # a split reads how the article wrote a value
                     "track_total_hits": False,
                 }
                 if after is not None:
@@ -963,7 +1092,7 @@ class OpenSearchIndex(SearchBackend):
         written: Counter = Counter()
         for hit in newest[:SPELLING_SAMPLE]:
             body = hit["_source"].get("body") or ""
-            spans = snapshot.corrected_entities(json.loads(hit["_source"]["entities"]))["spans"]
+            spans = snapshot.corrected_entities(json.loads(hit["_source"]["entities"]), body)["spans"]
             for start, end, span_facet, value in spans:
                 if span_facet == facet and value in values and 0 <= start < end <= len(body):
                     written[" ".join(body[start:end].split())] += 1
@@ -986,7 +1115,9 @@ class OpenSearchIndex(SearchBackend):
         except NotFoundError:
             return None
         stored = stored_fields(found["_source"])
-        stored["entities"] = self.generation().corrected_entities(json.loads(stored["entities"]))
+        stored["entities"] = self.generation().corrected_entities(
+            json.loads(stored["entities"]), stored.get("body") or ""
+        )
         return stored
 
     def ids_with_own_id(self, own_id: str) -> list[str]:
@@ -1015,20 +1146,12 @@ class OpenSearchIndex(SearchBackend):
             index=self.alias,
             body={
                 "size": 100,
-                "_source": ["id", "title", "published", "source"],
+                "_source": VERSION_FIELDS,
                 "query": {"term": {"story": story}},
-                "sort": [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}],
+                "sort": OLDEST_FIRST,
             },
         )
-        return [
-            {
-                "id": hit["_source"]["id"],
-                "title": hit["_source"].get("title") or "(untitled)",
-                "published": parse_date(hit["_source"].get("published")),
-                "source": hit["_source"].get("source") or "",
-            }
-            for hit in answer["hits"]["hits"]
-        ]
+        return [version_from(hit["_source"]) for hit in answer["hits"]["hits"]]
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
         self.generation()
@@ -1114,7 +1237,7 @@ class FacetFilter:
         for number, (given, excluded) in enumerate(self.given()):
             agg = found[f"chosen_{self.facet}_{number}"]
             if self.facet == "mentioned":
-                spelled = {given: agg["doc_count"]}
+                spelled = {given: bucket_count(agg)}
             else:
                 key = facet_key(given)
                 spelled = {}
@@ -1122,8 +1245,14 @@ class FacetFilter:
                     value = self.corrections.value(self.facet, bucket["key"])
                     if value is not None and facet_key(value) == key:
                         # merged values: the value's own filter counted each article once
-                        corrected = self.facet in self.corrections.aliases
-                        spelled[value] = agg["doc_count"] if corrected else bucket["doc_count"]
+                        corrected = self.corrections.corrects(self.facet)
+                        spelled[value] = bucket_count(agg if corrected else bucket)
+                if not spelled and bucket_count(agg):  # a value only a split gives: no article stores it
+                    spelled = {
+                        target: bucket_count(agg)
+                        for target in self.corrections.targets(self.facet)
+                        if facet_key(target) == key
+                    }
             for value, count in (spelled or {given: 0}).items():
                 if value in chosen:
                     continue
@@ -1142,15 +1271,38 @@ def typed_match(value: str, key: str, prefix: bool) -> bool:
     return any(w.startswith(key) if prefix else w == key for w in folded.split())
 
 
+@dataclass(frozen=True)
+class SplitMove:
+    """One article's change under a split: it gains (or loses) a facet value."""
+
+    facet: str
+    value: str
+    article_id: str
+    gained: bool
+
+
 class Corrections:
     """Readers' corrections (``aliases.txt``) applied at read, in OpenSearch's terms: a stored value
     renamed or merged away stands for its target and a dropped one for nothing; a value's filter takes
     the articles of every stored value that became it, so an article holding two merged values counts
-    once. With no corrections every method is the plain stored-value one."""
+    once. A split moves given articles: a value's filter also takes the articles that gained it and
+    leaves out those that lost it. With no corrections every method is the plain stored-value one."""
 
-    def __init__(self, aliases: dict[str, dict[str, str | None]], stored_values_matching=None) -> None:
+    def __init__(
+        self,
+        aliases: dict[str, dict[str, str | None]],
+        stored_values_matching=None,
+        split_moves: list[SplitMove] | None = None,
+    ) -> None:
         self.aliases = {facet: mapping for facet, mapping in aliases.items() if mapping}
         self.stored_values_matching = stored_values_matching
+        # facet -> a value's key -> (the value as written, the ids that gained it, the ids that lost it)
+        self._split: dict[str, dict[str, tuple[str, set[str], set[str]]]] = {}
+        for move in split_moves or []:
+            value, gained, lost = self._split.setdefault(move.facet, {}).setdefault(
+                facet_key(move.value), (move.value, set(), set())
+            )
+            (gained if move.gained else lost).add(move.article_id)
         self._moved: dict[str, set[str]] = {}  # keys of stored values that no longer stand for themselves
         self._sources: dict[str, dict[str, list[str]]] = {}  # a value's key -> stored values that became it
         for facet, mapping in self.aliases.items():
@@ -1167,13 +1319,32 @@ class Corrections:
         """A stored value as readers corrected it (None: dropped)."""
         return self.aliases.get(facet, {}).get(stored, stored)
 
+    def corrects(self, facet: str) -> bool:
+        """Whether a facet's values are corrected (so each is counted by its own filter)."""
+        return facet in self.aliases or facet in self._split
+
     def targets(self, facet: str) -> list[str]:
-        """The values corrections turned others into."""
-        return sorted({t for t in self.aliases.get(facet, {}).values() if t is not None})
+        """The values corrections turned others into, and the values splits move articles to or from."""
+        merged = {t for t in self.aliases.get(facet, {}).values() if t is not None}
+        return sorted(merged | {value for value, _, _ in self._split.get(facet, {}).values()})
 
     def value_filter(self, facet: str, value: str) -> dict:
         """The articles holding a (corrected) facet value given in any case or accent form (a mentioned
         date as it is)."""
+        stored = self.stored_value_filter(facet, value)
+        split = self._split.get(facet, {}).get(facet_key(value))
+        if split is None:
+            return stored
+        _, gained, lost = split
+        clauses: dict = {"should": [stored], "minimum_should_match": 1}
+        if gained:
+            clauses["should"].append({"ids": {"values": sorted(gained)}})
+        if lost:
+            clauses["must_not"] = [{"ids": {"values": sorted(lost)}}]
+        return {"bool": clauses}
+
+    def stored_value_filter(self, facet: str, value: str) -> dict:
+        """The articles whose stored values are, or were merged or renamed into, ``value``."""
         if facet == "mentioned":
             return {"term": {"mentioned": value}}
         key = facet_key(value)
@@ -1201,10 +1372,10 @@ class Corrections:
         for bucket in found["values"]["buckets"]:
             value = self.value(facet, bucket["key"])
             if value is not None:
-                counts[value] += bucket["doc_count"]
+                counts[value] += bucket_count(bucket)
         for target, bucket in found.get("exact", {}).get("buckets", {}).items():
-            if bucket["doc_count"]:
-                counts[target] = bucket["doc_count"]
+            if bucket_count(bucket):
+                counts[target] = bucket_count(bucket)
             else:
                 counts.pop(target, None)
         return counts
@@ -1213,7 +1384,7 @@ class Corrections:
         """The (corrected) values holding what was typed in a facet field."""
         assert self.stored_values_matching is not None
         stored = self.stored_values_matching(facet, key, prefix)
-        if facet not in self.aliases:
+        if not self.corrects(facet):
             return stored
         kept = [v for v in stored if self.value(facet, v) == v]
         return sorted({*kept, *(t for t in self.targets(facet) if typed_match(t, key, prefix))})
@@ -1222,7 +1393,7 @@ class Corrections:
         """``person:"Paul Volcker"``, ``person:volcker``, ``person:vol*`` as a filter of articles."""
         field = f"{facet}_key" if " " in key else f"{facet}_words"
         stored = {"prefix" if prefix else "term": {field: key}}
-        if facet not in self.aliases:
+        if not self.corrects(facet):
             return stored
         values = self.values_matching(facet, key, prefix)
         if not values:
@@ -1354,10 +1525,38 @@ def stored_fields(source: dict) -> dict:
 _SPACES = re.compile(r"\s+")
 
 
+def counting_stories(collapse: bool, precision: int = STORY_PRECISION) -> dict:
+    """The sub-aggregation that makes a bucket count stories (``collapse``), or none: it counts articles."""
+    if not collapse:
+        return {}
+    return {"stories": {"cardinality": {"field": "story", "precision_threshold": precision}}}
+
+
+def bucket_count(bucket: dict) -> int:
+    """What a bucket counts: its distinct stories when it was given ``counting_stories``, else articles."""
+    return int(bucket["stories"]["value"]) if "stories" in bucket else int(bucket["doc_count"])
+
+
+def version_from(source: dict) -> dict:
+    """What a list of a story's versions shows of one (the Whoosh backend's ``_version``)."""
+    return {
+        "id": source["id"],
+        "title": source.get("title") or "(untitled)",
+        "published": parse_date(source.get("published")),
+        "source": source.get("source") or "",
+    }
+
+
+def other_versions(found: dict, hit_id: str) -> list[dict]:
+    """A collapsed hit's story's other matching versions, oldest first (its ``inner_hits``)."""
+    inner = found.get("inner_hits", {}).get("versions", {}).get("hits", {}).get("hits", [])
+    return [version_from(h["_source"]) for h in inner if h["_source"]["id"] != hit_id]
+
+
 def hit_from(found: dict, snapshot: Snapshot) -> Hit:
     stored = stored_fields(found["_source"])
-    data = snapshot.corrected_entities(json.loads(stored["entities"]))
     body = stored.get("body") or ""
+    data = snapshot.corrected_entities(json.loads(stored["entities"]), body)
     fragments = found.get("highlight", {}).get("body")
     snippet = " … ".join(_SPACES.sub(" ", f).strip() for f in fragments) if fragments else ""
     if not snippet:
@@ -1373,12 +1572,13 @@ def hit_from(found: dict, snapshot: Snapshot) -> Hit:
         places=data["places"],
         orgs=data["orgs"],
         language=stored["language"],
+        story=stored.get("story") or stored["id"],
     )
 
 
 def export_record(source: dict, snapshot: Snapshot) -> dict:
     """One match as exports and feeds give it (the Whoosh backend's record, field for field)."""
-    entities = snapshot.corrected_entities(json.loads(source["entities"]))
+    entities = snapshot.corrected_entities(json.loads(source["entities"]), source.get("body"))
     return {
         "id": source["id"],
         "title": source.get("title") or "",

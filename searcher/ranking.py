@@ -12,7 +12,12 @@ over many terms, boosts, other weightings) is not evaluated here: the caller let
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
 import threading
+import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +59,122 @@ def _matcher_phrase_key(matcher: Any) -> PhraseKey | None:
     return terms[0][0], tuple(text for _, text in terms), matcher.slop
 
 
+POSTINGS_CACHE_BYTES = 64 * 2**20  # decoded posting lists kept per generation
+CACHED_POSTINGS = 4096  # a posting list shorter than this is decoded each time (a few blocks)
+_BLOCK_LENGTH = struct.Struct("!i")  # Whoosh's read_int
+_HEADER_BYTES = 128  # a block's pickled header (six numbers) fits in this
+Postings = tuple[np.ndarray, np.ndarray]  # one segment's posting list: document numbers, weights
+
+
+def decode_postings(matcher: W3LeafMatcher) -> Postings:
+    """A whole posting list (one term in one segment) as arrays: its document numbers, ascending,
+    and their weights. Whoosh's matcher reads a block's header through four method calls and a
+    pickle read a byte at a time; here each block is read straight from the mapped file, with the
+    same ``zlib`` and ``pickle`` decoding of its data as Whoosh's ``_read_data``."""
+    blocks = mapped_blocks(matcher)
+    if blocks is None:  # not a mapped file: Whoosh's own stepping
+        return _stepped_postings(matcher)
+    ids, weights = [], []
+    for count, block in blocks:
+        ids.append(_block_ids(block[0], matcher._byteids))
+        weights.append(_block_weights(block[1], count))
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def mapped_blocks(matcher: W3LeafMatcher) -> list[tuple[int, tuple[Any, ...]]] | None:
+    """Each block of a posting list read from the mapped file: its posting count and its data tuple
+    (ids, weights, values), as Whoosh's ``_read_data`` decodes it. None when the postings are not
+    in a mapped file, or a header is not what Whoosh 2.7.4 writes."""
+    buffer = getattr(matcher._postfile, "_buf", None)
+    if buffer is None:
+        return None
+    position = matcher._baseoffset
+    blocks = []
+    while True:
+        (length,) = _BLOCK_LENGTH.unpack_from(buffer, position)
+        start = position + _BLOCK_LENGTH.size
+        header = io.BytesIO(buffer[start : start + _HEADER_BYTES])
+        try:
+            count, _, _, compression, _, _ = pickle.load(header)
+        except (EOFError, pickle.UnpicklingError, TypeError, ValueError):
+            return None
+        data = buffer[start + header.tell() : start + abs(length)]
+        blocks.append((count, pickle.loads(zlib.decompress(data) if compression else data)))
+        if length < 0:  # the last block
+            return blocks
+        position = start + abs(length)
+
+
+def _block_ids(stored: Any, byteids: Any) -> np.ndarray:
+    """A block's document numbers: Whoosh stores them as gaps (added up one by one in a generator
+    by Whoosh; a cumulative sum here), or as they are for byte ids."""
+    ids = np.asarray(stored, dtype=np.int64)
+    return ids if byteids else np.cumsum(ids)
+
+
+def _block_weights(stored: Any, count: int) -> np.ndarray:
+    """A block's weights as Whoosh's ``_read_weights`` reads them: none stored means 1.0 each, one
+    number the same weight for all."""
+    if stored is None:
+        return np.ones(count)
+    if isinstance(stored, float):
+        return np.full(count, stored)
+    return np.asarray(stored, dtype=np.float64)
+
+
+def _stepped_postings(matcher: W3LeafMatcher) -> Postings:
+    matcher.reset()
+    id_blocks, weight_blocks = [], []
+    while matcher.is_active():
+        id_blocks.append(block_ids(matcher))
+        matcher._read_weights()
+        weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))
+        matcher._next_block()
+    if not id_blocks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+class PostingsCache:
+    """The generation's longest posting lists, decoded: a frequent word ("said" is in 70% of
+    Reuters) costs a few hundred blocks of ``zlib`` and ``pickle`` each time it is read, and both the
+    term filter and ranking read it. Kept until ``POSTINGS_CACHE_BYTES`` are used, the least recently
+    used going first; a list shorter than ``CACHED_POSTINGS`` is decoded each time."""
+
+    def __init__(self, limit: int = POSTINGS_CACHE_BYTES) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lists: OrderedDict[tuple[int, str, bytes], Postings] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def postings(self, offset: int, fieldname: str, text: bytes, matcher: W3LeafMatcher) -> Postings:
+        """The posting list of ``text`` in ``fieldname`` of the segment starting at document
+        ``offset``, read through ``matcher`` (that segment's postings of the term) when not kept."""
+        key = (offset, fieldname, text)
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+                return found
+        ids, weights = decode_postings(matcher)
+        if len(ids) < CACHED_POSTINGS:
+            return ids, weights
+        narrow = weights.astype(np.float32)
+        kept = (
+            ids.astype(np.int32) if len(ids) and ids[-1] < 2**31 else ids,
+            narrow if np.array_equal(narrow, weights) else weights,  # term frequencies are exact in 32 bits
+        )
+        size = kept[0].nbytes + kept[1].nbytes
+        with self._lock:
+            if key not in self._lists and size <= self.limit:
+                self._lists[key] = kept
+                self.used += size
+                while self.used > self.limit:
+                    _, (old_ids, old_weights) = self._lists.popitem(last=False)
+                    self.used -= old_ids.nbytes + old_weights.nbytes
+        return ids, weights
+
+
 class NotVectorizable(Exception):
     """The matcher tree holds something this module does not evaluate."""
 
@@ -87,12 +208,13 @@ def ranked_docnums(
     limit: int | None,
     lengths: FieldLengths,
     phrases: PhraseMatches | None = None,
+    postings: PostingsCache | None = None,
 ) -> list[int] | None:
     """The document numbers among ``candidates`` (a true/false array; every one of them matches
     ``query``), best first by Whoosh's score for ``query``, the first ``limit`` of them (all with
     None). None when the query's matchers are not ones evaluated here. ``phrases`` holds the
     articles phrases of the query are already known to match."""
-    scored = scored_docnums(searcher, query, candidates, lengths, phrases)
+    scored = scored_docnums(searcher, query, candidates, lengths, phrases, postings)
     if scored is None:
         return None
     return best_first(*scored, limit)
@@ -104,6 +226,7 @@ def scored_docnums(
     candidates: np.ndarray,
     lengths: FieldLengths,
     phrases: PhraseMatches | None = None,
+    postings: PostingsCache | None = None,
 ) -> Scored | None:
     """Every document number among ``candidates`` that ``query`` matches, ascending, with Whoosh's
     score for it; None when the query's matchers are not ones evaluated here."""
@@ -112,7 +235,9 @@ def scored_docnums(
     try:
         for segment, (subsearcher, offset) in enumerate(searcher.leaf_searchers()):
             matcher = query.matcher(subsearcher, context)
-            place = Segment(subsearcher, segment, offset, lengths, phrases or {})
+            place = Segment(
+                subsearcher, segment, offset, lengths, phrases or {}, postings or PostingsCache(0)
+            )
             ids, values = _evaluate(matcher, place)
             docnums.append(ids + offset)
             scores.append(values)
@@ -147,6 +272,7 @@ class Segment:
     offset: int
     lengths: FieldLengths
     phrases: PhraseMatches
+    postings: PostingsCache
 
 
 def _evaluate(matcher: Any, place: Segment) -> Scored:
@@ -203,16 +329,9 @@ def _leaf(matcher: Any, place: Segment) -> Scored:
         else:
             weights = np.ones(len(ids))
     else:
-        matcher.reset()
-        id_blocks, weight_blocks = [], []
-        while matcher.is_active():
-            id_blocks.append(block_ids(matcher))
-            matcher._read_weights()
-            weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))
-            matcher._next_block()
-        if not id_blocks:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids, weights = np.concatenate(id_blocks), np.concatenate(weight_blocks)
+        fieldname, text = matcher.term()
+        ids, weights = place.postings.postings(place.offset, fieldname, text, matcher)
+        ids, weights = ids.astype(np.int64, copy=False), weights.astype(np.float64, copy=False)
     fieldname = matcher.term()[0]
     field_length = place.lengths.of(place.number, place.searcher.reader(), fieldname)[ids]
     return ids, bm25(scorer.idf, weights, field_length, scorer.avgfl, scorer.B, scorer.K1)
@@ -299,6 +418,11 @@ def _ids_and_values(matcher: Any) -> tuple[np.ndarray, list[Any]] | None:
         return np.asarray(matcher._ids, dtype=np.int64), list(matcher._values)
     if type(matcher) is not W3LeafMatcher:
         return None
+    fixed = matcher._fixedsize
+    blocks = mapped_blocks(matcher) if fixed is None or fixed < 0 else None
+    if blocks is not None:  # values stored one per posting, as positions are
+        ids = [_block_ids(block[0], matcher._byteids) for _, block in blocks]
+        return np.concatenate(ids), [value for _, block in blocks for value in block[2]]
     matcher.reset()
     id_blocks: list[np.ndarray] = []
     values: list[Any] = []

@@ -14,6 +14,7 @@ from index.language import UNDETERMINED, language_name
 from .backend import ChosenValue, RawResults
 from .engine import SearchBackend
 from .params import FACETS, SearchParams
+from .periods import PERIOD_WIDTH, histogram_unit
 
 FACET_LIMIT = 10
 FACET_MAX = 200
@@ -39,19 +40,24 @@ class Bar:
         return {"value": self.value, "count": self.count}
 
 
-def histogram(counts: Counter[str]) -> tuple[str, list[Bar]]:
+def histogram(counts: Counter[str], period_counts: Counter[str] | None = None) -> tuple[str, list[Bar]]:
     """Publication dates bucketed by years, months or days, whichever suits the span; every period of
-    the span is there, those without articles with a count of 0, so the bars sit on a true time axis."""
+    the span is there, those without articles with a count of 0, so the bars sit on a true time axis.
+
+    ``counts`` counts per day. ``period_counts``, when given, counts per period of the unit the span
+    calls for: stories, which a month counts once however many of its days they were published on."""
     if not counts:
         return "month", []
     days = sorted(counts)
-    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
-    span = (last - first).days
-    unit, width = ("year", 4) if span > 3 * 366 else ("month", 7) if span > 62 else ("day", 10)
+    unit = histogram_unit(days[0], days[-1])
+    width = PERIOD_WIDTH[unit]
     buckets: Counter[str] = Counter()
-    for day, count in counts.items():
-        buckets[day[:width]] += count
-    return unit, bars(buckets, periods(first, last, unit))
+    if period_counts is not None and unit != "day":
+        buckets.update(period_counts)
+    else:
+        for day, count in counts.items():
+            buckets[day[:width]] += count
+    return unit, bars(buckets, periods(date.fromisoformat(days[0]), date.fromisoformat(days[-1]), unit))
 
 
 def bars(counts: Counter[str], span: list[str]) -> list[Bar]:
@@ -260,7 +266,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
         facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries) for facet in FACETS
     }
     roll_up_places(facets)
-    unit, published = histogram(raw.published_counts)
+    unit, published = histogram(raw.published_counts, raw.published_periods)
     return SearchResults(
         query=params.q,
         total=raw.total,

@@ -1,7 +1,9 @@
 """One Whoosh searcher per thread per generation, and concurrent answers equal to serial ones."""
 
+import gc
 import itertools
 import json
+import os
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +37,27 @@ def test_each_thread_gets_its_own_searcher_closed_with_the_generation(sample_ind
     assert len({id(mine), *(id(first) for first, _ in theirs)}) == 4  # never shared
     generation.close()
     assert mine.is_closed and all(first.is_closed for first, _ in theirs)
+
+
+def test_every_threads_searcher_reads_a_segment_through_one_shared_map(sample_index):
+    """A map per searcher counted every page read once per thread in the server's resident memory."""
+    generation = SearchIndex(sample_index).generation()
+    threads = [threading.Thread(target=lambda g=generation: g.searcher.doc_count()) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(generation._searchers) == 9  # the generation's own, and one for each thread
+    segments = [os.path.realpath(path) for path in generation.path.glob("*.seg")]
+    mapped = Path("/proc/self/maps").read_text().splitlines()
+    assert segments and all(
+        sum(line.endswith(" " + segment) for line in mapped) == 1 for segment in segments
+    ), [line for line in mapped if ".seg" in line]
+    generation.close()
+    del generation, threads
+    gc.collect()  # closed searchers' files still hold views of the map until they are collected
+    mapped = Path("/proc/self/maps").read_text().splitlines()
+    assert not [line for line in mapped if any(line.endswith(" " + segment) for segment in segments)]
 
 
 def test_the_same_request_gets_the_same_snippet(sample_index):

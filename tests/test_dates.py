@@ -1,6 +1,8 @@
 from datetime import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.dates import date_levels, resolve_mentioned_date
 
@@ -68,3 +70,42 @@ def test_relative_dates_from_the_shared_cache_match_a_direct_parse(text):
     for day in (datetime(1988, 2, 29, 10), datetime(1987, 3, 31), datetime(1987, 12, 31, 23)):
         direct = dates._parse.__wrapped__(text, day.replace(hour=0))
         assert dates._parse_relative(text, day) == direct, day
+
+
+@pytest.mark.parametrize(
+    ("before", "number", "after"),
+    [
+        ("Oil prices rose (NRKI ", "1821", ")"),  # wire codes
+        ("said today (NYFD ", "2044", ")"),
+        ("an announcement at ", "1530", " EST/2030 GMT"),  # times of day
+        ("the accident occurred at ", "1850", " GMT."),
+        ("DOWN 370 POINTS TO ", "1876", ""),  # an index level
+        ("its first departmental computer, the CYBER ", "1809", " model"),
+        ("prices at levels of ", "1821", " "),  # a weak lead, far from publication
+    ],
+)
+def test_a_bare_number_out_of_a_date_context_is_no_year(before, number, after):
+    assert resolve_mentioned_date(number, datetime(1987, 4, 1), before, after) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "number", "after"),
+    [
+        ("debentures due ", "2017", "."),  # a strong lead: any year
+        ("SOGENAL, founded in ", "1881", " and"),
+        ("the lowest since ", "1985", ","),
+        ("in the first half of ", "1987", ","),  # a weak lead, near publication
+        ("growth.\n    ", "1986", " net profit rose"),  # a year-ish word after it
+        ("from March ", "1988", ""),
+    ],
+)
+def test_a_bare_number_in_a_date_context_is_a_year(before, number, after):
+    assert resolve_mentioned_date(number, datetime(1987, 4, 1), before, after) == number
+
+
+@given(st.integers(min_value=1800, max_value=2200), st.text(max_size=30), st.text(max_size=20))
+def test_a_bare_number_before_a_time_zone_is_never_a_year(year, before, zone_free_text):
+    assert (
+        resolve_mentioned_date(str(year), datetime(1987, 4, 1), before + " in ", f" GMT {zone_free_text}")
+        is None
+    )

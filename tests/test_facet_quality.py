@@ -124,6 +124,12 @@ def test_a_lone_name_that_says_something_is_a_person_not_a_town():
 def test_a_company_is_not_a_person():
     assert clean_person("Arcalex B.V") is None
     assert clean_person("Jovanovich Inc") is None
+    assert clean_person("Gruppo Vellani") is None and clean_person("Banque Quistal") is None
+
+
+def test_a_futures_month_is_not_a_person():
+    assert clean_person("Near Aug") is None and clean_person("Dec Brenn") is None
+    assert clean_person("Jan Vellum") == "Jan Vellum" and clean_person("June Quistad") == "June Quistad"
 
 
 def test_a_dateline_qualifier_picks_the_country():
@@ -590,3 +596,184 @@ def test_an_article_that_names_someone_only_by_surname_keeps_them(tmp_path):
     vocabulary = json.loads((store.current_generation(tmp_path / "index") / "vocabulary.json").read_text())
     assert {"Putin", "Bolton"} <= set(vocabulary["person"])
     assert "Bolton" not in vocabulary["place"] and "United Kingdom" not in vocabulary["country"]
+
+
+def _prepared(body: str, people=(), orgs=(), confirmed=()):
+    """An article past the entities stage, with the values given: what the corpus stage reads."""
+    from index.articles import Article, Entities
+    from index.stages.prepare import PreparedArticle
+
+    article = Article(title="", body=body, origin="invented.txt", id=f"invented/{abs(hash(body))}")
+    entities = Entities(people=list(people), orgs=list(orgs), confirmed_people=set(confirmed))
+    return PreparedArticle(article, "", body, body, 0, None, None, "", entities=entities)
+
+
+def test_a_person_marks_are_a_title_a_verb_of_speech_or_a_possessive_role():
+    from index.normalize import text_marks_a_person
+
+    def marks(text: str, name: str) -> bool:
+        return text_marks_a_person(text, text.index(name), text.index(name) + len(name))
+
+    assert marks("Orla Brenn's spokesman declined to comment.", "Orla Brenn")
+    assert marks("Orla Brenn's wife was there.", "Orla Brenn's")
+    assert marks("Orla Brenn said prices would rise.", "Orla Brenn")
+    assert marks("Minister Orla Brenn arrived.", "Orla Brenn")
+    assert not marks("Kansas Vellum crude rose 50 cts to 18 dlrs.", "Kansas Vellum")
+    assert not marks("Kansas Vellum's price rose 50 cts.", "Kansas Vellum")
+    text = "Kansas Vellum said it would buy. Mr Orla Brenn agreed."
+    entities = entities_from_mentions(
+        [Mention("Kansas Vellum", "PERSON", 0, 13), Mention("Mr Orla Brenn", "PERSON", 33, 46)],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+    )
+    assert entities.confirmed_people == {"Kansas Vellum", "Orla Brenn"}
+
+
+def test_a_thing_named_after_a_place_and_never_marked_as_someone_is_not_a_person():
+    from index.normalize import names_of_things
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    def is_place(word: str) -> bool:
+        return gazetteer().resolve(word, alternates=False) is not None
+
+    common = {"vellum", "quistad", "makovec", "brenn", "stent", "oil", "soybean"}  # written in lower case
+    people = ["Kansas Vellum", "Denver Quistad", "Florence Makovec", "Orla Brenn", "Kansas", "Soybean Oil"]
+    people += ["Kansas Pellik", "Dorin Stent"]
+    marked = {"Denver Quistad", "Florence Stent"}  # "Florence" is a first name elsewhere
+    things = names_of_things(
+        people, marked, is_place, lambda w: w == "Dorin", lambda w: w.casefold() in common
+    )
+    assert things == {"Kansas Vellum", "Soybean Oil"}  # "Pellik" is no common word; "Dorin" a first name
+
+    crude = "Kansas Vellum crude rose 50 cts. Orla Brenn traded it. The vellum grade fell."
+    articles = [
+        _prepared(crude, people=["Kansas Vellum", "Orla Brenn"]),
+        _prepared("More vellum crude.", people=[]),
+        _prepared("Vellum prices and vellum grades.", people=[]),
+        _prepared("Kansas Vellum fell.", people=["Kansas Vellum"]),
+        _prepared("Denver Quistad said it rose.", people=["Denver Quistad"], confirmed=["Denver Quistad"]),
+        _prepared("Denver Quistad traded.", people=["Denver Quistad"]),
+    ]
+    normalize_across_corpus(articles, {})
+    assert [a.entities.people for a in articles] == [
+        ["Orla Brenn"],
+        [],
+        [],
+        [],
+        ["Denver Quistad"],
+        ["Denver Quistad"],
+    ]
+    # a name the index already holds as a person (an add to it) is not judged on the new articles alone
+    again = [_prepared("Kansas Vellum fell.", people=["Kansas Vellum"])]
+    normalize_across_corpus(again, {"person": Counter({"Kansas Vellum": 3})})
+    assert again[0].entities.people == ["Kansas Vellum"]
+
+
+def test_a_firm_named_with_and_without_its_legal_form_is_one_value():
+    from index.normalize import pair_legal_forms, pair_short_orgs, without_legal_form
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    assert without_legal_form("Vellum Co Ltd") == "Vellum" and without_legal_form("Quistad SA") == "Quistad"
+    by_article = [{"Vellum", "Vellum Ltd"}, {"Vellum Ltd"}, {"Vellum Ltd"}, {"Quistad Corp"}, {"Quistad"}]
+    # the name readers know, however often the legal form is written; never named together: two values
+    assert pair_legal_forms(by_article) == {"Vellum Ltd": "Vellum"}
+    assert pair_legal_forms([{"Brell Inc", "Brell", "Brell Corp"}, {"Brell Corp", "Brell"}]) == {
+        "Brell Corp": "Brell"
+    }
+    # a name of two words is specific enough: named apart, the one form it is given with in most articles
+    apart = [{"Vell Quist Airlines"}, {"Vell Quist Airlines Inc"}, {"Vell Quist Airlines Inc"}]
+    apart += [{"Vell Quist Airlines Corp"}]
+    assert pair_legal_forms(apart) == {"Vell Quist Airlines Inc": "Vell Quist Airlines"}
+    assert pair_legal_forms([*apart, {"Vell Quist Airlines Corp"}]) == {}  # two forms as common: two firms?
+    assert pair_legal_forms([{"Vellum"}, {"Vellum Inc"}]) == {}  # one word named apart: too little to tell
+    # "Moody" of "Moody's": the longer name it mostly comes with; a name mostly alone is its own
+    shorts = [{"Vellbank", "Vellbank's Rating Service Inc"}] * 2 + [{"Vellbank"}]
+    shorts += [{"Quistbank", "Quistbank Council"}] + [{"Quistbank"}] * 5
+    assert pair_short_orgs(shorts) == {"Vellbank": "Vellbank's Rating Service Inc"}
+
+    articles = [
+        _prepared("Vellum Ltd said. Vellum rose.", orgs=["Vellum Ltd", "Vellum"]),
+        _prepared("Vellum fell.", orgs=["Vellum"]),
+        _prepared("Vellum Ltd rose.", orgs=["Vellum Ltd"]),
+        _prepared("Vellum traded.", orgs=["Vellum"]),
+    ]
+    normalize_across_corpus(articles, {})
+    assert [a.entities.orgs for a in articles] == [["Vellum"]] * 4
+
+
+def test_an_acronym_is_no_town_its_letters_spell():
+    from index.corpus import count_label_votes
+    from index.entities import acronym_place
+
+    places = gazetteer()
+    votes = count_label_votes([[Mention("ICO", "ORG", 0, 3)]] * 3 + [[Mention("ROME", "GPE", 0, 4)]] * 3)
+    assert acronym_place("ICO", places.resolve("ICO"), places, votes) is None  # Icó, Brazil
+    assert acronym_place("ROME", places.resolve("ROME"), places, votes).country == "Italy"
+    assert acronym_place("USA", places.resolve("USA"), places, votes).country == "United States"
+    text = "Delegates of the ICO met in London."
+    entities = entities_from_mentions(
+        [Mention("ICO", "ORG", 17, 20)],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=places,
+        text=text,
+        votes=votes,
+    )
+    assert entities.orgs == ["ICO"] and entities.places == []
+
+
+def test_an_organization_cut_after_of_is_completed_or_dropped():
+    from index.entities import completed_name
+
+    text = "the Group of 10 met, and the Bank of said no"
+    cut = Mention("Group of", "ORG", 4, 12)
+    assert completed_name(cut, text) == Mention("Group of 10", "ORG", 4, 15)
+    assert clean_org("Bank of") is None and clean_org("Bank of Vellia") == "Bank of Vellia"
+
+
+def test_british_and_american_spellings_are_one_value():
+    from index.normalize import canonical_spellings
+
+    spellings = canonical_spellings(
+        Counter({"Vellian Coffee Organisation": 5, "Vellian Coffee Organization": 2})
+    )
+    assert spellings["Vellian Coffee Organization"] == "Vellian Coffee Organisation"
+
+
+def test_a_name_of_two_surnames_goes_to_the_full_name_it_ends():
+    from index.normalize import corpus_surname_map, merge_short_names
+
+    names = ["Arturo Hernandez Vellara", "Hernandez Vellara", "Orla Brenn", "Dorin De Quist", "De Quist"]
+    names += ["Vellian H. Tomas Brell", "Tomas Brell"]  # a longer name is not two surnames
+    assert merge_short_names(names) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
+    counts = Counter(
+        {"Arturo Hernandez Vellara": 6, "Hernandez Vellara": 5, "Pella Stent": 40, "Quist Pella Stent": 1}
+    )
+    assert corpus_surname_map(counts) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
+
+
+@needs_reuters
+def test_reuters_top_values_are_no_legal_form_pairs_no_things_and_no_acronym_towns(
+    reuters_vocabulary, reuters_texts
+):
+    from index.normalize import without_legal_form
+
+    top = _top(reuters_vocabulary, "org")
+    pairs = [(org, without_legal_form(org)) for org in top if without_legal_form(org) in set(top) - {org}]
+    assert not pairs, f"a firm with and without its legal form as two values: {pairs}"
+    places = gazetteer()
+    lower = Counter(re.findall(r"\b[a-z]+\b", "\n".join(reuters_texts)))
+    for name in _top(reuters_vocabulary, "person"):
+        words = name.split()
+        first = places.resolve(words[0], alternates=False) if len(words) > 1 else None
+        thing = (
+            first and (places.is_country(first) or places.is_state(first)) and lower[words[-1].lower()] >= 3
+        )
+        assert not thing, f"{name!r} is a thing named after a place"
+    assert not {"Icó", "Ico"} & set(reuters_vocabulary["place"]), "an acronym read as a town"

@@ -80,7 +80,7 @@ def opensearch_app(opensearch_samples_app):
 
 
 def answer(client, query_string: str) -> dict:
-    """The API's answer with every version shown: OpenSearch does not collapse versions of a story yet."""
+    """The API's answer with every version shown (collapsed answers: ``test_opensearch_stories.py``)."""
     response = client.get(f"/api/search?{query_string}{'&' if query_string else ''}collapse=false")
     assert response.status_code == 200, (query_string, response.data[:300])
     return response.get_json()

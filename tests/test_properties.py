@@ -370,6 +370,24 @@ def test_page_api_and_cli_agree(reuters_slice):
     check()
 
 
+def test_a_suggestion_finds_more_stories_or_articles_than_the_words(reuters_slice):
+    """A stem as typed ("reserv") finds what the word finds: correcting it finds nothing more, counted
+    as the search counts (stories when versions are collapsed, articles when not)."""
+    from whoosh.lang.porter import stem
+
+    app, _ = reuters_slice
+    client = app.test_client()
+    phrases = ("federal reserve", "oil prices", "interest rates", "trade agency", "company earnings")
+    stems = [" ".join(stem(word) for word in phrase.split()) for phrase in phrases]
+    for stemmed in [*stems, "federal reserv"]:
+        for query in (stemmed, f'"{stemmed}"'):
+            for collapse in ("true", "false"):
+                data = get(client, [("q", query), ("collapse", collapse)])
+                if data["suggestion"]:
+                    better = get(client, [("q", data["suggestion"]), ("collapse", collapse)])
+                    assert better["total"] > data["total"], (query, collapse, data["suggestion"])
+
+
 def test_suggestions_find_something(reuters_slice):
     app, _ = reuters_slice
     client = app.test_client()

@@ -81,6 +81,35 @@ def test_term_masks_read_by_blocks_are_whooshs_postings(reuters_slice_index):
     assert checked > 1000
 
 
+@needs_reuters
+def test_posting_lists_read_from_the_map_are_whooshs(reuters_slice_index, monkeypatch):
+    """Every block read straight from the mapped file gives Whoosh's document numbers and weights, and
+    the cache of decoded lists, however small, gives them back unchanged."""
+    import searcher.ranking as ranking
+
+    monkeypatch.setattr(ranking, "CACHED_POSTINGS", 1)  # every list is kept ...
+    cache = ranking.PostingsCache(limit=20_000)  # ... in a cache that must let most of them go
+    generation = SearchIndex(reuters_slice_index).generation()
+    checked = 0
+    for leaf, offset in generation.searcher.reader().leaf_readers():
+        for field in ("title", "body"):
+            for n, term in enumerate(leaf.lexicon(field)):
+                if n % 5:
+                    continue
+                whoosh = leaf.postings(field, term)
+                ids, weights = [], []
+                while whoosh.is_active():
+                    ids.append(whoosh.id())
+                    weights.append(whoosh.weight())
+                    whoosh.next()
+                for _ in range(2):  # decoded, then (when kept) from the cache
+                    ours = cache.postings(offset, field, term, leaf.postings(field, term))
+                    assert ours[0].tolist() == ids and ours[1].tolist() == weights, (field, term)
+                assert cache.used <= cache.limit
+                checked += 1
+    assert checked > 1000 and cache.used > 0
+
+
 RANKED_QUERIES = [
     "oil",
     "said",

@@ -11,18 +11,30 @@ import pytest
 
 from index import store
 from index.build import BuildOptions, add, rebuild
+from index.columns import UNDATED
 from index.stages.stories import (
     CONTAINED,
+    EVENT_COSINE,
+    EVENT_SHARED,
+    EVENT_WINDOW_SECONDS,
     MIN_SHINGLES,
+    RECURRING_GAP_SECONDS,
     SIMILAR_JACCARD,
     STORIES_FILE,
+    EventFeatures,
+    EventMatcher,
     StoryInput,
     StoryTable,
     are_versions,
     assign_stories,
     containment,
+    content_words,
+    entity_names,
+    is_recurring_report,
+    is_same_event,
     shingles,
     story_ids,
+    within_event_window,
 )
 from searcher import create_app
 from searcher.params import ParamError, parse_bool
@@ -129,6 +141,134 @@ def test_the_table_saves_and_loads(tmp_path):
     assert np.array_equal(loaded.signatures, table.signatures)
     assert loaded.without(["b"]).ids == ["a"]
     assert StoryTable.load(tmp_path / "missing").ids == []
+
+
+# the "same event" rule --------------------------------------------------------------------------------
+WRITE_UP = (
+    "Harbour authority chief Annika Berglund and transport minister Tomas Kallio agreed in Turku on "
+    "Monday to rebuild the northern ferry terminal, damaged by winter storms, with a new loading ramp "
+    "and a larger waiting hall. The rebuilding will close the terminal for six weeks from May, and "
+    "passengers will board at the southern quay."
+)
+OTHER_WRITE_UP = (
+    "The northern ferry terminal in Turku will close for six weeks from May for rebuilding after the "
+    "winter storms damaged it, transport minister Tomas Kallio said on Monday after meeting harbour "
+    "authority chief Annika Berglund. A new loading ramp and a larger waiting hall are planned, and "
+    "passengers will board at the southern quay meanwhile."
+)
+SAME_TOPIC = (  # another city's terminal, told in much the same words, on the same day
+    "Port director Lena Holm said in Oulu on Monday that the city will rebuild its northern ferry terminal, "
+    "damaged by winter storms, with a new loading ramp and a larger waiting hall. The rebuilding will close "
+    "the terminal for six weeks from May; passengers will board at the southern quay, the port said."
+)
+EVENT_NAMES = entity_names(["Annika Berglund", "Tomas Kallio"], ["Turku"], ["Harbour Authority"])
+OTHER_NAMES = entity_names(["Lena Holm"], ["Oulu"], ["Port of Oulu"])
+
+
+def event_input(doc_id: str, text: str, names: frozenset[str], when: datetime | None = WHEN) -> StoryInput:
+    return StoryInput(doc_id, doc_id, text, when, EventFeatures(names, content_words(text)))
+
+
+def test_content_words_leave_out_stop_words_digits_and_short_words():
+    assert content_words("The ferry and the FERRY sailed at 10 on May 5th, as it did.") == {
+        "ferry": 2,
+        "sailed": 1,
+    }
+    assert list(content_words("alpha beta beta gamma gamma gamma", keep=2)) == ["gamma", "beta"]
+
+
+def test_event_features_encode_and_decode():
+    features = EventFeatures(entity_names(["Ana Díaz"], ["São Paulo"], ["A:B Corp"]), {"ferry": 2, "port": 1})
+    assert EventFeatures.decode(features.encode()) == features
+    assert EventFeatures.decode(EventFeatures().encode()) == EventFeatures()
+
+
+def test_same_event_needs_alike_words_rare_names_and_close_dates():
+    day = 86400
+    assert is_same_event(EVENT_COSINE, EVENT_SHARED, 0, EVENT_WINDOW_SECONDS)
+    assert not is_same_event(EVENT_COSINE - 0.01, EVENT_SHARED, 0, 0)
+    assert not is_same_event(0.99, EVENT_SHARED - 1, 0, 0)
+    assert not is_same_event(0.99, EVENT_SHARED, 0, EVENT_WINDOW_SECONDS + 1)
+    # undated: two undated articles are judged by words and names, an undated and a dated one never
+    assert within_event_window(UNDATED, UNDATED) and not within_event_window(UNDATED, 3 * day)
+    assert is_recurring_report(0, RECURRING_GAP_SECONDS + 1, (1, 0))
+    assert not is_recurring_report(0, RECURRING_GAP_SECONDS + 1, (2, 1))  # a rare name in common
+    assert not is_recurring_report(0, RECURRING_GAP_SECONDS + 1, (0, 0))  # nothing named: the words decide
+    assert not is_recurring_report(0, RECURRING_GAP_SECONDS, (1, 0))
+    assert not is_recurring_report(UNDATED, day, (1, 0))
+
+
+def test_two_write_ups_of_one_event_are_one_story():
+    first, second = shingles(WRITE_UP), shingles(OTHER_WRITE_UP)
+    assert len(first & second) / len(first | second) < SIMILAR_JACCARD / 2  # not versions by their text
+    table = assign_stories(
+        StoryTable(),
+        [
+            event_input("a", WRITE_UP, EVENT_NAMES),
+            event_input("b", OTHER_WRITE_UP, EVENT_NAMES, WHEN + timedelta(hours=5)),
+            event_input("c", OTHER, OTHER_NAMES),
+        ],
+    )
+    assert table.story_of() == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_the_same_topic_on_the_same_day_without_the_same_names_stays_apart():
+    table = assign_stories(
+        StoryTable(),
+        [event_input("a", WRITE_UP, EVENT_NAMES), event_input("b", SAME_TOPIC, OTHER_NAMES)],
+    )
+    matcher = EventMatcher(table.events)
+    assert matcher.cosine(0, 1) >= EVENT_COSINE  # alike in words: only the names tell them apart
+    assert table.story_of() == {"a": "a", "b": "b"}
+
+
+def test_the_same_names_in_other_words_stay_apart_and_so_do_write_ups_days_apart():
+    table = assign_stories(
+        StoryTable(),
+        [
+            event_input("a", WRITE_UP, EVENT_NAMES),
+            event_input("b", OTHER, EVENT_NAMES),
+            event_input("c", OTHER_WRITE_UP, EVENT_NAMES, WHEN + timedelta(days=3)),
+        ],
+    )
+    assert table.story_of() == {"a": "a", "b": "b", "c": "c"}
+
+
+RESERVES = (
+    "The Federal Reserve entered the government securities market to arrange {} billion dlrs of "
+    "customer repurchase agreements, a Fed spokesman said. Dealers said federal funds were trading at "
+    "six pct when the Fed began its temporary and indirect supply of reserves to the banking system."
+)
+
+
+def test_a_daily_report_on_one_template_is_not_a_version_of_yesterdays():
+    # the archive names the Federal Reserve often: it is no rare name
+    fillers = [
+        event_input(f"f{n}", f"Filler {n} talks about rates", entity_names([], [], ["Federal Reserve"]))
+        for n in range(25)
+    ]
+    fed = entity_names([], [], ["Federal Reserve"])
+    table = assign_stories(
+        StoryTable(),
+        [
+            *fillers,
+            event_input("monday", RESERVES.format("1.5"), fed),
+            event_input("tuesday", RESERVES.format("two"), fed, WHEN + timedelta(days=1)),
+            event_input("resent", RESERVES.format("1.5"), fed, WHEN + timedelta(hours=1)),
+        ],
+    )
+    stories = table.story_of()
+    assert stories["resent"] == "monday"  # a re-send the same morning is a version
+    assert stories["tuesday"] == "tuesday"  # the next day's report is not
+
+
+def test_the_table_keeps_names_and_words_for_the_next_add(tmp_path):
+    table = assign_stories(StoryTable(), [event_input("a", WRITE_UP, EVENT_NAMES)])
+    table.save(tmp_path)
+    loaded = StoryTable.load(tmp_path)
+    assert loaded.events == table.events and loaded.events[0].names == EVENT_NAMES
+    later = assign_stories(loaded, [event_input("b", OTHER_WRITE_UP, EVENT_NAMES, WHEN + timedelta(hours=2))])
+    assert later.story_of() == {"a": "a", "b": "a"}
 
 
 def test_sentence_diff_marks_added_and_removed_sentences():
@@ -311,3 +451,207 @@ def test_a_damaged_story_table_is_named(versions_index, tmp_path):
     target.write_bytes(bytes(data))
     problems = store.damaged_files(generation, checksums=True)
     assert any(STORIES_FILE in problem for problem in problems), problems
+
+
+def test_a_story_over_several_days_counts_once_in_its_month(tmp_path):
+    """Each bar of the histogram is what a click on its period finds: a story whose versions came out
+    on two days of one month counts once in that month, and the bars add up to the total."""
+    write_articles(
+        tmp_path / "wire.jsonl",
+        [
+            {
+                "id": "1",
+                "title": "Ferry terminal to close",
+                "body": STORY,
+                "published": "2024-03-04T09:00:00",
+            },
+            {
+                "id": "2",
+                "title": "Northern ferry terminal closes",
+                "body": UPDATE,
+                "published": "2024-03-06T15:30:00",
+            },
+            {
+                "id": "3",
+                "title": "Orchestra names conductor",
+                "body": OTHER,
+                "published": "2024-07-05T10:00:00",
+            },
+        ],
+    )
+    index_dir = tmp_path / "index"
+    assert rebuild([str(tmp_path / "wire.jsonl")], index_dir, BuildOptions(progress=False)).indexed == 3
+    status, data = api(index_dir, "/api/search")
+    assert status == 200 and data["published_unit"] == "month" and data["total"] == 2
+    bars = {bar["value"]: bar["count"] for bar in data["facets"]["published"]}
+    assert bars["2024-03"] == 1 and bars["2024-07"] == 1
+    assert sum(bars.values()) == data["total"]
+    for month, count in bars.items():
+        assert api(index_dir, f"/api/search?from={month}&to={month}")[1]["total"] == count, month
+    every = api(index_dir, "/api/search?collapse=false")[1]
+    assert {bar["value"]: bar["count"] for bar in every["facets"]["published"]}["2024-03"] == 2
+
+
+def test_histogram_bars_say_what_they_count(versions_index):
+    _, index_dir = versions_index
+    page = api(index_dir, "/?q=terminal")[1]
+    assert 'title="2024-03-04: 1 story"' in page and 'aria-label="Stories by day"' in page
+    page = api(index_dir, "/?q=terminal&collapse=false")[1]
+    assert 'title="2024-03-04: 2 articles"' in page and 'aria-label="Articles by day"' in page
+
+
+# collapsed counts against a naive count, on real wire copy ----------------------------------------------
+REUTERS_VERSIONS_ARTICLES = 1000  # the first thousand Reuters articles hold 22 stories of several versions
+
+
+@pytest.fixture(scope="module")
+def reuters_versions_index(tmp_path_factory):
+    from .conftest import REUTERS
+
+    if not REUTERS.is_file():
+        pytest.skip(f"Reuters-21578 not found at {REUTERS}")
+    folder = tmp_path_factory.mktemp("reuters-versions")
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()[:REUTERS_VERSIONS_ARTICLES]
+    (folder / "reuters.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rebuild([str(folder / "reuters.jsonl")], folder / "index", BuildOptions(progress=False))
+    return folder / "index"
+
+
+def naive_collapsed(generation, index, params) -> dict:
+    """What a collapsed search should answer, article by article in Python: the stories among the
+    matches, each facet value's and each day's stories, and the page's stories by their first version
+    in Whoosh's full ranking (or by date), each with its other matching versions, oldest first."""
+    from collections import Counter as Tally
+    from datetime import date as day_of
+
+    from searcher.backend import ranking_query
+
+    query, _, base, filters, final, _ = index._filtered(generation, params)
+    columns, searcher = generation.columns, generation.searcher
+    stories = story_ids(generation.path)
+    ids = {n: searcher.stored_fields(n)["id"] for n in np.flatnonzero(columns.live).tolist()}
+    story = {n: stories.get(doc_id, doc_id) for n, doc_id in ids.items()}
+    matched = np.flatnonzero(final).tolist()
+    counts = {}
+    for facet, facet_filter in filters.items():
+        counting = base.copy()
+        for other, other_filter in filters.items():
+            if other != facet:
+                other_filter.narrow(counting)
+        facet_filter.narrow_for_counts(counting, facet in params.match_all)
+        holders: dict[str, set[str]] = {}
+        for n in np.flatnonzero(counting).tolist():
+            for value in columns.facets[facet].row(n):
+                holders.setdefault(value, set()).add(story[n])
+        counts[facet] = Tally({value: len(held) for value, held in holders.items()})
+    days: dict[str, set[str]] = {}
+    for n in matched:
+        if columns.published[n] != np.iinfo(np.int64).min:
+            when = day_of(1970, 1, 1) + timedelta(days=int(columns.published[n] // 86400))
+            days.setdefault(when.isoformat(), set()).add(story[n])
+
+    def by_date(numbers, newest):
+        dated = sorted(
+            (n for n in numbers if columns.published[n] != np.iinfo(np.int64).min),
+            key=lambda n: (-columns.published[n] if newest else columns.published[n], n),
+        )
+        return dated + sorted(n for n in numbers if columns.published[n] == np.iinfo(np.int64).min)
+
+    if not matched:
+        order = []
+    elif params.q and params.sort == "relevance":
+        allowed = set(matched)  # never empty: Whoosh reads an empty filter as none
+        order = [hit.docnum for hit in searcher.search(ranking_query(query), limit=None, filter=allowed)]
+    else:
+        order = by_date(matched, params.sort != "oldest")
+    firsts, seen = [], set()
+    for n in order:
+        if story[n] not in seen:
+            seen.add(story[n])
+            firsts.append(n)
+    page = firsts[(params.page - 1) * params.per_page : params.page * params.per_page]
+    return {
+        "total": len({story[n] for n in matched}),
+        "articles": len(matched),
+        "counts": counts,
+        "days": Tally({value: len(held) for value, held in days.items()}),
+        "hits": [
+            (ids[n], [ids[m] for m in by_date([m for m in matched if story[m] == story[n]], False) if m != n])
+            for n in page
+        ],
+    }
+
+
+@pytest.mark.slow
+def test_collapsed_totals_counts_and_pages_are_a_naive_count_of_stories(reuters_versions_index):
+    from werkzeug.datastructures import MultiDict
+
+    from searcher.backend import SearchIndex
+    from searcher.params import params_from_args
+
+    index = SearchIndex(reuters_versions_index)
+    generation = index.generation()
+    searches = [
+        [],
+        [("sort", "oldest"), ("page", "3")],
+        [("q", "said")],
+        [("q", "said"), ("page", "4")],
+        [("q", "prices"), ("sort", "newest")],
+        [("q", '"money market"')],
+        [("q", "oil^2 prices")],  # ranked by Whoosh itself
+        [("q", "bank"), ("country", "United Kingdom")],
+        [("q", "stg"), ("not_country", "United States")],
+        [("q", "shares"), ("from", "1987-02-26"), ("to", "1987-03-01")],
+        [("q", "trade"), ("all", "country"), ("country", "United States"), ("country", "Japan")],
+    ]
+    collapsing = 0
+    for pairs in searches:
+        params = params_from_args(MultiDict([*pairs, ("per_page", "10")]))
+        got = index.search(params)
+        expected = naive_collapsed(generation, index, params)
+        assert (got.total, got.articles) == (expected["total"], expected["articles"]), pairs
+        assert got.facet_counts == expected["counts"], pairs
+        assert got.published_counts == expected["days"], pairs
+        assert [(hit.id, [v["id"] for v in hit.versions]) for hit in got.hits] == expected["hits"], pairs
+        collapsing += expected["articles"] > expected["total"] and any(v for _, v in expected["hits"])
+    assert collapsing >= 5  # most searches find stories of several versions, some on the page shown
+
+
+def test_add_groups_a_write_up_of_the_same_event_and_the_diff_says_so(tmp_path):
+    """Through the real build (spaCy finds the names): a second outlet's write-up of an event, added
+    later, joins the first one's story; the diff page says they share no sentence."""
+    write_articles(
+        tmp_path / "first.jsonl",
+        [
+            {
+                "id": "1",
+                "title": "Turku ferry terminal to be rebuilt",
+                "body": WRITE_UP,
+                "published": "2024-03-04T09:00:00",
+                "source": "Harbour Wire",
+            }
+        ],
+    )
+    write_articles(
+        tmp_path / "second.jsonl",
+        [
+            {
+                "id": "2",
+                "title": "Storm-hit Turku terminal closes for six weeks",
+                "body": OTHER_WRITE_UP,
+                "published": "2024-03-04T16:00:00",
+                "source": "Island Radio",
+            }
+        ],
+    )
+    index_dir = tmp_path / "index"
+    rebuild([str(tmp_path / "first.jsonl")], index_dir, BuildOptions(progress=False))
+    report = add([str(tmp_path / "second.jsonl")], index_dir, BuildOptions(progress=False))
+    assert report.indexed == 1
+    assert story_ids(store.current_generation(index_dir))["island-radio/2"] == "harbour-wire/1"
+    data = api(index_dir, "/api/search?q=terminal")[1]
+    assert (data["total"], data["articles"], data["hits"][0]["versions"]) == (1, 2, 2)
+    status, page = api(index_dir, "/article/harbour-wire/1/diff/island-radio/2")
+    assert status == 200 and "two write-ups of one event" in page
+    status, page = api(index_dir, "/article/harbour-wire/1")
+    assert "2 versions of this story" in page

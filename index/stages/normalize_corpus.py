@@ -20,8 +20,11 @@ from ..normalize import (
     is_company_name,
     merge_short_orgs,
     names_an_organization,
+    names_of_things,
     pair_acronyms,
     pair_clippings,
+    pair_legal_forms,
+    pair_short_orgs,
     value_key,
 )
 from ..places import Gazetteer, gazetteer
@@ -52,6 +55,22 @@ def normalize_across_corpus(
     surnames = corpus_surname_map(Counter({n: c for n, c in people.items() if n not in firms}))
     known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
     places = gazetteer()
+    marked = {
+        glued.get(spelling["person"].get(n, n), spelling["person"].get(n, n))
+        for item in prepared
+        for n in annotated_entities(item).confirmed_people
+    }
+    words_of_names = {w.casefold() for name in people if " " in name for w in name.split()}
+    common = lowercase_words(
+        prepared, words_of_names | {w.casefold() for org in raw["org"] for w in org.split()}
+    )
+    not_people = names_of_things(
+        (n for n in people if n not in known.get("person", {})),
+        marked,
+        is_place=lambda word: places.resolve(word, alternates=False) is not None,
+        is_given_name=votes.is_given_name,
+        is_common_word=lambda word: common[word.casefold()] >= 3,
+    )
 
     def person(name: str) -> str:
         name = spelling["person"].get(name, name)
@@ -62,8 +81,6 @@ def normalize_across_corpus(
         # A lone name the corpus never gives in full ("Harris", or "Avg" and "Revs" from earnings
         # tables) is too ambiguous, or too often not a person, to be a facet value...
         return len(name.split()) > 1
-
-    common = lowercase_words(prepared, {w.casefold() for org in raw["org"] for w in org.split()})
 
     def is_common_noun(org: str) -> bool:
         # "Budget", "WHEAT", "U.S. Dollar": a word (after a country, perhaps) the corpus writes in lower case
@@ -79,6 +96,7 @@ def normalize_across_corpus(
         for name, count in people.items()
         if " " in name
         and name not in firms
+        and name not in not_people
         and votes.kind_of(name, 1, 0.8) in (None, "person")
         and not places.resolve(name)
     }
@@ -103,9 +121,11 @@ def normalize_across_corpus(
         return Place(spelling["place"].get(value.name, value.name), value.country)
 
     expansions = acronym_expansions(prepared, spelling["org"])
+    firm_names = one_name_a_firm(prepared, spelling["org"])
 
     def org(name: str) -> str:
         name = spelling["org"].get(name, name)
+        name = firm_names.get(name, name)
         return expansions.get(name, name)
 
     for item in prepared:
@@ -119,7 +139,9 @@ def normalize_across_corpus(
         people_named = (
             person(n)
             for n in entities.people
-            if not names_an_organization(n, entities.orgs) and person(n) not in firms
+            if not names_an_organization(n, entities.orgs)
+            and person(n) not in firms
+            and person(n) not in not_people
         )
         entities.people = list(
             dict.fromkeys(p for p in people_named if is_full_name(p) or shown_as_person(p, entities))
@@ -143,6 +165,7 @@ def normalize_across_corpus(
             for p in entities.places
             if p.country is None
             and person(p.name) in people
+            and person(p.name) not in not_people
             and people[person(p.name)] > raw["place"][p.name]
         ]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name
@@ -178,6 +201,16 @@ def normalize_across_corpus(
             for s, e, facet, v in entities.spans
         ]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
+
+
+def one_name_a_firm(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
+    """ "Vellum" and "Vellum Ltd" as one value (``pair_legal_forms``), and then "Moody" to the longer
+    name it mostly stands for across the corpus (``pair_short_orgs``)."""
+    by_article = [{spelling.get(n, n) for n in annotated_entities(item).orgs} for item in prepared]
+    forms = pair_legal_forms(by_article)
+    by_article = [{forms.get(o, o) for o in orgs} for orgs in by_article]
+    shorts = pair_short_orgs(by_article)
+    return forms | {short: forms.get(name, name) for short, name in shorts.items()}
 
 
 def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:

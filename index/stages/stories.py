@@ -12,13 +12,27 @@ stay stable. Two texts of the same build are compared by their exact Jaccard sim
 and one of the previous generation by the estimate their signatures give. The signatures live in the
 generation (``stories.npz``) for the next ``add``, and a rebuild reuses the signature of every text it
 already hashed.
+
+Two write-ups of one event (the same news told by two outlets in their own words) share few runs of
+words, so a second rule groups them: two articles published within ``EVENT_WINDOW`` of each other (or
+both undated), whose content words are alike (TF-IDF cosine at least ``EVENT_COSINE``) and that name
+at least ``EVENT_SHARED`` of the same rare people, organizations or places (in at most
+``RARE_SHARE`` of the archive's articles, or ``RARE_ARTICLES``) are one story. Recurring reports
+(the Fed's daily reserve operations, weekly money supply) share their words and their common names
+("Fed", "U.S.") but not rare ones, and fall outside the window. The words and names of each article
+are kept in the table too, so ``index add`` compares a new article with the archive's without
+reading them again. Thresholds and what they find on Reuters are in the README ("Versions of one
+story").
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import os
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +53,15 @@ CANDIDATE_JACCARD = 0.25  # what LSH looks for: low enough to find a short text 
 MIN_SHINGLES = 30  # shorter texts are tables and one-line notices: alike by template, not by story
 WINDOW_SECONDS = 3 * 86400  # versions of one story are published within three days of each other
 WORD = re.compile(r"\w+")
+CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+RECURRING_GAP_SECONDS = 12 * 3600  # versions further apart must share a rare name (is_recurring_report)
+EVENT_WINDOW_SECONDS = 2 * 86400  # two write-ups of one event appear within two days of each other
+EVENT_COSINE = 0.5  # TF-IDF cosine of the two articles' content words
+EVENT_SHARED = 3  # rare names both articles hold
+RARE_SHARE = 0.002  # a name in at most this share of the archive's articles is rare ...
+RARE_ARTICLES = 20  # ... or in at most this many (in a small archive every name is rare)
+EVENT_WORDS = 100  # the most frequent content words of an article kept for the comparison
+FEATURE_SEPARATOR, GROUP_SEPARATOR, ARTICLE_SEPARATOR = "\x1f", "\x1d", "\x1e"
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
@@ -98,6 +121,137 @@ def are_versions(
     return jaccard >= SIMILAR_JACCARD or containment(jaccard, first_size, second_size) >= CONTAINED
 
 
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words: in a small archive IDF cannot tell "said" from "Bolton"."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def content_words(text: str, keep: int = EVENT_WORDS) -> dict[str, int]:
+    """The ``keep`` most frequent content words of ``text`` (lower case, three letters or more, no
+    digits, no stop words) with their counts."""
+    words = Counter(w for w in CONTENT_WORD.findall(text.casefold()) if w not in stop_words())
+    return dict(words.most_common(keep))
+
+
+def entity_names(people: Iterable[str], places: Iterable[str], orgs: Iterable[str]) -> frozenset[str]:
+    """An article's people, places and organizations as one set, each name tagged with its facet."""
+    return frozenset(
+        [f"person:{p}" for p in people] + [f"place:{p}" for p in places] + [f"org:{o}" for o in orgs]
+    )
+
+
+@dataclass(frozen=True)
+class EventFeatures:
+    """What the "same event" rule compares of an article: its names and its content words."""
+
+    names: frozenset[str] = frozenset()
+    words: dict[str, int] = field(default_factory=dict)
+
+    def encode(self) -> str:
+        words = FEATURE_SEPARATOR.join(f"{w}:{n}" for w, n in self.words.items())
+        return FEATURE_SEPARATOR.join(sorted(self.names)) + GROUP_SEPARATOR + words
+
+    @classmethod
+    def decode(cls, text: str) -> EventFeatures:
+        names, _, words = text.partition(GROUP_SEPARATOR)
+        counts = {}
+        for entry in words.split(FEATURE_SEPARATOR) if words else ():
+            word, _, count = entry.rpartition(":")
+            counts[word] = int(count)
+        return cls(frozenset(names.split(FEATURE_SEPARATOR)) - {""}, counts)
+
+
+def within_event_window(first: int, second: int) -> bool:
+    """Publication times close enough for two write-ups of one event. Two undated articles (a folder
+    of text files) cannot be told apart by date, so their words and names decide; an undated article
+    is never matched with a dated one, since the date is what keeps recurring reports apart."""
+    if first == UNDATED or second == UNDATED:
+        return first == second
+    return abs(first - second) <= EVENT_WINDOW_SECONDS
+
+
+def is_same_event(cosine: float, shared_rare_names: int, first_time: int, second_time: int) -> bool:
+    """Whether two articles, this alike in words and sharing this many rare names, report one event."""
+    return (
+        shared_rare_names >= EVENT_SHARED
+        and cosine >= EVENT_COSINE
+        and within_event_window(first_time, second_time)
+    )
+
+
+def is_recurring_report(first_time: int, second_time: int, shared_names: tuple[int, int]) -> bool:
+    """Whether two near-identical texts are two issues of a recurring report rather than versions of
+    one story: published more than ``RECURRING_GAP`` apart, naming the same things (``shared_names``:
+    how many names, how many of them rare), none of them rare. The Fed's daily "adds reserves via
+    customer repurchases" or the Bank of England's money market forecast are one template filled in
+    each day around one common name; a story updated the next day names its own companies, people or
+    places. Texts that name nothing in common are judged by their words alone."""
+    if first_time == UNDATED or second_time == UNDATED:
+        return False
+    shared, rare = shared_names
+    return abs(first_time - second_time) > RECURRING_GAP_SECONDS and shared > 0 and rare == 0
+
+
+def rare_limit(articles: int) -> float:
+    """The most articles a rare name may appear in, in an archive of ``articles``."""
+    return max(RARE_ARTICLES, RARE_SHARE * articles)
+
+
+class EventMatcher:
+    """The archive's document counts of names and words, and which articles hold each rare name: it
+    finds the earlier articles sharing enough rare names with one and scores them by TF-IDF cosine."""
+
+    def __init__(self, features: Sequence[EventFeatures]) -> None:
+        self.features = features
+        self.name_counts: Counter[str] = Counter()
+        self.word_counts: Counter[str] = Counter()
+        for item in features:
+            self.name_counts.update(item.names)
+            self.word_counts.update(item.words.keys())
+        self.limit = rare_limit(len(features))
+        self.holders: dict[str, list[int]] = {}
+        self._vectors: dict[int, tuple[dict[str, float], float]] = {}
+
+    def rare_names(self, row: int) -> list[str]:
+        return [name for name in self.features[row].names if self.name_counts[name] <= self.limit]
+
+    def add(self, row: int) -> None:
+        """Make ``row`` a candidate for the articles compared after it."""
+        for name in self.rare_names(row):
+            self.holders.setdefault(name, []).append(row)
+
+    def shared_names(self, first: int, second: int) -> tuple[int, int]:
+        """How many names two rows share, and how many of those are rare."""
+        shared = self.features[first].names & self.features[second].names
+        return len(shared), sum(1 for name in shared if self.name_counts[name] <= self.limit)
+
+    def sharing(self, row: int) -> Counter[int]:
+        """The rows added so far, with how many of ``row``'s rare names each holds."""
+        return Counter(other for name in self.rare_names(row) for other in self.holders.get(name, ()))
+
+    def vector(self, row: int) -> tuple[dict[str, float], float]:
+        """TF-IDF weights of a row's words (sublinear term frequency, smoothed IDF) and their norm."""
+        if row not in self._vectors:
+            total = len(self.features)
+            weights = {
+                word: (1 + math.log(count)) * (math.log((1 + total) / (1 + self.word_counts[word])) + 1)
+                for word, count in self.features[row].words.items()
+            }
+            self._vectors[row] = weights, math.sqrt(sum(w * w for w in weights.values()))
+        return self._vectors[row]
+
+    def cosine(self, first: int, second: int) -> float:
+        (a, a_norm), (b, b_norm) = self.vector(first), self.vector(second)
+        if not a_norm or not b_norm:
+            return 0.0
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(weight * b[word] for word, weight in a.items() if word in b) / (a_norm * b_norm)
+
+
 @dataclass
 class StoryTable:
     """Every live article's story id, with what grouping a new article needs: its signature, shingle
@@ -109,6 +263,7 @@ class StoryTable:
     sizes: list[int] = field(default_factory=list)
     published: list[int] = field(default_factory=list)
     signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, PERMUTATIONS), dtype=np.uint32))
+    events: list[EventFeatures] = field(default_factory=list)  # names and words, for the "same event" rule
 
     def story_of(self) -> dict[str, str]:
         return dict(zip(self.ids, self.stories, strict=True))
@@ -123,6 +278,7 @@ class StoryTable:
             sizes=[self.sizes[n] for n in keep],
             published=[self.published[n] for n in keep],
             signatures=self.signatures[keep] if keep else np.zeros((0, PERMUTATIONS), dtype=np.uint32),
+            events=[self.events[n] for n in keep],
         )
 
     def groups(self) -> dict[str, list[str]]:
@@ -144,6 +300,9 @@ class StoryTable:
                 sizes=np.array(self.sizes, dtype=np.int32),
                 published=np.array(self.published, dtype=np.int64),
                 signatures=self.signatures.astype(np.uint32),
+                events=np.frombuffer(
+                    ARTICLE_SEPARATOR.join(e.encode() for e in self.events).encode("utf-8"), dtype=np.uint8
+                ),
             )
         os.replace(partial, Path(generation) / STORIES_FILE)
 
@@ -157,24 +316,33 @@ class StoryTable:
         signatures = arrays["signatures"]
         if signatures.ndim != 2 or signatures.shape[1] != PERMUTATIONS:
             return cls()  # another signature length: nothing to compare with, every text is hashed again
+        ids = arrays["ids"].tolist()
+        events = [EventFeatures()] * len(ids)  # a table written before the rule: no names, no words
+        if "events" in arrays.files and ids:
+            encoded = arrays["events"].tobytes().decode("utf-8").split(ARTICLE_SEPARATOR)
+            if len(encoded) == len(ids):
+                events = [EventFeatures.decode(text) for text in encoded]
         return cls(
-            ids=arrays["ids"].tolist(),
+            ids=ids,
             stories=arrays["stories"].tolist(),
             keys=arrays["keys"].tolist(),
             sizes=arrays["sizes"].tolist(),
             published=arrays["published"].tolist(),
             signatures=signatures,
+            events=events,
         )
 
 
 @dataclass(frozen=True)
 class StoryInput:
-    """What grouping reads of an article: its id, the key of its text, the text and its date."""
+    """What grouping reads of an article: its id, the key of its text, the text, its date, and its
+    names and content words."""
 
     id: str
     key: str
     text: str
     published: datetime | None
+    events: EventFeatures = EventFeatures()
 
 
 def assign_stories(
@@ -208,12 +376,16 @@ def assign_stories(
         sizes=list(previous.sizes),
         published=list(previous.published),
         signatures=np.concatenate([previous.signatures, new_signatures]).astype(np.uint32),
+        events=list(previous.events) + [article.events for article in ordered],
     )
+    events = EventMatcher(table.events)
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS)
     with lsh.insertion_session() as session:
         for n in range(len(previous.ids)):
             if previous.sizes[n] >= MIN_SHINGLES:
                 session.insert(n, _lean(previous.signatures[n]), check_duplication=False)
+    for n in range(len(previous.ids)):
+        events.add(n)
     offset = len(previous.ids)
     for n, article in enumerate(ordered):
         row = offset + n
@@ -227,17 +399,39 @@ def assign_stories(
                     jaccard = exact_jaccard(shingle_sets[candidate - offset], shingle_sets[n])
                 else:  # an article of the previous generation: its signature is all that is kept
                     jaccard = estimated_jaccard(table.signatures[candidate], new_signatures[n])
-                if jaccard > best and are_versions(
-                    jaccard, table.sizes[candidate], sizes[n], table.published[candidate], when
+                if (
+                    jaccard > best
+                    and are_versions(
+                        jaccard, table.sizes[candidate], sizes[n], table.published[candidate], when
+                    )
+                    and not is_recurring_report(
+                        table.published[candidate], when, events.shared_names(candidate, row)
+                    )
                 ):
                     best, story = jaccard, table.stories[candidate]
             lsh.insert(row, minhash, check_duplication=False)
+        if story == article.id:
+            story = _same_event_story(table, events, row, article.id, when)
+        events.add(row)
         table.ids.append(article.id)
         table.stories.append(story)
         table.keys.append(article.key)
         table.sizes.append(sizes[n])
         table.published.append(when)
     return table
+
+
+def _same_event_story(table: StoryTable, events: EventMatcher, row: int, article_id: str, when: int) -> str:
+    """The story of the earlier article reporting the same event as ``row`` (the most alike in
+    words), or the article's own id when there is none."""
+    story, best = article_id, -1.0
+    for other, shared in events.sharing(row).items():
+        if shared < EVENT_SHARED or not within_event_window(table.published[other], when):
+            continue
+        cosine = events.cosine(row, other)
+        if cosine > best and is_same_event(cosine, shared, table.published[other], when):
+            best, story = cosine, table.stories[other]
+    return story
 
 
 def _lean(values: np.ndarray) -> Any:
@@ -254,13 +448,26 @@ def group_for_build(
     old = StoryTable.load(previous_generation)
     inputs = [
         StoryInput(
-            item.article.id, item.fingerprint, story_text(item.title, item.body), item.article.published
+            item.article.id,
+            item.fingerprint,
+            story_text(item.title, item.body),
+            item.article.published,
+            event_features(item),
         )
         for item in written
     ]
     if incremental:
         return assign_stories(old.without(set(leaving) | {i.id for i in inputs}), inputs)
     return assign_stories(StoryTable(), inputs, cache=old)
+
+
+def event_features(item: Any) -> EventFeatures:
+    """A prepared article's names (after normalization) and content words."""
+    names = frozenset[str]()
+    if item.entities is not None:
+        entities = item.entities
+        names = entity_names(entities.people, (p.name for p in entities.places), entities.orgs)
+    return EventFeatures(names, content_words(story_text(item.title, item.body)))
 
 
 def story_ids(generation: Path) -> dict[str, str]:

@@ -1,0 +1,136 @@
+"""Versions of one story on OpenSearch: the same corpus (the samples, re-runs of some of them by
+another outlet, and the seed articles) indexed into Whoosh and into a real 3-node cluster, searched
+with versions collapsed. Totals, hits, "N versions", the versions listed and every count (facets,
+histogram, matched values) must be the same on both engines."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from index.build import BuildOptions, rebuild
+from searcher import create_app
+
+from .conftest import SAMPLES, SEEDS
+from .test_opensearch_contract import QUERIES, comparable
+
+ADDED = "A spokesperson said more details would follow later in the week."
+RE_RUNS = 8  # samples run again by another outlet: stories of two versions
+
+
+def re_run(article: dict, hours: int) -> dict:
+    """An article as another outlet ran it ``hours`` later: the same copy with a sentence added."""
+    published = datetime.fromisoformat(article["published"]) + timedelta(hours=hours)
+    return {
+        "id": "re-run-" + article["id"].rsplit("/", 1)[-1],
+        "title": article["title"],
+        "body": article["body"] + "\n\n" + ADDED,
+        "published": published.isoformat(),
+        "source": "Wire Reprint",
+    }
+
+
+@pytest.fixture(scope="module")
+def stories_on_both(opensearch_cluster, sample_index, tmp_path_factory):
+    """Whoosh (the index dir) and OpenSearch clients over the same articles, several of them in
+    stories of two versions."""
+    from searcher.opensearch_backend import OpenSearchWriter
+
+    samples = create_app({"TESTING": True, "INDEX_DIR": str(sample_index)}).test_client()
+    dated = [
+        h for h in samples.get("/api/search?per_page=100&sort=oldest").get_json()["hits"] if h["published"]
+    ]
+    folder = tmp_path_factory.mktemp("os-stories")
+    re_runs = []
+    for number, hit in enumerate(dated[::3][:RE_RUNS]):
+        article = samples.get(f"/api/articles/{hit['id']}").get_json()
+        re_runs.append(re_run(article, 3 if number % 2 else 26))  # half of them the next day
+    (folder / "re-runs.jsonl").write_text("".join(json.dumps(a) + "\n" for a in re_runs), encoding="utf-8")
+    index_dir = folder / "index"
+    index_dir.mkdir()
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-stories", shards=3, replicas=1)
+    paths = [str(SAMPLES), str(folder / "re-runs.jsonl")] + ([str(SEEDS)] if SEEDS.is_dir() else [])
+    report = rebuild(paths, index_dir, replace(BuildOptions(progress=False), also_write=writer))
+    assert writer.loaded == report.indexed == 33 + RE_RUNS + (2 if SEEDS.is_dir() else 0), report
+    whoosh = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    opensearch = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
+            "OPENSEARCH_INDEX": "newsfacets-stories",
+        }
+    )
+    return whoosh.test_client(), opensearch.test_client()
+
+
+def collapsed(client, query_string: str) -> dict:
+    response = client.get(f"/api/search?{query_string}")
+    assert response.status_code == 200, (query_string, response.data[:300])
+    data = response.get_json()
+    assert data["collapse"] is True and data["counts"] == "stories"
+    return data
+
+
+def versions_of(data: dict) -> dict:
+    """Each hit's story, "N versions" and the other versions listed (ids, oldest first)."""
+    return {
+        hit["id"]: (hit["story"], hit["versions"], [v["id"] for v in hit["other_versions"]])
+        for hit in data["hits"]
+    }
+
+
+def test_the_corpus_has_stories_of_several_versions(stories_on_both):
+    whoosh, _ = stories_on_both
+    data = collapsed(whoosh, "per_page=100")
+    assert data["articles"] - data["total"] == RE_RUNS  # the two seeds stay two stories (README)
+    assert sum(1 for hit in data["hits"] if hit["versions"] == 2) == RE_RUNS
+    over_two_days = [
+        hit for hit in data["hits"] if {v["published"] for v in hit["other_versions"]} - {hit["published"]}
+    ]
+    assert len(over_two_days) >= RE_RUNS // 2 and data["published_unit"] == "month"
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [*QUERIES, "q=Bolton", "q=spokesperson", "per_page=5&page=3", "q=ferry&sort=oldest&per_page=3&page=2"],
+)
+def test_collapsed_answers_are_the_same_on_both_engines(stories_on_both, query_string):
+    whoosh, opensearch = (collapsed(client, query_string) for client in stories_on_both)
+    ranked = "q=" in query_string and "sort=" not in query_string
+    assert (opensearch["total"], opensearch["articles"]) == (whoosh["total"], whoosh["articles"])
+    if ranked and whoosh["total"] > whoosh["per_page"]:
+        # one page of a longer ranked list: the two BM25s may put different stories on it
+        whoosh["hits"], opensearch["hits"] = [], []
+    elif ranked:  # every story on the page, each led by its best-ranked version: compare the stories
+        assert sorted(h["story"] for h in opensearch["hits"]) == sorted(h["story"] for h in whoosh["hits"])
+        assert sorted(h["versions"] for h in opensearch["hits"]) == sorted(
+            h["versions"] for h in whoosh["hits"]
+        )
+        whoosh["hits"], opensearch["hits"] = [], []
+    else:  # by date: the same versions lead the same stories, in the same order
+        assert [h["id"] for h in opensearch["hits"]] == [h["id"] for h in whoosh["hits"]]
+        assert versions_of(opensearch) == versions_of(whoosh)
+    assert comparable(opensearch) == comparable(whoosh)
+
+
+def test_collapse_false_lists_every_article_on_opensearch(stories_on_both):
+    whoosh, opensearch = stories_on_both
+    every = opensearch.get("/api/search?per_page=100&collapse=false").get_json()
+    grouped = collapsed(opensearch, "per_page=100")
+    assert every["counts"] == "articles" and every["total"] == grouped["articles"] > grouped["total"]
+    assert sorted(h["id"] for h in every["hits"]) == sorted(
+        h["id"] for h in whoosh.get("/api/search?per_page=100&collapse=false").get_json()["hits"]
+    )
+
+
+def test_the_results_page_shows_versions_on_opensearch(stories_on_both):
+    _, opensearch = stories_on_both
+    page = opensearch.get("/?per_page=100").get_data(as_text=True)
+    assert "Counts are stories" in page and page.count('<details class="versions">') == RE_RUNS
