@@ -484,11 +484,11 @@ def without_legal_form(name: str) -> str:
 
 def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
     """ "Vellum" and "Vellum Ltd": a name and the same name with a legal form are one firm when the corpus
-    names both in the same article; or, for a name of two words or more (specific enough), names both
-    anywhere. Of several forms ("Vellum Inc", "Vellum Corp"), the one named with it in the most articles
-    (else in the most articles), when more than all others together. The legal form goes to the bare name,
-    the one readers know ("Vellum" more than "Vellum Ltd")."""
-    together: Counter[tuple[str, str]] = Counter()
+    names both in the same article (every form so named: "British Vellum Co" and "British Vellum Co Plc");
+    or, for a name of two words or more (specific enough) that no article names with a form, when it is
+    given one form in more articles than all others together. The legal form goes to the bare name, the
+    one readers know ("Vellum" more than "Vellum Ltd")."""
+    together: set[tuple[str, str]] = set()
     anywhere: Counter[tuple[str, str]] = Counter()
     named: set[str] = set()
     for orgs in orgs_by_article:
@@ -498,16 +498,14 @@ def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
             if bare != org:
                 anywhere[(bare, org)] += 1
                 if bare in orgs:
-                    together[(bare, org)] += 1
-    by_bare: dict[str, Counter[str]] = defaultdict(Counter)
-    for (bare, formal), count in together.items():
-        by_bare[bare][formal] += count
-    named_together = set(by_bare)
+                    together.add((bare, org))
+    pairs = {formal: bare for bare, formal in together}
+    named_together = {bare for bare, _ in together}
+    apart: dict[str, Counter[str]] = defaultdict(Counter)
     for (bare, formal), count in anywhere.items():
         if bare not in named_together and " " in bare and bare in named:
-            by_bare[bare][formal] += count
-    pairs = {}
-    for bare, formals in by_bare.items():
+            apart[bare][formal] += count
+    for bare, formals in apart.items():
         formal, count = formals.most_common(1)[0]
         if count * 2 > sum(formals.values()):
             pairs[formal] = bare

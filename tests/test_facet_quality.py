@@ -681,8 +681,10 @@ def test_a_firm_named_with_and_without_its_legal_form_is_one_value():
     by_article = [{"Vellum", "Vellum Ltd"}, {"Vellum Ltd"}, {"Vellum Ltd"}, {"Quistad Corp"}, {"Quistad"}]
     # the name readers know, however often the legal form is written; never named together: two values
     assert pair_legal_forms(by_article) == {"Vellum Ltd": "Vellum"}
+    # every form named beside the bare name in an article is the same firm
     assert pair_legal_forms([{"Brell Inc", "Brell", "Brell Corp"}, {"Brell Corp", "Brell"}]) == {
-        "Brell Corp": "Brell"
+        "Brell Corp": "Brell",
+        "Brell Inc": "Brell",
     }
     # a name of two words is specific enough: named apart, the one form it is given with in most articles
     apart = [{"Vell Quist Airlines"}, {"Vell Quist Airlines Inc"}, {"Vell Quist Airlines Inc"}]
