@@ -36,7 +36,7 @@ from .normalize import (
     value_key,
     without_company_form,
 )
-from .places import Gazetteer
+from .places import Gazetteer, place_key
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -179,10 +179,18 @@ def entities_from_mentions(
         word for m in mentions if m.label == "PERSON" for word in [m.text.strip(), *m.text.split()[-1:]]
     )
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    mixed_case = bool(lowered_words)
+    org_words = org_first_words(mentions)
     split = list(split_mentions(mentions))
     mentions = without_parts(split, [joined_by_and(m, text, votes) for m in split])
     mentions, listed = names_in_lists(mentions, text, votes, gazetteer, role_words)
     in_lists = list_people(mentions, text, gazetteer) | listed
+    evidence: dict[str, set[str]] = {"place": set(), "unproven": set(), "company": set()}
+
+    def weigh_evidence(place: Place) -> None:
+        before = text[max(0, mention.start - 30) : mention.start]
+        evidence[town_evidence(place, mention.text, before, org_words, gazetteer)].add(place.name)
+
     for mention in mentions:
         start, end = mention.start - body_offset, mention.end - body_offset
         label = "PERSON" if mention in in_lists else corpus_label(mention, votes, gazetteer)
@@ -201,12 +209,13 @@ def entities_from_mentions(
             )
             place = (
                 (gazetteer.resolve(name) or gazetteer.region(name))
-                if name and name not in surnames_here
+                if name and name not in surnames_here and not is_acronym(mention.text, mixed_case)
                 else None
             )
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
             if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
+                weigh_evidence(place)
                 _add_place(entities, place, start, end, in_body, first_seen, mention.start)
             elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
                 entities.people.append(name)
@@ -229,7 +238,10 @@ def entities_from_mentions(
             ):
                 continue
             place = acronym_place(name, gazetteer.resolve(name, alternates=False), gazetteer, votes)
+            if place and is_acronym(mention.text, mixed_case) and not is_large_area(place, gazetteer):
+                place = None  # "GAO" is the General Accounting Office, not Gao, Mali
             if place:  # "U.S." or "Nairobi" tagged as an organization
+                weigh_evidence(place)
                 _add_place(entities, place, start, end, in_body, first_seen, mention.start)
                 continue
             entities.orgs.append(name)
@@ -242,8 +254,16 @@ def entities_from_mentions(
             place = gazetteer.resolve(place_text)
             if place and acronym_place(place_text, place, gazetteer, votes) is None:
                 continue  # "ICO" tagged as a place here, an organization in most of its mentions
+            if place is None and text[mention.end : mention.end + 1] == ".":
+                place = gazetteer.resolve(place_text + ".")  # "Tulsa, Okla." with the dot left out
+            if place is None:
+                place = gazetteer.demonym(place_text)  # "Kuwaiti" -> Kuwait
+            if is_acronym(mention.text, mixed_case) and not (place and is_large_area(place, gazetteer)):
+                continue  # a "BB" rating or a town's letters: an acronym is a place only as a country or state
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
+            if place:
+                weigh_evidence(place)
             _add_place(
                 entities, place or Place(place_text, None), start, end, in_body, first_seen, mention.start
             )
@@ -268,6 +288,14 @@ def entities_from_mentions(
                     (dateline.start, dateline.start + len(dateline.place), "place", home.name)
                 )
     headline = headline_countries(title, gazetteer)
+    entities.places = without_unproven_towns(
+        entities.places,
+        evidence["unproven"] - evidence["place"],
+        evidence["company"],
+        home,
+        headline,
+        gazetteer,
+    )
     entities.places = resolve_in_context(entities.places, home, headline, gazetteer)
     about = countries_about(entities.places, first_seen, home, headline, lead_end(text, body_offset))
     kept = {p.name for p in entities.places if p.country is None or p.country in about or not about}
@@ -647,6 +675,63 @@ def countries_about(
     about |= {country for country, count in mentions.items() if count >= 2}
     about |= {p.country for p in places if p.country and first_seen.get(p.name, lead) < lead}
     return about
+
+
+def is_acronym(mention_text: str, mixed_case: bool) -> bool:
+    """ "ICO", "GAO", "BB" in a text written in mixed case: an acronym or a code, not a town's name."""
+    return mixed_case and re.fullmatch(r"[A-Z]{2,5}", mention_text.strip()) is not None
+
+
+def is_large_area(place: Place, gazetteer: Gazetteer) -> bool:
+    """A country, US state or province: names an acronym may stand for ("USA", "UAE")."""
+    return gazetteer.is_country(place) or gazetteer.is_province(place)
+
+
+def org_first_words(mentions: Iterable[Mention]) -> frozenset[str]:
+    """The first word of each organization of two words or more the model found: "Dome" of "Dome
+    Petroleum", "Chas" of "Chas. P. Young Co". That word alone in the same article is the company."""
+    return frozenset(
+        place_key(m.text.split()[0].rstrip("."))
+        for m in mentions
+        if m.label == "ORG" and len(m.text.split()) > 1
+    )
+
+
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|from)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def town_evidence(
+    place: Place, mention_text: str, before: str, org_words: frozenset[str], gazetteer: Gazetteer
+) -> str:
+    """How sure a place mention is: "company" for a minor town (``Gazetteer.is_minor``) whose name starts
+    an organization's name in the article ("Dome" beside "Dome Petroleum"), "unproven" for a minor town
+    named without "in", "at", "near" before it, else "place"."""
+    if not gazetteer.is_minor(place):
+        return "place"
+    if place_key(mention_text.rstrip(".")) in org_words:
+        return "company"
+    return "place" if LOCATIVE_BEFORE.search(before) else "unproven"
+
+
+def without_unproven_towns(
+    places: list[Place],
+    unproven: set[str],
+    companies: set[str],
+    home: Place | None,
+    headline: set[str],
+    gazetteer: Gazetteer,
+) -> list[Place]:
+    """The places, less companies' names and unproven towns whose country the article names nowhere
+    else (not in its dateline, its headline, or as a country, state or province). The dateline's place
+    always stays."""
+    named = set(headline) | {p.country for p in places if p.country and is_large_area(p, gazetteer)}
+    if home is not None and home.country:
+        named.add(home.country)
+    return [
+        p
+        for p in places
+        if p == home or (p.name not in companies and (p.name not in unproven or p.country in named))
+    ]
 
 
 def _add_place(

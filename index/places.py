@@ -184,12 +184,30 @@ def place_key(name: str) -> str:
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     folded = folded.replace("ß", "ss")
     key = " ".join(re.sub(r"[.\s]+", " ", folded.casefold().replace("’", "'")).replace("-", " ").split())
-    return key.removeprefix("the ")
+    return SAINT.sub(lambda m: SAINT_WORDS[m.group(1)], key.removeprefix("the "))
+
+
+# "St. Paul", "ST PAUL" and GeoNames' "Saint Paul" are one key; "Ste." is "Sainte"
+SAINT_WORDS = {"st": "saint", "ste": "sainte"}
+SAINT = re.compile(r"\b(st|ste)\b(?= \w)")
 
 
 # Other names of a large city ("Peking", "Bombay", "Frankfurt") are known when the city has at least
-# this many people; for smaller places alternate names are too often another place's name.
+# this many people, or is its country's capital ("Berne"); for smaller places alternate names are too
+# often another place's name.
 ALTERNATE_NAME_POPULATION = 300_000
+# First-level subdivisions of these kinds are places the facet lists ("Ontario", "Alberta"); they win
+# over a namesake town of another country unless that one is a city of this many people or more.
+PROVINCE_KINDS = {"Province", "State", "Territory"}
+PROVINCE_OVER_CITY_POPULATION = 1_000_000
+# A town of fewer people than this is a place only with evidence in the article (``entities.py``).
+MINOR_PLACE_POPULATION = 100_000
+# A namesake in the article's own country replaces a world-famous place only when it has at least this
+# share of that one's other names, GeoNames' count of languages and spellings: a measure of fame
+# (Venice, Italy has 66; Venice, Florida 11; Birmingham, England 50; Birmingham, Alabama 38).
+CONTEXT_MIN_FAME_SHARE = 0.5
+# ...and a town with at least this many other names is known the world over, never minor ("Venice").
+FAMOUS_PLACE_NAMES = 40
 
 
 class Gazetteer:
@@ -199,24 +217,36 @@ class Gazetteer:
         countries = cache.get_countries()
         # "The Netherlands" is GeoNames' name; every other country goes without "The", and so does it
         country_names = {code: info["name"].removeprefix("The ") for code, info in countries.items()}
-        for name in REGIONS:
-            self._by_key[place_key(name)] = Place(name, None)
         populations: dict[str, int] = {}
+        self._fame: dict[str, int] = {}
         # every country's own place of a name, for names several countries share ("Birmingham")
-        self._in_country: dict[tuple[str, str | None], tuple[int, Place]] = {}
+        self._in_country: dict[tuple[str, str | None], tuple[int, Place, int]] = {}
         for city in cache.get_cities().values():
             country = country_names.get(city["countrycode"])
             key = place_key(city["name"])
+            fame = len(city.get("alternatenames") or [])
             if city["population"] > populations.get(key, -1):
                 populations[key] = city["population"]
+                self._fame[key] = fame
                 self._by_key[key] = Place(city["name"], country)
-            if city["population"] > self._in_country.get((key, country), (-1, None))[0]:
-                self._in_country[(key, country)] = (city["population"], Place(city["name"], country))
+            if city["population"] > self._in_country.get((key, country), (-1, None, 0))[0]:
+                self._in_country[(key, country)] = (city["population"], Place(city["name"], country), fame)
         self._populations = populations
+        self._provinces: set[str] = set()
+        for key, province in first_level_provinces(country_names).items():
+            if key not in self._by_key or (
+                self._by_key[key].country != province.country
+                and populations[key] < PROVINCE_OVER_CITY_POPULATION
+            ):
+                self._by_key[key] = province
+                self._provinces.add(key)
+        for name in REGIONS:  # "Asia" is the continent, not a town of the Philippines
+            self._by_key[place_key(name)] = Place(name, None)
         self._alternate_keys: set[str] = set()
+        capitals = {info["capital"] for info in countries.values()}
         for city in sorted(cache.get_cities().values(), key=lambda c: -c["population"]):
-            if city["population"] < ALTERNATE_NAME_POPULATION:
-                break
+            if city["population"] < ALTERNATE_NAME_POPULATION and city["name"] not in capitals:
+                continue
             for alternate in city.get("alternatenames") or []:
                 key = place_key(alternate)
                 if re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", alternate) and key not in self._by_key:
@@ -246,6 +276,9 @@ class Gazetteer:
             place_key(a) for a in HISTORIC_COUNTRIES
         }
         self.demonym_stems = country_stems(self.countries)
+        self._demonyms = {
+            key: country for key, country in demonyms_of(self.countries).items() if key not in self._by_key
+        }
         self._regions = regions_of_countries(
             {code: country_names[code] for code in countries} | {"GB": "United Kingdom"}
         )
@@ -271,6 +304,29 @@ class Gazetteer:
             return None
         return self._by_key.get(key)
 
+    def demonym(self, word: str) -> Place | None:
+        """The country a nationality word names: "Kuwaiti" -> Kuwait, "Kenyan" -> Kenya."""
+        country = self._demonyms.get(place_key(word))
+        return Place(country, country) if country else None
+
+    def is_minor(self, place: Place) -> bool:
+        """A town of fewer than ``MINOR_PLACE_POPULATION`` people, not a country, state or province: a
+        name such a town shares with a word or a company ("Dome", "Time") needs evidence to be a place."""
+        key = place_key(place.name)
+        return (
+            place.country is not None
+            and not self.is_country(place)
+            and not self.is_province(place)
+            and self._populations.get(key, 0) < MINOR_PLACE_POPULATION
+            and self._fame.get(key, 0) < FAMOUS_PLACE_NAMES
+        )
+
+    def is_province(self, place: Place) -> bool:
+        """A US state or another country's first-level province, state or territory ("Alberta")."""
+        return self.is_state(place) or (
+            place.country is not None and place_key(place.name) in self._provinces
+        )
+
     def region(self, name: str) -> Place | None:
         """A country's state, province or region of two words or more ("Rio Grande do Sul", "West
         Sussex"): not places the facet lists on their own, but no one's name either."""
@@ -284,8 +340,10 @@ class Gazetteer:
         if place is not None and place.country == country:
             return place
         key = place_key(name)
-        population, found = self._in_country.get((key, country), (0, None))
-        return found if found and population >= min_share * self._populations.get(key, 0) else None
+        population, found, fame = self._in_country.get((key, country), (0, None, 0))
+        if found is None or population < min_share * self._populations.get(key, 0):
+            return None
+        return found if min_share == 0 or fame >= CONTEXT_MIN_FAME_SHARE * self._fame.get(key, 0) else None
 
     def is_country(self, place: Place) -> bool:
         return place.country is not None and place_key(place.name) in self._country_keys
@@ -303,6 +361,41 @@ class Gazetteer:
             return "United States"
         place = self.resolve(qualifier, alternates=False)
         return place.country if place is not None and self.is_country(place) else None
+
+
+DEMONYM_ENDINGS = ("i", "n", "an", "ian", "ese")
+
+
+def demonyms_of(countries: Iterable[str]) -> dict[str, str]:
+    """The regular nationality words of one-word country names, by key: "Kuwait" -> "kuwaiti", "Kenya" ->
+    "kenyan", "Brazil" -> "brazilian", "China" -> "chinese". A form two countries could make is left out."""
+    found: dict[str, set[str]] = {}
+    for country in countries:
+        if " " in country or not country.isalpha():
+            continue
+        stem = country.casefold()
+        stems = {stem, stem[:-1]} if stem[-1] in "aeiouy" else {stem}
+        for base in stems:
+            for ending in DEMONYM_ENDINGS:
+                if base.endswith(ending[0]) and ending[0] in "aeiou" and base is not stem:
+                    continue
+                found.setdefault(base + ending, set()).add(country)
+    return {
+        form: next(iter(c)) for form, c in found.items() if len(c) == 1 and len(form) > len(next(iter(c)))
+    }
+
+
+def first_level_provinces(country_names: dict[str, str]) -> dict[str, Place]:
+    """Countries' first-level provinces, states and territories (ISO 3166-2, from ``pycountry``) by their
+    key: "Ontario" and "Alberta" are in Canada."""
+    import pycountry
+
+    provinces: dict[str, Place] = {}
+    for division in pycountry.subdivisions:
+        country = country_names.get(division.country_code)
+        if country and getattr(division, "parent_code", None) is None and division.type in PROVINCE_KINDS:
+            provinces.setdefault(place_key(division.name), Place(division.name, country))
+    return provinces
 
 
 def regions_of_countries(country_names: dict[str, str]) -> dict[str, Place]:

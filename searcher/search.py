@@ -413,14 +413,16 @@ def monthly_timeline(published: Counter[str]) -> list[dict[str, Any]]:
 
 
 def entity_data(index: SearchBackend, facet: str, name: str) -> dict[str, Any] | None:
-    """One entity's page and API answer: its count, timeline, telling companions, latest articles and
-    the ways it is written."""
+    """One entity's page and API answer: its count, timeline, telling companions, latest articles, the
+    ways it is written, and for a place its country."""
     profile = index.entity(facet, name)
     if profile is None:
         return None
     return {
         "facet": facet,
         "value": profile.value,
+        # the country a place is in (None for a region or an unknown place); a country is its own
+        "country": index.generation().countries.get(profile.value) if facet == "place" else None,
         "total": profile.total,
         "timeline": monthly_timeline(profile.published),
         "undated": profile.total - sum(profile.published.values()),

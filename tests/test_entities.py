@@ -78,3 +78,29 @@ def test_ner_is_loaded_without_the_components_it_does_not_need():
     assert components_ner_does_without(sourced) == []
     assert components_ner_does_without({"nlp": {"pipeline": ["tagger"]}, "components": {}}) == []
     assert components_ner_does_without({}) == []
+
+
+def test_a_place_page_says_and_links_its_country(client):
+    facets = client.get("/api/search").get_json()["facets"]["place"]
+    place = next(v for v in facets if v.get("country") and v["country"] != v["value"])
+    data = client.get(f"/api/entities/place/{place['value']}").get_json()
+    assert data["country"] == place["country"]
+    html = client.get(f"/place/{place['value']}").get_data(as_text=True)
+    link = re.search(r'<p class="meta">Place in <a class="country" href="([^"]+)">([^<]+)</a>', html)
+    assert link and link.group(2) == place["country"]
+    assert client.get(link.group(1)).status_code == 200
+    country = client.get(f"/api/entities/country/{place['country']}").get_json()
+    assert country["country"] is None  # only a place page names a country
+
+
+def test_an_acronym_finds_the_value_it_spells(client):
+    from index.normalize import initials
+
+    orgs = client.get("/api/search").get_json()["facets"]["org"]
+    named = next(v for v in orgs if len(initials(v["value"])) >= 2 and " " in v["value"])
+    acronym = initials(named["value"]).upper()
+    assert client.get(f"/api/search?org={acronym}").get_json()["total"] == named["count"]
+    assert client.get(f"/api/search?q=org:{acronym}").get_json()["total"] == named["count"]
+    assert client.get(f"/api/entities/org/{acronym}").get_json()["value"] == named["value"]
+    assert client.get(f"/org/{acronym}").status_code == 200
+    assert client.get("/api/search?org=QXZW").get_json()["total"] == 0  # spells nothing

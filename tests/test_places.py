@@ -1,5 +1,6 @@
-from index.articles import Place
-from index.places import gazetteer
+from index.articles import Mention, Place
+from index.entities import entities_from_mentions, is_acronym, resolve_in_context
+from index.places import demonyms_of, gazetteer, place_key
 
 
 def test_country_names_are_one_place():
@@ -27,3 +28,96 @@ def test_old_names_accents_and_state_abbreviations():
     assert places.resolve("the Netherlands") == Place("Netherlands", "Netherlands")
     assert places.resolve("Tex.") == Place("Texas", "United States")
     assert places.resolve("Miss") is None
+
+
+def test_continents_are_regions_not_towns_of_the_same_name():
+    places = gazetteer()
+    assert places.resolve("Asia") == Place("Asia", None)
+    assert places.resolve("Africa") == Place("Africa", None)
+
+
+def test_provinces_win_over_a_smaller_namesake_abroad():
+    places = gazetteer()
+    assert places.resolve("Ontario") == Place("Ontario", "Canada")
+    assert places.resolve("ALBERTA") == Place("Alberta", "Canada")
+    assert places.is_province(Place("Alberta", "Canada"))
+    assert places.resolve("Paris") == Place("Paris", "France")  # a city is not taken for anything else
+
+
+def test_saint_abbreviations_and_capitals_other_names():
+    places = gazetteer()
+    assert place_key("ST. Paul") == place_key("Saint Paul") == "saint paul"
+    assert place_key("Steven") == "steven"  # only "St" as a word of its own
+    assert places.resolve("ST. Paul") == Place("Saint Paul", "United States")
+    assert places.resolve("BERNE") == Place("Bern", "Switzerland")  # a capital's other name, in capitals
+
+
+def test_regular_nationality_words_name_their_country():
+    forms = demonyms_of(["Zembla", "Qarat", "Norvania", "Vell", "Vella"])
+    assert forms["zemblan"] == "Zembla"
+    assert forms["qarati"] == "Qarat"
+    assert forms["norvanian"] == "Norvania"
+    assert "vellan" not in forms  # "Vell" + "an" and "Vella" + "n": either country, so neither
+    assert gazetteer().demonym("Kuwaiti") == Place("Kuwait", "Kuwait")
+
+
+def test_minor_towns_and_famous_ones():
+    places = gazetteer()
+    assert places.is_minor(places.resolve("Orion"))  # a town of 63,000 in the Philippines
+    assert not places.is_minor(places.resolve("Venice"))  # small, but known the world over
+    assert not places.is_minor(places.resolve("Ontario"))
+
+
+def test_a_famous_city_is_not_moved_to_a_namesake_in_the_articles_country():
+    places = gazetteer()
+    found = resolve_in_context(
+        [places.resolve("Venice"), Place("Florida", "United States")], None, set(), places
+    )
+    assert found[0] == Place("Venice", "Italy")
+
+
+def test_acronyms_are_not_towns():
+    assert is_acronym("ABC", mixed_case=True)
+    assert not is_acronym("ABC", mixed_case=False)  # a text all in capitals writes towns that way too
+    assert not is_acronym("Abc", mixed_case=True)
+
+
+def entities_of(text: str, mentions: list[tuple[str, str]]):
+    found = [Mention(m, label, text.index(m), text.index(m) + len(m)) for m, label in mentions]
+    return entities_from_mentions(
+        found,
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+    )
+
+
+def test_an_acronym_is_a_place_only_as_a_country():
+    text = "The ORI said on Monday that the USA would buy more."
+    entities = entities_of(text, [("ORI", "GPE"), ("USA", "GPE")])
+    assert [p.name for p in entities.places] == ["United States"]
+
+
+def test_a_minor_town_needs_evidence():
+    text = "Orion said its sales rose. Analysts expect more from Orion this year."
+    assert entities_of(text, [("Orion", "GPE")]).places == []
+    text = "A new plant opened in Orion on Monday, workers said."
+    assert [p.name for p in entities_of(text, [("Orion", "GPE")]).places] == ["Orion"]
+    text = "Officials in the Philippines said the Orion port would reopen."
+    found = entities_of(text, [("Philippines", "GPE"), ("Orion", "GPE")]).places
+    assert [p.name for p in found] == ["Philippines", "Orion"]
+
+
+def test_a_town_whose_name_starts_a_company_in_the_article_is_the_company():
+    text = "Officials in the Philippines said Orion Pictures Corp would sell. Orion said no."
+    found = entities_of(text, [("Philippines", "GPE"), ("Orion Pictures Corp", "ORG"), ("Orion", "GPE")])
+    assert [p.name for p in found.places] == ["Philippines"]
+
+
+def test_a_state_abbreviation_whose_dot_the_model_left_out():
+    text = "The refinery near Tulsa, Okla. will close."
+    found = entities_of(text, [("Tulsa", "GPE"), ("Okla", "GPE")])
+    assert Place("Oklahoma", "United States") in found.places
