@@ -60,7 +60,7 @@ def _continues(line: str, following: str) -> bool:
     mid_sentence = following[:1].islower() and not SENTENCE_OR_TABLE_END.search(line.rstrip())
     return (
         (WRAP_MIN <= len(line.rstrip()) <= WRAP_MAX or (mid_sentence and len(line.rstrip()) <= WRAP_MAX))
-        and bool(following.strip())
+        and any(char.isalnum() for char in following)  # not a stray ";" after the last sentence
         and following[:1] not in (" ", "\t")
         and not _is_table_row(line)
         and not _is_table_row(following)
