@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -104,6 +105,24 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
     }
 
 
+def free_port_block(count: int, start: int = 19500) -> int:
+    """A port P with P..P+count-1 and their transport ports (P+100...) free on 127.0.0.1."""
+    for port in range(start, 29000, 10):
+        wanted = [*range(port, port + count), *range(port + 100, port + 100 + count)]
+        if all(port_is_free(p) for p in wanted):
+            return port
+    raise SystemExit("no free block of ports for a local OpenSearch cluster")
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def jvm_rss(data: Path) -> list[int]:
     sizes = []
     for pid_file in sorted(data.glob("node-*.pid")):
@@ -120,10 +139,18 @@ def jvm_rss(data: Path) -> list[int]:
 
 
 def measure_scale(
-    scale: int, lines: list[str], work: Path, urls: str, rounds: int, cache: Path | None
+    scale: int,
+    lines: list[str],
+    work: Path,
+    urls: str,
+    rounds: int,
+    cache: Path | None,
+    one_rebuild: bool = False,
 ) -> dict:
     """One scaling step: the corpus replicated ``scale`` times, a warm Whoosh rebuild beside the same
-    rebuild loading the cluster, then the query mix on both backends."""
+    rebuild loading the cluster, then the query mix on both backends. With ``one_rebuild``, only the
+    rebuild that loads the cluster runs, and what loading adds is its load stage against the rest of
+    it (the load is a stage of its own, after the Whoosh write)."""
     work.mkdir(parents=True, exist_ok=True)
     corpus = replicate(lines, range(scale), work / "corpus.jsonl")
     index_dir = work / "index"
@@ -137,10 +164,11 @@ def measure_scale(
         _, result["cold_s"], _ = cli(
             "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
         )
-    log(f"{scale}x: warm rebuild, Whoosh only")
-    warm, result["warm_s"], _ = cli(
-        "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
-    )
+    if not one_rebuild:
+        log(f"{scale}x: warm rebuild, Whoosh only")
+        warm, result["warm_s"], _ = cli(
+            "index", "rebuild", str(corpus), "--index-dir", str(index_dir), "--json", "--quiet"
+        )
     log(f"{scale}x: warm rebuild, Whoosh and OpenSearch")
     both, result["warm_with_opensearch_s"], _ = cli(
         "index",
@@ -161,8 +189,13 @@ def measure_scale(
     result["articles"] = both["articles"]
     result["load_s"] = loading
     result["load_articles_per_s"] = both["articles"] / loading if loading else None
+    if one_rebuild:  # the same rebuild without its load stage stands for the Whoosh-only one
+        result["warm_s"] = result["warm_with_opensearch_s"] - loading
+        result["load_overhead_from"] = "the load stage of one rebuild against the rest of it"
+    else:
+        result["warm_phases"] = warm["phases"]
     result["load_overhead"] = result["warm_with_opensearch_s"] / result["warm_s"] - 1
-    result["warm_phases"], result["warm_with_opensearch_phases"] = warm["phases"], both["phases"]
+    result["warm_with_opensearch_phases"] = both["phases"]
 
     generation = store.current_generation(index_dir)
     vocabulary = json.loads((generation / "vocabulary.json").read_text())
@@ -244,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--url", default=None, help="an existing cluster (default: start 3 local nodes)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--one-rebuild",
+        action="store_true",
+        help="skip the Whoosh-only rebuild: loading's share is read from the one rebuild's stages",
+    )
+    parser.add_argument("--port", type=int, default=None, help="the local nodes' first HTTP port")
     parser.add_argument("--work", type=Path, default=WORK / "opensearch")
     parser.add_argument(
         "--cache", type=Path, default=None, help="an annotations.sqlite to start from (a warm NER cache)"
@@ -266,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--nodes",
                 "3",
                 "--port",
-                "19500",
+                str(args.port or free_port_block(3)),
                 "--data",
                 str(data),
             ],
@@ -280,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for scale in sorted(set(args.scale or [1, 4])):
-            result = measure_scale(scale, lines, work / f"{scale}x", urls, args.rounds, cache)
+            result = measure_scale(
+                scale, lines, work / f"{scale}x", urls, args.rounds, cache, args.one_rebuild
+            )
             if started_cluster:
                 result["jvm_rss_bytes"] = jvm_rss(data)
             result["cluster"] = urls

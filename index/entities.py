@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .articles import Entities, Mention, Place
 from .cache import version_from_meta
@@ -69,7 +70,7 @@ class NerPipeline:
         import spacy  # imported here: loading spaCy costs seconds that a warm rebuild need not pay
 
         try:
-            nlp = spacy.load(name)
+            nlp = spacy.load(name, exclude=components_ner_does_without(pipeline_config(name)))
         except OSError as error:
             raise PipelineError(
                 f"spaCy pipeline {name!r} is not installed. Install it (the default comes with "
@@ -97,6 +98,46 @@ class NerPipeline:
             yield [
                 Mention(e.text, label, e.start_char, e.end_char) for e, label in labelled if label in LABELS
             ]
+
+
+EMBEDDING_FACTORIES = {"tok2vec", "transformer", "curated_transformer"}
+
+
+def components_ner_does_without(config: Mapping[str, Any]) -> list[str]:
+    """The components of a pipeline (from its ``config.cfg``) that are not NER and that NER does not
+    listen to: not loaded, as they would never run (the parser is most of a small pipeline's load
+    time). Nothing is left out when the config does not say enough to be sure."""
+    pipeline = list(config.get("nlp", {}).get("pipeline", []))
+    components = config.get("components", {})
+    if "ner" not in pipeline or any("factory" not in components.get(name, {}) for name in pipeline):
+        return []  # a component sourced from another pipeline: what it needs is not written here
+    embedding = components["ner"].get("model", {}).get("tok2vec", {})
+    listens = "Listener" in str(embedding.get("@architectures", "Listener"))
+    return [
+        name
+        for name in pipeline
+        if name != "ner" and not (listens and components[name]["factory"] in EMBEDDING_FACTORIES)
+    ]
+
+
+def pipeline_config(name: str) -> Mapping[str, Any]:
+    """A pipeline's ``config.cfg`` (an installed package or a directory), without loading it; empty
+    when it cannot be read."""
+    import importlib.util
+
+    from spacy.util import load_config
+
+    candidates = [Path(name) / "config.cfg"]
+    spec = importlib.util.find_spec(name) if re.fullmatch(r"[\w.]+", name) else None
+    if spec and spec.submodule_search_locations:
+        package = Path(next(iter(spec.submodule_search_locations)))
+        candidates.extend(sorted(package.glob("*/config.cfg")))
+    for candidate in candidates:
+        try:
+            return load_config(candidate, interpolate=False)
+        except (OSError, ValueError):
+            continue
+    return {}
 
 
 def ner_components(nlp: Language) -> list[str]:

@@ -484,23 +484,33 @@ def without_legal_form(name: str) -> str:
 
 def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
     """ "Vellum" and "Vellum Ltd": a name and the same name with a legal form are one firm when the corpus
-    names both in the same article, the form named with it in the most articles (more than all other
-    forms together). Both go to the bare name, the one readers know ("Vellum" more than "Vellum Ltd")."""
+    names both in the same article; or, for a name of two words or more (specific enough), names both
+    anywhere. Of several forms ("Vellum Inc", "Vellum Corp"), the one named with it in the most articles
+    (else in the most articles), when more than all others together. The legal form goes to the bare name,
+    the one readers know ("Vellum" more than "Vellum Ltd")."""
     together: Counter[tuple[str, str]] = Counter()
+    anywhere: Counter[tuple[str, str]] = Counter()
+    named: set[str] = set()
     for orgs in orgs_by_article:
+        named.update(orgs)
         for org in orgs:
             bare = without_legal_form(org)
-            if bare != org and bare in orgs:
-                together[(bare, org)] += 1
+            if bare != org:
+                anywhere[(bare, org)] += 1
+                if bare in orgs:
+                    together[(bare, org)] += 1
     by_bare: dict[str, Counter[str]] = defaultdict(Counter)
     for (bare, formal), count in together.items():
         by_bare[bare][formal] += count
+    named_together = set(by_bare)
+    for (bare, formal), count in anywhere.items():
+        if bare not in named_together and " " in bare and bare in named:
+            by_bare[bare][formal] += count
     pairs = {}
     for bare, formals in by_bare.items():
         formal, count = formals.most_common(1)[0]
-        if count * 2 <= sum(formals.values()):
-            continue
-        pairs[formal] = bare
+        if count * 2 > sum(formals.values()):
+            pairs[formal] = bare
     return pairs
 
 
@@ -671,8 +681,9 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
             }
             if len(longer) == 1:
                 mapping[name] = longer.pop()
-        if name not in mapping and len(words) >= 2:  # "Hernandez Vellara" of "Arturo Hernandez Vellara"
-            ending = {f for f in full if len(f.split()) > len(words) and f.split()[-len(words) :] == words}
+        if name not in mapping and len(words) == 2 and words[0].casefold() not in NAME_PARTICLES:
+            # "Hernandez Vellara" of "Arturo Hernandez Vellara"; "De Wilde" is one surname, not two
+            ending = {f for f in full if len(f.split()) == 3 and f.split()[1:] == words}
             if len(ending) == 1:
                 mapping[name] = ending.pop()
     return mapping
@@ -688,7 +699,8 @@ def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str
         words = name.split()
         if len(words) > 1:
             by_surname[surname(name).casefold()][name] += count
-        if len(words) > 2:  # "Hernandez Vellara" (two surnames) of "Arturo Hernandez Vellara"
+        if len(words) == 3 and words[1].casefold() not in NAME_PARTICLES:
+            # "Hernandez Vellara" (two surnames) of "Arturo Hernandez Vellara"
             by_surname[" ".join(words[-2:]).casefold()][name] += count
     mapping = {}
     for name in counts:

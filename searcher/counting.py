@@ -103,7 +103,7 @@ class ArticleCounting:
                 arrays.live_counts[facet] = np.bincount(held, minlength=len(column.values))
             return arrays.live_counts[facet]
 
-    def published_days(self, mask: np.ndarray) -> Counter:
+    def published_days(self, mask: np.ndarray) -> Counter[str]:
         """How many of the articles in ``mask`` were published on each day: {"1987-03-02": 41, ...}."""
         day_of, _ = self.days()
         picked = day_of[mask]
@@ -123,18 +123,22 @@ class ArticleCounting:
                 arrays.days = day_of, distinct
             return arrays.days
 
-    def day_counter(self, counted: np.ndarray) -> Counter:
+    def day_counter(self, counted: np.ndarray) -> Counter[str]:
         """Counts per day number as {"1987-03-02": 41, ...}, days with none left out."""
-        distinct = self.days()[1]
         found = np.flatnonzero(counted)
+        return Counter(dict(zip(self.day_labels(found), counted[found].tolist(), strict=True)))
+
+    def day_labels(self, numbers: np.ndarray) -> list[str]:
+        """Day numbers as "1987-03-02", each made once per generation."""
+        distinct = self.days()[1]
         labels = []
-        for number in found.tolist():
+        for number in numbers.tolist():
             label = self.arrays.labels.get(number)
             if label is None:
                 label = (EPOCH_DAY + timedelta(days=int(distinct[number]))).isoformat()
                 self.arrays.labels[number] = label  # a dict's item assignment is atomic
             labels.append(label)
-        return Counter(dict(zip(labels, counted[found].tolist(), strict=True)))
+        return labels
 
     def order(self, newest: bool) -> np.ndarray:
         """Every document number, newest (or oldest) first, undated ones last, ties by number; sorted
@@ -148,7 +152,8 @@ class ArticleCounting:
     def by_date(self, mask: np.ndarray, newest: bool) -> np.ndarray:
         """The document numbers in ``mask``, newest (or oldest) first, undated ones last, ties by number."""
         order = self.order(newest)
-        return order[mask[order]]
+        found: np.ndarray = order[mask[order]]
+        return found
 
 
 class StoryCounting(ArticleCounting):
@@ -186,7 +191,8 @@ class StoryCounting(ArticleCounting):
         return cls(columns, story_of, list(numbers), arrays)
 
     def _shared_in(self, mask: np.ndarray) -> np.ndarray:
-        return self.shared_docs[mask[self.shared_docs]]
+        found: np.ndarray = self.shared_docs[mask[self.shared_docs]]
+        return found
 
     def count(self, mask: np.ndarray) -> int:
         shared = self._shared_in(mask)
@@ -213,7 +219,7 @@ class StoryCounting(ArticleCounting):
                 arrays.shared_entries[facet] = entries_of(column.starts, self.shared_docs)
             return arrays.shared_entries[facet]
 
-    def published_days(self, mask: np.ndarray) -> Counter:
+    def published_days(self, mask: np.ndarray) -> Counter[str]:
         day_of, distinct = self.days()
         picked = day_of[mask]
         counted = np.bincount(picked[picked >= 0], minlength=len(distinct))
@@ -226,7 +232,7 @@ class StoryCounting(ArticleCounting):
             counted += np.bincount(once, minlength=len(distinct))
         return self.day_counter(counted)
 
-    def period_counts(self, mask: np.ndarray, width: int) -> Counter:
+    def period_counts(self, mask: np.ndarray, width: int) -> Counter[str]:
         """The stories in ``mask`` per period ("1987-03" for ``width`` 7, "1987" for 4): a story with
         versions on several days of one period counts once in it, as a click on the period finds it."""
         day_of, _ = self.days()
@@ -260,7 +266,8 @@ class StoryCounting(ArticleCounting):
         if len(at):
             _, firsts = np.unique(self.story_of[ordered[at]], return_index=True)  # first occurrences
             first[at[firsts]] = True
-        return ordered[first]
+        leaders: np.ndarray = ordered[first]
+        return leaders
 
     def best_of_each(self, docnums: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Of scored documents, each story's best: the highest score, a tie to the lower number —
@@ -284,7 +291,8 @@ class StoryCounting(ArticleCounting):
         members, stories = self._versions_by_story()
         story = self.story_of[docnum]
         found = members[np.searchsorted(stories, story) : np.searchsorted(stories, story, side="right")]
-        return found[mask[found]].tolist()
+        versions: list[int] = found[mask[found]].tolist()
+        return versions
 
     def _versions_by_story(self) -> tuple[np.ndarray, np.ndarray]:
         """The articles that share a story, by story and then oldest first, and their stories."""

@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import TEXT
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import (
     And,
     AndMaybe,
@@ -47,7 +49,7 @@ from whoosh.query import (
 )
 
 from index import store
-from index.aliases import ALIASES_FILE, read_rules, value_map
+from index.aliases import ALIASES_FILE, AliasRule, read_rules, split_values, value_map
 from index.cache import AnnotationCache, cache_key
 from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
@@ -62,6 +64,7 @@ from index.schema import (
     language_field,
     query_schema,
 )
+from index.stages.prepare import annotated_entities
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -93,9 +96,14 @@ FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
 EXPORT_PAGE = 500  # articles an export reads a request
-# Distinct stories are counted with OpenSearch's cardinality aggregation, exact (distinct hashes kept
-# in full) up to this many stories in one count, approximate above it; 40,000 is its largest setting.
-STORY_PRECISION = 40_000
+# Distinct stories are counted with OpenSearch's cardinality aggregation: exact (distinct hashes kept
+# in full) up to its precision threshold, HyperLogLog's estimate above it. The search's total gets
+# the largest threshold (40,000); every facet value and day is a bucket of its own, and a threshold
+# that high in each of them passes the cluster's request memory limit (a 2,150-article slice of
+# Reuters asked for 300 MB), so they get 3,000: a value or a day counted above 3,000 stories is an
+# estimate on this engine.
+TOTAL_STORY_PRECISION = 40_000
+STORY_PRECISION = 3_000
 VERSIONS_LISTED = 100  # a hit's other matching versions listed (OpenSearch's inner_hits allow 100)
 VERSION_FIELDS = ["id", "title", "published", "source"]
 OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
@@ -124,11 +132,31 @@ LANGUAGE_FIELDS = [language_field(language) for language in STEMMED_LANGUAGES]
 TEXT_FIELDS = ["title", "body", *LANGUAGE_FIELDS]  # what the user's words are searched in
 
 
+WHOOSH_WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer's words (its group made silent)
+STEMS_KEPT = 500_000  # distinct words whose stems are remembered (a few tens of MB at most)
+
+
+class WhooshStems(dict):
+    """A word (lower case) -> its stem as Whoosh's StemmingAnalyzer indexes it: "" for the words it
+    drops (stop words, one letter). Each word is stemmed once."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > STEMS_KEPT:
+            self.clear()
+        stemmed = self[word] = "" if len(word) < 2 or word in STOP_WORDS else porter_stem(word)
+        return stemmed
+
+
+_stems = WhooshStems()
+
+
 def whoosh_terms(text: str) -> str:
     """A text's words as the Whoosh index holds them (Whoosh's own Porter variant: "bidding" is "bidd",
     which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
-    query finds exactly the articles it finds on Whoosh."""
-    return " ".join(token.text for token in WHOOSH_STEMMER(text))
+    query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
+    each lower-cased, stop words and one-letter words dropped, the rest stemmed — without its token
+    objects and chained generators, which were most of the load's Python time."""
+    return " ".join(filter(None, map(_stems.__getitem__, map(str.lower, WHOOSH_WORD.findall(text)))))
 
 
 WHOOSH_EPOCH = datetime(1, 1, 1)
@@ -163,7 +191,6 @@ ANALYSIS = {
             "filter": ["lowercase", "porter_stem"],
         },
     },
-    "normalizer": {"folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
 }
 
 
@@ -196,10 +223,7 @@ def mappings() -> dict:
     for name in LANGUAGE_FIELDS:
         properties[f"{name}_terms"] = {"type": "text", "analyzer": "whitespace"}
     for facet in COLUMN_FACETS:
-        properties[facet] = {
-            "type": "keyword",
-            "fields": {"folded": {"type": "keyword", "normalizer": "folded"}},
-        }
+        properties[facet] = {"type": "keyword"}  # counted; filters match ``{facet}_key``
         properties[f"{facet}_key"] = {"type": "keyword"}
         properties[f"{facet}_words"] = {"type": "text", "analyzer": "whitespace"}
     # the Whoosh words are searched, never shown: not kept in _source (a third less to write)
@@ -406,7 +430,7 @@ class OpenSearchWriter:
                     conflicts += 1  # rewritten meanwhile by another add, which normalizes after this one
                 else:
                     raise ClusterError(f"OpenSearch refused a normalized article: {item}")
-            countries = {p.name: p.country for s in changed for p in s.item.entities.places}
+            countries = {p.name: p.country for s in changed for p in annotated_entities(s.item).places}
             self.merge_into_side_document(index, "countries", countries)
             self.client.indices.refresh(index=index)
             self.renormalized += written
@@ -564,14 +588,17 @@ class Snapshot:
         countries: dict,
         aliases: dict[str, dict[str, str | None]] | None = None,
         aliases_version: object = None,
+        splits: list[AliasRule] | None = None,
     ) -> None:
         self.client = client
         self.index = index
         self.countries = countries
         self.aliases = aliases or {}
         self.aliases_version = aliases_version
-        self.splits: list = []  # readers' splits of a wrong merge are Whoosh-only for now (see README)
-        self.corrections = Corrections(self.aliases, self.stored_values_matching)
+        self.splits = (
+            splits or []
+        )  # readers' splits of a wrong merge, per article (by how it wrote the value)
+        self.corrections = Corrections(self.aliases, self.stored_values_matching, self.split_moves())
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, Counter] = {}
 
@@ -581,8 +608,39 @@ class Snapshot:
     def corrected_places(self, places) -> list[list]:
         return Generation.corrected_places(self, places)
 
-    def corrected_entities(self, entities: dict) -> dict:
-        return Generation.corrected_entities(self, entities)
+    def corrected_entities(self, entities: dict, body: str | None = None) -> dict:
+        return Generation.corrected_entities(self, entities, body)
+
+    def _split_entities(self, entities: dict, body: str) -> dict:
+        return Generation._split_entities(self, entities, body)
+
+    article_spellings = staticmethod(Generation.article_spellings)
+
+    def split_moves(self) -> list[SplitMove]:
+        """What the splits change, article by article, as the Whoosh backend applies them: each article
+        holding a split value is read (its entities and body: how it wrote the value) once a snapshot,
+        and the values it gains or loses are recorded for the filters and counts."""
+        moves = []
+        listed_as = {"person": "people", "org": "orgs"}
+        for facet in sorted({rule.facet for rule in self.splits}):
+            rules = [rule for rule in self.splits if rule.facet == facet]
+            holding = {"terms": {f"{facet}_key": sorted({facet_key(rule.value) for rule in rules})}}
+            for hit in helpers.scan(
+                self.client,
+                index=self.index,
+                query={"query": holding, "_source": ["id", "entities", "body"]},
+                size=EXPORT_PAGE,
+            ):
+                source = hit["_source"]
+                entities = self.corrected_entities(json.loads(source["entities"]))
+                spellings = self.article_spellings(entities, source.get("body") or "", facet)
+                before = entities.get(listed_as[facet], [])
+                after, _ = split_values(before, spellings, rules)
+                for value in set(after) - set(before):
+                    moves.append(SplitMove(facet, value, source["id"], gained=True))
+                for value in set(before) - set(after):
+                    moves.append(SplitMove(facet, value, source["id"], gained=False))
+        return moves
 
     def merged_into(self, facet: str, value: str) -> list[str]:
         return Generation.merged_into(self, facet, value)
@@ -681,10 +739,9 @@ class OpenSearchIndex(SearchBackend):
                         **read_side_document(self.client, index, "countries"),
                     }
                 rules = read_rules(self.index_dir) if version is not None else []
-                if any(rule.action == "split" for rule in rules):
-                    log.warning("aliases.txt: split corrections apply on the Whoosh backend only, not here")
+                splits = [rule for rule in rules if rule.action == "split"]
                 aliases = value_map(rules)
-                current = self._snapshot = Snapshot(self.client, index, countries, aliases, version)
+                current = self._snapshot = Snapshot(self.client, index, countries, aliases, version, splits)
             self._checked = time.monotonic()
             return current
 
@@ -747,7 +804,7 @@ class OpenSearchIndex(SearchBackend):
                     },
                     "aggs": stories,
                 },
-                **stories,
+                **counting_stories(params.collapse, TOTAL_STORY_PRECISION),
             },
         }
 
@@ -901,7 +958,7 @@ class OpenSearchIndex(SearchBackend):
             counted: dict = {}
             if values:
                 within = {"bool": {"must": [base], "filter": everything}}
-                if facet in corrections.aliases:  # each value by its own filter: merged ones count once
+                if corrections.corrects(facet):  # each value by its own filter: merged ones count once
                     aggs = {
                         "values": {
                             "filters": {"filters": {v: corrections.value_filter(facet, v) for v in values}},
@@ -949,7 +1006,8 @@ class OpenSearchIndex(SearchBackend):
                     "query": {"bool": {"must": [base], "filter": everything}},
                     "sort": sort,
                     "pit": {"id": pit, "keep_alive": "2m"},
-                    "_source": ["id", "title", "published", "source", "url", "entities", "language"],
+                    "_source": ["id", "title", "published", "source", "url", "entities", "language"]
+                    + (["body"] if snapshot.splits else []),  # a split reads how the article wrote a value
                     "track_total_hits": False,
                 }
                 if after is not None:
@@ -1034,7 +1092,7 @@ class OpenSearchIndex(SearchBackend):
         written: Counter = Counter()
         for hit in newest[:SPELLING_SAMPLE]:
             body = hit["_source"].get("body") or ""
-            spans = snapshot.corrected_entities(json.loads(hit["_source"]["entities"]))["spans"]
+            spans = snapshot.corrected_entities(json.loads(hit["_source"]["entities"]), body)["spans"]
             for start, end, span_facet, value in spans:
                 if span_facet == facet and value in values and 0 <= start < end <= len(body):
                     written[" ".join(body[start:end].split())] += 1
@@ -1057,7 +1115,9 @@ class OpenSearchIndex(SearchBackend):
         except NotFoundError:
             return None
         stored = stored_fields(found["_source"])
-        stored["entities"] = self.generation().corrected_entities(json.loads(stored["entities"]))
+        stored["entities"] = self.generation().corrected_entities(
+            json.loads(stored["entities"]), stored.get("body") or ""
+        )
         return stored
 
     def ids_with_own_id(self, own_id: str) -> list[str]:
@@ -1185,8 +1245,14 @@ class FacetFilter:
                     value = self.corrections.value(self.facet, bucket["key"])
                     if value is not None and facet_key(value) == key:
                         # merged values: the value's own filter counted each article once
-                        corrected = self.facet in self.corrections.aliases
+                        corrected = self.corrections.corrects(self.facet)
                         spelled[value] = bucket_count(agg if corrected else bucket)
+                if not spelled and bucket_count(agg):  # a value only a split gives: no article stores it
+                    spelled = {
+                        target: bucket_count(agg)
+                        for target in self.corrections.targets(self.facet)
+                        if facet_key(target) == key
+                    }
             for value, count in (spelled or {given: 0}).items():
                 if value in chosen:
                     continue
@@ -1205,15 +1271,38 @@ def typed_match(value: str, key: str, prefix: bool) -> bool:
     return any(w.startswith(key) if prefix else w == key for w in folded.split())
 
 
+@dataclass(frozen=True)
+class SplitMove:
+    """One article's change under a split: it gains (or loses) a facet value."""
+
+    facet: str
+    value: str
+    article_id: str
+    gained: bool
+
+
 class Corrections:
     """Readers' corrections (``aliases.txt``) applied at read, in OpenSearch's terms: a stored value
     renamed or merged away stands for its target and a dropped one for nothing; a value's filter takes
     the articles of every stored value that became it, so an article holding two merged values counts
-    once. With no corrections every method is the plain stored-value one."""
+    once. A split moves given articles: a value's filter also takes the articles that gained it and
+    leaves out those that lost it. With no corrections every method is the plain stored-value one."""
 
-    def __init__(self, aliases: dict[str, dict[str, str | None]], stored_values_matching=None) -> None:
+    def __init__(
+        self,
+        aliases: dict[str, dict[str, str | None]],
+        stored_values_matching=None,
+        split_moves: list[SplitMove] | None = None,
+    ) -> None:
         self.aliases = {facet: mapping for facet, mapping in aliases.items() if mapping}
         self.stored_values_matching = stored_values_matching
+        # facet -> a value's key -> (the value as written, the ids that gained it, the ids that lost it)
+        self._split: dict[str, dict[str, tuple[str, set[str], set[str]]]] = {}
+        for move in split_moves or []:
+            value, gained, lost = self._split.setdefault(move.facet, {}).setdefault(
+                facet_key(move.value), (move.value, set(), set())
+            )
+            (gained if move.gained else lost).add(move.article_id)
         self._moved: dict[str, set[str]] = {}  # keys of stored values that no longer stand for themselves
         self._sources: dict[str, dict[str, list[str]]] = {}  # a value's key -> stored values that became it
         for facet, mapping in self.aliases.items():
@@ -1230,13 +1319,32 @@ class Corrections:
         """A stored value as readers corrected it (None: dropped)."""
         return self.aliases.get(facet, {}).get(stored, stored)
 
+    def corrects(self, facet: str) -> bool:
+        """Whether a facet's values are corrected (so each is counted by its own filter)."""
+        return facet in self.aliases or facet in self._split
+
     def targets(self, facet: str) -> list[str]:
-        """The values corrections turned others into."""
-        return sorted({t for t in self.aliases.get(facet, {}).values() if t is not None})
+        """The values corrections turned others into, and the values splits move articles to or from."""
+        merged = {t for t in self.aliases.get(facet, {}).values() if t is not None}
+        return sorted(merged | {value for value, _, _ in self._split.get(facet, {}).values()})
 
     def value_filter(self, facet: str, value: str) -> dict:
         """The articles holding a (corrected) facet value given in any case or accent form (a mentioned
         date as it is)."""
+        stored = self.stored_value_filter(facet, value)
+        split = self._split.get(facet, {}).get(facet_key(value))
+        if split is None:
+            return stored
+        _, gained, lost = split
+        clauses: dict = {"should": [stored], "minimum_should_match": 1}
+        if gained:
+            clauses["should"].append({"ids": {"values": sorted(gained)}})
+        if lost:
+            clauses["must_not"] = [{"ids": {"values": sorted(lost)}}]
+        return {"bool": clauses}
+
+    def stored_value_filter(self, facet: str, value: str) -> dict:
+        """The articles whose stored values are, or were merged or renamed into, ``value``."""
         if facet == "mentioned":
             return {"term": {"mentioned": value}}
         key = facet_key(value)
@@ -1276,7 +1384,7 @@ class Corrections:
         """The (corrected) values holding what was typed in a facet field."""
         assert self.stored_values_matching is not None
         stored = self.stored_values_matching(facet, key, prefix)
-        if facet not in self.aliases:
+        if not self.corrects(facet):
             return stored
         kept = [v for v in stored if self.value(facet, v) == v]
         return sorted({*kept, *(t for t in self.targets(facet) if typed_match(t, key, prefix))})
@@ -1285,7 +1393,7 @@ class Corrections:
         """``person:"Paul Volcker"``, ``person:volcker``, ``person:vol*`` as a filter of articles."""
         field = f"{facet}_key" if " " in key else f"{facet}_words"
         stored = {"prefix" if prefix else "term": {field: key}}
-        if facet not in self.aliases:
+        if not self.corrects(facet):
             return stored
         values = self.values_matching(facet, key, prefix)
         if not values:
@@ -1417,11 +1525,11 @@ def stored_fields(source: dict) -> dict:
 _SPACES = re.compile(r"\s+")
 
 
-def counting_stories(collapse: bool) -> dict:
+def counting_stories(collapse: bool, precision: int = STORY_PRECISION) -> dict:
     """The sub-aggregation that makes a bucket count stories (``collapse``), or none: it counts articles."""
     if not collapse:
         return {}
-    return {"stories": {"cardinality": {"field": "story", "precision_threshold": STORY_PRECISION}}}
+    return {"stories": {"cardinality": {"field": "story", "precision_threshold": precision}}}
 
 
 def bucket_count(bucket: dict) -> int:
@@ -1447,8 +1555,8 @@ def other_versions(found: dict, hit_id: str) -> list[dict]:
 
 def hit_from(found: dict, snapshot: Snapshot) -> Hit:
     stored = stored_fields(found["_source"])
-    data = snapshot.corrected_entities(json.loads(stored["entities"]))
     body = stored.get("body") or ""
+    data = snapshot.corrected_entities(json.loads(stored["entities"]), body)
     fragments = found.get("highlight", {}).get("body")
     snippet = " … ".join(_SPACES.sub(" ", f).strip() for f in fragments) if fragments else ""
     if not snippet:
@@ -1470,7 +1578,7 @@ def hit_from(found: dict, snapshot: Snapshot) -> Hit:
 
 def export_record(source: dict, snapshot: Snapshot) -> dict:
     """One match as exports and feeds give it (the Whoosh backend's record, field for field)."""
-    entities = snapshot.corrected_entities(json.loads(source["entities"]))
+    entities = snapshot.corrected_entities(json.loads(source["entities"]), source.get("body"))
     return {
         "id": source["id"],
         "title": source.get("title") or "",

@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConflictError, NotFoundError
@@ -36,7 +37,7 @@ from index.language import UNDETERMINED
 from index.schema import entities_json
 from index.stages.annotate import entities_from_all_mentions
 from index.stages.normalize_corpus import normalize_across_corpus
-from index.stages.prepare import PreparedArticle
+from index.stages.prepare import PreparedArticle, annotated_entities
 from index.stages.report import BuildOptions
 
 from .engine import ClusterError
@@ -102,7 +103,7 @@ def decode_ner_input(stored: str) -> NerInput:
     )
 
 
-def prepared_from_source(source: dict, found: NerInput) -> PreparedArticle:
+def prepared_from_source(source: dict[str, Any], found: NerInput) -> PreparedArticle:
     """A document of the cluster back as the build's ``PreparedArticle``, as it stood before its
     entities were derived: the text spaCy read is rebuilt from the stored title and body as the
     clean stage made it (``stages/prepare.py``)."""
@@ -162,7 +163,7 @@ def normalize_union(stored: list[StoredArticle], options: BuildOptions | None = 
     votes = count_label_votes(first_of_key.values())  # each distinct text once, as the annotate stage
     entities_from_all_mentions([item for item, _ in readable], mentions, votes, options or BuildOptions())
     normalize_across_corpus(items, {}, votes)
-    return [s for s in stored if entities_json(s.item.entities) != s.entities]
+    return [s for s in stored if entities_json(annotated_entities(s.item)) != s.entities]
 
 
 def stored_articles(client: OpenSearch, index: str) -> tuple[list[StoredArticle], int]:

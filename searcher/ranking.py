@@ -71,31 +71,45 @@ def decode_postings(matcher: W3LeafMatcher) -> Postings:
     and their weights. Whoosh's matcher reads a block's header through four method calls and a
     pickle read a byte at a time; here each block is read straight from the mapped file, with the
     same ``zlib`` and ``pickle`` decoding of its data as Whoosh's ``_read_data``."""
-    postfile = matcher._postfile
-    buffer = getattr(postfile, "_buf", None)
-    if buffer is None:  # not a mapped file: Whoosh's own stepping
+    blocks = mapped_blocks(matcher)
+    if blocks is None:  # not a mapped file: Whoosh's own stepping
         return _stepped_postings(matcher)
-    position = matcher._baseoffset
     ids, weights = [], []
+    for count, block in blocks:
+        ids.append(_block_ids(block[0], matcher._byteids))
+        weights.append(_block_weights(block[1], count))
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def mapped_blocks(matcher: W3LeafMatcher) -> list[tuple[int, tuple[Any, ...]]] | None:
+    """Each block of a posting list read from the mapped file: its posting count and its data tuple
+    (ids, weights, values), as Whoosh's ``_read_data`` decodes it. None when the postings are not
+    in a mapped file, or a header is not what Whoosh 2.7.4 writes."""
+    buffer = getattr(matcher._postfile, "_buf", None)
+    if buffer is None:
+        return None
+    position = matcher._baseoffset
+    blocks = []
     while True:
         (length,) = _BLOCK_LENGTH.unpack_from(buffer, position)
-        end = position + _BLOCK_LENGTH.size + abs(length)
-        header = io.BytesIO(
-            buffer[position + _BLOCK_LENGTH.size : position + _BLOCK_LENGTH.size + _HEADER_BYTES]
-        )
+        start = position + _BLOCK_LENGTH.size
+        header = io.BytesIO(buffer[start : start + _HEADER_BYTES])
         try:
             count, _, _, compression, _, _ = pickle.load(header)
-        except (EOFError, pickle.UnpicklingError):
-            return _stepped_postings(matcher)
-        data = buffer[position + _BLOCK_LENGTH.size + header.tell() : end]
-        block = pickle.loads(zlib.decompress(data) if compression else data)
-        stored = np.asarray(block[0], dtype=np.int64)
-        ids.append(stored if matcher._byteids else np.cumsum(stored))
-        weights.append(_block_weights(block[1], count))
+        except (EOFError, pickle.UnpicklingError, TypeError, ValueError):
+            return None
+        data = buffer[start + header.tell() : start + abs(length)]
+        blocks.append((count, pickle.loads(zlib.decompress(data) if compression else data)))
         if length < 0:  # the last block
-            break
-        position = end
-    return np.concatenate(ids), np.concatenate(weights)
+            return blocks
+        position = start + abs(length)
+
+
+def _block_ids(stored: Any, byteids: Any) -> np.ndarray:
+    """A block's document numbers: Whoosh stores them as gaps (added up one by one in a generator
+    by Whoosh; a cumulative sum here), or as they are for byte ids."""
+    ids = np.asarray(stored, dtype=np.int64)
+    return ids if byteids else np.cumsum(ids)
 
 
 def _block_weights(stored: Any, count: int) -> np.ndarray:
@@ -404,6 +418,11 @@ def _ids_and_values(matcher: Any) -> tuple[np.ndarray, list[Any]] | None:
         return np.asarray(matcher._ids, dtype=np.int64), list(matcher._values)
     if type(matcher) is not W3LeafMatcher:
         return None
+    fixed = matcher._fixedsize
+    blocks = mapped_blocks(matcher) if fixed is None or fixed < 0 else None
+    if blocks is not None:  # values stored one per posting, as positions are
+        ids = [_block_ids(block[0], matcher._byteids) for _, block in blocks]
+        return np.concatenate(ids), [value for _, block in blocks for value in block[2]]
     matcher.reset()
     id_blocks: list[np.ndarray] = []
     values: list[Any] = []

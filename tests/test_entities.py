@@ -49,3 +49,32 @@ def test_entity_marks_and_facet_values_link_to_entity_pages(client):
     search = client.get("/").get_data(as_text=True)
     abouts = re.findall(r'<a class="about" href="([^"]+)"', search)
     assert "/person/Mara%20Lindqvist" in abouts
+
+
+def test_ner_is_loaded_without_the_components_it_does_not_need():
+    from index.entities import components_ner_does_without
+
+    def config(ner_embedding: str, **components: str) -> dict:
+        return {
+            "nlp": {"pipeline": [*components, "ner"]},
+            "components": {
+                **{name: {"factory": factory} for name, factory in components.items()},
+                "ner": {"factory": "ner", "model": {"tok2vec": {"@architectures": ner_embedding}}},
+            },
+        }
+
+    # en_core_web_sm: NER has its own embedding, so the shared one goes too
+    small = config("spacy.Tok2Vec.v2", tok2vec="tok2vec", tagger="tagger", parser="parser")
+    assert components_ner_does_without(small) == ["tok2vec", "tagger", "parser"]
+    # md, lg and trf pipelines: NER listens to the shared layer, which stays
+    listening = config("spacy.Tok2VecListener.v1", tok2vec="tok2vec", parser="parser")
+    assert components_ner_does_without(listening) == ["parser"]
+    assert components_ner_does_without(
+        config("spacy-transformers.TransformerListener.v1", transformer="transformer", tagger="tagger")
+    ) == ["tagger"]
+    # not sure what a component sourced from another pipeline needs, or no NER at all: nothing is left out
+    sourced = config("spacy.Tok2Vec.v2", tok2vec="tok2vec")
+    sourced["components"]["tok2vec"] = {"source": "en_core_web_md"}
+    assert components_ner_does_without(sourced) == []
+    assert components_ner_does_without({"nlp": {"pipeline": ["tagger"]}, "components": {}}) == []
+    assert components_ner_does_without({}) == []

@@ -126,9 +126,8 @@ def test_the_feed_learns_of_new_matches_after_index_add(writable_index, tmp_path
     assert {e.id for e in before.entries} < {e.id for e in after.entries}
 
 
-@pytest.mark.slow
-def test_an_export_streams_in_bounded_memory(reuters_slice_index):
-    client = create_app({"TESTING": True, "INDEX_DIR": str(reuters_slice_index)}).test_client()
+def streamed_export(client) -> tuple[int, int, int]:
+    """Streams ``/export.jsonl`` of everything: its lines, its bytes and the peak memory traced."""
     client.get("/api/search?q=oil")  # the index is open before measuring
     tracemalloc.start()
     response = client.get("/export.jsonl", buffered=False)
@@ -138,6 +137,13 @@ def test_an_export_streams_in_bounded_memory(reuters_slice_index):
         lines += chunk.count(b"\n" if isinstance(chunk, bytes) else "\n")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    return lines, size, peak
+
+
+@pytest.mark.slow
+def test_an_export_streams_in_bounded_memory(reuters_slice_index):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(reuters_slice_index)}).test_client()
+    lines, size, peak = streamed_export(client)
     total = client.get("/api/search?per_page=1").json["articles"]  # every version, as exports give
     assert lines == total > 2000
     print(f"\nexport of {lines} articles: {size / 1e6:.1f} MB streamed, peak {peak / 1e6:.2f} MB traced")

@@ -684,6 +684,12 @@ def test_a_firm_named_with_and_without_its_legal_form_is_one_value():
     assert pair_legal_forms([{"Brell Inc", "Brell", "Brell Corp"}, {"Brell Corp", "Brell"}]) == {
         "Brell Corp": "Brell"
     }
+    # a name of two words is specific enough: named apart, the one form it is given with in most articles
+    apart = [{"Vell Quist Airlines"}, {"Vell Quist Airlines Inc"}, {"Vell Quist Airlines Inc"}]
+    apart += [{"Vell Quist Airlines Corp"}]
+    assert pair_legal_forms(apart) == {"Vell Quist Airlines Inc": "Vell Quist Airlines"}
+    assert pair_legal_forms([*apart, {"Vell Quist Airlines Corp"}]) == {}  # two forms as common: two firms?
+    assert pair_legal_forms([{"Vellum"}, {"Vellum Inc"}]) == {}  # one word named apart: too little to tell
     # "Moody" of "Moody's": the longer name it mostly comes with; a name mostly alone is its own
     shorts = [{"Vellbank", "Vellbank's Rating Service Inc"}] * 2 + [{"Vellbank"}]
     shorts += [{"Quistbank", "Quistbank Council"}] + [{"Quistbank"}] * 5
@@ -743,9 +749,31 @@ def test_british_and_american_spellings_are_one_value():
 def test_a_name_of_two_surnames_goes_to_the_full_name_it_ends():
     from index.normalize import corpus_surname_map, merge_short_names
 
-    names = ["Arturo Hernandez Vellara", "Hernandez Vellara", "Orla Brenn"]
+    names = ["Arturo Hernandez Vellara", "Hernandez Vellara", "Orla Brenn", "Dorin De Quist", "De Quist"]
+    names += ["Vellian H. Tomas Brell", "Tomas Brell"]  # a longer name is not two surnames
     assert merge_short_names(names) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
     counts = Counter(
         {"Arturo Hernandez Vellara": 6, "Hernandez Vellara": 5, "Pella Stent": 40, "Quist Pella Stent": 1}
     )
     assert corpus_surname_map(counts) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
+
+
+@needs_reuters
+def test_reuters_top_values_are_no_legal_form_pairs_no_things_and_no_acronym_towns(
+    reuters_vocabulary, reuters_texts
+):
+    from index.normalize import without_legal_form
+
+    top = _top(reuters_vocabulary, "org")
+    pairs = [(org, without_legal_form(org)) for org in top if without_legal_form(org) in set(top) - {org}]
+    assert not pairs, f"a firm with and without its legal form as two values: {pairs}"
+    places = gazetteer()
+    lower = Counter(re.findall(r"\b[a-z]+\b", "\n".join(reuters_texts)))
+    for name in _top(reuters_vocabulary, "person"):
+        words = name.split()
+        first = places.resolve(words[0], alternates=False) if len(words) > 1 else None
+        thing = (
+            first and (places.is_country(first) or places.is_state(first)) and lower[words[-1].lower()] >= 3
+        )
+        assert not thing, f"{name!r} is a thing named after a place"
+    assert not {"Icó", "Ico"} & set(reuters_vocabulary["place"]), "an acronym read as a town"

@@ -13,10 +13,12 @@ from .test_api import (  # noqa: F401 - collected again here, with this module's
     test_contract_shape,
     test_date_range_and_sort,
     test_empty_query_browses_newest_first,
+    test_every_api_error_is_json,
     test_exclusion_and_country_rollup,
     test_facet_selection_or_within_and_across,
     test_facets_in_the_query_syntax_match_the_facet_filters,
     test_malformed_queries_never_error,
+    test_page_errors_stay_html,
     test_pages_render,
     test_paging,
     test_phrases_or_not_and_fields,
@@ -24,7 +26,24 @@ from .test_api import (  # noqa: F401 - collected again here, with this module's
     test_spelling_suggestion,
     test_words_are_anded_and_stemmed,
 )
-from .test_views import test_facet_links_add_and_remove_values_and_reset_the_page  # noqa: F401
+from .test_pages import (  # noqa: F401
+    test_a_bad_date_is_shown_on_the_search_page_with_the_search_kept,
+    test_a_date_in_a_common_form_narrows_the_search,
+    test_a_way_back_that_is_not_a_valid_search_is_not_offered,
+    test_an_article_opened_from_results_links_back_to_them,
+    test_every_page_past_the_end_says_so_and_links_to_the_last,
+    test_the_last_page_and_bad_page_numbers,
+    test_the_way_back_is_always_our_search_page,
+)
+from .test_views import (  # noqa: F401
+    test_clear_all_takes_off_every_facet_value_exclusion_and_date,
+    test_facet_links_add_and_remove_values_and_reset_the_page,
+    test_hits_are_numbered_from_the_page_s_first_one,
+    test_the_page_shows_mentioned_dates_by_year_with_the_span,
+    test_the_page_shows_the_sidebar_headings_and_the_clear_all_link,
+    test_the_sidebar_lists_every_facet_in_order_with_its_switch,
+    test_the_sort_and_date_forms_keep_the_search,
+)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import shutil
-import tracemalloc
 
 import feedparser
 import pytest
@@ -21,6 +20,7 @@ from .test_entities import (  # noqa: F401 - collected again here, with this mod
     test_the_page_shows_the_entity_and_links_to_its_search,
 )
 from .test_export import (  # noqa: F401
+    streamed_export,
     test_a_bad_parameter_is_refused_before_the_download,
     test_csv_export_holds_every_match_in_the_search_order,
     test_jsonl_export_and_the_cli_give_the_same_matches,
@@ -168,16 +168,8 @@ def test_an_export_of_the_reuters_slice_streams_in_bounded_memory(reuters_on_ope
 
     monkeypatch.setattr(opensearch_backend, "EXPORT_PAGE", 25)
     client = reuters_on_opensearch
-    client.get("/api/search?q=oil")
-    tracemalloc.start()
-    response = client.get("/export.jsonl", buffered=False)
-    size = lines = 0
-    for chunk in response.response:
-        size += len(chunk)
-        lines += chunk.count(b"\n" if isinstance(chunk, bytes) else "\n")
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    total = client.get("/api/search?per_page=1").json["total"]
+    lines, size, peak = streamed_export(client)
+    total = client.get("/api/search?per_page=1").json["articles"]  # every version, as exports give
     assert lines == total > 2000
     print(
         f"\nOpenSearch export of {lines} articles: {size / 1e6:.1f} MB streamed, peak {peak / 1e6:.2f} MB traced"

@@ -134,3 +134,26 @@ def test_the_union_normalized_again_equals_one_rebuild_of_both_halves():
     changed = normalize_union(stored, OPTIONS)
     assert [s.item.article.id for s in changed] == ["w-2"]  # only the article whose entities moved
     assert [entities_json(s.item.entities) for s in stored] == [entities_json(i.entities) for i in rebuilt]
+
+
+def test_whoosh_terms_are_the_words_whooshs_analyzer_gives():
+    """The load's own tokenizer and stemmer give what Whoosh's StemmingAnalyzer gives, word for word,
+    on the samples, Reuters when it is here, and edge cases (dotted words, digits, accents, case)."""
+    from searcher.opensearch_backend import WHOOSH_STEMMER, whoosh_terms
+
+    from .conftest import REUTERS, SAMPLES
+
+    texts = [
+        "U.S. officials said the 3.5 pct rise in İstanbul's exports was A-OK; I a an x.y.z",
+        "Bidding, BIDDING and bidders — Zürich Straße naïve café 1987's",
+        "",
+    ]
+    texts += [p.read_text(errors="replace") for p in sorted(SAMPLES.iterdir()) if p.is_file()]
+    if REUTERS.is_file():
+        with REUTERS.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines):
+                if number % 20 == 0:
+                    article = json.loads(line)
+                    texts.append(f"{article.get('title', '')}\n{article.get('body', '')}")
+    for text in texts:
+        assert whoosh_terms(text) == " ".join(t.text for t in WHOOSH_STEMMER(text)), text[:80]
