@@ -674,3 +674,15 @@ def test_add_groups_a_write_up_of_the_same_event_and_the_diff_says_so(tmp_path):
     assert status == 200 and "two write-ups of one event" in page
     status, page = api(index_dir, "/article/harbour-wire/1")
     assert "2 versions of this story" in page
+
+
+def test_more_like_this_leaves_out_the_articles_own_versions(versions_index):
+    """The other version is the most alike article of all; it is listed as a version, not again."""
+    from searcher.backend import SearchIndex
+
+    _, index_dir = versions_index
+    index = SearchIndex(index_dir)
+    versions = {v["id"] for v in index.story_versions("harbour-wire/1")}
+    assert versions == {"harbour-wire/1", "harbour-post/7"}
+    alike = [hit["id"] for hit in index.more_like_this("harbour-wire/1", count=5)]
+    assert not versions & set(alike), alike
