@@ -10,11 +10,12 @@ from werkzeug.exceptions import HTTPException
 
 from index.store import NoIndexError
 
+from .engine import ClusterError
 from .facet_filter import MAX_FILTER_CHARS, filtered_facets, split_filter_args
 from .params import FACETS, ParamError, params_from_args
 from .search import AmbiguousArticleId, article_data, run_search
 from .versions import diff_data
-from .views import http_error, past_the_end, requested_page, search_index
+from .views import cluster_failed, http_error, past_the_end, requested_page, search_index
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,6 +28,11 @@ def bad_parameter(error: ParamError) -> ResponseReturnValue:
 @blueprint.errorhandler(NoIndexError)
 def no_index(error: NoIndexError) -> ResponseReturnValue:
     return jsonify({"error": str(error)}), 503
+
+
+@blueprint.errorhandler(ClusterError)
+def cluster_error(error: ClusterError) -> ResponseReturnValue:
+    return cluster_failed(error)  # before this blueprint's catch-all, which would answer 500
 
 
 @blueprint.errorhandler(AmbiguousArticleId)

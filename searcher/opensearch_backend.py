@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
@@ -103,7 +104,7 @@ EXPORT_PAGE = 500  # articles an export reads a request
 # Reuters asked for 300 MB), so they get 3,000: a value or a day counted above 3,000 stories is an
 # estimate on this engine.
 TOTAL_STORY_PRECISION = 40_000
-STORY_PRECISION = 3_000
+STORY_PRECISION = 500
 VERSIONS_LISTED = 100  # a hit's other matching versions listed (OpenSearch's inner_hits allow 100)
 VERSION_FIELDS = ["id", "title", "published", "source"]
 OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
@@ -265,8 +266,51 @@ def document(prepared, order: int, ner_input: str | None = None) -> dict:
     return doc
 
 
+class WholeAnswers(OpenSearch):
+    """A client whose searches and counts answer from every shard or fail: when a shard fails (a node
+    out of memory, the request circuit breaker), OpenSearch still answers 200 with the other shards'
+    hits and counts, which would be shown as the truth."""
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        with refusals_named():
+            return whole(super().search(*args, **kwargs))
+
+    def count(self, *args: Any, **kwargs: Any) -> Any:
+        with refusals_named():
+            return whole(super().count(*args, **kwargs))
+
+
+@contextlib.contextmanager
+def refusals_named() -> Iterator[None]:
+    """A search every shard refused (too much memory asked, the cluster overloaded) as a ClusterError
+    with OpenSearch's reason; a request OpenSearch finds wrong (4xx but 429) stays the bug it is."""
+    try:
+        yield
+    except TransportError as error:
+        status = error.status_code if isinstance(error.status_code, int) else 0
+        if status != 429 and status < 500:
+            raise
+        raise ClusterError(f"OpenSearch refused the search ({status}): {refusal_reason(error)}") from error
+
+
+def refusal_reason(error: TransportError) -> str:
+    info = error.info if isinstance(error.info, dict) else {}
+    causes = (info.get("error") or {}).get("root_cause") or [{}]
+    return causes[0].get("reason") or str(error.error)
+
+
+def whole(answer: dict) -> dict:
+    """``answer``, when every shard gave its part; else a ClusterError naming the first failure."""
+    shards = answer.get("_shards") or {}
+    if shards.get("failed"):
+        reasons = [failure.get("reason", {}) for failure in shards.get("failures", [])]
+        reason = reasons[0].get("reason") or reasons[0].get("type") if reasons else "no reason given"
+        raise ClusterError(f"{shards['failed']} of {shards.get('total')} OpenSearch shards failed: {reason}")
+    return answer
+
+
 def client_for(urls: list[str]) -> OpenSearch:
-    return OpenSearch(urls, timeout=60, max_retries=3, retry_on_timeout=True)
+    return WholeAnswers(urls, timeout=60, max_retries=3, retry_on_timeout=True)
 
 
 # writing ----------------------------------------------------------------------------------------
@@ -770,9 +814,11 @@ class OpenSearchIndex(SearchBackend):
 
         stories = counting_stories(params.collapse)  # what every count counts: stories or articles
         aggs: dict = {}
+        contexts: dict[str, list] = {}  # each facet's counting filters
         for facet in FACETS:
             others = [f.narrow() for name, f in filters.items() if name != facet]
             counting = [*others, filters[facet].narrow_for_counts(facet in params.match_all)]
+            contexts[facet] = counting
             values: dict = {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
             if stories:  # the values with the most stories, as the Whoosh backend lists them
                 values["order"] = [{"stories": "desc"}, {"_key": "asc"}]
@@ -850,6 +896,9 @@ class OpenSearchIndex(SearchBackend):
         counts, chosen = {}, {}
         for facet in FACETS:
             counts[facet] = corrections.counted(facet, found[f"count_{facet}"])
+        if params.collapse:
+            self.count_large_values_again(base, contexts, counts, corrections)
+        for facet in FACETS:
             chosen[facet] = filters[facet].chosen_values(counts[facet], found)
         published = Counter(
             {
@@ -884,6 +933,31 @@ class OpenSearchIndex(SearchBackend):
             articles=articles,
         )
 
+    def count_large_values_again(
+        self, base: dict, contexts: dict[str, list], counts: dict[str, Counter], corrections: Corrections
+    ) -> None:
+        """Counts again, with the total's precision, the values whose story count is near or above
+        the buckets' precision threshold (an estimate there): few values are that large, and each
+        is one bucket here."""
+        large = [
+            (facet, value)
+            for facet in FACETS
+            for value, count in counts[facet].items()
+            if count >= STORY_PRECISION * 9 // 10
+        ]
+        if not large:
+            return
+        aggs = {
+            f"value_{number}": {
+                "filter": {"bool": {"filter": [*contexts[facet], corrections.value_filter(facet, value)]}},
+                "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
+            }
+            for number, (facet, value) in enumerate(large)
+        }
+        answer = self.client.search(index=self.alias, body={"size": 0, "query": base, "aggs": aggs})
+        for number, (facet, value) in enumerate(large):
+            counts[facet][value] = bucket_count(answer["aggregations"][f"value_{number}"])
+
     def stories_per_period(self, base: dict, everything: list, unit: str) -> Counter:
         """The matching stories per month or year: a story published on several days of one period
         counts once in it (the day histogram cannot say so)."""
@@ -900,7 +974,7 @@ class OpenSearchIndex(SearchBackend):
                             "format": "yyyy" if unit == "year" else "yyyy-MM",
                             "min_doc_count": 1,
                         },
-                        "aggs": counting_stories(True),
+                        "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
                     }
                 },
             },

@@ -19,7 +19,7 @@ from index.language import language_name
 from index.store import DamagedIndexError, NoIndexError
 
 from .backend import SearchIndex
-from .engine import NotAvailableError, SearchBackend, open_backend
+from .engine import ClusterError, NotAvailableError, SearchBackend, open_backend
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
 from .params import MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
@@ -249,6 +249,16 @@ def not_available(error: NotAvailableError) -> ResponseReturnValue:
 def wants_json() -> bool:
     """Every answer under /api/ is JSON, errors included (a mistyped path, a wrong method)."""
     return request.path == "/api" or request.path.startswith("/api/")
+
+
+@blueprint.app_errorhandler(ClusterError)
+def cluster_failed(error: ClusterError) -> ResponseReturnValue:
+    """The search cluster answered only in part (a shard failed) or not at all: a 503 that says so,
+    never the part as if it were the whole."""
+    message = f"The search cluster could not answer in full: {error}"
+    if wants_json():
+        return jsonify({"error": message}), 503
+    return render_template("error.html", title="Search cluster unavailable", message=message), 503
 
 
 @blueprint.app_errorhandler(AmbiguousArticleId)

@@ -82,3 +82,51 @@ def test_searches_answer_through_a_killed_node_and_it_rejoins(loaded):
     health = client.cluster.health(index=ALIAS, wait_for_status="green", wait_for_nodes="3")
     assert health["status"] == "green" and health["number_of_nodes"] == 3
     assert {q: index.search(parsed(q)).total for q in QUERIES} == expected
+
+
+def test_an_answer_with_a_failed_shard_is_an_error_not_a_partial_result():
+    from searcher.engine import ClusterError
+    from searcher.opensearch_backend import whole
+
+    complete = {"_shards": {"total": 3, "successful": 3, "failed": 0}, "hits": {"total": {"value": 9}}}
+    assert whole(complete) is complete
+    partial = {
+        "_shards": {
+            "total": 3,
+            "successful": 2,
+            "failed": 1,
+            "failures": [
+                {"shard": 0, "reason": {"type": "circuit_breaking_exception", "reason": "Data too large"}}
+            ],
+        },
+        "hits": {"total": {"value": 6}},
+    }
+    with pytest.raises(ClusterError, match="1 of 3 OpenSearch shards failed: Data too large"):
+        whole(partial)
+
+
+def test_a_search_the_cluster_refuses_answers_503_saying_why(loaded):
+    """With the request memory limit below what any aggregation needs, every shard refuses: the API and
+    the page answer 503 with OpenSearch's reason, never 200 with what was left, nor a bare 500."""
+    from searcher import create_app
+
+    client = client_for(loaded.urls)
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": "/nonexistent",
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": ",".join(loaded.urls),
+            "OPENSEARCH_INDEX": ALIAS,
+        }
+    ).test_client()
+    assert app.get("/api/search?q=ferry").status_code == 200
+    client.cluster.put_settings(body={"transient": {"indices.breaker.request.limit": "1kb"}})
+    try:
+        api = app.get("/api/search?q=ferry")
+        page = app.get("/?q=ferry")
+    finally:
+        client.cluster.put_settings(body={"transient": {"indices.breaker.request.limit": None}})
+    assert api.status_code == 503 and "Data too large" in api.get_json()["error"], api.get_json()
+    assert page.status_code == 503 and "could not answer in full" in page.get_data(as_text=True)
+    assert app.get("/api/search?q=ferry").status_code == 200
