@@ -6,6 +6,7 @@ many articles of one source, short calls to action, credit lines, sign-offs and 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -45,28 +46,60 @@ def normalize_whitespace(text: str) -> str:
 SENTENCE_OR_TABLE_END = re.compile(r"[.!?:;\"”)]$")
 
 
+WRAP_MIN, WRAP_MAX = 40, 80  # the widths newswire lines are wrapped at
+MID_SENTENCE_SHARE = 0.3  # of the line breaks inside paragraphs, that many fall mid-sentence
+
+
+def _is_table_row(line: str) -> bool:
+    return bool(re.search(r"\S {3,}\S|\.{3,}", line.strip()))
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether ``following`` may continue ``line``'s paragraph: neither blank nor indented nor a table
+    row, and ``line`` fills the wrap width or plainly stops mid-sentence ("said it\nacquired")."""
+    mid_sentence = following[:1].islower() and not SENTENCE_OR_TABLE_END.search(line.rstrip())
+    return (
+        (WRAP_MIN <= len(line.rstrip()) <= WRAP_MAX or (mid_sentence and len(line.rstrip()) <= WRAP_MAX))
+        and any(char.isalnum() for char in following)  # not a stray ";" after the last sentence
+        and following[:1] not in (" ", "\t")
+        and not _is_table_row(line)
+        and not _is_table_row(following)
+    )
+
+
 def looks_hard_wrapped(lines: list[str]) -> bool:
-    """Newswire bodies wrapped at a fixed width: most lines fill 40 to 80 characters."""
+    """Newswire bodies wrapped at a fixed width: hardly a line is longer than the width, and many of
+    the breaks between full-width lines fall mid-sentence ("a 1.4 billion dlr five-year\ncontract": no
+    end of sentence, no capital after), as they do not between paragraphs written one to a line."""
     filled = [line for line in lines if line.strip()]
-    return len(filled) >= 5 and sum(40 <= len(line) <= 80 for line in filled) >= 0.6 * len(filled)
+    if len(filled) < 2 or sum(len(line.rstrip()) > WRAP_MAX for line in filled) > 0.1 * len(filled):
+        return False
+    breaks = [
+        (line, following) for line, following in itertools.pairwise(lines) if _continues(line, following)
+    ]
+    mid_sentence = [
+        line
+        for line, following in breaks
+        if not SENTENCE_OR_TABLE_END.search(line.rstrip()) and not following[:1].isupper()
+    ]
+    return bool(mid_sentence) and len(mid_sentence) >= MID_SENTENCE_SHARE * len(breaks)
 
 
 def reflow_hard_wrapped(text: str) -> str:
-    """Join the lines of a hard-wrapped body into paragraphs. An indented line, a blank line, or a line
-    that looks like a table row (runs of spaces or dots) starts a new line of its own."""
+    """Join the lines of a hard-wrapped body into paragraphs. A line joins the one before when that one
+    fills the wrap width; an indented line, a blank line, or a line that looks like a table row (runs of
+    spaces or dots) starts a new line of its own."""
     lines = text.split("\n")
     if not looks_hard_wrapped(lines):
         return text
     out: list[str] = []
-    joinable = False
+    previous = ""
     for line in lines:
-        tabular = bool(re.search(r"\S {3,}\S|\.{3,}", line.strip()))
-        starts_paragraph = not line.strip() or line[:1] in (" ", "\t") or tabular
-        if out and joinable and not starts_paragraph:
+        if out and _continues(previous, line):
             out[-1] = out[-1].rstrip() + " " + line.strip()
         else:
             out.append(line)
-        joinable = bool(line.strip()) and not tabular
+        previous = line
     return "\n".join(out)
 
 
@@ -312,8 +345,17 @@ def clean_body_reporting(
         line = line.rstrip(" |–—-(").rstrip()
         if line:
             lines.append(line)
-    lines = drop_repeated_paragraphs(lines)
+    lines = without_trailing_residue(drop_repeated_paragraphs(lines))
     return normalize_whitespace("\n".join(lines)), removed
+
+
+def without_trailing_residue(lines: list[str]) -> list[str]:
+    """The lines without the ones at the end that hold no letter or digit (the ';' left of Reuters'
+    sign-off " Reuter\\n&#3;", a row of asterisks); a body of nothing else is empty."""
+    end = len(lines)
+    while end and not any(char.isalnum() for char in lines[end - 1]):
+        end -= 1
+    return lines[:end]
 
 
 def clean_body(body: str, title: str = "", recurring: AbstractSet[str] = frozenset()) -> str:

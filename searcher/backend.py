@@ -671,13 +671,18 @@ class SearchIndex:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        results = searcher.more_like(docnum, "body", top=count)
+        stories = generation.stories()
+        story = stories.story_id(docnum)
+        # the article's own versions are listed as versions, not as articles like it
+        results = searcher.more_like(docnum, "body", top=count + MORE_LIKE_THIS_SLACK)
+        others = [hit for hit in results if stories.story_id(hit.docnum) != story]
         return [
             {"id": hit["id"], "title": hit["title"] or "(untitled)", "published": hit.get("published")}
-            for hit in results
+            for hit in others[:count]
         ]
 
 
+MORE_LIKE_THIS_SLACK = 20  # more similar articles read than shown: some are versions of the same story
 SPELLING_SAMPLE = 200  # articles read for the ways an entity is written
 
 

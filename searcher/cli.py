@@ -23,6 +23,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from index import store
 from index.build import BuildOptions, BuildReport, add, index_stats, rebuild, remove
 from index.entities import PipelineError
+from index.language import UNDETERMINED
 from index.pipelines import PipelineConfigError, configured_assignments
 
 from . import engine
@@ -365,6 +366,16 @@ def remove_command(ids: tuple[str, ...], index_dir: Path | None, quiet: bool, as
     run_build(remove, ids, index_dir, None, None, quiet, "updated", as_json, failure="nothing was removed")
 
 
+def every_language(detected: dict[str, int], articles: int) -> dict[str, int]:
+    """The articles per language, most first, with the ones of no sure language as ``und``: the index
+    records the detected languages only, and every article has one or is undetermined."""
+    counts = Counter({language: count for language, count in detected.items() if count})
+    undetermined = articles - sum(counts.values())
+    if undetermined > 0:
+        counts[UNDETERMINED] += undetermined
+    return dict(counts.most_common())
+
+
 @index_group.command("stats", help="Article count, facet values, date span, size and spaCy pipeline.")
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -383,6 +394,7 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
             stats = index_stats(location)
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
+    stats["languages"] = every_language(stats.get("languages", {}), stats.get("articles", 0))
     if as_json:
         click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
         return

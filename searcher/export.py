@@ -44,7 +44,7 @@ def export_fields(record: dict[str, Any]) -> dict[str, str]:
     published = record.get("published")
     fields = {
         "id": record["id"],
-        "title": record.get("title") or "",
+        "title": record.get("title") or "(untitled)",  # as the API and the pages call it
         "published": published.isoformat() if published else "",
         "source": record.get("source") or "",
         "url": record.get("url") or "",

@@ -6,6 +6,8 @@ import difflib
 import re
 from typing import Any
 
+from index.clean import reflow_hard_wrapped
+
 from .engine import SearchBackend
 from .search import version_data
 
@@ -13,13 +15,15 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])"
 
 
 def sentences(body: str) -> list[str]:
-    """The body's sentences, whitespace made single: paragraphs first, then the breaks after ``.``,
-    ``!`` or ``?`` before a capital or a digit (an abbreviation such as "U.S. Officials" may split)."""
+    """The body's sentences, whitespace made single: paragraphs first (lines hard-wrapped mid-sentence
+    joined again, as cleaning does), then the breaks after ``.``, ``!`` or ``?`` before a capital or a
+    digit (an abbreviation such as "U.S. Officials" may split). Punctuation alone (a stray ";") is no
+    sentence."""
     found = []
-    for paragraph in re.split(r"\n\s*\n|\n", body):
+    for paragraph in re.split(r"\n\s*\n|\n", reflow_hard_wrapped(body)):
         for sentence in SENTENCE_BREAK.split(paragraph):
             text = " ".join(sentence.split())
-            if text:
+            if any(char.isalnum() for char in text):
                 found.append(text)
     return found
 

@@ -386,6 +386,8 @@ def results_url(back: str | None) -> str | None:
     if back is None or len(back) > MAX_QUERY_STRING_CHARS:
         return None
     items = [(key, value) for key, value in parse_qsl(back, keep_blank_values=True) if key in SEARCH_KEYS]
+    if back.strip() and not items:  # "foo=bar" is no search of ours: no link, not one to the front page
+        return None
     try:
         params_from_args(requested_page(MultiDict(items))[1])
     except ParamError:

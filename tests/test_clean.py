@@ -1,5 +1,9 @@
 import json
+import textwrap
 from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.clean import (
     MIN_ARTICLES,
@@ -15,6 +19,7 @@ from index.clean import (
     learn_recurring_lines,
     normalize_whitespace,
     place_from_dateline_field,
+    reflow_hard_wrapped,
     remove_control_characters,
     strip_credit,
 )
@@ -232,3 +237,50 @@ def test_hard_wrapped_newswire_is_reflowed_into_paragraphs():
 def test_short_unwrapped_text_is_left_alone():
     body = "One line.\nAnother line.\nA third."
     assert clean_body(body) == body
+
+
+def test_a_short_wire_story_wrapped_mid_sentence_is_one_paragraph():
+    body = (
+        "Textron Inc's Avco Lycoming Textron\nsubsidiary said it finalized a 1.4 billion dlr five-year\n"
+        "contract with the U.S. Army for M1 Abrams main battle tank gas\nturbine engines.\n"
+        "    Under the contract, Avco said the army will procure 3,299\ninstalled engines.\n"
+    )
+    assert clean_body(body).split("\n") == [
+        "Textron Inc's Avco Lycoming Textron subsidiary said it finalized a 1.4 billion dlr five-year "
+        "contract with the U.S. Army for M1 Abrams main battle tank gas turbine engines.",
+        "Under the contract, Avco said the army will procure 3,299 installed engines.",
+    ]
+
+
+def test_paragraphs_written_one_to_a_line_are_not_joined():
+    body = (
+        "Ferry workers vote to strike over pay and hours\n"
+        "The union said the vote was the largest in its history and would stand.\n"
+        "Talks with the operators are due to resume next week in Helsinki.\n"
+        "A spokesman for the operators said they regretted the decision.\n"
+    )
+    assert clean_body(body) == body.strip()
+
+
+def test_the_residue_of_a_sign_off_is_dropped_and_asterisks_alone_are_no_body():
+    recurring = {"reuter"}
+    body = "Net profit rose 12 pct, the company said.\n Reuter\n;"
+    title = "Acme profit up"  # a line with no words is not taken for a repeat of the title
+    assert clean_body(body, title, recurring) == "Net profit rose 12 pct, the company said."
+    assert (
+        clean_body("Shares fell; traders sold.\n Reuter ;", title, recurring) == "Shares fell; traders sold."
+    )
+    assert clean_body("******\n Reuter\n;", title, recurring) == ""
+    assert clean_body("******", title) == ""
+    body = "Markets closed.\n***\nMore later; see below"
+    assert clean_body(body, title="Markets") == body  # a separator inside the story stays
+
+
+wire_words = st.text(alphabet="abcdefghij.,;", min_size=1, max_size=12)
+
+
+@given(st.lists(st.lists(wire_words, min_size=1, max_size=40), min_size=1, max_size=6), st.integers(40, 80))
+def test_reflowing_never_loses_or_reorders_a_word(paragraphs, width):
+    """Whatever the wrap width and punctuation, joining lines keeps every word, in order."""
+    text = "\n".join("    " + textwrap.fill(" ".join(words), width) for words in paragraphs)
+    assert reflow_hard_wrapped(text).split() == text.split()

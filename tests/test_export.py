@@ -165,3 +165,11 @@ def test_the_search_page_offers_its_export_and_its_feed(client):
     )
     rows = list(csv.DictReader(io.StringIO(client.get(links["CSV"]).get_data(as_text=True))))
     assert len(rows) == client.get("/api/search?q=ferry&person=Henrik+Vallo").get_json()["articles"]
+
+
+def test_an_untitled_article_is_called_the_same_in_exports_as_in_the_api():
+    from searcher.export import export_fields
+
+    assert export_fields({"id": "wire/1", "title": ""})["title"] == "(untitled)"
+    assert export_fields({"id": "wire/1"})["title"] == "(untitled)"
+    assert export_fields({"id": "wire/1", "title": "Ferry strike"})["title"] == "Ferry strike"

@@ -117,9 +117,7 @@ def test_an_article_opened_from_results_links_back_to_them(client):
 @pytest.mark.parametrize(
     "back, expected",
     [
-        ("javascript%3Aalert(1)", "/"),  # unknown keys are dropped: only ever our search page
-        ("%2F%2Fevil.example", "/"),
-        ("q%3Dtram%26evil%3D1", "/?q=tram"),
+        ("q%3Dtram%26evil%3D1", "/?q=tram"),  # unknown keys are dropped: only ever our search page
         ("", "/"),
     ],
 )
@@ -128,7 +126,17 @@ def test_the_way_back_is_always_our_search_page(client, back, expected):
     assert f'<p class="back"><a href="{expected}">← Back to results</a>' in article
 
 
-@pytest.mark.parametrize("back", ["page%3Dx", "from%3D2024-99", "q%3D" + "a" * 9000])
+@pytest.mark.parametrize(
+    "back",
+    [
+        "page%3Dx",
+        "from%3D2024-99",
+        "q%3D" + "a" * 9000,
+        "foo%3Dbar",
+        "javascript%3Aalert(1)",
+        "%2F%2Fevil.example",
+    ],
+)
 def test_a_way_back_that_is_not_a_valid_search_is_not_offered(client, back):
     article = client.get(f"/article/nordic-wire/nordicwire-017?back={back}").get_data(as_text=True)
     assert '<p class="back"><a href="/">← All articles</a>' in article and "Back to results" not in article

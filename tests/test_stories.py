@@ -287,6 +287,25 @@ def test_sentence_diff_marks_added_and_removed_sentences():
     ]
 
 
+def test_sentence_diff_compares_whole_sentences_of_a_hard_wrapped_version():
+    """One version as the wire wrapped it (with the ';' of its sign-off), the corrected one reflowed:
+    only the changed amount and the added sentence differ."""
+    wrapped = (
+        "Moody's Investors Service Inc said it\nmay downgrade Crazy Eddie Inc's 65 mln dlrs of B-1 convertible\n"
+        "subordinated debentures.\nMoody's cited Crazy Eddie's reduced profitability, recent\n"
+        "acquisition proposals for the company that could increase debt\nleverage, and an uncertain "
+        "earnings outlook.\n;"
+    )
+    corrected = (
+        "Moody's Investors Service Inc said it may downgrade Crazy Eddie Inc's 81 mln dlrs of B-1 "
+        "convertible subordinated debentures.\nMoody's cited Crazy Eddie's reduced profitability, recent "
+        "acquisition proposals for the company that could increase debt leverage, and an uncertain "
+        "earnings outlook.\nMoody's corrects amount of debt from 65 mln dlrs."
+    )
+    kinds = [line["kind"] for line in sentence_diff(wrapped, corrected)]
+    assert kinds == ["removed", "added", "same", "added"]
+
+
 def test_collapse_parameter_is_true_or_false():
     assert parse_bool(None, "collapse", True) is True
     assert parse_bool("False", "collapse", True) is False
@@ -655,3 +674,15 @@ def test_add_groups_a_write_up_of_the_same_event_and_the_diff_says_so(tmp_path):
     assert status == 200 and "two write-ups of one event" in page
     status, page = api(index_dir, "/article/harbour-wire/1")
     assert "2 versions of this story" in page
+
+
+def test_more_like_this_leaves_out_the_articles_own_versions(versions_index):
+    """The other version is the most alike article of all; it is listed as a version, not again."""
+    from searcher.backend import SearchIndex
+
+    _, index_dir = versions_index
+    index = SearchIndex(index_dir)
+    versions = {v["id"] for v in index.story_versions("harbour-wire/1")}
+    assert versions == {"harbour-wire/1", "harbour-post/7"}
+    alike = [hit["id"] for hit in index.more_like_this("harbour-wire/1", count=5)]
+    assert not versions & set(alike), alike
