@@ -485,8 +485,8 @@ def without_legal_form(name: str) -> str:
 def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
     """ "Vellum" and "Vellum Ltd": a name and the same name with a legal form are one firm when the corpus
     names both in the same article (every form so named: "British Vellum Co" and "British Vellum Co Plc");
-    or, for a name of two words or more (specific enough) that no article names with a form, when it is
-    given one form in more articles than all others together. The legal form goes to the bare name, the
+    or, for a name of two words or more (specific enough), of the forms never named beside it, the one
+    it is given in more articles than all the others together. The legal form goes to the bare name, the
     one readers know ("Vellum" more than "Vellum Ltd")."""
     together: set[tuple[str, str]] = set()
     anywhere: Counter[tuple[str, str]] = Counter()
@@ -500,10 +500,9 @@ def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
                 if bare in orgs:
                     together.add((bare, org))
     pairs = {formal: bare for bare, formal in together}
-    named_together = {bare for bare, _ in together}
     apart: dict[str, Counter[str]] = defaultdict(Counter)
     for (bare, formal), count in anywhere.items():
-        if bare not in named_together and " " in bare and bare in named:
+        if formal not in pairs and " " in bare and bare in named:
             apart[bare][formal] += count
     for bare, formals in apart.items():
         formal, count = formals.most_common(1)[0]
@@ -630,6 +629,11 @@ def text_marks_a_person(text: str, start: int, end: int) -> bool:
     return bool(re.match(r"['’]s", after) and POSSESSIVE_ROLE.match(after))
 
 
+def abbreviated_place(word: str, is_place: Callable[[str], bool]) -> bool:
+    """ "U.K.", "US": a place written as an abbreviation, which no one is named."""
+    return (word.isupper() or "." in word) and len(word.replace(".", "")) >= 2 and is_place(word)
+
+
 def names_of_things(
     people: Iterable[str],
     marked: set[str],
@@ -643,7 +647,11 @@ def names_of_things(
     mostly people's names), whose last word the corpus writes in lower case ("sweet", "oil"), and whose
     first word is a place or such a word too: a thing named after a place or a common noun, not someone.
     A person's surname is seldom a common word; "Duncan Young", unmarked, is the price of the rule."""
-    given = {name.split()[0] for name in marked if " " in name}
+    # a place's abbreviation opening a marked name ("U.K. Chancellor Nigel Lawson said") is no first
+    # name; a town's name may be one ("Florence")
+    given = {
+        name.split()[0] for name in marked if " " in name and not abbreviated_place(name.split()[0], is_place)
+    }
     things = set()
     for name in people:
         words = name.split()

@@ -648,6 +648,15 @@ def test_a_thing_named_after_a_place_and_never_marked_as_someone_is_not_a_person
         people, marked, is_place, lambda w: w == "Dorin", lambda w: w.casefold() in common
     )
     assert things == {"Kansas Vellum", "Soybean Oil"}  # "Pellik" is no common word; "Dorin" a first name
+    # a place's abbreviation opening a marked name ("U.K. Minister Orla Brenn said") is no first name
+    abbreviated = names_of_things(
+        ["U.K. Vellum"],
+        {"U.K. Minister Orla Brenn"},
+        is_place,
+        lambda w: False,
+        lambda w: w.casefold() in common,
+    )
+    assert abbreviated == {"U.K. Vellum"}
 
     crude = "Kansas Vellum crude rose 50 cts. Orla Brenn traded it. The vellum grade fell."
     articles = [
@@ -692,6 +701,12 @@ def test_a_firm_named_with_and_without_its_legal_form_is_one_value():
     assert pair_legal_forms(apart) == {"Vell Quist Airlines Inc": "Vell Quist Airlines"}
     assert pair_legal_forms([*apart, {"Vell Quist Airlines Corp"}]) == {}  # two forms as common: two firms?
     assert pair_legal_forms([{"Vellum"}, {"Vellum Inc"}]) == {}  # one word named apart: too little to tell
+    # a name of two words named beside one form and given another only apart: both forms are the firm
+    beside_and_apart = [{"Vell Quist", "Vell Quist Corp"}, {"Vell Quist Inc"}, {"Vell Quist"}]
+    assert pair_legal_forms(beside_and_apart) == {
+        "Vell Quist Corp": "Vell Quist",
+        "Vell Quist Inc": "Vell Quist",
+    }
     # "Moody" of "Moody's": the longer name it mostly comes with; a name mostly alone is its own
     shorts = [{"Vellbank", "Vellbank's Rating Service Inc"}] * 2 + [{"Vellbank"}]
     shorts += [{"Quistbank", "Quistbank Council"}] + [{"Quistbank"}] * 5
