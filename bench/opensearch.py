@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -45,6 +44,7 @@ from bench.run import (
     rss_of,
 )
 from index import store
+from tests.opensearch_cluster import free_port_block
 
 TARGET_P95_RATIO = 0.5  # OpenSearch's full API p95 against Whoosh's, at 16x
 TARGET_LOAD_OVERHEAD = 0.10  # what loading the cluster adds to a warm rebuild
@@ -111,24 +111,6 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
         "server_rss_bytes": memory["server_rss_bytes"],
         "totals": totals,
     }
-
-
-def free_port_block(count: int, start: int = 19500) -> int:
-    """A port P with P..P+count-1 and their transport ports (P+100...) free on 127.0.0.1."""
-    for port in range(start, 29000, 10):
-        wanted = [*range(port, port + count), *range(port + 100, port + 100 + count)]
-        if all(port_is_free(p) for p in wanted):
-            return port
-    raise SystemExit("no free block of ports for a local OpenSearch cluster")
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def jvm_rss(data: Path) -> list[int]:
@@ -313,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--nodes",
                 "3",
                 "--port",
-                str(args.port or free_port_block(3)),
+                str(args.port or free_port_block(3, start=19500)),
                 "--data",
                 str(data),
             ],
