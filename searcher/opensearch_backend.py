@@ -266,18 +266,30 @@ def document(prepared, order: int, ner_input: str | None = None) -> dict:
     return doc
 
 
+SHARD_ATTEMPTS = 3  # a search with a failed shard is made this many times before it is an error
+
+
 class WholeAnswers(OpenSearch):
     """A client whose searches and counts answer from every shard or fail: when a shard fails (a node
     out of memory, the request circuit breaker), OpenSearch still answers 200 with the other shards'
     hits and counts, which would be shown as the truth."""
 
     def search(self, *args: Any, **kwargs: Any) -> Any:
-        with refusals_named():
-            return whole(super().search(*args, **kwargs))
+        return self._whole(super().search, *args, **kwargs)
 
     def count(self, *args: Any, **kwargs: Any) -> Any:
-        with refusals_named():
-            return whole(super().count(*args, **kwargs))
+        return self._whole(super().count, *args, **kwargs)
+
+    @staticmethod
+    def _whole(request: Any, *args: Any, **kwargs: Any) -> Any:
+        """A shard that failed (a node gone mid-search) is asked again, twice, so that its replica
+        answers; only then is the failure an error."""
+        for attempt in range(SHARD_ATTEMPTS):
+            with refusals_named():
+                answer = request(*args, **kwargs)
+            if not (answer.get("_shards") or {}).get("failed") or attempt == SHARD_ATTEMPTS - 1:
+                return whole(answer)
+            time.sleep(0.25 * (attempt + 1))
 
 
 @contextlib.contextmanager
