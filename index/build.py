@@ -41,6 +41,7 @@ from .stages.live import (
     replaceable_live_generation,
     verified_live_generation,
 )
+from .stages.load_beside import LoadBeside, LoadsBeside
 from .stages.metadata import (
     count_vocabulary,
     index_stats,
@@ -199,16 +200,27 @@ def write_and_publish(
         story_of = stories.story_of()
         for item in written:
             item.story = story_of[item.article.id]
-    with report.timed("write"):
-        write_generation(
-            partial, written, create=not baseline.incremental, options=options, replaced=baseline.replaced
-        )
-    with report.timed("columns"):
-        write_columns_for(partial, written, baseline.previous)
-        write_word_counts(partial, baseline.words, written)
+    beside = None  # a rebuild's other index, loaded while Whoosh writes (an add writes in place after)
+    if isinstance(options.also_write, LoadsBeside) and not baseline.incremental:
+        beside = LoadBeside(options.also_write, written)
+    try:
+        with report.timed("write"):
+            write_generation(
+                partial, written, create=not baseline.incremental, options=options, replaced=baseline.replaced
+            )
+        with report.timed("columns"):
+            write_columns_for(partial, written, baseline.previous)
+            write_word_counts(partial, baseline.words, written)
+    except BaseException:
+        if beside is not None:
+            beside.abandon()
+        raise
     if options.also_write is not None:
-        with report.timed("also_write"):
-            options.also_write(written, baseline.incremental)
+        with report.timed("also_write"):  # with a load beside, the part of it the write did not hide
+            if beside is not None:
+                beside.finish()
+            else:
+                options.also_write(written, baseline.incremental)
     vocabulary = baseline.vocabulary
     for facet, counts in count_vocabulary(map(annotated_entities, written)).items():
         vocabulary.setdefault(facet, Counter()).update(counts)

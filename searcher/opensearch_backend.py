@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from opensearchpy import OpenSearch, helpers
+from opensearchpy.exceptions import HTTP_EXCEPTIONS, NotFoundError, TransportError
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
-from opensearchpy.exceptions import NotFoundError, TransportError
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import TEXT
 from whoosh.lang.porter import stem as porter_stem
@@ -107,6 +107,9 @@ TOTAL_STORY_PRECISION = 40_000
 STORY_PRECISION = 500
 VERSIONS_LISTED = 100  # a hit's other matching versions listed (OpenSearch's inner_hits allow 100)
 VERSION_FIELDS = ["id", "title", "published", "source"]
+# what a hit shows (``hit_from``): the rest of a document (its facets' copies of the entities, its
+# fingerprint, author, order) is not fetched
+HIT_FIELDS = ["id", "title", "published", "source", "url", "entities", "body", "language", "story"]
 OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
 BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
 BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
@@ -280,6 +283,31 @@ class WholeAnswers(OpenSearch):
     def count(self, *args: Any, **kwargs: Any) -> Any:
         return self._whole(super().count, *args, **kwargs)
 
+    def searches(self, index: str, bodies: list[dict]) -> list[dict]:
+        """Several searches of ``index`` in one round trip (``_msearch``), each answer whole as
+        ``search`` gives it. A search of size 0 (counts only) is answered from the shards' request
+        cache when the same one was made since the index last changed."""
+        lines: list[dict] = []
+        for body in bodies:
+            lines.append(
+                {"index": index, "request_cache": True} if body.get("size") == 0 else {"index": index}
+            )
+            lines.append(body)
+        for attempt in range(SHARD_ATTEMPTS):
+            with refusals_named():
+                answers = super().msearch(body=lines)["responses"]
+            for answer in answers:
+                if "error" in answer:  # one search refused: as ``search`` would have raised it
+                    status = answer.get("status", 500)
+                    error = HTTP_EXCEPTIONS.get(status, TransportError)
+                    with refusals_named():
+                        raise error(status, answer["error"].get("type", "error"), answer)
+            failed = any((answer.get("_shards") or {}).get("failed") for answer in answers)
+            if not failed or attempt == SHARD_ATTEMPTS - 1:
+                return [whole(answer) for answer in answers]
+            time.sleep(0.25 * (attempt + 1))
+        raise AssertionError("unreachable")
+
     @staticmethod
     def _whole(request: Any, *args: Any, **kwargs: Any) -> Any:
         """A shard that failed (a node gone mid-search) is asked again, twice, so that its replica
@@ -321,7 +349,7 @@ def whole(answer: dict) -> dict:
     return answer
 
 
-def client_for(urls: list[str]) -> OpenSearch:
+def client_for(urls: list[str]) -> WholeAnswers:
     return WholeAnswers(urls, timeout=60, max_retries=3, retry_on_timeout=True)
 
 
@@ -349,8 +377,13 @@ class OpenSearchWriter:
         self.seconds = 0.0
 
     def __call__(self, prepared: list, incremental: bool) -> None:
-        try:
+        with self.cluster_errors():
             self.write(prepared, incremental)
+
+    @contextlib.contextmanager
+    def cluster_errors(self) -> Iterator[None]:
+        try:
+            yield
         except (OpenSearchConnectionError, TransportError) as error:
             raise ClusterError(
                 f"the OpenSearch cluster at {self.where} could not take the articles: {error}; "
@@ -358,47 +391,72 @@ class OpenSearchWriter:
             ) from None
 
     def write(self, prepared: list, incremental: bool) -> None:
+        if not incremental:
+            self.publish(self.load_new(prepared))
+            return
         started = time.monotonic()
         countries = {p.name: p.country for item in prepared for p in item.entities.places}
-        if incremental:
-            current = self.current_index()
-            if current is None:
-                raise store.NoIndexError(
-                    f"no OpenSearch index {self.alias!r} to add to; "
-                    f"run `searcher index rebuild --backend opensearch` first"
-                )
-            self.load(current, prepared)
-            self.write_words(current, prepared, incremental=True)
-            self.merge_into_side_document(current, "countries", countries)
-            self.client.indices.refresh(index=current)
-            self.normalize_corpus(current)
-        else:
-            new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
-            body = {
-                "settings": {
-                    "number_of_shards": self.shards,
-                    "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
-                    "refresh_interval": "-1",
-                    "max_result_window": MAX_RESULT_WINDOW,
-                    "analysis": ANALYSIS,
-                },
-                "mappings": {**mappings(), "_meta": {"countries": countries}},
-            }
+        current = self.current_index()
+        if current is None:
+            raise store.NoIndexError(
+                f"no OpenSearch index {self.alias!r} to add to; "
+                f"run `searcher index rebuild --backend opensearch` first"
+            )
+        self.load(current, prepared)
+        self.write_words(current, prepared, incremental=True)
+        self.merge_into_side_document(current, "countries", countries)
+        self.client.indices.refresh(index=current)
+        self.normalize_corpus(current)
+        self.seconds += time.monotonic() - started
+
+    def load_new(self, prepared: list) -> str:
+        """A rebuild's load (``index.stages.load_beside``): a new index with ``prepared``, not yet live;
+        its name. It may run beside the Whoosh write, in a thread of its own."""
+        started = time.monotonic()
+        countries = {p.name: p.country for item in prepared for p in item.entities.places}
+        new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
+        body = {
+            "settings": {
+                "number_of_shards": self.shards,
+                "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
+                "refresh_interval": "-1",
+                "max_result_window": MAX_RESULT_WINDOW,
+                "analysis": ANALYSIS,
+            },
+            "mappings": {**mappings(), "_meta": {"countries": countries}},
+        }
+        with self.cluster_errors():
             self.client.indices.create(index=new, body=body)
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
-                self.client.indices.put_settings(
-                    index=new,
-                    body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
-                )
-                self.client.indices.refresh(index=new)
-                self.client.cluster.health(index=new, wait_for_status="yellow")
-                self.switch_alias(new)
             except BaseException:
-                self.client.indices.delete(index=f"{new},{words_index(new)}", ignore_unavailable=True)
+                self.discard(new)
                 raise
         self.seconds += time.monotonic() - started
+        return new
+
+    def publish(self, loaded: str) -> None:
+        """The loaded index given its replicas and made live: the alias moved to it in one request."""
+        started = time.monotonic()
+        with self.cluster_errors():
+            try:
+                self.client.indices.put_settings(
+                    index=loaded,
+                    body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
+                )
+                self.client.indices.refresh(index=loaded)
+                self.client.cluster.health(index=loaded, wait_for_status="yellow")
+                self.switch_alias(loaded)
+            except BaseException:
+                self.discard(loaded)
+                raise
+        self.seconds += time.monotonic() - started
+
+    def discard(self, loaded: str) -> None:
+        """A loaded index that will not be live deleted, with its side index."""
+        with contextlib.suppress(OpenSearchConnectionError, TransportError):
+            self.client.indices.delete(index=f"{loaded},{words_index(loaded)}", ignore_unavailable=True)
 
     def load(self, index: str, prepared: list) -> None:
         first = int(time.time() * 1000) * 1_000_000  # later writes sort after earlier ones, as in Whoosh
@@ -870,11 +928,10 @@ class OpenSearchIndex(SearchBackend):
         body = {
             "query": base,
             "post_filter": {"bool": {"filter": everything}},
-            "aggs": aggs,
             "track_total_hits": True,
             "from": first,
             "size": params.per_page,
-            "_source": {"excludes": ["*_key", "*_words", "*_terms", "mentioned", "mentioned_period"]},
+            "_source": {"includes": HIT_FIELDS},
         }
         ranked = params.q and params.sort == "relevance" and not isinstance(query, Every)
         if ranked:
@@ -902,16 +959,16 @@ class OpenSearchIndex(SearchBackend):
                     parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False, corrections=corrections
                 ),
             }
-        answer = self.client.search(index=self.alias, body=body)
-        found = answer["aggregations"]
+        # one round trip: the hits, the counts (size 0, so the shards' request cache keeps them) and
+        # the count of a suggested correction
+        corrected = self.suggested_words(snapshot, used) if params.q else None
+        bodies = [body, {"size": 0, "query": base, "aggs": aggs}]
+        if corrected:
+            bodies.append(self.suggestion_body(corrected, params, snapshot, everything))
+        answer, counted, *suggested = self.client.searches(self.alias, bodies)
+        found = counted["aggregations"]
 
-        counts, chosen = {}, {}
-        for facet in FACETS:
-            counts[facet] = corrections.counted(facet, found[f"count_{facet}"])
-        if params.collapse:
-            self.count_large_values_again(base, contexts, counts, corrections)
-        for facet in FACETS:
-            chosen[facet] = filters[facet].chosen_values(counts[facet], found)
+        counts = {facet: corrections.counted(facet, found[f"count_{facet}"]) for facet in FACETS}
         published = Counter(
             {
                 b["key_as_string"]: bucket_count(b)
@@ -925,12 +982,32 @@ class OpenSearchIndex(SearchBackend):
                 hit.versions = other_versions(found_hit, hit.id)
         articles = answer["hits"]["total"]["value"]
         total = bucket_count(found["published"]) if params.collapse else articles
+        # a second round trip only when the first asks for it: large values counted again, stories
+        # per month or year
+        large = self.large_values(counts) if params.collapse else []
+        unit = histogram_unit(min(published), max(published)) if params.collapse and published else "day"
+        later = []
+        if large:
+            later.append(self.large_values_body(base, contexts, large, corrections))
+        if unit != "day":
+            later.append(self.periods_body(base, everything, unit))
+        answers = self.client.searches(self.alias, later) if later else []
+        if large:
+            recounted = answers.pop(0)["aggregations"]
+            for number, (facet, value) in enumerate(large):
+                counts[facet][value] = bucket_count(recounted[f"value_{number}"])
+        chosen = {facet: filters[facet].chosen_values(counts[facet], found) for facet in FACETS}
         periods = None
-        if params.collapse and published:
-            unit = histogram_unit(min(published), max(published))
-            if unit != "day":
-                periods = self.stories_per_period(base, everything, unit)
-        suggestion = self.suggestion(snapshot, params, used, total, everything) if params.q else None
+        if unit != "day":
+            periods = Counter(
+                {
+                    b["key_as_string"]: bucket_count(b)
+                    for b in answers.pop(0)["aggregations"]["periods"]["buckets"]
+                }
+            )
+        suggestion = None
+        if corrected and suggested and suggested[0]["hits"]["total"]["value"] > max(total, 0):
+            suggestion = corrected
         return RawResults(
             total=total,
             hits=hits,
@@ -945,20 +1022,22 @@ class OpenSearchIndex(SearchBackend):
             articles=articles,
         )
 
-    def count_large_values_again(
-        self, base: dict, contexts: dict[str, list], counts: dict[str, Counter], corrections: Corrections
-    ) -> None:
-        """Counts again, with the total's precision, the values whose story count is near or above
-        the buckets' precision threshold (an estimate there): few values are that large, and each
-        is one bucket here."""
-        large = [
+    @staticmethod
+    def large_values(counts: dict[str, Counter]) -> list[tuple[str, str]]:
+        """The values whose story count is near or above the buckets' precision threshold (an
+        estimate there): few values are that large."""
+        return [
             (facet, value)
             for facet in FACETS
             for value, count in counts[facet].items()
             if count >= STORY_PRECISION * 9 // 10
         ]
-        if not large:
-            return
+
+    @staticmethod
+    def large_values_body(
+        base: dict, contexts: dict[str, list], large: list[tuple[str, str]], corrections: Corrections
+    ) -> dict:
+        """The search that counts ``large`` again, with the total's precision, each one bucket."""
         aggs = {
             f"value_{number}": {
                 "filter": {"bool": {"filter": [*contexts[facet], corrections.value_filter(facet, value)]}},
@@ -966,56 +1045,51 @@ class OpenSearchIndex(SearchBackend):
             }
             for number, (facet, value) in enumerate(large)
         }
-        answer = self.client.search(index=self.alias, body={"size": 0, "query": base, "aggs": aggs})
-        for number, (facet, value) in enumerate(large):
-            counts[facet][value] = bucket_count(answer["aggregations"][f"value_{number}"])
+        return {"size": 0, "query": base, "aggs": aggs}
 
-    def stories_per_period(self, base: dict, everything: list, unit: str) -> Counter:
-        """The matching stories per month or year: a story published on several days of one period
-        counts once in it (the day histogram cannot say so)."""
-        answer = self.client.search(
-            index=self.alias,
-            body={
-                "size": 0,
-                "query": {"bool": {"must": [base], "filter": everything}},
-                "aggs": {
-                    "periods": {
-                        "date_histogram": {
-                            "field": "published",
-                            "calendar_interval": unit,
-                            "format": "yyyy" if unit == "year" else "yyyy-MM",
-                            "min_doc_count": 1,
-                        },
-                        "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
-                    }
-                },
+    @staticmethod
+    def periods_body(base: dict, everything: list, unit: str) -> dict:
+        """The search that counts the matching stories per month or year: a story published on several
+        days of one period counts once in it (the day histogram cannot say so)."""
+        return {
+            "size": 0,
+            "query": {"bool": {"must": [base], "filter": everything}},
+            "aggs": {
+                "periods": {
+                    "date_histogram": {
+                        "field": "published",
+                        "calendar_interval": unit,
+                        "format": "yyyy" if unit == "year" else "yyyy-MM",
+                        "min_doc_count": 1,
+                    },
+                    "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
+                }
             },
-        )
-        return Counter(
-            {b["key_as_string"]: bucket_count(b) for b in answer["aggregations"]["periods"]["buckets"]}
-        )
+        }
 
-    def suggestion(
-        self, snapshot: Snapshot, params: SearchParams, used: str, total: int, everything: list
-    ) -> str | None:
-        """A correction of the query (the Whoosh backend's rules), offered only when it finds more than
-        the user's words did, within the same filters."""
+    @staticmethod
+    def suggested_words(snapshot: Snapshot, used: str) -> str | None:
+        """A correction of the query's words (the Whoosh backend's rules), if they differ from them."""
         corrected = SearchIndex.corrected_words(snapshot, used)
         if not corrected or corrected.lower() == used.lower():
             return None
+        return corrected
+
+    @staticmethod
+    def suggestion_body(corrected: str, params: SearchParams, snapshot: Snapshot, everything: list) -> dict:
+        """The search that counts what the corrected words find within the same filters: the correction
+        is offered only when it finds more than the user's words did."""
         better, _ = parse(corrected)
-        found = self.client.count(
-            index=self.alias,
-            body={
-                "query": {
-                    "bool": {
-                        "must": [to_dsl(better, terms=True, corrections=snapshot.corrections)],
-                        "filter": date_filters(params) + everything,
-                    }
+        return {
+            "size": 0,
+            "track_total_hits": True,
+            "query": {
+                "bool": {
+                    "must": [to_dsl(better, terms=True, corrections=snapshot.corrections)],
+                    "filter": date_filters(params) + everything,
                 }
             },
-        )["count"]
-        return corrected if found > max(total, 0) else None
+        }
 
     def matched_values(
         self,
