@@ -219,6 +219,7 @@ def write_and_publish(
         with report.timed("also_write"):  # with a load beside, the part of it the write did not hide
             if beside is not None:
                 beside.finish()
+                report.phases["also_write_beside"] = beside.seconds  # the load, hidden or not
             else:
                 options.also_write(written, baseline.incremental)
     vocabulary = baseline.vocabulary

@@ -715,6 +715,7 @@ class Snapshot:
         self.corrections = Corrections(self.aliases, self.stored_values_matching, self.split_moves())
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, Counter] = {}
+        self._period_units: list[str] | None = None
 
     def corrected(self, facet: str, values) -> list[str]:
         return Generation.corrected(self, facet, values)
@@ -787,6 +788,25 @@ class Snapshot:
             found = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})["aggregations"]
             self._value_counts[facet] = self.corrections.counted(facet, found)
         return self._value_counts[facet]
+
+    def period_units(self) -> list[str]:
+        """The units a search's histogram may need besides days (``histogram_unit`` of the index's own
+        span: a search spans no more), read once a snapshot."""
+        if self._period_units is None:
+            found = self.client.search(
+                index=self.index,
+                body={
+                    "size": 0,
+                    "aggs": {
+                        "first": {"min": {"field": "published", "format": "yyyy-MM-dd"}},
+                        "last": {"max": {"field": "published", "format": "yyyy-MM-dd"}},
+                    },
+                },
+            )["aggregations"]
+            first, last = found["first"].get("value_as_string"), found["last"].get("value_as_string")
+            widest = histogram_unit(first, last) if first and last else "day"
+            self._period_units = {"day": [], "month": ["month"], "year": ["month", "year"]}[widest]
+        return self._period_units
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """As the Whoosh backend's: the words of titles and bodies with their article counts, weighed
@@ -923,6 +943,9 @@ class OpenSearchIndex(SearchBackend):
                 **counting_stories(params.collapse, TOTAL_STORY_PRECISION),
             },
         }
+        if params.collapse:  # the units the histogram may be drawn in, counted in the same pass
+            for unit in snapshot.period_units():
+                aggs["published"]["aggs"][unit] = period_aggregation(unit)
 
         first = (params.page - 1) * params.per_page
         body = {
@@ -989,7 +1012,7 @@ class OpenSearchIndex(SearchBackend):
         later = []
         if large:
             later.append(self.large_values_body(base, contexts, large, corrections))
-        if unit != "day":
+        if unit != "day" and unit not in found["published"]:  # the index grew since its span was read
             later.append(self.periods_body(base, everything, unit))
         answers = self.client.searches(self.alias, later) if later else []
         if large:
@@ -999,12 +1022,12 @@ class OpenSearchIndex(SearchBackend):
         chosen = {facet: filters[facet].chosen_values(counts[facet], found) for facet in FACETS}
         periods = None
         if unit != "day":
-            periods = Counter(
-                {
-                    b["key_as_string"]: bucket_count(b)
-                    for b in answers.pop(0)["aggregations"]["periods"]["buckets"]
-                }
+            in_periods = (
+                found["published"][unit]
+                if unit in found["published"]
+                else answers.pop(0)["aggregations"]["periods"]
             )
+            periods = Counter({b["key_as_string"]: bucket_count(b) for b in in_periods["buckets"]})
         suggestion = None
         if corrected and suggested and suggested[0]["hits"]["total"]["value"] > max(total, 0):
             suggestion = corrected
@@ -1054,17 +1077,7 @@ class OpenSearchIndex(SearchBackend):
         return {
             "size": 0,
             "query": {"bool": {"must": [base], "filter": everything}},
-            "aggs": {
-                "periods": {
-                    "date_histogram": {
-                        "field": "published",
-                        "calendar_interval": unit,
-                        "format": "yyyy" if unit == "year" else "yyyy-MM",
-                        "min_doc_count": 1,
-                    },
-                    "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
-                }
-            },
+            "aggs": {"periods": period_aggregation(unit)},
         }
 
     @staticmethod
@@ -1690,6 +1703,20 @@ def counting_stories(collapse: bool, precision: int = STORY_PRECISION) -> dict:
     if not collapse:
         return {}
     return {"stories": {"cardinality": {"field": "story", "precision_threshold": precision}}}
+
+
+def period_aggregation(unit: str) -> dict:
+    """The matching stories per month or year: a story published on several days of one period counts
+    once in it (the day histogram cannot say so)."""
+    return {
+        "date_histogram": {
+            "field": "published",
+            "calendar_interval": unit,
+            "format": "yyyy" if unit == "year" else "yyyy-MM",
+            "min_doc_count": 1,
+        },
+        "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
+    }
 
 
 def bucket_count(bucket: dict) -> int:

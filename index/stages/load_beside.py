@@ -9,6 +9,7 @@ the rebuild fails with its error: either way both indexes stay as they were.
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -35,14 +36,17 @@ class LoadBeside:
         self.writer = writer
         self.loaded: str | None = None
         self.error: BaseException | None = None
+        self.seconds = 0.0  # the load's own time, in its thread
         self.thread = threading.Thread(target=self._load, args=(prepared,), name="load-beside", daemon=True)
         self.thread.start()
 
     def _load(self, prepared: list[PreparedArticle]) -> None:
+        started = time.monotonic()
         try:
             self.loaded = self.writer.load_new(prepared)
         except BaseException as error:  # raised again in the building thread, by finish()
             self.error = error
+        self.seconds = time.monotonic() - started
 
     def finish(self) -> None:
         """Waits for the load, then makes it live; a failed load raises its error."""
