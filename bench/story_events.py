@@ -20,6 +20,7 @@ pair shown prints these figures, so a candidate's precision can be read off by e
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 from collections import Counter
@@ -30,7 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index import store
 from index.columns import UNDATED
-from index.stages.stories import EventMatcher, StoryTable, are_versions, is_same_event, shingles, story_text
+from index.stages.stories import (
+    CONTENT_WORD,
+    EventMatcher,
+    StoryTable,
+    are_versions,
+    is_same_event,
+    shingles,
+    story_text,
+)
 from searcher.backend import SearchIndex
 
 VERY_RARE = 3  # a person named in at most this many articles: no one else's story names them
@@ -59,6 +68,25 @@ def name_overlap(matcher: EventMatcher, first: int, second: int) -> NameOverlap:
         shared_people=sum(1 for name in people if name in shared),
         very_rare_people=sum(1 for name in people if matcher.name_counts[name] <= VERY_RARE),
     )
+
+
+def cosine_beside_names(matcher: EventMatcher, first: int, second: int) -> float:
+    """The TF-IDF cosine of two articles' content words less the words of the names either gives:
+    how alike they are in what they say, apart from whom they name."""
+    named = {
+        word
+        for row in (first, second)
+        for name in matcher.features[row].names
+        for word in CONTENT_WORD.findall(name.partition(":")[2].casefold())
+    }
+    vectors = []
+    for row in (first, second):
+        weights = {word: weight for word, weight in matcher.vector(row)[0].items() if word not in named}
+        vectors.append((weights, math.sqrt(sum(w * w for w in weights.values()))))
+    (a, a_norm), (b, b_norm) = vectors
+    if not a_norm or not b_norm:
+        return 0.0
+    return sum(weight * b[word] for word, weight in a.items() if word in b) / (a_norm * b_norm)
 
 
 def candidate_pairs(table: StoryTable, shared_at_least: int, cosine_at_least: float, days: float):
@@ -153,7 +181,8 @@ def main() -> None:
         overlap = overlaps[(first, second)]
         print(
             f"\n{cosine:.2f} cos, {shared} rare (containment {overlap.containment:.2f}, Jaccard "
-            f"{overlap.jaccard:.2f}, {overlap.shared_people} people, {overlap.very_rare_people} very rare), "
+            f"{overlap.jaccard:.2f}, {overlap.shared_people} people, {overlap.very_rare_people} very rare; "
+            f"cosine beside the names {cosine_beside_names(matcher, first, second):.2f}), "
             f"{apart:.1f} days, {same}: {'; '.join(names)[:150]}"
         )
         for stored in (a, b):
