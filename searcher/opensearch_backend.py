@@ -91,7 +91,7 @@ from .opensearch_normalize import (
 )
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
-from .query import parse_query
+from .query import WildcardRefusal, different_wildcards, parse_query, refusal_notice
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
@@ -943,6 +943,7 @@ class OpenSearchIndex(SearchBackend):
             matched=self.matched_values(snapshot, query, base, everything, stories=stories),
             collapsed=params.collapse,
             articles=articles,
+            notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
         )
 
     def count_large_values_again(
@@ -1507,10 +1508,12 @@ def parse(text: str, schema=QUERY_SCHEMA):
     return parse_query(text, schema, too_many_wildcards)
 
 
-def too_many_wildcards(query) -> bool:
+def too_many_wildcards(query) -> WildcardRefusal | None:
     leaves = [query] if query.is_leaf() else list(query.leaves())
     wildcards = [q for q in leaves if isinstance(q, (Wildcard, Prefix)) and q.fieldname not in COLUMN_FACETS]
-    return len({q.text for q in wildcards}) > MAX_WILDCARD_WORDS
+    if different_wildcards(wildcards) > MAX_WILDCARD_WORDS:
+        return WildcardRefusal(tuple(wildcards), MAX_WILDCARD_WORDS)
+    return None
 
 
 def is_column_facet(query) -> bool:
