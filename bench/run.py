@@ -301,7 +301,7 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
 
     from searcher import create_app
     from searcher.backend import (
-        FacetFilter,
+        ConditionMasks,
         SearchIndex,
         _term_text,
         date_mask,
@@ -309,6 +309,7 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
         published_days,
     )
     from searcher.params import FACETS, params_from_args
+    from searcher.selection import SelectionPlan
 
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
     client = app.test_client()
@@ -373,9 +374,10 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
     for query in mix[::6]:
         whoosh_query, params = bare_query(query)
         text_query, _ = index.parse(generation, params.q)
-        mask = matching_articles(generation, text_query) & date_mask(generation.columns, params)
-        for facet in FACETS:
-            FacetFilter.for_params(generation, facet, params).narrow(mask)
+        mask = ConditionMasks(generation).narrowed(
+            matching_articles(generation, text_query) & date_mask(generation.columns, params),
+            SelectionPlan.from_params(params).hits(),
+        )
         hits = int(mask.sum())
         if not hits:
             continue
