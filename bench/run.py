@@ -19,7 +19,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np
 
 from index import store
+from tests.searcher_cli import start_server, stop_server
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl"
 RESULTS = ROOT / "bench" / "results"
@@ -439,12 +439,6 @@ def _timed(function) -> float:
 
 
 # 6. scaling: a real server per index --------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def rss_of(pid: int) -> dict[str, int]:
     """Resident memory in bytes: now, at its peak, and now split into the heap and the mapped index files."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -462,35 +456,8 @@ def rss_of(pid: int) -> dict[str, int]:
 
 
 def measure_server(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "searcher",
-            "serve",
-            "--index-dir",
-            str(index_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(index_dir, seconds=120)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/search?per_page=1", timeout=5).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start: {server.stderr.read()[-2000:]}") from None
-                time.sleep(0.3)
         for query in mix:
             urllib.request.urlopen(f"{base}/api/search?{query.query_string}", timeout=120).read()
         samples = []
@@ -501,8 +468,7 @@ def measure_server(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
                 samples.append(time.perf_counter() - started)
         memory = rss_of(server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     current = (index_dir / "current").resolve()
     meta = json.loads((current / "meta.json").read_text())
     size = store.directory_size(current)
