@@ -8,9 +8,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.client import HTTPResponse
 from pathlib import Path
 
@@ -114,3 +117,22 @@ def stop_server(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=30)
     Path(server.log_path).unlink(missing_ok=True)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def served_in_this_process(index_dir: Path) -> Iterator[str]:
+    """The app on ``index_dir`` served by waitress (4 threads) on a free port, in a thread of this
+    process (a browser test's server): its base URL while the block runs."""
+    import waitress
+
+    from searcher import create_app
+
+    wsgi = waitress.create_server(
+        create_app({"INDEX_DIR": str(index_dir)}), host="127.0.0.1", port=0, threads=4
+    )
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{wsgi.effective_port}"
+    finally:
+        wsgi.close()
