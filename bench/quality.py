@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -259,17 +257,11 @@ def conll_documents(path: Path) -> tuple[list[dict], dict[str, set[str]]]:
 
 
 # the product, through its command line and API -----------------------------------------------------
-def searcher_command() -> list[str]:
-    return [sys.executable, "-m", "searcher"]
-
-
 def build_index(texts: Path, index_dir: Path) -> dict:
-    result = subprocess.run(
-        [*searcher_command(), "index", "rebuild", "--index-dir", str(index_dir), "--json", str(texts)],
-        check=False,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SEARCHER_PROGRESS": "0"},
+    from tests.searcher_cli import run_searcher  # once ROOT is on the path (see main)
+
+    result = run_searcher(
+        "index", "rebuild", "--index-dir", str(index_dir), "--json", str(texts), timeout=None
     )
     if result.returncode != 0:
         raise SystemExit(f"searcher index rebuild failed:\n{result.stderr}")

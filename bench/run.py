@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np
 
 from index import store
-from tests.searcher_cli import start_server, stop_server
+from tests.searcher_cli import run_searcher, start_server, stop_server
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl"
 RESULTS = ROOT / "bench" / "results"
@@ -179,13 +179,7 @@ def log(message: str) -> None:
 def cli(*args: str) -> tuple[dict, float, int]:
     """Runs `searcher ...` as its own process; its JSON report, the wall time and its peak RSS in bytes."""
     started = time.perf_counter()
-    process = subprocess.run(
-        [sys.executable, "-m", "searcher", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "SEARCHER_PROGRESS": "0"},
-    )
+    process = run_searcher(*args, timeout=None)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"`searcher {' '.join(args)}` failed:\n{process.stderr[-3000:]}")

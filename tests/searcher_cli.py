@@ -29,9 +29,10 @@ def searcher_environment(env: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_searcher(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | str | None = None, timeout: float = 600
+    *args: str, env: dict[str, str] | None = None, cwd: Path | str | None = None, timeout: float | None = 600
 ) -> subprocess.CompletedProcess[str]:
-    """Runs the command to its end; its output captured as text, its exit status left to the test."""
+    """Runs the command to its end (``timeout=None``: however long it takes); its output captured as
+    text, its exit status left to the caller."""
     return subprocess.run(
         searcher_command(*args),
         capture_output=True,
