@@ -2,11 +2,12 @@
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from .searcher_cli import served_in_this_process
 
 pytestmark = pytest.mark.browser
 
@@ -17,16 +18,8 @@ SCREENSHOTS = (
 
 @pytest.fixture(scope="module")
 def server(sample_index):
-    import waitress
-
-    from searcher import create_app
-
-    app = create_app({"INDEX_DIR": str(sample_index)})
-    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
+    with served_in_this_process(sample_index) as base:
+        yield base
 
 
 def snap(page, name):
@@ -400,23 +393,14 @@ def test_error_pages_offer_a_way_on_that_works(browser, server, tmp_path):
     assert "per_page" not in page.url and "q=ferry" in page.url
     assert page.locator(".hit").count() > 0
 
-    import waitress
-
-    from searcher import create_app
-
-    empty = waitress.create_server(create_app({"INDEX_DIR": str(tmp_path)}), host="127.0.0.1", port=0)
-    thread = threading.Thread(target=empty.run, daemon=True)
-    thread.start()
-    try:
-        page.goto(f"http://127.0.0.1:{empty.effective_port}/?q=oil")
+    with served_in_this_process(tmp_path) as empty:
+        page.goto(f"{empty}/?q=oil")
         message = page.locator(".message")
         assert message.locator("h1").inner_text() == "No index yet"
         assert message.get_by_role("link", name="Back to search").count() == 0
         assert message.locator("code", has_text="searcher index rebuild PATH...").count() == 1
         assert message.locator("p").first.inner_text().startswith("No index at ")
-    finally:
-        empty.close()
-        context.close()
+    context.close()
 
 
 def test_a_refused_wildcard_is_explained_above_the_results(page, server):
