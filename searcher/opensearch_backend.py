@@ -335,9 +335,16 @@ def refusals_named() -> Iterator[None]:
 
 
 def refusal_reason(error: TransportError) -> str:
+    """OpenSearch's own reason: the root cause, else (an answer of ``_msearch`` gives no root cause)
+    the first failed shard's reason, else what caused the error."""
     info = error.info if isinstance(error.info, dict) else {}
-    causes = (info.get("error") or {}).get("root_cause") or [{}]
-    return causes[0].get("reason") or str(error.error)
+    detail = info.get("error") or {}
+    causes = [
+        *(detail.get("root_cause") or []),
+        *((failure.get("reason") or {}) for failure in detail.get("failed_shards") or []),
+        detail.get("caused_by") or {},
+    ]
+    return next((c["reason"] for c in causes if c.get("reason")), None) or str(error.error)
 
 
 def whole(answer: dict) -> dict:
