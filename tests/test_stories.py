@@ -571,19 +571,15 @@ def naive_collapsed(generation, index, params) -> dict:
 
     from searcher.backend import ranking_query
 
-    query, _, base, filters, final, _ = index._filtered(generation, params)
+    query, _, base, plan, masks, final, _ = index._filtered(generation, params)
     columns, searcher = generation.columns, generation.searcher
     stories = story_ids(generation.path)
     ids = {n: searcher.stored_fields(n)["id"] for n in np.flatnonzero(columns.live).tolist()}
     story = {n: stories.get(doc_id, doc_id) for n, doc_id in ids.items()}
     matched = np.flatnonzero(final).tolist()
     counts = {}
-    for facet, facet_filter in filters.items():
-        counting = base.copy()
-        for other, other_filter in filters.items():
-            if other != facet:
-                other_filter.narrow(counting)
-        facet_filter.narrow_for_counts(counting, facet in params.match_all)
+    for facet in plan.selections:
+        counting = masks.narrowed(base, plan.counted_over(facet))
         holders: dict[str, set[str]] = {}
         for n in np.flatnonzero(counting).tolist():
             for value in columns.facets[facet].row(n):
