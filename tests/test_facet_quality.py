@@ -272,7 +272,15 @@ def test_acronyms_pair_with_their_expansion():
         "SEC": "Securities and Exchange Commission",
         "EC": "European Community",
     }
-    assert pair_acronyms(together)["OPEC"] == "Organization of Petroleum Exporting Countries"
+    assert pair_acronyms(together, min_articles=1)["OPEC"] == "Organization of Petroleum Exporting Countries"
+    # by default only a pairing the corpus makes often names every article's acronym
+    assert pair_acronyms(together) == {
+        "SEC": "Securities and Exchange Commission",
+        "EC": "European Community",
+    }
+    assert pair_acronyms(Counter({("NYMEX", "New York Mercantile Exchange"): 4})) == {
+        "NYMEX": "New York Mercantile Exchange"
+    }
 
 
 def test_a_short_organization_merges_into_the_one_it_starts():
@@ -386,6 +394,21 @@ def test_a_surname_with_a_particle_is_no_title_glued_to_a_name():
 
     people = Counter({"Dorin Van Makovec": 1, "Van Makovec": 3, "Energy Quistad": 2, "Quistad": 9})
     assert title_glued_names(people, NO_VOTES) == {"Energy Quistad": "Quistad"}
+
+
+def test_a_title_the_model_always_glues_to_one_name_still_goes():
+    from index.corpus import LabelVotes
+    from index.stages.normalize_corpus import title_glued_names
+
+    # "Treasurer" starts one person's name only, so the votes take it for a given name
+    votes = LabelVotes(given_names=frozenset({"Treasurer", "Paul", "Mark"}))
+    people = Counter({"Treasurer Paul Keating": 9, "Mark Eyskens": 12, "Mark Paul Quist": 2})
+    written_lower = {"treasurer", "mark"}  # "the treasurer said"; "mark" as in a German mark
+    glued = title_glued_names(people, votes, lambda word: word.casefold() in written_lower)
+    assert glued["Treasurer Paul Keating"] == "Paul Keating"
+    assert "Mark Eyskens" not in glued  # a given name before a surname alone stays
+    assert "Mark Paul Quist" not in glued  # "Mark" opens names more often than titles them
+    assert title_glued_names(people, votes) == {}  # without the corpus's lower-case words, as before
 
 
 def test_a_firm_named_after_people_is_found_by_what_follows_its_name():
