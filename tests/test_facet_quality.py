@@ -817,3 +817,76 @@ def test_reuters_top_values_are_no_legal_form_pairs_no_things_and_no_acronym_tow
         )
         assert not thing, f"{name!r} is a thing named after a place"
     assert not {"Icó", "Ico"} & set(reuters_vocabulary["place"]), "an acronym read as a town"
+
+
+def test_a_flash_headline_goes_to_ner_cased_as_the_corpus_writes_it():
+    from index.articles import Article
+    from index.stages.annotate import headlines_for_ner
+    from index.stages.prepare import prepare
+
+    body = "Federal Reserve Board Chairman Paul Volcker said severe problems remain in the U.S. economy."
+    story = prepare(Article("Volcker sees problems", body, "a.jsonl:1"), set(), [])
+    flash = prepare(Article("VOLCKER SEES SEVERE PROBLEMS IN U.S.", "", "a.jsonl:2"), set(), [])
+    assert story is not None and flash is not None and flash.ner_text == ""
+    before = story.ner_text, story.body_offset
+    headlines_for_ner([story, flash])
+    assert flash.ner_text == "Volcker sees severe problems in U.S.\n\n"
+    assert flash.body_offset == len(flash.ner_text)  # the headline is no part of the body's spans
+    assert (story.ner_text, story.body_offset) == before  # an article with a body is read as before
+
+
+def test_a_flash_headline_takes_the_label_the_corpus_gives_its_words():
+    from index.entities import headline_label
+
+    votes = count_label_votes(
+        [
+            [Mention("Volcker", "PERSON", 0, 7)],
+            [Mention("Volcker", "PERSON", 0, 7)],
+            [Mention("Volcker", "PERSON", 0, 7)],
+        ]
+    )
+    assert headline_label(Mention("Volcker", "ORG", 0, 7), "ORG", votes) == "PERSON"
+    assert headline_label(Mention("Quorvath", "ORG", 0, 8), "ORG", votes) == "ORG"  # no votes: as tagged
+    title = "VOLCKER SEES SEVERE PROBLEMS"
+    text = "Volcker sees severe problems\n\n"
+    entities = entities_from_mentions(
+        [Mention("Volcker", "ORG", 0, 7)],
+        body_offset=len(text),
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+        votes=votes,
+        title=title,
+    )
+    assert entities.people == ["Volcker"] and entities.orgs == [] and entities.spans == []
+
+
+def test_a_lone_surname_tagged_as_an_organization_is_the_person_the_corpus_knows():
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    articles = [
+        _prepared("Orla Brenn said rates would fall.", people=["Orla Brenn"]),
+        _prepared("Orla Brenn spoke again.", people=["Orla Brenn"]),
+        _prepared("Brenn sees problems.", orgs=["Brenn"]),  # a flash whose surname the model called ORG
+        _prepared("Stent International rose. Stent fell.", orgs=["Stent International", "Stent"]),
+        _prepared("Dorin Stent said. Dorin Stent agreed.", people=["Dorin Stent"]),
+        _prepared("Dorin Stent again.", people=["Dorin Stent"]),
+    ]
+    normalize_across_corpus(articles, {})
+    assert (articles[2].entities.people, articles[2].entities.orgs) == (["Orla Brenn"], [])
+    assert "Stent" in articles[3].entities.orgs or "Stent International" in articles[3].entities.orgs
+    assert articles[3].entities.people == []  # a word of a longer organization's name stays the company
+
+
+def test_an_acronym_named_once_beside_a_name_is_that_name_only_in_that_article():
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    articles = [
+        _prepared("Arvell Auto Agency, known as AAA, rescheduled.", orgs=["Arvell Auto Agency", "AAA"]),
+        _prepared("The AAA rated the notes.", orgs=["AAA"]),
+        _prepared("The AAA rated the bonds.", orgs=["AAA"]),
+    ]
+    normalize_across_corpus(articles, {})
+    assert [a.entities.orgs for a in articles] == [["Arvell Auto Agency"], ["AAA"], ["AAA"]]

@@ -112,6 +112,25 @@ def normalize_across_corpus(
         and votes.kind_of(name, 1, 0.8) in (None, "person")
         and not places.resolve(name)
     }
+    # "Volcker" tagged as an organization (a flash's first word, "Volcker said"): the lone surname of one
+    # person the corpus knows in full, named as a person twice as often, and no word of a longer
+    # organization's name ("Baker" of "Baker International" stays the company) is that person
+    words_of_long_orgs = {
+        word
+        for org in raw["org"]
+        if " " in org and org.split()[-1].lower() not in GOVERNMENT_WORDS
+        for word in org.split()
+    }
+    lone_orgs = {o for o in (spelling["org"].get(n, n) for n in raw["org"]) if " " not in o}
+    full_names = Counter({n: c for n, c in people.items() if n not in firms and " " in n})
+    surname_of = corpus_surname_map(full_names + Counter(dict.fromkeys(lone_orgs, 1)))
+    surnamed_orgs = {
+        org: surname_of[org]
+        for org in lone_orgs
+        if surname_of.get(org) in known_people
+        and org not in words_of_long_orgs
+        and people[surname_of[org]] >= 2 * raw["org"][org]
+    }
     org_words = {
         word
         for org in raw["org"]
@@ -143,6 +162,18 @@ def normalize_across_corpus(
 
     for item in prepared:
         entities = annotated_entities(item)
+        surnamed = [
+            surnamed_orgs[o] for o in (spelling["org"].get(n, n) for n in entities.orgs) if o in surnamed_orgs
+        ]
+        if surnamed:
+            entities.orgs = [n for n in entities.orgs if spelling["org"].get(n, n) not in surnamed_orgs]
+            entities.people.extend(surnamed)
+            entities.spans = [
+                (s, e, "person", surnamed_orgs[spelling["org"].get(v, v)])
+                if f == "org" and spelling["org"].get(v, v) in surnamed_orgs
+                else (s, e, f, v)
+                for s, e, f, v in entities.spans
+            ]
         spelled_out = acronyms_spelled_out(
             (firm_names.get(o, o) for o in (spelling["org"].get(n, n) for n in entities.orgs)),
             written_as_acronyms,
