@@ -415,12 +415,9 @@ ROMAN_NUMERAL = re.compile(r"[IVXLC]+", re.IGNORECASE)
 
 
 def initials(name: str) -> str:
-    """ "Securities and Exchange Commission" -> "SEC": the first letters of its capitalized words, its
-    legal form aside ("American Telephone and Telegraph Co" -> "ATT")."""
+    """ "Securities and Exchange Commission" -> "SEC": the first letters of its capitalized words."""
     return "".join(
-        w[0]
-        for w in re.split(r"[\s-]+", without_legal_form(name))
-        if w[:1].isupper() and w.casefold() not in FUNCTION_WORDS
+        w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper() and w.casefold() not in FUNCTION_WORDS
     )
 
 
@@ -453,7 +450,10 @@ def spells_acronym(acronym: str, name: str) -> bool:
     letters = acronym.replace(".", "").upper()
     if " " not in name or not letters:
         return False
-    if initials(name) == letters:
+    if letters in (
+        initials(name),
+        initials(without_legal_form(name)),
+    ):  # "AMC", and "ATT" of "… Telegraph Co"
         return True
     words = [
         w.upper()
@@ -840,22 +840,6 @@ def middle_initial_map(counts: Counter[str]) -> dict[str, str]:
         shown = plain if counts[plain] >= sum(names.values()) else fullest
         mapping.update({name: shown for name in [plain, *names] if name != shown})
     return mapping
-
-
-def cut_short_names_map(counts: Counter[str], min_share: float = 0.5) -> dict[str, str]:
-    """ "Leon Febres" -> "Leon Febres Cordero", "Chun Doo" -> "Chun Doo Hwan": a two-word name that is
-    the start of exactly one three-word name in the corpus, named at least ``min_share`` as often as it
-    (a second surname, or the last part of a name, the model cut off)."""
-    longer: dict[str, list[str]] = defaultdict(list)
-    for name in counts:
-        words = name.split()
-        if len(words) == 3 and words[2].casefold().rstrip(".") not in GENERATIONAL_SUFFIXES:
-            longer[" ".join(words[:2])].append(name)
-    return {
-        name: longer[name][0]
-        for name, count in counts.items()
-        if len(longer.get(name, [])) == 1 and counts[longer[name][0]] >= min_share * count
-    }
 
 
 def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str, str]:

@@ -16,7 +16,6 @@ from ..normalize import (
     acronyms_spelled_out,
     canonical_spellings,
     corpus_surname_map,
-    cut_short_names_map,
     firm_name_starts,
     is_acronym,
     is_clipping,
@@ -62,9 +61,6 @@ def normalize_across_corpus(
     initialled = middle_initial_map(people)
     for name, shown in initialled.items():
         people[shown] += people.pop(name)
-    cut_short = cut_short_names_map(people)
-    for name, full in cut_short.items():
-        people[full] += people.pop(name)
     firms = firms_named_after_people(people, raw["org"], firms_in_text(prepared))
     surnames = corpus_surname_map(Counter({n: c for n, c in people.items() if n not in firms}))
     known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
@@ -86,7 +82,6 @@ def normalize_across_corpus(
         name = spelling["person"].get(name, name)
         name = glued.get(name, name)
         name = initialled.get(name, name)
-        name = cut_short.get(name, name)
         return surnames.get(name, name)
 
     def is_full_name(name: str) -> bool:
@@ -158,7 +153,8 @@ def normalize_across_corpus(
     def org(name: str, spelled_out: dict[str, str]) -> str:
         name = spelling["org"].get(name, name)
         name = firm_names.get(name, name)
-        return spelled_out.get(name) or expansions.get(name, name)
+        name = spelled_out.get(name) or expansions.get(name, name)
+        return firm_names.get(name, name)  # "IBM" -> "International Business Machines Corp" -> "… Machines"
 
     for item in prepared:
         entities = annotated_entities(item)
