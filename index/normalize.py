@@ -488,7 +488,7 @@ def spells_acronym(acronym: str, name: str) -> bool:
 # how many articles must name an acronym beside its spelled-out name before every article's acronym is
 # taken for that name; in fewer, it is so only where the article spells it out ("AAA" the credit rating
 # is not the "Arabian Auto Agency" one story calls AAA)
-ACRONYM_PAIRED_OFTEN = 3
+ACRONYM_PAIRED_OFTEN = 2
 
 
 def pair_acronyms(
