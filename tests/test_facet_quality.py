@@ -751,7 +751,7 @@ def test_a_flash_headline_goes_to_ner_cased_as_the_corpus_writes_it():
 
 
 def test_a_flash_headline_takes_the_label_the_corpus_gives_its_words():
-    from index.entities import headline_label
+    from index.entities import entities_from_mentions, headline_label
 
     votes = count_label_votes(
         [
