@@ -43,7 +43,7 @@ from index.story_corrections import (
 )
 from index.whoosh_files import open_index
 
-from .counting import ArticleCounting, StoryCounting
+from .counting import ArticleCounting, StoryCounting, first_of_each_story
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
 from .query import WildcardRefusal, different_wildcards, parse_query, refusal_notice
@@ -580,7 +580,9 @@ class SearchIndex:
                 if score > 0
             ][:related]
         newest = articles.by_date(mask, newest=True)[: max(latest, SPELLING_SAMPLE)].tolist()
-        latest_hits = [self._hit(generation, docnum, set()) for docnum in newest[:latest]]
+        story_of = generation.stories().story_of
+        newest_stories = first_of_each_story(newest, lambda docnum: int(story_of[docnum]))
+        latest_hits = [self._hit(generation, docnum, set()) for docnum in newest_stories[:latest]]
         values = [column.values[i] for i in ids]
         value = max(values, key=lambda v: column_count(generation, facet, v))
         return EntityProfile(

@@ -83,6 +83,7 @@ from .backend import (
     association,
     snippet_cleaner,
 )
+from .counting import first_of_each_story
 from .engine import ClusterError, SearchBackend
 from .opensearch_normalize import (
     encode_ner_input,
@@ -1264,7 +1265,10 @@ class OpenSearchIndex(SearchBackend):
             total=total,
             published=Counter({b["key_as_string"]: b["doc_count"] for b in found["days"]["buckets"]}),
             companions=companions,
-            latest=[hit_from(h, snapshot) for h in newest[:latest]],
+            latest=[
+                hit_from(h, snapshot)
+                for h in first_of_each_story(newest, lambda h: h["_source"].get("story") or h["_id"])[:latest]
+            ],
             spellings=written.most_common(12),
         )
 
