@@ -212,7 +212,7 @@ def write_and_publish(
     recorded_copies = origins.record_copies(copies or {})
     if options.also_write is not None:
         with report.timed("also_write"):
-            options.also_write(written, baseline.incremental, recorded_copies)
+            options.also_write(written, baseline.incremental, recorded_copies, sorted(baseline.leaving))
     vocabulary = baseline.vocabulary
     for facet, counts in count_vocabulary(map(annotated_entities, written)).items():
         vocabulary.setdefault(facet, Counter()).update(counts)

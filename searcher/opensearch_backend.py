@@ -111,6 +111,7 @@ VERSION_FIELDS = ["id", "title", "published", "source"]
 OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
 BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
 BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
+TERMS_AT_ONCE = 10_000  # ids a terms query names (OpenSearch refuses more than 65,536)
 
 log = logging.getLogger(__name__)
 
@@ -349,16 +350,30 @@ class OpenSearchWriter:
         self.renormalized = 0  # documents an add's corpus-wide normalization wrote again
         self.seconds = 0.0
 
-    def __call__(self, prepared: list, incremental: bool, copies: dict[str, str] | None = None) -> None:
+    def __call__(
+        self,
+        prepared: list,
+        incremental: bool,
+        copies: dict[str, str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None:
         try:
-            self.write(prepared, incremental, copies or {})
+            self.write(prepared, incremental, copies or {}, removed or [])
         except (OpenSearchConnectionError, TransportError) as error:
             raise ClusterError(
                 f"the OpenSearch cluster at {self.where} could not take the articles: {error}; "
                 f"the index {self.alias!r} is unchanged"
             ) from None
 
-    def write(self, prepared: list, incremental: bool, copies: dict[str, str] | None = None) -> None:
+    def write(
+        self,
+        prepared: list,
+        incremental: bool,
+        copies: dict[str, str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None:
+        """``prepared`` loaded (into a new index, or with ``incremental`` into the current one), the
+        ids of ``copies`` kept beside them, and with ``incremental`` the ``removed`` articles deleted."""
         started = time.monotonic()
         countries = {p.name: p.country for item in prepared for p in item.entities.places}
         if incremental:
@@ -369,6 +384,7 @@ class OpenSearchWriter:
                     f"run `searcher index rebuild --backend opensearch` first"
                 )
             self.load(current, prepared)
+            self.remove_articles(current, removed or [])
             self.write_words(current, prepared, incremental=True)
             self.write_copies(current, copies or {})
             self.merge_into_side_document(current, "countries", countries)
@@ -509,7 +525,10 @@ class OpenSearchWriter:
                 body={
                     "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
                     # stored documents; only the copies' ids are searched (an own id's lookup)
-                    "mappings": {"dynamic": False, "properties": {"copy_id": {"type": "keyword"}}},
+                    "mappings": {
+                        "dynamic": False,
+                        "properties": {"copy_id": {"type": "keyword"}, "holder": {"type": "keyword"}},
+                    },
                 },
             )
         self.client.index(index=words_index(index), id="words", body={"counts": dict(counts)}, refresh=True)
@@ -530,6 +549,30 @@ class OpenSearchWriter:
             for copy_id, holder in copies.items()
         )
         helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, request_timeout=120)
+
+    def remove_articles(self, index: str, ids: list[str]) -> None:
+        """The articles an add with ``--prune`` or a remove took out, deleted from the cluster, and the
+        ids of their copies with them (as the Whoosh backend forgets them)."""
+        if not ids:
+            return
+        copies = [
+            hit["_id"]
+            for start in range(0, len(ids), TERMS_AT_ONCE)
+            for hit in helpers.scan(
+                self.client,
+                index=words_index(index),
+                query={"query": {"terms": {"holder": ids[start : start + TERMS_AT_ONCE]}}, "_source": False},
+                size=EXPORT_PAGE,
+            )
+        ]  # found before deleting: a cluster need not have delete-by-query (the reindex module)
+        actions = [{"_op_type": "delete", "_index": index, "_id": doc_id} for doc_id in ids]
+        actions += [{"_op_type": "delete", "_index": words_index(index), "_id": doc_id} for doc_id in copies]
+        for ok, item in helpers.streaming_bulk(
+            self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, request_timeout=120
+        ):
+            if not ok and item.get("delete", {}).get("status") != 404:  # gone already: fine
+                raise ClusterError(f"OpenSearch refused to delete an article: {item}")
+        self.client.indices.refresh(index=f"{index},{words_index(index)}")
 
     def merge_into_side_document(self, index: str, name: str, values: dict, add: bool = False) -> None:
         """``values`` merged into the side index's document ``name`` by the cluster itself (a script run

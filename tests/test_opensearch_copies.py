@@ -91,3 +91,45 @@ def test_both_engines_answer_a_copy_s_id_alike(engines):
     assert totals == {"whoosh": 1, "opensearch": 1}
     for engine in engines.values():
         assert engine.get("/api/articles/wire/a9").status_code == 404  # no article, no copy
+
+
+def test_a_removed_article_and_its_copies_are_gone_on_both_engines(
+    opensearch_cluster, sample_index, tmp_path
+):
+    """``searcher index remove`` (and ``add --prune``) take the article off the cluster too, and with it
+    the ids of its copies, as on Whoosh."""
+    from index.build import remove
+    from searcher.opensearch_backend import OpenSearchWriter, client_for
+
+    alias = f"{ALIAS}-removal"
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    writer = OpenSearchWriter(opensearch_cluster.urls, alias, shards=3, replicas=1, index_dir=index_dir)
+    options = replace(BuildOptions(progress=False), also_write=writer)
+    rebuild([write_jsonl(tmp_path / "wire.jsonl", KEPT, {**KEPT, "id": "a2"}, OTHER)], index_dir, options)
+    report = remove(["wire/a1"], index_dir, options)
+    assert report.removed == ["wire/a1"], report
+    try:
+        clients = {
+            "whoosh": create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client(),
+            "opensearch": create_app(
+                {
+                    "TESTING": True,
+                    "INDEX_DIR": str(index_dir),
+                    "BACKEND": "opensearch",
+                    "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
+                    "OPENSEARCH_INDEX": alias,
+                }
+            ).test_client(),
+        }
+        for engine, client in clients.items():
+            for gone in ("wire/a1", "wire/a2", "a2"):
+                assert client.get(f"/api/articles/{gone}").status_code == 404, (engine, gone)
+            everything = client.get("/api/search").json
+            assert (everything["total"], [hit["id"] for hit in everything["hits"]]) == (1, ["wire/a3"]), (
+                engine
+            )
+            assert client.get("/api/search?q=dam").json["total"] == 0, engine
+    finally:
+        client_for(opensearch_cluster.urls).indices.delete(index=f"{alias}-*", ignore_unavailable=True)
