@@ -157,9 +157,12 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 
 
 def write_json_atomic(path: Path, data: object) -> None:
+    """Written beside and renamed. ``json.dumps`` and one write, not ``json.dump``: only the one-shot
+    form uses the C encoder, several times faster on the megabytes of ids an ``add`` rewrites."""
     temporary = path.with_name(path.name + ".tmp")
+    text = json.dumps(data, ensure_ascii=False)
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)

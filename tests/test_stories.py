@@ -262,6 +262,28 @@ def test_a_daily_report_on_one_template_is_not_a_version_of_yesterdays():
     assert stories["tuesday"] == "tuesday"  # the next day's report is not
 
 
+def test_the_bench_measures_how_alike_two_articles_are_in_names_and_beside_them():
+    """bench/story_events.py's figures for a candidate rule (README, "Versions of one story")."""
+    from bench.story_events import cosine_beside_names, name_overlap
+
+    first = EventFeatures(
+        entity_names(["Annika Berglund", "Tomas Kallio"], ["Turku"], ["Harbour Authority"]),
+        {"berglund": 2, "kallio": 1, "turku": 1, "ferry": 3, "terminal": 2},
+    )
+    second = EventFeatures(
+        entity_names(["Annika Berglund", "Tomas Kallio", "Lena Holm"], ["Turku", "Oulu"], []),
+        {"berglund": 1, "kallio": 1, "turku": 2, "ferry": 1, "ramp": 2},
+    )
+    named_only = EventFeatures(first.names, {"berglund": 2, "kallio": 1, "turku": 1, "concert": 4})
+    matcher = EventMatcher([first, second, named_only])
+    overlap = name_overlap(matcher, 0, 1)
+    # in a three-article archive every name is rare: 3 shared of 4 and of 5 names
+    assert (overlap.shared_rare, overlap.containment, overlap.jaccard) == (3, 0.75, 0.5)
+    assert (overlap.shared_people, overlap.very_rare_people) == (2, 2)
+    assert cosine_beside_names(matcher, 0, 1) > 0  # "ferry" is said by both
+    assert matcher.cosine(0, 2) > 0.2 and cosine_beside_names(matcher, 0, 2) == 0.0  # alike by names only
+
+
 def test_the_table_keeps_names_and_words_for_the_next_add(tmp_path):
     table = assign_stories(StoryTable(), [event_input("a", WRITE_UP, EVENT_NAMES)])
     table.save(tmp_path)
