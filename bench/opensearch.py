@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -36,7 +35,6 @@ from bench.run import (
     RESULTS,
     WORK,
     cli,
-    free_port,
     latency_summary,
     log,
     query_mix,
@@ -45,6 +43,7 @@ from bench.run import (
 )
 from index import store
 from tests.opensearch_cluster import free_port_block
+from tests.searcher_cli import server_log, start_server, stop_server
 
 TARGET_P95_RATIO = 0.5  # OpenSearch's full API p95 against Whoosh's, at 16x
 TARGET_LOAD_OVERHEAD = 0.10  # what loading the cluster adds to a warm rebuild
@@ -53,36 +52,8 @@ TARGET_LOAD_OVERHEAD = 0.10  # what loading the cluster adds to a warm rebuild
 def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: int) -> dict:
     """The query mix through `searcher serve` on one backend: every query's time, and apart the time of
     the queries without words (browsing by facets and dates: the time is the facets' counting)."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "searcher",
-            "serve",
-            "--index-dir",
-            str(index_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(index_dir, env=env, seconds=120)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/search?per_page=1", timeout=10).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start: {server.stderr.read()[-2000:]}") from None
-                time.sleep(0.3)
         for query in queries:  # one pass to warm caches, not timed
             urllib.request.urlopen(f"{base}/api/search?{query}", timeout=120).read()
         samples, facet_samples, totals = [], [], {}
@@ -92,9 +63,8 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
                 try:
                     reply = urllib.request.urlopen(f"{base}/api/search?{query}", timeout=120).read()
                 except urllib.error.HTTPError as error:  # say why, from the server's own log
-                    server.terminate()
                     raise SystemExit(
-                        f"{query}: HTTP {error.code}; the server said: {server.communicate()[1][-3000:]}"
+                        f"{query}: HTTP {error.code}; the server said: {server_log(server)}"
                     ) from None
                 answer = json.loads(reply)
                 samples.append(time.perf_counter() - started)
@@ -103,8 +73,7 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
                 totals[query] = answer["total"]
         memory = rss_of(server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     return {
         "api": latency_summary(samples),
         "facets_only": latency_summary(facet_samples),

@@ -26,10 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -260,23 +257,11 @@ def conll_documents(path: Path) -> tuple[list[dict], dict[str, set[str]]]:
 
 
 # the product, through its command line and API -----------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def searcher_command() -> list[str]:
-    return [sys.executable, "-m", "searcher"]
-
-
 def build_index(texts: Path, index_dir: Path) -> dict:
-    result = subprocess.run(
-        [*searcher_command(), "index", "rebuild", "--index-dir", str(index_dir), "--json", str(texts)],
-        check=False,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SEARCHER_PROGRESS": "0"},
+    from tests.searcher_cli import run_searcher  # once ROOT is on the path (see main)
+
+    result = run_searcher(
+        "index", "rebuild", "--index-dir", str(index_dir), "--json", str(texts), timeout=None
     )
     if result.returncode != 0:
         raise SystemExit(f"searcher index rebuild failed:\n{result.stderr}")
@@ -285,24 +270,10 @@ def build_index(texts: Path, index_dir: Path) -> dict:
 
 def served_facets(index_dir: Path, ids: list[str]) -> dict[str, dict]:
     """Every article's people and places as ``GET /api/articles/<id>`` of a running server gives them."""
-    port = free_port()
-    server = subprocess.Popen(
-        [*searcher_command(), "serve", "--index-dir", str(index_dir), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    from tests.searcher_cli import start_server, stop_server  # once ROOT is on the path (see main)
+
+    server, base = start_server(index_dir, seconds=60)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/search?per_page=1", timeout=5).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"searcher serve did not start:\n{server.stderr.read()}") from None
-                time.sleep(0.3)
         facets = {}
         for doc_id in ids:
             url = f"{base}/api/articles/{urllib.parse.quote(doc_id, safe='')}"
@@ -313,8 +284,7 @@ def served_facets(index_dir: Path, ids: list[str]) -> dict[str, dict]:
                 facets[doc_id] = {}
         return facets
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 def place_values(article: dict) -> set[str]:

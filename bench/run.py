@@ -19,7 +19,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np
 
 from index import store
+from tests.searcher_cli import run_searcher, start_server, stop_server
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl"
 RESULTS = ROOT / "bench" / "results"
@@ -179,13 +179,7 @@ def log(message: str) -> None:
 def cli(*args: str) -> tuple[dict, float, int]:
     """Runs `searcher ...` as its own process; its JSON report, the wall time and its peak RSS in bytes."""
     started = time.perf_counter()
-    process = subprocess.run(
-        [sys.executable, "-m", "searcher", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "SEARCHER_PROGRESS": "0"},
-    )
+    process = run_searcher(*args, timeout=None)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"`searcher {' '.join(args)}` failed:\n{process.stderr[-3000:]}")
@@ -301,7 +295,7 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
 
     from searcher import create_app
     from searcher.backend import (
-        FacetFilter,
+        ConditionMasks,
         SearchIndex,
         _term_text,
         date_mask,
@@ -309,6 +303,7 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
         published_days,
     )
     from searcher.params import FACETS, params_from_args
+    from searcher.selection import SelectionPlan
 
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
     client = app.test_client()
@@ -373,9 +368,10 @@ def measure_search(index_dir: Path, mix: list[BenchQuery], rounds: int, referenc
     for query in mix[::6]:
         whoosh_query, params = bare_query(query)
         text_query, _ = index.parse(generation, params.q)
-        mask = matching_articles(generation, text_query) & date_mask(generation.columns, params)
-        for facet in FACETS:
-            FacetFilter.for_params(generation, facet, params).narrow(mask)
+        mask = ConditionMasks(generation).narrowed(
+            matching_articles(generation, text_query) & date_mask(generation.columns, params),
+            SelectionPlan.from_params(params).hits(),
+        )
         hits = int(mask.sum())
         if not hits:
             continue
@@ -437,12 +433,6 @@ def _timed(function) -> float:
 
 
 # 6. scaling: a real server per index --------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def rss_of(pid: int) -> dict[str, int]:
     """Resident memory in bytes: now, at its peak, and now split into the heap and the mapped index files."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -460,35 +450,8 @@ def rss_of(pid: int) -> dict[str, int]:
 
 
 def measure_server(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "searcher",
-            "serve",
-            "--index-dir",
-            str(index_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(index_dir, seconds=120)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/search?per_page=1", timeout=5).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start: {server.stderr.read()[-2000:]}") from None
-                time.sleep(0.3)
         for query in mix:
             urllib.request.urlopen(f"{base}/api/search?{query.query_string}", timeout=120).read()
         samples = []
@@ -499,8 +462,7 @@ def measure_server(index_dir: Path, mix: list[BenchQuery], rounds: int) -> dict:
                 samples.append(time.perf_counter() - started)
         memory = rss_of(server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     current = (index_dir / "current").resolve()
     meta = json.loads((current / "meta.json").read_text())
     size = store.directory_size(current)

@@ -181,12 +181,15 @@ REGIONS = [
 @lru_cache(maxsize=1 << 16)
 def place_key(name: str) -> str:
     """'U.S.' -> 'u s', 'MOSCOW' -> 'moscow', 'Montréal' -> 'montreal': the form every name is looked up in."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    folded = folded.replace("ß", "ss")
-    key = " ".join(re.sub(r"[.\s]+", " ", folded.casefold().replace("’", "'")).replace("-", " ").split())
+    folded = name
+    if not name.isascii():  # accents off; an ASCII name has none (most names: the fast way)
+        folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+        folded = folded.replace("ß", "ss")
+    key = " ".join(DOTS_AND_SPACES.sub(" ", folded.casefold().replace("’", "'")).replace("-", " ").split())
     return SAINT.sub(lambda m: SAINT_WORDS[m.group(1)], key.removeprefix("the "))
 
 
+DOTS_AND_SPACES = re.compile(r"[.\s]+")
 # "St. Paul", "ST PAUL" and GeoNames' "Saint Paul" are one key; "Ste." is "Sainte"
 SAINT_WORDS = {"st": "saint", "ste": "sainte"}
 SAINT = re.compile(r"\b(st|ste)\b(?= \w)")
@@ -208,6 +211,9 @@ MINOR_PLACE_POPULATION = 100_000
 CONTEXT_MIN_FAME_SHARE = 0.5
 # ...and a town with at least this many other names is known the world over, never minor ("Venice").
 FAMOUS_PLACE_NAMES = 40
+
+
+LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")  # the other names a large city is known by
 
 
 class Gazetteer:
@@ -248,8 +254,10 @@ class Gazetteer:
             if city["population"] < ALTERNATE_NAME_POPULATION and city["name"] not in capitals:
                 continue
             for alternate in city.get("alternatenames") or []:
+                if not LATIN_NAME.fullmatch(alternate):
+                    continue
                 key = place_key(alternate)
-                if re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", alternate) and key not in self._by_key:
+                if key not in self._by_key:
                     self._by_key[key] = Place(city["name"], country_names.get(city["countrycode"]))
                     self._alternate_keys.add(key)
         self._state_keys = set()

@@ -11,7 +11,7 @@ import re
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -49,6 +49,7 @@ from .ranking import (
     phrase_key,
     scored_docnums,
 )
+from .selection import Condition, FacetSelection, SelectionPlan
 from .spelling import edit_distance, neighbours_of
 
 MAX_WILDCARD_TERMS = 200
@@ -386,36 +387,31 @@ class SearchIndex:
 
     def _filtered(
         self, generation: Generation, params: SearchParams
-    ) -> tuple[Any, str, np.ndarray, dict[str, FacetFilter], np.ndarray, PhraseMatches]:
-        """The parsed query, the articles its words and dates allow, each facet's filter, the
-        articles that pass them all, and the articles each phrase of the query matched."""
+    ) -> tuple[Any, str, np.ndarray, SelectionPlan, ConditionMasks, np.ndarray, PhraseMatches]:
+        """The parsed query, the articles its words and dates allow, the facet selections' plan and
+        their masks, the articles that pass them all, and the articles each phrase of the query matched."""
         query, used = self.parse(generation, params.q)
         phrases: PhraseMatches = {}
         base = matching_articles(generation, query, phrases) & date_mask(generation.columns, params)
-        filters = {facet: FacetFilter.for_params(generation, facet, params) for facet in FACETS}
-        final = base.copy()
-        for facet_filter in filters.values():
-            facet_filter.narrow(final)
-        return query, used, base, filters, final, phrases
+        plan, masks = SelectionPlan.from_params(params), ConditionMasks(generation)
+        final = masks.narrowed(base, plan.hits())
+        return query, used, base, plan, masks, final, phrases
 
     def search(self, params: SearchParams) -> RawResults:
         generation = self.generation()
-        query, used, base, filters, final, phrases = self._filtered(generation, params)
+        query, used, base, plan, masks, final, phrases = self._filtered(generation, params)
         units = generation.counting(params.collapse)
         total = units.count(final)
 
         counts, chosen = {}, {}
-        for facet in FACETS:
-            # Each facet's counts ignore its own "any of" selection, so its other values stay clickable
-            # and each count is what clicking that value adds; they keep its exclusions and an "all of"
-            # selection, so each count is what a click gives.
-            others = base.copy()
-            for other, facet_filter in filters.items():
-                if other != facet:
-                    facet_filter.narrow(others)
-            counting = filters[facet].narrow_for_counts(others.copy(), facet in params.match_all)
+        for facet in FACETS:  # what each count is taken within: searcher/selection.py
+            counting = masks.narrowed(base, plan.counted_over(facet))
             counts[facet] = Counter(units.value_counts(facet, counting))
-            chosen[facet] = filters[facet].chosen_values(generation, counts[facet], counting, others, units)
+
+            def within(excluded: bool, facet: str = facet) -> np.ndarray:
+                return masks.narrowed(base, plan.chosen_within(facet, excluded))
+
+            chosen[facet] = chosen_values(generation, plan.selections[facet], counts[facet], within, units)
         published = units.published_days(final)
         periods = None
         if isinstance(units, StoryCounting) and published:
@@ -428,11 +424,7 @@ class SearchIndex:
         if total == 0 or first >= total:
             docnums = []
         elif params.q and params.sort == "relevance" and not isinstance(ranked, Every):
-            narrowed = (
-                any(f.selected or f.excluded for f in filters.values())
-                or bool(params.date_from or params.date_to)
-                or ranked is not query
-            )
+            narrowed = plan.narrows or bool(params.date_from or params.date_to) or ranked is not query
             docnums = self._ranked_page(generation, ranked, final, units, params, phrases, narrowed)
         else:
             ordered = units.by_date(final, newest=params.sort != "oldest")
@@ -449,7 +441,7 @@ class SearchIndex:
                     _version(generation, n) for n in stories.versions(docnum, final) if n != docnum
                 ]
 
-        suggestion = self.suggestion(generation, params, used, total, filters) if params.q else None
+        suggestion = self.suggestion(generation, params, used, total, plan, masks) if params.q else None
         return RawResults(
             total=total,
             hits=hits,
@@ -512,7 +504,7 @@ class SearchIndex:
         """Every article the search matches (not one page), in the search's order, one stored record at
         a time: what an export streams. Relevance orders by Whoosh's score over all the matches."""
         generation = self.generation()
-        query, _, _, _, final, _ = self._filtered(generation, params)
+        query, _, _, _, _, final, _ = self._filtered(generation, params)
         ranked = ranking_query(query)
         if not final.any():
             return
@@ -586,7 +578,8 @@ class SearchIndex:
         params: SearchParams,
         used: str,
         total: int,
-        filters: dict[str, FacetFilter],
+        plan: SelectionPlan,
+        masks: ConditionMasks,
     ) -> str | None:
         """A correction of the query, offered only when it finds more than the user's words did, within
         the same filters (the search's own, not built again), counted as ``total`` was: stories when
@@ -595,9 +588,9 @@ class SearchIndex:
         if not corrected or corrected.lower() == used.lower():
             return None
         better_query, _ = self.parse(generation, corrected)
-        found = matching_articles(generation, better_query) & date_mask(generation.columns, params)
-        for facet_filter in filters.values():
-            facet_filter.narrow(found)
+        found = masks.narrowed(
+            matching_articles(generation, better_query) & date_mask(generation.columns, params), plan.hits()
+        )
         return corrected if generation.counting(params.collapse).count(found) > max(total, 0) else None
 
     @staticmethod
@@ -879,68 +872,66 @@ def ranking_query(query: Any) -> Any:
     return query.apply(ranking_query)
 
 
-@dataclass
-class FacetFilter:
-    """One facet's part of a search: the values selected (any of them, or all of them) and excluded."""
+class ConditionMasks:
+    """The articles each ``Condition`` of one search allows (searcher/selection.py says which apply
+    where), each value's and each condition's mask computed once."""
 
-    facet: str
-    selected: list[tuple[str, np.ndarray]]  # (value as given, articles holding it)
-    excluded: list[tuple[str, np.ndarray]]
-    all_of: bool
+    def __init__(self, generation: Generation) -> None:
+        self.generation = generation
+        self._values: dict[tuple[str, str], np.ndarray] = {}
+        self._conditions: dict[Condition, np.ndarray] = {}
 
-    @classmethod
-    def for_params(cls, generation: Generation, facet: str, params: SearchParams) -> FacetFilter:
-        return cls(
-            facet,
-            [(v, _value_mask(generation, facet, v)) for v in params.selected.get(facet, ())],
-            [(v, _value_mask(generation, facet, v)) for v in params.excluded.get(facet, ())],
-            facet in params.match_all,
-        )
+    def value(self, facet: str, value: str) -> np.ndarray:
+        """The articles holding ``value`` of ``facet`` (read-only: shared by every condition naming it)."""
+        key = (facet, value)
+        if key not in self._values:
+            self._values[key] = _value_mask(self.generation, facet, value)
+        return self._values[key]
 
-    def narrow(self, mask: np.ndarray) -> np.ndarray:
-        """``mask`` (changed in place) keeps the articles this facet's selection and exclusions allow."""
-        if self.selected:
-            if self.all_of:
-                for _, selected in self.selected:
-                    mask &= selected
+    def allowed(self, condition: Condition) -> np.ndarray:
+        """The articles ``condition`` allows: all of its ``all_of``, any of its ``any_of``, none of its
+        ``none_of``."""
+        if condition not in self._conditions:
+            mask = np.ones(self.generation.columns.size, dtype=bool)
+            for value in condition.all_of:
+                mask &= self.value(condition.facet, value)
+            if condition.any_of:
+                mask &= np.logical_or.reduce([self.value(condition.facet, v) for v in condition.any_of])
+            for value in condition.none_of:
+                mask &= ~self.value(condition.facet, value)
+            self._conditions[condition] = mask
+        return self._conditions[condition]
+
+    def narrowed(self, mask: np.ndarray, conditions: Iterable[Condition]) -> np.ndarray:
+        """A copy of ``mask`` keeping the articles every one of ``conditions`` allows."""
+        narrowed = mask.copy()
+        for condition in conditions:
+            narrowed &= self.allowed(condition)
+        return narrowed
+
+
+def chosen_values(
+    generation: Generation,
+    selection: FacetSelection,
+    counts: Counter,
+    within: Callable[[bool], np.ndarray],
+    units: ArticleCounting | None = None,
+) -> list[ChosenValue]:
+    """The selected and excluded values under the names the index gives them ("ronald reagan" is
+    Ronald Reagan), each with its true count, whether or not it is among the most frequent: a selected
+    value's from ``counts``, else counted within ``within(excluded)``."""
+    chosen: dict[str, ChosenValue] = {}
+    for given, excluded in selection.given():
+        for value in canonical_values(generation, selection.facet, given):
+            if value in chosen:
+                continue
+            if not excluded and value in counts:
+                count = counts[value]
             else:
-                mask &= np.logical_or.reduce([selected for _, selected in self.selected])
-        return self.narrow_for_counts(mask, all_of=False)
-
-    def narrow_for_counts(self, mask: np.ndarray, all_of: bool) -> np.ndarray:
-        """The articles this facet's own values are counted over: its exclusions always apply, its
-        selection only when all of its values must match."""
-        if all_of:
-            for _, selected in self.selected:
-                mask &= selected
-        for _, excluded in self.excluded:
-            mask &= ~excluded
-        return mask
-
-    def chosen_values(
-        self,
-        generation: Generation,
-        counts: Counter,
-        counting: np.ndarray,
-        others: np.ndarray,
-        units: ArticleCounting | None = None,
-    ) -> list[ChosenValue]:
-        """The selected and excluded values under the names the index gives them ("ronald reagan" is
-        Ronald Reagan), each with its true count, whether or not it is among the most frequent."""
-        chosen: dict[str, ChosenValue] = {}
-        for excluded, entries in ((False, self.selected), (True, self.excluded)):
-            for given, _ in entries:
-                for value in canonical_values(generation, self.facet, given):
-                    if value in chosen:
-                        continue
-                    if not excluded and value in counts:
-                        count = counts[value]
-                    else:
-                        value_articles = _value_mask(generation, self.facet, value)
-                        counted_in = value_articles & (others if excluded else counting)
-                        count = (units or generation.articles()).count(counted_in)
-                    chosen[value] = ChosenValue(value, count, excluded)
-        return list(chosen.values())
+                value_articles = _value_mask(generation, selection.facet, value)
+                count = (units or generation.articles()).count(value_articles & within(excluded))
+            chosen[value] = ChosenValue(value, count, excluded)
+    return list(chosen.values())
 
 
 def canonical_values(generation: Generation, facet: str, given: str) -> list[str]:

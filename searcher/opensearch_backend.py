@@ -93,6 +93,7 @@ from .opensearch_normalize import (
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
 from .query import parse_query
+from .selection import Condition, FacetSelection, SelectionPlan
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
@@ -895,26 +896,25 @@ class OpenSearchIndex(SearchBackend):
             return None
 
     def filtered(self, snapshot: Snapshot, params: SearchParams) -> tuple:
-        """The parsed query, the query its words and dates make, each facet's filter and the filters
-        of them all (what the hits must pass)."""
+        """The parsed query, the query its words and dates make, the facet selections' plan and the
+        filters of them all (what the hits must pass)."""
         query, used = parse(params.q)
         text_query = to_dsl(query, terms=True, corrections=snapshot.corrections)
         base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
-        filters = {facet: FacetFilter.for_params(facet, params, snapshot.corrections) for facet in FACETS}
-        everything = [f.narrow() for f in filters.values()]
-        return query, used, base, filters, everything
+        plan = SelectionPlan.from_params(params)
+        everything = condition_filters(plan.hits(), snapshot.corrections)
+        return query, used, base, plan, everything
 
     def search(self, params: SearchParams) -> RawResults:
         snapshot = self.generation()
         corrections = snapshot.corrections
-        query, used, base, filters, everything = self.filtered(snapshot, params)
+        query, used, base, plan, everything = self.filtered(snapshot, params)
 
         stories = counting_stories(params.collapse)  # what every count counts: stories or articles
         aggs: dict = {}
         contexts: dict[str, list] = {}  # each facet's counting filters
-        for facet in FACETS:
-            others = [f.narrow() for name, f in filters.items() if name != facet]
-            counting = [*others, filters[facet].narrow_for_counts(facet in params.match_all)]
+        for facet in FACETS:  # what each count is taken within: searcher/selection.py
+            counting = condition_filters(plan.counted_over(facet), corrections)
             contexts[facet] = counting
             values: dict = {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
             if stories:  # the values with the most stories, as the Whoosh backend lists them
@@ -926,8 +926,8 @@ class OpenSearchIndex(SearchBackend):
             exact = corrections.exact_aggregation(facet)
             if exact:
                 aggs[f"count_{facet}"]["aggs"]["exact"] = {**exact, "aggs": stories}
-            for number, (given, excluded) in enumerate(filters[facet].given()):
-                context = others if excluded else counting
+            for number, (given, excluded) in enumerate(plan.selections[facet].given()):
+                context = condition_filters(plan.chosen_within(facet, excluded), corrections)
                 aggs[f"chosen_{facet}_{number}"] = {
                     "filter": {"bool": {"filter": [*context, corrections.value_filter(facet, given)]}},
                     "aggs": {
@@ -996,7 +996,7 @@ class OpenSearchIndex(SearchBackend):
         if params.collapse:
             self.count_large_values_again(base, contexts, counts, corrections)
         for facet in FACETS:
-            chosen[facet] = filters[facet].chosen_values(counts[facet], found)
+            chosen[facet] = chosen_values(plan.selections[facet], counts[facet], found, corrections)
         published = Counter(
             {
                 b["key_as_string"]: bucket_count(b)
@@ -1394,85 +1394,55 @@ class OpenSearchIndex(SearchBackend):
         ]
 
 
-class FacetFilter:
-    """One facet's part of a search, as OpenSearch filters: any of (or all of) the selected values,
-    none of the excluded ones."""
+def condition_filter(condition: Condition, corrections: Corrections) -> dict:
+    """A facet's condition (searcher/selection.py) as an OpenSearch filter: all of its ``all_of``
+    values, at least one of its ``any_of``, none of its ``none_of``."""
+    clauses: dict = {
+        "filter": [corrections.value_filter(condition.facet, v) for v in condition.all_of],
+        "must_not": [corrections.value_filter(condition.facet, v) for v in condition.none_of],
+    }
+    if condition.any_of:
+        clauses["should"] = [corrections.value_filter(condition.facet, v) for v in condition.any_of]
+        clauses["minimum_should_match"] = 1
+    return {"bool": clauses}
 
-    def __init__(
-        self, facet: str, selected: list[str], excluded: list[str], all_of: bool, corrections: Corrections
-    ) -> None:
-        self.facet, self.selected, self.excluded, self.all_of = facet, selected, excluded, all_of
-        self.corrections = corrections
 
-    @classmethod
-    def for_params(cls, facet: str, params: SearchParams, corrections: Corrections) -> FacetFilter:
-        return cls(
-            facet,
-            list(params.selected.get(facet, ())),
-            list(params.excluded.get(facet, ())),
-            facet in params.match_all,
-            corrections,
-        )
+def condition_filters(conditions: list[Condition], corrections: Corrections) -> list[dict]:
+    return [condition_filter(condition, corrections) for condition in conditions]
 
-    def value_filter(self, value: str) -> dict:
-        return self.corrections.value_filter(self.facet, value)
 
-    def narrow(self) -> dict:
-        """The articles this facet's selection and exclusions allow."""
-        clauses = [self.narrow_for_counts(all_of=self.all_of)]
-        if self.selected and not self.all_of:
-            clauses.append(
-                {
-                    "bool": {
-                        "should": [self.value_filter(v) for v in self.selected],
-                        "minimum_should_match": 1,
-                    }
+def chosen_values(
+    selection: FacetSelection, counts: Counter, found: dict, corrections: Corrections
+) -> list[ChosenValue]:
+    """The selected and excluded values under the index's own spelling, each with its true count (from
+    the search's ``chosen_FACET_N`` aggregations)."""
+    facet = selection.facet
+    chosen: dict[str, ChosenValue] = {}
+    for number, (given, excluded) in enumerate(selection.given()):
+        agg = found[f"chosen_{facet}_{number}"]
+        if facet == "mentioned":
+            spelled = {given: bucket_count(agg)}
+        else:
+            key = facet_key(corrections.named(facet, given))
+            spelled = {}
+            for bucket in agg["values"]["buckets"]:
+                value = corrections.value(facet, bucket["key"])
+                if value is not None and facet_key(value) == key:
+                    # merged values: the value's own filter counted each article once
+                    spelled[value] = bucket_count(agg if corrections.corrects(facet) else bucket)
+            if not spelled and bucket_count(agg):  # a value only a split gives: no article stores it
+                spelled = {
+                    target: bucket_count(agg)
+                    for target in corrections.targets(facet)
+                    if facet_key(target) == key
                 }
-            )
-        return {"bool": {"filter": clauses}}
-
-    def narrow_for_counts(self, all_of: bool) -> dict:
-        """The articles this facet's values are counted over: its exclusions always apply, its
-        selection only when all of its values must match."""
-        return {
-            "bool": {
-                "filter": [self.value_filter(v) for v in self.selected] if all_of else [],
-                "must_not": [self.value_filter(v) for v in self.excluded],
-            }
-        }
-
-    def given(self) -> list[tuple[str, bool]]:
-        return [(v, False) for v in self.selected] + [(v, True) for v in self.excluded]
-
-    def chosen_values(self, counts: Counter, found: dict) -> list[ChosenValue]:
-        """The selected and excluded values under the index's own spelling, each with its true count."""
-        chosen: dict[str, ChosenValue] = {}
-        for number, (given, excluded) in enumerate(self.given()):
-            agg = found[f"chosen_{self.facet}_{number}"]
-            if self.facet == "mentioned":
-                spelled = {given: bucket_count(agg)}
-            else:
-                key = facet_key(self.corrections.named(self.facet, given))
-                spelled = {}
-                for bucket in agg["values"]["buckets"]:
-                    value = self.corrections.value(self.facet, bucket["key"])
-                    if value is not None and facet_key(value) == key:
-                        # merged values: the value's own filter counted each article once
-                        corrected = self.corrections.corrects(self.facet)
-                        spelled[value] = bucket_count(agg if corrected else bucket)
-                if not spelled and bucket_count(agg):  # a value only a split gives: no article stores it
-                    spelled = {
-                        target: bucket_count(agg)
-                        for target in self.corrections.targets(self.facet)
-                        if facet_key(target) == key
-                    }
-            for value, count in (spelled or {given: 0}).items():
-                if value in chosen:
-                    continue
-                if not excluded and value in counts:
-                    count = counts[value]
-                chosen[value] = ChosenValue(value, count, excluded)
-        return list(chosen.values())
+        for value, count in (spelled or {given: 0}).items():
+            if value in chosen:
+                continue
+            if not excluded and value in counts:
+                count = counts[value]
+            chosen[value] = ChosenValue(value, count, excluded)
+    return list(chosen.values())
 
 
 def typed_match(value: str, key: str, prefix: bool) -> bool:

@@ -123,21 +123,9 @@ def opensearch_cluster(tmp_path_factory):
 def opensearch_samples_app(opensearch_cluster, sample_index, tmp_path_factory):
     """The samples, prepared as for Whoosh (the NER cache reused), loaded into the cluster (3 shards,
     1 replica), and an app searching them there."""
-    from dataclasses import replace
-
-    from searcher.opensearch_backend import OpenSearchWriter
+    from tests.opensearch_cluster import index_on_both, opensearch_config
 
     index_dir = tmp_path_factory.mktemp("os-samples")
-    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
-    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-samples", shards=3, replicas=1)
-    report = rebuild([str(SAMPLES)], index_dir, replace(BuildOptions(progress=False), also_write=writer))
-    assert report.indexed == 33 and writer.loaded == 33, report
-    return create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(index_dir),
-            "BACKEND": "opensearch",
-            "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
-            "OPENSEARCH_INDEX": "newsfacets-samples",
-        }
-    )
+    url, alias = ",".join(opensearch_cluster.urls), "newsfacets-samples"
+    assert index_on_both([str(SAMPLES)], index_dir, opensearch_cluster.urls, alias, sample_index) == 33
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), **opensearch_config(url, alias)})

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_LOCAL = ROOT / "opensearch" / "run-local"
@@ -78,3 +79,37 @@ class LocalCluster:
 
     def stop(self) -> None:
         subprocess.run([str(RUN_LOCAL), "stop", "--data", str(self.data)], check=False, timeout=120)
+
+
+def index_on_both(paths: list[str], index_dir: Path, urls: list[str], alias: str, ner_cache_of: Path) -> int:
+    """``paths`` rebuilt into ``index_dir`` (the Whoosh index) and, by the OpenSearch writer, into
+    ``alias`` on the cluster at ``urls`` (3 shards, 1 replica), reusing the NER cache of the index dir
+    ``ner_cache_of``: the articles indexed, after checking both engines got every one of them."""
+    from dataclasses import replace
+
+    from index.build import BuildOptions, rebuild
+    from searcher.opensearch_backend import OpenSearchWriter
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ner_cache_of / "annotations.sqlite", index_dir / "annotations.sqlite")
+    writer = OpenSearchWriter(urls, alias, shards=3, replicas=1)
+    report = rebuild(paths, index_dir, replace(BuildOptions(progress=False), also_write=writer))
+    assert writer.loaded == report.indexed, report
+    return report.indexed
+
+
+def opensearch_config(url: str, alias: str) -> dict[str, str]:
+    """An app's settings for searching ``alias`` on the cluster at ``url`` (its nodes' URLs, comma-separated)."""
+    return {"BACKEND": "opensearch", "OPENSEARCH_URL": url, "OPENSEARCH_INDEX": alias}
+
+
+def clients_of_both(whoosh_dir: Path, opensearch_dir: Path, url: str, alias: str) -> tuple[Any, Any]:
+    """Test clients of the Whoosh index at ``whoosh_dir`` and of ``alias`` on the cluster (its readers'
+    corrections read from ``opensearch_dir``)."""
+    from searcher import create_app
+
+    whoosh = create_app({"TESTING": True, "INDEX_DIR": str(whoosh_dir), "BACKEND": "whoosh"})
+    opensearch = create_app(
+        {"TESTING": True, "INDEX_DIR": str(opensearch_dir), **opensearch_config(url, alias)}
+    )
+    return whoosh.test_client(), opensearch.test_client()

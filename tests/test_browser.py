@@ -2,11 +2,12 @@
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from .searcher_cli import served_in_this_process
 
 pytestmark = pytest.mark.browser
 
@@ -17,16 +18,8 @@ SCREENSHOTS = (
 
 @pytest.fixture(scope="module")
 def server(sample_index):
-    import waitress
-
-    from searcher import create_app
-
-    app = create_app({"INDEX_DIR": str(sample_index)})
-    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
+    with served_in_this_process(sample_index) as base:
+        yield base
 
 
 def snap(page, name):

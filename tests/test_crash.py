@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -21,8 +20,8 @@ from index.build import BuildOptions, rebuild
 from searcher import create_app
 
 from .conftest import SAMPLES
+from .searcher_cli import server_log, start_server, stop_server
 from .searcher_cli import start_searcher as cli_process
-from .test_serve import free_port, wait_for
 
 QUERIES = [
     "q=tram",
@@ -277,42 +276,6 @@ class Hammer:
         return totals[-1] if totals else None
 
 
-def start_server(index_dir: Path, threads: int = 8) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    log = tempfile.NamedTemporaryFile("w", prefix="searcher-serve-", suffix=".log", delete=False)  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "searcher",
-            "serve",
-            "--index-dir",
-            str(index_dir),
-            "--port",
-            str(port),
-            "--threads",
-            str(threads),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server.log_path = log.name  # type: ignore[attr-defined]
-    log.close()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/api/search?per_page=1", server)
-    except AssertionError as error:
-        raise AssertionError(f"{error}\n{server_log(server)}") from None
-    return server, base
-
-
-def server_log(server: subprocess.Popen) -> str:
-    """The end of what a server started by start_server wrote: its tracebacks when a request failed.
-    (Written to a file, never a pipe nobody reads, which would stall the server once full.)"""
-    return Path(server.log_path).read_text(errors="replace")[-4000:]  # type: ignore[attr-defined]
-
-
 @pytest.mark.slow
 def test_server_answers_through_rebuild_and_add_and_picks_up_the_new_index(tmp_path, sample_index):
     index_dir = tmp_path / "index"
@@ -339,22 +302,20 @@ def test_server_answers_through_rebuild_and_add_and_picks_up_the_new_index(tmp_p
         assert len(statuses) > 50
         assert set(statuses) == {200}, ({s: statuses.count(s) for s in set(statuses)}, server_log(server))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 @pytest.mark.slow
 def test_load_eight_clients_for_thirty_seconds_without_an_error(sample_index):
     seconds = float(os.environ.get("SEARCHER_LOAD_SECONDS", "30"))
-    server, base = start_server(sample_index, threads=8)
+    server, base = start_server(sample_index)
     try:
         started = time.perf_counter()
         with Hammer(base, 8) as hammer:
             time.sleep(seconds)
         elapsed = time.perf_counter() - started
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     statuses = [status for status, _, _ in hammer.results]
     latencies = sorted(seconds for _, seconds, _ in hammer.results)
     p95 = latencies[int(len(latencies) * 0.95) - 1]

@@ -15,7 +15,6 @@ from index.entities import (
     countries_about,
     dateline_home,
     dateline_qualifier,
-    entities_from_mentions,
     headline_countries,
     initialled_names,
     list_people,
@@ -44,6 +43,7 @@ from index.places import gazetteer
 from index.stages.normalize_corpus import FIRM_WORDS
 
 from .conftest import REUTERS, needs_reuters
+from .mentions import entities_of, tagged
 
 
 def test_a_mention_run_over_a_dash_or_bracket_is_split():
@@ -108,15 +108,7 @@ def test_a_string_the_corpus_mostly_tags_otherwise_is_not_a_person():
 
 def test_a_lone_name_that_says_something_is_a_person_not_a_town():
     text = "Bolton said the talks would go on."
-    entities = entities_from_mentions(
-        [Mention("Bolton", "PERSON", 0, 6)],
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=gazetteer(),
-        text=text,
-    )
+    entities = entities_of(text, [("Bolton", "PERSON")])
     assert entities.people == ["Bolton"] and entities.confirmed_people == {"Bolton"}
     assert entities.places == []
 
@@ -146,15 +138,7 @@ def test_an_organization_never_becomes_a_city_by_a_translated_name():
     places = gazetteer()
     assert places.resolve("White House", alternates=False) is None
     text = "The White House said on Monday it would act."
-    entities = entities_from_mentions(
-        [Mention("The White House", "ORG", 0, 15)],
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=places,
-        text=text,
-    )
+    entities = entities_of(text, [("The White House", "ORG")], places=places)
     assert entities.orgs == ["White House"] and entities.places == []
 
 
@@ -200,31 +184,10 @@ def test_historic_countries_keep_their_name_under_one_country():
 
 def test_places_named_in_passing_go_unless_nothing_says_where_the_story_is():
     text = "Tokyo shares rose on Monday as exporters gained. Traders said a bank in Oslo had sold."
-    mentions = [
-        Mention("Tokyo", "GPE", 0, 5),
-        Mention("Oslo", "GPE", text.index("Oslo"), text.index("Oslo") + 4),
-    ]
-    entities = entities_from_mentions(
-        mentions,
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=gazetteer(),
-        text=text,
-    )
+    entities = entities_of(text, [("Tokyo", "GPE"), ("Oslo", "GPE")])
     assert [p.name for p in entities.places] == ["Tokyo"]
     text = "Shares rose on Monday as exporters gained. Traders said a bank in Oslo had sold."
-    mentions = [Mention("Oslo", "GPE", text.index("Oslo"), text.index("Oslo") + 4)]
-    entities = entities_from_mentions(
-        mentions,
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=gazetteer(),
-        text=text,
-    )
+    entities = entities_of(text, [("Oslo", "GPE")])
     assert [p.name for p in entities.places] == ["Oslo"]
 
 
@@ -245,16 +208,7 @@ def test_a_role_word_is_not_stripped_when_it_is_a_given_name():
     votes = count_label_votes(
         [_mentions(("Bill Brenn", "PERSON"), ("Bill Stent", "PERSON"), ("Bill Quist", "PERSON"))]
     )
-    entities = entities_from_mentions(
-        [Mention("Bill Quorvath", "PERSON", 17, 30)],
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=gazetteer(),
-        text=text,
-        votes=votes,
-    )
+    entities = entities_of(text, [("Bill Quorvath", "PERSON")], votes)
     assert entities.people == ["Bill Quorvath"]
 
 
@@ -300,11 +254,8 @@ def test_a_list_item_among_people_is_a_person():
         "4. Ilse Vantree (Vellia) 12.95",
     ]
     text = "\n".join(lines)
-    mentions = []
-    for line, label in zip(lines, ["PERSON", "PERSON", "PERSON", "ORG"], strict=False):
-        name = line[3 : line.index(" (")]
-        start = text.index(name)
-        mentions.append(Mention(name, label, start, start + len(name)))
+    names = [line[3 : line.index(" (")] for line in lines]
+    mentions = tagged(text, zip(names, ["PERSON", "PERSON", "PERSON", "ORG"], strict=True))
     assert list_people(mentions, text, gazetteer()) == {mentions[3]}
     assert list_people(mentions[:1] + mentions[3:], text, gazetteer()) == set()  # too few items to tell
     prose = "Shares of Ilse Vantree rose, said Orla Brenn and Tomas Quist and Pella Stent."
@@ -331,12 +282,6 @@ def test_a_list_item_is_placed_by_what_opens_and_closes_it():
     assert slot_after(", 5 - Pella", is_country) == ","
 
 
-def _tagged(text: str, tags: dict[str, str]) -> list[Mention]:
-    return [
-        Mention(name, label, text.index(name), text.index(name) + len(name)) for name, label in tags.items()
-    ]
-
-
 def test_names_in_a_list_of_people_are_people_whatever_the_model_tagged():
     text = (
         "Results on Sunday:\n"
@@ -347,18 +292,10 @@ def test_names_in_a_list_of_people_are_people_whatever_the_model_tagged():
         "5. Dorin Makovec (Norway) 13.01\n"
     )
     tags = {"Orla Brenn": "PERSON", "Quist": "PERSON", "Pella Stent": "PERSON", "Ilse Vantree": "ORG"}
-    mentions, listed = names_in_lists(_tagged(text, tags), text, NO_VOTES, gazetteer())
+    mentions, listed = names_in_lists(tagged(text, tags.items()), text, NO_VOTES, gazetteer())
     assert sorted(m.text for m in listed) == ["Dorin Makovec", "Ilse Vantree", "Tomas Quist"]
     assert "Quist" not in [m.text for m in mentions]  # the model's part gives way to the whole name
-    people = entities_from_mentions(
-        _tagged(text, tags),
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=gazetteer(),
-        text=text,
-    ).people
+    people = entities_of(text, tags.items()).people
     assert {"Dorin Makovec", "Ilse Vantree", "Tomas Quist", "Orla Brenn"} <= set(people)
 
 
@@ -366,19 +303,19 @@ def test_a_list_slot_is_for_people_only_when_its_known_names_mostly_are():
     places = gazetteer()
     prose = "Orla Brenn, Tomas Quist, Pella Stent and Dorin Makovec said the 12 talks went well.\n"
     tags = {"Orla Brenn": "PERSON", "Tomas Quist": "PERSON", "Pella Stent": "PERSON"}
-    assert names_in_lists(_tagged(prose, tags), prose, NO_VOTES, places)[1] == set()
+    assert names_in_lists(tagged(prose, tags.items()), prose, NO_VOTES, places)[1] == set()
     # a table repeating one misread name is no list of people
     grades = "Vellum Cherry 12.5 (10.1)\nVellum Cherry 13.1 (11.0)\nVellum Cherry 9.8 (9.0)\nBrisk Cherry 8.1 (7.0)\n"
     repeated = [Mention("Vellum Cherry", "PERSON", i, i + 13) for i in (0, 26, 52)]
     assert names_in_lists(repeated, grades, NO_VOTES, places)[1] == set()
     # a place, an article or a mostly-organizations slot stays as it is
     table = "1. Orla Brenn 69 71\n2. Tomas Quist 70 70\n3. Pella Stent 71 70\n4. New Zealand 72 70\n5. The Brenner 73 70\n"
-    listed = names_in_lists(_tagged(table, tags), table, NO_VOTES, places)[1]
+    listed = names_in_lists(tagged(table, tags.items()), table, NO_VOTES, places)[1]
     assert listed == set()  # all three known were already people: nothing new, and no place or article
     clubs = "1. Vellia United 10 8\n2. Norvik Rovers 10 7\n3. Orla Brenn 10 6\n4. Tomas Quist 10 5\n"
     clubs += "5. Pella Stent 10 4\n6. Dorin Makovec 10 3\n"  # three people of five known: not enough
     mixed = {"Vellia United": "ORG", "Norvik Rovers": "ORG", **tags}
-    assert names_in_lists(_tagged(clubs, mixed), clubs, NO_VOTES, places)[1] == set()
+    assert names_in_lists(tagged(clubs, mixed.items()), clubs, NO_VOTES, places)[1] == set()
 
 
 def test_a_surname_with_a_particle_is_no_title_glued_to_a_name():
@@ -451,16 +388,7 @@ def test_a_region_tagged_as_a_person_is_a_place():
     assert places.region("Rio Grande do Sul") == Place("Rio Grande do Sul", "Brazil")
     assert places.region("Victoria") is None  # one word: too often a person's name
     text = "Rains fell in Mato Grosso on Tuesday, officials said."
-    start = text.index("Mato")
-    entities = entities_from_mentions(
-        [Mention("Mato Grosso", "PERSON", start, start + 11)],
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=places,
-        text=text,
-    )
+    entities = entities_of(text, [("Mato Grosso", "PERSON")], places=places)
     assert entities.people == [] and [p.country for p in entities.places] == ["Brazil"]
 
 
@@ -621,15 +549,7 @@ def test_a_person_marks_are_a_title_a_verb_of_speech_or_a_possessive_role():
     assert not marks("Kansas Vellum crude rose 50 cts to 18 dlrs.", "Kansas Vellum")
     assert not marks("Kansas Vellum's price rose 50 cts.", "Kansas Vellum")
     text = "Kansas Vellum said it would buy. Mr Orla Brenn agreed."
-    entities = entities_from_mentions(
-        [Mention("Kansas Vellum", "PERSON", 0, 13), Mention("Mr Orla Brenn", "PERSON", 33, 46)],
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=gazetteer(),
-        text=text,
-    )
+    entities = entities_of(text, [("Kansas Vellum", "PERSON"), ("Mr Orla Brenn", "PERSON")])
     assert entities.confirmed_people == {"Kansas Vellum", "Orla Brenn"}
 
 
@@ -732,16 +652,7 @@ def test_an_acronym_is_no_town_its_letters_spell():
     assert acronym_place("ROME", places.resolve("ROME"), places, votes).country == "Italy"
     assert acronym_place("USA", places.resolve("USA"), places, votes).country == "United States"
     text = "Delegates of the ICO met in London."
-    entities = entities_from_mentions(
-        [Mention("ICO", "ORG", 17, 20)],
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=places,
-        text=text,
-        votes=votes,
-    )
+    entities = entities_of(text, [("ICO", "ORG")], votes, places)
     assert entities.orgs == ["ICO"] and entities.places == []
 
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .test_crash import server_log, start_server
+from .searcher_cli import server_log, start_server, stop_server
 
 # each of these once walked every posting or every word of the index (seconds on Reuters)
 EXPENSIVE = ["*", "oil -*", "mentioned:1987-*", "* OR *", "-*", "a* b* c* d* e*", '"the company said"', "s*"]
@@ -34,7 +34,7 @@ def p95(latencies: list[float]) -> float:
 
 @pytest.mark.slow
 def test_expensive_queries_do_not_starve_cheap_ones(reuters_slice_index):
-    server, base = start_server(reuters_slice_index, threads=8)
+    server, base = start_server(reuters_slice_index)
     cheap_url = f"{base}/api/search?q={CHEAP}"
     try:
         for _ in range(3):
@@ -62,8 +62,7 @@ def test_expensive_queries_do_not_starve_cheap_ones(reuters_slice_index):
         for thread in threads:
             thread.join(timeout=120)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     assert {status for status, _ in expensive_results} == {200}, server_log(server)
     assert {status for status, _ in under_load} == {200}, server_log(server)
     ratio = p95([s for _, s in under_load]) / p95(alone)

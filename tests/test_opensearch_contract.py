@@ -86,6 +86,23 @@ def answer(client, query_string: str) -> dict:
     return response.get_json()
 
 
+def answers_agree(whoosh, opensearch, query_strings: list[str], urls: list[str] = ()) -> list[tuple]:
+    """Both engines' answers agree (``comparable``, every hit listed) on each query string, and their
+    JSON at each of ``urls`` is the same (more like this aside: each engine ranks its own): the
+    answers, (query string, found, expected), for checks of the caller's own."""
+    answers = []
+    for query_string in query_strings:
+        expected = whoosh.get(f"/api/search?{query_string}&per_page=100").get_json()
+        found = opensearch.get(f"/api/search?{query_string}&per_page=100").get_json()
+        assert comparable(found) == comparable(expected), query_string
+        answers.append((query_string, found, expected))
+    for url in urls:
+        mine, others = opensearch.get(url).get_json(), whoosh.get(url).get_json()
+        mine.pop("related", None), others.pop("related", None)
+        assert mine == others, url
+    return answers
+
+
 def comparable(data: dict) -> dict:
     """What both engines must agree on: totals, the hits as a set, every facet's values and counts
     (with their selected/excluded flags), the countries' places, the histogram, the matched values and
@@ -191,30 +208,12 @@ def test_pages_render_on_opensearch(opensearch_app):
 def reuters_on_both(opensearch_cluster, reuters_slice_index, tmp_path_factory):
     """The Reuters slice rebuilt with the OpenSearch writer (the slice index's NER cache reused): the
     index dir is the Whoosh index, the cluster holds the same articles."""
-    import shutil
-    from dataclasses import replace
+    from .opensearch_cluster import clients_of_both, index_on_both
 
-    from index.build import BuildOptions, rebuild
-    from searcher import create_app
-    from searcher.opensearch_backend import OpenSearchWriter
-
-    folder = tmp_path_factory.mktemp("os-reuters")
-    shutil.copy(reuters_slice_index / "annotations.sqlite", folder / "annotations.sqlite")
+    folder, alias = tmp_path_factory.mktemp("os-reuters"), "newsfacets-reuters"
     source = reuters_slice_index.parent / "reuters-slice.jsonl"
-    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-reuters", shards=3, replicas=1)
-    report = rebuild([str(source)], folder, replace(BuildOptions(progress=False), also_write=writer))
-    assert writer.loaded == report.indexed > 2000
-    whoosh = create_app({"TESTING": True, "INDEX_DIR": str(folder)})
-    opensearch = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(folder),
-            "BACKEND": "opensearch",
-            "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
-            "OPENSEARCH_INDEX": "newsfacets-reuters",
-        }
-    )
-    return folder, whoosh.test_client(), opensearch.test_client()
+    assert index_on_both([str(source)], folder, opensearch_cluster.urls, alias, reuters_slice_index) > 2000
+    return folder, *clients_of_both(folder, folder, ",".join(opensearch_cluster.urls), alias)
 
 
 def test_same_answers_on_the_reuters_slice(reuters_on_both):

@@ -7,9 +7,8 @@ import shutil
 
 import pytest
 
-from searcher import create_app
-
-from .test_opensearch_contract import comparable
+from .opensearch_cluster import clients_of_both
+from .test_opensearch_contract import answers_agree
 
 SPLIT = 'split person "Priya Desai" written "Dr Desai" to "Raj Desai"\n'
 
@@ -22,17 +21,8 @@ def both_with_a_split(opensearch_samples_app, sample_index, tmp_path, monkeypatc
     shutil.copytree(sample_index, whoosh_dir, symlinks=True)
     for folder in (opensearch_dir, whoosh_dir):
         (folder / "aliases.txt").write_text(SPLIT, encoding="utf-8")
-    opensearch = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(opensearch_dir),
-            **{
-                k: opensearch_samples_app.config[k] for k in ("BACKEND", "OPENSEARCH_URL", "OPENSEARCH_INDEX")
-            },
-        }
-    )
-    whoosh = create_app({"TESTING": True, "INDEX_DIR": str(whoosh_dir), "BACKEND": "whoosh"})
-    return whoosh.test_client(), opensearch.test_client()
+    config = opensearch_samples_app.config
+    return clients_of_both(whoosh_dir, opensearch_dir, config["OPENSEARCH_URL"], config["OPENSEARCH_INDEX"])
 
 
 def test_a_split_gives_the_same_answers_on_both_engines(both_with_a_split):
@@ -40,7 +30,7 @@ def test_a_split_gives_the_same_answers_on_both_engines(both_with_a_split):
     raj = whoosh.get("/api/search?person=Raj+Desai&per_page=100").get_json()
     priya = whoosh.get("/api/search?person=Priya+Desai&per_page=100").get_json()
     assert raj["total"] > 0 and priya["total"] > 0  # the split moved some articles, not all
-    for query_string in (
+    queries = [
         "",
         "person=Raj+Desai",
         "person=Priya+Desai",
@@ -51,19 +41,13 @@ def test_a_split_gives_the_same_answers_on_both_engines(both_with_a_split):
         "q=person:raj*",
         "q=Desai&sort=oldest",
         "collapse=false&person=Raj+Desai",
-    ):
-        expected = whoosh.get(f"/api/search?{query_string}&per_page=100").get_json()
-        found = opensearch.get(f"/api/search?{query_string}&per_page=100").get_json()
-        assert comparable(found) == comparable(expected), query_string
+    ]
+    articles = [f"/api/articles/{hit['id']}" for hit in raj["hits"] + priya["hits"]]
+    for query_string, found, expected in answers_agree(whoosh, opensearch, queries, articles):
         if "sort=oldest" in query_string or "person=" in query_string:  # the hits' people, as corrected
             assert {h["id"]: h["people"] for h in found["hits"]} == {
                 h["id"]: h["people"] for h in expected["hits"]
             }
-    for hit in raj["hits"] + priya["hits"]:
-        url = f"/api/articles/{hit['id']}"
-        mine, others = opensearch.get(url).get_json(), whoosh.get(url).get_json()
-        mine.pop("related", None), others.pop("related", None)  # "more like this": each engine its own
-        assert mine == others, url
     for url in ("/api/entities/person/Raj%20Desai", "/api/entities/person/Priya%20Desai"):
         assert opensearch.get(url).get_json() == whoosh.get(url).get_json(), url
 

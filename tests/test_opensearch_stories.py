@@ -6,16 +6,14 @@ histogram, matched values) must be the same on both engines."""
 from __future__ import annotations
 
 import json
-import shutil
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from index.build import BuildOptions, rebuild
 from searcher import create_app
 
 from .conftest import SAMPLES, SEEDS
+from .opensearch_cluster import clients_of_both, index_on_both
 from .test_opensearch_contract import QUERIES, comparable
 
 ADDED = "A spokesperson said more details would follow later in the week."
@@ -38,8 +36,6 @@ def re_run(article: dict, hours: int) -> dict:
 def stories_on_both(opensearch_cluster, sample_index, tmp_path_factory):
     """Whoosh (the index dir) and OpenSearch clients over the same articles, several of them in
     stories of two versions."""
-    from searcher.opensearch_backend import OpenSearchWriter
-
     samples = create_app({"TESTING": True, "INDEX_DIR": str(sample_index)}).test_client()
     dated = [
         h for h in samples.get("/api/search?per_page=100&sort=oldest").get_json()["hits"] if h["published"]
@@ -50,24 +46,11 @@ def stories_on_both(opensearch_cluster, sample_index, tmp_path_factory):
         article = samples.get(f"/api/articles/{hit['id']}").get_json()
         re_runs.append(re_run(article, 3 if number % 2 else 26))  # half of them the next day
     (folder / "re-runs.jsonl").write_text("".join(json.dumps(a) + "\n" for a in re_runs), encoding="utf-8")
-    index_dir = folder / "index"
-    index_dir.mkdir()
-    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
-    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-stories", shards=3, replicas=1)
+    index_dir, alias = folder / "index", "newsfacets-stories"
     paths = [str(SAMPLES), str(folder / "re-runs.jsonl")] + ([str(SEEDS)] if SEEDS.is_dir() else [])
-    report = rebuild(paths, index_dir, replace(BuildOptions(progress=False), also_write=writer))
-    assert writer.loaded == report.indexed == 33 + RE_RUNS + (2 if SEEDS.is_dir() else 0), report
-    whoosh = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    opensearch = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(index_dir),
-            "BACKEND": "opensearch",
-            "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
-            "OPENSEARCH_INDEX": "newsfacets-stories",
-        }
-    )
-    return whoosh.test_client(), opensearch.test_client()
+    indexed = index_on_both(paths, index_dir, opensearch_cluster.urls, alias, sample_index)
+    assert indexed == 33 + RE_RUNS + (2 if SEEDS.is_dir() else 0)
+    return clients_of_both(index_dir, index_dir, ",".join(opensearch_cluster.urls), alias)
 
 
 def collapsed(client, query_string: str) -> dict:

@@ -1,6 +1,8 @@
-from index.articles import Mention, Place
-from index.entities import entities_from_mentions, is_acronym, resolve_in_context
+from index.articles import Place
+from index.entities import is_acronym, resolve_in_context
 from index.places import demonyms_of, gazetteer, place_key
+
+from .mentions import entities_of
 
 
 def test_country_names_are_one_place():
@@ -80,19 +82,6 @@ def test_acronyms_are_not_towns():
     assert is_acronym("ABC", mixed_case=True)
     assert not is_acronym("ABC", mixed_case=False)  # a text all in capitals writes towns that way too
     assert not is_acronym("Abc", mixed_case=True)
-
-
-def entities_of(text: str, mentions: list[tuple[str, str]]):
-    found = [Mention(m, label, text.index(m), text.index(m) + len(m)) for m, label in mentions]
-    return entities_from_mentions(
-        found,
-        body_offset=0,
-        published=None,
-        dateline=None,
-        dateline_place=None,
-        gazetteer=gazetteer(),
-        text=text,
-    )
 
 
 def test_an_acronym_is_a_place_only_as_a_country():

@@ -1,32 +1,10 @@
 """`searcher demo` and `searcher serve` as a user runs them: a real process on a free port."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process, seconds: float = 180):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {process.stdout.read()}")
-        try:
-            return urllib.request.urlopen(url, timeout=5)
-        except urllib.error.HTTPError as error:
-            raise AssertionError(f"{url} answered {error.code}") from None
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer in {seconds} s")
+from .searcher_cli import free_port, wait_for
 
 
 def test_demo_builds_the_sample_index_and_serves_it_with_waitress(tmp_path, sample_index):

@@ -13,14 +13,17 @@ from index import store
 from index.build import BuildOptions, add, rebuild
 from index.columns import UNDATED
 from index.stages.stories import (
+    CANDIDATE_JACCARD,
     CONTAINED,
     EVENT_COSINE,
     EVENT_SHARED,
     EVENT_WINDOW_SECONDS,
     MIN_SHINGLES,
+    PERMUTATIONS,
     RECURRING_GAP_SECONDS,
     SIMILAR_JACCARD,
     STORIES_FILE,
+    EarlierBands,
     EventFeatures,
     EventMatcher,
     StoryInput,
@@ -36,6 +39,7 @@ from index.stages.stories import (
     story_ids,
     within_event_window,
 )
+from index.stages.stories import _lean as lean_minhash
 from searcher import create_app
 from searcher.params import ParamError, parse_bool
 from searcher.versions import sentence_diff, sentences
@@ -567,19 +571,15 @@ def naive_collapsed(generation, index, params) -> dict:
 
     from searcher.backend import ranking_query
 
-    query, _, base, filters, final, _ = index._filtered(generation, params)
+    query, _, base, plan, masks, final, _ = index._filtered(generation, params)
     columns, searcher = generation.columns, generation.searcher
     stories = story_ids(generation.path)
     ids = {n: searcher.stored_fields(n)["id"] for n in np.flatnonzero(columns.live).tolist()}
     story = {n: stories.get(doc_id, doc_id) for n, doc_id in ids.items()}
     matched = np.flatnonzero(final).tolist()
     counts = {}
-    for facet, facet_filter in filters.items():
-        counting = base.copy()
-        for other, other_filter in filters.items():
-            if other != facet:
-                other_filter.narrow(counting)
-        facet_filter.narrow_for_counts(counting, facet in params.match_all)
+    for facet in plan.selections:
+        counting = masks.narrowed(base, plan.counted_over(facet))
         holders: dict[str, set[str]] = {}
         for n in np.flatnonzero(counting).tolist():
             for value in columns.facets[facet].row(n):
@@ -708,3 +708,23 @@ def test_more_like_this_leaves_out_the_articles_own_versions(versions_index):
     assert versions == {"harbour-wire/1", "harbour-post/7"}
     alike = [hit["id"] for hit in index.more_like_this("harbour-wire/1", count=5)]
     assert not versions & set(alike), alike
+
+
+def test_earlier_bands_find_what_an_lsh_of_the_same_rows_finds():
+    """An ``add`` looks new articles up in the earlier ones' sorted bands instead of an LSH: the
+    candidates must be the same rows an LSH holding them returns, no more and no fewer."""
+    from datasketch import MinHashLSH
+
+    rng = np.random.default_rng(7)
+    signatures = rng.integers(0, 50, size=(400, PERMUTATIONS), dtype=np.uint32)  # small values: collisions
+    signatures[200:260] = signatures[:60]  # and exact copies
+    eligible = rng.random(400) > 0.2
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS)
+    for row in np.flatnonzero(eligible):
+        lsh.insert(int(row), lean_minhash(signatures[row]), check_duplication=False)
+    bands = EarlierBands(signatures, eligible, lsh.hashranges)
+    probes = np.concatenate([signatures[:80], rng.integers(0, 50, size=(40, PERMUTATIONS), dtype=np.uint32)])
+    found = [bands.candidates(probe) for probe in probes]
+    assert found == [set(lsh.query(lean_minhash(probe))) for probe in probes]
+    assert sum(len(rows) for rows in found) > len(probes)  # the probes did find rows
+    assert EarlierBands(signatures[:0], eligible[:0], lsh.hashranges).candidates(probes[0]) == set()

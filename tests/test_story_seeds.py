@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from index.stages.stories import SIMILAR_JACCARD, shingles
 from searcher import create_app
 
 from .conftest import SEEDS, needs_seeds
+from .searcher_cli import served_in_this_process
 
 pytestmark = needs_seeds
 
@@ -83,14 +83,8 @@ def test_bolton_shows_the_seed_and_its_re_run_as_one_story_with_two_versions(see
 
 @pytest.fixture(scope="module")
 def seeds_server(seeds_index):
-    import waitress
-
-    app = create_app({"INDEX_DIR": str(seeds_index)})
-    wsgi = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
+    with served_in_this_process(seeds_index) as base:
+        yield base
 
 
 def snap(page, name: str) -> None:

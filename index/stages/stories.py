@@ -31,6 +31,7 @@ import functools
 import math
 import os
 import re
+import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -292,7 +293,7 @@ class StoryTable:
         """Written beside and renamed: an ``add`` starts from hard links to the old generation's files."""
         partial = Path(generation) / (STORIES_FILE + ".partial")
         with open(partial, "wb") as handle:
-            np.savez_compressed(  # ids and keys compress; the signatures, being random, do not
+            save_npz_fast(  # ids and keys compress; the signatures, being random, do not
                 handle,
                 ids=np.array(self.ids, dtype=str),
                 stories=np.array(self.stories, dtype=str),
@@ -331,6 +332,15 @@ class StoryTable:
             signatures=signatures,
             events=events,
         )
+
+
+def save_npz_fast(handle: Any, **arrays: np.ndarray) -> None:
+    """``np.savez_compressed`` at zlib's fastest level: what ``np.load`` reads, in half the CPU time
+    (1.1 -> 0.5 s for Reuters' table, which every ``add`` writes again) for a file 11% bigger."""
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
 @dataclass(frozen=True)
@@ -379,11 +389,10 @@ def assign_stories(
         events=list(previous.events) + [article.events for article in ordered],
     )
     events = EventMatcher(table.events)
-    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS)
-    with lsh.insertion_session() as session:
-        for n in range(len(previous.ids)):
-            if previous.sizes[n] >= MIN_SHINGLES:
-                session.insert(n, _lean(previous.signatures[n]), check_duplication=False)
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS)  # this call's articles
+    earlier = EarlierBands(
+        previous.signatures, np.array(previous.sizes, dtype=np.int64) >= MIN_SHINGLES, lsh.hashranges
+    )
     for n in range(len(previous.ids)):
         events.add(n)
     offset = len(previous.ids)
@@ -394,7 +403,7 @@ def assign_stories(
         story = article.id
         if sizes[n] >= MIN_SHINGLES:
             best = -1.0
-            for candidate in lsh.query(minhash):
+            for candidate in sorted(earlier.candidates(new_signatures[n]).union(lsh.query(minhash))):
                 if candidate >= offset:
                     jaccard = exact_jaccard(shingle_sets[candidate - offset], shingle_sets[n])
                 else:  # an article of the previous generation: its signature is all that is kept
@@ -419,6 +428,45 @@ def assign_stories(
         table.sizes.append(sizes[n])
         table.published.append(when)
     return table
+
+
+class EarlierBands:
+    """The LSH bands of the articles grouped before this call, each band's keys sorted once with NumPy.
+
+    An ``add`` of a few hundred articles used to insert all 20,000 earlier signatures into an LSH before
+    querying it, which took longer than the rest of grouping. Looking a new article's bands up in these
+    sorted arrays finds the same candidates: the rows sharing at least one whole band with it."""
+
+    def __init__(
+        self, signatures: np.ndarray, eligible: np.ndarray, hashranges: Sequence[tuple[int, int]]
+    ) -> None:
+        rows = np.flatnonzero(eligible) if len(signatures) else np.zeros(0, dtype=np.int64)
+        self.hashranges = list(hashranges)
+        self.bands: list[tuple[np.ndarray, np.ndarray]] = []
+        for start, end in self.hashranges:
+            keys = (
+                _band_keys(signatures[rows, start:end])
+                if len(rows)
+                else _band_keys(np.zeros((0, end - start), dtype=np.uint32))
+            )
+            order = np.argsort(keys, kind="stable")
+            self.bands.append((keys[order], rows[order]))
+
+    def candidates(self, signature: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        for (keys, rows), (start, end) in zip(self.bands, self.hashranges, strict=True):
+            if not len(keys):
+                continue
+            key = _band_keys(signature[None, start:end])
+            low, high = np.searchsorted(keys, key, "left")[0], np.searchsorted(keys, key, "right")[0]
+            found.update(rows[low:high].tolist())
+        return found
+
+
+def _band_keys(band: np.ndarray) -> np.ndarray:
+    """Each row's band values as one sortable key (their bytes)."""
+    values = np.ascontiguousarray(band, dtype=np.uint32)
+    return values.view(np.dtype((np.void, values.shape[1] * 4))).ravel()
 
 
 def _same_event_story(table: StoryTable, events: EventMatcher, row: int, article_id: str, when: int) -> str:

@@ -1,0 +1,105 @@
+"""What a search's facet selections mean, defined once for every backend.
+
+Within one facet the selected values are taken "any of" (or "all of", with ``all=FACET``) and the
+excluded ones are left out; the facets combine with AND. Each facet's own counts ignore its "any of"
+selection, so its other values stay clickable and each count is what clicking that value adds; they keep
+its exclusions and an "all of" selection, so each count is what a click gives. A selected value's own
+count is taken within what the facet is counted over, an excluded value's within the other facets'
+selections (the articles its exclusion removes).
+
+This module says which conditions apply where, as plain data; the Whoosh backend turns a ``Condition``
+into a mask of articles, the OpenSearch backend into a filter clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .params import FACETS, SearchParams
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What one facet asks of an article: every value of ``all_of``, at least one of ``any_of`` (when
+    there are any) and none of ``none_of``."""
+
+    facet: str
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+    none_of: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        """False when it allows every article."""
+        return bool(self.all_of or self.any_of or self.none_of)
+
+
+@dataclass(frozen=True)
+class FacetSelection:
+    """One facet's part of a search: the values selected (any of them, or all of them) and excluded."""
+
+    facet: str
+    selected: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    all_of: bool = False
+
+    @classmethod
+    def from_params(cls, facet: str, params: SearchParams) -> FacetSelection:
+        return cls(
+            facet,
+            tuple(params.selected.get(facet, ())),
+            tuple(params.excluded.get(facet, ())),
+            facet in params.match_all,
+        )
+
+    def condition(self) -> Condition:
+        """The articles this facet's selection and exclusions allow (what every hit must pass)."""
+        if self.all_of:
+            return Condition(self.facet, all_of=self.selected, none_of=self.excluded)
+        return Condition(self.facet, any_of=self.selected, none_of=self.excluded)
+
+    def counting_condition(self) -> Condition:
+        """The articles this facet's own values are counted over, within the other facets: its
+        exclusions always apply, its selection only when all of its values must match."""
+        return Condition(self.facet, all_of=self.selected if self.all_of else (), none_of=self.excluded)
+
+    def given(self) -> list[tuple[str, bool]]:
+        """The values as the search names them, each with whether it is excluded: selected ones first."""
+        return [(value, False) for value in self.selected] + [(value, True) for value in self.excluded]
+
+
+@dataclass(frozen=True)
+class SelectionPlan:
+    """Every facet's selection of one search, and the conditions each part of the answer is taken under."""
+
+    selections: dict[str, FacetSelection]
+
+    @classmethod
+    def from_params(cls, params: SearchParams) -> SelectionPlan:
+        return cls({facet: FacetSelection.from_params(facet, params) for facet in FACETS})
+
+    @property
+    def narrows(self) -> bool:
+        """Whether any facet selects or excludes anything."""
+        return any(self.hits())
+
+    def hits(self) -> list[Condition]:
+        """What the hits, the total and the date histogram pass: every facet's condition."""
+        return [c for c in (s.condition() for s in self.selections.values()) if c]
+
+    def others(self, facet: str) -> list[Condition]:
+        """Every other facet's condition: what an excluded value of ``facet`` is counted within."""
+        return [c for c in self.hits() if c.facet != facet]
+
+    def own_counting(self, facet: str) -> list[Condition]:
+        """What ``facet`` adds to :meth:`others` for counting its own values (nothing, or one condition)."""
+        own = self.selections[facet].counting_condition()
+        return [own] if own else []
+
+    def counted_over(self, facet: str) -> list[Condition]:
+        """What ``facet``'s value counts, and a selected value's own count, are taken within."""
+        return self.others(facet) + self.own_counting(facet)
+
+    def chosen_within(self, facet: str, excluded: bool) -> list[Condition]:
+        """What a chosen value's own count is taken within: an excluded one's within the other facets (the
+        articles its exclusion removes), a selected one's within what its facet is counted over."""
+        return self.others(facet) if excluded else self.counted_over(facet)
