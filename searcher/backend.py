@@ -36,10 +36,10 @@ from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
 from index.whoosh_files import open_index
 
-from .counting import ArticleCounting, StoryCounting
+from .counting import ArticleCounting, StoryCounting, first_of_each_story
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
-from .query import parse_query
+from .query import WildcardRefusal, different_wildcards, parse_query, refusal_notice
 from .ranking import (
     FieldLengths,
     PhraseMatches,
@@ -137,6 +137,7 @@ class RawResults:
     # stories per period of the histogram's unit (months, years), when they count stories: a story
     # published over several days of one month counts once in it
     published_periods: Counter | None = None
+    notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
 
 
 class Generation:
@@ -454,6 +455,7 @@ class SearchIndex:
             matched=matched_values(generation, query, final, units=units),
             collapsed=params.collapse,
             articles=int(final.sum()),
+            notice=refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
         )
 
     @staticmethod
@@ -558,7 +560,9 @@ class SearchIndex:
                 if score > 0
             ][:related]
         newest = articles.by_date(mask, newest=True)[: max(latest, SPELLING_SAMPLE)].tolist()
-        latest_hits = [self._hit(generation, docnum, set()) for docnum in newest[:latest]]
+        story_of = generation.stories().story_of
+        newest_stories = first_of_each_story(newest, lambda docnum: int(story_of[docnum]))
+        latest_hits = [self._hit(generation, docnum, set()) for docnum in newest_stories[:latest]]
         values = [column.values[i] for i in ids]
         value = max(values, key=lambda v: column_count(generation, facet, v))
         return EntityProfile(
@@ -1057,7 +1061,7 @@ def _term_text(facet: str, value: str) -> str:
     return value if facet == "mentioned" else value.lower().replace(",", " ").strip()
 
 
-def _too_wide(query: Any, generation: Generation) -> bool:
+def _too_wide(query: Any, generation: Generation) -> WildcardRefusal | None:
     """More than MAX_WILDCARD_WORDS wildcards, or one that would expand to more than MAX_WILDCARD_TERMS
     terms, is refused (the query is searched as plain words): each costs a pass over the word list."""
     reader = generation.searcher.reader()
@@ -1066,13 +1070,13 @@ def _too_wide(query: Any, generation: Generation) -> bool:
         for sub in ranking_query(query).leaves()  # column facets' wildcards never reach Whoosh
         if sub.__class__.__name__ in ("Wildcard", "Prefix", "Regex", "FuzzyTerm")
     ]
-    if len({getattr(sub, "text", None) for sub in wildcards}) > MAX_WILDCARD_WORDS:
-        return True
+    if different_wildcards(wildcards) > MAX_WILDCARD_WORDS:
+        return WildcardRefusal(tuple(wildcards), MAX_WILDCARD_WORDS)
     for sub in wildcards:
         for expanded, _ in enumerate(sub._btexts(reader), start=1):
             if expanded > MAX_WILDCARD_TERMS:
-                return True
-    return False
+                return WildcardRefusal((sub,), MAX_WILDCARD_TERMS, too_broad=True)
+    return None
 
 
 def _escape(text: str) -> str:

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, timedelta
+from typing import TypeVar
 
 import numpy as np
 
 from index.columns import UNDATED, Columns, FacetColumn
+
+T = TypeVar("T")
 
 EPOCH_DAY = date(1970, 1, 1)
 SECONDS_A_DAY = 86400
@@ -306,3 +310,16 @@ class StoryCounting(ArticleCounting):
                 members = docs[np.lexsort((rank[docs], self.story_of[docs]))]
                 arrays.versions = members, self.story_of[members]
             return arrays.versions
+
+
+def first_of_each_story(items: Iterable[T], story: Callable[[T], Hashable]) -> list[T]:
+    """``items`` less the later ones of a story already listed: a list of an entity's latest articles
+    shows each story once, by its first version in the list."""
+    seen: set[Hashable] = set()
+    kept = []
+    for item in items:
+        key = story(item)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept

@@ -9,8 +9,9 @@ from werkzeug.datastructures import MultiDict
 from index.facets import ENTITY_FACETS, FACET_BY_NAME
 from index.store import NoIndexError
 
+from .backend import SPELLING_SAMPLE
 from .search import entity_data
-from .views import no_index_title, search_index, url_with
+from .views import no_index_page, search_index, url_with
 
 blueprint = Blueprint("entities", __name__)
 
@@ -20,7 +21,7 @@ def entity(facet: str, name: str) -> ResponseReturnValue:
     try:
         data = entity_data(search_index(), facet, name)
     except NoIndexError as error:
-        return render_template("error.html", title=no_index_title(error), message=str(error)), 503
+        return no_index_page(error)
     if data is None:
         abort(404)
     return render_template(
@@ -34,6 +35,7 @@ def entity(facet: str, name: str) -> ResponseReturnValue:
         ],
         url_with=url_with,
         args=MultiDict(),
+        spelling_sample=SPELLING_SAMPLE,
     )
 
 

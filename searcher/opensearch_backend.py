@@ -82,6 +82,7 @@ from .backend import (
     association,
     snippet_cleaner,
 )
+from .counting import first_of_each_story
 from .engine import ClusterError, SearchBackend
 from .opensearch_normalize import (
     encode_ner_input,
@@ -92,7 +93,7 @@ from .opensearch_normalize import (
 )
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
-from .query import parse_query
+from .query import WildcardRefusal, different_wildcards, parse_query, refusal_notice
 from .selection import Condition, FacetSelection, SelectionPlan
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
@@ -1028,6 +1029,7 @@ class OpenSearchIndex(SearchBackend):
             matched=self.matched_values(snapshot, query, base, everything, stories=stories),
             collapsed=params.collapse,
             articles=articles,
+            notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
         )
 
     def count_large_values_again(
@@ -1278,7 +1280,10 @@ class OpenSearchIndex(SearchBackend):
             total=total,
             published=Counter({b["key_as_string"]: b["doc_count"] for b in found["days"]["buckets"]}),
             companions=companions,
-            latest=[hit_from(h, snapshot) for h in newest[:latest]],
+            latest=[
+                hit_from(h, snapshot)
+                for h in first_of_each_story(newest, lambda h: h["_source"].get("story") or h["_id"])[:latest]
+            ],
             spellings=written.most_common(12),
         )
 
@@ -1639,10 +1644,12 @@ def parse(text: str, schema=QUERY_SCHEMA):
     return parse_query(text, schema, too_many_wildcards)
 
 
-def too_many_wildcards(query) -> bool:
+def too_many_wildcards(query) -> WildcardRefusal | None:
     leaves = [query] if query.is_leaf() else list(query.leaves())
     wildcards = [q for q in leaves if isinstance(q, (Wildcard, Prefix)) and q.fieldname not in COLUMN_FACETS]
-    return len({q.text for q in wildcards}) > MAX_WILDCARD_WORDS
+    if different_wildcards(wildcards) > MAX_WILDCARD_WORDS:
+        return WildcardRefusal(tuple(wildcards), MAX_WILDCARD_WORDS)
+    return None
 
 
 def is_column_facet(query) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import qparser
-from whoosh.query import And, Every, Not, NullQuery, Or, Prefix, Wildcard
+from whoosh.query import And, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Wildcard
 
 from index.schema import COLUMN_FACETS, is_language_field
 
@@ -75,16 +76,106 @@ def text_fields(schema: Any) -> list[str]:
     return ["title", "body", *(name for name in schema.names() if is_language_field(name))]
 
 
-def parse_query(text: str, schema: Any, refused: Callable[[Any], bool]) -> tuple[Any, str]:
-    """The user's words as a Whoosh query over ``schema``, and the text it was parsed from. A query of
-    exclusions alone is everything but those (``And([Every(), Not(…)])``); anything the parser cannot
-    take, or that the engine ``refused`` (too many wildcards), is searched as plain words."""
-    text = prepare_query_text(text)
+@dataclass(frozen=True)
+class WildcardRefusal:
+    """Why an engine will not run a query as typed: more than ``limit`` different wildcards, or one
+    (``too_broad``) that matches more than ``limit`` words of the index."""
+
+    wildcards: tuple[Any, ...]  # the query's wildcard leaves it refuses
+    limit: int
+    too_broad: bool = False
+
+
+Refusal = Callable[[Any], WildcardRefusal | None]
+
+
+def typed_wildcard(leaf: Any, text: str) -> str:
+    """A wildcard leaf as the reader typed it in ``text`` (the parser stems ``gas*`` to Prefix "ga"):
+    the word that ends where the parser says the leaf ends."""
+    end = getattr(leaf, "endchar", None)
+    if isinstance(end, int) and 0 < end <= len(text):
+        word = re.search(r'[^\s()"]+$', text[:end])
+        if word and any(mark in word.group(0) for mark in "*?"):
+            return word.group(0)
+    suffix = "*" if isinstance(leaf, Prefix) else "~" if isinstance(leaf, FuzzyTerm) else ""
+    return f"{getattr(leaf, 'text', '')}{suffix}"
+
+
+def different_wildcards(wildcards: list[Any]) -> int:
+    """How many wildcards the reader typed: one word's copies in every text field (title, body, each
+    language's field, stemmed by its own rules: "ga*" beside "gas*") count once, by where it ends."""
+    return len({getattr(leaf, "endchar", None) or getattr(leaf, "text", None) for leaf in wildcards})
+
+
+def refusal_message(refusal: WildcardRefusal, text: str) -> str:
+    """The refusal in words, naming the wildcards as typed and saying what to do."""
+    typed = list(dict.fromkeys(typed_wildcard(leaf, text) for leaf in refusal.wildcards))
+    if refusal.too_broad:
+        return (
+            f"“{typed[0]}” matches more than {refusal.limit:,} words, too many to search: "
+            "type more letters before the *."
+        )
+    return (
+        f"The query has {len(typed)} wildcards ({', '.join(typed)}), more than the {refusal.limit} "
+        f"searched at once: use {refusal.limit} or fewer."
+    )
+
+
+def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
+    """What the page and the API tell the reader when the engine ``refused`` their words as typed (a
+    wildcard too broad, too many wildcards) and they were searched as plain words instead; None when
+    they were searched as typed."""
+    prepared = prepare_query_text(text)
+    query = _parsed_as_typed(prepared, schema)
+    refusal = refused(query) if query is not None else None
+    if refusal is None:
+        return None
+    plain = _plain_words(prepared)
+    searched = (
+        f"searched instead as plain words: “{plain}”" if plain else "searched instead for every article"
+    )
+    return f"{refusal_message(refusal, prepared)} The words were {searched}."
+
+
+def _plain_words(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def _parsed_as_typed(text: str, schema: Any) -> Any:
+    """The prepared query text as the parser reads it, before any refusal: None for a query that is
+    empty, cannot be parsed, or is exclusions alone (those are never refused)."""
     if not text.strip():
-        return Every(), ""
+        return None
+    parser = _query_parser(schema)
+    words = text.split()
+    if all(word.startswith("-") and len(word) > 1 for word in words):
+        return None
+    try:
+        query = parser.parse(text)
+    except Exception:
+        return None
+    if query is NullQuery:
+        return None
+    query = match_all_wildcards_as_every(query)
+    return None if only_exclusions(query) else query
+
+
+def _query_parser(schema: Any) -> Any:
     parser = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
     # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
+    return parser
+
+
+def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
+    """The user's words as a Whoosh query over ``schema``, and the text it was parsed from. A query of
+    exclusions alone is everything but those (``And([Every(), Not(…)])``); anything the parser cannot
+    take, or that the engine ``refused`` (too many wildcards), is searched as plain words
+    (``refusal_notice`` says why)."""
+    text = prepare_query_text(text)
+    if not text.strip():
+        return Every(), ""
+    parser = _query_parser(schema)
     words = text.split()
     if all(word.startswith("-") and len(word) > 1 for word in words):
         text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
@@ -97,7 +188,7 @@ def parse_query(text: str, schema: Any, refused: Callable[[Any], bool]) -> tuple
     if query is not None and only_exclusions(query):
         return And([Every(), query]), text
     if query is None or query is NullQuery or refused(query):
-        plain_words = " ".join("".join(c if c.isalnum() else " " for c in text).split())
+        plain_words = _plain_words(text)
         plain = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
         for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
             plain.remove_plugin_class(plugin)

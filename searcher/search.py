@@ -229,6 +229,7 @@ class SearchResults:
     collapse: bool = False  # versions of a story collapsed into one hit
     counts: str = "articles"  # what total and every count count: "stories" or "articles"
     articles: int = 0  # the articles matched, every version
+    notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
 
     @property
     def first_number(self) -> int:
@@ -245,6 +246,7 @@ class SearchResults:
             "pages": self.pages,
             "sort": self.sort,
             "suggestion": self.suggestion,
+            "notice": self.notice,
             "match_all": self.match_all,
             "matched": [m.as_json() for m in self.matched],
             "published_unit": self.published_unit,
@@ -275,6 +277,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
         pages=max(1, -(-raw.total // params.per_page)),
         sort=params.sort,
         suggestion=raw.suggestion,
+        notice=raw.notice,
         match_all=sorted(params.match_all),
         matched=[
             Matched(m.field, m.typed, m.more, tuple(MatchedValue(value, count) for value, count in m.values))

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -45,6 +46,17 @@ def headline(title: str) -> str:
 def facet_label(value: str, facet: str) -> str:
     """A selected value as the page names it: a language by its name ("German (de)"), others as they are."""
     return language_name(value) if facet == "language" else value
+
+
+@blueprint.app_template_filter("sentence")
+def sentence(message: str) -> Markup:
+    """A message as a sentence on the page: a capital first letter, and `commands` set as code."""
+    text = message[:1].upper() + message[1:]
+    parts = re.split(r"`([^`]+)`", text)
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if odd else escape(part)
+        for odd, part in ((n % 2 == 1, part) for n, part in enumerate(parts))
+    )
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -150,6 +162,12 @@ def no_index_title(error: NoIndexError) -> str:
     if isinstance(error, AliasError):
         return "The corrections file has an error"
     return "The index is damaged" if isinstance(error, DamagedIndexError) else "No index yet"
+
+
+def no_index_page(error: NoIndexError) -> ResponseReturnValue:
+    """The 503 page for an index that is missing, damaged or has a broken corrections file: no link
+    "back to search", which would only show this page again."""
+    return render_template("error.html", title=no_index_title(error), message=str(error), no_index=True), 503
 
 
 def search_index() -> SearchBackend:
@@ -353,13 +371,14 @@ def search() -> ResponseReturnValue:
             "error.html",
             title="Bad request",
             message=f"The parameter “{error.parameter}” is not valid: {error.message}",
+            retry=url_with(request.args, remove={error.parameter: None}),
         ), 400
     try:
         index = search_index()
         results = run_search(index, params)
         found = filtered_facets(index, params, filters)
     except NoIndexError as error:
-        return render_template("error.html", title=no_index_title(error), message=str(error)), 503
+        return no_index_page(error)
     html = render_template(
         "search.html",
         results=results,
@@ -400,7 +419,7 @@ def article(article_id: str) -> ResponseReturnValue:
     try:
         data = article_data(search_index(), article_id)
     except NoIndexError as error:
-        return render_template("error.html", title=no_index_title(error), message=str(error)), 503
+        return no_index_page(error)
     if data is None:
         abort(404)
     if data["id"] != article_id:  # found by its own id within its source: show it at its own address
@@ -427,7 +446,7 @@ def article_diff(article_id: str, other_id: str) -> ResponseReturnValue:
     try:
         data = diff_data(search_index(), article_id, other_id)
     except NoIndexError as error:
-        return render_template("error.html", title=no_index_title(error), message=str(error)), 503
+        return no_index_page(error)
     if data is None:
         abort(404)
     return render_template("diff.html", diff=data)

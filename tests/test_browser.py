@@ -118,6 +118,9 @@ PAGE_TYPES = {
     "not-found": "/article/no-such-article",
     "person": "/person/Mara%20Lindqvist",
     "organization": "/org/Meridian%20Bank",
+    "place": "/place/Nairobi",
+    "wildcards-refused": "/?q=oil*+gas*+ship*+port*+strike*",
+    "bad-parameter": "/?q=ferry&per_page=lots",
 }
 
 # Elements whose text is wider than their box, and elements reaching out of the window: what a column
@@ -329,3 +332,81 @@ def test_back_to_results_from_an_article_keeps_the_search(page, server):
     page.get_by_role("link", name="← Back to results").click()
     page.wait_for_url(search)  # the URL changes before the page has loaded: wait for its chips
     expect(page.locator(".chip", has_text="Henrik Vallo")).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_date_bar_shows_its_period_and_count_when_focused_or_pointed_at(browser, server, width):
+    """A title tooltip never shows to a keyboard or on a phone: a bar's period and count show above the
+    chart, inside the window, on the search page and on an entity page's timeline."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    for url, says in (
+        ("/", r"^2024-\d\d: \d+ (story|stories|article|articles)$"),
+        ("/person/Mara%20Lindqvist", r"^2024-\d\d: \d+ articles?$"),
+    ):
+        page.goto(server + url)
+        bars = page.locator(".histogram a")
+        for n in (0, bars.count() - 1):  # the first and the last: neither may leave the window
+            bars.nth(n).focus()
+            tip = bars.nth(n).locator(".tip")
+            box = tip.bounding_box()
+            assert box["width"] > 60 and box["height"] >= 16, (url, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (url, box)
+            assert re.match(says, tip.inner_text()), tip.inner_text()
+        page.locator(".histogram").scroll_into_view_if_needed()
+        bars.nth(1).hover()
+        assert bars.nth(1).locator(".tip").bounding_box()["width"] > 60
+        page.locator("h1, .summary").first.hover()
+        assert bars.nth(1).locator(".tip").bounding_box()["width"] <= 1  # hidden again, still read aloud
+    context.close()
+
+
+def test_an_entity_s_months_without_articles_are_no_bars(page, server):
+    """A month that names the entity in no article is an empty slot with its own label, not a thin bar
+    linking to an empty search."""
+    import json
+    from urllib.request import urlopen
+
+    with urlopen(server + "/api/entities/person/Mara%20Lindqvist") as response:
+        months = json.load(response)["timeline"]
+    empty = [m["value"] for m in months if not m["count"]]
+    assert empty, "the sample person has months without articles"
+    page.goto(server + "/person/Mara%20Lindqvist")
+    slots = page.locator(".timeline .histogram > li")
+    assert slots.count() == len(months)
+    assert page.locator(".timeline .histogram a").count() == len(months) - len(empty)
+    for n, month in enumerate(months):
+        if not month["count"]:
+            assert slots.nth(n).locator("a").count() == 0
+            assert slots.nth(n).inner_text().strip() == f"{month['value']}: no articles"
+
+
+def test_error_pages_offer_a_way_on_that_works(browser, server, tmp_path):
+    """A bad parameter links to the search without it; with no index there is no "Back to search" that
+    only shows the same page again, and the command to run reads as code. (Not the ``page`` fixture:
+    these pages answer 400 and 503 on purpose.)"""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server + "/?q=ferry&per_page=lots")
+    assert "“per_page” is not valid" in page.locator(".message").inner_text()
+    page.get_by_role("link", name="Search without it").click()
+    assert "per_page" not in page.url and "q=ferry" in page.url
+    assert page.locator(".hit").count() > 0
+
+    with served_in_this_process(tmp_path) as empty:
+        page.goto(f"{empty}/?q=oil")
+        message = page.locator(".message")
+        assert message.locator("h1").inner_text() == "No index yet"
+        assert message.get_by_role("link", name="Back to search").count() == 0
+        assert message.locator("code", has_text="searcher index rebuild PATH...").count() == 1
+        assert message.locator("p").first.inner_text().startswith("No index at ")
+    context.close()
+
+
+def test_a_refused_wildcard_is_explained_above_the_results(page, server):
+    page.goto(server + "/?q=oil*+gas*+ship*+port*+strike*")
+    notice = page.locator(".query-notice")
+    expect(notice).to_be_visible()
+    assert notice.inner_text().startswith("The query has 5 wildcards (oil*, gas*, ship*, port*, strike*)")
+    if page.locator(".empty").count():
+        assert "Try fewer words" not in page.locator(".empty").inner_text()

@@ -88,7 +88,7 @@ def test_page_names_languages(client):
     assert "German (de)" in facet and "French (fr)" in facet and "Undetermined" in facet
     chosen = client.get("/?not_language=und&language=de").get_data(as_text=True)
     assert re.search(r'class="chip"><span>German \(de\)</span>', chosen)
-    assert "Not Languages: Undetermined" in chosen
+    assert "Languages: not Undetermined" in chosen
 
 
 def test_cli_search_and_exports_give_the_language(client, runner):

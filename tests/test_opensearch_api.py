@@ -34,6 +34,7 @@ from .test_pages import (  # noqa: F401
     test_every_page_past_the_end_says_so_and_links_to_the_last,
     test_the_last_page_and_bad_page_numbers,
     test_the_way_back_is_always_our_search_page,
+    test_too_many_wildcards_are_named_in_the_api,
 )
 from .test_views import (  # noqa: F401
     test_clear_all_takes_off_every_facet_value_exclusion_and_date,

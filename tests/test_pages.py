@@ -140,3 +140,27 @@ def test_the_way_back_is_always_our_search_page(client, back, expected):
 def test_a_way_back_that_is_not_a_valid_search_is_not_offered(client, back):
     article = client.get(f"/article/nordic-wire/nordicwire-017?back={back}").get_data(as_text=True)
     assert '<p class="back"><a href="/">← All articles</a>' in article and "Back to results" not in article
+
+
+def test_a_wildcard_too_broad_says_so_on_the_page_and_in_the_api(client, monkeypatch):
+    """``s*`` matches more words than a search expands (200 on Reuters; the samples' 33 articles hold
+    fewer, so the limit is lowered here): the reader is told which term and what to do, not shown 0
+    results as if nothing matched."""
+    from searcher import backend
+
+    monkeypatch.setattr(backend, "MAX_WILDCARD_TERMS", 20)
+    answer = client.get("/api/search?q=s*").get_json()
+    assert answer["notice"].startswith("“s*” matches more than 20 words, too many to search")
+    assert "type more letters before the *" in answer["notice"]
+    page = client.get("/?q=s*").get_data(as_text=True)
+    assert 'class="query-notice"' in page and "“s*” matches more than 20 words" in page
+    narrow = client.get("/api/search?q=stri*").get_json()  # a wildcard that is searched says nothing
+    assert narrow["notice"] is None and narrow["total"] > 0
+
+
+def test_too_many_wildcards_are_named_in_the_api(client):
+    answer = client.get("/api/search?q=oil* gas* ship* port* strike*").get_json()
+    assert answer["notice"].startswith("The query has 5 wildcards (oil*, gas*, ship*, port*, strike*)")
+    # counted as typed: the German and French fields' stemmed copies ("ga*" of "gas*") are no more
+    four = client.get("/api/search?q=oil* OR gas* OR ship* OR strike*").get_json()
+    assert four["notice"] is None and four["total"] > 0

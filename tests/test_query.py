@@ -41,3 +41,31 @@ def test_both_engines_parse_with_the_same_function():
 
 def test_field_names_in_any_case_and_mentioned_dates():
     assert prepare_query_text("ORG:opec mentioned:1987-3") == 'org:opec mentioned:"1987-03"'
+
+
+def test_a_refused_query_gets_a_notice_naming_the_wildcard_as_typed_and_what_to_do():
+    from searcher.query import WildcardRefusal, refusal_notice
+
+    def too_broad(query):
+        wildcards = [leaf for leaf in query.leaves() if leaf.__class__.__name__ == "Prefix"]
+        return WildcardRefusal((wildcards[0],), 200, too_broad=True) if wildcards else None
+
+    notice = refusal_notice("gas* prices", SCHEMA, too_broad)
+    assert notice == (  # named as typed, though the parser stems it to "ga"
+        "“gas*” matches more than 200 words, too many to search: type more letters before the *. "
+        "The words were searched instead as plain words: “gas prices”."
+    )
+    assert refusal_notice("gas prices", SCHEMA, too_broad) is None  # searched as typed: nothing to say
+    assert refusal_notice("", SCHEMA, too_broad) is None
+
+
+def test_too_many_wildcards_are_named_on_the_opensearch_parse_too():
+    from searcher import opensearch_backend
+    from searcher.query import refusal_notice
+
+    schema = opensearch_backend.QUERY_SCHEMA
+    notice = refusal_notice("oil* gas* b* c* d*", schema, opensearch_backend.too_many_wildcards)
+    assert notice is not None
+    assert notice.startswith("The query has 5 wildcards (oil*, gas*, b*, c*, d*), more than the 4 searched")
+    assert "use 4 or fewer" in notice and "“oil gas b c d”" in notice
+    assert refusal_notice("oil* gas* c* d*", schema, opensearch_backend.too_many_wildcards) is None

@@ -41,6 +41,7 @@ from index.stages.stories import (
 )
 from index.stages.stories import _lean as lean_minhash
 from searcher import create_app
+from searcher.counting import first_of_each_story
 from searcher.params import ParamError, parse_bool
 from searcher.versions import sentence_diff, sentences
 
@@ -728,3 +729,37 @@ def test_earlier_bands_find_what_an_lsh_of_the_same_rows_finds():
     assert found == [set(lsh.query(lean_minhash(probe))) for probe in probes]
     assert sum(len(rows) for rows in found) > len(probes)  # the probes did find rows
     assert EarlierBands(signatures[:0], eligible[:0], lsh.hashranges).candidates(probes[0]) == set()
+
+
+def test_first_of_each_story_keeps_the_order_and_one_item_a_story():
+    items = ["a-new", "b", "a-old", "c", "b-old"]
+    assert first_of_each_story(items, lambda item: item[0]) == ["a-new", "b", "c"]
+    assert first_of_each_story([], lambda item: item) == []
+
+
+def test_an_entity_page_lists_a_story_once_among_its_latest_articles(tmp_path):
+    named = STORY.replace("The harbour authority", "Harbour master Ingrid Solvik")
+    write_articles(
+        tmp_path / "wire.jsonl",
+        [
+            {
+                "id": "1",
+                "title": "Ferry terminal to close",
+                "body": named,
+                "published": "2024-03-04T09:00:00",
+            },
+            {
+                "id": "2",
+                "title": "Northern ferry terminal closes",
+                "body": named + " A spokeswoman said tickets already sold would remain valid.",
+                "published": "2024-03-04T15:30:00",
+            },
+        ],
+    )
+    index_dir = tmp_path / "index"
+    rebuild([str(tmp_path / "wire.jsonl")], index_dir, BuildOptions(progress=False))
+    status, search = api(index_dir, "/api/search?person=Ingrid%20Solvik")
+    assert status == 200 and (search["total"], search["articles"]) == (1, 2)
+    status, page = api(index_dir, "/api/entities/person/Ingrid%20Solvik")
+    assert status == 200 and page["total"] == 2  # the page counts articles...
+    assert [hit["id"] for hit in page["latest"]] == [search["hits"][0]["id"]]  # ...and lists the story once
