@@ -53,7 +53,7 @@ from .stages.normalize_corpus import normalize_across_corpus
 from .stages.prepare import PreparedArticle, annotated_entities, learn_boilerplate, prepare_all
 from .stages.read import ReadArticles, pruned_ids, read_articles, removed_ids, skip_copies_in_index
 from .stages.report import BuildOptions, BuildReport
-from .stages.stories import group_for_build
+from .stages.stories import corrected_story_of, group_for_build
 from .stages.workers import worker_processes
 from .stages.write import write_generation
 
@@ -196,7 +196,7 @@ def write_and_publish(
         stories = group_for_build(
             baseline.previous or compared_with, written, baseline.replaced, baseline.incremental
         )
-        story_of = stories.story_of()
+        story_of = corrected_story_of(stories, index_dir)
         for item in written:
             item.story = story_of[item.article.id]
     with report.timed("write"):

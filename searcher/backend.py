@@ -34,6 +34,13 @@ from index.normalize import acronym_expansion, is_acronym
 from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
 from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
+from index.story_corrections import (
+    StoryRule,
+    apply_story_rules,
+    joined_by_readers,
+    read_story_rules,
+    story_rules_version,
+)
 from index.whoosh_files import open_index
 
 from .counting import ArticleCounting, StoryCounting, first_of_each_story
@@ -149,12 +156,15 @@ class Generation:
         aliases: dict[str, dict[str, str | None]] | None = None,
         aliases_version: object = None,
         splits: list[AliasRule] | None = None,
+        story_rules: list[StoryRule] | None = None,
     ) -> None:
         store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
         self.aliases = aliases or {}  # readers' corrections: facet -> value -> new value (None: dropped)
         self.aliases_version = aliases_version
         self.splits = splits or []  # readers' splits of wrong merges, per article (by how it wrote the value)
+        self.story_rules = story_rules or []  # readers' joins and splits of stories (stories.txt)
+        self.automatic_stories: dict[str, str] = {}  # article id -> story id before the readers' rules
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
@@ -201,8 +211,12 @@ class Generation:
             if self._stories is None:
                 with self.ix.reader() as reader:
                     doc_ids = list(reader.column_reader("id"))
+                self.automatic_stories = story_ids(self.path)
                 self._stories = StoryCounting.for_documents(
-                    self.columns, doc_ids, story_ids(self.path), self._articles.arrays
+                    self.columns,
+                    doc_ids,
+                    apply_story_rules(self.automatic_stories, self.story_rules),
+                    self._articles.arrays,
                 )
             return self._stories
 
@@ -366,18 +380,21 @@ class SearchIndex:
         path = store.require_current_generation(self.index_dir)
         aliases_file = self.index_dir / ALIASES_FILE
         try:
-            version: object = aliases_file.stat().st_mtime_ns
+            aliases_version: object = aliases_file.stat().st_mtime_ns
         except FileNotFoundError:
-            version = None
+            aliases_version = None
+        story_version = story_rules_version(self.index_dir)
+        version = (aliases_version, story_version)
         with self._lock:
             current = self._generation
             if current is None or current.path != path or current.aliases_version != version:
                 # The old generation is not closed here: requests still running hold it and finish
                 # on it; its files close when the last of them lets go of it. A change to the
                 # readers' corrections reopens the same generation with them.
-                rules = read_rules(self.index_dir) if version is not None else []
+                rules = read_rules(self.index_dir) if aliases_version is not None else []
                 splits = [rule for rule in rules if rule.action == "split"]
-                current = self._generation = Generation(path, value_map(rules), version, splits)
+                story_rules = read_story_rules(self.index_dir) if story_version is not None else []
+                current = self._generation = Generation(path, value_map(rules), version, splits, story_rules)
             return current
 
     # queries -----------------------------------------------------------------------------------
@@ -499,8 +516,11 @@ class SearchIndex:
         docnum = generation.searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        versions = generation.stories().versions(docnum, generation.columns.live)
-        return [_version(generation, n) for n in versions]
+        versions = [
+            _version(generation, n) for n in generation.stories().versions(docnum, generation.columns.live)
+        ]
+        joined = joined_by_readers(generation.automatic_stories, article_id, [v["id"] for v in versions])
+        return [{**version, "joined_by_reader": version["id"] in joined} for version in versions]
 
     def all_matches(self, params: SearchParams) -> Iterator[dict]:
         """Every article the search matches (not one page), in the search's order, one stored record at

@@ -67,6 +67,8 @@ from index.schema import (
     query_schema,
 )
 from index.stages.prepare import annotated_entities
+from index.stages.stories import story_ids
+from index.story_corrections import joined_by_readers
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -656,6 +658,77 @@ def index_stats(urls: list[str], alias: str) -> dict:
         "shards": health["active_primary_shards"],
         "nodes": health["number_of_nodes"],
     }
+
+
+def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -> int:
+    """The ``story`` field of the articles a reader's join, split or undo moved (new story id -> their
+    ids), written into the index behind ``alias`` so collapse and story counts follow at once; the
+    number of documents written. Each document is written whole: an update (or update_by_query)
+    rebuilds a document from its ``_source``, which leaves out the ``*_terms`` fields queries match and
+    the stored ``ner_input``, so those are put back as ``document`` makes them."""
+    story_of = {article_id: story for story, ids in changed.items() for article_id in ids}
+    if not story_of:
+        return 0
+    client = client_for(urls)
+    try:
+        index = next(iter(client.indices.get_alias(name=alias)))
+    except NotFoundError:
+        raise store.NoIndexError(f"no OpenSearch index {alias!r} at {', '.join(urls)}") from None
+    except (OpenSearchConnectionError, TransportError) as error:
+        raise ClusterError(f"the OpenSearch cluster at {', '.join(urls)} does not answer ({error})") from None
+    found = helpers.scan(
+        client,
+        index=index,
+        query={
+            "_source": True,
+            "stored_fields": ["ner_input"],
+            "seq_no_primary_term": True,
+            "query": {"terms": {"id": sorted(story_of)}},
+        },
+        size=1000,
+        request_timeout=120,
+    )
+    actions = (
+        {
+            "_index": index,
+            "_id": hit["_id"],
+            "if_seq_no": hit["_seq_no"],
+            "if_primary_term": hit["_primary_term"],
+            "_source": {
+                **hit["_source"],
+                **search_terms(hit["_source"]),
+                "ner_input": ((hit.get("fields") or {}).get("ner_input") or [None])[0],
+                "story": story_of[hit["_source"]["id"]],
+            },
+        }
+        for hit in found
+    )
+    written, refused = 0, []
+    for ok, item in helpers.streaming_bulk(
+        client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, request_timeout=120
+    ):
+        if ok:
+            written += 1
+        else:
+            refused.append(item)
+    client.indices.refresh(index=index)
+    if refused:
+        raise ClusterError(f"OpenSearch refused {len(refused)} story updates, e.g. {refused[0]}")
+    return written
+
+
+def search_terms(source: dict) -> dict:
+    """The fields a document's ``_source`` leaves out that queries match (``document``'s ``*_terms``),
+    made again from its title, body and language."""
+    title, body = source.get("title") or "", source.get("body") or ""
+    terms = {"title_terms": whoosh_terms(title), "body_terms": whoosh_terms(body)}
+    language = (source.get("language") or [UNDETERMINED])[0]
+    if language in STEMMED_LANGUAGES:
+        name = language_field(language)
+        terms[f"{name}_terms"] = " ".join(
+            token.text for token in QUERY_SCHEMA[name].analyzer(f"{title}\n{body}")
+        )
+    return terms
 
 
 def words_index(index: str) -> str:
@@ -1357,7 +1430,13 @@ class OpenSearchIndex(SearchBackend):
                 "sort": OLDEST_FIRST,
             },
         )
-        return [version_from(hit["_source"]) for hit in answer["hits"]["hits"]]
+        versions = [version_from(hit["_source"]) for hit in answer["hits"]["hits"]]
+        if self.index_dir is None:
+            return versions
+        generation = store.current_generation(self.index_dir)  # the automatic grouping, kept beside
+        automatic = story_ids(generation) if generation else {}
+        joined = joined_by_readers(automatic, article_id, [v["id"] for v in versions])
+        return [{**version, "joined_by_reader": version["id"] in joined} for version in versions]
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
         """Articles like this one, leaving out its own story's versions (listed as versions, not as
