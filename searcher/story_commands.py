@@ -23,6 +23,7 @@ from index.story_corrections import (
 
 from . import engine
 from .cli import index_dir_option, resolve_index_dir
+from .commands import how_many
 
 
 @click.group(
@@ -91,7 +92,7 @@ def update_engine(before: dict[str, str], after: dict[str, str]) -> None:
             f"{error}; the rule is saved: run the command's `undo`, or `searcher index rebuild`, to "
             f"bring the cluster in line"
         ) from None
-    click.echo(f"updated the story of {updated} articles in OpenSearch")
+    click.echo(f"updated the story of {how_many(updated, 'article')} in OpenSearch")
 
 
 def versions_line(after: dict[str, str], story: str) -> str:

@@ -93,7 +93,7 @@ def test_join_split_and_undo_agree_on_both_engines(engines):
     assert start["q=Bolton&sort=oldest"]["total"] == 2
     first, second = seed_ids(engines)
 
-    assert "updated the story of 1 articles in OpenSearch" in stories(engines, "join", first, second)
+    assert "updated the story of 1 article in OpenSearch" in stories(engines, "join", first, second)
     joined = same_on_both(engines)
     assert (
         joined["q=Bolton&sort=oldest"]["total"],

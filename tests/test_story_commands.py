@@ -84,7 +84,7 @@ def test_the_cli_search_shows_the_joined_story_and_a_rebuild_keeps_it(seeds_inde
     assert joined.returncode == 0, joined.stderr
     found = run_searcher("search", "Bolton", "--index-dir", str(seeds_index))
     assert found.returncode == 0, found.stderr
-    assert "1 stories (2 articles)" in found.stdout, found.stdout
+    assert "1 story (2 articles)" in found.stdout, found.stdout
     assert "2 versions" in found.stdout
 
     before = require_current_generation(seeds_index)
