@@ -206,17 +206,17 @@ def write_and_publish(
     with report.timed("columns"):
         write_columns_for(partial, written, baseline.previous)
         write_word_counts(partial, baseline.words, written)
+    origins = baseline.origins
+    for item in written:
+        origins.record(item.article, item.language, item.pipeline)
+    recorded_copies = origins.record_copies(copies or {})
     if options.also_write is not None:
         with report.timed("also_write"):
-            options.also_write(written, baseline.incremental)
+            options.also_write(written, baseline.incremental, recorded_copies, sorted(baseline.leaving))
     vocabulary = baseline.vocabulary
     for facet, counts in count_vocabulary(map(annotated_entities, written)).items():
         vocabulary.setdefault(facet, Counter()).update(counts)
     fingerprints = baseline.fingerprints | {i.article.id: i.fingerprint for i in written}
-    origins = baseline.origins
-    for item in written:
-        origins.record(item.article, item.language, item.pipeline)
-    origins.record_copies(copies or {})
     origins.save(partial)
     stories.save(partial)
     # after a removal the span may have shrunk: read it from the live articles' columns

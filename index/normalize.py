@@ -426,6 +426,23 @@ def is_acronym(name: str) -> bool:
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
+def acronym_expansion(acronym: str, named: Iterable[tuple[str, int]]) -> str | None:
+    """The value an acronym stands for among ``named`` (value, articles naming it): of the values of
+    several words whose initials spell it, the most named (at least once), a tie to the first
+    alphabetically ("OPEC" -> "Organisation of Petroleum Exporting Countries"). None when it is no
+    acronym or no value spells it. The build merges an acronym into its expansion, so a reader's "OPEC"
+    must find the expansion; both search engines look it up by this rule."""
+    if not is_acronym(acronym):
+        return None
+    letters = acronym.replace(".", "").upper()
+    spelled = [
+        (-count, value)
+        for value, count in named
+        if count > 0 and " " in value and initials(value).upper() == letters
+    ]
+    return min(spelled)[1] if spelled else None
+
+
 def acronyms_shown_in_lower_case(spelling: dict[str, str]) -> set[str]:
     """The shown spellings ("Comex") of one-word values some of whose spellings are acronyms ("COMEX")."""
     return {shown for written, shown in spelling.items() if " " not in written and is_acronym(written)}

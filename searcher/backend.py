@@ -30,7 +30,7 @@ from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, spl
 from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
-from index.normalize import initials, is_acronym
+from index.normalize import acronym_expansion, is_acronym
 from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
 from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
@@ -559,7 +559,7 @@ class SearchIndex:
         generation = self.generation()
         columns = generation.columns
         column = columns.facets[facet]
-        ids = value_ids_or_acronym(column, name)
+        ids = value_ids_or_acronym(column, name, columns.live)
         if not ids:
             return None
         mask = column.articles_with(ids, columns.size) & columns.live
@@ -837,7 +837,8 @@ def typed_value_ids(generation: Generation, query: Any) -> list[int]:
         return column.value_ids(key, prefix=isinstance(query, Prefix))
     found = column.value_ids_by_word(key, prefix=isinstance(query, Prefix))
     if isinstance(query, Term) and key.isalpha():  # "org:opec": also the value whose initials spell it
-        found += [i for i in value_ids_or_acronym(column, key.upper()) if i not in found]
+        acronym = value_ids_or_acronym(column, key.upper(), generation.columns.live)
+        found += [i for i in acronym if i not in found]
     return found
 
 
@@ -872,7 +873,8 @@ def matched_values(
 
 def _column_value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:
     column = generation.columns.facets[facet]
-    return column.articles_with(value_ids_or_acronym(column, value), generation.columns.size)
+    ids = value_ids_or_acronym(column, value, generation.columns.live)
+    return column.articles_with(ids, generation.columns.size)
 
 
 def _mentions_column_facet(query: Any) -> bool:
@@ -962,24 +964,21 @@ def canonical_values(generation: Generation, facet: str, given: str) -> list[str
     if facet not in COLUMN_FACETS and facet != "mentioned":
         return [given]
     column = generation.columns.facets[facet]
-    found = [column.values[i] for i in value_ids_or_acronym(column, given)]
+    found = [column.values[i] for i in value_ids_or_acronym(column, given, generation.columns.live)]
     return found or [given]
 
 
-def value_ids_or_acronym(column: FacetColumn, given: str) -> list[int]:
+def value_ids_or_acronym(column: FacetColumn, given: str, live: np.ndarray | None = None) -> list[int]:
     """The ids of the values ``given`` names in any case or accent form; else, for an acronym ("OPEC"),
-    the most named value whose initials spell it (the build merges an acronym into its expansion)."""
+    the value it stands for (``acronym_expansion``: the rule the OpenSearch backend follows too),
+    counted over the ``live`` articles."""
     found = column.value_ids(facet_key(given))
     if found or not is_acronym(given):
         return found
-    letters = given.replace(".", "").upper()
-    spelled = [
-        i for i, value in enumerate(column.values) if " " in value and initials(value).upper() == letters
-    ]
-    if not spelled:
-        return []
-    named = np.bincount(column.ids, minlength=len(column.values))
-    return [max(spelled, key=lambda i: named[i])]
+    held = column.ids if live is None else column.ids[live[column.owners]]
+    named = np.bincount(held, minlength=len(column.values)).tolist()
+    expansion = acronym_expansion(given, zip(column.values, named, strict=True))
+    return [] if expansion is None else [column.values.index(expansion)]
 
 
 def _value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:

@@ -56,6 +56,7 @@ from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
+from index.normalize import acronym_expansion, is_acronym
 from index.schema import (
     COLUMN_FACETS,
     STEMMED_LANGUAGES,
@@ -114,6 +115,7 @@ VERSION_FIELDS = ["id", "title", "published", "source"]
 OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
 BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
 BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
+TERMS_AT_ONCE = 10_000  # ids a terms query names (OpenSearch refuses more than 65,536)
 
 log = logging.getLogger(__name__)
 
@@ -352,16 +354,30 @@ class OpenSearchWriter:
         self.renormalized = 0  # documents an add's corpus-wide normalization wrote again
         self.seconds = 0.0
 
-    def __call__(self, prepared: list, incremental: bool) -> None:
+    def __call__(
+        self,
+        prepared: list,
+        incremental: bool,
+        copies: dict[str, str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None:
         try:
-            self.write(prepared, incremental)
+            self.write(prepared, incremental, copies or {}, removed or [])
         except (OpenSearchConnectionError, TransportError) as error:
             raise ClusterError(
                 f"the OpenSearch cluster at {self.where} could not take the articles: {error}; "
                 f"the index {self.alias!r} is unchanged"
             ) from None
 
-    def write(self, prepared: list, incremental: bool) -> None:
+    def write(
+        self,
+        prepared: list,
+        incremental: bool,
+        copies: dict[str, str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None:
+        """``prepared`` loaded (into a new index, or with ``incremental`` into the current one), the
+        ids of ``copies`` kept beside them, and with ``incremental`` the ``removed`` articles deleted."""
         started = time.monotonic()
         countries = {p.name: p.country for item in prepared for p in item.entities.places}
         if incremental:
@@ -372,7 +388,9 @@ class OpenSearchWriter:
                     f"run `searcher index rebuild --backend opensearch` first"
                 )
             self.load(current, prepared)
+            self.remove_articles(current, removed or [])
             self.write_words(current, prepared, incremental=True)
+            self.write_copies(current, copies or {})
             self.merge_into_side_document(current, "countries", countries)
             self.client.indices.refresh(index=current)
             self.normalize_corpus(current)
@@ -392,6 +410,7 @@ class OpenSearchWriter:
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
+                self.write_copies(new, copies or {})
                 self.client.indices.put_settings(
                     index=new,
                     body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
@@ -509,10 +528,55 @@ class OpenSearchWriter:
                 index=words_index(index),
                 body={
                     "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
-                    "mappings": {"enabled": False},
+                    # stored documents; only the copies' ids are searched (an own id's lookup)
+                    "mappings": {
+                        "dynamic": False,
+                        "properties": {"copy_id": {"type": "keyword"}, "holder": {"type": "keyword"}},
+                    },
                 },
-            )  # stored documents, nothing to search in them
+            )
         self.client.index(index=words_index(index), id="words", body={"counts": dict(counts)}, refresh=True)
+
+    def write_copies(self, index: str, copies: dict[str, str]) -> None:
+        """The ids of the exact copies the build skipped, each as a document of the side index naming
+        the article indexed with its text (``copy_document``): so a copy's id still answers, as on
+        Whoosh. Kept apart from the articles, an alias survives every rewrite of the article it
+        names (an update, an add's corpus-wide normalization) and adds nothing to any search."""
+        if not copies:
+            return
+        actions = (
+            {
+                "_index": words_index(index),
+                "_id": copy_document(copy_id),
+                "_source": {"copy_id": copy_id, "holder": holder},
+            }
+            for copy_id, holder in copies.items()
+        )
+        helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, request_timeout=120)
+
+    def remove_articles(self, index: str, ids: list[str]) -> None:
+        """The articles an add with ``--prune`` or a remove took out, deleted from the cluster, and the
+        ids of their copies with them (as the Whoosh backend forgets them)."""
+        if not ids:
+            return
+        copies = [
+            hit["_id"]
+            for start in range(0, len(ids), TERMS_AT_ONCE)
+            for hit in helpers.scan(
+                self.client,
+                index=words_index(index),
+                query={"query": {"terms": {"holder": ids[start : start + TERMS_AT_ONCE]}}, "_source": False},
+                size=EXPORT_PAGE,
+            )
+        ]  # found before deleting: a cluster need not have delete-by-query (the reindex module)
+        actions = [{"_op_type": "delete", "_index": index, "_id": doc_id} for doc_id in ids]
+        actions += [{"_op_type": "delete", "_index": words_index(index), "_id": doc_id} for doc_id in copies]
+        for ok, item in helpers.streaming_bulk(
+            self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, request_timeout=120
+        ):
+            if not ok and item.get("delete", {}).get("status") != 404:  # gone already: fine
+                raise ClusterError(f"OpenSearch refused to delete an article: {item}")
+        self.client.indices.refresh(index=f"{index},{words_index(index)}")
 
     def merge_into_side_document(self, index: str, name: str, values: dict, add: bool = False) -> None:
         """``values`` merged into the side index's document ``name`` by the cluster itself (a script run
@@ -671,6 +735,11 @@ def words_index(index: str) -> str:
     return f"{index}-words"
 
 
+def copy_document(copy_id: str) -> str:
+    """The side index's document holding an exact copy's id (apart from "words", "countries", ...)."""
+    return f"copy:{copy_id}"
+
+
 # scripts run by the side index's shard on its document: a read-modify-write no other writer can interleave
 MERGE_COUNTS = """
 def counts = ctx._source.counts;
@@ -729,9 +798,12 @@ class Snapshot:
         self.splits = (
             splits or []
         )  # readers' splits of a wrong merge, per article (by how it wrote the value)
-        self.corrections = Corrections(self.aliases, self.stored_values_matching, self.split_moves())
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, Counter] = {}
+        self._value_keys: dict[str, set[str]] = {}
+        self.corrections = Corrections(
+            self.aliases, self.stored_values_matching, self.split_moves(), self.acronym_value
+        )
 
     def corrected(self, facet: str, values) -> list[str]:
         return Generation.corrected(self, facet, values)
@@ -804,6 +876,19 @@ class Snapshot:
             found = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})["aggregations"]
             self._value_counts[facet] = self.corrections.counted(facet, found)
         return self._value_counts[facet]
+
+    def acronym_value(self, facet: str, given: str) -> str | None:
+        """The value an acronym stands for (``acronym_expansion`` over this snapshot's values and
+        counts), when no value of the facet is spelled as ``given``; None otherwise. The facet's values
+        are read only for a name written as an acronym, once a snapshot."""
+        if not is_acronym(given):
+            return None
+        counts = self.value_counts(facet)
+        if facet not in self._value_keys:
+            self._value_keys[facet] = {facet_key(value) for value in counts}
+        if facet_key(given) in self._value_keys[facet]:
+            return None
+        return acronym_expansion(given, counts.items())
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """As the Whoosh backend's: the words of titles and bodies with their article counts, weighed
@@ -1196,6 +1281,9 @@ class OpenSearchIndex(SearchBackend):
         overall_own = snapshot.value_counts(facet)
         values = [v for v in overall_own if facet_key(v) == key]
         if not values:
+            expansion = snapshot.acronym_value(facet, name)
+            values = [] if expansion is None else [expansion]
+        if not values:
             return None
         named = {
             "bool": {
@@ -1273,27 +1361,54 @@ class OpenSearchIndex(SearchBackend):
         )
 
     def article(self, article_id: str) -> dict | None:
-        self.generation()
+        """The article with this id, or, for an exact copy skipped at index time, the article kept."""
+        snapshot = self.generation()
         try:
             found = self.client.get(index=self.alias, id=article_id)
         except NotFoundError:
-            return None
+            holder = self.copy_holder(snapshot, article_id)
+            if holder is None:
+                return None
+            try:
+                found = self.client.get(index=self.alias, id=holder)
+            except NotFoundError:
+                return None
         stored = stored_fields(found["_source"])
         stored["entities"] = self.generation().corrected_entities(
             json.loads(stored["entities"]), stored.get("body") or ""
         )
         return stored
 
+    def copy_holder(self, snapshot: Snapshot, copy_id: str) -> str | None:
+        """The id of the article indexed with an exact copy's text, or None when ``copy_id`` is none."""
+        try:
+            found = self.client.get(index=words_index(snapshot.index), id=copy_document(copy_id))
+        except NotFoundError:
+            return None
+        return found["_source"].get("holder")
+
     def ids_with_own_id(self, own_id: str) -> list[str]:
-        """The ids of the articles whose own id, within their source, is ``own_id`` (``"wire-a/1"`` for
-        ``"1"``): a suffix match on the id, asked only when an id is not found as given."""
-        self.generation()
+        """The ids of the articles (and skipped exact copies) whose own id, within their source, is
+        ``own_id`` (``"wire-a/1"`` for ``"1"``): a suffix match on the id, asked only when an id is not
+        found as given."""
+        snapshot = self.generation()
         escaped = own_id.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
         answer = self.client.search(
             index=self.alias,
             body={"size": 20, "_source": ["id"], "query": {"wildcard": {"id": {"value": f"*/{escaped}"}}}},
         )
-        return sorted(hit["_source"]["id"] for hit in answer["hits"]["hits"])
+        found = {hit["_source"]["id"] for hit in answer["hits"]["hits"]}
+        copies = self.client.search(
+            index=words_index(snapshot.index),
+            body={
+                "size": 20,
+                "_source": ["copy_id"],
+                "query": {"wildcard": {"copy_id": {"value": f"*/{escaped}"}}},
+            },
+            params={"ignore_unavailable": "true"},
+        )
+        found |= {hit["_source"]["copy_id"] for hit in copies["hits"]["hits"]}
+        return sorted(found)
 
     def story_versions(self, article_id: str) -> list[dict]:
         """Every version of the article's story (documents with its ``story`` id), oldest first, as the
@@ -1324,19 +1439,31 @@ class OpenSearchIndex(SearchBackend):
         return [{**version, "joined_by_reader": version["id"] in joined} for version in versions]
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
+        """Articles like this one, leaving out its own story's versions (listed as versions, not as
+        articles like it), as on the Whoosh backend."""
         self.generation()
+        try:
+            found = self.client.get(index=self.alias, id=article_id, _source_includes=["story"])
+        except NotFoundError:
+            return []
+        story = found["_source"].get("story") or article_id
         answer = self.client.search(
             index=self.alias,
             body={
                 "size": count,
                 "_source": ["id", "title", "published"],
                 "query": {
-                    "more_like_this": {
-                        "fields": ["body"],
-                        "like": [{"_index": self.alias, "_id": article_id}],
-                        "min_term_freq": 1,
-                        "min_doc_freq": 1,
-                        "max_query_terms": 25,
+                    "bool": {
+                        "must": {
+                            "more_like_this": {
+                                "fields": ["body"],
+                                "like": [{"_index": self.alias, "_id": article_id}],
+                                "min_term_freq": 1,
+                                "min_doc_freq": 1,
+                                "max_query_terms": 25,
+                            }
+                        },
+                        "must_not": [{"term": {"story": story}}, {"ids": {"values": [article_id]}}],
                     }
                 },
             },
@@ -1380,7 +1507,7 @@ def chosen_values(
         if facet == "mentioned":
             spelled = {given: bucket_count(agg)}
         else:
-            key = facet_key(given)
+            key = facet_key(corrections.named(facet, given))
             spelled = {}
             for bucket in agg["values"]["buckets"]:
                 value = corrections.value(facet, bucket["key"])
@@ -1433,9 +1560,12 @@ class Corrections:
         aliases: dict[str, dict[str, str | None]],
         stored_values_matching=None,
         split_moves: list[SplitMove] | None = None,
+        acronym_value=None,
     ) -> None:
         self.aliases = {facet: mapping for facet, mapping in aliases.items() if mapping}
         self.stored_values_matching = stored_values_matching
+        # (facet, acronym) -> the value it stands for when none is spelled so (``Snapshot.acronym_value``)
+        self.acronym_value = acronym_value
         # facet -> a value's key -> (the value as written, the ids that gained it, the ids that lost it)
         self._split: dict[str, dict[str, tuple[str, set[str], set[str]]]] = {}
         for move in split_moves or []:
@@ -1468,9 +1598,20 @@ class Corrections:
         merged = {t for t in self.aliases.get(facet, {}).values() if t is not None}
         return sorted(merged | {value for value, _, _ in self._split.get(facet, {}).values()})
 
+    def named(self, facet: str, given: str) -> str:
+        """The value ``given`` names: itself, or for an acronym no value is spelled as ("OPEC"), the
+        value it stands for (``index.normalize.acronym_expansion``), as on the Whoosh backend."""
+        if self.acronym_value is None or facet not in COLUMN_FACETS:
+            return given
+        return self.acronym_value(facet, given) or given
+
     def value_filter(self, facet: str, value: str) -> dict:
-        """The articles holding a (corrected) facet value given in any case or accent form (a mentioned
-        date as it is)."""
+        """The articles holding a (corrected) facet value given in any case or accent form or as its
+        acronym (a mentioned date as it is)."""
+        return self.named_value_filter(facet, self.named(facet, value))
+
+    def named_value_filter(self, facet: str, value: str) -> dict:
+        """``value_filter`` of a value as the index holds it (no acronym looked up)."""
         stored = self.stored_value_filter(facet, value)
         split = self._split.get(facet, {}).get(facet_key(value))
         if split is None:
@@ -1502,7 +1643,7 @@ class Corrections:
         targets = self.targets(facet)
         if not targets:
             return None
-        return {"filters": {"filters": {t: self.value_filter(facet, t) for t in targets}}}
+        return {"filters": {"filters": {t: self.named_value_filter(facet, t) for t in targets}}}
 
     def counted(self, facet: str, found: dict) -> Counter:
         """A terms aggregation's stored values (``found["values"]``) as corrected values with their
@@ -1521,24 +1662,45 @@ class Corrections:
         return counts
 
     def values_matching(self, facet: str, key: str, prefix: bool) -> list[str]:
-        """The (corrected) values holding what was typed in a facet field."""
+        """The (corrected) values holding what was typed in a facet field; for one word typed whole,
+        also the value it is the acronym of ("org:opec"), as on the Whoosh backend."""
         assert self.stored_values_matching is not None
         stored = self.stored_values_matching(facet, key, prefix)
+        expansion = self.typed_acronym(facet, key, prefix)
+        if expansion is not None and expansion not in stored:
+            stored = [*stored, expansion]
         if not self.corrects(facet):
             return stored
-        kept = [v for v in stored if self.value(facet, v) == v]
+        kept = [v for v in stored if self.value(facet, v) == v or v == expansion]
         return sorted({*kept, *(t for t in self.targets(facet) if typed_match(t, key, prefix))})
 
+    def typed_acronym(self, facet: str, key: str, prefix: bool) -> str | None:
+        """The value one word typed in a facet field is the acronym of, when no value is that word."""
+        if prefix or not key.isalpha() or self.acronym_value is None:
+            return None
+        return self.acronym_value(facet, key.upper())
+
     def typed_filter(self, facet: str, key: str, prefix: bool) -> dict:
-        """``person:"Paul Volcker"``, ``person:volcker``, ``person:vol*`` as a filter of articles."""
+        """``person:"Paul Volcker"``, ``person:volcker``, ``person:vol*`` (and ``org:opec``, an
+        acronym) as a filter of articles."""
         field = f"{facet}_key" if " " in key else f"{facet}_words"
         stored = {"prefix" if prefix else "term": {field: key}}
+        expansion = self.typed_acronym(facet, key, prefix)
         if not self.corrects(facet):
-            return stored
+            if expansion is None:
+                return stored
+            return {
+                "bool": {
+                    "should": [stored, self.named_value_filter(facet, expansion)],
+                    "minimum_should_match": 1,
+                }
+            }
         values = self.values_matching(facet, key, prefix)
         if not values:
             return {"match_none": {}}
-        return {"bool": {"should": [self.value_filter(facet, v) for v in values], "minimum_should_match": 1}}
+        return {
+            "bool": {"should": [self.named_value_filter(facet, v) for v in values], "minimum_should_match": 1}
+        }
 
 
 NO_CORRECTIONS = Corrections({})
