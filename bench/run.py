@@ -587,6 +587,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="only the scaling run at N× (with 1× beside it); may be repeated",
     )
+    parser.add_argument(
+        "--no-scaling",
+        action="store_true",
+        help="the builds and the 1× search only (the scaling run takes most of the time)",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--articles", type=int, default=None, help="use only the first N articles")
     parser.add_argument(
@@ -618,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     limit = args.articles or (QUICK_ARTICLES if args.quick else None)
     lines = args.corpus.read_text(encoding="utf-8").splitlines()[:limit]
     rounds = args.rounds or (1 if args.quick else 3)
-    factors = sorted(set([1] + (args.scale or ([2] if args.quick else [4, 16]))))
+    factors = sorted(set([1] + (args.scale or ([] if args.no_scaling else [2] if args.quick else [4, 16]))))
     # the scaling servers take two passes over the mix: the biggest index answers in a second or so
     scale_rounds = args.rounds or (1 if args.quick else 2)
     work = args.work.resolve()
@@ -724,12 +729,22 @@ def main(argv: list[str] | None = None) -> int:
     result["figures"] = figures
     result["figures_detail"] = detail
     result["targets"] = (
-        evaluate(figures) if not args.scale else [r for r in evaluate(figures) if r["value"] is not None]
+        evaluate(figures)
+        if not (args.scale or args.no_scaling)
+        else [r for r in evaluate(figures) if r["value"] is not None]
     )
     result["seconds"] = time.perf_counter() - run_started
     detail["benchmark wall time (s)"] = f"{result['seconds']:.0f}"
     args.out.mkdir(parents=True, exist_ok=True)
-    name = "quick" if args.quick else ("scale-" + "-".join(map(str, factors)) if args.scale else "latest")
+    name = (
+        "quick"
+        if args.quick
+        else "scale-" + "-".join(map(str, factors))
+        if args.scale
+        else "builds"
+        if args.no_scaling
+        else "latest"
+    )
     (args.out / f"{name}.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     print(markdown(result))
     print(

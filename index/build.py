@@ -54,7 +54,7 @@ from .stages.normalize_corpus import normalize_across_corpus
 from .stages.prepare import PreparedArticle, annotated_entities, learn_boilerplate, prepare_all
 from .stages.read import ReadArticles, pruned_ids, read_articles, removed_ids, skip_copies_in_index
 from .stages.report import BuildOptions, BuildReport
-from .stages.stories import group_for_build
+from .stages.stories import corrected_story_of, group_for_build
 from .stages.workers import worker_processes
 from .stages.write import write_generation
 
@@ -197,7 +197,7 @@ def write_and_publish(
         stories = group_for_build(
             baseline.previous or compared_with, written, baseline.replaced, baseline.incremental
         )
-        story_of = stories.story_of()
+        story_of = corrected_story_of(stories, index_dir)
         for item in written:
             item.story = story_of[item.article.id]
     beside = None  # a rebuild's other index, loaded while Whoosh writes (an add writes in place after)
@@ -211,6 +211,10 @@ def write_and_publish(
         with report.timed("columns"):
             write_columns_for(partial, written, baseline.previous)
             write_word_counts(partial, baseline.words, written)
+        origins = baseline.origins
+        for item in written:
+            origins.record(item.article, item.language, item.pipeline)
+        recorded_copies = origins.record_copies(copies or {})
     except BaseException:
         if beside is not None:
             beside.abandon()
@@ -218,18 +222,14 @@ def write_and_publish(
     if options.also_write is not None:
         with report.timed("also_write"):  # with a load beside, the part of it the write did not hide
             if beside is not None:
-                beside.finish()
+                beside.finish(recorded_copies)
                 report.phases["also_write_beside"] = beside.seconds  # the load, hidden or not
             else:
-                options.also_write(written, baseline.incremental)
+                options.also_write(written, baseline.incremental, recorded_copies, sorted(baseline.leaving))
     vocabulary = baseline.vocabulary
     for facet, counts in count_vocabulary(map(annotated_entities, written)).items():
         vocabulary.setdefault(facet, Counter()).update(counts)
     fingerprints = baseline.fingerprints | {i.article.id: i.fingerprint for i in written}
-    origins = baseline.origins
-    for item in written:
-        origins.record(item.article, item.language, item.pipeline)
-    origins.record_copies(copies or {})
     origins.save(partial)
     stories.save(partial)
     # after a removal the span may have shrunk: read it from the live articles' columns

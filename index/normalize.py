@@ -118,6 +118,8 @@ NAME_PARTICLES = {
     "al",
     "ibn",
 }
+# particles a lone surname keeps ("De Clercq said"); not "Al", which is a first name as often ("Al Gore")
+SURNAME_PARTICLES = NAME_PARTICLES - {"al", "bin", "ibn"}
 HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|dame)\.?\s+\S", re.IGNORECASE)
 FUNCTION_WORDS = {
     "of",
@@ -284,14 +286,20 @@ def is_company_name(name: str) -> bool:
 # "Securities", or the other partners ("L.F. Quist, Brenn, Stent Inc")
 FIRM_CONTINUATION = re.compile(
     r"(?:\s+(?:and|&)\s+(?:Co|Company|Sons|Partners|Associates|Brothers)"
-    r"|\s+\(?(?:Holdings|Securities|Capital|Group|Inc|Ltd|Limited|Corp|Corporation|Co|Cos|Plc|PLC|AG|NV|SA|GmbH)"
+    r"|\s+\(?(?:Holdings|Securities|Capital|Group|Inc|Ltd|Limited|Corp|Corporation|Co|Cos|Plc|PLC|AG|NV|N\.V\.|SA|S\.A\.|"
+    r"SpA|A/S|GmbH)"
     r"|(?:,\s+[A-Z][a-z]+){2,3},?\s+(?:Inc|Ltd|Co|Corp))(?![\w-])"
 )
 
 
+FIRM_NAME_JOINS = frozenset({"and", "&"})
+
+
 def firm_name_starts(text: str) -> set[str]:
-    """The two and three capitalized words before each firm continuation in ``text``: "Samuel Quist and
-    Co Ltd" gives "Samuel Quist"; the names a person's name would have if a firm is named after them."""
+    """The two and three capitalized words before each firm continuation in ``text``, and the first two
+    and three of the whole capitalized run ("and" before its last word): "Samuel Quist and Co Ltd" gives
+    "Samuel Quist", "Goodyear Tire and Rubber Co" "Goodyear Tire", "Hemlo Gold Mines Inc" "Hemlo Gold";
+    the names a person's name would have if a firm is named after them."""
     starts = set()
     for match in FIRM_CONTINUATION.finditer(text):
         words = text[max(0, match.start() - 80) : match.start()].split()
@@ -303,6 +311,17 @@ def firm_name_starts(text: str) -> set[str]:
         for size in (2, 3):
             if len(capitalized) >= size:
                 starts.add(" ".join(capitalized[-size:]))
+        run: list[str] = []
+        for word in reversed(words[-6:]):
+            # "and" only before the run's last word: "Tire and Rubber Co", not "Baker and Chase Manhattan Corp"
+            if not (word[:1].isupper() or (len(run) == 1 and word in FIRM_NAME_JOINS)) or word[-1] in ",;:":
+                break
+            run.insert(0, word)
+        while run and run[0] in FIRM_NAME_JOINS | {"The"}:
+            run.pop(0)
+        for size in (2, 3):
+            if len(run) > size and run[size - 1] not in FIRM_NAME_JOINS:
+                starts.add(" ".join(run[:size]))
     return starts
 
 
@@ -407,20 +426,117 @@ def is_acronym(name: str) -> bool:
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
-def pair_acronyms(together: Counter[tuple[str, str]], min_articles: int = 1) -> dict[str, str]:
-    """Acronym -> its expansion, where the initials of an organization spell an acronym the corpus
-    names in the same articles ("SEC" beside "Securities and Exchange Commission", "EC" beside
-    "European Community"): the expansion named with it in the most articles, at least ``min_articles``."""
+def acronym_expansion(acronym: str, named: Iterable[tuple[str, int]]) -> str | None:
+    """The value an acronym stands for among ``named`` (value, articles naming it): of the values of
+    several words whose initials spell it, the most named (at least once), a tie to the first
+    alphabetically ("OPEC" -> "Organisation of Petroleum Exporting Countries"). None when it is no
+    acronym or no value spells it. The build merges an acronym into its expansion, so a reader's "OPEC"
+    must find the expansion; both search engines look it up by this rule."""
+    if not is_acronym(acronym):
+        return None
+    letters = acronym.replace(".", "").upper()
+    spelled = [
+        (-count, value)
+        for value, count in named
+        if count > 0 and " " in value and initials(value).upper() == letters
+    ]
+    return min(spelled)[1] if spelled else None
+
+
+def acronyms_shown_in_lower_case(spelling: dict[str, str]) -> set[str]:
+    """The shown spellings ("Comex") of one-word values some of whose spellings are acronyms ("COMEX")."""
+    return {shown for written, shown in spelling.items() if " " not in written and is_acronym(written)}
+
+
+CREDIT_GRADE = re.compile(
+    r"(?:AAA|AA|A|BBB|BB|B|CCC|CC|C|Aaa|Aa|Baa|Ba|Caa|Ca)(?:[123]|[+-]|-?(?:plus|minus))?", re.ASCII
+)
+SPEAKS_OF_RATINGS = re.compile(r"\brat(?:ed|es|ing|ings)\b|\bdowngrad|\bupgrad", re.IGNORECASE)
+
+
+def is_credit_grade(name: str, text: str) -> bool:
+    """ "BBB", "AA-minus", "Baa2" in an article about ratings: a grade of the rating agencies' scales,
+    which the model tags as an organization."""
+    return bool(CREDIT_GRADE.fullmatch(name)) and bool(SPEAKS_OF_RATINGS.search(text))
+
+
+def spells_acronym(acronym: str, name: str) -> bool:
+    """Whether ``name`` spelled out gives ``acronym``: its initials ("SEC"), or, for one of four letters
+    or more, a few letters of each word in turn, each word's first among them ("NYMEX" of "New York
+    Mercantile Exchange", "COMEX" of "Commodity Exchange")."""
+    letters = acronym.replace(".", "").upper()
+    if " " not in name or not letters:
+        return False
+    if letters in (
+        initials(name),
+        initials(without_legal_form(name)),
+    ):  # "AMC", and "ATT" of "… Telegraph Co"
+        return True
+    words = [
+        w.upper()
+        for w in re.split(r"[\s-]+", without_legal_form(name))
+        if w[:1].isupper() and w.casefold() not in FUNCTION_WORDS
+    ]
+    if len(letters) < 4 or len(words) < 2 or len(words) > len(letters):
+        return False
+
+    def spells(at: int, word: int) -> bool:
+        # letters[at:] from words[word:], words[word] starting with letters[at]
+        if word == len(words):
+            return at == len(letters)
+        if at == len(letters) or words[word][0] != letters[at]:
+            return False
+        rest = words[word][1:]
+        at += 1
+        for taken in range(len(rest) + 1):  # the next word takes over after ``taken`` letters of this one
+            if spells(at, word + 1):
+                return True
+            if at == len(letters):
+                return False
+            found = rest.find(letters[at], taken)
+            if found < 0:
+                return False
+            rest, at = rest[found + 1 :], at + 1
+        return False
+
+    return spells(0, 0)
+
+
+# how many articles must name an acronym beside its spelled-out name before every article's acronym is
+# taken for that name; in fewer, it is so only where the article spells it out ("AAA" the credit rating
+# is not the "Arabian Auto Agency" one story calls AAA)
+ACRONYM_PAIRED_OFTEN = 2
+
+
+def pair_acronyms(
+    together: Counter[tuple[str, str]], min_articles: int = ACRONYM_PAIRED_OFTEN
+) -> dict[str, str]:
+    """Acronym -> its expansion, where an organization spelled out spells an acronym the corpus names in
+    the same articles ("SEC" beside "Securities and Exchange Commission", "EC" beside "European
+    Community"): the expansion named with it in the most articles, at least ``min_articles``."""
     best: dict[str, tuple[int, str]] = {}
     for (acronym, expansion), count in together.items():
         if (
             count >= min_articles
-            and initials(expansion) == acronym.replace(".", "")
-            and len(expansion.split()) > 1
+            and spells_acronym(acronym, expansion)
             and count > best.get(acronym, (0, ""))[0]
         ):
             best[acronym] = (count, expansion)
     return {acronym: expansion for acronym, (_, expansion) in best.items()}
+
+
+def acronyms_spelled_out(orgs: Iterable[str], written_as_acronyms: Iterable[str] = ()) -> dict[str, str]:
+    """Within one article, an acronym -> the one organization named there that spells it out.
+    ``written_as_acronyms``: names shown in lower case that the corpus also writes in capitals ("Comex"
+    for COMEX, "Libor" for LIBOR), acronyms all the same."""
+    orgs = list(dict.fromkeys(orgs))
+    also = set(written_as_acronyms)
+    pairs = {}
+    for acronym in (o for o in orgs if is_acronym(o) or o in also):
+        spelled = [o for o in orgs if o != acronym and spells_acronym(acronym, o)]
+        if len(spelled) == 1:
+            pairs[acronym] = spelled[0]
+    return pairs
 
 
 MAX_CLIPPING = 4
@@ -590,6 +706,25 @@ def surname(name: str) -> str:
     return words[-1]
 
 
+def particle_surname(name: str) -> str | None:
+    """ "Willy de Clercq" -> "de Clercq", "Hans van den Broek" -> "van den Broek": the surname with the
+    particles before it, as a lone mention writes it ("De Clercq said"); None without particles."""
+    words = name.split()
+    end = len(words) - 1
+    if len(words) > 2 and words[-1].casefold().rstrip(".") in GENERATIONAL_SUFFIXES:
+        end -= 1
+    start = end
+    while start > 1 and words[start - 1].casefold() in SURNAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start : end + 1]) if start < end else None
+
+
+def is_lone_surname(name: str) -> bool:
+    """ "Bolton", "De Clercq", "van den Broek": a surname alone, its particles in any case."""
+    words = name.split()
+    return bool(words) and all(w.casefold() in SURNAME_PARTICLES for w in words[:-1])
+
+
 SPEECH_VERB = r"(?:said|says|told|added|asked|argued|wrote|stated|explained|declared|noted|replied|insisted)"
 SAID_AFTER = re.compile(r"\s*(?:,[^,.;]{1,80},\s*)?" + SPEECH_VERB + r"\b")
 SAID_BEFORE = re.compile(r"\b" + SPEECH_VERB + r"\s*$")
@@ -666,13 +801,13 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
     """Within one article, a lone name maps to the one fuller name that ends (or starts) with it:
     "Trump" -> "Donald Trump", "Bolton" -> "John Bolton". Ambiguous short names stay as they are."""
     names = list(dict.fromkeys(names))
-    full = [n for n in names if len(n.split()) > 1]
+    full = [n for n in names if not is_lone_surname(n)]
     mapping: dict[str, str] = {}
     for name in names:
-        if len(name.split()) != 1:
+        if not is_lone_surname(name):
             continue
         key = name.casefold()
-        by_last = {f for f in full if surname(f).casefold() == key}
+        by_last = {f for f in full if key in (surname(f).casefold(), (particle_surname(f) or "").casefold())}
         candidates = by_last or {f for f in full if f.split()[0].casefold() == key}
         if len(candidates) == 1:
             mapping[name] = candidates.pop()
@@ -695,6 +830,35 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def without_middle_initials(name: str) -> str | None:
+    """ "Paul A. Volcker" or "Paul A Volcker" -> "Paul Volcker"; None for a name with no middle initial."""
+    words = name.split()
+    if len(words) < 3 or len(words[0].rstrip(".")) < 2 or len(words[-1]) < 2:
+        return None
+    if not all(re.fullmatch(r"[A-Z]\.?", word) for word in words[1:-1]):
+        return None
+    return f"{words[0]} {words[-1]}"
+
+
+def middle_initial_map(counts: Counter[str]) -> dict[str, str]:
+    """ "Paul A Volcker" and "Paul Volcker" as one value, the one the corpus writes more often: a name
+    with middle initials (with or without their periods) and the same name without them, when the
+    corpus gives that name one set of initials only ("George H. Bush" beside "George W. Bush" stays)."""
+    initialled: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, count in counts.items():
+        plain = without_middle_initials(name)
+        if plain and plain in counts:
+            initialled[plain][name] += count
+    mapping = {}
+    for plain, names in initialled.items():
+        if len({value_key(name) for name in names}) != 1:
+            continue
+        fullest = names.most_common(1)[0][0]
+        shown = plain if counts[plain] >= sum(names.values()) else fullest
+        mapping.update({name: shown for name in [plain, *names] if name != shown})
+    return mapping
+
+
 def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str, str]:
     """Across the corpus, a lone surname maps to the full name when that is unambiguous: one full name
     with that surname, or one that holds at least ``min_share`` of the mentions of all full names with it.
@@ -703,20 +867,24 @@ def corpus_surname_map(counts: Counter[str], min_share: float = 0.8) -> dict[str
     by_surname: dict[str, Counter[str]] = defaultdict(Counter)
     for name, count in counts.items():
         words = name.split()
-        if len(words) > 1:
+        if not is_lone_surname(name):
             by_surname[surname(name).casefold()][name] += count
+            if particle_surname(name):  # "Willy de Clercq" for "De Clercq" too
+                by_surname[str(particle_surname(name)).casefold()][name] += count
         if len(words) == 3 and words[1].casefold() not in NAME_PARTICLES:
             # "Hernandez Vellara" (two surnames) of "Arturo Hernandez Vellara"
             by_surname[" ".join(words[-2:]).casefold()][name] += count
     mapping = {}
     for name in counts:
-        if len(name.split()) > 2:
+        if len(name.split()) > 2 and not is_lone_surname(name):
             continue
         fulls = by_surname.get(name.casefold())
         if not fulls:
             continue
         best, best_count = fulls.most_common(1)[0]
-        if best_count >= min_share * sum(fulls.values()) and (" " not in name or best_count >= counts[name]):
+        if best_count >= min_share * sum(fulls.values()) and (
+            is_lone_surname(name) or best_count >= counts[name]
+        ):
             mapping[name] = best
     return mapping
 
@@ -753,3 +921,47 @@ def canonical_spellings(counts: Counter[str]) -> dict[str, str]:
         for spelling in spellings:
             chosen[spelling] = best
     return chosen
+
+
+HEADLINE_WORD = re.compile(r"\b[A-Za-z]+(?:[.&-][A-Za-z]+)*")
+# A body this short ("Blah blah blah.", a dateline) names no one: the headline is all the article says.
+HEADLINE_ONLY_MAX_BODY_LETTERS = 40
+
+
+def is_headline_only(title: str, body: str) -> bool:
+    """A flash: an all-capitals headline over no body to speak of, so NER has nothing else to read."""
+    return is_all_caps(title) and sum(c.isalpha() for c in body) < HEADLINE_ONLY_MAX_BODY_LETTERS
+
+
+def word_casings(texts: Iterable[str], wanted: set[str]) -> dict[str, str]:
+    """For each casefolded word of ``wanted``, the form ``texts`` write it in most often ("volcker" ->
+    "Volcker", "sees" -> "sees", "u.s" -> "U.S"): how the corpus's own bodies spell it."""
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        for word in HEADLINE_WORD.findall(text):
+            key = word.casefold()
+            if key in wanted:
+                forms[key][word] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in forms.items()}
+
+
+def headline_words(title: str) -> set[str]:
+    return {word.casefold() for word in HEADLINE_WORD.findall(title)}
+
+
+def truecased_headline(title: str, casings: dict[str, str]) -> str:
+    """An all-capitals headline as a sentence, each word cased as the corpus's bodies write it most
+    often (in lower case when they never do), the first word capitalized: "VOLCKER SEES SEVERE PROBLEMS IN
+    THE U.S. ECONOMY" -> "Volcker sees severe problems in the U.S. economy". Same length, so the
+    model's offsets hold for the title as stored."""
+
+    def cased(match: re.Match[str]) -> str:
+        word = match.group(0)
+        form = casings.get(word.casefold(), word.lower())
+        return form if len(form) == len(word) else word.lower()
+
+    text = HEADLINE_WORD.sub(cased, title)
+    first = HEADLINE_WORD.search(text)
+    if first and first.group(0).islower():
+        text = text[: first.start()] + text[first.start()].upper() + text[first.start() + 1 :]
+    return text

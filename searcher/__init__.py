@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["INDEX_DIR"]:
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
 
-    from . import api, cli, commands, downloads, entity_commands, entity_pages, views
+    from . import api, cli, commands, downloads, entity_commands, entity_pages, story_commands, views
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -63,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(entity_pages.blueprint)
     app.cli.add_command(cli.index_group)
     app.cli.add_command(entity_commands.entities_group)
+    app.cli.add_command(story_commands.stories_group)
     for command in commands.COMMANDS:
         app.cli.add_command(command)
     return app

@@ -30,10 +30,17 @@ from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, spl
 from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
-from index.normalize import initials, is_acronym
+from index.normalize import acronym_expansion, is_acronym
 from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
 from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
+from index.story_corrections import (
+    StoryRule,
+    apply_story_rules,
+    joined_by_readers,
+    read_story_rules,
+    story_rules_version,
+)
 from index.whoosh_files import open_index
 
 from .counting import ArticleCounting, StoryCounting, first_of_each_story
@@ -149,12 +156,15 @@ class Generation:
         aliases: dict[str, dict[str, str | None]] | None = None,
         aliases_version: object = None,
         splits: list[AliasRule] | None = None,
+        story_rules: list[StoryRule] | None = None,
     ) -> None:
         store.verify_generation(path)  # a damaged generation is refused, naming the file and the fix
         self.path = path
         self.aliases = aliases or {}  # readers' corrections: facet -> value -> new value (None: dropped)
         self.aliases_version = aliases_version
         self.splits = splits or []  # readers' splits of wrong merges, per article (by how it wrote the value)
+        self.story_rules = story_rules or []  # readers' joins and splits of stories (stories.txt)
+        self.automatic_stories: dict[str, str] = {}  # article id -> story id before the readers' rules
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
         self.query_schema = query_schema(self.schema)
@@ -201,8 +211,12 @@ class Generation:
             if self._stories is None:
                 with self.ix.reader() as reader:
                     doc_ids = list(reader.column_reader("id"))
+                self.automatic_stories = story_ids(self.path)
                 self._stories = StoryCounting.for_documents(
-                    self.columns, doc_ids, story_ids(self.path), self._articles.arrays
+                    self.columns,
+                    doc_ids,
+                    apply_story_rules(self.automatic_stories, self.story_rules),
+                    self._articles.arrays,
                 )
             return self._stories
 
@@ -366,18 +380,21 @@ class SearchIndex:
         path = store.require_current_generation(self.index_dir)
         aliases_file = self.index_dir / ALIASES_FILE
         try:
-            version: object = aliases_file.stat().st_mtime_ns
+            aliases_version: object = aliases_file.stat().st_mtime_ns
         except FileNotFoundError:
-            version = None
+            aliases_version = None
+        story_version = story_rules_version(self.index_dir)
+        version = (aliases_version, story_version)
         with self._lock:
             current = self._generation
             if current is None or current.path != path or current.aliases_version != version:
                 # The old generation is not closed here: requests still running hold it and finish
                 # on it; its files close when the last of them lets go of it. A change to the
                 # readers' corrections reopens the same generation with them.
-                rules = read_rules(self.index_dir) if version is not None else []
+                rules = read_rules(self.index_dir) if aliases_version is not None else []
                 splits = [rule for rule in rules if rule.action == "split"]
-                current = self._generation = Generation(path, value_map(rules), version, splits)
+                story_rules = read_story_rules(self.index_dir) if story_version is not None else []
+                current = self._generation = Generation(path, value_map(rules), version, splits, story_rules)
             return current
 
     # queries -----------------------------------------------------------------------------------
@@ -499,8 +516,11 @@ class SearchIndex:
         docnum = generation.searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        versions = generation.stories().versions(docnum, generation.columns.live)
-        return [_version(generation, n) for n in versions]
+        versions = [
+            _version(generation, n) for n in generation.stories().versions(docnum, generation.columns.live)
+        ]
+        joined = joined_by_readers(generation.automatic_stories, article_id, [v["id"] for v in versions])
+        return [{**version, "joined_by_reader": version["id"] in joined} for version in versions]
 
     def all_matches(self, params: SearchParams) -> Iterator[dict]:
         """Every article the search matches (not one page), in the search's order, one stored record at
@@ -539,7 +559,7 @@ class SearchIndex:
         generation = self.generation()
         columns = generation.columns
         column = columns.facets[facet]
-        ids = value_ids_or_acronym(column, name)
+        ids = value_ids_or_acronym(column, name, columns.live)
         if not ids:
             return None
         mask = column.articles_with(ids, columns.size) & columns.live
@@ -817,7 +837,8 @@ def typed_value_ids(generation: Generation, query: Any) -> list[int]:
         return column.value_ids(key, prefix=isinstance(query, Prefix))
     found = column.value_ids_by_word(key, prefix=isinstance(query, Prefix))
     if isinstance(query, Term) and key.isalpha():  # "org:opec": also the value whose initials spell it
-        found += [i for i in value_ids_or_acronym(column, key.upper()) if i not in found]
+        acronym = value_ids_or_acronym(column, key.upper(), generation.columns.live)
+        found += [i for i in acronym if i not in found]
     return found
 
 
@@ -852,7 +873,8 @@ def matched_values(
 
 def _column_value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:
     column = generation.columns.facets[facet]
-    return column.articles_with(value_ids_or_acronym(column, value), generation.columns.size)
+    ids = value_ids_or_acronym(column, value, generation.columns.live)
+    return column.articles_with(ids, generation.columns.size)
 
 
 def _mentions_column_facet(query: Any) -> bool:
@@ -942,24 +964,21 @@ def canonical_values(generation: Generation, facet: str, given: str) -> list[str
     if facet not in COLUMN_FACETS and facet != "mentioned":
         return [given]
     column = generation.columns.facets[facet]
-    found = [column.values[i] for i in value_ids_or_acronym(column, given)]
+    found = [column.values[i] for i in value_ids_or_acronym(column, given, generation.columns.live)]
     return found or [given]
 
 
-def value_ids_or_acronym(column: FacetColumn, given: str) -> list[int]:
+def value_ids_or_acronym(column: FacetColumn, given: str, live: np.ndarray | None = None) -> list[int]:
     """The ids of the values ``given`` names in any case or accent form; else, for an acronym ("OPEC"),
-    the most named value whose initials spell it (the build merges an acronym into its expansion)."""
+    the value it stands for (``acronym_expansion``: the rule the OpenSearch backend follows too),
+    counted over the ``live`` articles."""
     found = column.value_ids(facet_key(given))
     if found or not is_acronym(given):
         return found
-    letters = given.replace(".", "").upper()
-    spelled = [
-        i for i, value in enumerate(column.values) if " " in value and initials(value).upper() == letters
-    ]
-    if not spelled:
-        return []
-    named = np.bincount(column.ids, minlength=len(column.values))
-    return [max(spelled, key=lambda i: named[i])]
+    held = column.ids if live is None else column.ids[live[column.owners]]
+    named = np.bincount(held, minlength=len(column.values)).tolist()
+    expansion = acronym_expansion(given, zip(column.values, named, strict=True))
+    return [] if expansion is None else [column.values.index(expansion)]
 
 
 def _value_mask(generation: Generation, facet: str, value: str) -> np.ndarray:

@@ -132,9 +132,9 @@ def search_command(
         return
     click.echo(
         (
-            f"{results.total} stories ({results.articles} articles)"
+            f"{how_many(results.total, 'story', 'stories')} ({how_many(results.articles, 'article')})"
             if results.counts == "stories"
-            else f"{results.total} articles"
+            else how_many(results.total, "article")
         )
         + (f" (did you mean: {results.suggestion}?)" if results.suggestion else "")
     )
@@ -237,3 +237,8 @@ def demo_command(host: str, port: int, force: bool, index_dir: Path | None) -> N
 
 
 COMMANDS = [search_command, serve_command, demo_command]
+
+
+def how_many(count: int, one: str, many: str | None = None) -> str:
+    """'1 story', '2 stories', '1,024 articles'."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"

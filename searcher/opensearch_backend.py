@@ -56,6 +56,7 @@ from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
+from index.normalize import acronym_expansion, is_acronym
 from index.schema import (
     COLUMN_FACETS,
     STEMMED_LANGUAGES,
@@ -66,6 +67,8 @@ from index.schema import (
     query_schema,
 )
 from index.stages.prepare import annotated_entities
+from index.stages.stories import story_ids
+from index.story_corrections import joined_by_readers
 
 from .backend import (
     MAX_WILDCARD_WORDS,
@@ -115,6 +118,7 @@ HIT_FIELDS = ["id", "title", "published", "source", "url", "entities", "body", "
 OLDEST_FIRST = [{"published": {"order": "asc", "missing": "_last"}}, {"order": "asc"}]
 BULK_CHUNK = 1000  # articles a bulk request (about 3 MB of Reuters)
 BULK_THREADS = 3  # bulk requests in flight: one a node of a 3-node cluster
+TERMS_AT_ONCE = 10_000  # ids a terms query names (OpenSearch refuses more than 65,536)
 
 log = logging.getLogger(__name__)
 
@@ -385,9 +389,15 @@ class OpenSearchWriter:
         self.renormalized = 0  # documents an add's corpus-wide normalization wrote again
         self.seconds = 0.0
 
-    def __call__(self, prepared: list, incremental: bool) -> None:
+    def __call__(
+        self,
+        prepared: list,
+        incremental: bool,
+        copies: dict[str, str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None:
         with self.cluster_errors():
-            self.write(prepared, incremental)
+            self.write(prepared, incremental, copies or {}, removed or [])
 
     @contextlib.contextmanager
     def cluster_errors(self) -> Iterator[None]:
@@ -399,9 +409,17 @@ class OpenSearchWriter:
                 f"the index {self.alias!r} is unchanged"
             ) from None
 
-    def write(self, prepared: list, incremental: bool) -> None:
+    def write(
+        self,
+        prepared: list,
+        incremental: bool,
+        copies: dict[str, str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None:
+        """``prepared`` loaded (into a new index, or with ``incremental`` into the current one), the
+        ids of ``copies`` kept beside them, and with ``incremental`` the ``removed`` articles deleted."""
         if not incremental:
-            self.publish(self.load_new(prepared))
+            self.publish(self.load_new(prepared), copies)
             return
         started = time.monotonic()
         countries = {p.name: p.country for item in prepared for p in item.entities.places}
@@ -412,7 +430,9 @@ class OpenSearchWriter:
                 f"run `searcher index rebuild --backend opensearch` first"
             )
         self.load(current, prepared)
+        self.remove_articles(current, removed or [])
         self.write_words(current, prepared, incremental=True)
+        self.write_copies(current, copies or {})
         self.merge_into_side_document(current, "countries", countries)
         self.client.indices.refresh(index=current)
         self.normalize_corpus(current)
@@ -445,11 +465,13 @@ class OpenSearchWriter:
         self.seconds += time.monotonic() - started
         return new
 
-    def publish(self, loaded: str) -> None:
-        """The loaded index given its replicas and made live: the alias moved to it in one request."""
+    def publish(self, loaded: str, copies: dict[str, str] | None = None) -> None:
+        """The loaded index, with the ids of the exact ``copies`` the build skipped, given its replicas
+        and made live: the alias moved to it in one request."""
         started = time.monotonic()
         with self.cluster_errors():
             try:
+                self.write_copies(loaded, copies or {})
                 self.client.indices.put_settings(
                     index=loaded,
                     body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
@@ -572,10 +594,55 @@ class OpenSearchWriter:
                 index=words_index(index),
                 body={
                     "settings": {"number_of_shards": 1, "number_of_replicas": self.replicas},
-                    "mappings": {"enabled": False},
+                    # stored documents; only the copies' ids are searched (an own id's lookup)
+                    "mappings": {
+                        "dynamic": False,
+                        "properties": {"copy_id": {"type": "keyword"}, "holder": {"type": "keyword"}},
+                    },
                 },
-            )  # stored documents, nothing to search in them
+            )
         self.client.index(index=words_index(index), id="words", body={"counts": dict(counts)}, refresh=True)
+
+    def write_copies(self, index: str, copies: dict[str, str]) -> None:
+        """The ids of the exact copies the build skipped, each as a document of the side index naming
+        the article indexed with its text (``copy_document``): so a copy's id still answers, as on
+        Whoosh. Kept apart from the articles, an alias survives every rewrite of the article it
+        names (an update, an add's corpus-wide normalization) and adds nothing to any search."""
+        if not copies:
+            return
+        actions = (
+            {
+                "_index": words_index(index),
+                "_id": copy_document(copy_id),
+                "_source": {"copy_id": copy_id, "holder": holder},
+            }
+            for copy_id, holder in copies.items()
+        )
+        helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, request_timeout=120)
+
+    def remove_articles(self, index: str, ids: list[str]) -> None:
+        """The articles an add with ``--prune`` or a remove took out, deleted from the cluster, and the
+        ids of their copies with them (as the Whoosh backend forgets them)."""
+        if not ids:
+            return
+        copies = [
+            hit["_id"]
+            for start in range(0, len(ids), TERMS_AT_ONCE)
+            for hit in helpers.scan(
+                self.client,
+                index=words_index(index),
+                query={"query": {"terms": {"holder": ids[start : start + TERMS_AT_ONCE]}}, "_source": False},
+                size=EXPORT_PAGE,
+            )
+        ]  # found before deleting: a cluster need not have delete-by-query (the reindex module)
+        actions = [{"_op_type": "delete", "_index": index, "_id": doc_id} for doc_id in ids]
+        actions += [{"_op_type": "delete", "_index": words_index(index), "_id": doc_id} for doc_id in copies]
+        for ok, item in helpers.streaming_bulk(
+            self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, request_timeout=120
+        ):
+            if not ok and item.get("delete", {}).get("status") != 404:  # gone already: fine
+                raise ClusterError(f"OpenSearch refused to delete an article: {item}")
+        self.client.indices.refresh(index=f"{index},{words_index(index)}")
 
     def merge_into_side_document(self, index: str, name: str, values: dict, add: bool = False) -> None:
         """``values`` merged into the side index's document ``name`` by the cluster itself (a script run
@@ -659,8 +726,84 @@ def index_stats(urls: list[str], alias: str) -> dict:
     }
 
 
+def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -> int:
+    """The ``story`` field of the articles a reader's join, split or undo moved (new story id -> their
+    ids), written into the index behind ``alias`` so collapse and story counts follow at once; the
+    number of documents written. Each document is written whole: an update (or update_by_query)
+    rebuilds a document from its ``_source``, which leaves out the ``*_terms`` fields queries match and
+    the stored ``ner_input``, so those are put back as ``document`` makes them."""
+    story_of = {article_id: story for story, ids in changed.items() for article_id in ids}
+    if not story_of:
+        return 0
+    client = client_for(urls)
+    try:
+        index = next(iter(client.indices.get_alias(name=alias)))
+    except NotFoundError:
+        raise store.NoIndexError(f"no OpenSearch index {alias!r} at {', '.join(urls)}") from None
+    except (OpenSearchConnectionError, TransportError) as error:
+        raise ClusterError(f"the OpenSearch cluster at {', '.join(urls)} does not answer ({error})") from None
+    found = helpers.scan(
+        client,
+        index=index,
+        query={
+            "_source": True,
+            "stored_fields": ["ner_input"],
+            "seq_no_primary_term": True,
+            "query": {"terms": {"id": sorted(story_of)}},
+        },
+        size=1000,
+        request_timeout=120,
+    )
+    actions = (
+        {
+            "_index": index,
+            "_id": hit["_id"],
+            "if_seq_no": hit["_seq_no"],
+            "if_primary_term": hit["_primary_term"],
+            "_source": {
+                **hit["_source"],
+                **search_terms(hit["_source"]),
+                "ner_input": ((hit.get("fields") or {}).get("ner_input") or [None])[0],
+                "story": story_of[hit["_source"]["id"]],
+            },
+        }
+        for hit in found
+    )
+    written, refused = 0, []
+    for ok, item in helpers.streaming_bulk(
+        client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, request_timeout=120
+    ):
+        if ok:
+            written += 1
+        else:
+            refused.append(item)
+    client.indices.refresh(index=index)
+    if refused:
+        raise ClusterError(f"OpenSearch refused {len(refused)} story updates, e.g. {refused[0]}")
+    return written
+
+
+def search_terms(source: dict) -> dict:
+    """The fields a document's ``_source`` leaves out that queries match (``document``'s ``*_terms``),
+    made again from its title, body and language."""
+    title, body = source.get("title") or "", source.get("body") or ""
+    terms = {"title_terms": whoosh_terms(title), "body_terms": whoosh_terms(body)}
+    language = (source.get("language") or [UNDETERMINED])[0]
+    if language in STEMMED_LANGUAGES:
+        name = language_field(language)
+        terms[f"{name}_terms"] = " ".join(
+            token.text for token in QUERY_SCHEMA[name].analyzer(f"{title}\n{body}")
+        )
+    return terms
+
+
 def words_index(index: str) -> str:
     return f"{index}-words"
+
+
+def copy_document(copy_id: str) -> str:
+    """The side index's document holding an exact copy's id (apart from "words", "countries", ...)."""
+    return f"copy:{copy_id}"
 
 
 # scripts run by the side index's shard on its document: a read-modify-write no other writer can interleave
@@ -721,10 +864,13 @@ class Snapshot:
         self.splits = (
             splits or []
         )  # readers' splits of a wrong merge, per article (by how it wrote the value)
-        self.corrections = Corrections(self.aliases, self.stored_values_matching, self.split_moves())
         self._words: tuple[list[str], dict[str, int]] | None = None
         self._value_counts: dict[str, Counter] = {}
         self._period_units: list[str] | None = None
+        self._value_keys: dict[str, set[str]] = {}
+        self.corrections = Corrections(
+            self.aliases, self.stored_values_matching, self.split_moves(), self.acronym_value
+        )
 
     def corrected(self, facet: str, values) -> list[str]:
         return Generation.corrected(self, facet, values)
@@ -816,6 +962,19 @@ class Snapshot:
             widest = histogram_unit(first, last) if first and last else "day"
             self._period_units = {"day": [], "month": ["month"], "year": ["month", "year"]}[widest]
         return self._period_units
+
+    def acronym_value(self, facet: str, given: str) -> str | None:
+        """The value an acronym stands for (``acronym_expansion`` over this snapshot's values and
+        counts), when no value of the facet is spelled as ``given``; None otherwise. The facet's values
+        are read only for a name written as an acronym, once a snapshot."""
+        if not is_acronym(given):
+            return None
+        counts = self.value_counts(facet)
+        if facet not in self._value_keys:
+            self._value_keys[facet] = {facet_key(value) for value in counts}
+        if facet_key(given) in self._value_keys[facet]:
+            return None
+        return acronym_expansion(given, counts.items())
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """As the Whoosh backend's: the words of titles and bodies with their article counts, weighed
@@ -1220,6 +1379,9 @@ class OpenSearchIndex(SearchBackend):
         overall_own = snapshot.value_counts(facet)
         values = [v for v in overall_own if facet_key(v) == key]
         if not values:
+            expansion = snapshot.acronym_value(facet, name)
+            values = [] if expansion is None else [expansion]
+        if not values:
             return None
         named = {
             "bool": {
@@ -1297,27 +1459,54 @@ class OpenSearchIndex(SearchBackend):
         )
 
     def article(self, article_id: str) -> dict | None:
-        self.generation()
+        """The article with this id, or, for an exact copy skipped at index time, the article kept."""
+        snapshot = self.generation()
         try:
             found = self.client.get(index=self.alias, id=article_id)
         except NotFoundError:
-            return None
+            holder = self.copy_holder(snapshot, article_id)
+            if holder is None:
+                return None
+            try:
+                found = self.client.get(index=self.alias, id=holder)
+            except NotFoundError:
+                return None
         stored = stored_fields(found["_source"])
         stored["entities"] = self.generation().corrected_entities(
             json.loads(stored["entities"]), stored.get("body") or ""
         )
         return stored
 
+    def copy_holder(self, snapshot: Snapshot, copy_id: str) -> str | None:
+        """The id of the article indexed with an exact copy's text, or None when ``copy_id`` is none."""
+        try:
+            found = self.client.get(index=words_index(snapshot.index), id=copy_document(copy_id))
+        except NotFoundError:
+            return None
+        return found["_source"].get("holder")
+
     def ids_with_own_id(self, own_id: str) -> list[str]:
-        """The ids of the articles whose own id, within their source, is ``own_id`` (``"wire-a/1"`` for
-        ``"1"``): a suffix match on the id, asked only when an id is not found as given."""
-        self.generation()
+        """The ids of the articles (and skipped exact copies) whose own id, within their source, is
+        ``own_id`` (``"wire-a/1"`` for ``"1"``): a suffix match on the id, asked only when an id is not
+        found as given."""
+        snapshot = self.generation()
         escaped = own_id.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
         answer = self.client.search(
             index=self.alias,
             body={"size": 20, "_source": ["id"], "query": {"wildcard": {"id": {"value": f"*/{escaped}"}}}},
         )
-        return sorted(hit["_source"]["id"] for hit in answer["hits"]["hits"])
+        found = {hit["_source"]["id"] for hit in answer["hits"]["hits"]}
+        copies = self.client.search(
+            index=words_index(snapshot.index),
+            body={
+                "size": 20,
+                "_source": ["copy_id"],
+                "query": {"wildcard": {"copy_id": {"value": f"*/{escaped}"}}},
+            },
+            params={"ignore_unavailable": "true"},
+        )
+        found |= {hit["_source"]["copy_id"] for hit in copies["hits"]["hits"]}
+        return sorted(found)
 
     def story_versions(self, article_id: str) -> list[dict]:
         """Every version of the article's story (documents with its ``story`` id), oldest first, as the
@@ -1339,22 +1528,40 @@ class OpenSearchIndex(SearchBackend):
                 "sort": OLDEST_FIRST,
             },
         )
-        return [version_from(hit["_source"]) for hit in answer["hits"]["hits"]]
+        versions = [version_from(hit["_source"]) for hit in answer["hits"]["hits"]]
+        if self.index_dir is None:
+            return versions
+        generation = store.current_generation(self.index_dir)  # the automatic grouping, kept beside
+        automatic = story_ids(generation) if generation else {}
+        joined = joined_by_readers(automatic, article_id, [v["id"] for v in versions])
+        return [{**version, "joined_by_reader": version["id"] in joined} for version in versions]
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[dict]:
+        """Articles like this one, leaving out its own story's versions (listed as versions, not as
+        articles like it), as on the Whoosh backend."""
         self.generation()
+        try:
+            found = self.client.get(index=self.alias, id=article_id, _source_includes=["story"])
+        except NotFoundError:
+            return []
+        story = found["_source"].get("story") or article_id
         answer = self.client.search(
             index=self.alias,
             body={
                 "size": count,
                 "_source": ["id", "title", "published"],
                 "query": {
-                    "more_like_this": {
-                        "fields": ["body"],
-                        "like": [{"_index": self.alias, "_id": article_id}],
-                        "min_term_freq": 1,
-                        "min_doc_freq": 1,
-                        "max_query_terms": 25,
+                    "bool": {
+                        "must": {
+                            "more_like_this": {
+                                "fields": ["body"],
+                                "like": [{"_index": self.alias, "_id": article_id}],
+                                "min_term_freq": 1,
+                                "min_doc_freq": 1,
+                                "max_query_terms": 25,
+                            }
+                        },
+                        "must_not": [{"term": {"story": story}}, {"ids": {"values": [article_id]}}],
                     }
                 },
             },
@@ -1398,7 +1605,7 @@ def chosen_values(
         if facet == "mentioned":
             spelled = {given: bucket_count(agg)}
         else:
-            key = facet_key(given)
+            key = facet_key(corrections.named(facet, given))
             spelled = {}
             for bucket in agg["values"]["buckets"]:
                 value = corrections.value(facet, bucket["key"])
@@ -1451,9 +1658,12 @@ class Corrections:
         aliases: dict[str, dict[str, str | None]],
         stored_values_matching=None,
         split_moves: list[SplitMove] | None = None,
+        acronym_value=None,
     ) -> None:
         self.aliases = {facet: mapping for facet, mapping in aliases.items() if mapping}
         self.stored_values_matching = stored_values_matching
+        # (facet, acronym) -> the value it stands for when none is spelled so (``Snapshot.acronym_value``)
+        self.acronym_value = acronym_value
         # facet -> a value's key -> (the value as written, the ids that gained it, the ids that lost it)
         self._split: dict[str, dict[str, tuple[str, set[str], set[str]]]] = {}
         for move in split_moves or []:
@@ -1486,9 +1696,20 @@ class Corrections:
         merged = {t for t in self.aliases.get(facet, {}).values() if t is not None}
         return sorted(merged | {value for value, _, _ in self._split.get(facet, {}).values()})
 
+    def named(self, facet: str, given: str) -> str:
+        """The value ``given`` names: itself, or for an acronym no value is spelled as ("OPEC"), the
+        value it stands for (``index.normalize.acronym_expansion``), as on the Whoosh backend."""
+        if self.acronym_value is None or facet not in COLUMN_FACETS:
+            return given
+        return self.acronym_value(facet, given) or given
+
     def value_filter(self, facet: str, value: str) -> dict:
-        """The articles holding a (corrected) facet value given in any case or accent form (a mentioned
-        date as it is)."""
+        """The articles holding a (corrected) facet value given in any case or accent form or as its
+        acronym (a mentioned date as it is)."""
+        return self.named_value_filter(facet, self.named(facet, value))
+
+    def named_value_filter(self, facet: str, value: str) -> dict:
+        """``value_filter`` of a value as the index holds it (no acronym looked up)."""
         stored = self.stored_value_filter(facet, value)
         split = self._split.get(facet, {}).get(facet_key(value))
         if split is None:
@@ -1520,7 +1741,7 @@ class Corrections:
         targets = self.targets(facet)
         if not targets:
             return None
-        return {"filters": {"filters": {t: self.value_filter(facet, t) for t in targets}}}
+        return {"filters": {"filters": {t: self.named_value_filter(facet, t) for t in targets}}}
 
     def counted(self, facet: str, found: dict) -> Counter:
         """A terms aggregation's stored values (``found["values"]``) as corrected values with their
@@ -1539,24 +1760,45 @@ class Corrections:
         return counts
 
     def values_matching(self, facet: str, key: str, prefix: bool) -> list[str]:
-        """The (corrected) values holding what was typed in a facet field."""
+        """The (corrected) values holding what was typed in a facet field; for one word typed whole,
+        also the value it is the acronym of ("org:opec"), as on the Whoosh backend."""
         assert self.stored_values_matching is not None
         stored = self.stored_values_matching(facet, key, prefix)
+        expansion = self.typed_acronym(facet, key, prefix)
+        if expansion is not None and expansion not in stored:
+            stored = [*stored, expansion]
         if not self.corrects(facet):
             return stored
-        kept = [v for v in stored if self.value(facet, v) == v]
+        kept = [v for v in stored if self.value(facet, v) == v or v == expansion]
         return sorted({*kept, *(t for t in self.targets(facet) if typed_match(t, key, prefix))})
 
+    def typed_acronym(self, facet: str, key: str, prefix: bool) -> str | None:
+        """The value one word typed in a facet field is the acronym of, when no value is that word."""
+        if prefix or not key.isalpha() or self.acronym_value is None:
+            return None
+        return self.acronym_value(facet, key.upper())
+
     def typed_filter(self, facet: str, key: str, prefix: bool) -> dict:
-        """``person:"Paul Volcker"``, ``person:volcker``, ``person:vol*`` as a filter of articles."""
+        """``person:"Paul Volcker"``, ``person:volcker``, ``person:vol*`` (and ``org:opec``, an
+        acronym) as a filter of articles."""
         field = f"{facet}_key" if " " in key else f"{facet}_words"
         stored = {"prefix" if prefix else "term": {field: key}}
+        expansion = self.typed_acronym(facet, key, prefix)
         if not self.corrects(facet):
-            return stored
+            if expansion is None:
+                return stored
+            return {
+                "bool": {
+                    "should": [stored, self.named_value_filter(facet, expansion)],
+                    "minimum_should_match": 1,
+                }
+            }
         values = self.values_matching(facet, key, prefix)
         if not values:
             return {"match_none": {}}
-        return {"bool": {"should": [self.value_filter(facet, v) for v in values], "minimum_should_match": 1}}
+        return {
+            "bool": {"should": [self.named_value_filter(facet, v) for v in values], "minimum_should_match": 1}
+        }
 
 
 NO_CORRECTIONS = Corrections({})

@@ -313,12 +313,15 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
 def version_data(version: dict[str, Any]) -> dict[str, Any]:
     """One version of a story as the page and the API list it."""
     published = version.get("published")
-    return {
+    data = {
         "id": version["id"],
         "title": version["title"],
         "published": published.date().isoformat() if published else None,
         "source": version.get("source") or None,
     }
+    if "joined_by_reader" in version:  # the article page's list: in the story by a reader's join
+        data["joined_by_reader"] = bool(version["joined_by_reader"])
+    return data
 
 
 def story_versions(index: SearchBackend, article_id: str) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -10,6 +11,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_LOCAL = ROOT / "opensearch" / "run-local"
+START_ATTEMPTS = 3
 
 
 def missing_tools() -> str | None:
@@ -48,17 +50,29 @@ class LocalCluster:
         return [f"http://127.0.0.1:{self.port + i}" for i in range(self.nodes)]
 
     def start(self, only: int | None = None) -> None:
-        command = [
-            str(RUN_LOCAL),
-            "start",
-            "--nodes",
-            str(self.nodes),
-            "--port",
-            str(self.port),
-            "--data",
-            str(self.data),
-        ] + (["--only", str(only)] if only is not None else [])
-        subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
+        """Starts the nodes (or node ``only`` again). Another run may take the same free ports at the
+        same moment: run-local then refuses the other cluster, and the whole cluster starts again on
+        the next free ports, in a fresh folder."""
+        for attempt in range(START_ATTEMPTS):
+            command = [
+                str(RUN_LOCAL),
+                "start",
+                "--nodes",
+                str(self.nodes),
+                "--port",
+                str(self.port),
+                "--data",
+                str(self.data),
+            ] + (["--only", str(only)] if only is not None else [])
+            try:
+                subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
+                return
+            except subprocess.CalledProcessError as error:
+                if only is not None or attempt == START_ATTEMPTS - 1 or "ports are taken" not in error.stderr:
+                    raise
+                self.stop()
+                self.data = self.data / "again"
+                self.port = free_port_block(self.nodes, start=self.port + 10 * random.randint(1, 50))
 
     def pid(self, node: int) -> int:
         return int((self.data / f"node-{node}.pid").read_text())

@@ -197,7 +197,7 @@ def test_a_failed_build_leaves_the_index_and_the_garbage_collector_as_they_were(
     changed = tmp_path / "changed.txt"
     changed.write_text("Ferry strike ends\n\nThe ferry workers of Tallinn went back to work on Monday.\n")
 
-    def other_index_down(written, incremental):
+    def other_index_down(written, incremental, copies, removed):
         raise RuntimeError("the other index is down")
 
     options = BuildOptions(progress=False)

@@ -226,7 +226,15 @@ def test_acronyms_pair_with_their_expansion():
         "SEC": "Securities and Exchange Commission",
         "EC": "European Community",
     }
-    assert pair_acronyms(together)["OPEC"] == "Organization of Petroleum Exporting Countries"
+    assert pair_acronyms(together, min_articles=1)["OPEC"] == "Organization of Petroleum Exporting Countries"
+    # by default only a pairing the corpus makes often names every article's acronym
+    assert pair_acronyms(together) == {
+        "SEC": "Securities and Exchange Commission",
+        "EC": "European Community",
+    }
+    assert pair_acronyms(Counter({("NYMEX", "New York Mercantile Exchange"): 4})) == {
+        "NYMEX": "New York Mercantile Exchange"
+    }
 
 
 def test_a_short_organization_merges_into_the_one_it_starts():
@@ -323,6 +331,21 @@ def test_a_surname_with_a_particle_is_no_title_glued_to_a_name():
 
     people = Counter({"Dorin Van Makovec": 1, "Van Makovec": 3, "Energy Quistad": 2, "Quistad": 9})
     assert title_glued_names(people, NO_VOTES) == {"Energy Quistad": "Quistad"}
+
+
+def test_a_title_the_model_always_glues_to_one_name_still_goes():
+    from index.corpus import LabelVotes
+    from index.stages.normalize_corpus import title_glued_names
+
+    # "Treasurer" starts one person's name only, so the votes take it for a given name
+    votes = LabelVotes(given_names=frozenset({"Treasurer", "Paul", "Mark"}))
+    people = Counter({"Treasurer Paul Keating": 9, "Mark Eyskens": 12, "Mark Paul Quist": 2})
+    written_lower = {"treasurer", "mark"}  # "the treasurer said"; "mark" as in a German mark
+    glued = title_glued_names(people, votes, lambda word: word.casefold() in written_lower)
+    assert glued["Treasurer Paul Keating"] == "Paul Keating"
+    assert "Mark Eyskens" not in glued  # a given name before a surname alone stays
+    assert "Mark Paul Quist" not in glued  # "Mark" opens names more often than titles them
+    assert title_glued_names(people, votes) == {}  # without the corpus's lower-case words, as before
 
 
 def test_a_firm_named_after_people_is_found_by_what_follows_its_name():
@@ -679,7 +702,11 @@ def test_a_name_of_two_surnames_goes_to_the_full_name_it_ends():
 
     names = ["Arturo Hernandez Vellara", "Hernandez Vellara", "Orla Brenn", "Dorin De Quist", "De Quist"]
     names += ["Vellian H. Tomas Brell", "Tomas Brell"]  # a longer name is not two surnames
-    assert merge_short_names(names) == {"Hernandez Vellara": "Arturo Hernandez Vellara"}
+    # "De Quist" is one surname with its particle, not two surnames: it is Dorin De Quist as a lone surname
+    assert merge_short_names(names) == {
+        "Hernandez Vellara": "Arturo Hernandez Vellara",
+        "De Quist": "Dorin De Quist",
+    }
     counts = Counter(
         {"Arturo Hernandez Vellara": 6, "Hernandez Vellara": 5, "Pella Stent": 40, "Quist Pella Stent": 1}
     )
@@ -705,3 +732,76 @@ def test_reuters_top_values_are_no_legal_form_pairs_no_things_and_no_acronym_tow
         )
         assert not thing, f"{name!r} is a thing named after a place"
     assert not {"Icó", "Ico"} & set(reuters_vocabulary["place"]), "an acronym read as a town"
+
+
+def test_a_flash_headline_goes_to_ner_cased_as_the_corpus_writes_it():
+    from index.articles import Article
+    from index.stages.annotate import headlines_for_ner
+    from index.stages.prepare import prepare
+
+    body = "Federal Reserve Board Chairman Paul Volcker said severe problems remain in the U.S. economy."
+    story = prepare(Article("Volcker sees problems", body, "a.jsonl:1"), set(), [])
+    flash = prepare(Article("VOLCKER SEES SEVERE PROBLEMS IN U.S.", "", "a.jsonl:2"), set(), [])
+    assert story is not None and flash is not None and flash.ner_text == ""
+    before = story.ner_text, story.body_offset
+    headlines_for_ner([story, flash])
+    assert flash.ner_text == "Volcker sees severe problems in U.S.\n\n"
+    assert flash.body_offset == len(flash.ner_text)  # the headline is no part of the body's spans
+    assert (story.ner_text, story.body_offset) == before  # an article with a body is read as before
+
+
+def test_a_flash_headline_takes_the_label_the_corpus_gives_its_words():
+    from index.entities import entities_from_mentions, headline_label
+
+    votes = count_label_votes(
+        [
+            [Mention("Volcker", "PERSON", 0, 7)],
+            [Mention("Volcker", "PERSON", 0, 7)],
+            [Mention("Volcker", "PERSON", 0, 7)],
+        ]
+    )
+    assert headline_label(Mention("Volcker", "ORG", 0, 7), "ORG", votes) == "PERSON"
+    assert headline_label(Mention("Quorvath", "ORG", 0, 8), "ORG", votes) == "ORG"  # no votes: as tagged
+    title = "VOLCKER SEES SEVERE PROBLEMS"
+    text = "Volcker sees severe problems\n\n"
+    entities = entities_from_mentions(
+        [Mention("Volcker", "ORG", 0, 7)],
+        body_offset=len(text),
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=text,
+        votes=votes,
+        title=title,
+    )
+    assert entities.people == ["Volcker"] and entities.orgs == [] and entities.spans == []
+
+
+def test_a_lone_surname_tagged_as_an_organization_is_the_person_the_corpus_knows():
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    articles = [
+        _prepared("Orla Brenn said rates would fall.", people=["Orla Brenn"]),
+        _prepared("Orla Brenn spoke again.", people=["Orla Brenn"]),
+        _prepared("Brenn sees problems.", orgs=["Brenn"]),  # a flash whose surname the model called ORG
+        _prepared("Stent International rose. Stent fell.", orgs=["Stent International", "Stent"]),
+        _prepared("Dorin Stent said. Dorin Stent agreed.", people=["Dorin Stent"]),
+        _prepared("Dorin Stent again.", people=["Dorin Stent"]),
+    ]
+    normalize_across_corpus(articles, {})
+    assert (articles[2].entities.people, articles[2].entities.orgs) == (["Orla Brenn"], [])
+    assert "Stent" in articles[3].entities.orgs or "Stent International" in articles[3].entities.orgs
+    assert articles[3].entities.people == []  # a word of a longer organization's name stays the company
+
+
+def test_an_acronym_named_once_beside_a_name_is_that_name_only_in_that_article():
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    articles = [
+        _prepared("Arvell Auto Agency, known as AAA, rescheduled.", orgs=["Arvell Auto Agency", "AAA"]),
+        _prepared("The AAA rated the notes.", orgs=["AAA"]),
+        _prepared("The AAA rated the bonds.", orgs=["AAA"]),
+    ]
+    normalize_across_corpus(articles, {})
+    assert [a.entities.orgs for a in articles] == [["Arvell Auto Agency"], ["AAA"], ["AAA"]]

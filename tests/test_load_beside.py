@@ -24,8 +24,8 @@ class DictIndex:
         self.fail_load = fail_load
         self.loading_thread: str | None = None
 
-    def __call__(self, prepared, incremental: bool) -> None:
-        self.publish(self.load_new(prepared))
+    def __call__(self, prepared, incremental: bool, copies=None, removed=None) -> None:
+        self.publish(self.load_new(prepared), copies)
 
     def load_new(self, prepared) -> str:
         self.loading_thread = threading.current_thread().name
@@ -35,7 +35,7 @@ class DictIndex:
         self.indexes[name] = [item.article.id for item in prepared]
         return name
 
-    def publish(self, loaded: str) -> None:
+    def publish(self, loaded: str, copies=None) -> None:
         self.live = loaded
 
     def discard(self, loaded: str) -> None:

@@ -174,3 +174,122 @@ def test_a_lone_surname_merges_into_a_full_name_with_a_suffix():
 
     assert surname("John Vantree Jr") == "Vantree" and surname("Vantree") == "Vantree"
     assert merge_short_names(["John Vantree Jr", "Vantree"]) == {"Vantree": "John Vantree Jr"}
+
+
+def test_a_flash_is_an_all_caps_headline_over_no_real_body():
+    from index.normalize import is_headline_only
+
+    assert is_headline_only("VOLCKER SEES SEVERE PROBLEMS", "")
+    assert is_headline_only("VOLCKER SEES SEVERE PROBLEMS", "******Blah blah blah.")
+    assert not is_headline_only("Volcker sees severe problems", "")  # NER reads a cased title already
+    long_body = "Federal Reserve Board Chairman Paul Volcker said severe problems remain."
+    assert not is_headline_only("VOLCKER SEES SEVERE PROBLEMS", long_body)
+
+
+def test_an_all_caps_headline_takes_the_corpus_casing_of_each_word():
+    from index.normalize import headline_words, truecased_headline, word_casings
+
+    title = "VOLCKER SEES SEVERE PROBLEMS IN THE U.S. ECONOMY, NYMEX SAYS"
+    bodies = [
+        "Paul Volcker sees problems. Volcker said the U.S. economy was weak.",
+        "The NYMEX said severe problems in the economy. Problems remain, said Volcker.",
+    ]
+    casings = word_casings(bodies, headline_words(title))
+    assert casings["volcker"] == "Volcker" and casings["u.s"] == "U.S" and casings["problems"] == "problems"
+    cased = truecased_headline(title, casings)
+    assert cased == "Volcker sees severe problems in the U.S. economy, NYMEX says"
+    assert len(cased) == len(title)  # the model's offsets hold for the title as stored
+    # a word the bodies never write stays in lower case (no name invented), the first one capitalized
+    assert truecased_headline("ZORBLAT RISES", {}) == "Zorblat rises"
+
+
+def test_a_surname_with_its_particle_merges_with_the_full_name():
+    from index.normalize import is_lone_surname, particle_surname
+
+    assert particle_surname("Willy de Clercq") == "de Clercq"
+    assert particle_surname("Hans van den Broek") == "van den Broek"
+    assert particle_surname("Paul Volcker") is None and particle_surname("Al Gore") is None
+    assert is_lone_surname("De Clercq") and is_lone_surname("Volcker") and not is_lone_surname("Al Gore")
+    # in one article, and across the corpus, the particle in either case
+    assert merge_short_names(["Willy de Clercq", "De Clercq"]) == {"De Clercq": "Willy de Clercq"}
+    counts = Counter({"Willy de Clercq": 3, "De Clercq": 5, "Hans van den Broek": 2, "Van den Broek": 4})
+    assert corpus_surname_map(counts) == {
+        "De Clercq": "Willy de Clercq",
+        "Van den Broek": "Hans van den Broek",
+    }
+    # "Beethoven" alone still finds "Ludwig van Beethoven"
+    assert corpus_surname_map(Counter({"Ludwig van Beethoven": 2, "Beethoven": 3})) == {
+        "Beethoven": "Ludwig van Beethoven"
+    }
+
+
+def test_a_middle_initial_with_or_without_its_period_is_the_same_person():
+    from index.normalize import middle_initial_map, without_middle_initials
+
+    assert without_middle_initials("Paul A Volcker") == "Paul Volcker"
+    assert without_middle_initials("Paul A. Volcker") == "Paul Volcker"
+    assert without_middle_initials("John F. W. Kennedy") == "John Kennedy"
+    assert without_middle_initials("Paul Volcker") is None
+    assert without_middle_initials("Hans van Broek") is None  # a particle is no initial
+    counts = Counter({"Paul A Volcker": 2, "Paul Volcker": 30, "Paul A. Volcker": 1})
+    assert middle_initial_map(counts) == {"Paul A Volcker": "Paul Volcker", "Paul A. Volcker": "Paul Volcker"}
+    # the commoner form is shown
+    assert middle_initial_map(Counter({"James A. Baker": 9, "James Baker": 2})) == {
+        "James Baker": "James A. Baker"
+    }
+    # two sets of initials for one name: two people, nothing merges
+    assert middle_initial_map(Counter({"George H. Bush": 3, "George W. Bush": 3, "George Bush": 4})) == {}
+    assert middle_initial_map(Counter({"Paul A Volcker": 2})) == {}  # no plain form: nothing to merge
+
+
+def test_an_acronym_is_spelled_out_by_initials_or_by_syllables():
+    from index.normalize import acronyms_spelled_out, initials, spells_acronym
+
+    assert initials("American Telephone and Telegraph Co") == "ATTC"
+    assert spells_acronym("AMC", "American Motors Corp")  # with its legal form, or without
+    assert spells_acronym("ATT", "American Telephone and Telegraph Co")
+    assert spells_acronym("NYMEX", "New York Mercantile Exchange")
+    assert spells_acronym("COMEX", "Commodity Exchange Inc")
+    assert spells_acronym("OPEC", "Organization of Petroleum Exporting Countries")
+    assert not spells_acronym("AMEX", "American Stock Exchange")  # "Stock" gives no letter
+    assert not spells_acronym("NYMEX", "New York Stock Exchange")
+    assert not spells_acronym("IMF", "International Monetary")
+    assert not spells_acronym("EC", "Ec")
+    orgs = ["Arabian Auto Agency", "AAA", "Saudi British Bank", "SAMA"]
+    assert acronyms_spelled_out(orgs) == {"AAA": "Arabian Auto Agency"}
+    # two names spelling one acronym in one article: which one is meant is not known
+    assert acronyms_spelled_out(["EC", "European Community", "Export Council"]) == {}
+
+
+def test_a_credit_grade_is_no_organization_where_the_article_speaks_of_ratings():
+    from index.normalize import is_credit_grade
+
+    text = "Standard and Poor's Corp downgraded the debt to BBB-minus from A."
+    assert is_credit_grade("BBB", text) and is_credit_grade("BBB-minus", text)
+    assert is_credit_grade("Baa2", "Moody's rates the notes Baa2.")
+    assert not is_credit_grade("AAA", "Arabian Auto Agency, known as AAA, rescheduled its debt.")
+    assert not is_credit_grade("IBM", text)
+
+
+def test_a_firm_named_after_its_opening_words_is_found_in_the_text():
+    from index.normalize import firm_name_starts
+
+    assert "Goodyear Tire" in firm_name_starts("said Goodyear Tire and Rubber Co expects")
+    assert "Hemlo Gold" in firm_name_starts("shares of Hemlo Gold Mines Inc rose")
+    assert "Norsk Hydro" in firm_name_starts("Norsk Hydro A/S said")
+    assert "Samuel Quist" in firm_name_starts("Samuel Quist and Co Ltd said")
+    # a person beside a firm is not its name
+    assert "James Baker" not in firm_name_starts("said James Baker and Chase Manhattan Corp")
+    assert "Paul Volcker" not in firm_name_starts("said Paul Volcker of Morgan Stanley and Co")
+
+
+def test_an_acronym_the_corpus_shows_in_lower_case_is_still_one():
+    from index.normalize import acronyms_shown_in_lower_case, acronyms_spelled_out
+
+    spelling = {"COMEX": "Comex", "Comex": "Comex", "Ford": "Ford", "FORD": "Ford Motor"}
+    shown = acronyms_shown_in_lower_case(spelling)
+    assert "Comex" in shown
+    assert acronyms_spelled_out(["Comex", "Commodity Exchange Inc"], shown) == {
+        "Comex": "Commodity Exchange Inc"
+    }
+    assert acronyms_spelled_out(["Comex", "Commodity Exchange Inc"]) == {}  # never written as an acronym

@@ -243,6 +243,10 @@ def test_same_answers_on_the_reuters_slice(reuters_on_both):
         "q=volker",
         "q=shares&sort=oldest&page=3",
         "q=tonnes&per_page=100",
+        "org=OPEC",  # an acronym: the value it stands for (the build merged them)
+        "q=org:opec",
+        "not_org=OPEC&q=oil",
+        "q=crude+org:opec&org=OPEC",
     ]
     differ = []
     for query_string in queries:
@@ -277,3 +281,59 @@ def test_lone_exclusions_give_the_same_answers_on_both_engines(client, opensearc
     assert len({tuple(ids) for ids in hit_lists.values()}) == 1, hit_lists
     facets = {json.dumps(comparable(data)["facets"], sort_keys=True) for data in found.values()}
     assert len(facets) == 1  # the same values and counts (ties in a list's order aside)
+
+
+def test_the_acronym_rule_both_engines_share():
+    from index.normalize import acronym_expansion
+
+    named = [
+        ("Organisation of Petroleum Exporting Countries", 40),
+        ("Oil Price Exchange Council", 3),
+        ("OPEC Secretariat", 9),
+        ("Securities and Exchange Commission", 12),
+        ("Ohio Power Electric Company", 0),  # named by no article: no candidate
+    ]
+    assert acronym_expansion("OPEC", named) == "Organisation of Petroleum Exporting Countries"
+    assert acronym_expansion("O.P.E.C.", named) == "Organisation of Petroleum Exporting Countries"
+    assert acronym_expansion("SEC", named) == "Securities and Exchange Commission"
+    assert acronym_expansion("opec", named) is None  # not written as an acronym
+    assert acronym_expansion("QXZW", named) is None  # spells nothing
+    tied = [("Sea Export Council", 2), ("Swiss Equity Club", 2)]
+    assert acronym_expansion("SEC", tied) == "Sea Export Council"  # a tie: the first alphabetically
+    assert acronym_expansion("SEC", list(reversed(tied))) == "Sea Export Council"
+
+
+def test_an_acronym_finds_the_same_value_on_both_engines(client, opensearch_app):
+    """``org=ACRONYM``, ``q=org:acronym``, its exclusion and its entity page find the value whose
+    initials spell it (the build merges an acronym into its expansion) on both engines alike."""
+    from index.columns import facet_key
+    from index.normalize import initials
+
+    opensearch = opensearch_app.test_client()
+    orgs = answer(client, "per_page=1")["facets"]["org"]
+    keys = {facet_key(v["value"]) for v in orgs}
+    named = next(
+        v
+        for v in orgs
+        if " " in v["value"]
+        and 2 <= len(initials(v["value"])) <= 6
+        and initials(v["value"]).lower() not in keys
+    )
+    acronym = initials(named["value"]).upper()
+    for query_string in (
+        f"org={acronym}",
+        f"q=org:{acronym.lower()}",
+        f"not_org={acronym}",
+        f"q=org:{acronym}+OR+ferry",
+        f"org={acronym}&org=no+such+organization",
+    ):
+        whoosh, found = answer(client, query_string), answer(opensearch, query_string)
+        assert comparable(found) == comparable(whoosh), query_string
+    assert answer(opensearch, f"org={acronym}")["total"] == named["count"] > 0
+    chosen = [v for v in answer(opensearch, f"org={acronym}")["facets"]["org"] if v["selected"]]
+    assert [v["value"] for v in chosen] == [named["value"]]
+    for app_client in (client, opensearch):
+        entity = app_client.get(f"/api/entities/org/{acronym}")
+        assert entity.status_code == 200 and entity.get_json()["value"] == named["value"]
+        assert app_client.get(f"/org/{acronym}").status_code == 200
+        assert answer(app_client, "org=QXZW")["total"] == 0  # spells nothing

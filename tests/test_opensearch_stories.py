@@ -117,3 +117,23 @@ def test_the_results_page_shows_versions_on_opensearch(stories_on_both):
     _, opensearch = stories_on_both
     page = opensearch.get("/?per_page=100").get_data(as_text=True)
     assert "Counts are stories" in page and page.count('<details class="versions">') == RE_RUNS
+
+
+def test_more_like_this_leaves_out_the_article_s_own_versions_on_both_engines(stories_on_both):
+    """An article's own versions are listed as its versions, never as articles like it: on both
+    engines the same versions, and none of them among the related articles (which each engine ranks
+    by its own "more like this")."""
+    whoosh, _ = stories_on_both
+    re_runs = [hit for hit in collapsed(whoosh, "per_page=100")["hits"] if hit["versions"] == 2]
+    assert len(re_runs) == RE_RUNS
+    listed = [0, 0]  # articles each engine found like them
+    for hit in re_runs:
+        answers = [engine.get(f"/api/articles/{hit['id']}").get_json() for engine in stories_on_both]
+        assert answers[0]["versions"] == answers[1]["versions"]
+        versions = {version["id"] for version in answers[0]["versions"]}
+        assert len(versions) == 2 and hit["id"] in versions
+        for number, answer in enumerate(answers):
+            related = {article["id"] for article in answer["related"]}
+            assert not related & versions, (number, hit["id"], related & versions)
+            listed[number] += len(related)
+    assert min(listed) >= RE_RUNS, listed

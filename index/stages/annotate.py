@@ -16,8 +16,9 @@ from .. import store
 from ..articles import Entities, Mention
 from ..cache import AnnotationCache, cache_key, version_from_meta
 from ..corpus import LabelVotes, count_label_votes
-from ..entities import NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
+from ..entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
 from ..language import UNDETERMINED
+from ..normalize import headline_words, is_headline_only, truecased_headline, word_casings
 from ..pipelines import describe_pipelines, pipelines_by_language, route_articles
 from ..places import gazetteer
 from .prepare import PreparedArticle
@@ -77,6 +78,7 @@ def find_all_mentions(
     report.pipeline = describe_pipelines(versions, languages)
     cache = AnnotationCache(Path(index_dir) / "annotations.sqlite")
     ner_started = time.monotonic()
+    headlines_for_ner(prepared)
     try:
         keys = [cache_key(versions[name], item.ner_text) for name, item in zip(names, prepared, strict=True)]
         cached = cache.get_many(set(keys))
@@ -118,6 +120,21 @@ def find_all_mentions(
     entities_from_all_mentions(prepared, [cached[key] for key in keys], votes, options)
     report.phases["entities"] = time.monotonic() - entities_started
     return votes
+
+
+def headlines_for_ner(prepared: list[PreparedArticle]) -> None:
+    """A flash ("VOLCKER SEES SEVERE PROBLEMS…", no body) gives NER its headline, cased as the corpus's
+    bodies write each word: the model finds no names in capitals. The cased headline is the text the
+    NER cache is keyed by, so a flash is read once, and again only if the corpus changes its casing."""
+    flashes = [item for item in prepared if is_headline_only(item.title, item.body)]
+    if not flashes:
+        return
+    wanted = set().union(*(headline_words(item.title) for item in flashes))
+    casings = word_casings((item.body for item in prepared), wanted)
+    for item in flashes:
+        prefix = truecased_headline(item.title, casings) + "\n\n"
+        item.ner_text = (prefix + item.body)[:MAX_NER_CHARS]
+        item.body_offset = len(prefix)
 
 
 def entities_from_all_mentions(

@@ -65,12 +65,15 @@ class Origins:
         self.pipelines[article.id] = pipeline
         self.copies.pop(article.id, None)  # an article of its own now: no longer a copy
 
-    def record_copies(self, copies: dict[str, str]) -> None:
+    def record_copies(self, copies: dict[str, str]) -> dict[str, str]:
         """Copies skipped by this build, each under the id of the article holding its text; a copy of an
-        article that is itself a copy goes to the article indexed."""
+        article that is itself a copy goes to the article indexed. Returns those recorded (each to the
+        article indexed): what another engine is told of this build's copies."""
+        recorded = {}
         for copy_id, holder in copies.items():
             if copy_id not in self.files:
-                self.copies[copy_id] = self.copies.get(holder, holder)
+                recorded[copy_id] = self.copies[copy_id] = self.copies.get(holder, holder)
+        return {copy_id: holder for copy_id, holder in recorded.items() if holder in self.files}
 
     def forget(self, doc_id: str) -> None:
         self.files.pop(doc_id, None)

@@ -20,11 +20,17 @@ if TYPE_CHECKING:
 class LoadsBeside(Protocol):
     """An ``also_write`` whose rebuild can be split: load a new index, then make it live or drop it."""
 
-    def __call__(self, prepared: list[PreparedArticle], incremental: bool) -> None: ...
+    def __call__(
+        self,
+        prepared: list[PreparedArticle],
+        incremental: bool,
+        copies: dict[str, str] | None = None,
+        removed: list[str] | None = None,
+    ) -> None: ...
 
     def load_new(self, prepared: list[PreparedArticle]) -> str: ...
 
-    def publish(self, loaded: str) -> None: ...
+    def publish(self, loaded: str, copies: dict[str, str] | None = None) -> None: ...
 
     def discard(self, loaded: str) -> None: ...
 
@@ -48,13 +54,14 @@ class LoadBeside:
             self.error = error
         self.seconds = time.monotonic() - started
 
-    def finish(self) -> None:
-        """Waits for the load, then makes it live; a failed load raises its error."""
+    def finish(self, copies: dict[str, str] | None = None) -> None:
+        """Waits for the load, then makes it live with the ids of the exact ``copies`` the build
+        skipped; a failed load raises its error."""
         self.thread.join()
         if self.error is not None:
             raise self.error
         assert self.loaded is not None
-        self.writer.publish(self.loaded)
+        self.writer.publish(self.loaded, copies)
 
     def abandon(self) -> None:
         """The Whoosh write failed: waits for the load and drops what it loaded."""

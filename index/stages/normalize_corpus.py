@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from ..articles import Entities, Place
 from ..corpus import NO_VOTES, LabelVotes
 from ..normalize import (
     GOVERNMENT_WORDS,
     NAME_PARTICLES,
+    acronyms_shown_in_lower_case,
+    acronyms_spelled_out,
     canonical_spellings,
     corpus_surname_map,
     firm_name_starts,
-    initials,
     is_acronym,
     is_clipping,
     is_company_name,
     merge_short_orgs,
+    middle_initial_map,
     names_an_organization,
     names_of_things,
     pair_acronyms,
@@ -48,9 +51,16 @@ def normalize_across_corpus(
     people: Counter[str] = Counter()
     for name, count in raw["person"].items():
         people[spelling["person"].get(name, name)] += count
-    glued = title_glued_names(people, votes)
+    words_of_names = {w.casefold() for name in people if " " in name for w in name.split()}
+    common = lowercase_words(
+        prepared, words_of_names | {w.casefold() for org in raw["org"] for w in org.split()}
+    )
+    glued = title_glued_names(people, votes, lambda word: common[word.casefold()] >= 3)
     for name, short in glued.items():
         people[short] += people.pop(name)
+    initialled = middle_initial_map(people)
+    for name, shown in initialled.items():
+        people[shown] += people.pop(name)
     firms = firms_named_after_people(people, raw["org"], firms_in_text(prepared))
     surnames = corpus_surname_map(Counter({n: c for n, c in people.items() if n not in firms}))
     known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
@@ -60,10 +70,6 @@ def normalize_across_corpus(
         for item in prepared
         for n in annotated_entities(item).confirmed_people
     }
-    words_of_names = {w.casefold() for name in people if " " in name for w in name.split()}
-    common = lowercase_words(
-        prepared, words_of_names | {w.casefold() for org in raw["org"] for w in org.split()}
-    )
     not_people = names_of_things(
         (n for n in people if n not in known.get("person", {})),
         marked,
@@ -75,6 +81,7 @@ def normalize_across_corpus(
     def person(name: str) -> str:
         name = spelling["person"].get(name, name)
         name = glued.get(name, name)
+        name = initialled.get(name, name)
         return surnames.get(name, name)
 
     def is_full_name(name: str) -> bool:
@@ -100,6 +107,25 @@ def normalize_across_corpus(
         and votes.kind_of(name, 1, 0.8) in (None, "person")
         and not places.resolve(name)
     }
+    # "Volcker" tagged as an organization (a flash's first word, "Volcker said"): the lone surname of one
+    # person the corpus knows in full, named as a person twice as often, and no word of a longer
+    # organization's name ("Baker" of "Baker International" stays the company) is that person
+    words_of_long_orgs = {
+        word
+        for org in raw["org"]
+        if " " in org and org.split()[-1].lower() not in GOVERNMENT_WORDS
+        for word in org.split()
+    }
+    lone_orgs = {o for o in (spelling["org"].get(n, n) for n in raw["org"]) if " " not in o}
+    full_names = Counter({n: c for n, c in people.items() if n not in firms and " " in n})
+    surname_of = corpus_surname_map(full_names + Counter(dict.fromkeys(lone_orgs, 1)))
+    surnamed_orgs = {
+        org: surname_of[org]
+        for org in lone_orgs
+        if surname_of.get(org) in known_people
+        and org not in words_of_long_orgs
+        and people[surname_of[org]] >= 2 * raw["org"][org]
+    }
     org_words = {
         word
         for org in raw["org"]
@@ -121,15 +147,33 @@ def normalize_across_corpus(
         return Place(spelling["place"].get(value.name, value.name), value.country)
 
     expansions = acronym_expansions(prepared, spelling["org"])
+    written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
     firm_names = one_name_a_firm(prepared, spelling["org"])
 
-    def org(name: str) -> str:
+    def org(name: str, spelled_out: dict[str, str]) -> str:
         name = spelling["org"].get(name, name)
         name = firm_names.get(name, name)
-        return expansions.get(name, name)
+        name = spelled_out.get(name) or expansions.get(name, name)
+        return firm_names.get(name, name)  # "IBM" -> "International Business Machines Corp" -> "… Machines"
 
     for item in prepared:
         entities = annotated_entities(item)
+        surnamed = [
+            surnamed_orgs[o] for o in (spelling["org"].get(n, n) for n in entities.orgs) if o in surnamed_orgs
+        ]
+        if surnamed:
+            entities.orgs = [n for n in entities.orgs if spelling["org"].get(n, n) not in surnamed_orgs]
+            entities.people.extend(surnamed)
+            entities.spans = [
+                (s, e, "person", surnamed_orgs[spelling["org"].get(v, v)])
+                if f == "org" and spelling["org"].get(v, v) in surnamed_orgs
+                else (s, e, f, v)
+                for s, e, f, v in entities.spans
+            ]
+        spelled_out = acronyms_spelled_out(
+            (firm_names.get(o, o) for o in (spelling["org"].get(n, n) for n in entities.orgs)),
+            written_as_acronyms,
+        )
         short_orgs = merge_short_orgs(spelling["org"].get(n, n) for n in entities.orgs)
         entities.orgs = [short_orgs.get(spelling["org"].get(n, n), n) for n in entities.orgs]
         entities.confirmed_people |= {
@@ -152,10 +196,10 @@ def normalize_across_corpus(
         source = value_key(item.article.source or "")
         entities.orgs = list(
             dict.fromkeys(
-                org(n)
+                org(n, spelled_out)
                 for n in entities.orgs
                 if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
-                and not is_common_noun(org(n))
+                and not is_common_noun(org(n, spelled_out))
             )
         )
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
@@ -194,7 +238,7 @@ def normalize_across_corpus(
                 facet,
                 person(v)
                 if facet == "person"
-                else org(short_orgs.get(spelling["org"].get(v, v), v))
+                else org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out)
                 if facet == "org"
                 else spelling.get(facet, {}).get(v, v),
             )
@@ -215,17 +259,15 @@ def one_name_a_firm(prepared: list[PreparedArticle], spelling: dict[str, str]) -
 
 def acronym_expansions(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
     """ "SEC" -> "Securities and Exchange Commission", "Fed" -> "Federal Reserve": an acronym or a
-    clipping to the name the corpus names with it."""
+    clipping to the name the corpus names with it often (an article spelling one out pairs it itself)."""
     together: Counter = Counter()
     clipped: Counter = Counter()
+    written_as_acronyms = acronyms_shown_in_lower_case(spelling)
     for item in prepared:
         orgs = {spelling.get(n, n) for n in annotated_entities(item).orgs}
-        acronyms = {o.replace(".", ""): o for o in orgs if is_acronym(o)}
+        together.update(acronyms_spelled_out(orgs, written_as_acronyms).items())
         shorts = [o for o in orgs if " " not in o and not is_acronym(o)]
         for expansion in orgs:
-            acronym = acronyms.get(initials(expansion))
-            if acronym and acronym != expansion:
-                together[(acronym, expansion)] += 1
             clipped.update((short, expansion) for short in shorts if is_clipping(short, expansion))
     return pair_clippings(clipped) | pair_acronyms(together)
 
@@ -257,16 +299,30 @@ def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counte
     return counts
 
 
-def title_glued_names(people: Counter, votes: LabelVotes) -> dict[str, str]:
+def title_glued_names(
+    people: Counter, votes: LabelVotes, is_common_word: Callable[[str], bool] = lambda word: False
+) -> dict[str, str]:
     """ "Energy Subroto" -> "Subroto", "Treasurer Paul Keating" -> "Paul Keating": a name whose first word
     starts no one's name in the corpus, and whose other words alone name a person as often or start with
-    a given name."""
+    a given name. A title the model always finds glued to one name ("Treasurer" before "Paul Keating")
+    looks like a given name to the corpus's votes: a word the corpus writes in lower case, before a
+    name that opens with a given name, is a title all the same."""
+
+    def before_a_full_name(rest: str) -> bool:
+        return " " in rest and votes.is_given_name(rest.split()[0])
+
+    opening: dict[str, list[bool]] = {}  # per first word: whether each name it opens goes on as a full name
+    for name in people:
+        first, _, rest = name.partition(" ")
+        opening.setdefault(first, []).append(before_a_full_name(rest))
     glued = {}
     for name, count in people.items():
         first, _, rest = name.partition(" ")
+        shapes = opening[first]
+        is_title = is_common_word(first) and before_a_full_name(rest) and sum(shapes) * 2 > len(shapes)
         if (
             not rest
-            or votes.is_given_name(first)
+            or (votes.is_given_name(first) and not is_title)
             or "." in first
             or rest.split()[0].casefold() in NAME_PARTICLES
         ):

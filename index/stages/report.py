@@ -71,5 +71,7 @@ class BuildOptions:
     batch_size: int = 64
     progress: bool = True
     # Another index written beside this one (the OpenSearch backend): called with the articles written,
-    # cleaned, annotated and normalized, and whether this is an add; an error leaves the old index live.
-    also_write: Callable[[list[PreparedArticle], bool], None] | None = None
+    # cleaned, annotated and normalized, whether this is an add, the exact copies this build skipped (a
+    # copy's id -> the id of the article indexed with its text) and the ids of the articles it removed;
+    # an error leaves the old index live.
+    also_write: Callable[[list[PreparedArticle], bool, dict[str, str], list[str]], None] | None = None

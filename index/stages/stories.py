@@ -44,6 +44,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from ..columns import UNDATED, timestamp
+from ..story_corrections import apply_story_rules, read_story_rules
 
 STORIES_FILE = "stories.npz"
 SHINGLE_WORDS = 5
@@ -507,6 +508,14 @@ def group_for_build(
     if incremental:
         return assign_stories(old.without(set(leaving) | {i.id for i in inputs}), inputs)
     return assign_stories(StoryTable(), inputs, cache=old)
+
+
+def corrected_story_of(table: StoryTable, index_dir: Path) -> dict[str, str]:
+    """Article id -> story id with the readers' corrections (``stories.txt`` in the index dir) applied
+    after the automatic grouping: what the build writes into an engine that stores each article's story.
+    The table itself keeps the automatic grouping, so the next ``add`` groups against it and ``undo``
+    takes back only what a rule changed."""
+    return apply_story_rules(table.story_of(), read_story_rules(index_dir))
 
 
 def event_features(item: Any) -> EventFeatures:
