@@ -8,15 +8,14 @@ is read, so they take effect without running spaCy again and survive every rebui
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from .columns import facet_key
 from .facets import ENTITY_FACETS
+from .rules_file import append_rule_line, read_rules_file, remove_last_rule_line
 from .store import NoIndexError
 
 ALIASES_FILE = "aliases.txt"
@@ -161,44 +160,14 @@ def split_values(
 
 
 def read_rules(index_dir: Path) -> list[AliasRule]:
-    path = Path(index_dir) / ALIASES_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    return parse_rules(text, str(path))
+    return read_rules_file(Path(index_dir) / ALIASES_FILE, parse_rules)
 
 
 def append_rule(index_dir: Path, rule: AliasRule, note: str = "") -> Path:
     """The rule added at the end of the file under a dated comment; the file is replaced atomically."""
-    path = Path(index_dir) / ALIASES_FILE
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
-    text = text.rstrip("\n") + f"\n\n# {stamp}{' ' + note if note else ''}\n{rule.line()}\n"
-    _replace(path, text)
-    return path
+    return append_rule_line(Path(index_dir) / ALIASES_FILE, HEADER, rule.line(), note)
 
 
 def remove_last_rule(index_dir: Path) -> AliasRule | None:
     """The last rule taken out (with its dated comment), as ``undo`` does; None when there is none."""
-    path = Path(index_dir) / ALIASES_FILE
-    if not path.exists():
-        return None
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for number in range(len(lines) - 1, -1, -1):
-        line = lines[number].strip()
-        if line and not line.startswith("#"):
-            rule = parse_rule(line, f"{path}:{number + 1}")
-            start = number
-            while start > 0 and re.match(r"#\s*\d{4}-\d{2}-\d{2}T", lines[start - 1].strip()):
-                start -= 1
-            kept = lines[:start] + lines[number + 1 :]
-            _replace(path, "\n".join(kept).rstrip("\n") + "\n")
-            return rule
-    return None
-
-
-def _replace(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    return remove_last_rule_line(Path(index_dir) / ALIASES_FILE, parse_rule)

@@ -930,7 +930,15 @@ HEADLINE_ONLY_MAX_BODY_LETTERS = 40
 
 def is_headline_only(title: str, body: str) -> bool:
     """A flash: an all-capitals headline over no body to speak of, so NER has nothing else to read."""
-    return is_all_caps(title) and sum(c.isalpha() for c in body) < HEADLINE_ONLY_MAX_BODY_LETTERS
+    if not is_all_caps(title):
+        return False
+    letters = 0
+    for character in body:  # stops at the 40th letter: a body is read to its end only when it is short
+        if character.isalpha():
+            letters += 1
+            if letters >= HEADLINE_ONLY_MAX_BODY_LETTERS:
+                return False
+    return True
 
 
 def word_casings(texts: Iterable[str], wanted: set[str]) -> dict[str, str]:

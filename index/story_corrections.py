@@ -11,13 +11,12 @@ automatic grouping (``stories.npz``), so ``undo`` gives back exactly what the ru
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from .rules_file import append_rule_line, read_rules_file, remove_last_rule_line
 from .store import NoIndexError
 
 STORY_CORRECTIONS_FILE = "stories.txt"
@@ -28,7 +27,6 @@ HEADER = """\
 #   join "ID" "ID" ...    (the stories of these articles become one story)
 #   split "ID"            (the article leaves its story and stands alone)
 """
-STAMP = re.compile(r"#\s*\d{4}-\d{2}-\d{2}T")
 
 
 class StoryCorrectionError(NoIndexError):
@@ -153,12 +151,7 @@ def story_rules_path(index_dir: Path) -> Path:
 
 
 def read_story_rules(index_dir: Path) -> list[StoryRule]:
-    path = story_rules_path(index_dir)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    return parse_story_rules(text, str(path))
+    return read_rules_file(story_rules_path(index_dir), parse_story_rules)
 
 
 def story_rules_version(index_dir: Path) -> tuple[int, int, int] | None:
@@ -173,34 +166,9 @@ def story_rules_version(index_dir: Path) -> tuple[int, int, int] | None:
 
 def append_story_rule(index_dir: Path, rule: StoryRule, note: str = "") -> Path:
     """The rule added at the end of the file under a dated comment; the file is replaced atomically."""
-    path = story_rules_path(index_dir)
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
-    text = text.rstrip("\n") + f"\n\n# {stamp}{' ' + note if note else ''}\n{rule.line()}\n"
-    _replace(path, text)
-    return path
+    return append_rule_line(story_rules_path(index_dir), HEADER, rule.line(), note)
 
 
 def remove_last_story_rule(index_dir: Path) -> StoryRule | None:
     """The last rule taken out (with its dated comment), as ``undo`` does; None when there is none."""
-    path = story_rules_path(index_dir)
-    if not path.exists():
-        return None
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for number in range(len(lines) - 1, -1, -1):
-        line = lines[number].strip()
-        if line and not line.startswith("#"):
-            rule = parse_story_rule(line, f"{path}:{number + 1}")
-            start = number
-            while start > 0 and STAMP.match(lines[start - 1].strip()):
-                start -= 1
-            kept = lines[:start] + lines[number + 1 :]
-            _replace(path, "\n".join(kept).rstrip("\n") + "\n")
-            return rule
-    return None
-
-
-def _replace(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    return remove_last_rule_line(story_rules_path(index_dir), parse_story_rule)
