@@ -138,6 +138,8 @@ def search_command(
         )
         + (f" (did you mean: {results.suggestion}?)" if results.suggestion else "")
     )
+    if results.notice:  # a wildcard too broad, or too many: why the words were not searched as typed
+        click.echo(results.notice)
     for matched in results.matched:
         click.echo(f"{matched.field}:{matched.typed} matched " + describe_matched(matched))
     for number, hit in enumerate(results.hits, start=results.first_number):

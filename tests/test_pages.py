@@ -158,6 +158,17 @@ def test_a_wildcard_too_broad_says_so_on_the_page_and_in_the_api(client, monkeyp
     assert narrow["notice"] is None and narrow["total"] > 0
 
 
+def test_the_command_line_says_when_a_wildcard_was_not_searched(runner, sample_index, monkeypatch):
+    from searcher import backend
+
+    monkeypatch.setattr(backend, "MAX_WILDCARD_TERMS", 20)
+    result = runner.invoke(args=["search", "s*", "--index-dir", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert "“s*” matches more than 20 words, too many to search" in result.output
+    searched = runner.invoke(args=["search", "stri*", "--index-dir", str(sample_index)])
+    assert searched.exit_code == 0 and "too many to search" not in searched.output
+
+
 def test_too_many_wildcards_are_named_in_the_api(client):
     answer = client.get("/api/search?q=oil* gas* ship* port* strike*").get_json()
     assert answer["notice"].startswith("The query has 5 wildcards (oil*, gas*, ship*, port*, strike*)")
