@@ -249,8 +249,7 @@ def document(prepared, order: int, ner_input: str | None = None) -> dict:
         "id": article.id,
         "order": order,
         "ner_input": ner_input,
-        "title_terms": whoosh_terms(prepared.title),
-        "body_terms": whoosh_terms(prepared.body),
+        **search_terms_of(prepared.title, prepared.body, prepared.language),
         "title": prepared.title,
         "body": prepared.body,
         "source": article.source or "",
@@ -263,10 +262,6 @@ def document(prepared, order: int, ner_input: str | None = None) -> dict:
         "mentioned_period": row["mentioned"],
         "published": article.published.isoformat() if article.published else None,
     }
-    if prepared.language in STEMMED_LANGUAGES:  # as the Whoosh backend's language field holds it
-        name = language_field(prepared.language)
-        stems = QUERY_SCHEMA[name].analyzer(f"{prepared.title}\n{prepared.body}")
-        doc[f"{name}_terms"] = " ".join(token.text for token in stems)
     for facet in COLUMN_FACETS:
         keys = [facet_key(value) for value in row[facet]]
         doc[facet] = row[facet]
@@ -786,14 +781,18 @@ def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -
 def search_terms(source: dict) -> dict:
     """The fields a document's ``_source`` leaves out that queries match (``document``'s ``*_terms``),
     made again from its title, body and language."""
-    title, body = source.get("title") or "", source.get("body") or ""
-    terms = {"title_terms": whoosh_terms(title), "body_terms": whoosh_terms(body)}
     language = (source.get("language") or [UNDETERMINED])[0]
+    return search_terms_of(source.get("title") or "", source.get("body") or "", language)
+
+
+def search_terms_of(title: str, body: str, language: str | None) -> dict:
+    """The words queries match and ``_source`` leaves out: Whoosh's terms of the title and body, and
+    for a stemmed language its field's stems, as the Whoosh backend's language field holds them."""
+    terms = {"title_terms": whoosh_terms(title), "body_terms": whoosh_terms(body)}
     if language in STEMMED_LANGUAGES:
         name = language_field(language)
-        terms[f"{name}_terms"] = " ".join(
-            token.text for token in QUERY_SCHEMA[name].analyzer(f"{title}\n{body}")
-        )
+        stems = QUERY_SCHEMA[name].analyzer(f"{title}\n{body}")
+        terms[f"{name}_terms"] = " ".join(token.text for token in stems)
     return terms
 
 

@@ -441,23 +441,17 @@ class EarlierBands:
     def __init__(
         self, signatures: np.ndarray, eligible: np.ndarray, hashranges: Sequence[tuple[int, int]]
     ) -> None:
-        rows = np.flatnonzero(eligible) if len(signatures) else np.zeros(0, dtype=np.int64)
+        rows = np.flatnonzero(eligible)
         self.hashranges = list(hashranges)
         self.bands: list[tuple[np.ndarray, np.ndarray]] = []
         for start, end in self.hashranges:
-            keys = (
-                _band_keys(signatures[rows, start:end])
-                if len(rows)
-                else _band_keys(np.zeros((0, end - start), dtype=np.uint32))
-            )
+            keys = _band_keys(signatures.reshape(-1, PERMUTATIONS)[rows, start:end])
             order = np.argsort(keys, kind="stable")
             self.bands.append((keys[order], rows[order]))
 
     def candidates(self, signature: np.ndarray) -> set[int]:
         found: set[int] = set()
         for (keys, rows), (start, end) in zip(self.bands, self.hashranges, strict=True):
-            if not len(keys):
-                continue
             key = _band_keys(signature[None, start:end])
             low, high = np.searchsorted(keys, key, "left")[0], np.searchsorted(keys, key, "right")[0]
             found.update(rows[low:high].tolist())
