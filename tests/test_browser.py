@@ -73,9 +73,11 @@ def test_search_facets_chips_dates_pages_and_article(page, server):
     place_link = page.locator('ul.facet-values[data-facet="place"] li').first
     excluded_name = place_link.locator("a.value").inner_text().split("\n")[0].strip()
     place_link.locator("a.exclude").click()
+    page.wait_for_load_state()
     assert page.locator(".chip-not").count() == 1
     assert total(page) < both
     page.get_by_role("link", name=re.compile("Remove exclusion")).click()
+    page.wait_for_load_state()
     assert total(page) == both and page.locator(".chip-not").count() == 0
     assert excluded_name
 
@@ -89,11 +91,13 @@ def test_search_facets_chips_dates_pages_and_article(page, server):
     # pages
     page.goto(server + "/?per_page=10")
     page.get_by_role("link", name="Next →").click()
+    page.wait_for_load_state()
     assert "page=2" in page.url and page.locator(".pages", has_text="Page 2 of 4").count() == 1
 
     # follow a hit to its article, then an entity link from there
     page.goto(server + "/?q=ferry+strike+ends")
     page.locator(".hit h3 a").first.click()
+    page.wait_for_load_state()
     assert page.locator("article.article h1").inner_text() == "Ferry strike ends with pay deal"
     assert page.locator(".mention-person").count() > 0
     snap(page, "4-article")
@@ -268,7 +272,8 @@ def test_facet_boxes_work_without_the_script(browser, server):
     page.goto(server + "/?q=")
     page.locator("#filter-person").fill("LINDQ")
     page.locator("#filter-person").press("Enter")
-    assert "person_filter=LINDQ" in page.url
+    page.wait_for_url(re.compile("person_filter=LINDQ"))
+    page.wait_for_load_state()  # the URL changes before the new page is parsed
     assert value_names(page.locator("section.facet", has=page.locator("#filter-person"))) == [
         "Mara Lindqvist"
     ]
@@ -390,6 +395,7 @@ def test_error_pages_offer_a_way_on_that_works(browser, server, tmp_path):
     page.goto(server + "/?q=ferry&per_page=lots")
     assert "“per_page” is not valid" in page.locator(".message").inner_text()
     page.get_by_role("link", name="Search without it").click()
+    page.wait_for_load_state()
     assert "per_page" not in page.url and "q=ferry" in page.url
     assert page.locator(".hit").count() > 0
 

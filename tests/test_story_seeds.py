@@ -113,18 +113,22 @@ def test_versions_in_the_browser(page, seeds_server, width):
     snap(page, f"stories-results-{width}")
 
     page.get_by_role("link", name="Show every version").click()
+    page.wait_for_load_state()
     assert "3 articles" in page.locator(".summary p").inner_text()
     assert page.locator("details.versions").count() == 0 and "collapse=false" in page.url
     page.get_by_role("link", name="Group versions of a story").click()
+    page.wait_for_load_state()
     assert "2 stories" in page.locator(".summary p").inner_text()
 
     page.locator("details.versions summary").click()
     page.locator("details.versions li a").click()
+    page.wait_for_load_state()
     assert page.locator(".story-versions h2").inner_text() == "2 versions of this story"
     assert page.locator(".story-versions li").count() == 2
     assert fits_the_width(page)
     snap(page, f"stories-article-{width}")
     page.get_by_role("link", name="What differs").click()
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "What differs between two versions"
     assert page.locator(".diff-sentences li.added, .diff-sentences li.removed").count() >= 1
     assert ADDED in page.locator(".diff-sentences").inner_text()
