@@ -674,12 +674,21 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
     return fix_capitals(name)
 
 
+# a place written as its initials, each with its period: "U.S.", "U.K.", "U.S.S.R."
+DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+
+
 def clean_place_text(text: str) -> str | None:
     name = collapse_spaces(text).strip(" -–—,;:\"'()[]")
     name = strip_possessive(name)
     name = LEADING_ARTICLE.sub("", name)
-    if not name or not re.search(r"[A-Za-z]{2}", name) or re.search(r"\d", name) or len(name.split()) > 5:
-        return None
+    if (
+        not name
+        or not (re.search(r"[A-Za-z]{2}", name) or DOTTED_INITIALS.fullmatch(name))
+        or re.search(r"\d", name)
+        or len(name.split()) > 5
+    ):
+        return None  # "U.S." and "U.K." are names; a lone "A." or "No. 3" is none
     if name.islower() or has_lowercase_word(name):
         return None
     return fix_capitals(name)
@@ -973,3 +982,74 @@ def truecased_headline(title: str, casings: dict[str, str]) -> str:
     if first and first.group(0).islower():
         text = text[: first.start()] + text[first.start()].upper() + text[first.start() + 1 :]
     return text
+
+
+# Heads of a government body written either way round: "Agriculture Department" and "Department of
+# Agriculture", "Finance Ministry" and "Ministry of Finance".
+BODY_HEADS = frozenset({"department", "ministry", "office", "bureau"})
+# Words that end a body's own name: "Federal Home Loan Bank Board" is not "Federal Home Loan Bank"
+INSTITUTION_WORDS = LEGAL_FORMS | COMPANY_FORMS | BODY_HEADS | {"exchange", "board", "council", "committee"}
+
+
+def body_form(name: str) -> str:
+    """The one form of a body's name that its variants share: "Department of Agriculture" ->
+    "Agriculture Department", and a trailing "Board" off a name of two words or more that does not end
+    in an institution's word ("Federal Reserve Board" -> "Federal Reserve"; "Wheat Board" and "Federal
+    Home Loan Bank Board" stay)."""
+    words = name.split()
+    if len(words) >= 3 and words[0].casefold() in BODY_HEADS and words[1] == "of" and words[2][:1].isupper():
+        words = [*words[2:], words[0]]
+    if len(words) >= 3 and words[-1] == "Board" and words[-2].casefold() not in INSTITUTION_WORDS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def country_prefixed(name: str, country_of: Callable[[str], str | None]) -> tuple[str | None, str]:
+    """ "U.S. Federal Reserve" -> ("United States", "Federal Reserve"): the country a name opens with (as
+    ``country_of`` reads its first word or two) and the rest; (None, name) when it opens with none."""
+    words = name.split()
+    for size in (2, 1):
+        if len(words) > size and words[size][:1].isupper():
+            country = country_of(" ".join(words[:size]))
+            if country:
+                return country, " ".join(words[size:])
+    return None, name
+
+
+def one_value_per_body(
+    counts: Counter[str],
+    country_named: Callable[[str], str | None],
+    nationality: Callable[[str], str | None] = lambda word: None,
+) -> dict[str, str]:
+    """The organization values that name one body, to the one shown: the most named of them. A body is
+    named with or without its country's abbreviation before it ("U.S. Federal Reserve"), with or without
+    "Board" ("Federal Reserve Board"), and as "X Department" or "Department of X". A name without a
+    country joins those with one only when every country the corpus puts before that name, by name,
+    abbreviation or nationality word, is the same one: "Agriculture Department" goes with "U.S.
+    Department of Agriculture", but "Finance Ministry" stays itself beside "U.K. Finance Ministry" and
+    "French Finance Ministry". A country's full name or nationality word before a name, and a firm's
+    name, are part of the name ("Gibraltar Financial Corp", "American Stock Exchange", "U.S. Trust Co"):
+    such a name keeps its own value."""
+    groups: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
+    countries_before: dict[str, set[str]] = defaultdict(set)
+    for name in counts:
+        country, rest = country_prefixed(name, country_named)
+        if country is None:
+            country, rest = country_prefixed(name, nationality)
+        if country:
+            countries_before[value_key(body_form(rest))].add(country)
+        qualifier = name[: len(name) - len(rest)]
+        if country and is_all_caps(qualifier) and " " in rest and not is_company_name(name):
+            groups[value_key(body_form(rest))][country].append(name)  # "U.S. Federal Reserve"
+        else:
+            groups[value_key(body_form(name))][None].append(name)
+    mapping: dict[str, str] = {}
+    for key, by_country in groups.items():
+        merged = {country: list(names) for country, names in by_country.items()}
+        named = [country for country in merged if country is not None]
+        if None in merged and len(named) == 1 and countries_before[key] == set(named):
+            merged[named[0]].extend(merged.pop(None))
+        for names in merged.values():
+            shown = max(names, key=lambda n: (counts[n], n))
+            mapping.update({name: shown for name in names if name != shown})
+    return mapping

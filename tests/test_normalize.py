@@ -9,6 +9,7 @@ from index.normalize import (
     fix_capitals,
     merge_short_names,
     names_an_organization,
+    one_value_per_body,
     strip_possessive,
     strip_titles,
 )
@@ -43,6 +44,13 @@ def test_clean_org():
 def test_clean_place_text():
     assert clean_place_text("the United States") == "United States"
     assert clean_place_text("Lisbon city council") is None
+
+
+def test_a_country_written_as_dotted_initials_is_a_place_name():
+    assert clean_place_text("the U.S.") == "U.S."
+    assert clean_place_text("U.K.") == "U.K."
+    assert clean_place_text("A.") is None
+    assert clean_place_text("No. 3") is None
 
 
 def test_capitals():
@@ -293,3 +301,68 @@ def test_an_acronym_the_corpus_shows_in_lower_case_is_still_one():
         "Comex": "Commodity Exchange Inc"
     }
     assert acronyms_spelled_out(["Comex", "Commodity Exchange Inc"]) == {}  # never written as an acronym
+
+
+COUNTRY_WORDS = {"U.S.": "Arcadia", "U.K.": "Borduria", "Arcadia": "Arcadia", "Borduria": "Borduria"}
+NATIONALITIES = {"Arcadian": "Arcadia", "Bordurian": "Borduria"}
+
+
+def bodies(counts: dict[str, int]) -> dict[str, str]:
+    return one_value_per_body(Counter(counts), COUNTRY_WORDS.get, NATIONALITIES.get)
+
+
+def test_one_body_named_with_its_country_board_or_department_of_is_one_value():
+    merged = bodies(
+        {
+            "Vellish Reserve": 50,
+            "Vellish Reserve Board": 20,
+            "U.S. Vellish Reserve": 5,
+            "U.S. Vellish Reserve Board": 2,
+            "U.S. Fishery Department": 30,
+            "U.S. Department of Fishery": 25,
+            "Fishery Department": 8,
+            "Department of Fishery": 3,
+        }
+    )
+    assert {name: merged[name] for name in merged if "Vellish" in name} == dict.fromkeys(
+        ["Vellish Reserve Board", "U.S. Vellish Reserve", "U.S. Vellish Reserve Board"], "Vellish Reserve"
+    )
+    # the most named full form is the one shown
+    assert {name: merged[name] for name in merged if "Fishery" in name} == dict.fromkeys(
+        ["U.S. Department of Fishery", "Fishery Department", "Department of Fishery"],
+        "U.S. Fishery Department",
+    )
+
+
+def test_a_body_two_countries_put_their_names_before_stays_apart_from_the_bare_name():
+    merged = bodies(
+        {
+            "Pearl Ministry": 30,
+            "U.K. Pearl Ministry": 5,
+            "Bordurian Pearl Ministry": 1,
+            "U.S. Pearl Ministry": 4,
+        }
+    )
+    assert "Pearl Ministry" not in merged  # which country's? the corpus names two
+    assert "U.K. Pearl Ministry" not in merged and "U.S. Pearl Ministry" not in merged
+    # a nationality word alone is enough to say another country has one
+    assert bodies({"Coral Office": 9, "U.S. Coral Office": 3, "Arcadian Coral Office": 1}) == {
+        "U.S. Coral Office": "Coral Office"
+    }
+    assert bodies({"Coral Office": 9, "U.S. Coral Office": 3, "Bordurian Coral Office": 1}) == {}
+
+
+def test_a_country_or_nationality_that_is_part_of_a_name_keeps_it_apart():
+    merged = bodies(
+        {
+            "Arcadian Tin Exchange": 40,
+            "Tin Exchange": 10,
+            "Borduria Savings Corp": 4,
+            "Savings Corp": 3,
+            "U.S. Quill Co": 3,
+            "Quill Co": 5,
+            "Loan Bank Board": 4,
+            "Loan Bank": 6,
+        }
+    )
+    assert merged == {}

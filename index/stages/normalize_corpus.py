@@ -24,6 +24,7 @@ from ..normalize import (
     middle_initial_map,
     names_an_organization,
     names_of_things,
+    one_value_per_body,
     pair_acronyms,
     pair_clippings,
     pair_legal_forms,
@@ -150,11 +151,20 @@ def normalize_across_corpus(
     written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
     firm_names = one_name_a_firm(prepared, spelling["org"])
 
-    def org(name: str, spelled_out: dict[str, str]) -> str:
+    def named_org(name: str, spelled_out: dict[str, str]) -> str:
         name = spelling["org"].get(name, name)
         name = firm_names.get(name, name)
         name = spelled_out.get(name) or expansions.get(name, name)
         return firm_names.get(name, name)  # "IBM" -> "International Business Machines Corp" -> "… Machines"
+
+    named: Counter[str] = Counter()
+    for name, count in raw["org"].items():
+        named[named_org(name, {})] += count
+    bodies = one_value_per_body(named, places.country_named, places.nationality)
+
+    def org(name: str, spelled_out: dict[str, str]) -> str:
+        name = named_org(name, spelled_out)
+        return bodies.get(name, name)  # "U.S. Federal Reserve Board" -> "Federal Reserve"
 
     for item in prepared:
         entities = annotated_entities(item)
