@@ -267,6 +267,12 @@ def entities_from_mentions(
                 place = gazetteer.resolve(place_text + ".")  # "Tulsa, Okla." with the dot left out
             if place is None:
                 place = gazetteer.demonym(place_text)  # "Kuwaiti" -> Kuwait
+            qualified = qualified_place(place_text, place, text[mention.end : mention.end + 40], gazetteer)
+            if (
+                qualified is not None
+            ):  # "Bathurst, New Brunswick" is in Canada, whatever else is named Bathurst
+                place = qualified
+                evidence["place"].add(place.name)
             if is_acronym(mention.text, mixed_case) and not (place and is_large_area(place, gazetteer)):
                 continue  # a "BB" rating or a town's letters: an acronym is a place only as a country or state
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
@@ -643,17 +649,17 @@ def resolve_in_context(
     places: list[Place], home: Place | None, headline: set[str], gazetteer: Gazetteer
 ) -> list[Place]:
     """A name several countries have is the one in the article's own countries (its dateline, its
-    headline, the countries it names): "Birmingham" in a story from Alabama is Birmingham, Alabama."""
+    headline, the countries, states and provinces it names): "Birmingham" in a story from Alabama is
+    Birmingham, Alabama. A country, state or province stays itself ("New Brunswick" in a story naming
+    the United States is still the Canadian province, not the town in New Jersey)."""
     context = set(headline) | {
-        p.country
-        for p in places
-        if p.country is not None and (gazetteer.is_country(p) or gazetteer.is_state(p))
+        p.country for p in places if p.country is not None and is_large_area(p, gazetteer)
     }
     if home is not None and home.country:
         context.add(home.country)
     resolved = []
     for place in places:
-        if place.country and place.country not in context and not gazetteer.is_country(place):
+        if place.country and place.country not in context and not is_large_area(place, gazetteer):
             place = next(
                 (
                     p
@@ -664,6 +670,29 @@ def resolve_in_context(
             )
         resolved.append(place)
     return resolved
+
+
+QUALIFIER_AFTER = re.compile(r",[ \t]*([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})")
+
+
+def qualified_place(name: str, place: Place | None, after: str, gazetteer: Gazetteer) -> Place | None:
+    """A town the text follows with its state, province or country ("Bathurst, New Brunswick", "London,
+    Ont.", "Florence, Italy"), in that one's country: the town of that name there, or, when the
+    gazetteer knows none, the name itself placed there. None when no such qualifier follows, or for a
+    country, state or province (in a list: "Japan, Canada and France")."""
+    if place is not None and is_large_area(place, gazetteer):
+        return None
+    match = QUALIFIER_AFTER.match(after)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    for size in range(len(words), 0, -1):  # "New Brunswick" before "New"
+        country = gazetteer.qualifier_country(" ".join(words[:size]))
+        if country is not None:
+            if place is not None and place.country == country:
+                return None
+            return gazetteer.resolve_in(name, country) or Place(name, country)
+    return None
 
 
 LEAD_MAX_CHARS = 300

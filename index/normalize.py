@@ -256,9 +256,16 @@ LEGAL_FORMS = {
 COMPANY_FORMS = {"co", "corp", "inc", "ltd", "llc", "plc", "ag", "nv", "bv", "gmbh", "spa", "cos"}
 
 
+# Forms that are a company's only in capitals: "Citibank NA" (National Association); "Na" is a name
+CAPITAL_COMPANY_FORMS = {"NA", "N.A."}
+
+
 def is_company_form(word: str) -> bool:
-    """ "Ltd", "Plc", "Inc.", "B.V": a company's legal form."""
-    return word.casefold().replace(".", "").strip(",") in COMPANY_FORMS
+    """ "Ltd", "Plc", "Inc.", "B.V", "NA": a company's legal form."""
+    return (
+        word.casefold().replace(".", "").strip(",") in COMPANY_FORMS
+        or word.strip(",") in CAPITAL_COMPANY_FORMS
+    )
 
 
 def without_company_form(name: str) -> str:
@@ -293,15 +300,22 @@ FIRM_CONTINUATION = re.compile(
 
 
 FIRM_NAME_JOINS = frozenset({"and", "&"})
+# A share price moving, as a market report writes it after a company's name: "gained 7/8 to 27-1/4",
+# "fell 1-1/4 at 26-3/4". No one's name is followed by that.
+STOCK_MOVE = re.compile(
+    r"\s+(?:gained|advanced|rose|climbed|jumped|added|fell|dropped|lost|slipped|eased|declined)\s+"
+    r"\d+(?:[-/]\d+)*\s+(?:to|at)\s+\d"
+)
 
 
 def firm_name_starts(text: str) -> set[str]:
     """The two and three capitalized words before each firm continuation in ``text``, and the first two
     and three of the whole capitalized run ("and" before its last word): "Samuel Quist and Co Ltd" gives
     "Samuel Quist", "Goodyear Tire and Rubber Co" "Goodyear Tire", "Hemlo Gold Mines Inc" "Hemlo Gold";
-    the names a person's name would have if a firm is named after them."""
+    the names a person's name would have if a firm is named after them. So do those before a share price
+    move ("Vellum Gold gained 7/8 to 27-1/4": a company's stock)."""
     starts = set()
-    for match in FIRM_CONTINUATION.finditer(text):
+    for match in [*FIRM_CONTINUATION.finditer(text), *STOCK_MOVE.finditer(text)]:
         words = text[max(0, match.start() - 80) : match.start()].split()
         capitalized: list[str] = []
         for word in reversed(words[-3:]):
@@ -593,7 +607,10 @@ LEGAL_FORM_SUFFIXES = COMPANY_FORMS | {"sa", "spa", "nv", "ab", "as", "oy"}
 def without_legal_form(name: str) -> str:
     """ "Vellum Co Ltd" -> "Vellum", "Quistad SA" -> "Quistad": the name without the legal forms ending it."""
     words = name.split()
-    while len(words) > 1 and words[-1].casefold().replace(".", "").strip(",") in LEGAL_FORM_SUFFIXES:
+    while len(words) > 1 and (
+        words[-1].casefold().replace(".", "").strip(",") in LEGAL_FORM_SUFFIXES
+        or words[-1] in CAPITAL_COMPANY_FORMS
+    ):
         words.pop()
     return " ".join(words)
 
@@ -740,16 +757,18 @@ SAID_BEFORE = re.compile(r"\b" + SPEECH_VERB + r"\s*$")
 PRONOUN_NEXT = re.compile(r"^[^.!?\n]{0,120}?[.!?]?\s*(?:He|She)\b|^[^.!?\n]{0,80}?\b(?:he|she|his|her)\b")
 
 
-def text_shows_a_person(text: str, start: int, end: int) -> bool:
+def text_shows_a_person(text: str, start: int, end: int, pronoun: bool = True) -> bool:
     """Whether the words around a one-word name show it is someone: a title before it ("Mr Bolton",
-    "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or "he"/"she"
-    taking it up next."""
+    "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or (``pronoun``)
+    "he"/"she" taking it up next."""
     before = text[max(0, start - 40) : start]
     words_before = before.split()
     if words_before and words_before[-1].casefold().rstrip(".,") in TITLES:
         return True
     after = text[end : end + 200]
-    return bool(SAID_AFTER.match(after) or SAID_BEFORE.search(before) or PRONOUN_NEXT.match(after))
+    return bool(
+        SAID_AFTER.match(after) or SAID_BEFORE.search(before) or (pronoun and PRONOUN_NEXT.match(after))
+    )
 
 
 POSSESSIVE_ROLE = re.compile(
@@ -761,10 +780,12 @@ POSSESSIVE_ROLE = re.compile(
 
 
 def text_marks_a_person(text: str, start: int, end: int) -> bool:
-    """Whether the words around a name of any length are a person's marks: those of
-    ``text_shows_a_person``, or a possessive before a role or a relative ("Orla Brenn's spokesman",
-    "... 's wife"), the mention itself holding the "'s" or not."""
-    if text_shows_a_person(text, start, end):
+    """Whether the words around a name of any length are a person's marks: a title before it, a verb of
+    speech beside it (``text_shows_a_person``), or a possessive before a role or a relative ("Orla
+    Brenn's spokesman", "... 's wife"), the mention itself holding the "'s" or not. A "he" later in the
+    sentence is none: it is as often the speaker ("1.5 pct of Gross Domestic Product when he took
+    office")."""
+    if text_shows_a_person(text, start, end, pronoun=False):
         return True
     mention = text[start:end]
     after = text[end : end + 40]

@@ -366,3 +366,29 @@ def test_a_country_or_nationality_that_is_part_of_a_name_keeps_it_apart():
         }
     )
     assert merged == {}
+
+
+def test_a_share_price_move_after_a_name_says_it_is_a_firm():
+    from index.normalize import firm_name_starts
+
+    text = "In Toronto, Quellan Gold gained 1-1/4 at 26-3/4 and Vorn Mines advanced 7/8 to 27-1/4."
+    assert firm_name_starts(text) == {"Quellan Gold", "Vorn Mines"}
+    assert firm_name_starts("Orla Brenn rose to speak. Dana Vell gained 5 pct in the poll.") == set()
+
+
+def test_a_he_later_in_the_sentence_does_not_mark_a_name_as_someone():
+    from index.normalize import text_marks_a_person, text_shows_a_person
+
+    text = "The deficit is 1.5 pct of Gross Vellish Product against five pct when he took office."
+    start = text.index("Gross")
+    assert not text_marks_a_person(text, start, start + len("Gross Vellish Product"))
+    assert text_shows_a_person(text, start, start + len("Gross Vellish Product"))  # a lone name: still
+    text = "Orla Brenn said she would go."
+    assert text_marks_a_person(text, 0, len("Orla Brenn"))
+
+
+def test_na_in_capitals_is_a_banks_legal_form():
+    from index.normalize import is_company_name, without_legal_form
+
+    assert is_company_name("Quistbank NA") and without_legal_form("Quistbank N.A.") == "Quistbank"
+    assert not is_company_name("Na Vellan")  # a name, not a form

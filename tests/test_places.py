@@ -110,3 +110,40 @@ def test_a_state_abbreviation_whose_dot_the_model_left_out():
     text = "The refinery near Tulsa, Okla. will close."
     found = entities_of(text, [("Tulsa", "GPE"), ("Okla", "GPE")])
     assert Place("Oklahoma", "United States") in found.places
+
+
+def test_a_town_followed_by_its_province_or_state_is_in_that_country():
+    # "Orion" alone is a town of the Philippines; followed by its province it is the Canadian one
+    text = "The smelter at Orion, Ontario, and the mine at Quellport, New Brunswick, reopened."
+    found = entities_of(
+        text, [("Orion", "GPE"), ("Ontario", "GPE"), ("Quellport", "GPE"), ("New Brunswick", "GPE")]
+    )
+    assert {p.name: p.country for p in found.places} == {
+        "Orion": "Canada",
+        "Ontario": "Canada",
+        "Quellport": "Canada",
+        "New Brunswick": "Canada",
+    }
+    # a list of countries is no town and its qualifier
+    text = "Japan, Canada and France agreed on Monday."
+    found = entities_of(text, [("Japan", "GPE"), ("Canada", "GPE"), ("France", "GPE")])
+    assert [p.country for p in found.places] == ["Japan", "Canada", "France"]
+
+
+def test_a_province_is_not_moved_to_a_namesake_town_in_the_articles_country():
+    places = gazetteer()
+    found = resolve_in_context(
+        [places.resolve("New Brunswick"), places.resolve("Montana")], None, {"United States"}, places
+    )
+    assert found[0] == Place("New Brunswick", "Canada")
+    # the province puts its country in the context: a town there is the one in that country
+    found = resolve_in_context([places.resolve("Kingston"), places.resolve("Ontario")], None, set(), places)
+    assert found[0] == Place("Kingston", "Canada")  # not Kingston, Jamaica
+
+
+def test_a_country_written_as_dotted_initials_is_a_place():
+    text = "The U.S. said it would act. Officials in the U.S. agreed."
+    assert [p.name for p in entities_of(text, [("U.S.", "GPE"), ("U.S.", "GPE")]).places] == [
+        "United States",
+        "United States",
+    ]

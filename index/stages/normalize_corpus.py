@@ -222,11 +222,18 @@ def normalize_across_corpus(
             and person(p.name) not in not_people
             and people[person(p.name)] > raw["place"][p.name]
         ]
+        # ...when it is a full name or the text shows it is someone; a lone word ("Nippon" of "Nippon
+        # Kokan", "Petrobras") goes by the same rule as any lone name, and is no place either
+        as_people = [n for n in as_people if is_full_name(person(n)) or shown_as_person(person(n), entities)]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name
         entities.places = [
             p
             for p in entities.places
-            if not (p.country is None and " " not in p.name and p.name in known_surnames)
+            if not (
+                p.country is None
+                and " " not in p.name
+                and (p.name in known_surnames or people[person(p.name)] > raw["place"][p.name])
+            )
         ]
         if as_people:
             entities.places = [p for p in entities.places if p.name not in as_people]
