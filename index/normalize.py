@@ -1037,21 +1037,18 @@ def country_prefixed(name: str, country_of: Callable[[str], str | None]) -> tupl
     return None, name
 
 
-def one_value_per_body(
+BodyGroups = dict[str, dict[str | None, list[str]]]
+
+
+def body_groups(
     counts: Counter[str],
     country_named: Callable[[str], str | None],
-    nationality: Callable[[str], str | None] = lambda word: None,
-) -> dict[str, str]:
-    """The organization values that name one body, to the one shown: the most named of them. A body is
-    named with or without its country's abbreviation before it ("U.S. Federal Reserve"), with or without
-    "Board" ("Federal Reserve Board"), and as "X Department" or "Department of X". A name without a
-    country joins those with one only when every country the corpus puts before that name, by name,
-    abbreviation or nationality word, is the same one: "Agriculture Department" goes with "U.S.
-    Department of Agriculture", but "Finance Ministry" stays itself beside "U.K. Finance Ministry" and
-    "French Finance Ministry". A country's full name or nationality word before a name, and a firm's
-    name, are part of the name ("Gibraltar Financial Corp", "American Stock Exchange", "U.S. Trust Co"):
-    such a name keeps its own value."""
-    groups: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
+    nationality: Callable[[str], str | None],
+) -> tuple[BodyGroups, dict[str, set[str]]]:
+    """The organization values by the body they name (``body_form``'s key) and by the country whose
+    abbreviation opens them ("U.S. Federal Reserve"; None for a bare name); and for each body, every
+    country the corpus puts before it, by name, abbreviation or nationality word."""
+    groups: BodyGroups = defaultdict(lambda: defaultdict(list))
     countries_before: dict[str, set[str]] = defaultdict(set)
     for name in counts:
         country, rest = country_prefixed(name, country_named)
@@ -1064,6 +1061,24 @@ def one_value_per_body(
             groups[value_key(body_form(rest))][country].append(name)  # "U.S. Federal Reserve"
         else:
             groups[value_key(body_form(name))][None].append(name)
+    return groups, countries_before
+
+
+def one_value_per_body(
+    counts: Counter[str],
+    country_named: Callable[[str], str | None],
+    nationality: Callable[[str], str | None] = lambda word: None,
+) -> dict[str, str]:
+    """The organization values that name one body, to the one shown: the most named of them. A body is
+    named with or without its country's abbreviation before it ("U.S. Federal Reserve"), with or without
+    "Board" ("Federal Reserve Board"), and as "X Department" or "Department of X". A name without a
+    country joins those with one only when every country the corpus puts before that name, by name,
+    abbreviation or nationality word, is the same one: "Agriculture Department" goes with "U.S.
+    Department of Agriculture", but "Finance Ministry" stays itself beside "U.K. Finance Ministry" and
+    "French Finance Ministry" (``bare_bodies_by_country`` settles it article by article). A country's
+    full name or nationality word before a name, and a firm's name, are part of the name ("Gibraltar
+    Financial Corp", "American Stock Exchange", "U.S. Trust Co"): such a name keeps its own value."""
+    groups, countries_before = body_groups(counts, country_named, nationality)
     mapping: dict[str, str] = {}
     for key, by_country in groups.items():
         merged = {country: list(names) for country, names in by_country.items()}
@@ -1074,3 +1089,24 @@ def one_value_per_body(
             shown = max(names, key=lambda n: (counts[n], n))
             mapping.update({name: shown for name in names if name != shown})
     return mapping
+
+
+def bare_bodies_by_country(
+    counts: Counter[str],
+    country_named: Callable[[str], str | None],
+    nationality: Callable[[str], str | None] = lambda word: None,
+) -> dict[str, dict[str, str]]:
+    """For a bare name that several countries put before it ("Agriculture Department", beside "U.S.
+    Department of Agriculture" and "Irish Agriculture Department"), each country whose abbreviation
+    opens one of its names -> the value ``one_value_per_body`` shows for that country's body: in an
+    article about one of those countries only, the bare name is that country's body."""
+    groups, countries_before = body_groups(counts, country_named, nationality)
+    shown = one_value_per_body(counts, country_named, nationality)
+    found: dict[str, dict[str, str]] = {}
+    for key, by_country in groups.items():
+        named = {country: names for country, names in by_country.items() if country is not None}
+        if None not in by_country or not named or countries_before[key] == set(named):
+            continue
+        for bare in by_country[None]:
+            found[bare] = {country: shown.get(names[0], names[0]) for country, names in named.items()}
+    return found

@@ -392,3 +392,20 @@ def test_na_in_capitals_is_a_banks_legal_form():
 
     assert is_company_name("Quistbank NA") and without_legal_form("Quistbank N.A.") == "Quistbank"
     assert not is_company_name("Na Vellan")  # a name, not a form
+
+
+def test_a_bare_body_two_countries_name_is_the_one_of_the_articles_country():
+    from index.normalize import bare_bodies_by_country
+    from index.stages.normalize_corpus import bodies_of_the_articles_country
+
+    counts = Counter(
+        {"U.S. Fishery Department": 30, "U.S. Department of Fishery": 10, "Fishery Department": 9}
+        | {"Bordurian Fishery Department": 1, "U.K. Coral Office": 3, "Coral Office": 2}
+    )
+    bare = bare_bodies_by_country(counts, COUNTRY_WORDS.get, NATIONALITIES.get)
+    assert bare == {"Fishery Department": {"Arcadia": "U.S. Fishery Department"}}
+    orgs = ["Fishery Department", "Quill Co"]
+    assert bodies_of_the_articles_country(orgs, {"Arcadia", "Borduria"}, bare) == {
+        "Fishery Department": "U.S. Fishery Department"
+    }
+    assert bodies_of_the_articles_country(orgs, {"Borduria"}, bare) == {}  # not about Arcadia: stays bare

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ..articles import Entities, Place
 from ..corpus import NO_VOTES, LabelVotes
@@ -14,6 +14,7 @@ from ..normalize import (
     NAME_PARTICLES,
     acronyms_shown_in_lower_case,
     acronyms_spelled_out,
+    bare_bodies_by_country,
     canonical_spellings,
     corpus_surname_map,
     firm_name_starts,
@@ -161,6 +162,7 @@ def normalize_across_corpus(
     for name, count in raw["org"].items():
         named[named_org(name, {})] += count
     bodies = one_value_per_body(named, places.country_named, places.nationality)
+    bare_bodies = bare_bodies_by_country(named, places.country_named, places.nationality)
 
     def org(name: str, spelled_out: dict[str, str]) -> str:
         name = named_org(name, spelled_out)
@@ -204,9 +206,14 @@ def normalize_across_corpus(
             n for n in known_names_in(item.ner_text, known_people) if n not in entities.people
         )
         source = value_key(item.article.source or "")
+        local_bodies = bodies_of_the_articles_country(
+            (org(n, spelled_out) for n in entities.orgs),
+            {place.country for place in entities.places if place.country},
+            bare_bodies,
+        )
         entities.orgs = list(
             dict.fromkeys(
-                org(n, spelled_out)
+                local_bodies.get(org(n, spelled_out), org(n, spelled_out))
                 for n in entities.orgs
                 if not is_agency_credit(spelling["org"].get(n, n), source, raw["org"], places)
                 and not is_common_noun(org(n, spelled_out))
@@ -255,13 +262,31 @@ def normalize_across_corpus(
                 facet,
                 person(v)
                 if facet == "person"
-                else org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out)
+                else local_bodies.get(
+                    org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                    org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                )
                 if facet == "org"
                 else spelling.get(facet, {}).get(v, v),
             )
             for s, e, facet, v in entities.spans
         ]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
+
+
+def bodies_of_the_articles_country(
+    orgs: Iterable[str], countries: set[str], bare_bodies: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """A bare body's name ("Agriculture Department") -> the body of the one country among the article's
+    own that the corpus puts before that name ("U.S. Department of Agriculture" in a story about the
+    United States); a bare name of no such country, or of several, stays itself."""
+    found = {}
+    for name in orgs:
+        if name in bare_bodies:
+            here = {value for country, value in bare_bodies[name].items() if country in countries}
+            if len(here) == 1:
+                found[name] = here.pop()
+    return found
 
 
 def one_name_a_firm(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
