@@ -805,3 +805,54 @@ def test_an_acronym_named_once_beside_a_name_is_that_name_only_in_that_article()
     ]
     normalize_across_corpus(articles, {})
     assert [a.entities.orgs for a in articles] == [["Arvell Auto Agency"], ["AAA"], ["AAA"]]
+
+
+def test_a_common_word_in_capitals_or_alone_is_neither_organization_nor_place():
+    from index.articles import Entities
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    lower = [_prepared(f"The millet crop and millet prices, report {n}.") for n in range(12)]
+    table = _prepared("MILLET 12.5 13.0")
+    table.entities = Entities(orgs=["MILLET", "Vellum Grain Board"], places=[Place("Millet", None)])
+    normalize_across_corpus([*lower, table], {})
+    assert table.entities.orgs == ["Vellum Grain Board"]  # "MILLET" is the grain, not a body
+    assert table.entities.places == []  # nor a place
+
+
+def test_a_lone_countryless_place_the_corpus_knows_as_a_person_is_shown_as_one_or_goes():
+    from index.articles import Entities
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    named = [_prepared(f"Vorneck said it rose {n}.", people=["Vorneck"]) for n in range(3)]
+    misread = _prepared("Output at Vorneck Kokan rose.")
+    misread.entities = Entities(places=[Place("Vorneck", None)], orgs=["Vorneck Kokan"])
+    normalize_across_corpus([*named, misread], {})
+    assert misread.entities.people == [] and misread.entities.places == []
+
+
+def test_a_bare_body_goes_with_the_one_of_the_articles_country():
+    from index.articles import Entities
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    def article(orgs: list[str], country: str) -> object:
+        item = _prepared(f"A story {orgs} {country}.")
+        item.entities = Entities(orgs=orgs, places=[Place(country, country)])
+        return item
+
+    articles = [
+        article(["U.S. Fishery Department"], "United States"),
+        article(["U.S. Department of Fishery"], "United States"),
+        article(["U.S. Fishery Department"], "United States"),
+        article(["Irish Fishery Department"], "Ireland"),
+        article(["Fishery Department"], "United States"),
+        article(["Fishery Department"], "Ireland"),
+    ]
+    normalize_across_corpus(articles, {})
+    assert [a.entities.orgs for a in articles] == [
+        ["U.S. Fishery Department"],
+        ["U.S. Fishery Department"],
+        ["U.S. Fishery Department"],
+        ["Irish Fishery Department"],
+        ["U.S. Fishery Department"],
+        ["Fishery Department"],  # in Ireland: which one, the corpus cannot say
+    ]

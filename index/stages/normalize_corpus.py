@@ -55,7 +55,10 @@ def normalize_across_corpus(
         people[spelling["person"].get(name, name)] += count
     words_of_names = {w.casefold() for name in people if " " in name for w in name.split()}
     common = lowercase_words(
-        prepared, words_of_names | {w.casefold() for org in raw["org"] for w in org.split()}
+        prepared,
+        words_of_names
+        | {w.casefold() for org in raw["org"] for w in org.split()}
+        | {p.casefold() for p in raw["place"] if " " not in p},
     )
     glued = title_glued_names(people, votes, lambda word: common[word.casefold()] >= 3)
     for name, short in glued.items():
@@ -98,7 +101,10 @@ def normalize_across_corpus(
         resolved = places.resolve(head, alternates=False) if len(words) > 1 else None
         if len(words) > 1 and not (resolved and places.is_country(resolved)):
             return False
-        return not is_acronym(words[-1]) and common[words[-1].casefold()] >= 3 * max(1, raw["org"][org])
+        lower = common[words[-1].casefold()]
+        if is_acronym(words[-1]):  # "WHEAT" in a table is the grain; "AID" or "OPEC" is a body
+            return len(words[-1]) >= 4 and lower >= 10 * max(1, raw["org"][org])
+        return lower >= 3 * max(1, raw["org"][org])
 
     known_people = {
         name
@@ -232,14 +238,22 @@ def normalize_across_corpus(
         # ...when it is a full name or the text shows it is someone; a lone word ("Nippon" of "Nippon
         # Kokan", "Petrobras") goes by the same rule as any lone name, and is no place either
         as_people = [n for n in as_people if is_full_name(person(n)) or shown_as_person(person(n), entities)]
-        # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name
+        # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name,
+        # and one the corpus writes in lower case far more often is a word ("Sorghum" opening a line)
         entities.places = [
             p
             for p in entities.places
             if not (
                 p.country is None
                 and " " not in p.name
-                and (p.name in known_surnames or people[person(p.name)] > raw["place"][p.name])
+                and (
+                    p.name in known_surnames
+                    or people[person(p.name)] > raw["place"][p.name]
+                    or (
+                        places.resolve(p.name) is None
+                        and common[p.name.casefold()] >= 3 * max(1, raw["place"][p.name])
+                    )
+                )
             )
         ]
         if as_people:
