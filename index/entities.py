@@ -22,6 +22,7 @@ from .corpus import NO_VOTES, LabelVotes
 from .dates import date_levels, resolve_mentioned_date
 from .lists import Candidate, in_people_slot, list_candidates, people_slots
 from .normalize import (
+    DOTTED_INITIALS,
     LEADING_ARTICLE,
     LEGAL_FORMS,
     TITLES,
@@ -277,6 +278,8 @@ def entities_from_mentions(
                 continue  # a "BB" rating or a town's letters: an acronym is a place only as a country or state
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
+            if place is None and DOTTED_INITIALS.fullmatch(place_text):
+                continue  # "U.S." is a place the gazetteer knows; "S.A." or "L.P." are initials of no place
             if place:
                 weigh_evidence(place)
             _add_place(
