@@ -805,13 +805,17 @@ def names_of_things(
     is_place: Callable[[str], bool],
     is_given_name: Callable[[str], bool],
     is_common_word: Callable[[str], bool],
+    is_common_phrase: Callable[[str], bool] = lambda name: False,
 ) -> set[str]:
     """ "Louisiana Sweet" (a crude oil), "Soybean Oil" in a table: a "person" of two words or more that
     the corpus never writes with a person's marks (``text_marks_a_person``: a title, a verb of speech, a
     possessive role), whose first word is no first name (it starts no marked person's name, and not
     mostly people's names), whose last word the corpus writes in lower case ("sweet", "oil"), and whose
     first word is a place or such a word too: a thing named after a place or a common noun, not someone.
-    A person's surname is seldom a common word; "Duncan Young", unmarked, is the price of the rule."""
+    A person's surname is seldom a common word; "Duncan Young", unmarked, is the price of the rule. A
+    name the corpus also writes whole in lower case (``is_common_phrase``: "gross domestic product") is
+    a thing even when the model's votes took its first word for a first name (it tags the phrase as a
+    person so often that "Gross" starts more "people" than anything else)."""
     # a place's abbreviation opening a marked name ("U.K. Chancellor Nigel Lawson said") is no first
     # name; a town's name may be one ("Florence")
     given = {
@@ -820,7 +824,9 @@ def names_of_things(
     things = set()
     for name in people:
         words = name.split()
-        if len(words) < 2 or name in marked or words[0] in given or is_given_name(words[0]):
+        if len(words) < 2 or name in marked:
+            continue
+        if (words[0] in given or is_given_name(words[0])) and not is_common_phrase(name):
             continue
         if is_common_word(words[-1]) and (is_place(words[0]) or is_common_word(words[0])):
             things.add(name)

@@ -856,3 +856,25 @@ def test_a_bare_body_goes_with_the_one_of_the_articles_country():
         ["U.S. Fishery Department"],
         ["Fishery Department"],  # in Ireland: which one, the corpus cannot say
     ]
+
+
+def test_a_phrase_the_corpus_writes_in_lower_case_is_no_person_whatever_the_votes_say():
+    from index.normalize import names_of_things
+    from index.stages.normalize_corpus import lowercase_phrases
+
+    def common(word: str) -> bool:
+        return word.casefold() in {"gross", "vellish", "product", "young"}
+
+    people = ["Gross Vellish Product", "Duncan Young"]
+    # the model tags the phrase as a person so often that "Gross" starts more people than anything else
+    given = {"Gross", "Duncan"}.__contains__
+    assert names_of_things(people, set(), lambda w: False, given, common) == set()
+    phrases = lowercase_phrases(
+        [_prepared("Real gross vellish\nproduct rose."), _prepared("The gross vellish product fell.")],
+        {"gross vellish product", "duncan young"},
+    )
+    assert phrases == Counter({"gross vellish product": 2})
+    things = names_of_things(
+        people, set(), lambda w: False, given, common, lambda n: phrases[n.casefold()] >= 2
+    )
+    assert things == {"Gross Vellish Product"}

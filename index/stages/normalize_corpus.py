@@ -75,12 +75,22 @@ def normalize_across_corpus(
         for item in prepared
         for n in annotated_entities(item).confirmed_people
     }
+    # names all of whose words the corpus writes in lower case, and in how many articles it writes them so
+    phrases = lowercase_phrases(
+        prepared,
+        {
+            name.casefold()
+            for name in people
+            if " " in name and name not in marked and all(common[w.casefold()] >= 3 for w in name.split())
+        },
+    )
     not_people = names_of_things(
         (n for n in people if n not in known.get("person", {})),
         marked,
         is_place=lambda word: places.resolve(word, alternates=False) is not None,
         is_given_name=votes.is_given_name,
         is_common_word=lambda word: common[word.casefold()] >= 3,
+        is_common_phrase=lambda name: phrases[name.casefold()] >= 2,
     )
 
     def person(name: str) -> str:
@@ -352,6 +362,19 @@ def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counte
     counts: Counter = Counter()
     for item in prepared:
         counts.update(wanted.intersection(re.findall(r"\b[a-z]+\b", item.body)))
+    return counts
+
+
+def lowercase_phrases(prepared: list[PreparedArticle], wanted: set[str]) -> Counter[str]:
+    """How many articles write each of the ``wanted`` phrases in lower case, as words of their own
+    ("gross domestic product")."""
+    counts: Counter[str] = Counter()
+    if not wanted:
+        return counts
+    for item in prepared:
+        body = " ".join(item.body.split())  # a phrase runs over the wire's line breaks
+        found = [p for p in wanted if p in body]  # most bodies hold none: the regex runs on few
+        counts.update(p for p in found if re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", body))
     return counts
 
 
