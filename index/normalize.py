@@ -757,18 +757,25 @@ SAID_BEFORE = re.compile(r"\b" + SPEECH_VERB + r"\s*$")
 PRONOUN_NEXT = re.compile(r"^[^.!?\n]{0,120}?[.!?]?\s*(?:He|She)\b|^[^.!?\n]{0,80}?\b(?:he|she|his|her)\b")
 
 
-def text_shows_a_person(text: str, start: int, end: int, pronoun: bool = True) -> bool:
+CLAUSE_END = re.compile(r"\s*(?:[,.;:)]|$)")
+
+
+def text_shows_a_person(text: str, start: int, end: int, strict: bool = False) -> bool:
     """Whether the words around a one-word name show it is someone: a title before it ("Mr Bolton",
-    "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or (``pronoun``)
-    "he"/"she" taking it up next."""
+    "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or "he"/"she"
+    taking it up next. ``strict``: no "he" (it is as often the speaker), and "said" before the name only
+    where the name ends the clause ("said Orla Brenn, its chairman", not "said Gross Domestic Product
+    rose")."""
     before = text[max(0, start - 40) : start]
     words_before = before.split()
     if words_before and words_before[-1].casefold().rstrip(".,") in TITLES:
         return True
     after = text[end : end + 200]
-    return bool(
-        SAID_AFTER.match(after) or SAID_BEFORE.search(before) or (pronoun and PRONOUN_NEXT.match(after))
-    )
+    if SAID_AFTER.match(after):
+        return True
+    if strict:
+        return bool(SAID_BEFORE.search(before) and CLAUSE_END.match(after))
+    return bool(SAID_BEFORE.search(before) or PRONOUN_NEXT.match(after))
 
 
 POSSESSIVE_ROLE = re.compile(
@@ -781,11 +788,11 @@ POSSESSIVE_ROLE = re.compile(
 
 def text_marks_a_person(text: str, start: int, end: int) -> bool:
     """Whether the words around a name of any length are a person's marks: a title before it, a verb of
-    speech beside it (``text_shows_a_person``), or a possessive before a role or a relative ("Orla
-    Brenn's spokesman", "... 's wife"), the mention itself holding the "'s" or not. A "he" later in the
-    sentence is none: it is as often the speaker ("1.5 pct of Gross Domestic Product when he took
-    office")."""
-    if text_shows_a_person(text, start, end, pronoun=False):
+    speech beside it (``text_shows_a_person``, strictly: "said" before it only where it ends the clause),
+    or a possessive before a role or a relative ("Orla Brenn's spokesman", "... 's wife"), the mention
+    itself holding the "'s" or not. A "he" later in the sentence is none: it is as often the speaker
+    ("1.5 pct of Gross Domestic Product when he took office")."""
+    if text_shows_a_person(text, start, end, strict=True):
         return True
     mention = text[start:end]
     after = text[end : end + 40]

@@ -385,6 +385,11 @@ def test_a_he_later_in_the_sentence_does_not_mark_a_name_as_someone():
     assert text_shows_a_person(text, start, start + len("Gross Vellish Product"))  # a lone name: still
     text = "Orla Brenn said she would go."
     assert text_marks_a_person(text, 0, len("Orla Brenn"))
+    # "said" before a name marks it where the name ends the clause, not where it opens a reported one
+    text = "It also said Gross Vellish\nProduct rose 8.3 pct, said Orla Brenn, its chairman."
+    start = text.index("Gross")
+    assert not text_marks_a_person(text, start, start + len("Gross Vellish\nProduct"))
+    assert text_marks_a_person(text, text.index("Orla"), text.index("Orla") + len("Orla Brenn"))
 
 
 def test_na_in_capitals_is_a_banks_legal_form():
