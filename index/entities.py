@@ -221,6 +221,10 @@ def entities_from_mentions(
             if shown and place and place.name != place.country:
                 place = None  # "Bolton said": the man, not the town; "Britain said" is still the country
             if place and place.country:  # "Sri Lanka" or "Duesseldorf" tagged as a person
+                place = (
+                    qualified_place(place.name, place, text[mention.end : mention.end + 40], gazetteer)
+                    or place
+                )
                 weigh_evidence(place)
                 _add_place(entities, place, start, end, in_body, first_seen, mention.start)
             elif name and not (len(name.split()) == 1 and name.lower() in lowered_words):
@@ -251,6 +255,7 @@ def entities_from_mentions(
             if place and is_acronym(mention.text, mixed_case) and not is_large_area(place, gazetteer):
                 place = None  # "GAO" is the General Accounting Office, not Gao, Mali
             if place:  # "U.S." or "Nairobi" tagged as an organization
+                place = qualified_place(name, place, text[mention.end : mention.end + 40], gazetteer) or place
                 weigh_evidence(place)
                 _add_place(entities, place, start, end, in_body, first_seen, mention.start)
                 continue
