@@ -1123,3 +1123,29 @@ def bare_bodies_by_country(
         for bare in by_country[None]:
             found[bare] = {country: shown.get(names[0], names[0]) for country, names in named.items()}
     return found
+
+
+# Words that make a place of a place's name: "Texas Gulf Coast", "New York Harbor", "Alaska North Slope"
+GEOGRAPHIC_WORDS = frozenset(
+    {
+        "coast", "harbor", "harbour", "bay", "river", "valley", "sea", "ocean", "island", "islands", "basin",
+        "slope", "panhandle", "delta", "strait", "straits", "peninsula", "plain", "plains", "lake", "lakes",
+        "mountains", "hills", "desert", "shelf", "field", "fields", "region", "area", "belt", "canal", "port",
+    }
+)  # fmt: skip
+
+
+def is_thing_named_after_a_place(
+    name: str, is_large_area: Callable[[str], bool], is_common_word: Callable[[str], bool]
+) -> bool:
+    """ "West Texas Sour", "Light Louisiana Sweet": a name of capitalized words holding a country's or a
+    state's name, ending in a word the corpus writes in lower case that is no word of geography (an
+    adjective: a crude oil's grade), not a place itself ("Texas Gulf Coast", "New York Harbor" are)."""
+    words = name.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return False
+    last = words[-1].casefold()
+    if last in GEOGRAPHIC_WORDS or not is_common_word(last):
+        return False
+    runs = [" ".join(words[i : i + size]) for size in (1, 2) for i in range(len(words) - size)]
+    return any(is_large_area(run) for run in runs)

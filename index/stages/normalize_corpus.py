@@ -21,6 +21,7 @@ from ..normalize import (
     is_acronym,
     is_clipping,
     is_company_name,
+    is_thing_named_after_a_place,
     merge_short_orgs,
     middle_initial_map,
     names_an_organization,
@@ -58,7 +59,7 @@ def normalize_across_corpus(
         prepared,
         words_of_names
         | {w.casefold() for org in raw["org"] for w in org.split()}
-        | {p.casefold() for p in raw["place"] if " " not in p},
+        | {w.casefold() for p in raw["place"] for w in p.split()},
     )
     glued = title_glued_names(people, votes, lambda word: common[word.casefold()] >= 3)
     for name, short in glued.items():
@@ -103,6 +104,10 @@ def normalize_across_corpus(
         # A lone name the corpus never gives in full ("Harris", or "Avg" and "Revs" from earnings
         # tables) is too ambiguous, or too often not a person, to be a facet value...
         return len(name.split()) > 1
+
+    def is_large_area_name(name: str) -> bool:
+        place = places.resolve(name, alternates=False)
+        return place is not None and (places.is_country(place) or places.is_province(place))
 
     def is_common_noun(org: str) -> bool:
         # "Budget", "WHEAT", "U.S. Dollar": a word (after a country, perhaps) the corpus writes in lower case
@@ -249,7 +254,8 @@ def normalize_across_corpus(
         # Kokan", "Petrobras") goes by the same rule as any lone name, and is no place either
         as_people = [n for n in as_people if is_full_name(person(n)) or shown_as_person(person(n), entities)]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name,
-        # and one the corpus writes in lower case far more often is a word ("Sorghum" opening a line)
+        # and one the corpus writes in lower case far more often is a word ("Sorghum" opening a line);
+        # a longer one named after a state and ending in such a word is a thing ("West Texas Sour")
         entities.places = [
             p
             for p in entities.places
@@ -264,6 +270,12 @@ def normalize_across_corpus(
                         and common[p.name.casefold()] >= 3 * max(1, raw["place"][p.name])
                     )
                 )
+            )
+            and not (
+                p.country is None
+                and " " in p.name
+                and places.resolve(p.name) is None
+                and is_thing_named_after_a_place(p.name, is_large_area_name, lambda w: common[w] >= 3)
             )
         ]
         if as_people:
