@@ -1131,6 +1131,7 @@ GEOGRAPHIC_WORDS = frozenset(
         "coast", "harbor", "harbour", "bay", "river", "valley", "sea", "ocean", "island", "islands", "basin",
         "slope", "panhandle", "delta", "strait", "straits", "peninsula", "plain", "plains", "lake", "lakes",
         "mountains", "hills", "desert", "shelf", "field", "fields", "region", "area", "belt", "canal", "port",
+        "gulf", "state", "county", "district", "province", "territory", "city", "hemisphere", "bloc",
     }
 )  # fmt: skip
 
@@ -1140,7 +1141,7 @@ def is_thing_named_after_a_place(
 ) -> bool:
     """ "West Texas Sour", "Light Louisiana Sweet": a name of capitalized words holding a country's or a
     state's name, ending in a word the corpus writes in lower case that is no word of geography (an
-    adjective: a crude oil's grade), not a place itself ("Texas Gulf Coast", "New York Harbor" are)."""
+    adjective: a crude oil's grade), not a place itself ("Texas Gulf Coast", "New York State" are)."""
     words = name.split()
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return False
@@ -1148,4 +1149,5 @@ def is_thing_named_after_a_place(
     if last in GEOGRAPHIC_WORDS or not is_common_word(last):
         return False
     runs = [" ".join(words[i : i + size]) for size in (1, 2) for i in range(len(words) - size)]
-    return any(is_large_area(run) for run in runs)
+    # "Texas", not "Northern" (a province of several countries, and a word the corpus writes in lower case)
+    return any(is_large_area(run) and not is_common_word(run.casefold()) for run in runs)

@@ -419,11 +419,24 @@ def test_a_bare_body_two_countries_name_is_the_one_of_the_articles_country():
 def test_a_grade_named_after_a_state_is_no_place_a_coast_is():
     from index.normalize import is_thing_named_after_a_place
 
-    states = {"Arcadia", "North Arcadia"}.__contains__
-    lower = {"sour", "sweet", "light", "coast", "harbor", "west"}.__contains__
+    states = {"Arcadia", "North Arcadia", "Northern"}.__contains__
+    lower = {
+        "sour",
+        "sweet",
+        "light",
+        "coast",
+        "harbor",
+        "west",
+        "northern",
+        "district",
+        "europe",
+    }.__contains__
     assert is_thing_named_after_a_place("West Arcadia Sour", states, lower)
     assert is_thing_named_after_a_place("Light North Arcadia Sweet", states, lower)
     assert not is_thing_named_after_a_place("Arcadia Gulf Coast", states, lower)  # geography
     assert not is_thing_named_after_a_place("Port Arcadia Harbor", states, lower)
     assert not is_thing_named_after_a_place("West Arcadia", states, lower)  # ends in the state
     assert not is_thing_named_after_a_place("Vellum Sour", states, lower)  # names no state
+    # "Northern" is a province somewhere, and a word: no state's name in "Northern District"
+    assert not is_thing_named_after_a_place("Northern District", states, lower)
+    assert not is_thing_named_after_a_place("Northern Vellum", states, {"vellum", "northern"}.__contains__)
