@@ -1137,7 +1137,10 @@ GEOGRAPHIC_WORDS = frozenset(
 
 
 def is_thing_named_after_a_place(
-    name: str, is_large_area: Callable[[str], bool], is_common_word: Callable[[str], bool]
+    name: str,
+    is_large_area: Callable[[str], bool],
+    is_common_word: Callable[[str], bool],
+    is_mostly_a_word: Callable[[str], bool] = lambda run: False,
 ) -> bool:
     """ "West Texas Sour", "Light Louisiana Sweet": a name of capitalized words holding a country's or a
     state's name, ending in a word the corpus writes in lower case that is no word of geography (an
@@ -1149,5 +1152,5 @@ def is_thing_named_after_a_place(
     if last in GEOGRAPHIC_WORDS or not is_common_word(last):
         return False
     runs = [" ".join(words[i : i + size]) for size in (1, 2) for i in range(len(words) - size)]
-    # "Texas", not "Northern" (a province of several countries, and a word the corpus writes in lower case)
-    return any(is_large_area(run) and not is_common_word(run.casefold()) for run in runs)
+    # "Texas", not "Northern" (a province of several countries, and mostly a word: ``is_mostly_a_word``)
+    return any(is_large_area(run) and not is_mostly_a_word(run) for run in runs)

@@ -275,7 +275,12 @@ def normalize_across_corpus(
                 p.country is None
                 and " " in p.name
                 and places.resolve(p.name) is None
-                and is_thing_named_after_a_place(p.name, is_large_area_name, lambda w: common[w] >= 3)
+                and is_thing_named_after_a_place(
+                    p.name,
+                    is_large_area_name,
+                    lambda word: common[word] >= 3,
+                    lambda run: common[run.casefold()] >= 3 * max(1, raw["place"][run]),
+                )
             )
         ]
         if as_people:
