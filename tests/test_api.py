@@ -110,12 +110,36 @@ def test_paging(client):
         ("sort=random", "sort"),
         ("from=2024-05&to=2024-01", "from"),
         ("q=" + "a" * 2000, "q"),
+        ("mentioned=next+week", "mentioned"),
+        ("mentioned=1987-13", "mentioned"),
+        ("not_mentioned=2024-02-30", "not_mentioned"),
+        ("language=xx", "language"),
+        ("not_language=english", "not_language"),
+        ("q=&q=oil", "q"),
+        ("sort=newest&sort=oldest", "sort"),
+        ("per_page=5&per_page=10", "per_page"),
     ],
 )
 def test_bad_parameters_get_400_naming_them(client, query_string, parameter):
     response = client.get(f"/api/search?{query_string}")
     assert response.status_code == 400
     assert response.json["parameter"] == parameter and response.json["error"]
+
+
+@pytest.mark.parametrize("path", ["/", "/export.csv", "/export.jsonl", "/feed"])
+@pytest.mark.parametrize(
+    "query_string, parameter",
+    [("per_page=lots", "per_page"), ("mentioned=next+week", "mentioned"), ("language=xx", "language")],
+)
+def test_every_page_refuses_what_the_api_refuses(client, path, query_string, parameter):
+    response = client.get(f"{path}?{query_string}")
+    assert response.status_code == 400
+    assert f"“{parameter}”" in response.get_data(as_text=True)
+
+
+def test_valid_mentioned_and_language_values_are_read_as_the_index_holds_them(client):
+    assert search(client, "mentioned=2024-3")["total"] == search(client, "mentioned=2024-03")["total"] > 0
+    assert search(client, "language=EN")["total"] == search(client, "language=en")["total"] > 0
 
 
 def test_article_endpoint(client):
