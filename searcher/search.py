@@ -15,6 +15,7 @@ from .backend import ChosenValue, RawResults
 from .engine import SearchBackend
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
+from .query import has_searchable_word
 
 FACET_LIMIT = 10
 FACET_MAX = 200
@@ -232,6 +233,12 @@ class SearchResults:
     notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
 
     @property
+    def searchable(self) -> bool:
+        """False for a query with no word to search (``😀``, ``!!!``): it matched nothing, and
+        ``notice`` says why."""
+        return has_searchable_word(self.query)
+
+    @property
     def first_number(self) -> int:
         """The number of the page's first hit among all the results (21 on page 2 of 20 a page)."""
         return (self.page - 1) * self.per_page + 1
@@ -247,6 +254,7 @@ class SearchResults:
             "sort": self.sort,
             "suggestion": self.suggestion,
             "notice": self.notice,
+            "searchable": self.searchable,
             "match_all": self.match_all,
             "matched": [m.as_json() for m in self.matched],
             "published_unit": self.published_unit,

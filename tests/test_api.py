@@ -275,3 +275,29 @@ def test_page_errors_stay_html(client):
     for response in (client.get("/nope"), client.post("/")):
         assert response.status_code in (404, 405) and response.content_type.startswith("text/html")
     assert "GET" in client.post("/").headers["Allow"]
+
+
+@pytest.mark.parametrize("query", ["😀", "?", "!!!", "...", "(((", '""'])
+def test_a_query_with_no_word_matches_nothing_and_says_so(client, query):
+    everything = search(client, "q=")["total"]
+    data = client.get("/api/search", query_string={"q": query}).json
+    assert everything > 0 and data["total"] == 0 and data["hits"] == []
+    assert data["searchable"] is False and "no word that can be searched" in data["notice"]
+    page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+    assert "no word that can be searched" in page and "No article matches a query with no word" in page
+    export = client.get("/export.jsonl", query_string={"q": query}).get_data(as_text=True)
+    assert export.strip() == ""
+
+
+def test_a_query_with_a_word_or_the_browsing_star_is_searchable(client):
+    for query in ("ferry", "*", "", "ferry!"):
+        data = client.get("/api/search", query_string={"q": query}).json
+        assert data["searchable"] is True and data["total"] > 0, query
+
+
+def test_the_command_line_says_a_query_has_no_word(runner, sample_index):
+    result = runner.invoke(args=["search", "!!!", "--index-dir", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert "0 articles" in result.output and "no word that can be searched" in result.output
+    result = runner.invoke(args=["search", "--mentioned", "next week", "--index-dir", str(sample_index)])
+    assert result.exit_code == 2 and "--mentioned" in result.output

@@ -71,6 +71,10 @@ QUERIES = [
     "q=Lindqvst+ferry",
     "q=Reyez",
     "q=ferri&person=Mara+Lindqvist",
+    "q=%F0%9F%98%80",  # a query with no word to search matches nothing, on both engines
+    "q=!!!",
+    'q=""',
+    "q=?",
 ]
 
 
