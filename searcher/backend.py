@@ -31,7 +31,7 @@ from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
 from index.normalize import acronym_expansion, is_acronym
-from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
+from index.schema import COLUMN_FACETS, WORDS_FILE, folds_accents, is_language_field, query_schema
 from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
 from index.story_corrections import (
@@ -167,6 +167,12 @@ class Generation:
         self.automatic_stories: dict[str, str] = {}  # article id -> story id before the readers' rules
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
+        if not folds_accents(self.schema):
+            self.ix.close()
+            raise store.NoIndexError(
+                f"the index at {path} was built before words were matched with and without accents "
+                f"(“Zurich” finding “Zürich”); run `searcher index rebuild PATH...` to search it"
+            )
         self.query_schema = query_schema(self.schema)
         with self.ix.reader() as reader:
             indexed = set(reader.indexed_field_names())

@@ -63,6 +63,7 @@ from index.schema import (
     build_schema,
     document_words,
     entities_json,
+    fold_accents,
     language_field,
     query_schema,
 )
@@ -164,9 +165,14 @@ def whoosh_terms(text: str) -> str:
     """A text's words as the Whoosh index holds them (Whoosh's own Porter variant: "bidding" is "bidd",
     which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
     query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
-    each lower-cased, stop words and one-letter words dropped, the rest stemmed — without its token
+    each lower-cased and its accents folded, stop words and one-letter words dropped, the rest stemmed — without its token
     objects and chained generators, which were most of the load's Python time."""
-    return " ".join(filter(None, map(_stems.__getitem__, map(str.lower, WHOOSH_WORD.findall(text)))))
+    return " ".join(filter(None, map(_stems.__getitem__, map(folded_lower, WHOOSH_WORD.findall(text)))))
+
+
+def folded_lower(word: str) -> str:
+    """A word in lower case, its accents folded: as the Whoosh schema's text analyzer reads it."""
+    return fold_accents(word.lower())
 
 
 WHOOSH_EPOCH = datetime(1, 1, 1)
@@ -198,7 +204,7 @@ ANALYSIS = {
             "type": "custom",
             "char_filter": ["whoosh_stops"],
             "tokenizer": "whoosh_words",
-            "filter": ["lowercase", "porter_stem"],
+            "filter": ["lowercase", "asciifolding", "porter_stem"],  # "Zürich" is "zurich", as in Whoosh
         },
     },
 }

@@ -301,3 +301,29 @@ def test_the_command_line_says_a_query_has_no_word(runner, sample_index):
     assert "0 articles" in result.output and "no word that can be searched" in result.output
     result = runner.invoke(args=["search", "--mentioned", "next week", "--index-dir", str(sample_index)])
     assert result.exit_code == 2 and "--mentioned" in result.output
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Rhône", "Rhone", "rhone", "RHÔNE"),
+        ("téléphérique", "telepherique", "Téléphérique"),
+        ("télé*", "tele*"),
+        ('"du Rhône"', '"du Rhone"'),
+        ("élections", "elections"),
+    ],
+)
+def test_words_match_with_and_without_their_accents(client, spellings):
+    totals = {q: client.get("/api/search", query_string={"q": q}).json["total"] for q in spellings}
+    assert len(set(totals.values())) == 1 and totals[spellings[0]] > 0, totals
+
+
+def test_the_highlight_marks_the_accented_word_a_plain_query_found(client):
+    hits = client.get("/api/search", query_string={"q": "telepherique"}).json["hits"]
+    assert hits and all("<mark>téléphérique</mark>" in hit["snippet"] for hit in hits)
+
+
+def test_did_you_mean_offers_the_word_without_its_accents(client):
+    data = client.get("/api/search", query_string={"q": "Rhnoe"}).json
+    assert data["total"] == 0 and data["suggestion"] == "rhone"
+    assert client.get("/api/search", query_string={"q": data["suggestion"]}).json["total"] > 0

@@ -75,6 +75,11 @@ QUERIES = [
     "q=!!!",
     'q=""',
     "q=?",
+    "q=Rhone",  # accents folded both ways, on both engines
+    "q=rh%C3%B4ne",
+    "q=telepherique",
+    "q=t%C3%A9l%C3%A9*",
+    'q="du+Rhone"',
 ]
 
 
