@@ -30,7 +30,7 @@ from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, spl
 from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
-from index.normalize import acronym_expansion, is_acronym
+from index.normalize import acronym_expansion, acronym_in_any_case
 from index.schema import COLUMN_FACETS, WORDS_FILE, folds_accents, is_language_field, query_schema
 from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
@@ -975,15 +975,17 @@ def canonical_values(generation: Generation, facet: str, given: str) -> list[str
 
 
 def value_ids_or_acronym(column: FacetColumn, given: str, live: np.ndarray | None = None) -> list[int]:
-    """The ids of the values ``given`` names in any case or accent form; else, for an acronym ("OPEC"),
+    """The ids of the values ``given`` names in any case or accent form; else, for an acronym in any case
+    ("OPEC", "opec": ``acronym_in_any_case``),
     the value it stands for (``acronym_expansion``: the rule the OpenSearch backend follows too),
     counted over the ``live`` articles."""
     found = column.value_ids(facet_key(given))
-    if found or not is_acronym(given):
+    acronym = acronym_in_any_case(given)
+    if found or acronym is None:
         return found
     held = column.ids if live is None else column.ids[live[column.owners]]
     named = np.bincount(held, minlength=len(column.values)).tolist()
-    expansion = acronym_expansion(given, zip(column.values, named, strict=True))
+    expansion = acronym_expansion(acronym, zip(column.values, named, strict=True))
     return [] if expansion is None else [column.values.index(expansion)]
 
 

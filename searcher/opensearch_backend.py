@@ -56,7 +56,7 @@ from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
-from index.normalize import acronym_expansion, is_acronym
+from index.normalize import acronym_expansion, acronym_in_any_case
 from index.schema import (
     COLUMN_FACETS,
     STEMMED_LANGUAGES,
@@ -972,14 +972,15 @@ class Snapshot:
         """The value an acronym stands for (``acronym_expansion`` over this snapshot's values and
         counts), when no value of the facet is spelled as ``given``; None otherwise. The facet's values
         are read only for a name written as an acronym, once a snapshot."""
-        if not is_acronym(given):
+        acronym = acronym_in_any_case(given)
+        if acronym is None:
             return None
         counts = self.value_counts(facet)
         if facet not in self._value_keys:
             self._value_keys[facet] = {facet_key(value) for value in counts}
         if facet_key(given) in self._value_keys[facet]:
             return None
-        return acronym_expansion(given, counts.items())
+        return acronym_expansion(acronym, counts.items())
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """As the Whoosh backend's: the words of titles and bodies with their article counts, weighed

@@ -327,3 +327,30 @@ def test_did_you_mean_offers_the_word_without_its_accents(client):
     data = client.get("/api/search", query_string={"q": "Rhnoe"}).json
     assert data["total"] == 0 and data["suggestion"] == "rhone"
     assert client.get("/api/search", query_string={"q": data["suggestion"]}).json["total"] > 0
+
+
+def test_a_facet_value_in_another_case_or_as_a_lower_case_acronym_finds_the_index_value(client):
+    from index.normalize import initials
+
+    orgs = search(client, "per_page=1")["facets"]["org"]
+    named = next(v for v in orgs if " " in v["value"] and 2 <= len(initials(v["value"])) <= 6)
+    for given in (named["value"].lower(), named["value"].upper(), initials(named["value"]).lower()):
+        data = client.get("/api/search", query_string={"org": given}).json
+        chosen = [v["value"] for v in data["facets"]["org"] if v["selected"]]
+        assert data["total"] == named["count"] and chosen == [named["value"]], given
+        assert data["not_in_index"] == []
+        assert client.get(f"/org/{given}").status_code == 200, given
+
+
+def test_a_facet_value_the_index_does_not_hold_is_said_plainly(client, runner, sample_index):
+    data = client.get("/api/search?org=no+such+organization&not_person=Nobody+Here").json
+    assert data["total"] == 0
+    assert {(item["facet"], item["value"]) for item in data["not_in_index"]} == {
+        ("org", "no such organization"),
+        ("person", "Nobody Here"),
+    }
+    assert all("holds no" in item["message"] for item in data["not_in_index"])
+    page = client.get("/?org=no+such+organization").get_data(as_text=True)
+    assert "The index holds no organization “no such organization”" in page
+    result = runner.invoke(args=["search", "--org", "no such organization", "--index-dir", str(sample_index)])
+    assert "The index holds no organization “no such organization”" in result.output
