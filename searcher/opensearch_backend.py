@@ -210,6 +210,14 @@ ANALYSIS = {
 }
 
 
+def index_folds_accents(client: OpenSearch, index: str) -> bool:
+    """Whether an index's analysis folds accents (``ANALYSIS``): one built before holds "zürich" in its
+    terms where queries now look for "zurich", and must be rebuilt."""
+    settings = client.indices.get_settings(index=index)[index]["settings"]["index"]
+    analyzer = settings.get("analysis", {}).get("analyzer", {}).get("whoosh_stem", {})
+    return "asciifolding" in analyzer.get("filter", [])
+
+
 def mappings() -> dict:
     """Text fields stemmed as Whoosh stems them; each facet as its values (counted), their keys
     (``facet_key``: case and accents ignored, for filters) and their words (for ``person:volcker``)."""
@@ -1038,6 +1046,12 @@ class OpenSearchIndex(SearchBackend):
                 if current is not None and current.index == index:
                     countries = current.countries
                 else:
+                    if not index_folds_accents(self.client, index):
+                        raise store.NoIndexError(
+                            f"the OpenSearch index {index!r} was built before words were matched with and "
+                            f"without accents (“Zurich” finding “Zürich”); run `searcher index rebuild "
+                            f"--backend opensearch PATH...` to search it"
+                        )
                     meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
                         index=index
                     )[index]["mappings"].get("_meta", {})

@@ -356,3 +356,21 @@ def test_an_acronym_finds_the_same_value_on_both_engines(client, opensearch_app)
         assert app_client.get(f"/org/{acronym}").status_code == 200
         assert app_client.get(f"/org/{acronym.lower()}").status_code == 200
         assert answer(app_client, "org=QXZW")["total"] == 0  # spells nothing
+
+
+def test_an_index_built_before_accents_were_folded_is_refused_clearly(opensearch_cluster):
+    """An index whose analysis does not fold accents holds "zürich" where queries look for "zurich":
+    it is refused with a message to rebuild, not searched with answers that miss accented words."""
+    from index.store import NoIndexError
+    from searcher.opensearch_backend import ANALYSIS, OpenSearchIndex, client_for
+
+    client = client_for(opensearch_cluster.urls)
+    old_analysis = json.loads(json.dumps(ANALYSIS))
+    old_analysis["analyzer"]["whoosh_stem"]["filter"] = ["lowercase", "porter_stem"]
+    index, alias = "newsfacets-before-folding-1", "newsfacets-before-folding"
+    client.indices.create(index=index, body={"settings": {"analysis": old_analysis}, "aliases": {alias: {}}})
+    try:
+        with pytest.raises(NoIndexError, match="rebuild"):
+            OpenSearchIndex(opensearch_cluster.urls, alias).generation()
+    finally:
+        client.indices.delete(index=index)
