@@ -33,7 +33,7 @@ from .corpus import NO_VOTES, LabelVotes
 from .language import UNDETERMINED
 from .stages.annotate import entity_readable, find_all_mentions
 from .stages.facet_columns import columns_span, write_columns_for
-from .stages.identity import article_file
+from .stages.identity import ArticleFiles, article_file
 from .stages.languages import detect_languages
 from .stages.live import (
     Baseline,
@@ -212,8 +212,9 @@ def write_and_publish(
             write_columns_for(partial, written, baseline.previous)
             write_word_counts(partial, baseline.words, written)
         origins = baseline.origins
+        files = ArticleFiles()
         for item in written:
-            origins.record(item.article, item.language, item.pipeline)
+            origins.record(item.article, item.language, item.pipeline, files(item.article))
         recorded_copies = origins.record_copies(copies or {})
     except BaseException:
         if beside is not None:
