@@ -11,19 +11,23 @@ from index.articles import Article
 from index.build import BuildOptions, rebuild
 from index.normalize import is_all_caps
 from index.stages.identity import ArticleFiles, article_file
+from index.stages.write import GenerationWrite
 
 from .conftest import SAMPLES
 from .generation_contents import differences, generation_contents
 
 
-def rebuilt_from_cache(built: Path, paths: list[str], target: Path) -> list[Path]:
-    """``paths`` rebuilt twice in ``target`` with the NER cache of the index at ``built``: first with
-    no generation before it, then over that one (whose story signatures it reuses)."""
+def rebuilt_from_cache(
+    built: Path, paths: list[str], target: Path, processes: tuple[int | None, ...] = (None, None)
+) -> list[Path]:
+    """``paths`` rebuilt in ``target`` with the NER cache of the index at ``built``, once for each of
+    ``processes`` (None: as many as the build chooses): first with no generation before it, then over
+    the one before (whose story signatures it reuses)."""
     target.mkdir()
     shutil.copy(built / "annotations.sqlite", target / "annotations.sqlite")
     generations = []
-    for _ in range(2):
-        report = rebuild(paths, target, BuildOptions(progress=False))
+    for count in processes:
+        report = rebuild(paths, target, BuildOptions(progress=False, processes=count))
         assert report.ner_articles == 0, "the cache should have held every text"
         assert report.generation is not None
         generations.append(report.generation)
@@ -40,13 +44,22 @@ def test_a_rebuild_from_the_ner_cache_writes_what_the_cold_build_wrote(sample_in
 def test_a_rebuild_of_the_reuters_slice_from_its_cache_writes_what_the_cold_build_wrote(
     reuters_slice_index, tmp_path
 ):
-    """Over 2,000 articles the build cleans and derives entities in worker processes."""
+    """Over 2,000 articles the build cleans and derives entities in worker processes and writes the
+    index in a forked process beside the stories; with one process it does all of it itself."""
     cold_generation = (reuters_slice_index / "current").resolve()
     cold = generation_contents(cold_generation)
     origins = cold["origins.json"]["files"]
-    generations = rebuilt_from_cache(reuters_slice_index, origins, tmp_path / "warm")
+    generations = rebuilt_from_cache(reuters_slice_index, origins, tmp_path / "warm", (None, 1, None))
     for generation in generations:
         assert differences(cold, generation_contents(generation)) == []
+
+
+def test_a_write_that_fails_in_its_forked_process_raises_its_error_in_the_build(tmp_path):
+    writing = GenerationWrite(tmp_path / "no such folder", [], create=True, options=BuildOptions(processes=2))
+    assert writing.process is not None, "two processes asked for: the write is forked"
+    with pytest.raises(FileNotFoundError):
+        writing.finish()
+    assert not writing.process.is_alive()
 
 
 def test_the_difference_of_two_generations_names_what_differs(sample_index, tmp_path):
