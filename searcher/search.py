@@ -424,6 +424,7 @@ def display_dateline(dateline: str | None) -> str | None:
 
 SENTENCE_END = re.compile(r"[.!?:;\"”’')\]]\s*$")
 CONTINUATION_START = re.compile(r"\s*(?:[a-z]|\.{2,}|…|[,;)])")
+SHORTEST_WRAPPED_LINE = 40  # shorter lines ("nine mths", "two 10.50/8.50") are table rows and headings
 TABLE_ROW = re.compile(r"\S {3,}\S|\t")  # columns set apart by runs of spaces: a line of its own
 
 
@@ -431,9 +432,11 @@ def breaks_mid_sentence(line: str, following: str) -> bool:
     """Whether the line break between ``line`` and ``following`` falls inside a sentence: a wire break
     the cleaning left ("OPEC believes\n...The world", "without restrictions\nand should"), not the
     start of a paragraph. ``line`` does not end a sentence, ``following`` opens in lower case or with
-    an ellipsis, and neither is blank or a table row; an indented line starts a paragraph."""
+    an ellipsis, and neither is blank or a table row; an indented line starts a paragraph. ``line`` is
+    as long as a wire line at least, and not in capitals: short lines of figures are tables."""
     return (
-        bool(line.strip())
+        len(line.strip()) >= SHORTEST_WRAPPED_LINE
+        and any(char.islower() for char in line)  # not an all-capitals heading ("LONDON DEPOSITS -APRIL 7")
         and bool(following.strip())
         and following[:1] not in (" ", "\t")
         and not SENTENCE_END.search(line)

@@ -66,19 +66,25 @@ def test_a_page_shows_the_time_when_known_and_the_day_otherwise():
     assert published_label({"published": None, "published_at": None}) is None
 
 
+ROSE = "The board said on Tuesday that the price of its shares rose"
+
+
 @pytest.mark.parametrize(
     ("line", "following", "inside"),
     [
-        ('Al-Wattari said: "OPEC believes', "...The world energy trade", True),
-        ("should be kept without restrictions", "and should be built around", True),
-        ("the price rose", ", analysts said.", True),
+        ('In a speech in Luxembourg, Al-Wattari said: "OPEC believes', "...The world energy trade", True),
+        ("...The world energy trade should be kept without restrictions", "and should be built around", True),
+        (ROSE, ", analysts said.", True),
         ("The operation will raise the supply.", "The traders estimated the surplus.", False),
         ("Background", "The ferry union voted on Monday.", False),  # a heading, then a paragraph
-        ("the price rose", "Analysts said so.", False),  # a capital: may be a new paragraph
-        ("the price rose", "    and fell", False),  # an indented line starts a paragraph
-        ("the price rose", "", False),
+        (ROSE, "Analysts said so.", False),  # a capital: may be a new paragraph
+        (ROSE, "    and fell", False),  # an indented line starts a paragraph
+        (ROSE, "", False),
         ("Wheat   1.2   1.3", "and more", False),  # a table row
-        ("said it would", "wheat   1.2   1.3", False),
+        (ROSE, "wheat   1.2   1.3", False),
+        ("nine mths", "shr diluted loss 10.89 dlrs", False),  # short lines of a results table
+        ("revs 52.6 mln vs 51.1 mln", "avg shrs 10,234,000 vs 9,936,000", False),
+        ("LONDON INTERBANK STERLING OPENING -APRIL 7", "overnight 10-1/4 1/8", False),  # a heading
     ],
 )
 def test_a_line_break_inside_a_sentence_is_told_from_a_paragraph(line, following, inside):
