@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from index.articles import Article, Entities
 from index.build import BuildOptions, rebuild
 from index.schema import searchable_body
+from index.stages.prepare import prepare
 from searcher import create_app
 from searcher.search import (
     body_paragraphs,
@@ -186,20 +188,21 @@ RSS_FILE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Coast Bull
 </channel></rss>"""
 
 
-@pytest.fixture(scope="module")
-def dateline_index(tmp_path_factory, sample_index) -> Path:
-    folder = tmp_path_factory.mktemp("datelines")
+def write_dateline_corpus(folder: Path) -> list[str]:
+    """The invented articles above, one file a format, in ``folder``: the paths to index."""
     (folder / "wire.jsonl").write_text("\n".join(json.dumps(record) for record in JSONL) + "\n")
     (folder / "ferry.txt").write_text(TEXT_FILE)
     (folder / "lighthouse.html").write_text(HTML_FILE)
     (folder / "coast.rss").write_text(RSS_FILE)
+    return [str(folder / name) for name in ("wire.jsonl", "ferry.txt", "lighthouse.html", "coast.rss")]
+
+
+@pytest.fixture(scope="module")
+def dateline_index(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("datelines")
     index_dir = folder / "index"
     index_dir.mkdir()
-    report = rebuild(
-        [str(folder / name) for name in ("wire.jsonl", "ferry.txt", "lighthouse.html", "coast.rss")],
-        index_dir,
-        BuildOptions(progress=False),
-    )
+    report = rebuild(write_dateline_corpus(folder), index_dir, BuildOptions(progress=False))
     assert report.indexed == 5, report
     return index_dir
 
@@ -343,11 +346,38 @@ def test_a_warm_rebuild_keeps_the_datelines_and_runs_no_ner(dateline_index, tmp_
     again = tmp_path / "index"
     again.mkdir()
     shutil.copy(dateline_index / "annotations.sqlite", again / "annotations.sqlite")
-    folder = dateline_index.parent
-    report = rebuild(
-        [str(folder / name) for name in ("wire.jsonl", "ferry.txt", "lighthouse.html", "coast.rss")],
-        again,
-        BuildOptions(progress=False),
-    )
+    report = rebuild(write_dateline_corpus(tmp_path), again, BuildOptions(progress=False))
     assert report.indexed == 5
     assert report.ner_articles == 0
+
+
+def test_an_opensearch_document_searches_its_dateline_and_keeps_it():
+    """The OpenSearch document: the dateline kept in ``_source`` (shown, and the search terms made again
+    from it), its words among the body's terms; the body itself as the source gave it."""
+    from searcher.opensearch_backend import document, search_terms
+
+    article = Article(
+        title="Canal reopens",
+        body="The canal reopened to barges today after repairs.",
+        origin="wire.jsonl:1",
+        id="w/1",
+        dateline="DUNHOLLOW, May 7 -",
+    )
+    item = prepare(article, set(), [])
+    assert item is not None and "DUNHOLLOW" not in item.ner_text  # what spaCy reads is unchanged
+    item.entities = Entities()
+    source = document(item, 0)
+    assert source["dateline"] == "DUNHOLLOW, May 7 -"
+    assert source["body"] == article.body
+    assert source["body_terms"].split()[0] == "dunhollow"
+    assert search_terms(source)["body_terms"] == source["body_terms"]  # made again from _source
+
+
+def test_the_bundled_samples_show_a_dateline(client):
+    """The demo shows the feature: a sample JSON Lines entry gives its dateline apart from its body."""
+    article = client.get("/api/articles/nordic-wire/nordicwire-020").get_json()
+    assert article["dateline"] == "LISBON, April 19"
+    assert article["published_at"] == "2024-04-19T10:30:00"
+    assert '<span class="dateline">LISBON, April 19</span>' in client.get(
+        "/article/nordic-wire/nordicwire-020"
+    ).get_data(as_text=True)
