@@ -157,7 +157,10 @@ def search_command(
         if names:
             click.echo(f"   {', '.join(names)}")
     for facet in ("person", "place", "org", "language"):
-        top = ", ".join(f"{v.label or v.value} ({v.count})" for v in results.facets[facet][:6])
+        top = ", ".join(
+            f"{v.label or v.value} ({v.count if v.adds is None else f'+{v.adds}'})"
+            for v in results.facets[facet][:6]
+        )
         if top:
             click.echo(f"\n{facet}: {top}")
 
