@@ -202,12 +202,14 @@ class ResultHit:
     versions: int | None = None  # collapsed: the story's versions among the matches, itself included
     other_versions: list[dict[str, Any]] = field(default_factory=list)  # collapsed: the others
     language: str = "und"  # ISO 639 code, "und" when not sure
+    published_at: str | None = None  # its time, "1987-03-02T14:07:35", when the source gave one
 
     def as_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "published": self.published,
+            "published_at": self.published_at,
             "source": self.source,
             "url": self.url,
             "snippet": self.snippet,
@@ -307,6 +309,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
                 id=hit.id,
                 title=hit.title,
                 published=hit.published.date().isoformat() if hit.published else None,
+                published_at=published_at(hit.published),
                 source=hit.source,
                 url=web_link(hit.url),
                 snippet=hit.snippet,

@@ -241,6 +241,10 @@ def test_a_word_only_in_datelines_is_a_known_word_not_a_misspelling(dateline_cli
 
 
 def test_the_api_gives_the_dateline_and_the_time_of_publication(dateline_client):
+    answer = dateline_client.get(
+        "/api/search", query_string={"q": "quillmouth", "collapse": "false"}
+    ).get_json()
+    assert {hit["published_at"] for hit in answer["hits"]} == {"1987-04-02T09:15:00", "1987-04-02T10:01:00"}
     article = dateline_client.get("/api/articles/test-wire/q-1").get_json()
     assert article["dateline"] == "QUILLMOUTH, April 2"
     assert article["published"] == "1987-04-02"
