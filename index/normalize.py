@@ -339,6 +339,8 @@ def smart_title_case(word: str) -> str:
 
 
 def is_all_caps(text: str) -> bool:
+    if text.isascii():  # the same answer in one C call: ASCII's cased characters are its letters
+        return text.isupper()
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -354,9 +356,14 @@ def fix_capitals(name: str, keep_acronyms: bool = True) -> str:
     return " ".join(word if "." in word else smart_title_case(word) for word in words)
 
 
+NOT_KEY_CHARACTER = re.compile(r"[^\w\s&]")
+
+
 def value_key(value: str) -> str:
     """The key two spellings of one value share: case, punctuation and spacing do not count."""
-    return " ".join(re.sub(r"[^\w\s&]", " ", value.casefold().replace("’", "'").replace("'s ", " ")).split())
+    return " ".join(
+        NOT_KEY_CHARACTER.sub(" ", value.casefold().replace("’", "'").replace("'s ", " ")).split()
+    )
 
 
 # a dash or bracket between names, a paragraph break, or a line break after a figure or before a
