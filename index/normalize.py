@@ -433,6 +433,14 @@ def is_acronym(name: str) -> bool:
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
+def acronym_in_any_case(given: str) -> str | None:
+    """The acronym a reader's value spells in any case ("opec" -> "OPEC", "o.p.e.c." -> "O.P.E.C."),
+    None when its capitals are no acronym: how both search engines read a facet value that names no
+    value of the index before looking it up by ``acronym_expansion``."""
+    capitals = given.strip().upper()
+    return capitals if is_acronym(capitals) else None
+
+
 def acronym_expansion(acronym: str, named: Iterable[tuple[str, int]]) -> str | None:
     """The value an acronym stands for among ``named`` (value, articles naming it): of the values of
     several words whose initials spell it, the most named (at least once), a tie to the first
