@@ -27,7 +27,7 @@ from . import store
 from .articles import Article, Problem
 from .columns import Columns
 from .language import UNDETERMINED
-from .schema import WORDS_FILE, document_words, entities_from_json
+from .schema import WORDS_FILE, document_words, entities_from_json, searchable_body
 from .stages.facet_columns import write_columns_for
 from .stages.metadata import count_vocabulary, place_countries, published_span, write_metadata
 from .stages.prepare import PreparedArticle, annotated_entities
@@ -167,6 +167,7 @@ def article_from_stored(stored: dict[str, Any], generation: Path) -> PreparedArt
         author=stored.get("author"),
         source=stored.get("source") or None,
         published=stored.get("published"),
+        dateline=stored.get("dateline"),
     )
     prepared = PreparedArticle(
         article,
@@ -209,7 +210,12 @@ def recover_index(index_dir: Path, options: BuildOptions | None = None) -> Build
                 write_columns_for(partial, prepared, None)
                 group_for_build(None, prepared, (), incremental=False).save(partial)
                 store.write_json_atomic(
-                    partial / WORDS_FILE, dict(document_words(f"{i.title} {i.body}" for i in prepared))
+                    partial / WORDS_FILE,
+                    dict(
+                        document_words(
+                            f"{i.title} {searchable_body(i.article.dateline, i.body)}" for i in prepared
+                        )
+                    ),
                 )
             write_metadata(
                 partial,

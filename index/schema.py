@@ -117,6 +117,7 @@ def build_schema(languages: Iterable[str | None] = ()) -> Schema:
         source=ID(stored=True),
         url=STORED,
         author=STORED,
+        dateline=STORED,  # the source's own dateline ("BRUSSELS, March 17 -"): its words are indexed in body
         # Mentioned dates by year, month and day, for filters at any of those levels (the facet
         # column counts by month). Scorable only because Whoosh checks the disk for a missing
         # length column at every posting it writes.
@@ -182,6 +183,13 @@ def entities_from_json(text: str) -> Entities:
     )
 
 
+def searchable_body(dateline: str | None, body: str) -> str:
+    """The body as its words are indexed: the dateline a source gives apart from the body first, so
+    ``tokyo`` finds the articles datelined TOKYO that never name it. The stored body stays as it is
+    (entity offsets point into it) and so does the text NER reads (the annotation cache is keyed on it)."""
+    return f"{dateline}\n{body}" if dateline and dateline.strip() else body
+
+
 def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> dict[str, Any]:
     """Whoosh fields for one prepared article (see ``stages.prepare.PreparedArticle``); with ``schema``
     (an index built before the language fields, written to by ``add``), only the fields it has."""
@@ -190,7 +198,8 @@ def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> 
     fields: dict[str, Any] = {
         "id": article.id,
         "title": prepared.title,
-        "body": prepared.body,
+        "body": searchable_body(article.dateline, prepared.body),
+        "_stored_body": prepared.body,
         "source": article.source or "",
         "url": article.url,
         "author": article.author,
@@ -199,13 +208,15 @@ def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> 
         "entities": entities_json(entities),
         "language": prepared.language or UNDETERMINED,
     }
+    if article.dateline and (schema is None or "dateline" in schema):
+        fields["dateline"] = article.dateline
     if article.published is not None:
         fields["published"] = article.published
     language = prepared.language
     if language is not None and language in STEMMED_LANGUAGES:
         field_name = language_field(language)
         if schema is None or field_name in schema:
-            fields[field_name] = f"{prepared.title}\n{prepared.body}"
+            fields[field_name] = f"{prepared.title}\n{searchable_body(article.dateline, prepared.body)}"
     return fields
 
 

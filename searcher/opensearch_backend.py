@@ -66,6 +66,7 @@ from index.schema import (
     fold_accents,
     language_field,
     query_schema,
+    searchable_body,
 )
 from index.stages.prepare import annotated_entities
 from index.stages.stories import story_ids
@@ -236,6 +237,7 @@ def mappings() -> dict:
         "source": {"type": "keyword"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
         "author": {"type": "keyword", "index": False, "doc_values": False},
+        "dateline": {"type": "keyword", "index": False, "doc_values": False},  # searched in body_terms
         "mentioned": {"type": "keyword"},  # the mentioned dates by year, month and day: for filters
         "mentioned_period": {"type": "keyword"},  # by year and month: for counts
         "fingerprint": {"type": "keyword", "index": False, "doc_values": False},
@@ -263,12 +265,15 @@ def document(prepared, order: int, ner_input: str | None = None) -> dict:
         "id": article.id,
         "order": order,
         "ner_input": ner_input,
-        **search_terms_of(prepared.title, prepared.body, prepared.language),
+        **search_terms_of(
+            prepared.title, searchable_body(article.dateline, prepared.body), prepared.language
+        ),
         "title": prepared.title,
         "body": prepared.body,
         "source": article.source or "",
         "url": article.url,
         "author": article.author,
+        "dateline": article.dateline,
         "fingerprint": prepared.fingerprint,
         "story": prepared.story or article.id,
         "entities": entities_json(entities),
@@ -594,7 +599,9 @@ class OpenSearchWriter:
         """The titles' and bodies' words with how many articles hold each, for "did you mean" (as the
         Whoosh index keeps them in words.json), in one document of a small index beside ``index``. An
         add adds its counts to the cluster's, so adds running at once on several machines all count."""
-        counts = document_words(f"{item.title} {item.body}" for item in prepared)
+        counts = document_words(
+            f"{item.title} {searchable_body(item.article.dateline, item.body)}" for item in prepared
+        )
         if incremental:
             self.merge_into_side_document(index, "words", dict(counts), add=True)
             return
@@ -796,7 +803,8 @@ def search_terms(source: dict) -> dict:
     """The fields a document's ``_source`` leaves out that queries match (``document``'s ``*_terms``),
     made again from its title, body and language."""
     language = (source.get("language") or [UNDETERMINED])[0]
-    return search_terms_of(source.get("title") or "", source.get("body") or "", language)
+    body = searchable_body(source.get("dateline"), source.get("body") or "")
+    return search_terms_of(source.get("title") or "", body, language)
 
 
 def search_terms_of(title: str, body: str, language: str | None) -> dict:

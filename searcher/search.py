@@ -3,10 +3,12 @@ it (``as_json``), the CLI prints it. What the pages draw (bar heights) is comput
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -205,12 +207,14 @@ class ResultHit:
     versions: int | None = None  # collapsed: the story's versions among the matches, itself included
     other_versions: list[dict[str, Any]] = field(default_factory=list)  # collapsed: the others
     language: str = "und"  # ISO 639 code, "und" when not sure
+    published_at: str | None = None  # its time, "1987-03-02T14:07:35", when the source gave one
 
     def as_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "published": self.published,
+            "published_at": self.published_at,
             "source": self.source,
             "url": self.url,
             "snippet": self.snippet,
@@ -359,6 +363,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
                 id=hit.id,
                 title=hit.title,
                 published=hit.published.date().isoformat() if hit.published else None,
+                published_at=published_at(hit.published),
                 source=hit.source,
                 url=web_link(hit.url),
                 snippet=hit.snippet,
@@ -380,13 +385,37 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
     )
 
 
+MIDNIGHT = time(0)
+
+
+def published_at(published: datetime | None) -> str | None:
+    """The time of publication as ISO 8601 ("1987-04-02T13:05:00") when the source gave a time of
+    day; None for an undated article and for a date alone (read as midnight: a source that gives only
+    days has every article at 00:00, which says nothing of their order)."""
+    if published is None or published.time() == MIDNIGHT:
+        return None
+    return published.isoformat(timespec="seconds")
+
+
+def published_label(item: dict[str, Any]) -> str | None:
+    """When an article (``article_data``, ``version_data``) was published, as a page shows it: its
+    day, and its time when known ("1987-04-02 13:05", seconds only when they are not 0)."""
+    at = item.get("published_at")
+    if not at:
+        return item.get("published")
+    day, _, clock = at.partition("T")
+    return f"{day} {clock[:5] if clock.endswith(':00') else clock}"
+
+
 def version_data(version: dict[str, Any]) -> dict[str, Any]:
-    """One version of a story as the page and the API list it."""
+    """One version of a story as the page and the API list it: its day, and its time when known
+    (``published_at``) so two versions of one day are told apart."""
     published = version.get("published")
     data = {
         "id": version["id"],
         "title": version["title"],
         "published": published.date().isoformat() if published else None,
+        "published_at": published_at(published),
         "source": version.get("source") or None,
     }
     if "joined_by_reader" in version:  # the article page's list: in the story by a reader's join
@@ -435,7 +464,9 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
         "id": stored["id"],
         "title": stored.get("title") or "(untitled)",
         "body": stored.get("body") or "",
+        "dateline": display_dateline(stored.get("dateline")),
         "published": published.date().isoformat() if published else None,
+        "published_at": published_at(published),
         "source": stored.get("source") or None,
         "url": web_link(stored.get("url")),
         "author": stored.get("author"),
@@ -455,6 +486,63 @@ def article_data(index: SearchBackend, article_id: str) -> dict[str, Any] | None
         ],
         "versions": story_versions(index, stored["id"]),
     }
+
+
+def display_dateline(dateline: str | None) -> str | None:
+    """A dateline as a newspaper sets it before the first paragraph: "BRUSSELS, March 17 -" ->
+    "BRUSSELS, March 17" (the page draws the dash); None when there is none."""
+    text = " ".join((dateline or "").split()).rstrip(" -–—:")
+    return text or None
+
+
+SENTENCE_END = re.compile(r"[.!?:;\"”’')\]]\s*$")
+CONTINUATION_START = re.compile(r"\s*(?:[a-z]|\.{2,}|…|[,;)])")
+SHORTEST_WRAPPED_LINE = 40  # shorter lines ("nine mths", "two 10.50/8.50") are table rows and headings
+TABLE_ROW = re.compile(r"\S {3,}\S|\t")  # columns set apart by runs of spaces: a line of its own
+
+
+def breaks_mid_sentence(line: str, following: str) -> bool:
+    """Whether the line break between ``line`` and ``following`` falls inside a sentence: a wire break
+    the cleaning left ("OPEC believes\n...The world", "without restrictions\nand should"), not the
+    start of a paragraph. ``line`` does not end a sentence, ``following`` opens in lower case or with
+    an ellipsis, and neither is blank or a table row; an indented line starts a paragraph. ``line`` is
+    as long as a wire line at least, and not in capitals: short lines of figures are tables."""
+    return (
+        len(line.strip()) >= SHORTEST_WRAPPED_LINE
+        and any(char.islower() for char in line)  # not an all-capitals heading ("LONDON DEPOSITS -APRIL 7")
+        and bool(following.strip())
+        and following[:1] not in (" ", "\t")
+        and not SENTENCE_END.search(line)
+        and bool(CONTINUATION_START.match(following))
+        and not TABLE_ROW.search(line.strip())
+        and not TABLE_ROW.search(following.strip())
+    )
+
+
+def joined_lines(body: str) -> str:
+    """``body`` with each line break inside a sentence (``breaks_mid_sentence``) made a space: the text
+    as it reads, of the same length, so entity offsets into the stored body still point at their words."""
+    lines = body.split("\n")
+    out = [lines[0]]
+    for line, following in itertools.pairwise(lines):
+        out.append(" " if breaks_mid_sentence(line, following) else "\n")
+        out.append(following)
+    return "".join(out)
+
+
+def body_paragraphs(body: str, spans: list[tuple[int, int, str, str]]) -> list[list[dict[str, Any]]]:
+    """The body as the article page sets it: paragraphs (the lines of the stored body, a break inside a
+    sentence joined), each cut into plain text and entity mentions (``body_segments``); a mention that
+    ran over a paragraph break is marked in both."""
+    paragraphs: list[list[dict[str, Any]]] = [[]]
+    for segment in body_segments(joined_lines(body), spans):
+        pieces = segment["text"].split("\n")
+        for number, piece in enumerate(pieces):
+            if number:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append({**segment, "text": piece})
+    return [paragraph for paragraph in paragraphs if any(s["text"].strip() for s in paragraph)]
 
 
 def body_segments(body: str, spans: list[tuple[int, int, str, str]]) -> list[dict[str, Any]]:

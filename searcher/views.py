@@ -24,7 +24,15 @@ from .engine import ClusterError, NotAvailableError, SearchBackend, open_backend
 from .facet_filter import FILTER_SUFFIX, filtered_facets, split_filter_args
 from .headlines import headline_case, index_acronyms
 from .params import MAX_QUERY_STRING_CHARS, ParamError, SearchParams, params_from_args
-from .search import AmbiguousArticleId, FacetValue, SearchResults, article_data, body_segments, run_search
+from .search import (
+    AmbiguousArticleId,
+    FacetValue,
+    SearchResults,
+    article_data,
+    body_paragraphs,
+    published_label,
+    run_search,
+)
 from .versions import diff_data
 
 blueprint = Blueprint("views", __name__)
@@ -40,6 +48,11 @@ def headline(title: str) -> str:
     except NoIndexError:
         acronyms = frozenset()
     return headline_case(title, acronyms)
+
+
+@blueprint.app_template_filter("published_label")
+def published_label_filter(item: dict[str, Any]) -> str | None:
+    return published_label(item)
 
 
 @blueprint.app_template_filter("facet_label")
@@ -434,7 +447,7 @@ def article(article_id: str) -> ResponseReturnValue:
     return render_template(
         "article.html",
         article=data,
-        segments=body_segments(data["body"], data["spans"]),
+        paragraphs=body_paragraphs(data["body"], data["spans"]),
         place_names=[place["value"] for place in data["places"]],
         mentioned_links=[
             (iso, url_with(MultiDict(), add={"mentioned": iso[:7]})) for iso in data["mentioned"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import store
 from ..articles import Problem
-from ..schema import WORDS_FILE, document_words, entities_from_json
+from ..schema import WORDS_FILE, document_words, entities_from_json, searchable_body
 from ..whoosh_files import open_index
 from .identity import Origins
 from .metadata import count_vocabulary
@@ -63,7 +63,12 @@ class LiveGeneration:
         for facet, counts in count_vocabulary(old_entities).items():
             vocabulary.setdefault(facet, Counter()).subtract(counts)
         words = Counter(store.read_json(self.generation / WORDS_FILE))
-        words.subtract(document_words(f"{d.get('title', '')} {d.get('body', '')}" for d in old_documents))
+        words.subtract(
+            document_words(
+                f"{d.get('title', '')} {searchable_body(d.get('dateline'), d.get('body', ''))}"
+                for d in old_documents
+            )
+        )
         origins = self.origins
         for doc_id in leaving:
             origins.forget(doc_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import store
 from ..articles import Entities
-from ..schema import WORDS_FILE, document_words
+from ..schema import WORDS_FILE, document_words, searchable_body
 from .prepare import PreparedArticle, annotated_entities
 from .report import BuildReport
 
@@ -109,5 +109,5 @@ def index_stats(index_dir: Path) -> dict:
 def write_word_counts(generation: Path, baseline: Counter, written: Iterable[PreparedArticle]) -> None:
     """How many articles hold each word ("did you mean", headline case): the baseline's plus the written."""
     words = Counter(baseline)
-    words.update(document_words(f"{i.title} {i.body}" for i in written))
+    words.update(document_words(f"{i.title} {searchable_body(i.article.dateline, i.body)}" for i in written))
     store.write_json_atomic(generation / WORDS_FILE, {w: n for w, n in words.items() if n > 0})
