@@ -19,10 +19,11 @@ from .generation_contents import differences, generation_contents
 
 def rebuilt_from_cache(
     built: Path, paths: list[str], target: Path, processes: tuple[int | None, ...] = (None, None)
-) -> list[Path]:
+) -> list[dict]:
     """``paths`` rebuilt in ``target`` with the NER cache of the index at ``built``, once for each of
     ``processes`` (None: as many as the build chooses): first with no generation before it, then over
-    the one before (whose story signatures it reuses)."""
+    the one before (whose story signatures it reuses). Each generation's contents are read as soon as
+    it is written: the store keeps only one old generation."""
     target.mkdir()
     shutil.copy(built / "annotations.sqlite", target / "annotations.sqlite")
     generations = []
@@ -30,14 +31,14 @@ def rebuilt_from_cache(
         report = rebuild(paths, target, BuildOptions(progress=False, processes=count))
         assert report.ner_articles == 0, "the cache should have held every text"
         assert report.generation is not None
-        generations.append(report.generation)
+        generations.append(generation_contents(report.generation))
     return generations
 
 
 def test_a_rebuild_from_the_ner_cache_writes_what_the_cold_build_wrote(sample_index, tmp_path):
     cold = generation_contents((sample_index / "current").resolve())
-    for generation in rebuilt_from_cache(sample_index, [str(SAMPLES)], tmp_path / "warm"):
-        assert differences(cold, generation_contents(generation)) == []
+    for contents in rebuilt_from_cache(sample_index, [str(SAMPLES)], tmp_path / "warm"):
+        assert differences(cold, contents) == []
 
 
 @pytest.mark.slow
@@ -50,8 +51,8 @@ def test_a_rebuild_of_the_reuters_slice_from_its_cache_writes_what_the_cold_buil
     cold = generation_contents(cold_generation)
     origins = cold["origins.json"]["files"]
     generations = rebuilt_from_cache(reuters_slice_index, origins, tmp_path / "warm", (None, 1, None))
-    for generation in generations:
-        assert differences(cold, generation_contents(generation)) == []
+    for contents in generations:
+        assert differences(cold, contents) == []
 
 
 def test_a_write_that_fails_in_its_forked_process_raises_its_error_in_the_build(tmp_path):
