@@ -289,7 +289,7 @@ def test_server_answers_through_rebuild_and_add_and_picks_up_the_new_index(tmp_p
             build = cli_process("index", "rebuild", str(SAMPLES), str(new), "--index-dir", str(index_dir))
             assert build.wait(timeout=300) == 0, build.stderr.read()
             deadline = time.monotonic() + 20
-            while hammer.latest_total() != 34 and time.monotonic() < deadline:
+            while hammer.latest_total() != 36 and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert hammer.latest_total() == 36  # the new index, without a restart
             update = cli_process("index", "add", str(more), "--index-dir", str(index_dir))
