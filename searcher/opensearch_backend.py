@@ -475,6 +475,7 @@ class OpenSearchWriter:
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
+                self.client.indices.refresh(index=new)  # still beside the Whoosh write: segments written
             except BaseException:
                 self.discard(new)
                 raise
@@ -482,8 +483,9 @@ class OpenSearchWriter:
         return new
 
     def publish(self, loaded: str, copies: dict[str, str] | None = None) -> None:
-        """The loaded index, with the ids of the exact ``copies`` the build skipped, given its replicas
-        and made live: the alias moved to it in one request."""
+        """The loaded index, with the ids of the exact ``copies`` the build skipped, made live: the
+        alias moved to it in one request. Its replicas are copied from then on, after the Whoosh
+        write (beside it they took the cores it needs); searches answer from the primaries meanwhile."""
         started = time.monotonic()
         with self.cluster_errors():
             try:
@@ -492,7 +494,6 @@ class OpenSearchWriter:
                     index=loaded,
                     body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
                 )
-                self.client.indices.refresh(index=loaded)
                 self.client.cluster.health(index=loaded, wait_for_status="yellow")
                 self.switch_alias(loaded)
             except BaseException:
