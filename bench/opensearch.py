@@ -5,6 +5,8 @@
     python bench/opensearch.py --scale 1 --scale 4   # 1x and 4x (the default), 16x with --scale 16
     python bench/run.py --backend opensearch       # the same, from the main benchmark
     python bench/opensearch.py --articles 2000 --url http://127.0.0.1:9200   # an existing cluster
+    python bench/opensearch.py --compare-code /tmp/old --url URLS --index-dir DIR --opensearch-index NAME
+        # one loaded index served in turn by an older checkout's code (git archive) and this one's
 
 Measured: a warm Whoosh rebuild against the same warm rebuild that also loads the cluster (what loading
 adds), bulk-load articles per second, the benchmark's query mix through `searcher serve` on each backend
