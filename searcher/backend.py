@@ -145,6 +145,9 @@ class RawResults:
     # published over several days of one month counts once in it
     published_periods: Counter | None = None
     notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
+    # facet -> what checking each unchecked value would add, for a facet whose "any of" selection
+    # holds a value (checking another widens the results): searcher/selection.py
+    facet_adds: dict[str, Counter] = field(default_factory=dict)
 
 
 class Generation:
@@ -421,10 +424,13 @@ class SearchIndex:
         units = generation.counting(params.collapse)
         total = units.count(final)
 
-        counts, chosen = {}, {}
+        counts, chosen, adds = {}, {}, {}
         for facet in FACETS:  # what each count is taken within: searcher/selection.py
             counting = masks.narrowed(base, plan.counted_over(facet))
             counts[facet] = Counter(units.value_counts(facet, counting))
+            if plan.selections[facet].widens:
+                new = units.beyond(masks.narrowed(base, plan.widening(facet)), final)
+                adds[facet] = Counter(units.value_counts(facet, new))
 
             def within(excluded: bool, facet: str = facet) -> np.ndarray:
                 return masks.narrowed(base, plan.chosen_within(facet, excluded))
@@ -464,6 +470,7 @@ class SearchIndex:
             total=total,
             hits=hits,
             facet_counts=counts,
+            facet_adds=adds,
             published_counts=published,
             published_periods=periods,
             suggestion=suggestion,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -124,7 +126,7 @@ def search_command(
             return
         results = run_search(search_index(), params)
     except ParamError as error:
-        raise click.BadParameter(error.message, param_hint=f"--{error.parameter.replace('_', '-')}") from None
+        raise click.BadParameter(error.message, param_hint=option_named(error.parameter)) from None
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -142,10 +144,10 @@ def search_command(
         click.echo(results.notice)
     for matched in results.matched:
         click.echo(f"{matched.field}:{matched.typed} matched " + describe_matched(matched))
+    if not results.hits and results.total and results.page > results.pages:
+        click.echo(f"Page {results.page:,} is past the end: the last page is {results.pages:,}.")
     for number, hit in enumerate(results.hits, start=results.first_number):
-        snippet = hit.snippet.replace("<mark>", click.style("", bold=True)).replace(
-            "</mark>", click.style("", reset=True)
-        )
+        snippet = terminal_snippet(hit.snippet)
         click.echo(
             f"\n{number}. {click.style(hit.title, bold=True)}  [{hit.published or 'undated'}]  {hit.id}"
             f"  ({language_name(hit.language)})"
@@ -157,7 +159,10 @@ def search_command(
         if names:
             click.echo(f"   {', '.join(names)}")
     for facet in ("person", "place", "org", "language"):
-        top = ", ".join(f"{v.label or v.value} ({v.count})" for v in results.facets[facet][:6])
+        top = ", ".join(
+            f"{v.label or v.value} ({v.count if v.adds is None else f'+{v.adds}'})"
+            for v in results.facets[facet][:6]
+        )
         if top:
             click.echo(f"\n{facet}: {top}")
 
@@ -239,6 +244,31 @@ def demo_command(host: str, port: int, force: bool, index_dir: Path | None) -> N
 
 
 COMMANDS = [search_command, serve_command, demo_command]
+
+
+def option_named(parameter: str) -> str:
+    """The command line's name for a search parameter an error names: the words are QUERY, every
+    other parameter an option (``not_person`` is ``--not-person``)."""
+    if parameter == "q":
+        return "QUERY"
+    if parameter == "query string":
+        return "the search as a whole"
+    return f"--{parameter.replace('_', '-')}"
+
+
+def terminal_snippet(snippet: str) -> str:
+    """A hit's snippet (HTML with ``<mark>`` only) as terminal text on one line: the marks bold, the
+    entities decoded (``&lt;UCL&gt;`` is ``<UCL>``), line breaks and runs of spaces one space."""
+    parts = re.split(r"(</?mark>)", snippet)
+    styled = []
+    for part in parts:
+        if part == "<mark>":
+            styled.append(click.style("", bold=True, reset=False))
+        elif part == "</mark>":
+            styled.append(click.style("", reset=True))
+        else:
+            styled.append(re.sub(r"\s+", " ", html.unescape(part)))
+    return "".join(styled).strip()
 
 
 def how_many(count: int, one: str, many: str | None = None) -> str:

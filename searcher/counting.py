@@ -81,6 +81,11 @@ class ArticleCounting:
     def count(self, mask: np.ndarray) -> int:
         return int(np.count_nonzero(mask))
 
+    def beyond(self, mask: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """The articles of ``mask`` that would be new to the results ``present``."""
+        new: np.ndarray = mask & ~present
+        return new
+
     def value_counts(self, facet: str, mask: np.ndarray) -> dict[str, int]:
         """How many of the articles in ``mask`` hold each value of ``facet`` (values with none left out)."""
         counted = self.value_id_counts(facet, mask)
@@ -201,6 +206,16 @@ class StoryCounting(ArticleCounting):
     def count(self, mask: np.ndarray) -> int:
         shared = self._shared_in(mask)
         return super().count(mask) - len(shared) + len(np.unique(self.story_of[shared]))
+
+    def beyond(self, mask: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """The articles of ``mask`` whose story the results ``present`` do not hold yet: a version of
+        a story already listed adds nothing."""
+        new = super().beyond(mask, present)
+        listed = np.unique(self.story_of[self._shared_in(present)])
+        if len(listed):
+            shared = self._shared_in(new)
+            new[shared[np.isin(self.story_of[shared], listed)]] = False
+        return new
 
     def value_id_counts(self, facet: str, mask: np.ndarray) -> np.ndarray:
         """The articles' counts, less the repeats of a value among versions of one story."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
@@ -14,6 +16,15 @@ from .search import entity_data
 from .views import no_index_page, search_index, url_with
 
 blueprint = Blueprint("entities", __name__)
+
+
+def articles_naming_both(facet: str, value: str, other_facet: str, other_value: str) -> str:
+    """The search for the articles naming both an entity and a companion, every version listed: what
+    the companion's count on the entity page counts."""
+    items = [(facet, value), (other_facet, other_value), ("collapse", "false")]
+    if other_facet == facet:
+        items.append(("all", facet))  # two values of one facet are otherwise "any of"
+    return url_for("views.search") + "?" + urlencode(items)
 
 
 @blueprint.get(f"/<any({', '.join(ENTITY_FACETS)}):facet>/<path:name>")
@@ -34,6 +45,9 @@ def entity(facet: str, name: str) -> ResponseReturnValue:
             if data["companions"].get(other)
         ],
         url_with=url_with,
+        both_url=lambda other_facet, other_value: articles_naming_both(
+            facet, data["value"], other_facet, other_value
+        ),
         args=MultiDict(),
         spelling_sample=SPELLING_SAMPLE,
     )

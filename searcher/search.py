@@ -91,6 +91,9 @@ class FacetValue:
     country: str | None = None  # a place's country
     places: tuple[FacetValue, ...] | None = None  # a country's places, once rolled up
     label: str | None = None  # how the page names it, where not as it is: a language, "German (de)"
+    # what checking it would add to the results, once its facet has a value checked (checking
+    # another then widens them: the results grow by this many, not to ``count``)
+    adds: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -105,14 +108,22 @@ class FacetValue:
             item["places"] = [place.as_json() for place in self.places]
         if self.label is not None:
             item["label"] = self.label
+        if self.adds is not None:
+            item["adds"] = self.adds
         return item
 
 
 def facet_values(
-    facet: str, counts: Counter[str], chosen: list[ChosenValue], countries: dict[str, Any]
+    facet: str,
+    counts: Counter[str],
+    chosen: list[ChosenValue],
+    countries: dict[str, Any],
+    adds: Counter[str] | None = None,
 ) -> list[FacetValue]:
     """A facet's values, most frequent first (mentioned periods in date order), each with the count a
-    click on it gives; every selected or excluded value is listed, flagged, with its true count."""
+    click on it gives; every selected or excluded value is listed, flagged, with its true count. When
+    ``adds`` is given (the facet has a value checked), each unchecked value also says what checking it
+    would add."""
     states = {item.value: item for item in chosen}
 
     def entry(value: str, count: int) -> FacetValue:
@@ -125,6 +136,7 @@ def facet_values(
             excluded=bool(state and state.excluded),
             country=countries.get(value) if facet == "place" else None,
             label=language_name(value) if facet == "language" else None,
+            adds=adds.get(value, 0) if adds is not None and state is None else None,
         )
 
     values = [entry(value, count) for value, count in counts.most_common(FACET_MAX) if count > 0]
@@ -265,7 +277,10 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
     raw: RawResults = index.search(params)
     countries = index.generation().countries
     facets = {
-        facet: facet_values(facet, raw.facet_counts[facet], raw.chosen[facet], countries) for facet in FACETS
+        facet: facet_values(
+            facet, raw.facet_counts[facet], raw.chosen[facet], countries, raw.facet_adds.get(facet)
+        )
+        for facet in FACETS
     }
     roll_up_places(facets)
     unit, published = histogram(raw.published_counts, raw.published_periods)

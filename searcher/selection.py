@@ -2,8 +2,9 @@
 
 Within one facet the selected values are taken "any of" (or "all of", with ``all=FACET``) and the
 excluded ones are left out; the facets combine with AND. Each facet's own counts ignore its "any of"
-selection, so its other values stay clickable and each count is what clicking that value adds; they keep
-its exclusions and an "all of" selection, so each count is what a click gives. A selected value's own
+selection, so its other values stay clickable; they keep its exclusions and an "all of" selection, so
+each count is what a click gives. Once an "any of" facet has a value checked, checking another widens
+the results instead, so each unchecked value also gets what checking it would add (``widening``). A selected value's own
 count is taken within what the facet is counted over, an excluded value's within the other facets'
 selections (the articles its exclusion removes).
 
@@ -62,6 +63,11 @@ class FacetSelection:
         exclusions always apply, its selection only when all of its values must match."""
         return Condition(self.facet, all_of=self.selected if self.all_of else (), none_of=self.excluded)
 
+    @property
+    def widens(self) -> bool:
+        """Whether checking one more value adds results (an "any of" selection holds a value already)."""
+        return bool(self.selected) and not self.all_of
+
     def given(self) -> list[tuple[str, bool]]:
         """The values as the search names them, each with whether it is excluded: selected ones first."""
         return [(value, False) for value in self.selected] + [(value, True) for value in self.excluded]
@@ -98,6 +104,12 @@ class SelectionPlan:
     def counted_over(self, facet: str) -> list[Condition]:
         """What ``facet``'s value counts, and a selected value's own count, are taken within."""
         return self.others(facet) + self.own_counting(facet)
+
+    def widening(self, facet: str) -> list[Condition]:
+        """What checking one more value of a widening ``facet`` can add, before leaving out what the
+        results hold already: what the facet is counted over, less the values it selects."""
+        selection = self.selections[facet]
+        return [*self.others(facet), Condition(facet, none_of=(*selection.excluded, *selection.selected))]
 
     def chosen_within(self, facet: str, excluded: bool) -> list[Condition]:
         """What a chosen value's own count is taken within: an excluded one's within the other facets (the

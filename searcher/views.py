@@ -69,6 +69,7 @@ class MentionedMonth:
     selected: bool
     excluded: bool
     label: str  # "Mar"
+    adds: int | None = None  # what checking it adds, once a mentioned date is checked
 
 
 @dataclass
@@ -78,6 +79,7 @@ class MentionedYear:
     selected: bool = False
     excluded: bool = False
     months: list[MentionedMonth] = field(default_factory=list)
+    adds: int | None = None  # what checking it adds, once a mentioned date is checked
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,12 @@ def mentioned_by_year(values: list[FacetValue]) -> MentionedDates:
         entry = years.setdefault(key, MentionedYear(key, None))
         if month:
             label = MONTHS[int(month.group(2)) - 1]
-            entry.months.append(MentionedMonth(item.value, item.count, item.selected, item.excluded, label))
+            entry.months.append(
+                MentionedMonth(item.value, item.count, item.selected, item.excluded, label, item.adds)
+            )
         else:
             entry.count, entry.selected, entry.excluded = item.count, item.selected, item.excluded
+            entry.adds = item.adds
     for entry in years.values():
         entry.months.sort(key=lambda month: month.value)
     order = sorted(

@@ -117,6 +117,28 @@ def test_mentioned_year_counts_predict_the_click(client):
         assert api(client, f"mentioned={item['value']}")["total"] == item["count"], item
 
 
+@pytest.mark.parametrize("collapse", ["true", "false"])
+@pytest.mark.parametrize("facet", ["person", "place", "country", "org", "mentioned"])
+def test_once_a_value_is_checked_each_other_value_says_what_checking_it_adds(client, facet, collapse):
+    """Checking a second value of a facet widens the results ("any of"): the number beside each
+    unchecked value is how many results the click adds, on the API, the page and the command line."""
+    first = api(client, f"collapse={collapse}")["facets"][facet][0]["value"]
+    search = f"collapse={collapse}&{facet}={first}"
+    data = api(client, search)
+    others = [item for item in data["facets"][facet] if not item["selected"]]
+    assert others and all("adds" in item for item in others)
+    assert "adds" not in next(item for item in data["facets"][facet] if item["selected"])
+    assert any(item["adds"] < item["count"] for item in others)  # else the test shows nothing
+    for item in others[:10]:
+        clicked = api(client, f"{search}&{facet}={item['value']}")
+        assert clicked["total"] == data["total"] + item["adds"], item
+    html = client.get(f"/?{search}").get_data(as_text=True)
+    assert f'<span class="visually-hidden">adds </span>+{others[0]["adds"]}</span>' in html
+    if facet != "mentioned":  # "all of" narrows instead: the counts are what a click gives, no "adds"
+        narrowing = api(client, f"{search}&all={facet}")
+        assert all("adds" not in item for item in narrowing["facets"][facet])
+
+
 def test_exclusions_inside_a_facet_are_kept_in_its_counts(client):
     data = api(client, "not_country=Finland")
     assert data["total"] > 0

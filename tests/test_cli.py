@@ -20,3 +20,27 @@ def test_stats_list_every_language_with_the_undetermined_ones():
     assert every_language({"en": 15761}, 21271) == {"en": 15761, "und": 5510}
     assert list(every_language({"fr": 1, "en": 30}, 31)) == ["en", "fr"]
     assert every_language({"en": 2, "und": 1}, 4) == {"en": 2, "und": 2}
+
+
+def test_a_snippet_prints_as_one_line_of_plain_text_with_its_marks_bold():
+    import click
+
+    from searcher.commands import terminal_snippet
+
+    html = "chairman of Unocal Corp &lt;UCL&gt; said\n   <mark>oil</mark> prices &amp; output"
+    assert click.unstyle(terminal_snippet(html)) == "chairman of Unocal Corp <UCL> said oil prices & output"
+    assert terminal_snippet("a <mark>b</mark> c") == "a \x1b[1mb\x1b[0m c"
+
+
+def test_errors_name_the_words_and_options_as_the_command_line_spells_them(runner, sample_index):
+    too_long = runner.invoke(args=["search", "x" * 1200, "--index-dir", str(sample_index)])
+    assert too_long.exit_code == 2 and "Invalid value for QUERY" in too_long.output, too_long.output
+    assert "--q" not in too_long.output
+    bad = runner.invoke(args=["search", "--not-person", "x" * 300, "--index-dir", str(sample_index)])
+    assert bad.exit_code == 2 and "Invalid value for --not-person" in bad.output, bad.output
+
+
+def test_a_page_past_the_end_says_which_is_the_last(runner, sample_index):
+    result = runner.invoke(args=["search", "ferry", "--page", "999", "--index-dir", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert "Page 999 is past the end: the last page is 1." in result.output

@@ -40,6 +40,19 @@ def test_the_page_shows_the_entity_and_links_to_its_search(client):
     assert client.get("/person/Nobody%20Here").status_code == 404
 
 
+def test_each_companion_count_opens_the_articles_naming_both(client):
+    """On the entity page the number beside a companion links to the search it counts, not to the
+    companion's own page (which counts every article naming the companion)."""
+    from html import unescape
+
+    html = client.get("/person/Mara%20Lindqvist").get_data(as_text=True)
+    links = re.findall(r'<a class="count" href="([^"]+)"[^>]*>(\d+)</a>', html)
+    assert len(links) >= 3
+    for href, count in links:
+        query = unescape(href).split("?", 1)[1]
+        assert client.get(f"/api/search?{query}").get_json()["total"] == int(count), href
+
+
 def test_entity_marks_and_facet_values_link_to_entity_pages(client):
     article = client.get("/article/nordic-wire/nordicwire-017").get_data(as_text=True)
     marks = re.findall(r'<a class="mention mention-(\w+)" href="([^"]+)"', article)
