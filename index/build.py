@@ -33,7 +33,7 @@ from .corpus import NO_VOTES, LabelVotes
 from .language import UNDETERMINED
 from .stages.annotate import entity_readable, find_all_mentions
 from .stages.facet_columns import columns_span, write_columns_for
-from .stages.identity import article_file
+from .stages.identity import ArticleFiles, article_file
 from .stages.languages import detect_languages
 from .stages.live import (
     Baseline,
@@ -56,7 +56,7 @@ from .stages.read import ReadArticles, pruned_ids, read_articles, removed_ids, s
 from .stages.report import BuildOptions, BuildReport
 from .stages.stories import corrected_story_of, group_for_build
 from .stages.workers import worker_processes
-from .stages.write import write_generation
+from .stages.write import GenerationWrite
 
 __all__ = ["BuildOptions", "BuildReport", "add", "index_stats", "rebuild", "remove"]
 
@@ -193,29 +193,36 @@ def write_and_publish(
     """The stories, write, columns, metadata and switch stages: ``written`` added to ``baseline`` at
     ``partial``. ``compared_with``: the live generation a rebuild replaces (its story signatures are
     reused for the texts it already held). ``copies``: the exact copies skipped, each to the id kept."""
-    with report.timed("stories"):
-        stories = group_for_build(
-            baseline.previous or compared_with, written, baseline.replaced, baseline.incremental
-        )
-        story_of = corrected_story_of(stories, index_dir)
-        for item in written:
-            item.story = story_of[item.article.id]
+    # a big rebuild writes in a forked process from here on, beside the stories (it needs none of them)
+    writing = GenerationWrite(
+        partial, written, create=not baseline.incremental, options=options, replaced=baseline.replaced
+    )
     beside = None  # a rebuild's other index, loaded while Whoosh writes (an add writes in place after)
-    if isinstance(options.also_write, LoadsBeside) and not baseline.incremental:
-        beside = LoadBeside(options.also_write, written)
     try:
-        with report.timed("write"):
-            write_generation(
-                partial, written, create=not baseline.incremental, options=options, replaced=baseline.replaced
+        with report.timed("stories"):
+            stories = group_for_build(
+                baseline.previous or compared_with, written, baseline.replaced, baseline.incremental
             )
+            story_of = corrected_story_of(stories, index_dir)
+            for item in written:
+                item.story = story_of[item.article.id]
+        if isinstance(options.also_write, LoadsBeside) and not baseline.incremental:
+            beside = LoadBeside(options.also_write, written)
+        with report.timed("write_waited"):  # what the write took beyond the stories, when beside them
+            writing.finish()
+        report.phases["write"] = writing.seconds
+        if writing.process is None:
+            del report.phases["write_waited"]
         with report.timed("columns"):
             write_columns_for(partial, written, baseline.previous)
             write_word_counts(partial, baseline.words, written)
         origins = baseline.origins
+        files = ArticleFiles()
         for item in written:
-            origins.record(item.article, item.language, item.pipeline)
+            origins.record(item.article, item.language, item.pipeline, files(item.article))
         recorded_copies = origins.record_copies(copies or {})
     except BaseException:
+        writing.abandon()
         if beside is not None:
             beside.abandon()
         raise

@@ -339,6 +339,8 @@ def smart_title_case(word: str) -> str:
 
 
 def is_all_caps(text: str) -> bool:
+    if text.isascii():  # the same answer in one C call: ASCII's cased characters are its letters
+        return text.isupper()
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -354,9 +356,14 @@ def fix_capitals(name: str, keep_acronyms: bool = True) -> str:
     return " ".join(word if "." in word else smart_title_case(word) for word in words)
 
 
+NOT_KEY_CHARACTER = re.compile(r"[^\w\s&]")
+
+
 def value_key(value: str) -> str:
     """The key two spellings of one value share: case, punctuation and spacing do not count."""
-    return " ".join(re.sub(r"[^\w\s&]", " ", value.casefold().replace("’", "'").replace("'s ", " ")).split())
+    return " ".join(
+        NOT_KEY_CHARACTER.sub(" ", value.casefold().replace("’", "'").replace("'s ", " ")).split()
+    )
 
 
 # a dash or bracket between names, a paragraph break, or a line break after a figure or before a
@@ -424,6 +431,14 @@ def initials(name: str) -> str:
 def is_acronym(name: str) -> bool:
     letters = name.replace(".", "")
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def acronym_in_any_case(given: str) -> str | None:
+    """The acronym a reader's value spells in any case ("opec" -> "OPEC", "o.p.e.c." -> "O.P.E.C."),
+    None when its capitals are no acronym: how both search engines read a facet value that names no
+    value of the index before looking it up by ``acronym_expansion``."""
+    capitals = given.strip().upper()
+    return capitals if is_acronym(capitals) else None
 
 
 def acronym_expansion(acronym: str, named: Iterable[tuple[str, int]]) -> str | None:

@@ -8,9 +8,19 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
+from whoosh.analysis import (
+    STOP_WORDS,
+    CharsetFilter,
+    LanguageAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import languages as WHOOSH_LANGUAGES
+from whoosh.support.charset import accent_map
 
 from .articles import Entities, Place
 from .entities import mentioned_levels
@@ -33,6 +43,33 @@ WORD = re.compile(r"[^\W\d_]{3,}")
 # matches across languages (searched in the language fields the index has). A field is added to the
 # schema when the first article in its language is written: an English-only archive has none, so its
 # index and its queries are as they were.
+
+
+def fold_accents(text: str) -> str:
+    """``text`` with its accents taken off as the text fields' analyzer takes them off ("Zürich" ->
+    "Zurich", "São Paulo" -> "Sao Paulo"): Whoosh's ``accent_map``, so a word is found written with or
+    without its accents, both ways."""
+    return text.translate(accent_map)
+
+
+def english_text_analyzer() -> CompositeAnalyzer:
+    """The title's and body's words: Whoosh's StemmingAnalyzer (its words, lower case, stop words and
+    one-letter words dropped, Porter stems) with the accents folded before the stop words and the
+    stemmer see a word, so "Zürich" and "Zurich", "Société" and "Societe" are one term."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=STOP_WORDS, minsize=2)
+        | StemFilter(cachesize=50000)
+    )
+
+
+def folds_accents(schema: Schema) -> bool:
+    """Whether an index's body field folds accents (``english_text_analyzer``): an index built before
+    it holds "zürich" where queries now look for "zurich", and must be rebuilt."""
+    analyzer = schema["body"].analyzer if "body" in schema else None
+    return any(isinstance(item, CharsetFilter) for item in getattr(analyzer, "items", ()))
 
 
 def stems_without_error(language: str) -> bool:
@@ -60,7 +97,9 @@ def is_language_field(name: str) -> bool:
 
 
 def language_text_field(language: str) -> TEXT:
-    return TEXT(analyzer=LanguageAnalyzer(language))
+    """A language's field: its own stemmer reads the accented words ("élections"), then the stems lose
+    their accents, as the title's and body's words do."""
+    return TEXT(analyzer=LanguageAnalyzer(language) | CharsetFilter(accent_map))
 
 
 def build_schema(languages: Iterable[str | None] = ()) -> Schema:
@@ -72,8 +111,8 @@ def build_schema(languages: Iterable[str | None] = ()) -> Schema:
             if language in set(languages)
         },
         id=ID(unique=True, stored=True, sortable=True),  # sortable: a column, read back for facet columns
-        title=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=2.0),
-        body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        title=TEXT(analyzer=english_text_analyzer(), stored=True, field_boost=2.0),
+        body=TEXT(analyzer=english_text_analyzer(), stored=True),
         published=DATETIME(stored=True, sortable=True),  # filtered, sorted and counted from the columns
         source=ID(stored=True),
         url=STORED,
@@ -171,8 +210,9 @@ def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> 
 
 
 def document_words(texts: Iterable[str]) -> Counter[str]:
-    """How many documents each lower-case word (three letters or more, no digits) appears in."""
+    """How many documents each lower-case word (three letters or more, no digits, accents folded as
+    the index folds them) appears in."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(set(WORD.findall(text.lower())))
+        counts.update(set(WORD.findall(fold_accents(text.lower()))))
     return counts

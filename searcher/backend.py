@@ -30,8 +30,8 @@ from index.aliases import ALIASES_FILE, AliasRule, read_rules, spelling_key, spl
 from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
-from index.normalize import acronym_expansion, is_acronym
-from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, query_schema
+from index.normalize import acronym_expansion, acronym_in_any_case
+from index.schema import COLUMN_FACETS, WORDS_FILE, folds_accents, is_language_field, query_schema
 from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
 from index.story_corrections import (
@@ -170,6 +170,12 @@ class Generation:
         self.automatic_stories: dict[str, str] = {}  # article id -> story id before the readers' rules
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
+        if not folds_accents(self.schema):
+            self.ix.close()
+            raise store.NoIndexError(
+                f"the index at {path} was built before words were matched with and without accents "
+                f"(“Zurich” finding “Zürich”); run `searcher index rebuild PATH...` to search it"
+            )
         self.query_schema = query_schema(self.schema)
         with self.ix.reader() as reader:
             indexed = set(reader.indexed_field_names())
@@ -976,15 +982,17 @@ def canonical_values(generation: Generation, facet: str, given: str) -> list[str
 
 
 def value_ids_or_acronym(column: FacetColumn, given: str, live: np.ndarray | None = None) -> list[int]:
-    """The ids of the values ``given`` names in any case or accent form; else, for an acronym ("OPEC"),
+    """The ids of the values ``given`` names in any case or accent form; else, for an acronym in any case
+    ("OPEC", "opec": ``acronym_in_any_case``),
     the value it stands for (``acronym_expansion``: the rule the OpenSearch backend follows too),
     counted over the ``live`` articles."""
     found = column.value_ids(facet_key(given))
-    if found or not is_acronym(given):
+    acronym = acronym_in_any_case(given)
+    if found or acronym is None:
         return found
     held = column.ids if live is None else column.ids[live[column.owners]]
     named = np.bincount(held, minlength=len(column.values)).tolist()
-    expansion = acronym_expansion(given, zip(column.values, named, strict=True))
+    expansion = acronym_expansion(acronym, zip(column.values, named, strict=True))
     return [] if expansion is None else [column.values.index(expansion)]
 
 

@@ -142,6 +142,8 @@ def search_command(
     )
     if results.notice:  # a wildcard too broad, or too many: why the words were not searched as typed
         click.echo(results.notice)
+    for unknown in results.not_in_index:  # a facet value the index holds under no spelling
+        click.echo(unknown.message)
     for matched in results.matched:
         click.echo(f"{matched.field}:{matched.typed} matched " + describe_matched(matched))
     if not results.hits and results.total and results.page > results.pages:

@@ -27,6 +27,9 @@ FEED_ENTRIES = 50
 
 
 def _params() -> SearchParams:
+    """The search an export or feed gives in full: its page and page size are checked as the API checks
+    them (``per_page=lots`` is refused, not ignored), then left out."""
+    params_from_args(request.args)
     args = request.args.copy()
     args.pop("page", None)
     args.pop("per_page", None)

@@ -56,13 +56,14 @@ from index.columns import facet_key, facet_row
 from index.entities import mentioned_levels
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
-from index.normalize import acronym_expansion, is_acronym
+from index.normalize import acronym_expansion, acronym_in_any_case
 from index.schema import (
     COLUMN_FACETS,
     STEMMED_LANGUAGES,
     build_schema,
     document_words,
     entities_json,
+    fold_accents,
     language_field,
     query_schema,
 )
@@ -170,9 +171,14 @@ def whoosh_terms(text: str) -> str:
     """A text's words as the Whoosh index holds them (Whoosh's own Porter variant: "bidding" is "bidd",
     which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
     query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
-    each lower-cased, stop words and one-letter words dropped, the rest stemmed — without its token
+    each lower-cased and its accents folded, stop words and one-letter words dropped, the rest stemmed — without its token
     objects and chained generators, which were most of the load's Python time."""
-    return " ".join(filter(None, map(_stems.__getitem__, map(str.lower, WHOOSH_WORD.findall(text)))))
+    return " ".join(filter(None, map(_stems.__getitem__, map(folded_lower, WHOOSH_WORD.findall(text)))))
+
+
+def folded_lower(word: str) -> str:
+    """A word in lower case, its accents folded: as the Whoosh schema's text analyzer reads it."""
+    return fold_accents(word.lower())
 
 
 WHOOSH_EPOCH = datetime(1, 1, 1)
@@ -204,10 +210,18 @@ ANALYSIS = {
             "type": "custom",
             "char_filter": ["whoosh_stops"],
             "tokenizer": "whoosh_words",
-            "filter": ["lowercase", "porter_stem"],
+            "filter": ["lowercase", "asciifolding", "porter_stem"],  # "Zürich" is "zurich", as in Whoosh
         },
     },
 }
+
+
+def index_folds_accents(client: OpenSearch, index: str) -> bool:
+    """Whether an index's analysis folds accents (``ANALYSIS``): one built before holds "zürich" in its
+    terms where queries now look for "zurich", and must be rebuilt."""
+    settings = client.indices.get_settings(index=index)[index]["settings"]["index"]
+    analyzer = settings.get("analysis", {}).get("analyzer", {}).get("whoosh_stem", {})
+    return "asciifolding" in analyzer.get("filter", [])
 
 
 def mappings() -> dict:
@@ -1029,14 +1043,15 @@ class Snapshot:
         """The value an acronym stands for (``acronym_expansion`` over this snapshot's values and
         counts), when no value of the facet is spelled as ``given``; None otherwise. The facet's values
         are read only for a name written as an acronym, once a snapshot."""
-        if not is_acronym(given):
+        acronym = acronym_in_any_case(given)
+        if acronym is None:
             return None
         counts = self.value_counts(facet)
         if facet not in self._value_keys:
             self._value_keys[facet] = {facet_key(value) for value in counts}
         if facet_key(given) in self._value_keys[facet]:
             return None
-        return acronym_expansion(given, counts.items())
+        return acronym_expansion(acronym, counts.items())
 
     def words(self) -> tuple[list[str], dict[str, int]]:
         """As the Whoosh backend's: the words of titles and bodies with their article counts, weighed
@@ -1094,6 +1109,12 @@ class OpenSearchIndex(SearchBackend):
                 if current is not None and current.index == index:
                     countries = current.countries
                 else:
+                    if not index_folds_accents(self.client, index):
+                        raise store.NoIndexError(
+                            f"the OpenSearch index {index!r} was built before words were matched with and "
+                            f"without accents (“Zurich” finding “Zürich”); run `searcher index rebuild "
+                            f"--backend opensearch PATH...` to search it"
+                        )
                     meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
                         index=index
                     )[index]["mappings"].get("_meta", {})

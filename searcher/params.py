@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from index.facets import ENTITY_FACETS, FACET_NAMES
+from index.language import UNDETERMINED, language_name
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -21,6 +22,8 @@ MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 1000
 MAX_VALUES = 50
 DEFAULT_PER_PAGE = 20
+# parameters that take one value: a second one is refused rather than silently dropped
+SINGLE_VALUED = ("q", "from", "to", "sort", "page", "per_page", "collapse")
 KNOWN_PARAMETERS = frozenset(
     ["q", "from", "to", "sort", "page", "per_page", "all", "organization", "collapse"]
     + list(FACETS)
@@ -107,6 +110,41 @@ def parse_int(value: str | None, parameter: str, default: int, low: int, high: i
     return number
 
 
+def parse_mentioned_value(value: str, parameter: str) -> str:
+    """A mentioned date to filter by, as the index holds it: '1987', '1987-03' or '1987-03-02' (a month
+    or day of one digit is padded: '1987-3' is '1987-03'); anything else is refused, naming ``parameter``."""
+    text = value.strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if not match:
+        raise ParamError(parameter, f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
+    try:
+        date(max(year, 1), month, day)
+    except ValueError as error:
+        raise ParamError(parameter, f"{value!r} is not a date ({error})") from None
+    return "-".join([match.group(1), *(part.zfill(2) for part in match.group(2, 3) if part)])
+
+
+def parse_language_value(value: str, parameter: str) -> str:
+    """A language facet value: an ISO 639 code the Unicode CLDR names ("de"), or "und" (undetermined),
+    in lower case; anything else is refused, naming ``parameter``."""
+    code = value.strip().lower()
+    if code != UNDETERMINED and language_name(code) == code:
+        raise ParamError(parameter, f"{value!r} is not a language code (such as en, de, fr, or und)")
+    return code
+
+
+FACET_VALUE_PARSERS = {"mentioned": parse_mentioned_value, "language": parse_language_value}
+
+
+def single_value(args: MultiDict[str, str], parameter: str) -> str | None:
+    """The one value of a single-valued parameter; given twice (``q=&q=oil``), it is refused."""
+    values = args.getlist(parameter)
+    if len(values) > 1:
+        raise ParamError(parameter, f"given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
 TRUE_WORDS = ("true", "1", "yes", "on")
 FALSE_WORDS = ("false", "0", "no", "off")
 
@@ -135,6 +173,8 @@ def params_from_args(args: MultiDict[str, str], strict: bool = False) -> SearchP
         raise ParamError("query string", f"more than {MAX_PARAMETERS} parameters")
     if sum(len(k) + len(v) for k, v in items) > MAX_QUERY_STRING_CHARS:
         raise ParamError("query string", f"longer than {MAX_QUERY_STRING_CHARS} characters")
+    for parameter in SINGLE_VALUED:
+        single_value(args, parameter)
     q = (args.get("q") or "").strip()
     if len(q) > MAX_QUERY_CHARS:
         raise ParamError("q", f"query is longer than {MAX_QUERY_CHARS} characters")
@@ -147,6 +187,8 @@ def params_from_args(args: MultiDict[str, str], strict: bool = False) -> SearchP
                 raise ParamError(name, f"at most {MAX_VALUES} values")
             if any(len(v) > 200 for v in values):
                 raise ParamError(name, "a value is longer than 200 characters")
+            if facet in FACET_VALUE_PARSERS:
+                values = tuple(dict.fromkeys(FACET_VALUE_PARSERS[facet](v, name) for v in values))
             if values:
                 target[facet] = values
     if "org" not in selected and args.getlist("organization"):

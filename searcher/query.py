@@ -45,6 +45,19 @@ def prepare_query_text(text: str) -> str:
     return _MENTIONED_VALUE.sub(mentioned, text)
 
 
+NO_SEARCHABLE_WORD = (
+    "The query has no word that can be searched (no letter or digit): no article matches it. "
+    "Type a word, or clear the query to browse every article."
+)
+
+
+def has_searchable_word(text: str) -> bool:
+    """Whether a query has something to search: a letter or a digit, or the ``*`` that browses every
+    article. An empty query browses; ``😀``, ``?``, ``!!!`` or ``""`` search nothing, so match nothing
+    (not every article, which is what the parser's empty query would give)."""
+    return not text.strip() or "*" in text or any(char.isalnum() for char in text)
+
+
 def match_all_wildcards_as_every(query: Any) -> Any:
     """A wildcard that matches every word (``*``, which Whoosh reads as every document with a title or
     a body) is the empty query, not a walk over every posting: ``*`` browses everything, ``oil -*``
@@ -122,9 +135,12 @@ def refusal_message(refusal: WildcardRefusal, text: str) -> str:
 
 
 def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
-    """What the page and the API tell the reader when the engine ``refused`` their words as typed (a
-    wildcard too broad, too many wildcards) and they were searched as plain words instead; None when
-    they were searched as typed."""
+    """What the page and the API tell the reader when their words were not searched as typed: the
+    query has no word to search (``NO_SEARCHABLE_WORD``), or the engine ``refused`` them (a wildcard
+    too broad, too many wildcards) and they were searched as plain words instead; None when they were
+    searched as typed."""
+    if not has_searchable_word(text):
+        return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)
     query = _parsed_as_typed(prepared, schema)
     refusal = refused(query) if query is not None else None
@@ -171,7 +187,9 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
     """The user's words as a Whoosh query over ``schema``, and the text it was parsed from. A query of
     exclusions alone is everything but those (``And([Every(), Not(…)])``); anything the parser cannot
     take, or that the engine ``refused`` (too many wildcards), is searched as plain words
-    (``refusal_notice`` says why)."""
+    (``refusal_notice`` says why). A query with no word to search matches nothing (``NullQuery``)."""
+    if not has_searchable_word(text):
+        return NullQuery, ""
     text = prepare_query_text(text)
     if not text.strip():
         return Every(), ""

@@ -4,17 +4,22 @@ it (``as_json``), the CLI prints it. What the pages draw (bar heights) is comput
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from index.columns import facet_key
+from index.facets import FACET_BY_NAME
 from index.language import UNDETERMINED, language_name
+from index.schema import COLUMN_FACETS
 
 from .backend import ChosenValue, RawResults
 from .engine import SearchBackend
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
+from .query import has_searchable_word
 
 FACET_LIMIT = 10
 FACET_MAX = 200
@@ -221,6 +226,42 @@ class ResultHit:
 
 
 @dataclass(frozen=True)
+class UnknownValue:
+    """A facet value a search selects or excludes that names no value of the index (``org=zzz``): it
+    matches no article, and the page, the API and the CLI say so rather than show a count of 0."""
+
+    facet: str
+    value: str
+    excluded: bool
+
+    @property
+    def message(self) -> str:
+        noun = FACET_BY_NAME[self.facet].noun
+        effect = "excluding it leaves nothing out" if self.excluded else "no article matches it"
+        return f"The index holds no {noun} “{self.value}” (in any case or accent form): {effect}."
+
+
+def values_not_in_index(
+    chosen: dict[str, list[ChosenValue]], value_counts: Callable[[str], Mapping[str, int]]
+) -> list[UnknownValue]:
+    """The chosen values of the column facets (people, places, countries, organizations, languages)
+    that ``value_counts`` (the index's values of a facet) holds under no spelling: the engines resolve
+    a value given in another case, without its accents or as an acronym to the index's own first
+    (``canonical_values``), so one left as given is not in the index."""
+    unknown = []
+    for facet in COLUMN_FACETS:
+        if not chosen.get(facet):
+            continue
+        keys = {facet_key(value) for value in value_counts(facet)}
+        unknown += [
+            UnknownValue(facet, item.value, item.excluded)
+            for item in chosen[facet]
+            if facet_key(item.value) not in keys
+        ]
+    return unknown
+
+
+@dataclass(frozen=True)
 class SearchResults:
     """What a search found, for the page to render, the API to serialize (``as_json``) and the CLI to
     print: one page of hits, every facet's values and the publication-date histogram."""
@@ -242,6 +283,14 @@ class SearchResults:
     counts: str = "articles"  # what total and every count count: "stories" or "articles"
     articles: int = 0  # the articles matched, every version
     notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
+    # the selected or excluded values the index holds no value of, in any case or accent form
+    not_in_index: list[UnknownValue] = field(default_factory=list)
+
+    @property
+    def searchable(self) -> bool:
+        """False for a query with no word to search (``😀``, ``!!!``): it matched nothing, and
+        ``notice`` says why."""
+        return has_searchable_word(self.query)
 
     @property
     def first_number(self) -> int:
@@ -259,6 +308,11 @@ class SearchResults:
             "sort": self.sort,
             "suggestion": self.suggestion,
             "notice": self.notice,
+            "searchable": self.searchable,
+            "not_in_index": [
+                {"facet": item.facet, "value": item.value, "message": item.message}
+                for item in self.not_in_index
+            ],
             "match_all": self.match_all,
             "matched": [m.as_json() for m in self.matched],
             "published_unit": self.published_unit,
@@ -320,6 +374,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
         ],
         facets=facets,
         collapse=raw.collapsed,
+        not_in_index=values_not_in_index(raw.chosen, index.generation().value_counts),
         counts="stories" if raw.collapsed else "articles",
         articles=raw.total if raw.articles is None else raw.articles,
     )

@@ -110,12 +110,36 @@ def test_paging(client):
         ("sort=random", "sort"),
         ("from=2024-05&to=2024-01", "from"),
         ("q=" + "a" * 2000, "q"),
+        ("mentioned=next+week", "mentioned"),
+        ("mentioned=1987-13", "mentioned"),
+        ("not_mentioned=2024-02-30", "not_mentioned"),
+        ("language=xx", "language"),
+        ("not_language=english", "not_language"),
+        ("q=&q=oil", "q"),
+        ("sort=newest&sort=oldest", "sort"),
+        ("per_page=5&per_page=10", "per_page"),
     ],
 )
 def test_bad_parameters_get_400_naming_them(client, query_string, parameter):
     response = client.get(f"/api/search?{query_string}")
     assert response.status_code == 400
     assert response.json["parameter"] == parameter and response.json["error"]
+
+
+@pytest.mark.parametrize("path", ["/", "/export.csv", "/export.jsonl", "/feed"])
+@pytest.mark.parametrize(
+    "query_string, parameter",
+    [("per_page=lots", "per_page"), ("mentioned=next+week", "mentioned"), ("language=xx", "language")],
+)
+def test_every_page_refuses_what_the_api_refuses(client, path, query_string, parameter):
+    response = client.get(f"{path}?{query_string}")
+    assert response.status_code == 400
+    assert f"“{parameter}”" in response.get_data(as_text=True)
+
+
+def test_valid_mentioned_and_language_values_are_read_as_the_index_holds_them(client):
+    assert search(client, "mentioned=2024-3")["total"] == search(client, "mentioned=2024-03")["total"] > 0
+    assert search(client, "language=EN")["total"] == search(client, "language=en")["total"] > 0
 
 
 def test_article_endpoint(client):
@@ -251,3 +275,82 @@ def test_page_errors_stay_html(client):
     for response in (client.get("/nope"), client.post("/")):
         assert response.status_code in (404, 405) and response.content_type.startswith("text/html")
     assert "GET" in client.post("/").headers["Allow"]
+
+
+@pytest.mark.parametrize("query", ["😀", "?", "!!!", "...", "(((", '""'])
+def test_a_query_with_no_word_matches_nothing_and_says_so(client, query):
+    everything = search(client, "q=")["total"]
+    data = client.get("/api/search", query_string={"q": query}).json
+    assert everything > 0 and data["total"] == 0 and data["hits"] == []
+    assert data["searchable"] is False and "no word that can be searched" in data["notice"]
+    page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+    assert "no word that can be searched" in page and "No article matches a query with no word" in page
+    export = client.get("/export.jsonl", query_string={"q": query}).get_data(as_text=True)
+    assert export.strip() == ""
+
+
+def test_a_query_with_a_word_or_the_browsing_star_is_searchable(client):
+    for query in ("ferry", "*", "", "ferry!"):
+        data = client.get("/api/search", query_string={"q": query}).json
+        assert data["searchable"] is True and data["total"] > 0, query
+
+
+def test_the_command_line_says_a_query_has_no_word(runner, sample_index):
+    result = runner.invoke(args=["search", "!!!", "--index-dir", str(sample_index)])
+    assert result.exit_code == 0, result.output
+    assert "0 articles" in result.output and "no word that can be searched" in result.output
+    result = runner.invoke(args=["search", "--mentioned", "next week", "--index-dir", str(sample_index)])
+    assert result.exit_code == 2 and "--mentioned" in result.output
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Rhône", "Rhone", "rhone", "RHÔNE"),
+        ("téléphérique", "telepherique", "Téléphérique"),
+        ("télé*", "tele*"),
+        ('"du Rhône"', '"du Rhone"'),
+        ("élections", "elections"),
+    ],
+)
+def test_words_match_with_and_without_their_accents(client, spellings):
+    totals = {q: client.get("/api/search", query_string={"q": q}).json["total"] for q in spellings}
+    assert len(set(totals.values())) == 1 and totals[spellings[0]] > 0, totals
+
+
+def test_the_highlight_marks_the_accented_word_a_plain_query_found(client):
+    hits = client.get("/api/search", query_string={"q": "telepherique"}).json["hits"]
+    assert hits and all("<mark>téléphérique</mark>" in hit["snippet"] for hit in hits)
+
+
+def test_did_you_mean_offers_the_word_without_its_accents(client):
+    data = client.get("/api/search", query_string={"q": "Rhnoe"}).json
+    assert data["total"] == 0 and data["suggestion"] == "rhone"
+    assert client.get("/api/search", query_string={"q": data["suggestion"]}).json["total"] > 0
+
+
+def test_a_facet_value_in_another_case_or_as_a_lower_case_acronym_finds_the_index_value(client):
+    from index.normalize import initials
+
+    orgs = search(client, "per_page=1")["facets"]["org"]
+    named = next(v for v in orgs if " " in v["value"] and 2 <= len(initials(v["value"])) <= 6)
+    for given in (named["value"].lower(), named["value"].upper(), initials(named["value"]).lower()):
+        data = client.get("/api/search", query_string={"org": given}).json
+        chosen = [v["value"] for v in data["facets"]["org"] if v["selected"]]
+        assert data["total"] == named["count"] and chosen == [named["value"]], given
+        assert data["not_in_index"] == []
+        assert client.get(f"/org/{given}").status_code == 200, given
+
+
+def test_a_facet_value_the_index_does_not_hold_is_said_plainly(client, runner, sample_index):
+    data = client.get("/api/search?org=no+such+organization&not_person=Nobody+Here").json
+    assert data["total"] == 0
+    assert {(item["facet"], item["value"]) for item in data["not_in_index"]} == {
+        ("org", "no such organization"),
+        ("person", "Nobody Here"),
+    }
+    assert all("holds no" in item["message"] for item in data["not_in_index"])
+    page = client.get("/?org=no+such+organization").get_data(as_text=True)
+    assert "The index holds no organization “no such organization”" in page
+    result = runner.invoke(args=["search", "--org", "no such organization", "--index-dir", str(sample_index)])
+    assert "The index holds no organization “no such organization”" in result.output

@@ -71,6 +71,18 @@ QUERIES = [
     "q=Lindqvst+ferry",
     "q=Reyez",
     "q=ferri&person=Mara+Lindqvist",
+    "q=%F0%9F%98%80",  # a query with no word to search matches nothing, on both engines
+    "q=!!!",
+    'q=""',
+    "q=?",
+    "org=no+such+organization&not_person=nobody+at+all",  # said plainly, on both engines
+    "org=MERIDIAN+BANK",
+    "language=zu",
+    "q=Rhone",  # accents folded both ways, on both engines
+    "q=rh%C3%B4ne",
+    "q=telepherique",
+    "q=t%C3%A9l%C3%A9*",
+    'q="du+Rhone"',
 ]
 
 
@@ -140,6 +152,8 @@ def comparable(data: dict) -> dict:
         "hits": sorted(str(h["id"]) for h in data["hits"]),
         "facets": facets,
         "published_unit": data["published_unit"],
+        "searchable": data["searchable"],
+        "not_in_index": data["not_in_index"],
         "matched": [
             (m["field"], m["typed"], sorted(map(tuple, (v.values() for v in m["values"]))))
             for m in data["matched"]
@@ -326,14 +340,37 @@ def test_an_acronym_finds_the_same_value_on_both_engines(client, opensearch_app)
         f"not_org={acronym}",
         f"q=org:{acronym}+OR+ferry",
         f"org={acronym}&org=no+such+organization",
+        f"org={acronym.lower()}",  # an acronym in any case is the value it stands for
+        f"not_org={acronym.lower()}",
     ):
         whoosh, found = answer(client, query_string), answer(opensearch, query_string)
         assert comparable(found) == comparable(whoosh), query_string
     assert answer(opensearch, f"org={acronym}")["total"] == named["count"] > 0
+    assert answer(opensearch, f"org={acronym.lower()}")["total"] == named["count"]
+    assert answer(opensearch, f"org={acronym.lower()}")["not_in_index"] == []
     chosen = [v for v in answer(opensearch, f"org={acronym}")["facets"]["org"] if v["selected"]]
     assert [v["value"] for v in chosen] == [named["value"]]
     for app_client in (client, opensearch):
         entity = app_client.get(f"/api/entities/org/{acronym}")
         assert entity.status_code == 200 and entity.get_json()["value"] == named["value"]
         assert app_client.get(f"/org/{acronym}").status_code == 200
+        assert app_client.get(f"/org/{acronym.lower()}").status_code == 200
         assert answer(app_client, "org=QXZW")["total"] == 0  # spells nothing
+
+
+def test_an_index_built_before_accents_were_folded_is_refused_clearly(opensearch_cluster):
+    """An index whose analysis does not fold accents holds "zürich" where queries look for "zurich":
+    it is refused with a message to rebuild, not searched with answers that miss accented words."""
+    from index.store import NoIndexError
+    from searcher.opensearch_backend import ANALYSIS, OpenSearchIndex, client_for
+
+    client = client_for(opensearch_cluster.urls)
+    old_analysis = json.loads(json.dumps(ANALYSIS))
+    old_analysis["analyzer"]["whoosh_stem"]["filter"] = ["lowercase", "porter_stem"]
+    index, alias = "newsfacets-before-folding-1", "newsfacets-before-folding"
+    client.indices.create(index=index, body={"settings": {"analysis": old_analysis}, "aliases": {alias: {}}})
+    try:
+        with pytest.raises(NoIndexError, match="rebuild"):
+            OpenSearchIndex(opensearch_cluster.urls, alias).generation()
+    finally:
+        client.indices.delete(index=index)

@@ -35,6 +35,8 @@ FACETS = (*COLUMN_FACETS, "mentioned")
 PAGE = 100
 MAX_PAGED = 700  # totals up to this are collected whole by paging
 NOBODY = "Nobody Here Xyzzy"
+# a valid value no article has, for the facets whose values have a form (a wrong one is a 400)
+ABSENT = {"mentioned": "1911-01", "language": "zu"}
 
 
 VERSION_NEIGHBOURS = 30  # corpus lines either side of a slice article searched for its versions
@@ -158,7 +160,7 @@ def searches(draw, values: dict[str, list[str]], words: list[str]):
     if q_parts:
         pairs.append(("q", " ".join(q_parts)))
     for facet in FACETS:
-        pool = values[facet] + [NOBODY if facet != "mentioned" else "1911-01"]
+        pool = values[facet] + [ABSENT.get(facet, NOBODY)]
         for value in draw(st.lists(st.sampled_from(pool), max_size=2, unique=True)):
             pairs.append((facet, value))
         for value in draw(st.lists(st.sampled_from(pool), max_size=1)):

@@ -69,3 +69,36 @@ def test_too_many_wildcards_are_named_on_the_opensearch_parse_too():
     assert notice.startswith("The query has 5 wildcards (oil*, gas*, b*, c*, d*), more than the 4 searched")
     assert "use 4 or fewer" in notice and "“oil gas b c d”" in notice
     assert refusal_notice("oil* gas* c* d*", schema, opensearch_backend.too_many_wildcards) is None
+
+
+def test_the_text_analyzer_folds_accents_at_index_and_query_time():
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT, Schema
+
+    from index.schema import fold_accents, folds_accents
+
+    schema = build_schema(["fr"])
+    words = "Zürich São Paulo Montréal Québec Société Générale"
+    folded = [token.text for token in schema["body"].analyzer(words)]
+    assert folded == [token.text for token in schema["body"].analyzer(fold_accents(words))]
+    assert folded == ["zurich", "sao", "paulo", "montreal", "quebec", "societ", "general"]
+    assert [t.text for t in schema["text_fr"].analyzer("élections")] == ["elect"]
+    assert (
+        parse_query("Zürich", query_schema(schema), lambda q: None)[0]
+        == parse_query("zurich", query_schema(schema), lambda q: None)[0]
+    )
+    assert folds_accents(schema)
+    assert not folds_accents(Schema(body=TEXT(analyzer=StemmingAnalyzer())))  # an index built before
+
+
+def test_a_query_with_no_word_parses_to_nothing():
+    from whoosh.query import NullQuery
+
+    from searcher.query import has_searchable_word
+
+    schema = query_schema(build_schema())
+    for text in ("😀", "?", "!!!", "...", "(((", '""'):
+        assert not has_searchable_word(text)
+        assert parse_query(text, schema, lambda q: None)[0] is NullQuery
+    for text in ("", "*", "oil", "é", "1987"):
+        assert has_searchable_word(text)

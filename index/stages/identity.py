@@ -12,14 +12,32 @@ from .. import store
 from ..articles import Article, content_hash
 from ..language import UNDETERMINED
 
+ORIGIN_PLACE = re.compile(r"(:\d+|#entry\d+|\[\d+\])$")  # a line, a feed entry, an item of a list
+
 
 def origin_file(origin: str) -> str:
-    return re.sub(r"(:\d+|#entry\d+|\[\d+\])$", "", origin)
+    return ORIGIN_PLACE.sub("", origin)
 
 
 def article_file(article: Article) -> str:
     """The absolute path of the file an article was read from."""
     return str(Path(origin_file(article.origin)).resolve())
+
+
+class ArticleFiles:
+    """``article_file`` resolving each file once: the articles of one file share its path, and resolving
+    it (a system call per part of the path) cost more than the rest of reading a JSON Lines entry.
+    One per build, so a file moved or a link changed between builds is seen."""
+
+    def __init__(self) -> None:
+        self._resolved: dict[str, str] = {}
+
+    def __call__(self, article: Article) -> str:
+        name = origin_file(article.origin)
+        resolved = self._resolved.get(name)
+        if resolved is None:
+            resolved = self._resolved[name] = str(Path(name).resolve())
+        return resolved
 
 
 def text_key(article: Article) -> str:
@@ -58,8 +76,11 @@ class Origins:
         origins.copies = dict(data.get("copies", {}))
         return origins
 
-    def record(self, article: Article, language: str | None = None, pipeline: str = "") -> None:
-        self.files[article.id] = article_file(article)
+    def record(
+        self, article: Article, language: str | None = None, pipeline: str = "", file: str | None = None
+    ) -> None:
+        """``file``: the article's ``article_file``, when the caller has resolved it already."""
+        self.files[article.id] = file or article_file(article)
         self.texts[article.id] = text_key(article)
         self.languages[article.id] = language or UNDETERMINED
         self.pipelines[article.id] = pipeline

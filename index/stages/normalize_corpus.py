@@ -291,11 +291,14 @@ def known_names_in(text: str, known: set[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
+
+
 def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counter:
     """How many articles write each of the ``wanted`` words in lower case."""
     counts: Counter = Counter()
     for item in prepared:
-        counts.update(wanted.intersection(re.findall(r"\b[a-z]+\b", item.body)))
+        counts.update(wanted.intersection(LOWERCASE_WORD.findall(item.body)))
     return counts
 
 

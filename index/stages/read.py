@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..articles import Article, Problem
 from ..readers import read_paths
-from .identity import Origins, article_file, origin_file, text_key
+from .identity import ArticleFiles, Origins, origin_file, text_key
 from .report import BuildReport
 
 
@@ -33,6 +33,7 @@ def read_articles(
     seen_ids: dict[str, str] = {}
     seen_texts: dict[str, Article] = {}
     found = found if found is not None else ReadArticles()
+    article_file = ArticleFiles()
     for item in read_paths(paths):
         if isinstance(item, Problem):
             if item.skipped:

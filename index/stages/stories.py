@@ -134,7 +134,8 @@ def stop_words() -> frozenset[str]:
 def content_words(text: str, keep: int = EVENT_WORDS) -> dict[str, int]:
     """The ``keep`` most frequent content words of ``text`` (lower case, three letters or more, no
     digits, no stop words) with their counts."""
-    words = Counter(w for w in CONTENT_WORD.findall(text.casefold()) if w not in stop_words())
+    stops = stop_words()
+    words = Counter(w for w in CONTENT_WORD.findall(text.casefold()) if w not in stops)
     return dict(words.most_common(keep))
 
 
@@ -442,6 +443,7 @@ class EarlierBands:
         self, signatures: np.ndarray, eligible: np.ndarray, hashranges: Sequence[tuple[int, int]]
     ) -> None:
         rows = np.flatnonzero(eligible)
+        self.empty = not len(rows)  # a rebuild's: twenty searches of empty bands per article, spared
         self.hashranges = list(hashranges)
         self.bands: list[tuple[np.ndarray, np.ndarray]] = []
         for start, end in self.hashranges:
@@ -451,6 +453,8 @@ class EarlierBands:
 
     def candidates(self, signature: np.ndarray) -> set[int]:
         found: set[int] = set()
+        if self.empty:
+            return found
         for (keys, rows), (start, end) in zip(self.bands, self.hashranges, strict=True):
             key = _band_keys(signature[None, start:end])
             low, high = np.searchsorted(keys, key, "left")[0], np.searchsorted(keys, key, "right")[0]

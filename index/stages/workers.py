@@ -58,14 +58,33 @@ def _die_with_parent() -> None:
 def parallel_map(function: Callable[[Any], Any], items: list, processes: int, chunksize: int = 200) -> list:
     """``[function(item) for item in items]``, over several forked processes when there is enough work.
 
-    Forked workers inherit what the parent has loaded (the gazetteer, the parsers), so they start at once.
+    Forked workers inherit what the parent has loaded (the gazetteer, the parsers), and the function and
+    its items too: they are told only which slice of the items is theirs, so no item is pickled on its
+    way to them (an article's text and mentions, a source's boilerplate lines), only the results back.
     """
     if processes <= 1 or len(items) < 2 * chunksize:
         return [function(item) for item in items]
     end_workers_with_parent()
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes) as pool:
-        return pool.map(function, items, chunksize=chunksize)
+    _FORKED_WORK.update(function=function, items=items)
+    try:
+        with context.Pool(processes) as pool:
+            slices = [
+                (start, min(start + chunksize, len(items))) for start in range(0, len(items), chunksize)
+            ]
+            return [result for part in pool.map(_map_slice, slices, chunksize=1) for result in part]
+    finally:
+        _FORKED_WORK.clear()
+
+
+_FORKED_WORK: dict[str, Any] = {}  # what the workers of parallel_map inherit: the function and its items
+
+
+def _map_slice(bounds: tuple[int, int]) -> list:
+    """In a forked worker: the function over its slice of the items."""
+    start, end = bounds
+    function, items = _FORKED_WORK["function"], _FORKED_WORK["items"]
+    return [function(item) for item in items[start:end]]
 
 
 def worker_processes(count: int, options: BuildOptions) -> int:

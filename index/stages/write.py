@@ -1,10 +1,14 @@
 """Stage 6, write: the Whoosh segments of a generation (one per core for a big build, by forked
-processes), and the stored documents an add replaces."""
+processes), and the stored documents an add replaces. A big rebuild writes in a forked process
+(``GenerationWrite``) started before the stories stage, which needs none of what it writes: on two
+cores the two stages run side by side."""
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import pickle
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,73 @@ from ..whoosh_files import open_index, read_index_files_in_place
 from .prepare import PreparedArticle
 from .report import BuildOptions
 from .workers import end_workers_with_parent, progress_bar, worker_processes
+
+
+class GenerationWrite:
+    """``write_generation``, for a rebuild of enough articles to use worker processes, in a forked process
+    from construction on; otherwise in ``finish``. The forked process inherits the prepared articles, so
+    nothing is sent to it, and it sends back only how long it took or the error it met."""
+
+    def __init__(
+        self,
+        partial: Path,
+        prepared: list[PreparedArticle],
+        create: bool,
+        options: BuildOptions,
+        replaced: Iterable[str] = (),
+    ) -> None:
+        self.arguments = (partial, prepared, create, options, tuple(replaced))
+        self.seconds = 0.0  # the write's own time, wherever it ran
+        self.process: Any = None
+        if create and worker_processes(len(prepared), options) > 1:
+            end_workers_with_parent()
+            context = multiprocessing.get_context("fork")
+            self.outcome, sending = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_write_forked, args=(sending, *self.arguments), name="write"
+            )
+            self.process.start()
+            sending.close()
+
+    def finish(self) -> None:
+        """The generation written: waits for the forked write (raising its error), or writes now."""
+        if self.process is None:
+            started = time.monotonic()
+            write_generation(*self.arguments)
+            self.seconds = time.monotonic() - started
+            return
+        try:
+            error, self.seconds = self.outcome.recv()
+        except EOFError:  # it died without a word (killed, out of memory)
+            error = RuntimeError(
+                f"the process writing the index ended with exit code {self.process.exitcode}"
+            )
+        self.process.join()
+        self.outcome.close()
+        if error is not None:
+            raise error
+
+    def abandon(self) -> None:
+        """The build failed beside the write: the forked write is stopped before its folder goes."""
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _write_forked(sending: Any, *arguments: Any) -> None:
+    started = time.monotonic()
+    error = None
+    try:
+        write_generation(*arguments)
+    except BaseException as raised:  # raised again in the building process, by finish()
+        error = raised
+        try:
+            pickle.dumps(raised)
+        except Exception:
+            error = RuntimeError(f"writing the index failed: {raised!r}")
+    sending.send((error, time.monotonic() - started))
+    sending.close()
+
 
 # Below this many documents a build writes one segment: a second one would halve the writing time
 # but repeat the whole term dictionary, a fixed cost of several megabytes.
