@@ -5,6 +5,8 @@
     python bench/opensearch.py --scale 1 --scale 4   # 1x and 4x (the default), 16x with --scale 16
     python bench/run.py --backend opensearch       # the same, from the main benchmark
     python bench/opensearch.py --articles 2000 --url http://127.0.0.1:9200   # an existing cluster
+    python bench/opensearch.py --compare-code /tmp/old --url URLS --index-dir DIR --opensearch-index NAME
+        # one loaded index served in turn by an older checkout's code (git archive) and this one's
 
 Measured: a warm Whoosh rebuild against the same warm rebuild that also loads the cluster (what loading
 adds), bulk-load articles per second, the benchmark's query mix through `searcher serve` on each backend
@@ -239,6 +241,40 @@ def rows_for(result: dict) -> list[tuple[str, str]]:
     ]
 
 
+def compare_code(
+    old_checkout: Path, index_dir: Path, urls: str, index_name: str, rounds: int, turns: int
+) -> dict:
+    """The query mix on one OpenSearch index, served in turn by the code of ``old_checkout`` (a copy of
+    an older commit, e.g. ``git archive``) and by this checkout's, ``turns`` times each, the shards'
+    request cache cleared before each: a change's effect as a ratio within one run on a loaded
+    machine, where two runs minutes apart are not comparable. The totals must agree."""
+    generation = store.current_generation(index_dir)
+    vocabulary = json.loads((generation / "vocabulary.json").read_text())
+    meta = json.loads((generation / "meta.json").read_text())
+    queries = [q.query_string for q in query_mix(vocabulary, meta["published_first"], meta["published_last"])]
+    env = {
+        "SEARCHER_BACKEND": "opensearch",
+        "SEARCHER_OPENSEARCH_URL": urls,
+        "SEARCHER_OPENSEARCH_INDEX": index_name,
+    }
+    # PYTHONSAFEPATH: `python -m searcher` must not import the current directory's code first
+    code = {"old": {**env, "PYTHONPATH": str(old_checkout.resolve()), "PYTHONSAFEPATH": "1"}, "new": env}
+    runs: dict[str, list] = {"old": [], "new": []}
+    totals: dict[str, dict] = {}
+    for turn in range(turns):
+        for name in ("old", "new") if turn % 2 == 0 else ("new", "old"):
+            clear = urllib.request.Request(
+                f"{urls.split(',')[0]}/{index_name}/_cache/clear?request=true", method="POST"
+            )
+            urllib.request.urlopen(clear, timeout=60).read()
+            log(f"{name} code, turn {turn + 1} of {turns}: {len(queries)} queries x {rounds} rounds")
+            measured = serve_and_measure(index_dir, code[name], queries, rounds)
+            totals[name] = measured.pop("totals")
+            runs[name].append(measured)
+    differing = sorted(q for q in totals["new"] if totals["new"][q] != totals["old"].get(q))
+    return {"queries": len(queries), "rounds": rounds, "runs": runs, "differing_totals": differing}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -269,7 +305,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, default=None, help="an annotations.sqlite to start from (a warm NER cache)"
     )
+    parser.add_argument(
+        "--compare-code",
+        type=Path,
+        default=None,
+        metavar="OLD_CHECKOUT",
+        help="serve an existing index (--url, --index-dir, --opensearch-index) in turn with OLD_CHECKOUT's "
+        "code and this one's, and compare their latency",
+    )
+    parser.add_argument("--index-dir", type=Path, default=None, help="with --compare-code")
+    parser.add_argument("--opensearch-index", default=None, help="with --compare-code")
+    parser.add_argument("--turns", type=int, default=3, help="with --compare-code: runs of each code")
     args = parser.parse_args(argv)
+    if args.compare_code is not None:
+        if not (args.url and args.index_dir and args.opensearch_index):
+            parser.error("--compare-code needs --url, --index-dir and --opensearch-index")
+        result = compare_code(
+            args.compare_code, args.index_dir, args.url, args.opensearch_index, args.rounds, args.turns
+        )
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "opensearch-compare-code.json").write_text(json.dumps(result, indent=2))
+        print(
+            "| code | API p50 / p95 (ms) | without words p50 / p95 | first pass p50 / p95 |\n| --- | --- | --- | --- |"
+        )
+        for name, runs in result["runs"].items():
+            for run in runs:
+                cells = [
+                    "{p50_ms:.0f} / {p95_ms:.0f}".format(**run[part])
+                    for part in ("api", "facets_only", "first_pass")
+                ]
+                print(f"| {name} | {' | '.join(cells)} |")
+        print(f"totals that differ between the two: {len(result['differing_totals'])} of {result['queries']}")
+        return 0
     if not args.corpus.exists():
         parser.error(f"corpus not found: {args.corpus}")
 

@@ -19,7 +19,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -102,6 +102,7 @@ from .selection import Condition, FacetSelection, SelectionPlan
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
+FACET_AHEAD = 50  # values listed beyond a facet's 200 by articles, so that its 200 by stories are among them
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
 EXPORT_PAGE = 500  # articles an export reads a request
 # Distinct stories are counted with OpenSearch's cardinality aggregation: exact (distinct hashes kept
@@ -110,6 +111,11 @@ EXPORT_PAGE = 500  # articles an export reads a request
 # that high in each of them passes the cluster's request memory limit (a 2,150-article slice of
 # Reuters asked for 300 MB), so they get 3,000: a value or a day counted above 3,000 stories is an
 # estimate on this engine.
+# A story count is the bucket's articles minus the extra versions: the articles of a story with one
+# version count one each (their ``doc_count``), and only the articles flagged ``multi_version_story``
+# (those of a story of two versions or more) go through the cardinality. A document without the flag
+# (loaded by an older version) is counted by the cardinality too, so a count stays exact either way.
+STORY_FLAG = "multi_version_story"
 TOTAL_STORY_PRECISION = 40_000
 STORY_PRECISION = 500
 VERSIONS_LISTED = 100  # a hit's other matching versions listed (OpenSearch's inner_hits allow 100)
@@ -242,6 +248,7 @@ def mappings() -> dict:
         "mentioned_period": {"type": "keyword"},  # by year and month: for counts
         "fingerprint": {"type": "keyword", "index": False, "doc_values": False},
         "story": {"type": "keyword"},  # the story it is a version of (index/stages/stories.py)
+        STORY_FLAG: {"type": "boolean"},  # its story has other versions: see ``counting_stories``
         "entities": {"type": "keyword", "index": False, "doc_values": False},  # JSON, as Whoosh stores it
         # what the entities were derived from (opensearch_normalize.py): stored apart, never in _source
         "ner_input": {"type": "binary", "store": True},
@@ -256,9 +263,10 @@ def mappings() -> dict:
     return {"_source": {"excludes": ["*_terms", "ner_input"]}, "properties": properties}
 
 
-def document(prepared, order: int, ner_input: str | None = None) -> dict:
+def document(prepared, order: int, ner_input: str | None = None, multi_version: bool | None = None) -> dict:
     """One prepared article (``build.PreparedArticle``, entities normalized) as an OpenSearch document;
-    ``ner_input``: what its entities were derived from (``opensearch_normalize.encode_ner_input``)."""
+    ``ner_input``: what its entities were derived from (``opensearch_normalize.encode_ner_input``);
+    ``multi_version``: whether its story has other versions (unknown: left out, counted as if so)."""
     article, entities = prepared.article, prepared.entities
     row = facet_row(entities, prepared.language)
     doc = {
@@ -275,7 +283,7 @@ def document(prepared, order: int, ner_input: str | None = None) -> dict:
         "author": article.author,
         "dateline": article.dateline,
         "fingerprint": prepared.fingerprint,
-        "story": prepared.story or article.id,
+        "story": story_of(prepared),
         "entities": entities_json(entities),
         "mentioned": mentioned_levels(entities.mentioned),
         "mentioned_period": row["mentioned"],
@@ -286,7 +294,19 @@ def document(prepared, order: int, ner_input: str | None = None) -> dict:
         doc[facet] = row[facet]
         doc[f"{facet}_key"] = keys
         doc[f"{facet}_words"] = keys
+    if multi_version is not None:
+        doc[STORY_FLAG] = multi_version
     return doc
+
+
+def story_of(prepared) -> str:
+    return prepared.story or prepared.article.id
+
+
+def multi_version_stories(prepared: list) -> set[str]:
+    """The stories of which ``prepared`` holds two versions or more."""
+    versions = Counter(story_of(item) for item in prepared)
+    return {story for story, count in versions.items() if count > 1}
 
 
 SHARD_ATTEMPTS = 3  # a search with a failed shard is made this many times before it is an error
@@ -449,6 +469,7 @@ class OpenSearchWriter:
         self.write_copies(current, copies or {})
         self.merge_into_side_document(current, "countries", countries)
         self.client.indices.refresh(index=current)
+        flag_stories(self.client, current, {story_of(item) for item in prepared})
         self.normalize_corpus(current)
         self.seconds += time.monotonic() - started
 
@@ -473,6 +494,7 @@ class OpenSearchWriter:
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
+                self.client.indices.refresh(index=new)  # still beside the Whoosh write: segments written
             except BaseException:
                 self.discard(new)
                 raise
@@ -480,8 +502,9 @@ class OpenSearchWriter:
         return new
 
     def publish(self, loaded: str, copies: dict[str, str] | None = None) -> None:
-        """The loaded index, with the ids of the exact ``copies`` the build skipped, given its replicas
-        and made live: the alias moved to it in one request."""
+        """The loaded index, with the ids of the exact ``copies`` the build skipped, made live: the
+        alias moved to it in one request. Its replicas are copied from then on, after the Whoosh
+        write (beside it they took the cores it needs); searches answer from the primaries meanwhile."""
         started = time.monotonic()
         with self.cluster_errors():
             try:
@@ -490,7 +513,6 @@ class OpenSearchWriter:
                     index=loaded,
                     body={"index": {"refresh_interval": "1s", "number_of_replicas": self.replicas}},
                 )
-                self.client.indices.refresh(index=loaded)
                 self.client.cluster.health(index=loaded, wait_for_status="yellow")
                 self.switch_alias(loaded)
             except BaseException:
@@ -506,11 +528,14 @@ class OpenSearchWriter:
     def load(self, index: str, prepared: list) -> None:
         first = int(time.time() * 1000) * 1_000_000  # later writes sort after earlier ones, as in Whoosh
         inputs = self.ner_inputs(prepared)
+        several = multi_version_stories(prepared)  # an add's stories the cluster holds: flag_stories
         actions = (
             {
                 "_index": index,
                 "_id": item.article.id,
-                "_source": document(item, first + number, inputs.get(item.article.id)),
+                "_source": document(
+                    item, first + number, inputs.get(item.article.id), story_of(item) in several
+                ),
             }
             for number, item in enumerate(prepared)
         )
@@ -575,7 +600,7 @@ class OpenSearchWriter:
                     "_id": s.item.article.id,
                     "if_seq_no": s.seq_no,
                     "if_primary_term": s.primary_term,
-                    "_source": document(s.item, s.order, s.ner_input),
+                    "_source": document(s.item, s.order, s.ner_input, s.multi_version),
                 }
                 for s in changed
             )
@@ -744,10 +769,9 @@ def index_stats(urls: list[str], alias: str) -> dict:
 
 def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -> int:
     """The ``story`` field of the articles a reader's join, split or undo moved (new story id -> their
-    ids), written into the index behind ``alias`` so collapse and story counts follow at once; the
-    number of documents written. Each document is written whole: an update (or update_by_query)
-    rebuilds a document from its ``_source``, which leaves out the ``*_terms`` fields queries match and
-    the stored ``ner_input``, so those are put back as ``document`` makes them."""
+    ids), written into the index behind ``alias`` so collapse and story counts follow at once, and the
+    articles of the stories that now have several versions flagged so (``flag_stories``); the number of
+    documents written."""
     story_of = {article_id: story for story, ids in changed.items() for article_id in ids}
     if not story_of:
         return 0
@@ -758,16 +782,55 @@ def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -
         raise store.NoIndexError(f"no OpenSearch index {alias!r} at {', '.join(urls)}") from None
     except (OpenSearchConnectionError, TransportError) as error:
         raise ClusterError(f"the OpenSearch cluster at {', '.join(urls)} does not answer ({error})") from None
+    written = rewrite_documents(
+        client,
+        index,
+        {"terms": {"id": sorted(story_of)}},
+        lambda source: {"story": story_of[source["id"]]},
+        "story updates",
+    )
+    flag_stories(client, index, set(changed))
+    return written
+
+
+def flag_stories(client: OpenSearch, index: str, stories: set[str]) -> int:
+    """The articles of those of ``stories`` that have several versions in ``index`` flagged
+    ``multi_version_story`` where they are not yet (an add's new version of a story the cluster held,
+    a reader's join), so story counts stay exact; the number of documents written. A flag left on an
+    article whose story lost its other versions counts it right all the same."""
+    several = []
+    for start in range(0, len(stories), TERMS_AT_ONCE):
+        named = sorted(stories)[start : start + TERMS_AT_ONCE]
+        found = client.search(
+            index=index,
+            body={
+                "size": 0,
+                "query": {"terms": {"story": named}},
+                "aggs": {"stories": {"terms": {"field": "story", "size": len(named), "min_doc_count": 2}}},
+            },
+        )
+        several += [bucket["key"] for bucket in found["aggregations"]["stories"]["buckets"]]
+    if not several:
+        return 0
+    unflagged = {
+        "bool": {"filter": [{"terms": {"story": several}}], "must_not": [{"term": {STORY_FLAG: True}}]}
+    }
+    return rewrite_documents(client, index, unflagged, lambda source: {STORY_FLAG: True}, "story flags")
+
+
+def rewrite_documents(
+    client: OpenSearch, index: str, query: dict, change: Callable[[dict], dict], what: str
+) -> int:
+    """The documents ``query`` finds written again with ``change(source)``, each whole (refreshed
+    after): an update (or update_by_query) rebuilds a document from its ``_source``, which leaves out
+    the ``*_terms`` fields queries match and the stored ``ner_input``, so those are put back as
+    ``document`` makes them. Each write is conditional on the document being unchanged since it was
+    read; the number written."""
     found = helpers.scan(
         client,
         index=index,
-        query={
-            "_source": True,
-            "stored_fields": ["ner_input"],
-            "seq_no_primary_term": True,
-            "query": {"terms": {"id": sorted(story_of)}},
-        },
-        size=1000,
+        query={"_source": True, "stored_fields": ["ner_input"], "seq_no_primary_term": True, "query": query},
+        size=BULK_CHUNK,
         request_timeout=120,
     )
     actions = (
@@ -780,7 +843,7 @@ def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -
                 **hit["_source"],
                 **search_terms(hit["_source"]),
                 "ner_input": ((hit.get("fields") or {}).get("ner_input") or [None])[0],
-                "story": story_of[hit["_source"]["id"]],
+                **change(hit["_source"]),
             },
         }
         for hit in found
@@ -795,7 +858,7 @@ def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -
             refused.append(item)
     client.indices.refresh(index=index)
     if refused:
-        raise ClusterError(f"OpenSearch refused {len(refused)} story updates, e.g. {refused[0]}")
+        raise ClusterError(f"OpenSearch refused {len(refused)} {what}, e.g. {refused[0]}")
     return written
 
 
@@ -1104,16 +1167,8 @@ class OpenSearchIndex(SearchBackend):
         for facet in FACETS:  # what each count is taken within: searcher/selection.py
             counting = condition_filters(plan.counted_over(facet), corrections)
             contexts[facet] = counting
-            values: dict = {"field": FACET_FIELDS[facet], "size": FACET_SIZE, "shard_size": SHARD_SIZE}
-            if stories:  # the values with the most stories, as the Whoosh backend lists them
-                values["order"] = [{"stories": "desc"}, {"_key": "asc"}]
-            aggs[f"count_{facet}"] = {
-                "filter": {"bool": {"filter": counting}},
-                "aggs": {"values": {"terms": values, "aggs": stories}},
-            }
-            exact = corrections.exact_aggregation(facet)
-            if exact:
-                aggs[f"count_{facet}"]["aggs"]["exact"] = {**exact, "aggs": stories}
+            listed = FACET_SIZE + FACET_AHEAD if stories else FACET_SIZE
+            aggs[f"count_{facet}"] = facet_aggregation(facet, counting, stories, corrections, listed)
             for number, (given, excluded) in enumerate(plan.selections[facet].given()):
                 context = condition_filters(plan.chosen_within(facet, excluded), corrections)
                 aggs[f"chosen_{facet}_{number}"] = {
@@ -1185,6 +1240,20 @@ class OpenSearchIndex(SearchBackend):
             bodies.append(self.suggestion_body(corrected, params, snapshot, everything))
         answer, counted, *suggested = self.client.searches(self.alias, bodies)
         found = counted["aggregations"]
+        # values listed by articles, ranked by stories here; a facet whose cut they cannot vouch for
+        # is counted again with every value, in a second round trip
+        unsure = [
+            f for f in FACETS if params.collapse and not ranked_by_stories(found[f"count_{f}"]["values"])
+        ]
+        if unsure:
+            again = {
+                f"count_{f}": facet_aggregation(f, contexts[f], stories, corrections, SHARD_SIZE)
+                for f in unsure
+            }
+            recounted = self.client.searches(self.alias, [{"size": 0, "query": base, "aggs": again}])[0]
+            for facet in unsure:
+                found[f"count_{facet}"] = recounted["aggregations"][f"count_{facet}"]
+                ranked_by_stories(found[f"count_{facet}"]["values"], every=True)
 
         counts = {facet: corrections.counted(facet, found[f"count_{facet}"]) for facet in FACETS}
         published = Counter(
@@ -1202,7 +1271,7 @@ class OpenSearchIndex(SearchBackend):
         total = bucket_count(found["published"]) if params.collapse else articles
         # a second round trip only when the first asks for it: large values counted again, stories
         # per month or year
-        large = self.large_values(counts) if params.collapse else []
+        large = self.large_values(found, corrections) if params.collapse else []
         unit = histogram_unit(min(published), max(published)) if params.collapse and published else "day"
         later = []
         if large:
@@ -1245,15 +1314,20 @@ class OpenSearchIndex(SearchBackend):
         )
 
     @staticmethod
-    def large_values(counts: dict[str, Counter]) -> list[tuple[str, str]]:
-        """The values whose story count is near or above the buckets' precision threshold (an
-        estimate there): few values are that large."""
-        return [
-            (facet, value)
-            for facet in FACETS
-            for value, count in counts[facet].items()
-            if count >= STORY_PRECISION * 9 // 10
-        ]
+    def large_values(found: dict, corrections: Corrections) -> list[tuple[str, str]]:
+        """The values whose stories of several versions are near or above the buckets' precision
+        threshold (an estimate there): few values are that large."""
+        large = []
+        for facet in FACETS:
+            counted = found[f"count_{facet}"]
+            named = [(corrections.value(facet, b["key"]), b) for b in counted["values"]["buckets"]]
+            named += list(counted.get("exact", {}).get("buckets", {}).items())
+            large += [
+                (facet, value)
+                for value, bucket in named
+                if value is not None and distinct_counted(bucket) >= STORY_PRECISION * 9 // 10
+            ]
+        return list(dict.fromkeys(large))
 
     @staticmethod
     def large_values_body(
@@ -1955,11 +2029,52 @@ def stored_fields(source: dict) -> dict:
 _SPACES = re.compile(r"\s+")
 
 
+def facet_aggregation(facet: str, counting: list, stories: dict, corrections: Corrections, size: int) -> dict:
+    """A facet's values within its ``counting`` filters, the ``size`` with the most articles (ordered by
+    their stories after, by ``ranked_by_stories``), counting ``stories`` or articles."""
+    values = {
+        "field": FACET_FIELDS[facet],
+        "size": size,
+        "shard_size": max(size, SHARD_SIZE),
+        "order": [{"_count": "desc"}, {"_key": "asc"}],
+    }
+    within: dict = {"values": {"terms": values, "aggs": stories}}
+    exact = corrections.exact_aggregation(facet)
+    if exact:
+        within["exact"] = {**exact, "aggs": stories}
+    return {"filter": {"bool": {"filter": counting}}, "aggs": within}
+
+
+def ranked_by_stories(values: dict, every: bool = False, size: int = FACET_SIZE) -> bool:
+    """A terms answer's buckets (listed by articles) put in the Whoosh backend's order, most stories
+    first and ties by value, and cut to ``size``; whether they are the ``size`` with the most stories.
+    A value left out holds no more articles than the last one listed, so no more stories: the cut is
+    sure when the last value kept has more stories than that, or as many and sorts before it. With
+    ``every`` the answer listed all values (up to the shards' size) and is taken as sure."""
+    buckets = values["buckets"]
+    ranked = sorted(buckets, key=lambda b: (-bucket_count(b), b["key"]))
+    values["buckets"] = ranked[:size]
+    if every or not values.get("sum_other_doc_count") or not buckets:
+        return True
+    if len(ranked) < size:
+        return False
+    fewest, last = buckets[-1], ranked[size - 1]
+    stories = bucket_count(last)
+    return stories > fewest["doc_count"] or (stories == fewest["doc_count"] and last["key"] <= fewest["key"])
+
+
 def counting_stories(collapse: bool, precision: int = STORY_PRECISION) -> dict:
-    """The sub-aggregation that makes a bucket count stories (``collapse``), or none: it counts articles."""
+    """The sub-aggregation that makes a bucket count stories (``collapse``), or none: it counts articles.
+    It counts the distinct stories of the bucket's articles whose story has several versions (or no
+    flag); ``bucket_count`` adds the rest, one story an article."""
     if not collapse:
         return {}
-    return {"stories": {"cardinality": {"field": "story", "precision_threshold": precision}}}
+    return {
+        "stories": {
+            "filter": {"bool": {"must_not": [{"term": {STORY_FLAG: False}}]}},
+            "aggs": {"distinct": {"cardinality": {"field": "story", "precision_threshold": precision}}},
+        }
+    }
 
 
 def period_aggregation(unit: str) -> dict:
@@ -1977,8 +2092,17 @@ def period_aggregation(unit: str) -> dict:
 
 
 def bucket_count(bucket: dict) -> int:
-    """What a bucket counts: its distinct stories when it was given ``counting_stories``, else articles."""
-    return int(bucket["stories"]["value"]) if "stories" in bucket else int(bucket["doc_count"])
+    """What a bucket counts: its distinct stories when it was given ``counting_stories`` (its articles
+    of one-version stories, plus the distinct stories of the others), else articles."""
+    if "stories" not in bucket:
+        return int(bucket["doc_count"])
+    several = bucket["stories"]
+    return int(bucket["doc_count"]) - int(several["doc_count"]) + int(several["distinct"]["value"])
+
+
+def distinct_counted(bucket: dict) -> int:
+    """The stories a bucket's cardinality counted (an estimate when near its precision threshold)."""
+    return int(bucket["stories"]["distinct"]["value"]) if "stories" in bucket else 0
 
 
 def version_from(source: dict) -> dict:

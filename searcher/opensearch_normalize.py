@@ -58,6 +58,7 @@ SOURCE_FIELDS = [
     "published",
     "fingerprint",
     "story",
+    "multi_version_story",
     "entities",
     "language",
 ]
@@ -146,6 +147,7 @@ class StoredArticle:
     entities: str  # the entities JSON the document holds now
     seq_no: int
     primary_term: int
+    multi_version: bool | None = None  # its story flag as stored (``opensearch_backend.STORY_FLAG``)
 
 
 def normalize_union(stored: list[StoredArticle], options: BuildOptions | None = None) -> list[StoredArticle]:
@@ -195,6 +197,7 @@ def stored_articles(client: OpenSearch, index: str) -> tuple[list[StoredArticle]
                 source.get("entities") or "",
                 hit["_seq_no"],
                 hit["_primary_term"],
+                source.get("multi_version_story"),
             )
         )
     return found, without

@@ -6,11 +6,23 @@ histogram, matched values) must be the same on both engines."""
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from index.build import BuildOptions, add, rebuild
 from searcher import create_app
+from searcher.opensearch_backend import (
+    FACET_SIZE,
+    STORY_FLAG,
+    bucket_count,
+    client_for,
+    multi_version_stories,
+    ranked_by_stories,
+)
 
 from .conftest import SAMPLES, SEEDS
 from .opensearch_cluster import clients_of_both, index_on_both
@@ -51,6 +63,30 @@ def stories_on_both(opensearch_cluster, sample_index, tmp_path_factory):
     indexed = index_on_both(paths, index_dir, opensearch_cluster.urls, alias, sample_index)
     assert indexed == 33 + RE_RUNS + (2 if SEEDS.is_dir() else 0)
     return clients_of_both(index_dir, index_dir, ",".join(opensearch_cluster.urls), alias)
+
+
+@pytest.fixture(scope="module")
+def re_runs_added(opensearch_cluster, sample_index, tmp_path_factory):
+    """The samples and seeds rebuilt, then the re-runs of some samples added: each re-run a second
+    version of a story the cluster held with one (Whoosh and OpenSearch clients, and the alias)."""
+    from searcher.opensearch_backend import OpenSearchWriter
+
+    samples = create_app({"TESTING": True, "INDEX_DIR": str(sample_index)}).test_client()
+    dated = [
+        h for h in samples.get("/api/search?per_page=100&sort=oldest").get_json()["hits"] if h["published"]
+    ]
+    folder = tmp_path_factory.mktemp("os-stories-added")
+    re_runs = [re_run(samples.get(f"/api/articles/{h['id']}").get_json(), 3) for h in dated[::3][:RE_RUNS]]
+    (folder / "re-runs.jsonl").write_text("".join(json.dumps(a) + "\n" for a in re_runs), encoding="utf-8")
+    index_dir, alias = folder / "index", "newsfacets-stories-added"
+    index_dir.mkdir()
+    shutil.copy(sample_index / "annotations.sqlite", index_dir / "annotations.sqlite")
+    writer = OpenSearchWriter(opensearch_cluster.urls, alias, shards=3, replicas=1, index_dir=index_dir)
+    options = replace(BuildOptions(progress=False), also_write=writer)
+    rebuild([str(SAMPLES)] + ([str(SEEDS)] if SEEDS.is_dir() else []), index_dir, options)
+    add([str(folder / "re-runs.jsonl")], index_dir, options)
+    whoosh, opensearch = clients_of_both(index_dir, index_dir, ",".join(opensearch_cluster.urls), alias)
+    return whoosh, opensearch, alias
 
 
 def collapsed(client, query_string: str) -> dict:
@@ -137,3 +173,75 @@ def test_more_like_this_leaves_out_the_article_s_own_versions_on_both_engines(st
             assert not related & versions, (number, hit["id"], related & versions)
             listed[number] += len(related)
     assert min(listed) >= RE_RUNS, listed
+
+
+def terms_answer(buckets: list[tuple[str, int, int, int]], left_out: int) -> dict:
+    """A terms aggregation's answer as OpenSearch gives it, listed by articles: each bucket (value,
+    articles, articles of stories with several versions, distinct stories among those)."""
+    return {
+        "sum_other_doc_count": left_out,
+        "buckets": [
+            {"key": key, "doc_count": n, "stories": {"doc_count": flagged, "distinct": {"value": distinct}}}
+            for key, n, flagged, distinct in buckets
+        ],
+    }
+
+
+def test_a_bucket_counts_one_story_an_article_plus_the_distinct_stories_of_the_others():
+    assert bucket_count({"doc_count": 10, "stories": {"doc_count": 4, "distinct": {"value": 2}}}) == 8
+    assert bucket_count({"doc_count": 10, "stories": {"doc_count": 0, "distinct": {"value": 0}}}) == 10
+    assert bucket_count({"doc_count": 10}) == 10  # no story counting: articles
+
+
+def test_only_stories_of_two_versions_or_more_are_flagged():
+    stories = [("a", "a"), ("b", "a"), ("c", None), ("d", "d"), ("e", "d"), ("f", "d")]
+    items = [SimpleNamespace(article=SimpleNamespace(id=i), story=story) for i, story in stories]
+    assert multi_version_stories(items) == {"a", "d"}
+
+
+def test_values_are_ranked_by_stories_then_by_value_and_cut():
+    answer = terms_answer([("oil", 9, 0, 0), ("gas", 8, 6, 1), ("tin", 5, 0, 0)], left_out=0)
+    assert ranked_by_stories(answer, size=2)
+    assert [(b["key"], bucket_count(b)) for b in answer["buckets"]] == [("oil", 9), ("tin", 5)]
+
+
+def test_a_cut_the_listed_values_cannot_vouch_for_asks_for_every_value():
+    # a value left out holds at most 5 articles, so at most 5 stories; one of 5 sorts after "ash"
+    # (articles tie by value) but may sort before "zinc", the third by stories
+    unsure = terms_answer([("oil", 9, 0, 0), ("zinc", 8, 4, 1), ("ash", 5, 0, 0)], left_out=4)
+    assert not ranked_by_stories(unsure, size=3)
+    assert [b["key"] for b in unsure["buckets"]] == ["oil", "ash", "zinc"]
+    # ... the cut has more stories than any value left out can hold
+    sure = terms_answer([("oil", 9, 0, 0), ("gas", 8, 0, 0), ("tin", 5, 0, 0)], left_out=4)
+    assert ranked_by_stories(sure, size=2)
+    # ... or as many and sorts before every value left out (they come after "tin" by value)
+    tied = terms_answer([("oil", 9, 0, 0), ("gas", 8, 4, 1), ("ash", 5, 0, 0)], left_out=4)
+    assert ranked_by_stories(tied, size=2) and [b["key"] for b in tied["buckets"]] == ["oil", "ash"]
+    assert ranked_by_stories(terms_answer([("oil", 3, 3, 1)], left_out=0), size=FACET_SIZE)
+
+
+def test_the_flag_marks_exactly_the_articles_of_stories_with_several_versions(
+    stories_on_both, opensearch_cluster
+):
+    whoosh, _ = stories_on_both
+    grouped = collapsed(whoosh, "per_page=100")
+    several = sum(hit["versions"] for hit in grouped["hits"] if hit["versions"] > 1)
+    client = client_for(opensearch_cluster.urls)
+    flagged = client.count(index="newsfacets-stories", body={"query": {"term": {STORY_FLAG: True}}})["count"]
+    assert flagged == several == 2 * RE_RUNS
+
+
+@pytest.mark.parametrize(
+    "query_string", ["per_page=100&sort=oldest", "q=spokesperson&sort=oldest", "q=ferry"]
+)
+def test_an_add_of_new_versions_keeps_story_counts_the_same_on_both_engines(
+    re_runs_added, opensearch_cluster, query_string
+):
+    whoosh, opensearch, alias = re_runs_added
+    first, second = (collapsed(client, query_string) for client in (whoosh, opensearch))
+    if query_string.startswith("per_page"):  # every re-run a second version of its story
+        assert first["articles"] - first["total"] == RE_RUNS
+    assert (second["total"], second["articles"]) == (first["total"], first["articles"])
+    assert comparable(second) == comparable(first)
+    client = client_for(opensearch_cluster.urls)
+    assert client.count(index=alias, body={"query": {"term": {STORY_FLAG: True}}})["count"] == 2 * RE_RUNS
