@@ -1196,6 +1196,9 @@ class OpenSearchIndex(SearchBackend):
         if params.collapse:  # the units the histogram may be drawn in, counted in the same pass
             for unit in snapshot.period_units():
                 aggs["published"]["aggs"][unit] = period_aggregation(unit)
+        widening = [facet for facet in FACETS if plan.selections[facet].widens]
+        if widening and params.collapse:  # the stories of several versions the results list
+            aggs["listed_stories"] = listed_stories_aggregation(everything)
 
         first = (params.page - 1) * params.per_page
         body = {
@@ -1278,11 +1281,18 @@ class OpenSearchIndex(SearchBackend):
             later.append(self.large_values_body(base, contexts, large, corrections))
         if unit != "day" and unit not in found["published"]:  # the index grew since its span was read
             later.append(self.periods_body(base, everything, unit))
+        adding = self.adds_body(base, plan, widening, found, stories, corrections) if widening else None
+        if adding:
+            later.append(adding)
         answers = self.client.searches(self.alias, later) if later else []
         if large:
             recounted = answers.pop(0)["aggregations"]
             for number, (facet, value) in enumerate(large):
                 counts[facet][value] = bucket_count(recounted[f"value_{number}"])
+        adds = {}
+        if adding:
+            added = answers.pop(-1)["aggregations"]
+            adds = {facet: corrections.counted(facet, added[f"adds_{facet}"]) for facet in widening}
         chosen = {
             facet: chosen_values(plan.selections[facet], counts[facet], found, corrections)
             for facet in FACETS
@@ -1311,7 +1321,38 @@ class OpenSearchIndex(SearchBackend):
             collapsed=params.collapse,
             articles=articles,
             notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
+            facet_adds=adds,
         )
+
+    @staticmethod
+    def adds_body(
+        base: dict,
+        plan: SelectionPlan,
+        widening: list[str],
+        found: dict,
+        stories: dict,
+        corrections: Corrections,
+    ) -> dict | None:
+        """What checking each listed value of a widening facet would add (searcher/selection.py): its
+        articles outside the facet's selection and, counting stories, outside the stories the results
+        list already. None when the results list more stories of several versions than one request
+        can name (the page then shows plain counts)."""
+        leave_out: list = []
+        if stories:
+            listed = found["listed_stories"]["ids"]
+            if listed.get("sum_other_doc_count"):
+                return None
+            story_ids = [bucket["key"] for bucket in listed["buckets"]]
+            if story_ids:
+                leave_out = [{"bool": {"must_not": [{"terms": {"story": story_ids}}]}}]
+        aggs = {}
+        for facet in widening:
+            keys = [bucket["key"] for bucket in found[f"count_{facet}"]["values"]["buckets"]]
+            filters = [*condition_filters(plan.widening(facet), corrections), *leave_out]
+            aggregation = facet_aggregation(facet, filters, stories, corrections, max(1, len(keys)))
+            aggregation["aggs"]["values"]["terms"]["include"] = keys or ["\u0000"]
+            aggs[f"adds_{facet}"] = aggregation
+        return {"size": 0, "query": base, "aggs": aggs}
 
     @staticmethod
     def large_values(found: dict, corrections: Corrections) -> list[tuple[str, str]]:
@@ -2027,6 +2068,18 @@ def stored_fields(source: dict) -> dict:
 
 
 _SPACES = re.compile(r"\s+")
+
+
+LISTED_STORIES_MAX = 10_000  # stories of several versions named at most, to leave them out of "adds"
+
+
+def listed_stories_aggregation(everything: list) -> dict:
+    """The stories of several versions (or of no flag) the results hold: a version of one of them adds
+    no story to the results."""
+    return {
+        "filter": {"bool": {"filter": everything, "must_not": [{"term": {STORY_FLAG: False}}]}},
+        "aggs": {"ids": {"terms": {"field": "story", "size": LISTED_STORIES_MAX}}},
+    }
 
 
 def facet_aggregation(facet: str, counting: list, stories: dict, corrections: Corrections, size: int) -> dict:

@@ -7,6 +7,9 @@ import pytest
 
 from searcher import create_app
 
+from .test_answers import (  # noqa: F401
+    test_once_a_value_is_checked_each_other_value_says_what_checking_it_adds,
+)
 from .test_api import (  # noqa: F401 - collected again here, with this module's fixtures
     test_article_endpoint,
     test_bad_parameters_get_400_naming_them,
