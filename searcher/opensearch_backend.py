@@ -1292,7 +1292,11 @@ class OpenSearchIndex(SearchBackend):
         adds = {}
         if adding:
             added = answers.pop(-1)["aggregations"]
-            adds = {facet: corrections.counted(facet, added[f"adds_{facet}"]) for facet in widening}
+            adds = {
+                facet: corrections.counted(facet, added[f"adds_{facet}"])
+                for facet in widening
+                if f"adds_{facet}" in added
+            }
         chosen = {
             facet: chosen_values(plan.selections[facet], counts[facet], found, corrections)
             for facet in FACETS
@@ -1348,11 +1352,13 @@ class OpenSearchIndex(SearchBackend):
         aggs = {}
         for facet in widening:
             keys = [bucket["key"] for bucket in found[f"count_{facet}"]["values"]["buckets"]]
+            if not keys:  # no value listed beside the checked ones
+                continue
             filters = [*condition_filters(plan.widening(facet), corrections), *leave_out]
-            aggregation = facet_aggregation(facet, filters, stories, corrections, max(1, len(keys)))
-            aggregation["aggs"]["values"]["terms"]["include"] = keys or ["\u0000"]
+            aggregation = facet_aggregation(facet, filters, stories, corrections, len(keys))
+            aggregation["aggs"]["values"]["terms"]["include"] = keys
             aggs[f"adds_{facet}"] = aggregation
-        return {"size": 0, "query": base, "aggs": aggs}
+        return {"size": 0, "query": base, "aggs": aggs} if aggs else None
 
     @staticmethod
     def large_values(found: dict, corrections: Corrections) -> list[tuple[str, str]]:
