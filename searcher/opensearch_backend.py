@@ -1311,11 +1311,17 @@ class OpenSearchIndex(SearchBackend):
             later.append(self.periods_body(base, everything, unit))
         adding = self.adds_body(base, plan, widening, found, stories, corrections) if widening else None
         if adding:
-            later.append(adding)
+            later.append(adding[0])
         answers = self.client.searches(self.alias, later) if later else []
         adds = {}
         if adding:
             added = answers.pop(-1)["aggregations"]
+            if params.collapse:
+                self.count_stories_exactly(
+                    base,
+                    story_buckets(added, everything, adding[1], {}, corrections, False, "adds"),
+                    sharing,
+                )
             adds = {
                 facet: corrections.counted(facet, added[f"adds_{facet}"])
                 for facet in widening
@@ -1345,7 +1351,7 @@ class OpenSearchIndex(SearchBackend):
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
-            matched=self.matched_values(snapshot, query, base, everything, stories=stories),
+            matched=self.matched_values(snapshot, query, base, everything, stories=stories, sharing=sharing),
             collapsed=params.collapse,
             articles=articles,
             notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
@@ -1360,11 +1366,11 @@ class OpenSearchIndex(SearchBackend):
         found: dict,
         stories: dict,
         corrections: Corrections,
-    ) -> dict | None:
+    ) -> tuple[dict, dict[str, list]] | None:
         """What checking each listed value of a widening facet would add (searcher/selection.py): its
         articles outside the facet's selection and, counting stories, outside the stories the results
-        list already. None when the results list more stories of several versions than one request
-        can name (the page then shows plain counts)."""
+        list already; the search, and each facet's filters in it. None when the results list more
+        stories of several versions than one request can name (the page then shows plain counts)."""
         leave_out: list = []
         if stories:
             listed = found["listed_stories"]["ids"]
@@ -1373,7 +1379,7 @@ class OpenSearchIndex(SearchBackend):
             story_ids = [bucket["key"] for bucket in listed["buckets"]]
             if story_ids:
                 leave_out = [{"bool": {"must_not": [{"terms": {"story": story_ids}}]}}]
-        aggs = {}
+        aggs, within = {}, {}
         for facet in widening:
             keys = [bucket["key"] for bucket in found[f"count_{facet}"]["values"]["buckets"]]
             if not keys:  # no value listed beside the checked ones
@@ -1382,7 +1388,8 @@ class OpenSearchIndex(SearchBackend):
             aggregation = facet_aggregation(facet, filters, stories, corrections, len(keys))
             aggregation["aggs"]["values"]["terms"]["include"] = keys
             aggs[f"adds_{facet}"] = aggregation
-        return {"size": 0, "query": base, "aggs": aggs} if aggs else None
+            within[facet] = filters
+        return ({"size": 0, "query": base, "aggs": aggs}, within) if aggs else None
 
     def count_stories_exactly(
         self,
@@ -1509,9 +1516,11 @@ class OpenSearchIndex(SearchBackend):
         everything: list,
         listed: int = 10,
         stories: dict | None = None,
+        sharing: list[frozenset[str]] | None = None,
     ) -> list[MatchedValues]:
         """For each single word or prefix typed in a facet field, the values holding it anywhere in the
-        index, with how many of the results hold each (as the Whoosh backend says)."""
+        index, with how many of the results hold each (as the Whoosh backend says); counting
+        ``stories``, made exact with the stories whose hashes share bits (``sharing``)."""
         leaves, seen = [], set()
         for leaf in query.leaves() if not query.is_leaf() else [query]:
             if not is_column_facet(leaf) or (leaf.fieldname, str(leaf.text), type(leaf)) in seen:
@@ -1545,6 +1554,19 @@ class OpenSearchIndex(SearchBackend):
                 answer = self.client.search(
                     index=self.alias, body={"size": 0, "query": within, "aggs": aggs}
                 )["aggregations"]["values"]["buckets"]
+                if stories:
+                    buckets = answer.items() if isinstance(answer, dict) else [(b["key"], b) for b in answer]
+                    self.count_stories_exactly(
+                        within,
+                        [
+                            (bucket, [corrections.value_filter(facet, value)])
+                            if isinstance(answer, dict)
+                            else (bucket, [{"term": {facet: value}}])
+                            for value, bucket in buckets
+                            if "stories" in bucket
+                        ],
+                        sharing or [],
+                    )
                 if isinstance(answer, dict):
                     counted = {v: bucket_count(b) for v, b in answer.items()}
                 else:
@@ -2235,13 +2257,14 @@ def story_buckets(
     chosen_contexts: dict[str, tuple[str, list]],
     corrections: Corrections,
     histogram: bool = True,
+    prefix: str = "count",
 ) -> list[tuple[dict, list[dict]]]:
     """The buckets of a search's counts that count stories, each with the filters that make it: the
-    facets' values of ``contexts`` (and their corrected values), the chosen values', and with
-    ``histogram`` the total, its days and its months or years."""
+    facets' values of ``contexts`` (aggregations ``{prefix}_{facet}``, and their corrected values),
+    the chosen values', and with ``histogram`` the total, its days and its months or years."""
     buckets: list[tuple[dict, list[dict]]] = []
     for facet, context in contexts.items():
-        counted = found[f"count_{facet}"]
+        counted = found[f"{prefix}_{facet}"]
         field = FACET_FIELDS[facet]
         for bucket in counted["values"]["buckets"]:
             buckets.append((bucket, [*context, {"term": {field: bucket["key"]}}]))
