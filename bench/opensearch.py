@@ -7,12 +7,14 @@
     python bench/opensearch.py --articles 2000 --url http://127.0.0.1:9200   # an existing cluster
     python bench/opensearch.py --compare-code /tmp/old --url URLS --index-dir DIR --opensearch-index NAME
         # one loaded index served in turn by an older checkout's code (git archive) and this one's
+        # add --against-whoosh to also compare both codes' counts with the Whoosh backend's
 
 Measured: a warm Whoosh rebuild against the same warm rebuild that also loads the cluster (what loading
 adds), bulk-load articles per second, the benchmark's query mix through `searcher serve` on each backend
 (p50/p95 over the timed rounds, and apart the queries without words: the facets' time, and the first
 pass, before any cache holds a query's answer), and the memory of the server and
-the JVMs. The
+the JVMs. Every answer's counts are kept: for each query where the two engines differ, the result
+holds both totals and every facet value counted differently (``differing_counts``). The
 NER cache is filled by a cold rebuild first (its time is reported, not judged). Results go to
 bench/results/opensearch-<scale>x.json.
 """
