@@ -108,7 +108,8 @@ def answer_counts(answer: dict) -> dict:
 def count_differences(whoosh: dict, opensearch: dict) -> dict:
     """Where two engines' ``answer_counts`` of one query differ: both totals (and articles) when they
     differ, and each facet value counted differently (a value one engine lists and the other does
-    not counts 0 there)."""
+    not counts 0 there), leaving out values tied at a list's cut: listed by one engine only, with as
+    many as the last the other lists (each engine breaks such ties its own way)."""
     found: dict = {}
     for key in ("total", "articles"):
         if whoosh.get(key) != opensearch.get(key):
@@ -120,12 +121,20 @@ def count_differences(whoosh: dict, opensearch: dict) -> dict:
             value: {"whoosh": on_whoosh.get(value, 0), "opensearch": on_opensearch.get(value, 0)}
             for value in sorted(set(on_whoosh) | set(on_opensearch))
             if on_whoosh.get(value, 0) != on_opensearch.get(value, 0)
+            and not tied_at_cut(value, on_whoosh, on_opensearch)
         }
         if values:
             facets[facet] = values
     if facets:
         found["facets"] = facets
     return found
+
+
+def tied_at_cut(value: str, first: dict[str, int], second: dict[str, int]) -> bool:
+    """Whether ``value``, listed by one of two lists of a facet's values and not by the other, has as
+    many as the last value the other lists: a tie at the lists' cut, which either could keep."""
+    listed, other = (first, second) if value in first else (second, first)
+    return value not in other and bool(other) and listed[value] == min(other.values())
 
 
 def differing_counts(whoosh: dict[str, dict], opensearch: dict[str, dict]) -> dict[str, dict]:

@@ -214,3 +214,12 @@ def test_bench_records_both_totals_and_the_counts_that_differ():
     }
     differing = bench.differing_counts({"": whoosh, "q=oil": whoosh}, {"": other, "q=oil": whoosh})
     assert list(differing) == [""]
+    # values tied at the cut of a full list: each engine keeps its own, and that is no difference
+    cut_whoosh = {"facets": {"org": {"A": 9, "B": 2, "C": 2}}, "total": 5}
+    cut_opensearch = {"facets": {"org": {"A": 9, "B": 2, "D": 2}}, "total": 5}
+    assert bench.count_differences(cut_whoosh, cut_opensearch) == {}
+    lower = {"facets": {"org": {"A": 9, "B": 2, "D": 1}}, "total": 5}
+    assert bench.count_differences(cut_whoosh, lower)["facets"]["org"] == {
+        "C": {"whoosh": 2, "opensearch": 0},
+        "D": {"whoosh": 0, "opensearch": 1},
+    }
