@@ -1409,13 +1409,21 @@ class OpenSearchIndex(SearchBackend):
         several = [(b, f) for b, f in buckets if int(b["stories"]["doc_count"]) > 1]
         large = [(b, f) for b, f in several if distinct_counted(b) >= EXACT_FROM]
         listings = [(filters, distinct_counted(bucket)) for bucket, filters in large]
-        if groups is None and query_stories is not None and int(query_stories["stories"]["doc_count"]) > 1:
+        # the query's own stories, unless a bucket listed anyway is all of them (a search with no filter)
+        unfiltered = next((n for n, (_, filters) in enumerate(large) if not filters), None)
+        if (
+            groups is None
+            and unfiltered is None
+            and query_stories is not None
+            and int(query_stories["stories"]["doc_count"]) > 1
+        ):
+            unfiltered = len(listings)
             listings.append(([], distinct_counted(query_stories)))
         listed = self.story_ids(base, listings)
         for (bucket, _), ids in zip(large, listed, strict=False):
             bucket["stories"]["distinct"]["value"] = len(ids)
         if groups is None:
-            groups = sharing_groups(listed[len(large)]) if len(listed) > len(large) else []
+            groups = sharing_groups(listed[unfiltered]) if unfiltered is not None else []
         sharing = sorted(set().union(*groups))
         small = [(b, f) for b, f in several if distinct_counted(b) < EXACT_FROM]
         if not sharing or not small:
