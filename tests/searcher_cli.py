@@ -66,7 +66,8 @@ def free_port() -> int:
 
 
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> HTTPResponse:
-    """The first answer of ``url``, asked every half second while ``process`` (the server) runs."""
+    """The first answer of ``url``, asked every 50 ms while ``process`` (the server) runs: a server is
+    up in a second or two, and a test waiting half a second more for each one adds up over the suite."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -77,7 +78,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> HTTPR
         except urllib.error.HTTPError as error:
             raise ServerDidNotAnswer(f"{url} answered {error.code}") from None
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.05)
     raise ServerDidNotAnswer(f"{url} did not answer in {seconds} s")
 
 
