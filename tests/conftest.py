@@ -42,6 +42,23 @@ def reuters_slice_index(tmp_path_factory) -> Path:
     return index_dir
 
 
+REUTERS_HEAD_ARTICLES = 1000  # they hold 22 stories of several versions
+
+
+@pytest.fixture(scope="session")
+def reuters_head_index(tmp_path_factory) -> Path:
+    """The first thousand Reuters articles, indexed once for the session (read-only for tests: copy it
+    to change it; its ``annotations.sqlite`` warms the NER of any build of some of them). Two modules'
+    tests of stories each built this same index cold, a minute or more of NER each."""
+    if not REUTERS.is_file():
+        pytest.skip(f"Reuters-21578 not found at {REUTERS}")
+    folder = tmp_path_factory.mktemp("reuters-head")
+    lines = REUTERS.read_text(encoding="utf-8").splitlines()[:REUTERS_HEAD_ARTICLES]
+    (folder / "reuters.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rebuild([str(folder / "reuters.jsonl")], folder / "index", BuildOptions(progress=False))
+    return folder / "index"
+
+
 @pytest.fixture
 def writable_index(sample_index, tmp_path) -> Path:
     """A copy of the sample index (with its NER cache) that a test may change."""

@@ -550,20 +550,10 @@ def test_histogram_bars_say_what_they_count(versions_index):
 
 
 # collapsed counts against a naive count, on real wire copy ----------------------------------------------
-REUTERS_VERSIONS_ARTICLES = 1000  # the first thousand Reuters articles hold 22 stories of several versions
-
-
 @pytest.fixture(scope="module")
-def reuters_versions_index(tmp_path_factory):
-    from .conftest import REUTERS
-
-    if not REUTERS.is_file():
-        pytest.skip(f"Reuters-21578 not found at {REUTERS}")
-    folder = tmp_path_factory.mktemp("reuters-versions")
-    lines = REUTERS.read_text(encoding="utf-8").splitlines()[:REUTERS_VERSIONS_ARTICLES]
-    (folder / "reuters.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rebuild([str(folder / "reuters.jsonl")], folder / "index", BuildOptions(progress=False))
-    return folder / "index"
+def reuters_versions_index(reuters_head_index):
+    """The first thousand Reuters articles (conftest's session index): 22 stories of several versions."""
+    return reuters_head_index
 
 
 def naive_collapsed(generation, index, params) -> dict:

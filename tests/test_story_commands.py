@@ -15,7 +15,7 @@ from index.store import require_current_generation
 from index.story_corrections import STORY_CORRECTIONS_FILE
 from searcher import create_app
 
-from .conftest import REUTERS, SEEDS, needs_seeds
+from .conftest import SEEDS, needs_seeds
 from .searcher_cli import run_searcher
 
 
@@ -136,18 +136,13 @@ def test_a_join_whose_article_is_gone_is_listed_not_an_error(seeds_index):
     assert bolton(seeds_index) == (1, [2])
 
 
-REUTERS_ARTICLES = 1000  # the first thousand Reuters articles hold stories of two versions
-
-
 @pytest.fixture(scope="module")
-def reuters_index(tmp_path_factory):
-    if not REUTERS.is_file():
-        pytest.skip(f"Reuters-21578 not found at {REUTERS}")
-    folder = tmp_path_factory.mktemp("reuters-story-split")
-    lines = REUTERS.read_text(encoding="utf-8").splitlines()[:REUTERS_ARTICLES]
-    (folder / "reuters.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    rebuild([str(folder / "reuters.jsonl")], folder / "index", BuildOptions(progress=False))
-    return folder / "index"
+def reuters_index(reuters_head_index, tmp_path_factory):
+    """A copy of the first thousand Reuters articles' index (they hold stories of two versions) that the
+    tests correct."""
+    index_dir = tmp_path_factory.mktemp("reuters-story-split") / "index"
+    shutil.copytree(reuters_head_index, index_dir, symlinks=True)
+    return index_dir
 
 
 def test_split_takes_a_near_copy_out_of_its_story(reuters_index):
