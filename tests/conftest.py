@@ -18,6 +18,26 @@ needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed articles not 
 needs_reuters = pytest.mark.skipif(not REUTERS.is_file(), reason=f"Reuters-21578 not found at {REUTERS}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _spacy_pipelines_loaded_once():
+    """Builds in this process load each spaCy pipeline once for the session, not once per build (0.5 to
+    1 s each, paid by dozens of tests' small builds): the same pipeline, loaded as a build loads it.
+    A load that fails is not kept, so its error is raised again for the next build too."""
+    from index.entities import NerPipeline
+
+    load = NerPipeline.load
+    loaded: dict[str, NerPipeline] = {}
+
+    def load_once(cls, name: str) -> NerPipeline:
+        if name not in loaded:
+            loaded[name] = load(name)
+        return loaded[name]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(NerPipeline, "load", classmethod(load_once))
+        yield
+
+
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory) -> Path:
     """The bundled sample articles, indexed once for the whole session (read-only for tests)."""
