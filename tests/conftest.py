@@ -166,3 +166,16 @@ def opensearch_samples_app(opensearch_cluster, sample_index, tmp_path_factory):
     url, alias = ",".join(opensearch_cluster.urls), "newsfacets-samples"
     assert index_on_both([str(SAMPLES)], index_dir, opensearch_cluster.urls, alias, sample_index) == 33
     return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), **opensearch_config(url, alias)})
+
+
+@pytest.fixture(scope="session")
+def opensearch_reuters(opensearch_cluster, reuters_slice_index, tmp_path_factory) -> tuple[Path, str]:
+    """The Reuters slice rebuilt with the OpenSearch writer (the slice index's NER cache reused), once for
+    the session (read-only for tests): the index dir, which is the Whoosh index, and the alias on the
+    cluster that holds the same articles. Two modules each loaded the same slice into the cluster."""
+    from tests.opensearch_cluster import index_on_both
+
+    folder, alias = tmp_path_factory.mktemp("os-reuters"), "newsfacets-reuters"
+    source = reuters_slice_index.parent / "reuters-slice.jsonl"
+    assert index_on_both([str(source)], folder, opensearch_cluster.urls, alias, reuters_slice_index) > 2000
+    return folder, alias

@@ -219,14 +219,12 @@ def test_pages_render_on_opensearch(opensearch_app):
 
 
 @pytest.fixture(scope="module")
-def reuters_on_both(opensearch_cluster, reuters_slice_index, tmp_path_factory):
-    """The Reuters slice rebuilt with the OpenSearch writer (the slice index's NER cache reused): the
-    index dir is the Whoosh index, the cluster holds the same articles."""
-    from .opensearch_cluster import clients_of_both, index_on_both
+def reuters_on_both(opensearch_cluster, opensearch_reuters):
+    """The Reuters slice on both engines (conftest's session fixture): the index dir, which is the
+    Whoosh index, and clients of both."""
+    from .opensearch_cluster import clients_of_both
 
-    folder, alias = tmp_path_factory.mktemp("os-reuters"), "newsfacets-reuters"
-    source = reuters_slice_index.parent / "reuters-slice.jsonl"
-    assert index_on_both([str(source)], folder, opensearch_cluster.urls, alias, reuters_slice_index) > 2000
+    folder, alias = opensearch_reuters
     return folder, *clients_of_both(folder, folder, ",".join(opensearch_cluster.urls), alias)
 
 

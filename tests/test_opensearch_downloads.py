@@ -168,27 +168,16 @@ def test_an_export_of_the_reuters_slice_streams_in_bounded_memory(reuters_on_ope
 
 
 @pytest.fixture(scope="module")
-def reuters_on_opensearch(opensearch_cluster, reuters_slice_index, tmp_path_factory):
-    from dataclasses import replace
-
-    from index.build import BuildOptions, rebuild
-    from searcher.opensearch_backend import OpenSearchWriter
-
-    folder = tmp_path_factory.mktemp("os-reuters-export")
-    shutil.copy(reuters_slice_index / "annotations.sqlite", folder / "annotations.sqlite")
-    writer = OpenSearchWriter(opensearch_cluster.urls, "newsfacets-reuters-export", shards=3, replicas=1)
-    rebuild(
-        [str(reuters_slice_index.parent / "reuters-slice.jsonl")],
-        folder,
-        replace(BuildOptions(progress=False), also_write=writer),
-    )
+def reuters_on_opensearch(opensearch_cluster, opensearch_reuters):
+    """A client of the Reuters slice on the cluster (conftest's session fixture)."""
+    folder, alias = opensearch_reuters
     app = create_app(
         {
             "TESTING": True,
             "INDEX_DIR": str(folder),
             "BACKEND": "opensearch",
             "OPENSEARCH_URL": ",".join(opensearch_cluster.urls),
-            "OPENSEARCH_INDEX": "newsfacets-reuters-export",
+            "OPENSEARCH_INDEX": alias,
         }
     )
     return app.test_client()
