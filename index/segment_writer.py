@@ -304,11 +304,19 @@ def write_postings(
         length_of = lengths.get(fieldname, {}).get
         for tbytes in sorted(terms):
             flat = terms[tbytes]
-            info = W3TermInfo()
-            info._weight = 0.0
             start = tell()
             write(WHOOSH3_HEADER_MAGIC)
             total = len(flat) // 3
+            if total == 1:  # most terms (an id, a date, a rare word): one posting, one small block
+                docnum, weight, value = flat
+                info = _one_posting_block(
+                    write, docnum, weight, value, length_of(docnum), fixed_size, compression
+                )
+                info.set_extent(start, tell() - start)
+                tindex.add(key_prefix + tbytes, info.to_bytes())
+                continue
+            info = W3TermInfo()
+            info._weight = 0.0
             for first in range(0, total, block_limit):
                 last = min(first + block_limit, total)
                 ids = flat[3 * first : 3 * last : 3]
@@ -369,3 +377,48 @@ def write_postings(
             info.set_extent(start, tell() - start)
             tindex.add(key_prefix + tbytes, info.to_bytes())
         fieldwriter.finish_field()
+
+
+def _one_posting_block(
+    write: Any,
+    docnum: int,
+    weight: float,
+    value: bytes,
+    length: int | None,
+    fixed_size: int | None,
+    compression: int,
+) -> W3TermInfo:
+    """``write_postings``' block for a term with one posting, without the lists and slices of the
+    general case: the same bytes and term statistics."""
+    weight32 = array("f", (weight,))[0]  # as the weights array holds it
+    info = W3TermInfo()
+    min_length = length or None
+    max_length = length or 0
+    max_weight = max(0, weight)
+    info._weight = 0.0 + weight32
+    info._df = 1
+    info._minlength = min_length
+    info._maxlength = max(info._maxlength, max_length)
+    info._maxweight = max(info._maxweight, max_weight)
+    info._minid = info._maxid = docnum
+    mini_weights = None if weight32 == 1.0 else weight32
+    mini_values: tuple[bytes, ...] | bytes | None
+    if fixed_size is None or fixed_size < 0:
+        mini_values = (value,) if value else ()
+    elif fixed_size == 0:
+        mini_values = None
+    else:
+        mini_values = value or b""
+    data = dumps(((docnum,), mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL)
+    block_compression = 0
+    if compression and len(data) >= MIN_COMPRESSED_BLOCK:
+        compressed = zlib.compress(data, compression)
+        if len(compressed) < len(data):
+            data, block_compression = compressed, compression
+    block_info = dumps(
+        (1, docnum, max_weight, block_compression, length_to_byte(min_length), length_to_byte(max_length)), 2
+    )
+    write(pack_int(-(len(block_info) + len(data))))
+    write(block_info)
+    write(data)
+    return info

@@ -141,6 +141,41 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path):
     assert read_index(fast) == read_index(expected)
 
 
+def posting_blocks(path):
+    """Every posting with its weight and its block's statistics (what ranking reads), term by term."""
+    ix = whoosh_index.open_dir(str(path))
+    with ix.reader() as reader:
+        blocks = {}
+        for fieldname, term in reader.all_terms():
+            matcher, found = reader.postings(fieldname, term), []
+            while matcher.is_active():
+                found.append(
+                    (
+                        matcher.id(),
+                        matcher.weight(),
+                        matcher.block_max_weight(),
+                        matcher.block_min_length(),
+                        matcher.block_max_length(),
+                    )
+                )
+                matcher.next()
+            blocks[fieldname, term] = found
+    ix.close()
+    return blocks
+
+
+def test_fast_writer_writes_the_posting_blocks_whoosh_writes(tmp_path):
+    """Terms of one posting (most of an index's: an id, a date, a rare word), weighted 1 or more, in a
+    boosted title or not: the same weights and block statistics as Whoosh's own writer's."""
+    docs = list(documents(300))
+    for n, doc in enumerate(docs):
+        doc["title"] += f" rare{n}" * (n % 3 + 1)
+        doc["body"] += f" once{n}" * (n % 2 + 1)
+    write_index(tmp_path / "whoosh", docs, None)
+    write_index(tmp_path / "fast", docs, FastSegmentWriter)
+    assert posting_blocks(tmp_path / "fast") == posting_blocks(tmp_path / "whoosh")
+
+
 def test_parallel_segments_hold_every_document_in_order(tmp_path, monkeypatch):
     docs = list(documents(300))
 
