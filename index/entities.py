@@ -253,6 +253,8 @@ def entities_from_mentions(
                 not name
                 or is_credit_grade(name, text)
                 or is_commodity_grade(name, lambda run: gazetteer.resolve(run, alternates=False) is not None)
+                or (" " not in name and not name.isupper() and gazetteer.demonym(name) is not None)
+                or LANDFORM_AFTER.match(text, mention.end) is not None
                 or names_a_measure(
                     name, text[max(0, mention.start - 20) : mention.start], lowered_words, gazetteer
                 )
@@ -340,6 +342,12 @@ def entities_from_mentions(
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+# A landform's noun after a name: "the Tagus river", "the Vell valley" (a place, no organization)
+LANDFORM_AFTER = re.compile(
+    r"[ \t]+(?:river|lake|valley|mountains|island|islands|bay|strait|canal|basin|delta|estuary|peninsula)\b"
+)
 
 
 CUT_AFTER = re.compile(r"[ \t]+(?:[A-Z][\w-]*|\d+)\b")

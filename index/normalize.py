@@ -342,7 +342,7 @@ def firm_name_starts(text: str) -> set[str]:
     for match in moves:
         words = text[max(0, match.start() - 80) : match.start()].split()
         capitalized: list[str] = []
-        for word in reversed(words[-3:]):
+        for word in reversed(words[-4:]):
             opens = word[:1] in '<("“'  # "<Teck Vell and Co Ltd>": the name starts here
             word = word.lstrip('<("“')
             if not word[:1].isupper() or word[-1] in ",;:":
@@ -350,7 +350,7 @@ def firm_name_starts(text: str) -> set[str]:
             capitalized.insert(0, word)
             if opens:
                 break
-        for size in (2, 3):
+        for size in (2, 3, 4):
             if len(capitalized) >= size:
                 starts.add(" ".join(capitalized[-size:]))
         run: list[str] = []
@@ -433,6 +433,14 @@ def split_mention(text: str) -> list[tuple[int, int]]:
     return parts
 
 
+# Jobs a capitalized title ends in, which no one's surname is: "Chief U.K. Economist", "Senior Analyst"
+JOB_NOUNS = frozenset(
+    {"economist", "economists", "analyst", "analysts", "strategist", "spokesman", "spokeswoman",
+     "spokesperson", "chairman", "chairwoman", "director", "manager", "correspondent", "official",
+     "officials", "minister", "secretary", "executive", "dealer", "dealers", "trader", "traders"}
+)  # fmt: skip
+
+
 def clean_person(
     text: str, common_words: frozenset[str] = frozenset(), demonym_of: frozenset[str] = frozenset()
 ) -> str | None:
@@ -453,6 +461,8 @@ def clean_person(
         return None  # "U.S. Dlrs"
     if is_company_name(name):
         return None  # "Jovanovich Inc": a company
+    if len(words) > 1 and words[-1].casefold() in JOB_NOUNS:
+        return None  # "Peter Vell, U.K. Economist at ...": a job, not a name
     if any(w.rstrip(".") in MONTH_ABBREVIATIONS for w in words):
         return None  # "Near Aug": a futures month in a market report
     return fix_capitals(name, keep_acronyms=False)
@@ -679,7 +689,14 @@ def without_legal_form(name: str) -> str:
         or words[-1] in CAPITAL_COMPANY_FORMS
     ):
         words.pop()
+        if len(words) > 1 and words[-1] in FIRM_NAME_JOINS:  # "Vellum Brenn and Co" -> "Vellum Brenn"
+            words.pop()
     return " ".join(words)
+
+
+def firm_key(name: str) -> str:
+    """ "Vellum, Brenn" and "Vellum Brenn's": how a firm's name is compared with its forms."""
+    return value_key(strip_possessive(name))
 
 
 def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
@@ -690,12 +707,15 @@ def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
     one readers know ("Vellum" more than "Vellum Ltd")."""
     together: set[tuple[str, str]] = set()
     anywhere: Counter[tuple[str, str]] = Counter()
-    named: set[str] = set()
+    orgs_by_article = list(orgs_by_article)
+    named: set[str] = set().union(*orgs_by_article)
+    # the bare name as the corpus writes it: "Vellum, Brenn and Co" is "Vellum Brenn", "Quist's Corp" "Quist"
+    written = {firm_key(org): org for org in sorted(named, key=lambda o: (-o.count(","), o))}
     for orgs in orgs_by_article:
-        named.update(orgs)
         for org in orgs:
             bare = without_legal_form(org)
             if bare != org:
+                bare = written.get(firm_key(bare), bare)
                 anywhere[(bare, org)] += 1
                 if bare in orgs:
                     together.add((bare, org))
@@ -951,7 +971,7 @@ ORGANISATION_HEAD_WORDS = frozenset(
         "stores", "exploration", "consolidated", "enterprises", "ventures", "textiles", "cement",
         "foundation", "institute", "university", "council", "committee", "union", "party", "association",
         "agency", "authority", "fund", "exchange", "ministry", "department", "bureau", "commission",
-        "corporation", "company", "federation", "alliance", "trust",
+        "corporation", "company", "federation", "alliance", "trust", "works",
     }
 )  # fmt: skip
 # The last word of a landform's name, seldom of a person's: "Whim Creek" ("Lake", "Hill" are surnames)
@@ -1010,6 +1030,19 @@ def firms_by_evidence(
     return firms
 
 
+def people_tagged_as_orgs(
+    orgs: Counter[str], people: Counter[str], known_people: set[str], spelling: dict[str, str]
+) -> dict[str, str]:
+    """ "Orla Brenn" tagged as an organization in one article ("Orla Brenn said Kenyan engineers..."):
+    a full name the corpus knows as a person, named as one at least twice as often, is that person."""
+    found = {}
+    for org, count in orgs.items():
+        name = spelling.get(org, org)
+        if " " in name and name in known_people and people[name] >= 2 * count:
+            found[name] = name
+    return found
+
+
 def merge_short_names(names: Iterable[str]) -> dict[str, str]:
     """Within one article, a lone name maps to the one fuller name that ends (or starts) with it:
     "Trump" -> "Donald Trump", "Bolton" -> "John Bolton". Ambiguous short names stay as they are."""
@@ -1050,13 +1083,18 @@ def corpus_name_extensions(
     name in the corpus, its full form (the model cut the second surname in some articles). A name that
     opens two longer ones ("Jose Vell Quist", "Jose Vell Brenn") stays, as does one the longer name adds
     more than two words to, or words that are no name's (``is_name_word``: "said" of "Orla Brenn Said")."""
+    not_names = ORGANISATION_HEAD_WORDS | LANDFORM_HEAD_WORDS | LEGAL_FORMS
+
+    def names_word(word: str) -> bool:  # "Group" of "Orla M. Brenn Group" names her firm
+        return word[:1].isupper() and word.casefold() not in not_names and not is_company_form(word)
+
     longer: dict[str, set[str]] = defaultdict(set)
     for name in counts:
         words = name.split()
         for size in range(max(2, len(words) - 2), len(words)):
             rest = words[size:]
             if (
-                all((w[:1].isupper() and is_name_word(w)) or w.casefold() in NAME_PARTICLES for w in rest)
+                all((names_word(w) and is_name_word(w)) or w.casefold() in NAME_PARTICLES for w in rest)
                 and rest[-1][:1].isupper()
             ):
                 longer[" ".join(words[:size])].add(name)

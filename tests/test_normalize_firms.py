@@ -154,6 +154,8 @@ def test_a_name_cut_short_is_read_as_its_one_full_form():
             "Orla Brenn Said": 1,  # no name's word
             "Dana Stent": 2,
             "Dana Stent de Quist": 1,
+            "Dorin M. Vell": 5,
+            "Dorin M. Vell Group": 1,  # her firm
         }
     )
     assert corpus_name_extensions(counts, lambda word: word != "Said") == {
@@ -168,3 +170,64 @@ def test_a_name_cut_short_is_read_as_its_one_full_form():
     ]
     normalize_across_corpus(articles, {})
     assert [a.entities.people for a in articles] == [["Leon Vellez Quistad"]] * 3
+
+
+def test_a_firm_and_its_legal_form_are_one_value_whatever_the_punctuation():
+    from index.normalize import pair_legal_forms, without_legal_form
+
+    assert without_legal_form("Vellum Brenn and Co Inc.") == "Vellum Brenn"
+    assert without_legal_form("Procter and Quist Co") == "Procter and Quist"
+    by_article = [
+        {"Vellum Brenn", "Vellum Brenn and Co Inc."},
+        {"Quist Sachs"},
+        {"Quist, Sachs and Co"},
+        {"Quist, Sachs and Co"},
+        {"Standard and Vell", "Standard and Vell's Corp"},
+    ]
+    assert pair_legal_forms(by_article) == {
+        "Vellum Brenn and Co Inc.": "Vellum Brenn",
+        "Quist, Sachs and Co": "Quist Sachs",
+        "Standard and Vell's Corp": "Standard and Vell",
+    }
+
+
+def test_a_job_title_is_no_persons_name():
+    from index.normalize import clean_person
+
+    assert clean_person("U.K. Economist") is None
+    assert clean_person("Senior Vell Analyst") is None
+    assert clean_person("Orla Brenn") == "Orla Brenn"
+    assert clean_person("Dorin Major") == "Dorin Major"  # a surname that is a rank elsewhere
+
+
+def test_a_nationality_is_no_organization():
+    text = "Ugandan officials met Vellum Coffee Board officials."
+    entities = entities_of(text, [("Ugandan", "ORG"), ("Vellum Coffee Board", "ORG")])
+    assert entities.orgs == ["Vellum Coffee Board"]
+
+
+def test_a_firm_of_four_words_named_after_people_is_found():
+    assert "J. Orla Brenn Vell" in firm_name_starts("lead manager J. Orla Brenn Vell and Co\nLtd said")
+
+
+def test_a_known_person_tagged_as_an_organization_is_that_person():
+    from index.normalize import people_tagged_as_orgs
+
+    orgs = Counter({"Orla Brenn": 1, "Vellum Bank": 6, "Dana Quist": 2})
+    people = Counter({"Orla Brenn": 3, "Dana Quist": 3})
+    known = {"Orla Brenn", "Dana Quist"}
+    # "Dana Quist" is named as an organization too often to tell
+    assert people_tagged_as_orgs(orgs, people, known, {}) == {"Orla Brenn": "Orla Brenn"}
+    articles = [
+        _prepared("Orla Brenn said it. Orla Brenn agreed.", people=["Orla Brenn"], confirmed=["Orla Brenn"]),
+        _prepared("Orla Brenn said so.", people=["Orla Brenn"], confirmed=["Orla Brenn"]),
+        _prepared("Orla Brenn said Vellan engineers would go.", orgs=["Orla Brenn"]),
+    ]
+    normalize_across_corpus(articles, {})
+    assert [(a.entities.people, a.entities.orgs) for a in articles] == [(["Orla Brenn"], [])] * 3
+
+
+def test_a_name_before_a_landforms_noun_is_no_organization():
+    text = "A tram will run along the Vellus river, Vellum Transit said."
+    entities = entities_of(text, [("Vellus", "ORG"), ("Vellum Transit", "ORG")])
+    assert entities.orgs == ["Vellum Transit"]

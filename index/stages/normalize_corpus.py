@@ -33,6 +33,7 @@ from ..normalize import (
     pair_clippings,
     pair_legal_forms,
     pair_short_orgs,
+    people_tagged_as_orgs,
     value_key,
 )
 from ..places import Gazetteer, gazetteer
@@ -157,6 +158,7 @@ def normalize_across_corpus(
         and org not in words_of_long_orgs
         and people[surname_of[org]] >= 2 * raw["org"][org]
     }
+    surnamed_orgs |= people_tagged_as_orgs(raw["org"], people, known_people, spelling["org"])
     org_words = {
         word
         for org in raw["org"]
