@@ -296,6 +296,8 @@ FIRM_CONTINUATION = re.compile(
     r"|\s+\(?(?:Holdings|Securities|Capital|Group|Inc|Ltd|Limited|Corp|Corporation|Co|Cos|Plc|PLC|AG|NV|N\.V\.|SA|S\.A\.|"
     r"SpA|A/S|GmbH|NL|Pty|Pte|Bhd|Berhad)"
     r"|(?:,\s+[A-Z][a-z]+){2,3},?\s+(?:Inc|Ltd|Co|Corp))(?![\w-])"
+    # its stock's ticker: "Corning Vell Works <CVW>", "Vellum Corp (NYSE: VLM)"
+    r"|\s*(?:<[A-Z][A-Z.]{0,7}>|\((?:NYSE|Nasdaq|NASDAQ|AMEX|LSE|TSX):\s*[A-Z][A-Z.]{0,7}\))"
 )
 
 

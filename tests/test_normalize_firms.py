@@ -50,6 +50,9 @@ def test_a_firms_cues_in_the_text_name_it():
     # a name between angle brackets starts there; "NL" and "Pte" are legal forms
     assert firm_name_starts("a loan to <Teck Vellan and Co (Pte) Ltd>, a bank said") == {"Teck Vellan"}
     assert "Quim Creek" in firm_name_starts("<Quim Creek Consolidated NL> said the")
+    # its stock's ticker after it
+    assert "Vell Works" in firm_name_starts("Corning Vell Works <CVW> said it")
+    assert "Orla Vellum" in firm_name_starts("shares of Orla Vellum (NYSE: OVL) rose")
     # no cue: a person and her company, her stake
     assert firm_name_starts("said Orla Brenn, whose stake in Vellia rose") == set()
     assert firm_name_starts("Orla Brenn's stake rose and Orla Brenn's bid failed") == set()

@@ -80,7 +80,7 @@ def normalize_across_corpus(
         people, marked, firm_cues, votes.is_given_name
     )
     not_firms = Counter({n: c for n, c in people.items() if n not in firms})
-    extended = corpus_name_extensions(not_firms, lambda word: common[word.casefold()] < 3)
+    extended = corpus_name_extensions(not_firms, lambda word: common[word.casefold()] < 20)
     surnames = corpus_surname_map(not_firms)
     surnames = {name: extended.get(full, full) for name, full in surnames.items()} | extended
     known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
