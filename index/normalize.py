@@ -443,6 +443,10 @@ JOB_NOUNS = frozenset(
 )  # fmt: skip
 
 
+# A particle joined to the name it opens, in lower case: "al-Sabah", "el-Baz", "bin-Quist"
+JOINED_PARTICLE = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ud|bin|ibn|abu|abd|ben)-[A-Z]")
+
+
 def clean_person(
     text: str, common_words: frozenset[str] = frozenset(), demonym_of: frozenset[str] = frozenset()
 ) -> str | None:
@@ -455,7 +459,10 @@ def clean_person(
     words = name.split()
     if len(words) > 5 or name.islower():
         return None
-    if any(len(w) > 1 and w[0].islower() and w.lower() not in NAME_PARTICLES for w in words):
+    if any(
+        len(w) > 1 and w[0].islower() and w.lower() not in NAME_PARTICLES and not JOINED_PARTICLE.match(w)
+        for w in words
+    ):
         return None  # "Trump said" style fragments
     if len(words) == 1 and len(name) < 3:
         return None

@@ -234,3 +234,14 @@ def test_a_name_before_a_landforms_noun_is_no_organization():
     text = "A tram will run along the Vellus river, Vellum Transit said."
     entities = entities_of(text, [("Vellus", "ORG"), ("Vellum Transit", "ORG")])
     assert entities.orgs == ["Vellum Transit"]
+
+
+def test_a_name_with_a_joined_particle_is_kept_whole():
+    from index.normalize import clean_person
+
+    assert clean_person("Sheikh Vell al-Quistad al-Brenn") == "Vell al-Quistad al-Brenn"
+    assert clean_person("Vell el-Quist") == "Vell el-Quist"
+    assert clean_person("Vell said") is None  # a verb is no particle
+    text = "Oil Minister Sheikh Vell al-Quistad al-Brenn said output fell. Sheikh Vell denied it."
+    entities = entities_of(text, [("Sheikh Vell al-Quistad al-Brenn", "PERSON"), ("Sheikh Vell", "PERSON")])
+    assert set(entities.people) == {"Vell al-Quistad al-Brenn"}  # "Sheikh Vell" is he
