@@ -464,6 +464,8 @@ def clean_person(
         for w in words
     ):
         return None  # "Trump said" style fragments
+    if len(words) > 1 and JOINED_PARTICLE.match(words[0][:1].lower() + words[0][1:]):
+        return None  # "Al-Gama'a al-Islamiya": a group's name opens with the particle, a man's with his own
     if len(words) == 1 and len(name) < 3:
         return None
     if any(is_abbreviation(w) for w in words):

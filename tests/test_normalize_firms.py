@@ -242,6 +242,7 @@ def test_a_name_with_a_joined_particle_is_kept_whole():
     assert clean_person("Sheikh Vell al-Quistad al-Brenn") == "Vell al-Quistad al-Brenn"
     assert clean_person("Vell el-Quist") == "Vell el-Quist"
     assert clean_person("Vell said") is None  # a verb is no particle
+    assert clean_person("Al-Quistad al-Brennia") is None  # a group's name opens with the particle
     text = "Oil Minister Sheikh Vell al-Quistad al-Brenn said output fell. Sheikh Vell denied it."
     entities = entities_of(text, [("Sheikh Vell al-Quistad al-Brenn", "PERSON"), ("Sheikh Vell", "PERSON")])
     assert set(entities.people) == {"Vell al-Quistad al-Brenn"}  # "Sheikh Vell" is he
