@@ -858,6 +858,13 @@ PRONOUN_NEXT = re.compile(r"^[^.!?\n]{0,120}?[.!?]?\s*(?:He|She)\b|^[^.!?\n]{0,8
 CLAUSE_END = re.compile(r"\s*(?:[,.;:)]|$)")
 
 
+# What only a person is, before her name: "Texas investor Orla M. Brenn", "analyst Dorin Vell"
+PERSON_NOUNS = frozenset(
+    {"investor", "analyst", "economist", "financier", "banker", "lawyer", "businessman", "businesswoman",
+     "industrialist", "tycoon", "magnate", "entrepreneur", "millionaire", "billionaire", "raider"}
+)  # fmt: skip
+
+
 def text_shows_a_person(text: str, start: int, end: int, strict: bool = False) -> bool:
     """Whether the words around a one-word name show it is someone: a title before it ("Mr Bolton",
     "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or "he"/"she"
@@ -866,7 +873,7 @@ def text_shows_a_person(text: str, start: int, end: int, strict: bool = False) -
     rose")."""
     before = text[max(0, start - 40) : start]
     words_before = before.split()
-    if words_before and words_before[-1].casefold().rstrip(".,") in TITLES:
+    if words_before and words_before[-1].casefold().rstrip(".,") in TITLES | PERSON_NOUNS:
         return True
     after = text[end : end + 200]
     if SAID_AFTER.match(after):

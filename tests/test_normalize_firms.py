@@ -41,6 +41,15 @@ def test_a_firms_possessive_is_no_persons_mark():
     assert _marks("Orla Brenn's wife was there.", "Orla Brenn")
 
 
+def test_a_persons_noun_before_a_name_marks_her():
+    assert _marks("Texas investor Orla M. Brenn recently filed a 13D.", "Orla M. Brenn")
+    assert _marks("says Detroit analyst Dorin Vell of Vell Associates.", "Dorin Vell")
+    assert not _marks("the state oil company Vellobras Quist filed.", "Vellobras Quist")
+    # a man marked so is not his firm, whatever his firm's cue
+    people = Counter({"Orla M. Brenn": 5})
+    assert firms_by_evidence(people, {"Orla M. Brenn"}, Counter({"Orla M. Brenn": 1}), bool) == set()
+
+
 def test_a_firms_cues_in_the_text_name_it():
     # a possessive only a firm has
     assert firm_name_starts("Amara Quist, Northwind Vell's chief executive, said") == {"Northwind Vell"}
