@@ -449,6 +449,36 @@ def test_reuters_top_people_are_people(reuters_vocabulary):
         assert firms < 2, f"{name!r} is a firm ({firms} articles name it as one)"
 
 
+def figures_before(name: str, text: str) -> int:
+    """How many times ``name`` follows a figure: ``len(re.findall(r"\\d\\s+" + re.escape(name) + r"\\b",
+    text))``, looked for from the name's own places (a pattern that starts with a digit tries every digit
+    of the corpus: 2 minutes for 200 names over Reuters, 3 s from the names)."""
+    pattern = re.compile(r"\d\s+" + re.escape(name) + r"\b")
+    count, end, at = 0, 0, text.find(name)
+    while at != -1:
+        start = at
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
+        found = pattern.match(text, start - 1) if end < start < at else None
+        if found and found.end() == at + len(name):  # findall's matches never overlap: nor do these
+            count, end = count + 1, found.end()
+        at = text.find(name, at + 1)
+    return count
+
+
+def test_figures_before_counts_what_findall_finds():
+    for text in [
+        "5 Group 7 Group 7 x",
+        "1 AA AAA 2 AA",
+        "3\n\tAB AB 4 ABC 5 AB",
+        "9 A9 9 A9 A9",
+        "x7  Y7 Y7",
+    ]:
+        for name in ["Group 7", "AA", "AB", "A9", "Y7", "A", "ABC"]:
+            expected = len(re.findall(r"\d\s+" + re.escape(name) + r"\b", text))
+            assert figures_before(name, text) == expected, (name, text)
+
+
 @needs_reuters
 def test_reuters_top_organizations_are_one_value_each_and_organizations(reuters_vocabulary):
     top = _top(reuters_vocabulary, "org")
@@ -458,7 +488,7 @@ def test_reuters_top_organizations_are_one_value_each_and_organizations(reuters_
     places = gazetteer()
     text = REUTERS.read_text(encoding="utf-8")
     for org in top:
-        after_numbers = len(re.findall(r"\d\s+" + re.escape(org) + r"\b", text))
+        after_numbers = figures_before(org, text)
         assert after_numbers * 2 < max(1, text.count(org)), f"{org!r} follows figures: a unit or a time zone"
         head, _, last = org.rpartition(" ")
         country = places.resolve(head, alternates=False) if head else None
