@@ -51,6 +51,15 @@ NO_SEARCHABLE_WORD = (
 )
 
 
+def only_stop_words_notice(words: str) -> str:
+    """Why a query of stop words alone matched nothing."""
+    return (
+        f"The query's words (“{words}”) are all too common to be searched (stop words such as “the”, "
+        "“of” and “and” are left out of the index): no article matches it. "
+        "Add a word that says what you are looking for, or clear the query to browse every article."
+    )
+
+
 def has_searchable_word(text: str) -> bool:
     """Whether a query has something to search: a letter or a digit, or the ``*`` that browses every
     article. An empty query browses; ``😀``, ``?``, ``!!!`` or ``""`` search nothing, so match nothing
@@ -142,6 +151,8 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     if not has_searchable_word(text):
         return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)
+    if only_stop_words(prepared, schema):
+        return only_stop_words_notice(_plain_words(prepared))
     query = _parsed_as_typed(prepared, schema)
     refusal = refused(query) if query is not None else None
     if refusal is None:
@@ -155,6 +166,33 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
 
 def _plain_words(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def only_stop_words(text: str, schema: Any) -> bool:
+    """Whether every word of a (prepared) query is one the title's and body's analyzer drops (``the``,
+    ``to be or not to be``, ``-the``): such a query has nothing to search, as one with no letter or
+    digit has not. Judged on the fields every article is indexed in, not on a language field whose
+    stemmer keeps "the" (Romanian's), so both engines agree whatever languages an index holds. A field
+    (``person:the``) or a wildcard (``the*``) is something to search."""
+    words = _plain_words(text)
+    if not words or any(mark in text for mark in "*?:"):
+        return False
+    return _plain_parser(schema, ["title", "body"]).parse(words) is NullQuery
+
+
+def has_words_to_search(text: str, schema: Any) -> bool:
+    """Whether a query has something to search (an empty one browses): a letter or digit, and a word
+    the index does not leave out as a stop word. False for ``!!!`` and for ``the``: they match nothing,
+    and ``refusal_notice`` says why."""
+    return has_searchable_word(text) and not only_stop_words(prepare_query_text(text), schema)
+
+
+def _plain_parser(schema: Any, fields: list[str] | None = None) -> Any:
+    """A parser that reads every word as a word: AND, OR and NOT, ``*`` and ``?`` too."""
+    plain = qparser.MultifieldParser(fields or text_fields(schema), schema, group=qparser.AndGroup)
+    for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
+        plain.remove_plugin_class(plugin)
+    return plain
 
 
 def _parsed_as_typed(text: str, schema: Any) -> Any:
@@ -187,12 +225,15 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
     """The user's words as a Whoosh query over ``schema``, and the text it was parsed from. A query of
     exclusions alone is everything but those (``And([Every(), Not(…)])``); anything the parser cannot
     take, or that the engine ``refused`` (too many wildcards), is searched as plain words
-    (``refusal_notice`` says why). A query with no word to search matches nothing (``NullQuery``)."""
+    (``refusal_notice`` says why). A query with no word to search (no letter or digit, or stop words
+    alone) matches nothing (``NullQuery``)."""
     if not has_searchable_word(text):
         return NullQuery, ""
     text = prepare_query_text(text)
     if not text.strip():
         return Every(), ""
+    if only_stop_words(text, schema):
+        return NullQuery, ""
     parser = _query_parser(schema)
     words = text.split()
     if all(word.startswith("-") and len(word) > 1 for word in words):
@@ -207,8 +248,5 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
         return And([Every(), query]), text
     if query is None or query is NullQuery or refused(query):
         plain_words = _plain_words(text)
-        plain = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
-        for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
-            plain.remove_plugin_class(plugin)
-        return (plain.parse(plain_words) if plain_words else Every()), plain_words
+        return (_plain_parser(schema).parse(plain_words) if plain_words else Every()), plain_words
     return query, text

@@ -21,7 +21,6 @@ from .backend import ChosenValue, RawResults
 from .engine import SearchBackend
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
-from .query import has_searchable_word
 
 FACET_LIMIT = 10
 FACET_MAX = 200
@@ -289,12 +288,9 @@ class SearchResults:
     notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
     # the selected or excluded values the index holds no value of, in any case or accent form
     not_in_index: list[UnknownValue] = field(default_factory=list)
-
-    @property
-    def searchable(self) -> bool:
-        """False for a query with no word to search (``😀``, ``!!!``): it matched nothing, and
-        ``notice`` says why."""
-        return has_searchable_word(self.query)
+    # False for a query with no word to search (``😀``, ``!!!``, stop words alone: ``the``): it matched
+    # nothing, and ``notice`` says why
+    searchable: bool = True
 
     @property
     def first_number(self) -> int:
@@ -351,6 +347,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
         sort=params.sort,
         suggestion=raw.suggestion,
         notice=raw.notice,
+        searchable=raw.searchable,
         match_all=sorted(params.match_all),
         matched=[
             Matched(m.field, m.typed, m.more, tuple(MatchedValue(value, count) for value, count in m.values))
