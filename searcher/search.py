@@ -293,6 +293,20 @@ class SearchResults:
     searchable: bool = True
 
     @property
+    def undetermined_left_out(self) -> int:
+        """With a language selected, the articles of undetermined language (flashes of a headline alone,
+        tables of figures: too little text for the detector to be sure) the selection leaves out within
+        the other filters: what checking Undetermined would add. 0 when no language is selected or
+        Undetermined is selected or excluded."""
+        languages = self.facets.get("language", [])
+        undetermined = next((v for v in languages if v.value == UNDETERMINED), None)
+        if undetermined is None or undetermined.selected or undetermined.excluded:
+            return 0
+        if not any(v.selected for v in languages):
+            return 0
+        return undetermined.count if undetermined.adds is None else undetermined.adds
+
+    @property
     def first_number(self) -> int:
         """The number of the page's first hit among all the results (21 on page 2 of 20 a page)."""
         return (self.page - 1) * self.per_page + 1
@@ -309,6 +323,7 @@ class SearchResults:
             "suggestion": self.suggestion,
             "notice": self.notice,
             "searchable": self.searchable,
+            "undetermined_left_out": self.undetermined_left_out,
             "not_in_index": [
                 {"facet": item.facet, "value": item.value, "message": item.message}
                 for item in self.not_in_index

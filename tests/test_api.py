@@ -323,6 +323,20 @@ def test_a_word_finds_its_forms_with_a_doubled_consonant(client):
     assert found["bid"]["total"] == found["bidding"]["total"] == len(titles["bid"])
 
 
+def test_a_language_filter_says_how_many_undetermined_articles_it_leaves_out(client):
+    english = client.get("/api/search?language=en").json
+    left_out = english["undetermined_left_out"]
+    assert left_out > 0  # a sample too short for the detector to be sure of
+    both = client.get("/api/search?language=en&language=und").json
+    assert english["total"] + left_out == both["total"] and both["undetermined_left_out"] == 0
+    assert client.get("/api/search").json["undetermined_left_out"] == 0  # no language selected
+    page = client.get("/?language=en").get_data(as_text=True)
+    assert (
+        f"The language filter leaves out {left_out} stor" in page and "language=en&amp;language=und" in page
+    )
+    assert "undetermined-left-out" not in client.get("/?language=en&language=und").get_data(as_text=True)
+
+
 def test_the_command_line_says_a_query_has_no_word(runner, sample_index):
     result = runner.invoke(args=["search", "!!!", "--index-dir", str(sample_index)])
     assert result.exit_code == 0, result.output
