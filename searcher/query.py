@@ -15,7 +15,7 @@ from typing import Any
 from whoosh import qparser
 from whoosh.query import And, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Wildcard
 
-from index.schema import COLUMN_FACETS, is_language_field
+from index.schema import COLUMN_FACETS, english_text_analyzer, is_language_field
 
 QUERY_FIELDS = (
     "person",
@@ -168,6 +168,36 @@ def _plain_words(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_PLAIN_WORD = re.compile(r"[+-]?(\w+)")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_TEXT_ANALYZER = english_text_analyzer()
+
+
+def without_stop_words(text: str) -> str:
+    """The query without the plain words the title's and body's analyzer drops (stop words, one
+    letter), and without an operator they leave with nothing to join. Every article's title and body
+    drop them, but a language field whose stemmer keeps "the" (Romanian's) does not: parsed as typed,
+    ``the ferry`` asked for "the" in Romanian text, which OpenSearch's every-language query made 0
+    results. Phrases, fields and wildcards are left as typed."""
+    kept = []
+    for token in _QUERY_TOKEN.findall(text):
+        plain = _PLAIN_WORD.fullmatch(token)
+        if plain and token not in _OPERATORS and not list(_TEXT_ANALYZER(plain.group(1))):
+            continue
+        kept.append(token)
+    while kept and kept[0] in _OPERATORS - {"NOT"}:
+        kept.pop(0)
+    while kept and kept[-1] in _OPERATORS:
+        kept.pop()
+    cleaned: list[str] = []
+    for token in kept:
+        if token in _OPERATORS and cleaned and cleaned[-1] in _OPERATORS:
+            continue  # "oil AND the OR gas": the operator before the dropped word goes with it
+        cleaned.append(token)
+    return " ".join(cleaned)
+
+
 def only_stop_words(text: str, schema: Any) -> bool:
     """Whether every word of a (prepared) query is one the title's and body's analyzer drops (``the``,
     ``to be or not to be``, ``-the``): such a query has nothing to search, as one with no letter or
@@ -198,6 +228,7 @@ def _plain_parser(schema: Any, fields: list[str] | None = None) -> Any:
 def _parsed_as_typed(text: str, schema: Any) -> Any:
     """The prepared query text as the parser reads it, before any refusal: None for a query that is
     empty, cannot be parsed, or is exclusions alone (those are never refused)."""
+    text = without_stop_words(text)
     if not text.strip():
         return None
     parser = _query_parser(schema)
@@ -234,6 +265,7 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
         return Every(), ""
     if only_stop_words(text, schema):
         return NullQuery, ""
+    text = without_stop_words(text)
     parser = _query_parser(schema)
     words = text.split()
     if all(word.startswith("-") and len(word) > 1 for word in words):

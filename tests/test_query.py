@@ -163,3 +163,15 @@ def english_text_analyzer_with_whoosh_stems():
         | StopFilter(stoplist=STOP_WORDS, minsize=2)
         | StemFilter(cachesize=50000)
     )
+
+
+def test_stop_words_beside_other_words_are_left_out_of_every_field():
+    from searcher.query import without_stop_words
+
+    # Romanian's stemmer keeps "the": parsed as typed, "the ferry" asked for it in text_ro
+    schema = query_schema(build_schema(["ro"]))
+    ferry = parse_query("ferry", schema, lambda q: None)[0]
+    for text in ("the ferry", "ferry of the", "-the ferry", "the AND ferry", "ferry NOT the"):
+        assert parse_query(text, schema, lambda q: None)[0] == ferry, text
+    assert without_stop_words('"the ferry" the* person:the a b oil') == '"the ferry" the* person:the oil'
+    assert without_stop_words("oil AND the OR gas") == "oil AND gas"
