@@ -1033,6 +1033,41 @@ def truecased_headline(title: str, casings: dict[str, str]) -> str:
     return text
 
 
+SENTENCE_START = re.compile(r"(?:^|[.!?][\"')\]]*\s+|\n\s*)([a-z])")
+
+
+# A body in capitals is cased for NER when it reads as prose: this many letters, and few figures among them
+# (a table of prices or rainfall in capitals is codes and abbreviations, which casing turns into names).
+SHOUTING_PROSE_MIN_LETTERS = 150
+SHOUTING_PROSE_MAX_DIGITS = 0.05  # per letter
+
+
+def is_shouting(body: str) -> bool:
+    """A body set all in capitals (old wire copy, telex) that reads as prose, not as a table."""
+    letters = sum(1 for character in body if character.isalpha())
+    digits = sum(1 for character in body if character.isdigit())
+    return (
+        letters >= SHOUTING_PROSE_MIN_LETTERS
+        and digits <= SHOUTING_PROSE_MAX_DIGITS * letters
+        and is_all_caps(body)
+    )
+
+
+def truecased_body(body: str, casings: dict[str, str]) -> str:
+    """A body set in capitals, each word cased as the corpus's other bodies write it most often (in lower
+    case when they never do), each sentence's first letter capitalized: "LUKMAN TOLD REPORTERS THE NAIRA
+    FELL." -> "Lukman told reporters the naira fell." The model reads names by their capitals; in a text
+    all in capitals it finds "LUKMAN TOLD" a person. Same length, so the model's offsets hold."""
+
+    def cased(match: re.Match[str]) -> str:
+        word = match.group(0)
+        form = casings.get(word.casefold(), word.lower())
+        return form if len(form) == len(word) else word.lower()
+
+    text = HEADLINE_WORD.sub(cased, body)
+    return SENTENCE_START.sub(lambda found: found.group(0)[:-1] + found.group(1).upper(), text)
+
+
 # Heads of a government body written either way round: "Agriculture Department" and "Department of
 # Agriculture", "Finance Ministry" and "Ministry of Finance".
 BODY_HEADS = frozenset({"department", "ministry", "office", "bureau"})

@@ -65,7 +65,7 @@ MORE_FREQUENT_BY = 20  # ... when a word one edit away is in this many times as 
 MAX_WILDCARD_WORDS = 4
 EPOCH_DAY = date(1970, 1, 1)
 SNIPPET_WINDOW = 1500  # characters of a long body searched for a snippet
-SNIPPET_FRAGMENTER = ContextFragmenter(maxchars=220, surround=60)
+MAX_WORD_WIDENING = 40  # characters a fragment may grow by to take in the rest of a cut word
 SNIPPET_FORMATTER = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
 
 
@@ -78,6 +78,32 @@ class EarlierFragmentScorer(BasicFragmentScorer):
 
 
 SNIPPET_SCORER = EarlierFragmentScorer()
+
+
+def whole_words_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` widened to whole words: the analyzer splits "December's" and "long-term" into
+    two tokens, so a fragment may begin at "s" or "term". Widens by at most MAX_WORD_WIDENING characters
+    each way, so a long run of characters without a space cannot make a snippet a page long."""
+    floor, ceiling = max(0, start - MAX_WORD_WIDENING), min(len(text), end + MAX_WORD_WIDENING)
+    while start > floor and not text[start - 1].isspace():
+        start -= 1
+    while end < ceiling and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+class WholeWordFragmenter(ContextFragmenter):
+    """Whoosh's context fragments, each beginning and ending on whole words."""
+
+    def fragment_tokens(self, text: str, tokens: Any) -> Any:
+        for fragment in super().fragment_tokens(text, tokens):
+            fragment.startchar, fragment.endchar = whole_words_span(
+                text, fragment.startchar, fragment.endchar
+            )
+            yield fragment
+
+
+SNIPPET_FRAGMENTER = WholeWordFragmenter(maxchars=220, surround=60)
 
 
 @dataclass

@@ -878,3 +878,43 @@ def test_a_phrase_the_corpus_writes_in_lower_case_is_no_person_whatever_the_vote
         people, set(), lambda w: False, given, common, lambda n: phrases[n.casefold()] >= 2
     )
     assert things == {"Gross Vellish Product"}
+
+
+def test_a_body_in_capitals_goes_to_ner_cased_and_its_spans_fit_the_stored_body():
+    from index.articles import Article
+    from index.entities import NerPipeline, entities_from_mentions, pipeline_name
+    from index.places import gazetteer
+    from index.stages.annotate import headlines_for_ner
+    from index.stages.prepare import prepare
+
+    cased = "Finance minister Dessa Korvane said in Tarvik that the krona would be allowed to fall."
+    shouting = (
+        "FINANCE MINISTER DESSA KORVANE TOLD REPORTERS IN TARVIK THE KRONA WOULD NOT BE DEVALUED. "
+        "THE CABINET WILL MEET ON THE BUDGET NEXT WEEK AND THE CENTRAL BANK WILL DEFEND THE CURRENCY AGAINST ALL SELLERS."
+    )
+    story = prepare(Article("Korvane speaks", cased, "a.jsonl:1"), set(), [])
+    wire = prepare(Article("Korvane rules out devaluation", shouting, "a.jsonl:2"), set(), [])
+    assert story is not None and wire is not None
+    headlines_for_ner([story, wire])
+    assert wire.ner_text[wire.body_offset :] == (
+        "Finance minister Dessa Korvane told reporters in Tarvik the krona would not be devalued. "
+        "The cabinet will meet on the budget next week and the central bank will defend the currency against all sellers."
+    )
+    pipeline = NerPipeline.load(pipeline_name())
+    [mentions] = list(pipeline.find_mentions([wire.ner_text], batch_size=1, processes=1))
+    entities = entities_from_mentions(
+        mentions,
+        body_offset=wire.body_offset,
+        published=None,
+        dateline=None,
+        dateline_place=None,
+        gazetteer=gazetteer(),
+        text=wire.ner_text,
+    )
+    assert "Dessa Korvane" in entities.people
+    assert not any("Told" in person or "TOLD" in person for person in entities.people)
+    for start, end, _, _ in entities.spans:  # every mark falls on the same letters of the stored body
+        assert (
+            wire.body[start:end].lower()
+            == wire.ner_text[wire.body_offset + start : wire.body_offset + end].lower()
+        )

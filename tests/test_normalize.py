@@ -441,3 +441,23 @@ def test_a_grade_named_after_a_state_is_no_place_a_coast_is():
     words = {"Northern"}.__contains__  # written in lower case far more often than as a place
     assert not is_thing_named_after_a_place("Northern Vellum", states, lower, words)
     assert is_thing_named_after_a_place("Northern Vellum", states, {"vellum"}.__contains__)
+
+
+def test_a_body_in_capitals_takes_the_corpus_casing_and_sentence_capitals():
+    from index.normalize import headline_words, is_shouting, truecased_body, word_casings
+
+    body = (
+        "TARVIK, MAY 2 - ORLAN MINISTER DESSA KORVANE SAID\nPRICES ROSE. KORVANE TOLD REPORTERS THE KRONA FELL. "
+        "HE SAID THE CABINET WOULD MEET ON THE BUDGET AND THE HARBOUR DUES NEXT WEEK, AND THAT TAXES WOULD NOT RISE."
+    )
+    others = ["Dessa Korvane of Orlan spoke in Tarvik in May.", "Korvane said the krona and prices rose."]
+    casings = word_casings(others, headline_words(body))
+    cased = truecased_body(body, casings)
+    assert is_shouting(body) and not is_shouting(others[0]) and not is_shouting("REUTER")
+    table = "NY COFFEE CLSG 7-APR\nMAY 101.50 102.10 UNCH\nJUL 103.20 103.90 UP 0.40\n" * 4
+    assert not is_shouting(table)  # codes and figures in capitals: casing would make names of them
+    assert cased == (
+        "Tarvik, May 2 - Orlan minister Dessa Korvane said\nPrices rose. Korvane told reporters the krona fell. "
+        "He said the cabinet would meet on the budget and the harbour dues next week, and that taxes would not rise."
+    )
+    assert len(cased) == len(body)  # the model's offsets hold for the body as stored

@@ -18,7 +18,15 @@ from ..cache import AnnotationCache, cache_key, version_from_meta
 from ..corpus import LabelVotes, count_label_votes
 from ..entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
 from ..language import UNDETERMINED
-from ..normalize import headline_words, is_headline_only, truecased_headline, word_casings
+from ..normalize import (
+    headline_words,
+    is_all_caps,
+    is_headline_only,
+    is_shouting,
+    truecased_body,
+    truecased_headline,
+    word_casings,
+)
 from ..pipelines import describe_pipelines, pipelines_by_language, route_articles
 from ..places import gazetteer
 from .prepare import PreparedArticle
@@ -123,18 +131,26 @@ def find_all_mentions(
 
 
 def headlines_for_ner(prepared: list[PreparedArticle]) -> None:
-    """A flash ("VOLCKER SEES SEVERE PROBLEMS…", no body) gives NER its headline, cased as the corpus's
-    bodies write each word: the model finds no names in capitals. The cased headline is the text the
-    NER cache is keyed by, so a flash is read once, and again only if the corpus changes its casing."""
+    """Text in capitals, cased for NER as the corpus's bodies write each word: the model finds no names,
+    or wrong ones ("LUKMAN TOLD"), in capitals. A flash ("VOLCKER SEES SEVERE PROBLEMS…", no body) gives
+    NER its headline cased; a body set all in capitals is cased in place (same length, so the offsets
+    hold for the body as stored). The cased text is what the NER cache is keyed by, so each is read once,
+    and again only if the corpus changes its casing."""
     flashes = [item for item in prepared if is_headline_only(item.title, item.body)]
-    if not flashes:
+    shouting = [item for item in prepared if is_shouting(item.body)]
+    if not flashes and not shouting:
         return
     wanted = set().union(*(headline_words(item.title) for item in flashes))
-    casings = word_casings((item.body for item in prepared), wanted)
+    wanted |= set().union(*(headline_words(item.body) for item in shouting))
+    casings = word_casings((item.body for item in prepared if not is_all_caps(item.body)), wanted)
     for item in flashes:
         prefix = truecased_headline(item.title, casings) + "\n\n"
         item.ner_text = (prefix + item.body)[:MAX_NER_CHARS]
         item.body_offset = len(prefix)
+    for item in shouting:
+        item.ner_text = (item.ner_text[: item.body_offset] + truecased_body(item.body, casings))[
+            :MAX_NER_CHARS
+        ]
 
 
 def entities_from_all_mentions(
