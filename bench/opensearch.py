@@ -7,12 +7,14 @@
     python bench/opensearch.py --articles 2000 --url http://127.0.0.1:9200   # an existing cluster
     python bench/opensearch.py --compare-code /tmp/old --url URLS --index-dir DIR --opensearch-index NAME
         # one loaded index served in turn by an older checkout's code (git archive) and this one's
+        # add --against-whoosh to also compare both codes' counts with the Whoosh backend's
 
 Measured: a warm Whoosh rebuild against the same warm rebuild that also loads the cluster (what loading
 adds), bulk-load articles per second, the benchmark's query mix through `searcher serve` on each backend
 (p50/p95 over the timed rounds, and apart the queries without words: the facets' time, and the first
 pass, before any cache holds a query's answer), and the memory of the server and
-the JVMs. The
+the JVMs. Every answer's counts are kept: for each query where the two engines differ, the result
+holds both totals and every facet value counted differently (``differing_counts``). The
 NER cache is filled by a cold rebuild first (its time is reported, not judged). Results go to
 bench/results/opensearch-<scale>x.json.
 """
@@ -77,7 +79,7 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
                 samples.append(time.perf_counter() - started)
                 if not dict(urllib.parse.parse_qsl(query)).get("q"):
                     facet_samples.append(samples[-1])
-                totals[query] = answer["total"]
+                totals[query] = answer_counts(answer)
         memory = rss_of(server.pid)
     finally:
         stop_server(server)
@@ -88,6 +90,64 @@ def serve_and_measure(index_dir: Path, env: dict, queries: list[str], rounds: in
         "server_rss_bytes": memory["server_rss_bytes"],
         "totals": totals,
     }
+
+
+def answer_counts(answer: dict) -> dict:
+    """What an API answer counts: its total, its articles, and every facet's values with their counts
+    (the histogram's periods as the facet "published")."""
+    return {
+        "total": answer["total"],
+        "articles": answer.get("articles"),
+        "facets": {
+            facet: {item["value"]: item["count"] for item in items}
+            for facet, items in answer.get("facets", {}).items()
+        },
+    }
+
+
+def count_differences(whoosh: dict, opensearch: dict) -> dict:
+    """Where two engines' ``answer_counts`` of one query differ: both totals (and articles) when they
+    differ, and each facet value counted differently (a value one engine lists and the other does
+    not counts 0 there), leaving out values tied at a list's cut: listed by one engine only, with as
+    many as the last the other lists (each engine breaks such ties its own way)."""
+    found: dict = {}
+    for key in ("total", "articles"):
+        if whoosh.get(key) != opensearch.get(key):
+            found[key] = {"whoosh": whoosh.get(key), "opensearch": opensearch.get(key)}
+    facets = {}
+    for facet in sorted(set(whoosh["facets"]) | set(opensearch["facets"])):
+        on_whoosh, on_opensearch = whoosh["facets"].get(facet, {}), opensearch["facets"].get(facet, {})
+        values = {
+            value: {"whoosh": on_whoosh.get(value, 0), "opensearch": on_opensearch.get(value, 0)}
+            for value in sorted(set(on_whoosh) | set(on_opensearch))
+            if on_whoosh.get(value, 0) != on_opensearch.get(value, 0)
+            and not tied_at_cut(value, on_whoosh, on_opensearch)
+        }
+        if values:
+            facets[facet] = values
+    if facets:
+        found["facets"] = facets
+    return found
+
+
+def tied_at_cut(value: str, first: dict[str, int], second: dict[str, int]) -> bool:
+    """Whether ``value``, listed by one of two lists of a facet's values and not by the other, has as
+    many as the last value the other lists: a tie at the lists' cut, which either could keep."""
+    listed, other = (first, second) if value in first else (second, first)
+    return value not in other and bool(other) and listed[value] == min(other.values())
+
+
+def differing_counts(whoosh: dict[str, dict], opensearch: dict[str, dict]) -> dict[str, dict]:
+    """Each query whose counts differ between the engines, with what differs (``count_differences``)."""
+    differing = {}
+    for query in sorted(whoosh):
+        if query not in opensearch:
+            differing[query] = {"missing": "no answer from OpenSearch"}
+            continue
+        found = count_differences(whoosh[query], opensearch[query])
+        if found:
+            differing[query] = found
+    return differing
 
 
 def jvm_rss(data: Path) -> list[int]:
@@ -185,8 +245,9 @@ def measure_scale(
     opensearch = serve_and_measure(index_dir, os_env, queries, rounds)
     result["whoosh"] = {k: v for k, v in whoosh.items() if k != "totals"}
     result["opensearch"] = {k: v for k, v in opensearch.items() if k != "totals"}
+    result["differing_counts"] = differing_counts(whoosh["totals"], opensearch["totals"])
     result["differing_totals"] = sorted(
-        q for q in whoosh["totals"] if whoosh["totals"][q] != opensearch["totals"].get(q)
+        q for q, found in result["differing_counts"].items() if "total" in found
     )
     result["p95_ratio"] = opensearch["api"]["p95_ms"] / whoosh["api"]["p95_ms"]
     return result
@@ -231,6 +292,10 @@ def rows_for(result: dict) -> list[tuple[str, str]]:
         ),
         (f"{scale}x: queries whose totals differ", str(len(result["differing_totals"]))),
         (
+            f"{scale}x: queries whose totals or counts differ",
+            str(len(result.get("differing_counts", result["differing_totals"]))),
+        ),
+        (
             f"{scale}x: server RSS, Whoosh / OpenSearch (MiB)",
             f"{result['whoosh']['server_rss_bytes'] / 2**20:.0f} / {result['opensearch']['server_rss_bytes'] / 2**20:.0f}",
         ),
@@ -242,12 +307,20 @@ def rows_for(result: dict) -> list[tuple[str, str]]:
 
 
 def compare_code(
-    old_checkout: Path, index_dir: Path, urls: str, index_name: str, rounds: int, turns: int
+    old_checkout: Path,
+    index_dir: Path,
+    urls: str,
+    index_name: str,
+    rounds: int,
+    turns: int,
+    whoosh_too: bool = False,
 ) -> dict:
     """The query mix on one OpenSearch index, served in turn by the code of ``old_checkout`` (a copy of
     an older commit, e.g. ``git archive``) and by this checkout's, ``turns`` times each, the shards'
     request cache cleared before each: a change's effect as a ratio within one run on a loaded
-    machine, where two runs minutes apart are not comparable. The totals must agree."""
+    machine, where two runs minutes apart are not comparable. The totals must agree; with
+    ``whoosh_too`` both codes' counts are also compared with the Whoosh backend's over the same
+    index dir (where the two codes differ, which one is right)."""
     generation = store.current_generation(index_dir)
     vocabulary = json.loads((generation / "vocabulary.json").read_text())
     meta = json.loads((generation / "meta.json").read_text())
@@ -271,8 +344,15 @@ def compare_code(
             measured = serve_and_measure(index_dir, code[name], queries, rounds)
             totals[name] = measured.pop("totals")
             runs[name].append(measured)
-    differing = sorted(q for q in totals["new"] if totals["new"][q] != totals["old"].get(q))
-    return {"queries": len(queries), "rounds": rounds, "runs": runs, "differing_totals": differing}
+    differing = differing_counts(totals["old"], totals["new"])  # "whoosh" there is the old code
+    result = {"queries": len(queries), "rounds": rounds, "runs": runs, "differing_counts": differing}
+    if whoosh_too:  # the Whoosh backend over the same index dir: which code tells the truth
+        whoosh = serve_and_measure(index_dir, {"SEARCHER_BACKEND": "whoosh"}, queries, 1)["totals"]
+        result["differing_from_whoosh"] = {
+            name: differing_counts(whoosh, totals[name]) for name in ("old", "new")
+        }
+    result["differing_totals"] = sorted(q for q, found in differing.items() if "total" in found)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,12 +396,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", type=Path, default=None, help="with --compare-code")
     parser.add_argument("--opensearch-index", default=None, help="with --compare-code")
     parser.add_argument("--turns", type=int, default=3, help="with --compare-code: runs of each code")
+    parser.add_argument(
+        "--against-whoosh",
+        action="store_true",
+        help="with --compare-code: also compare each code's counts with the Whoosh backend's",
+    )
     args = parser.parse_args(argv)
     if args.compare_code is not None:
         if not (args.url and args.index_dir and args.opensearch_index):
             parser.error("--compare-code needs --url, --index-dir and --opensearch-index")
         result = compare_code(
-            args.compare_code, args.index_dir, args.url, args.opensearch_index, args.rounds, args.turns
+            args.compare_code,
+            args.index_dir,
+            args.url,
+            args.opensearch_index,
+            args.rounds,
+            args.turns,
+            args.against_whoosh,
         )
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "opensearch-compare-code.json").write_text(json.dumps(result, indent=2))
@@ -336,6 +427,9 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 print(f"| {name} | {' | '.join(cells)} |")
         print(f"totals that differ between the two: {len(result['differing_totals'])} of {result['queries']}")
+        print(f"queries whose counts differ between the two: {len(result['differing_counts'])}")
+        for name, differing in result.get("differing_from_whoosh", {}).items():
+            print(f"{name} code: queries whose counts differ from Whoosh's: {len(differing)}")
         return 0
     if not args.corpus.exists():
         parser.error(f"corpus not found: {args.corpus}")

@@ -88,6 +88,18 @@ from .backend import (
 )
 from .counting import first_of_each_story
 from .engine import ClusterError, SearchBackend
+from .opensearch_counting import (
+    EXACT_FROM,
+    STORY_IDS_A_PAGE,
+    STORY_IDS_A_REQUEST,
+    listed_story_ids,
+    listing_groups,
+    merged_stories,
+    period_filter,
+    sharing_groups,
+    story_ids_aggregation,
+    story_listing_size,
+)
 from .opensearch_normalize import (
     encode_ner_input,
     ner_input_of,
@@ -105,17 +117,16 @@ SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the
 FACET_AHEAD = 50  # values listed beyond a facet's 200 by articles, so that its 200 by stories are among them
 MAX_RESULT_WINDOW = 10_000 * 100  # the deepest page the parameters allow (page 10,000 of 100)
 EXPORT_PAGE = 500  # articles an export reads a request
-# Distinct stories are counted with OpenSearch's cardinality aggregation: exact (distinct hashes kept
-# in full) up to its precision threshold, HyperLogLog's estimate above it. The search's total gets
-# the largest threshold (40,000); every facet value and day is a bucket of its own, and a threshold
-# that high in each of them passes the cluster's request memory limit (a 2,150-article slice of
-# Reuters asked for 300 MB), so they get 3,000: a value or a day counted above 3,000 stories is an
-# estimate on this engine.
+# Distinct stories are first counted with OpenSearch's cardinality aggregation, an estimate at every
+# size; a search then makes them exact (searcher/opensearch_counting.py). The total's cardinality gets
+# the largest threshold (40,000), each facet value and day 500 (a threshold that high in each bucket
+# passes the cluster's request memory limit: a 2,150-article slice of Reuters asked for 300 MB).
 # A story count is the bucket's articles minus the extra versions: the articles of a story with one
 # version count one each (their ``doc_count``), and only the articles flagged ``multi_version_story``
 # (those of a story of two versions or more) go through the cardinality. A document without the flag
 # (loaded by an older version) is counted by the cardinality too, so a count stays exact either way.
 STORY_FLAG = "multi_version_story"
+SEVERAL_VERSIONS = {"bool": {"must_not": [{"term": {STORY_FLAG: False}}]}}  # flagged, or no flag
 TOTAL_STORY_PRECISION = 40_000
 STORY_PRECISION = 500
 VERSIONS_LISTED = 100  # a hit's other matching versions listed (OpenSearch's inner_hits allow 100)
@@ -1177,7 +1188,7 @@ class OpenSearchIndex(SearchBackend):
                             "must_not": [{"term": {STORY_FLAG: False}}],
                         }
                     },
-                    "aggs": {"stories": story_ids_aggregation(after[(facet, value)])},
+                    "aggs": {"stories": story_ids_after(after[(facet, value)])},
                 }
                 for facet, value in pending
             ]
@@ -1200,6 +1211,7 @@ class OpenSearchIndex(SearchBackend):
         stories = counting_stories(params.collapse)  # what every count counts: stories or articles
         aggs: dict = {}
         contexts: dict[str, list] = {}  # each facet's counting filters
+        chosen_contexts: dict[str, tuple[str, list]] = {}  # each chosen value's aggregation: its filters
         for facet in FACETS:  # what each count is taken within: searcher/selection.py
             counting = condition_filters(plan.counted_over(facet), exclusions)
             contexts[facet] = counting
@@ -1210,13 +1222,16 @@ class OpenSearchIndex(SearchBackend):
                 holding = (
                     exclusions.left_out(facet, given) if excluded else corrections.value_filter(facet, given)
                 )
+                chosen_filters = [*context, holding]
+                chosen_contexts[f"chosen_{facet}_{number}"] = (facet, chosen_filters)
                 aggs[f"chosen_{facet}_{number}"] = {
-                    "filter": {"bool": {"filter": [*context, holding]}},
+                    "filter": {"bool": {"filter": chosen_filters}},
                     "aggs": {
                         "values": {"terms": {"field": FACET_FIELDS[facet], "size": 100}, "aggs": stories},
                         **stories,
                     },
                 }
+        stories_total = counting_stories(params.collapse, TOTAL_STORY_PRECISION)
         aggs["published"] = {
             "filter": {"bool": {"filter": everything}},
             "aggs": {
@@ -1229,12 +1244,14 @@ class OpenSearchIndex(SearchBackend):
                     },
                     "aggs": stories,
                 },
-                **counting_stories(params.collapse, TOTAL_STORY_PRECISION),
+                **stories_total,
             },
         }
         if params.collapse:  # the units the histogram may be drawn in, counted in the same pass
             for unit in snapshot.period_units():
                 aggs["published"]["aggs"][unit] = period_aggregation(unit)
+        if params.collapse:  # the stories every count is within: whose hashes share bits
+            aggs["query_stories"] = {"filter": {"match_all": {}}, "aggs": stories_total}
         widening = [facet for facet in FACETS if plan.selections[facet].widens]
         if widening and params.collapse:  # the stories of several versions the results list
             aggs["listed_stories"] = listed_stories_aggregation(everything)
@@ -1282,6 +1299,13 @@ class OpenSearchIndex(SearchBackend):
             bodies.append(self.suggestion_body(corrected, params, snapshot, everything))
         answer, counted, *suggested = self.client.searches(self.alias, bodies)
         found = counted["aggregations"]
+        sharing: list[frozenset[str]] = []  # stories the cardinality may count as one
+        if params.collapse:  # a cardinality can be off by a few: made exact
+            sharing = self.count_stories_exactly(
+                base,
+                story_buckets(found, everything, contexts, chosen_contexts, corrections),
+                query_stories=found["query_stories"],
+            )
         # values listed by articles, ranked by stories here; a facet whose cut they cannot vouch for
         # is counted again with every value, in a second round trip
         unsure = [
@@ -1295,6 +1319,14 @@ class OpenSearchIndex(SearchBackend):
             recounted = self.client.searches(self.alias, [{"size": 0, "query": base, "aggs": again}])[0]
             for facet in unsure:
                 found[f"count_{facet}"] = recounted["aggregations"][f"count_{facet}"]
+            self.count_stories_exactly(
+                base,
+                story_buckets(
+                    found, everything, {f: contexts[f] for f in unsure}, {}, corrections, histogram=False
+                ),
+                sharing,
+            )
+            for facet in unsure:
                 ranked_by_stories(found[f"count_{facet}"]["values"], every=True)
 
         counts = {facet: corrections.counted(facet, found[f"count_{facet}"]) for facet in FACETS}
@@ -1311,26 +1343,24 @@ class OpenSearchIndex(SearchBackend):
                 hit.versions = other_versions(found_hit, hit.id)
         articles = answer["hits"]["total"]["value"]
         total = bucket_count(found["published"]) if params.collapse else articles
-        # a second round trip only when the first asks for it: large values counted again, stories
-        # per month or year
-        large = self.large_values(found, corrections) if params.collapse else []
+        # a second round trip only when the first asks for it: stories per month or year
         unit = histogram_unit(min(published), max(published)) if params.collapse and published else "day"
         later = []
-        if large:
-            later.append(self.large_values_body(base, contexts, large, corrections))
         if unit != "day" and unit not in found["published"]:  # the index grew since its span was read
             later.append(self.periods_body(base, everything, unit))
         adding = self.adds_body(base, plan, widening, found, stories, exclusions) if widening else None
         if adding:
-            later.append(adding)
+            later.append(adding[0])
         answers = self.client.searches(self.alias, later) if later else []
-        if large:
-            recounted = answers.pop(0)["aggregations"]
-            for number, (facet, value) in enumerate(large):
-                counts[facet][value] = bucket_count(recounted[f"value_{number}"])
         adds = {}
         if adding:
             added = answers.pop(-1)["aggregations"]
+            if params.collapse:
+                self.count_stories_exactly(
+                    base,
+                    story_buckets(added, everything, adding[1], {}, corrections, False, "adds"),
+                    sharing,
+                )
             adds = {
                 facet: corrections.counted(facet, added[f"adds_{facet}"])
                 for facet in widening
@@ -1342,11 +1372,11 @@ class OpenSearchIndex(SearchBackend):
         }
         periods = None
         if unit != "day":
-            in_periods = (
-                found["published"][unit]
-                if unit in found["published"]
-                else answers.pop(0)["aggregations"]["periods"]
-            )
+            if unit in found["published"]:
+                in_periods = found["published"][unit]
+            else:
+                in_periods = answers.pop(0)["aggregations"]["periods"]
+                self.count_stories_exactly(base, period_buckets(in_periods, unit, everything), sharing)
             periods = Counter({b["key_as_string"]: bucket_count(b) for b in in_periods["buckets"]})
         suggestion = None
         if corrected and suggested and suggested[0]["hits"]["total"]["value"] > max(total, 0):
@@ -1360,7 +1390,7 @@ class OpenSearchIndex(SearchBackend):
             suggestion=suggestion,
             query_used=used,
             chosen=chosen,
-            matched=self.matched_values(snapshot, query, base, everything, stories=stories),
+            matched=self.matched_values(snapshot, query, base, everything, stories=stories, sharing=sharing),
             collapsed=params.collapse,
             articles=articles,
             notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
@@ -1376,11 +1406,11 @@ class OpenSearchIndex(SearchBackend):
         found: dict,
         stories: dict,
         exclusions: Exclusions,
-    ) -> dict | None:
+    ) -> tuple[dict, dict[str, list]] | None:
         """What checking each listed value of a widening facet would add (searcher/selection.py): its
         articles outside the facet's selection and, counting stories, outside the stories the results
-        list already. None when the results list more stories of several versions than one request
-        can name (the page then shows plain counts)."""
+        list already; the search, and each facet's filters in it. None when the results list more
+        stories of several versions than one request can name (the page then shows plain counts)."""
         leave_out: list = []
         if stories:
             listed = found["listed_stories"]["ids"]
@@ -1389,7 +1419,7 @@ class OpenSearchIndex(SearchBackend):
             story_ids = [bucket["key"] for bucket in listed["buckets"]]
             if story_ids:
                 leave_out = [{"bool": {"must_not": [{"terms": {"story": story_ids}}]}}]
-        aggs = {}
+        aggs, within = {}, {}
         for facet in widening:
             keys = [bucket["key"] for bucket in found[f"count_{facet}"]["values"]["buckets"]]
             if not keys:  # no value listed beside the checked ones
@@ -1398,37 +1428,99 @@ class OpenSearchIndex(SearchBackend):
             aggregation = facet_aggregation(facet, filters, stories, exclusions.corrections, len(keys))
             aggregation["aggs"]["values"]["terms"]["include"] = keys
             aggs[f"adds_{facet}"] = aggregation
-        return {"size": 0, "query": base, "aggs": aggs} if aggs else None
+            within[facet] = filters
+        return ({"size": 0, "query": base, "aggs": aggs}, within) if aggs else None
 
-    @staticmethod
-    def large_values(found: dict, corrections: Corrections) -> list[tuple[str, str]]:
-        """The values whose stories of several versions are near or above the buckets' precision
-        threshold (an estimate there): few values are that large."""
-        large = []
-        for facet in FACETS:
-            counted = found[f"count_{facet}"]
-            named = [(corrections.value(facet, b["key"]), b) for b in counted["values"]["buckets"]]
-            named += list(counted.get("exact", {}).get("buckets", {}).items())
-            large += [
-                (facet, value)
-                for value, bucket in named
-                if value is not None and distinct_counted(bucket) >= STORY_PRECISION * 9 // 10
-            ]
-        return list(dict.fromkeys(large))
-
-    @staticmethod
-    def large_values_body(
-        base: dict, contexts: dict[str, list], large: list[tuple[str, str]], corrections: Corrections
-    ) -> dict:
-        """The search that counts ``large`` again, with the total's precision, each one bucket."""
+    def count_stories_exactly(
+        self,
+        base: dict,
+        buckets: list[tuple[dict, list[dict]]],
+        groups: list[frozenset[str]] | None = None,
+        query_stories: dict | None = None,
+    ) -> list[frozenset[str]]:
+        """Each bucket's cardinality of stories (``counting_stories``) made exact, each bucket named by
+        the filters that make it within ``base`` (searcher/opensearch_counting.py): a bucket from
+        ``EXACT_FROM`` stories by listing its stories' ids; a smaller one by giving back the stories
+        its cardinality merged, among those of several versions matching ``base`` whose hashes share
+        the bits it keeps (``groups``; when not given, found here by listing the stories of
+        ``query_stories``, a bucket of every article ``base`` matches). The listings go in one round
+        trip, the smaller buckets' corrections in a second, only when some stories share their bits.
+        Returns the groups."""
+        several = [(b, f) for b, f in buckets if int(b["stories"]["doc_count"]) > 1]
+        large = [(b, f) for b, f in several if distinct_counted(b) >= EXACT_FROM]
+        listings = [(filters, distinct_counted(bucket)) for bucket, filters in large]
+        # the query's own stories, unless a bucket listed anyway is all of them (a search with no filter)
+        unfiltered = next((n for n, (_, filters) in enumerate(large) if not filters), None)
+        if (
+            groups is None
+            and unfiltered is None
+            and query_stories is not None
+            and int(query_stories["stories"]["doc_count"]) > 1
+        ):
+            unfiltered = len(listings)
+            listings.append(([], distinct_counted(query_stories)))
+        listed = self.story_ids(base, listings)
+        for (bucket, _), ids in zip(large, listed, strict=False):
+            bucket["stories"]["distinct"]["value"] = len(ids)
+        if groups is None:
+            groups = sharing_groups(listed[unfiltered]) if unfiltered is not None else []
+        sharing = sorted(set().union(*groups))
+        small = [(b, f) for b, f in several if distinct_counted(b) < EXACT_FROM]
+        if not sharing or not small:
+            return groups
         aggs = {
-            f"value_{number}": {
-                "filter": {"bool": {"filter": [*contexts[facet], corrections.value_filter(facet, value)]}},
-                "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
-            }
-            for number, (facet, value) in enumerate(large)
+            f"merged_{n}": story_ids_aggregation(filters, SEVERAL_VERSIONS, len(sharing), sharing)
+            for n, (_, filters) in enumerate(small)
         }
-        return {"size": 0, "query": base, "aggs": aggs}
+        merged = self.client.searches(self.alias, [{"size": 0, "query": base, "aggs": aggs}])[0]
+        for n, (bucket, _) in enumerate(small):
+            present = {b["key"] for b in merged["aggregations"][f"merged_{n}"]["ids"]["buckets"]}
+            bucket["stories"]["distinct"]["value"] += merged_stories(present, groups)
+        return groups
+
+    def story_ids(self, base: dict, listings: list[tuple[list[dict], int]]) -> list[list[str]]:
+        """The ids of the stories of several versions within ``base`` and each listing's filters (its
+        cardinality's estimate beside them): many listings a request, in one round trip; one the
+        request could not hold whole is paged through."""
+        sizes = [story_listing_size(estimate) for _, estimate in listings]
+        requests = listing_groups(sizes, STORY_IDS_A_REQUEST)
+        bodies = [
+            {
+                "size": 0,
+                "query": base,
+                "aggs": {
+                    f"ids_{n}": story_ids_aggregation(listings[n][0], SEVERAL_VERSIONS, sizes[n])
+                    for n in request
+                },
+            }
+            for request in requests
+        ]
+        answers = self.client.searches(self.alias, bodies) if bodies else []
+        found: list[list[str] | None] = [None] * len(listings)
+        for request, answer in zip(requests, answers, strict=True):
+            for n in request:
+                found[n] = listed_story_ids(answer["aggregations"][f"ids_{n}"]["ids"])
+        return [
+            ids if ids is not None else self.story_ids_paged(base, listings[n][0])
+            for n, ids in enumerate(found)
+        ]
+
+    def story_ids_paged(self, base: dict, filters: list[dict]) -> list[str]:
+        """The ids of the stories of several versions within ``base`` and ``filters``, page by page (a
+        composite aggregation): all of them, however many."""
+        composite: dict = {"size": STORY_IDS_A_PAGE, "sources": [{"story": {"terms": {"field": "story"}}}]}
+        body = {
+            "size": 0,
+            "query": {"bool": {"must": [base], "filter": [*filters, SEVERAL_VERSIONS]}},
+            "aggs": {"ids": {"composite": composite}},
+        }
+        ids: list[str] = []
+        while True:
+            page = self.client.search(index=self.alias, body=body)["aggregations"]["ids"]
+            ids += [bucket["key"]["story"] for bucket in page["buckets"]]
+            if len(page["buckets"]) < STORY_IDS_A_PAGE or "after_key" not in page:
+                return ids
+            composite["after"] = page["after_key"]
 
     @staticmethod
     def periods_body(base: dict, everything: list, unit: str) -> dict:
@@ -1472,9 +1564,11 @@ class OpenSearchIndex(SearchBackend):
         everything: list,
         listed: int = 10,
         stories: dict | None = None,
+        sharing: list[frozenset[str]] | None = None,
     ) -> list[MatchedValues]:
         """For each single word or prefix typed in a facet field, the values holding it anywhere in the
-        index, with how many of the results hold each (as the Whoosh backend says)."""
+        index, with how many of the results hold each (as the Whoosh backend says); counting
+        ``stories``, made exact with the stories whose hashes share bits (``sharing``)."""
         leaves, seen = [], set()
         for leaf in query.leaves() if not query.is_leaf() else [query]:
             if not is_column_facet(leaf) or (leaf.fieldname, str(leaf.text), type(leaf)) in seen:
@@ -1508,6 +1602,19 @@ class OpenSearchIndex(SearchBackend):
                 answer = self.client.search(
                     index=self.alias, body={"size": 0, "query": within, "aggs": aggs}
                 )["aggregations"]["values"]["buckets"]
+                if stories:
+                    buckets = answer.items() if isinstance(answer, dict) else [(b["key"], b) for b in answer]
+                    self.count_stories_exactly(
+                        within,
+                        [
+                            (bucket, [corrections.value_filter(facet, value)])
+                            if isinstance(answer, dict)
+                            else (bucket, [{"term": {facet: value}}])
+                            for value, bucket in buckets
+                            if "stories" in bucket
+                        ],
+                        sharing or [],
+                    )
                 if isinstance(answer, dict):
                     counted = {v: bucket_count(b) for v, b in answer.items()}
                 else:
@@ -1790,7 +1897,7 @@ class Exclusions:
         }
 
 
-def story_ids_aggregation(after: dict | None) -> dict:
+def story_ids_after(after: dict | None) -> dict:
     """The story ids of the articles a filter holds, TERMS_AT_ONCE at a time, after ``after``."""
     composite: dict = {"size": TERMS_AT_ONCE, "sources": [{"story": {"terms": {"field": "story"}}}]}
     if after:
@@ -2163,7 +2270,7 @@ def listed_stories_aggregation(everything: list) -> dict:
     """The stories of several versions (or of no flag) the results hold: a version of one of them adds
     no story to the results."""
     return {
-        "filter": {"bool": {"filter": everything, "must_not": [{"term": {STORY_FLAG: False}}]}},
+        "filter": {"bool": {"filter": [*everything, SEVERAL_VERSIONS]}},
         "aggs": {"ids": {"terms": {"field": "story", "size": LISTED_STORIES_MAX}}},
     }
 
@@ -2205,12 +2312,13 @@ def ranked_by_stories(values: dict, every: bool = False, size: int = FACET_SIZE)
 def counting_stories(collapse: bool, precision: int = STORY_PRECISION) -> dict:
     """The sub-aggregation that makes a bucket count stories (``collapse``), or none: it counts articles.
     It counts the distinct stories of the bucket's articles whose story has several versions (or no
-    flag); ``bucket_count`` adds the rest, one story an article."""
+    flag); ``bucket_count`` adds the rest, one story an article. The cardinality is a first count:
+    ``OpenSearchIndex.count_stories_exactly`` makes it exact."""
     if not collapse:
         return {}
     return {
         "stories": {
-            "filter": {"bool": {"must_not": [{"term": {STORY_FLAG: False}}]}},
+            "filter": SEVERAL_VERSIONS,
             "aggs": {"distinct": {"cardinality": {"field": "story", "precision_threshold": precision}}},
         }
     }
@@ -2228,6 +2336,45 @@ def period_aggregation(unit: str) -> dict:
         },
         "aggs": counting_stories(True, TOTAL_STORY_PRECISION),
     }
+
+
+def story_buckets(
+    found: dict,
+    everything: list,
+    contexts: dict[str, list],
+    chosen_contexts: dict[str, tuple[str, list]],
+    corrections: Corrections,
+    histogram: bool = True,
+    prefix: str = "count",
+) -> list[tuple[dict, list[dict]]]:
+    """The buckets of a search's counts that count stories, each with the filters that make it: the
+    facets' values of ``contexts`` (aggregations ``{prefix}_{facet}``, and their corrected values),
+    the chosen values', and with ``histogram`` the total, its days and its months or years."""
+    buckets: list[tuple[dict, list[dict]]] = []
+    for facet, context in contexts.items():
+        counted = found[f"{prefix}_{facet}"]
+        field = FACET_FIELDS[facet]
+        for bucket in counted["values"]["buckets"]:
+            buckets.append((bucket, [*context, {"term": {field: bucket["key"]}}]))
+        for target, bucket in counted.get("exact", {}).get("buckets", {}).items():
+            buckets.append((bucket, [*context, corrections.named_value_filter(facet, target)]))
+    for name, (facet, filters) in chosen_contexts.items():
+        buckets.append((found[name], filters))
+        for bucket in found[name]["values"]["buckets"]:
+            buckets.append((bucket, [*filters, {"term": {FACET_FIELDS[facet]: bucket["key"]}}]))
+    if histogram:
+        published = found["published"]
+        buckets.append((published, everything))
+        buckets += period_buckets(published["days"], "day", everything)
+        for unit in ("month", "year"):
+            if unit in published:
+                buckets += period_buckets(published[unit], unit, everything)
+    return [(bucket, filters) for bucket, filters in buckets if "stories" in bucket]
+
+
+def period_buckets(histogram: dict, unit: str, everything: list) -> list[tuple[dict, list[dict]]]:
+    """A date histogram's buckets, each with the filters that make it: ``everything`` and its period."""
+    return [(bucket, [*everything, period_filter(bucket["key"], unit)]) for bucket in histogram["buckets"]]
 
 
 def bucket_count(bucket: dict) -> int:
