@@ -223,7 +223,8 @@ def ner_floor(corpus: Path) -> dict:
 import gc, json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from index.build import BuildOptions, BuildReport
-from index.stages.annotate import ner_processes, ner_texts
+from index.stages.annotate import entity_readable, ner_processes, ner_texts
+from index.stages.languages import detect_languages
 from index.stages.prepare import learn_boilerplate, prepare_all
 from index.stages.read import read_articles
 from index.stages.workers import worker_processes
@@ -233,7 +234,8 @@ options = BuildOptions(progress=False)
 report = BuildReport(index_dir=Path('.'))
 articles = read_articles([{str(corpus)!r}], report)
 prepared = prepare_all(articles, learn_boilerplate(articles, {{}}), report, worker_processes(len(articles), options))
-texts = ner_texts(prepared)
+detect_languages(prepared, {{}}, options, report)
+texts = ner_texts(entity_readable(prepared, options, report)[0])  # what the build sends: flashes cased
 processes = ner_processes(len(texts), options)
 gc.freeze()  # as the build does: the prepared articles out of later collections, no cyclic GC while spaCy streams
 gc.disable()

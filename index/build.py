@@ -32,7 +32,7 @@ from .articles import Article, Problem
 from .corpus import NO_VOTES, LabelVotes
 from .language import UNDETERMINED
 from .stages.annotate import entity_readable, find_all_mentions
-from .stages.facet_columns import columns_span, write_columns_for
+from .stages.facet_columns import column_rows, columns_span, write_column_rows
 from .stages.identity import ArticleFiles, article_file
 from .stages.languages import detect_languages
 from .stages.live import (
@@ -208,19 +208,27 @@ def write_and_publish(
                 item.story = story_of[item.article.id]
         if isinstance(options.also_write, LoadsBeside) and not baseline.incremental:
             beside = LoadBeside(options.also_write, written)
-        with report.timed("write_waited"):  # what the write took beyond the stories, when beside them
-            writing.finish()
-        report.phases["write"] = writing.seconds
-        if writing.process is None:
-            del report.phases["write_waited"]
+        # the rest of the generation that needs none of the Whoosh files, also while they are written
         with report.timed("columns"):
-            write_columns_for(partial, written, baseline.previous)
+            rows = column_rows(written)
             write_word_counts(partial, baseline.words, written)
         origins = baseline.origins
         files = ArticleFiles()
         for item in written:
             origins.record(item.article, item.language, item.pipeline, files(item.article))
         recorded_copies = origins.record_copies(copies or {})
+        origins.save(partial)
+        stories.save(partial)
+        vocabulary = baseline.vocabulary
+        for facet, counts in count_vocabulary(map(annotated_entities, written)).items():
+            vocabulary.setdefault(facet, Counter()).update(counts)
+        with report.timed("write_waited"):  # what the write took beyond the rest, when beside it
+            writing.finish()
+        report.phases["write"] = writing.seconds
+        if writing.process is None:
+            del report.phases["write_waited"]
+        with report.timed("columns"):  # in the document order of the committed segments
+            write_column_rows(partial, rows, baseline.previous)
     except BaseException:
         writing.abandon()
         if beside is not None:
@@ -233,12 +241,7 @@ def write_and_publish(
                 report.phases["also_write_beside"] = beside.seconds  # the load, hidden or not
             else:
                 options.also_write(written, baseline.incremental, recorded_copies, sorted(baseline.leaving))
-    vocabulary = baseline.vocabulary
-    for facet, counts in count_vocabulary(map(annotated_entities, written)).items():
-        vocabulary.setdefault(facet, Counter()).update(counts)
     fingerprints = baseline.fingerprints | {i.article.id: i.fingerprint for i in written}
-    origins.save(partial)
-    stories.save(partial)
     # after a removal the span may have shrunk: read it from the live articles' columns
     span = columns_span(partial) if baseline.leaving else published_span(written, baseline.meta)
     write_metadata(

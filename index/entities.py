@@ -29,10 +29,12 @@ from .normalize import (
     clean_org,
     clean_person,
     clean_place_text,
+    is_commodity_grade,
     is_credit_grade,
     is_headline_only,
     looks_like_person,
     merge_short_names,
+    names_a_portfolio,
     split_mention,
     text_marks_a_person,
     text_shows_a_person,
@@ -203,6 +205,10 @@ def entities_from_mentions(
         if dateline and start >= 0 and start < dateline.end and end > dateline.start:
             continue  # 'MOSCOW (REUTERS) -': the place is taken from the dateline, the agency goes
         in_body = start >= 0
+        if label == "PERSON" and names_a_portfolio(
+            text[max(0, mention.start - 120) : mention.start], text[mention.end : mention.end + 20]
+        ):
+            continue  # "Minister of Agriculture, Animal Husbandry and Fisheries": a portfolio, no one
         if label == "PERSON":
             name = clean_person(mention.text, role_words, demonyms)
             shown = (
@@ -246,6 +252,9 @@ def entities_from_mentions(
             if (
                 not name
                 or is_credit_grade(name, text)
+                or is_commodity_grade(name, lambda run: gazetteer.resolve(run, alternates=False) is not None)
+                or (" " not in name and not name.isupper() and gazetteer.demonym(name) is not None)
+                or LANDFORM_AFTER.match(text, mention.end) is not None
                 or names_a_measure(
                     name, text[max(0, mention.start - 20) : mention.start], lowered_words, gazetteer
                 )
@@ -333,6 +342,12 @@ def entities_from_mentions(
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
     entities.spans.sort()
     return entities
+
+
+# A landform's noun after a name: "the Tagus river", "the Vell valley" (a place, no organization)
+LANDFORM_AFTER = re.compile(
+    r"[ \t]+(?:river|lake|valley|mountains|island|islands|bay|strait|canal|basin|delta|estuary|peninsula)\b"
+)
 
 
 CUT_AFTER = re.compile(r"[ \t]+(?:[A-Z][\w-]*|\d+)\b")

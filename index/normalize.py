@@ -294,12 +294,28 @@ def is_company_name(name: str) -> bool:
 FIRM_CONTINUATION = re.compile(
     r"(?:\s+(?:and|&)\s+(?:Co|Company|Sons|Partners|Associates|Brothers)"
     r"|\s+\(?(?:Holdings|Securities|Capital|Group|Inc|Ltd|Limited|Corp|Corporation|Co|Cos|Plc|PLC|AG|NV|N\.V\.|SA|S\.A\.|"
-    r"SpA|A/S|GmbH)"
+    r"SpA|A/S|GmbH|NL|Pty|Pte|Bhd|Berhad)"
     r"|(?:,\s+[A-Z][a-z]+){2,3},?\s+(?:Inc|Ltd|Co|Corp))(?![\w-])"
+    # its stock's ticker: "Corning Vell Works <CVW>", "Vellum Corp (NYSE: VLM)"
+    r"|\s*(?:<[A-Z][A-Z.]{0,7}>|\((?:NYSE|Nasdaq|NASDAQ|AMEX|LSE|TSX):\s*[A-Z][A-Z.]{0,7}\))"
 )
 
 
 FIRM_NAME_JOINS = frozenset({"and", "&"})
+# What a firm has and a person has not, after a possessive: "Northwind Vell's chief executive", "...'s
+# shareholders". Not "stake", "bid" or "shares": a raider has those too.
+FIRM_POSSESSIVE = re.compile(
+    r"(?<=\w)['’]s?\s+(?:(?:new|former|parent|main|two|three|four|five)\s+)?(?:chief\s+executive|chairman|"
+    r"chairwoman|board\s+of\s+directors|shareholders|stockholders|subsidiary|subsidiaries|unit|units|"
+    r"headquarters|plant|plants|factory|factories|refinery|net\s+income|earnings|revenues?|workforce|"
+    r"creditor\s+banks|creditors)\b"
+)
+# A firm's noun right before its name: "the state oil company Vellobras said", "news agency Quista"
+FIRM_APPOSITION = re.compile(
+    r"\b(?:company|firm|corporation|conglomerate|utility|airline|carrier|monopoly|concern|insurer|"
+    r"brokerage|refiner|subsidiary|agency)(?:[ \t]+|[ \t]*\n[ \t]*)(?=[A-Z])"
+)
+APPOSED_NAME = re.compile(r"[A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*){0,2}")
 # A share price moving, as a market report writes it after a company's name: "gained 7/8 to 27-1/4",
 # "fell 1-1/4 at 26-3/4". No one's name is followed by that.
 STOCK_MOVE = re.compile(
@@ -315,22 +331,40 @@ def firm_name_starts(text: str) -> set[str]:
     the names a person's name would have if a firm is named after them. So do those before a share price
     move ("Vellum Gold gained 7/8 to 27-1/4": a company's stock)."""
     starts = set()
-    for match in [*FIRM_CONTINUATION.finditer(text), *STOCK_MOVE.finditer(text)]:
+    for match in FIRM_APPOSITION.finditer(text):
+        name = APPOSED_NAME.match(text, match.end())
+        words: list[str] = []
+        for word in name.group().split() if name else []:
+            if word.casefold().rstrip(".") in TITLES:  # "company Vellobras President Orla Brenn"
+                break
+            words.append(word)
+        if words:
+            starts.add(" ".join(words))
+    moves = [*FIRM_CONTINUATION.finditer(text), *STOCK_MOVE.finditer(text), *FIRM_POSSESSIVE.finditer(text)]
+    for match in moves:
         words = text[max(0, match.start() - 80) : match.start()].split()
         capitalized: list[str] = []
-        for word in reversed(words[-3:]):
+        for word in reversed(words[-4:]):
+            opens = word[:1] in '<("“'  # "<Teck Vell and Co Ltd>": the name starts here
+            word = word.lstrip('<("“')
             if not word[:1].isupper() or word[-1] in ",;:":
                 break
             capitalized.insert(0, word)
-        for size in (2, 3):
+            if opens:
+                break
+        for size in (2, 3, 4):
             if len(capitalized) >= size:
                 starts.add(" ".join(capitalized[-size:]))
         run: list[str] = []
         for word in reversed(words[-6:]):
+            opens = word[:1] in '<("“'
+            word = word.lstrip('<("“')
             # "and" only before the run's last word: "Tire and Rubber Co", not "Baker and Chase Manhattan Corp"
             if not (word[:1].isupper() or (len(run) == 1 and word in FIRM_NAME_JOINS)) or word[-1] in ",;:":
                 break
             run.insert(0, word)
+            if opens:
+                break
         while run and run[0] in FIRM_NAME_JOINS | {"The"}:
             run.pop(0)
         for size in (2, 3):
@@ -401,6 +435,18 @@ def split_mention(text: str) -> list[tuple[int, int]]:
     return parts
 
 
+# Jobs a capitalized title ends in, which no one's surname is: "Chief U.K. Economist", "Senior Analyst"
+JOB_NOUNS = frozenset(
+    {"economist", "economists", "analyst", "analysts", "strategist", "spokesman", "spokeswoman",
+     "spokesperson", "chairman", "chairwoman", "director", "manager", "correspondent", "official",
+     "officials", "minister", "secretary", "executive", "dealer", "dealers", "trader", "traders"}
+)  # fmt: skip
+
+
+# A particle joined to the name it opens, in lower case: "al-Sabah", "el-Baz", "bin-Quist"
+JOINED_PARTICLE = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ud|bin|ibn|abu|abd|ben)-[A-Z]")
+
+
 def clean_person(
     text: str, common_words: frozenset[str] = frozenset(), demonym_of: frozenset[str] = frozenset()
 ) -> str | None:
@@ -413,14 +459,21 @@ def clean_person(
     words = name.split()
     if len(words) > 5 or name.islower():
         return None
-    if any(len(w) > 1 and w[0].islower() and w.lower() not in NAME_PARTICLES for w in words):
+    if any(
+        len(w) > 1 and w[0].islower() and w.lower() not in NAME_PARTICLES and not JOINED_PARTICLE.match(w)
+        for w in words
+    ):
         return None  # "Trump said" style fragments
+    if len(words) > 1 and JOINED_PARTICLE.match(words[0][:1].lower() + words[0][1:]):
+        return None  # "Al-Gama'a al-Islamiya": a group's name opens with the particle, a man's with his own
     if len(words) == 1 and len(name) < 3:
         return None
     if any(is_abbreviation(w) for w in words):
         return None  # "U.S. Dlrs"
     if is_company_name(name):
         return None  # "Jovanovich Inc": a company
+    if len(words) > 1 and words[-1].casefold() in JOB_NOUNS:
+        return None  # "Peter Vell, U.K. Economist at ...": a job, not a name
     if any(w.rstrip(".") in MONTH_ABBREVIATIONS for w in words):
         return None  # "Near Aug": a futures month in a market report
     return fix_capitals(name, keep_acronyms=False)
@@ -481,6 +534,26 @@ CREDIT_GRADE = re.compile(
     r"(?:AAA|AA|A|BBB|BB|B|CCC|CC|C|Aaa|Aa|Baa|Ba|Caa|Ca)(?:[123]|[+-]|-?(?:plus|minus))?", re.ASCII
 )
 SPEAKS_OF_RATINGS = re.compile(r"\brat(?:ed|es|ing|ings)\b|\bdowngrad|\bupgrad", re.IGNORECASE)
+
+
+# The last word of a crude oil's grade: an adjective after the place it comes from ("West Texas
+# Intermediate", "Light Louisiana Sweet", "Arab Heavy")
+GRADE_WORDS = frozenset({"sweet", "sour", "intermediate", "light", "heavy", "medium", "blend", "crude"})
+# Words before the place in a grade's name
+GRADE_OPENINGS = frozenset({"west", "east", "north", "south", "light", "heavy", "medium"})
+
+
+def is_commodity_grade(name: str, is_place: Callable[[str], bool]) -> bool:
+    """ "West Texas Intermediate", "Light Louisiana Sweet": a place's name (after a direction or a
+    grade's word) followed by a grade's adjective. A firm joins its words ("Kansas Power and Light") or
+    names its form; a grade does neither."""
+    words = name.split()
+    if len(words) < 2 or words[-1].casefold() not in GRADE_WORDS or not all(w[:1].isupper() for w in words):
+        return False
+    head = words[:-1]
+    while len(head) > 1 and head[0].casefold() in GRADE_OPENINGS:
+        head = head[1:]
+    return is_place(" ".join(head)) or is_place(" ".join(words[:-1]))
 
 
 def is_credit_grade(name: str, text: str) -> bool:
@@ -627,7 +700,14 @@ def without_legal_form(name: str) -> str:
         or words[-1] in CAPITAL_COMPANY_FORMS
     ):
         words.pop()
+        if len(words) > 1 and words[-1] in FIRM_NAME_JOINS:  # "Vellum Brenn and Co" -> "Vellum Brenn"
+            words.pop()
     return " ".join(words)
+
+
+def firm_key(name: str) -> str:
+    """ "Vellum, Brenn" and "Vellum Brenn's": how a firm's name is compared with its forms."""
+    return value_key(strip_possessive(name))
 
 
 def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
@@ -638,12 +718,15 @@ def pair_legal_forms(orgs_by_article: Iterable[set[str]]) -> dict[str, str]:
     one readers know ("Vellum" more than "Vellum Ltd")."""
     together: set[tuple[str, str]] = set()
     anywhere: Counter[tuple[str, str]] = Counter()
-    named: set[str] = set()
+    orgs_by_article = list(orgs_by_article)
+    named: set[str] = set().union(*orgs_by_article)
+    # the bare name as the corpus writes it: "Vellum, Brenn and Co" is "Vellum Brenn", "Quist's Corp" "Quist"
+    written = {firm_key(org): org for org in sorted(named, key=lambda o: (-o.count(","), o))}
     for orgs in orgs_by_article:
-        named.update(orgs)
         for org in orgs:
             bare = without_legal_form(org)
             if bare != org:
+                bare = written.get(firm_key(bare), bare)
                 anywhere[(bare, org)] += 1
                 if bare in orgs:
                     together.add((bare, org))
@@ -775,6 +858,13 @@ PRONOUN_NEXT = re.compile(r"^[^.!?\n]{0,120}?[.!?]?\s*(?:He|She)\b|^[^.!?\n]{0,8
 CLAUSE_END = re.compile(r"\s*(?:[,.;:)]|$)")
 
 
+# What only a person is, before her name: "Texas investor Orla M. Brenn", "analyst Dorin Vell"
+PERSON_NOUNS = frozenset(
+    {"investor", "analyst", "economist", "financier", "banker", "lawyer", "businessman", "businesswoman",
+     "industrialist", "tycoon", "magnate", "entrepreneur", "millionaire", "billionaire", "raider"}
+)  # fmt: skip
+
+
 def text_shows_a_person(text: str, start: int, end: int, strict: bool = False) -> bool:
     """Whether the words around a one-word name show it is someone: a title before it ("Mr Bolton",
     "Minister Subroto"), a verb of speech beside it ("Bolton said", "said Bolton"), or "he"/"she"
@@ -783,7 +873,7 @@ def text_shows_a_person(text: str, start: int, end: int, strict: bool = False) -
     rose")."""
     before = text[max(0, start - 40) : start]
     words_before = before.split()
-    if words_before and words_before[-1].casefold().rstrip(".,") in TITLES:
+    if words_before and words_before[-1].casefold().rstrip(".,") in TITLES | PERSON_NOUNS:
         return True
     after = text[end : end + 200]
     if SAID_AFTER.match(after):
@@ -801,6 +891,26 @@ POSSESSIVE_ROLE = re.compile(
 )
 
 
+# A minister's or a ministry's portfolios, which the model reads as people: "Minister of Agriculture,
+# Animal Vellery and Fisheries", "Ministry for Quist Affairs"
+PORTFOLIO_BEFORE = re.compile(
+    r"\b(?:[Mm]inist(?:er|ry)|[Dd]epartment|[Ss]ecretary|[Cc]ommissioner)\s+(?:of|for)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+))*$"
+)
+
+
+PORTFOLIO_GOES_ON = re.compile(r",?\s+and\s+[A-Z]")
+
+
+def names_a_portfolio(before: str, after: str) -> bool:
+    """Whether a mention is one of a ministry's portfolios: after "Minister of Trade, " or "Ministry
+    for Trade and ", and in a list that goes on ("... and Fisheries") or ends with it after "and".
+    "Minister of Finance, Orla Brenn, said" names her."""
+    return bool(PORTFOLIO_BEFORE.search(before)) and bool(
+        re.search(r"\band\s+$", before) or PORTFOLIO_GOES_ON.match(after)
+    )
+
+
 def text_marks_a_person(text: str, start: int, end: int) -> bool:
     """Whether the words around a name of any length are a person's marks: a title before it, a verb of
     speech beside it (``text_shows_a_person``, strictly: "said" before it only where it ends the clause),
@@ -813,7 +923,9 @@ def text_marks_a_person(text: str, start: int, end: int) -> bool:
     after = text[end : end + 40]
     if re.search(r"['’]s$", mention):
         after = "'s" + after
-    return bool(re.match(r"['’]s", after) and POSSESSIVE_ROLE.match(after))
+    # "Northwind Vell's chief executive" is a firm's: a chief executive, a board, shareholders
+    firms = FIRM_POSSESSIVE.match("x" + after, 1)
+    return bool(re.match(r"['’]s", after) and POSSESSIVE_ROLE.match(after) and not firms)
 
 
 def abbreviated_place(word: str, is_place: Callable[[str], bool]) -> bool:
@@ -843,16 +955,110 @@ def names_of_things(
     given = {
         name.split()[0] for name in marked if " " in name and not abbreviated_place(name.split()[0], is_place)
     }
+    people = list(people)
+    opens = opening_words(people)
     things = set()
     for name in people:
         words = name.split()
         if len(words) < 2 or name in marked:
             continue
-        if (words[0] in given or is_given_name(words[0])) and not is_common_phrase(name):
+        if words[-1].casefold() in LANDFORM_HEAD_WORDS and not (
+            words[0] in given or opens_another_name(name, opens)
+        ):
+            things.add(name)  # "Whim Creek": a landform's name, or a firm named after one
+            continue
+        # the votes' first name counts when it opens another person's name too: a word the model finds
+        # only before this name ("Animal Husbandry") is no one's first name for that alone
+        if (
+            words[0] in given or (is_given_name(words[0]) and opens_another_name(name, opens))
+        ) and not is_common_phrase(name):
             continue
         if is_common_word(words[-1]) and (is_place(words[0]) or is_common_word(words[0])):
             things.add(name)
     return things
+
+
+# The last word of many firms' and bodies' names, seldom of a person's: "Northwind Grid", "Vaal Colliery"
+ORGANISATION_HEAD_WORDS = frozenset(
+    {
+        "grid", "power", "energy", "utilities", "motors", "airlines", "airways", "bancorp", "bank", "banking",
+        "mining", "mines", "minerals", "colliery", "collieries", "petroleum", "oil", "gas", "resources",
+        "chemicals", "pharmaceuticals", "foods", "electronics", "electric", "industries", "holdings",
+        "group", "insurance", "securities", "investments", "properties", "communications", "telecom",
+        "shipping", "railways", "railroad", "systems", "technologies", "refining", "breweries", "brewery",
+        "stores", "exploration", "consolidated", "enterprises", "ventures", "textiles", "cement",
+        "foundation", "institute", "university", "council", "committee", "union", "party", "association",
+        "agency", "authority", "fund", "exchange", "ministry", "department", "bureau", "commission",
+        "corporation", "company", "federation", "alliance", "trust", "works",
+    }
+)  # fmt: skip
+# The last word of a landform's name, seldom of a person's: "Whim Creek" ("Lake", "Hill" are surnames)
+LANDFORM_HEAD_WORDS = frozenset(
+    {"creek", "river", "valley", "mountain", "mountains", "island", "islands", "falls", "harbour", "harbor",
+     "canyon", "reef", "reefs", "gulf", "basin", "delta", "peninsula", "strait", "straits", "plateau"}
+)  # fmt: skip
+
+
+def opening_words(names: Iterable[str]) -> Counter[str]:
+    """How many of ``names`` (of two words or more) each word opens, not counting the names of firms or
+    landforms ("Vaal Reefs" makes no first name of "Vaal")."""
+    heads = ORGANISATION_HEAD_WORDS | LANDFORM_HEAD_WORDS
+    return Counter(
+        name.split()[0] for name in names if " " in name and name.split()[-1].casefold() not in heads
+    )
+
+
+def opens_another_name(name: str, opens: Counter[str]) -> bool:
+    """Whether the first word of ``name`` opens a person's name other than it (``opening_words``)."""
+    words = name.split()
+    itself = words[-1].casefold() not in ORGANISATION_HEAD_WORDS | LANDFORM_HEAD_WORDS
+    return opens[words[0]] - itself >= 1
+
+
+def firms_by_evidence(
+    people: Counter[str],
+    marked: set[str],
+    firm_cues: Counter[str],
+    is_given_name: Callable[[str], bool],
+    min_share: float = 0.2,
+) -> set[str]:
+    """ "People" that are firms or bodies by what the text says of them, decided on one mention where the
+    evidence is strong: a name of two words or more the corpus never writes with a person's marks
+    (``marked``: a title, a verb of speech, a possessive role), that the text once gives a firm's
+    continuation, possessive or noun ("Teck Vell and Co Ltd", "Northwind Vell's chief executive", "the
+    utility Quist Grid": ``firm_cues``, in how many articles), or whose last word heads firms' and bodies'
+    names ("Grid", "Colliery") after a first word that is no first name (one that opens another person's
+    name); and a lone name given a firm's noun ("the state oil company Vellobras") in at least two
+    articles and ``min_share`` of those naming it, whatever verb of speech follows it (firms speak too)."""
+    opens = opening_words(people)
+    given = {name.split()[0] for name in marked if " " in name}
+    firms = set()
+    for name, count in people.items():
+        words = name.split()
+        if len(words) == 1:
+            if firm_cues[name] >= max(2, min_share * count):
+                firms.add(name)
+            continue
+        if name in marked:
+            continue
+        # ``opens`` leaves out the names of firms and landforms, this one too: another person's counts
+        first_name = words[0] in given or (is_given_name(words[0]) and opens_another_name(name, opens))
+        if firm_cues[name] >= 1 or (words[-1].casefold() in ORGANISATION_HEAD_WORDS and not first_name):
+            firms.add(name)
+    return firms
+
+
+def people_tagged_as_orgs(
+    orgs: Counter[str], people: Counter[str], known_people: set[str], spelling: dict[str, str]
+) -> dict[str, str]:
+    """ "Orla Brenn" tagged as an organization in one article ("Orla Brenn said Kenyan engineers..."):
+    a full name the corpus knows as a person, named as one at least twice as often, is that person."""
+    found = {}
+    for org, count in orgs.items():
+        name = spelling.get(org, org)
+        if " " in name and name in known_people and people[name] >= 2 * count:
+            found[name] = name
+    return found
 
 
 def merge_short_names(names: Iterable[str]) -> dict[str, str]:
@@ -886,6 +1092,35 @@ def merge_short_names(names: Iterable[str]) -> dict[str, str]:
             if len(ending) == 1:
                 mapping[name] = ending.pop()
     return mapping
+
+
+def corpus_name_extensions(
+    counts: Counter[str], is_name_word: Callable[[str], bool] = lambda word: True
+) -> dict[str, str]:
+    """ "Leon Vellez" -> "Leon Vellez Quistad": a name of two words or more that opens exactly one longer
+    name in the corpus, its full form (the model cut the second surname in some articles). A name that
+    opens two longer ones ("Jose Vell Quist", "Jose Vell Brenn") stays, as does one the longer name adds
+    more than two words to, or words that are no name's (``is_name_word``: "said" of "Orla Brenn Said")."""
+    not_names = ORGANISATION_HEAD_WORDS | LANDFORM_HEAD_WORDS | LEGAL_FORMS
+
+    def names_word(word: str) -> bool:  # "Group" of "Orla M. Brenn Group" names her firm
+        return word[:1].isupper() and word.casefold() not in not_names and not is_company_form(word)
+
+    longer: dict[str, set[str]] = defaultdict(set)
+    for name in counts:
+        words = name.split()
+        for size in range(max(2, len(words) - 2), len(words)):
+            rest = words[size:]
+            if (
+                all((names_word(w) and is_name_word(w)) or w.casefold() in NAME_PARTICLES for w in rest)
+                and rest[-1][:1].isupper()
+            ):
+                longer[" ".join(words[:size])].add(name)
+    return {
+        name: next(iter(fulls))
+        for name, fulls in longer.items()
+        if name in counts and len(fulls) == 1 and not is_lone_surname(name)
+    }
 
 
 def without_middle_initials(name: str) -> str | None:

@@ -35,7 +35,15 @@ from pickle import dumps
 from typing import Any
 
 import whoosh
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StemmingAnalyzer,
+    StopFilter,
+)
+from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.formats import Positions
 from whoosh.system import pack_int, pack_ushort
@@ -55,14 +63,16 @@ BLOCK_PICKLE_PROTOCOL = 3
 
 class TextAnalysis:
     """Whoosh's StemmingAnalyzer as one function: words, lower-cased, stop words out, stemmed, with the
-    positions the analyser's filters give them."""
+    positions the analyser's filters give them. Also the same chain with a ``CharsetFilter`` after the
+    lower-casing (the index's title and body fold accents: ``schema.english_text_analyzer``)."""
 
     def __init__(self, analyzer: Any = _STEMMING) -> None:
-        tokenizer, _lowercase, stop, stemmer = analyzer.items
+        tokenizer, _lowercase, *charset, stop, stemmer = analyzer.items
         # the tokenizer's expression with its groups made non-capturing, so findall gives whole words
         self.words = re.compile(
             tokenizer.expression.pattern.replace("(?:", "(").replace("(", "(?:"), tokenizer.expression.flags
         )
+        self.charmap = charset[0].charmap if charset else None
         self.stops = stop.stops
         self.min_size = stop.min
         self.max_size = stop.max
@@ -70,13 +80,31 @@ class TextAnalysis:
         self.ignore = stemmer.ignore
         self.stems: dict[str, str] = {}
 
+    @staticmethod
+    def fits(analyzer: Any) -> bool:
+        """Whether ``analyzer`` is the chain this class reproduces: a word tokenizer, lower case, an
+        optional character map, stop words renumbered, a stemmer."""
+        items = analyzer.items if type(analyzer) is CompositeAnalyzer else []
+        if len(items) not in (4, 5):
+            return False
+        charset = [CharsetFilter] if len(items) == 5 else []
+        shape = [RegexTokenizer, LowercaseFilter, *charset, StopFilter, StemFilter]
+        return (
+            all(type(item) is kind for item, kind in zip(items, shape, strict=True))
+            and not items[0].gaps
+            and items[-2].renumber
+        )
+
     def __call__(self, text: str) -> dict[str, list[int]]:
         """Each stemmed term of ``text`` with its positions."""
         words = self.words.findall(text)
         if not words:
             return {}
-        # one lower() over all the words: the same as lower-casing each, in one C call
-        words = "\x00".join(words).lower().split("\x00")
+        # one lower() (and one translate()) over all the words: the same as each word's, in one C call
+        joined = "\x00".join(words).lower()
+        if self.charmap is not None:
+            joined = joined.translate(self.charmap)
+        words = joined.split("\x00")
         positions: dict[str, list[int]] = {}
         stems, stops, min_size, max_size = self.stems, self.stops, self.min_size, self.max_size
         position = None
@@ -117,7 +145,7 @@ def segment_writer(ix: Any) -> Any:
 
 def is_stemmed_text(field: Any) -> bool:
     """True for a field this writer can analyse itself: positions, and Whoosh's default stemmer."""
-    return type(field.format) is Positions and field.analyzer == _STEMMING and not field.vector
+    return type(field.format) is Positions and TextAnalysis.fits(field.analyzer) and not field.vector
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -126,8 +154,12 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self.merge = False
-        self._analysis = TextAnalysis()
-        self._fast_fields = {name for name, field in self.schema.items() if is_stemmed_text(field)}
+        # a field analysed here -> its analysis (title and body share one, and its memo of stems)
+        self._analyses: dict[str, TextAnalysis] = {}
+        for name, field in self.schema.items():
+            if is_stemmed_text(field):
+                shared = (a for n, a in self._analyses.items() if self.schema[n].analyzer == field.analyzer)
+                self._analyses[name] = next(shared, None) or TextAnalysis(field.analyzer)
         # field -> term bytes -> flat [docnum, weight, value, docnum, weight, value, ...]
         self._postings: dict[str, dict[bytes, list[Any]]] = defaultdict(dict)
         # field -> docnum -> length as the lengths column gives it back (quantized to a byte)
@@ -154,8 +186,9 @@ class FastSegmentWriter(SegmentWriter):
             if field.indexed:
                 boost = self._field_boost(fields, fieldname, docboost)
                 terms = self._postings[fieldname]
-                if fieldname in self._fast_fields:
-                    length = self._add_text(terms, docnum, value, field.format, boost)
+                analysis = self._analyses.get(fieldname)
+                if analysis is not None:
+                    length = self._add_text(terms, docnum, analysis(value), field.format, boost)
                 else:
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if field.scorable:
@@ -181,14 +214,19 @@ class FastSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def _add_text(
-        self, terms: dict[bytes, list[Any]], docnum: int, text: str, text_format: Positions, boost: float
+        self,
+        terms: dict[bytes, list[Any]],
+        docnum: int,
+        analysed: dict[str, list[int]],
+        text_format: Positions,
+        boost: float,
     ) -> int:
         encode = text_format.encode
         single = self._single_positions
         boost = text_format.field_boost * boost
         weights = self._weights
         length = 0
-        for term, positions in self._analysis(text).items():
+        for term, positions in analysed.items():
             count = len(positions)
             length += count
             weight = weights.setdefault(count * boost, count * boost)  # one float object per value
@@ -266,11 +304,19 @@ def write_postings(
         length_of = lengths.get(fieldname, {}).get
         for tbytes in sorted(terms):
             flat = terms[tbytes]
-            info = W3TermInfo()
-            info._weight = 0.0
             start = tell()
             write(WHOOSH3_HEADER_MAGIC)
             total = len(flat) // 3
+            if total == 1:  # most terms (an id, a date, a rare word): one posting, one small block
+                docnum, weight, value = flat
+                info = _one_posting_block(
+                    write, docnum, weight, value, length_of(docnum), fixed_size, compression
+                )
+                info.set_extent(start, tell() - start)
+                tindex.add(key_prefix + tbytes, info.to_bytes())
+                continue
+            info = W3TermInfo()
+            info._weight = 0.0
             for first in range(0, total, block_limit):
                 last = min(first + block_limit, total)
                 ids = flat[3 * first : 3 * last : 3]
@@ -331,3 +377,48 @@ def write_postings(
             info.set_extent(start, tell() - start)
             tindex.add(key_prefix + tbytes, info.to_bytes())
         fieldwriter.finish_field()
+
+
+def _one_posting_block(
+    write: Any,
+    docnum: int,
+    weight: float,
+    value: bytes,
+    length: int | None,
+    fixed_size: int | None,
+    compression: int,
+) -> W3TermInfo:
+    """``write_postings``' block for a term with one posting, without the lists and slices of the
+    general case: the same bytes and term statistics."""
+    weight32 = array("f", (weight,))[0]  # as the weights array holds it
+    info = W3TermInfo()
+    min_length = length or None
+    max_length = length or 0
+    max_weight = max(0, weight)
+    info._weight = 0.0 + weight32
+    info._df = 1
+    info._minlength = min_length
+    info._maxlength = max(info._maxlength, max_length)
+    info._maxweight = max(info._maxweight, max_weight)
+    info._minid = info._maxid = docnum
+    mini_weights = None if weight32 == 1.0 else weight32
+    mini_values: tuple[bytes, ...] | bytes | None
+    if fixed_size is None or fixed_size < 0:
+        mini_values = (value,) if value else ()
+    elif fixed_size == 0:
+        mini_values = None
+    else:
+        mini_values = value or b""
+    data = dumps(((docnum,), mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL)
+    block_compression = 0
+    if compression and len(data) >= MIN_COMPRESSED_BLOCK:
+        compressed = zlib.compress(data, compression)
+        if len(compressed) < len(data):
+            data, block_compression = compressed, compression
+    block_info = dumps(
+        (1, docnum, max_weight, block_compression, length_to_byte(min_length), length_to_byte(max_length)), 2
+    )
+    write(pack_int(-(len(block_info) + len(data))))
+    write(block_info)
+    write(data)
+    return info

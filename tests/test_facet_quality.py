@@ -355,7 +355,8 @@ def test_a_firm_named_after_people_is_found_by_what_follows_its_name():
     assert firm_name_starts("bankers Samuel Quistad and Co Ltd said") == {"Samuel Quistad"}
     assert "T.R. Vellum" in firm_name_starts("advised by T.R. Vellum, Brenner, Stent Inc. on the deal")
     assert "Orla Brenn" in firm_name_starts("the parent, Orla Brenn Holdings Ltd, said")
-    assert firm_name_starts("said Orla Brenn, Vellia Corp's chairman") == set()  # a person and her company
+    # a person and her company: the company's possessive names the company, not her
+    assert firm_name_starts("said Orla Brenn, Vellia Corp's chairman") == {"Vellia Corp"}
     people = Counter({"Samuel Quistad": 10, "Orla Brenn": 10, "Dorin Makovec": 10, "Pella Stent": 40})
     # Pella Stent's firm is named in 3 of her 40 articles: she is a person who has a firm
     in_text = Counter({"Samuel Quistad": 6, "Orla Brenn": 1, "Dorin Makovec": 1, "Pella Stent": 3})
@@ -865,8 +866,8 @@ def test_a_phrase_the_corpus_writes_in_lower_case_is_no_person_whatever_the_vote
     def common(word: str) -> bool:
         return word.casefold() in {"gross", "vellish", "product", "young"}
 
-    people = ["Gross Vellish Product", "Duncan Young"]
-    # the model tags the phrase as a person so often that "Gross" starts more people than anything else
+    people = ["Gross Vellish Product", "Gross Vellish Income", "Duncan Young", "Duncan Brenn"]
+    # the model tags such phrases as people so often that "Gross" starts more people than anything else
     given = {"Gross", "Duncan"}.__contains__
     assert names_of_things(people, set(), lambda w: False, given, common) == set()
     phrases = lowercase_phrases(

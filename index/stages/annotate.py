@@ -215,5 +215,7 @@ def ner_processes(count: int, options: BuildOptions) -> int:
 
 
 def ner_texts(prepared: list[PreparedArticle]) -> list[str]:
-    """The distinct texts NER runs on, in the order the indexer sends them."""
+    """The distinct texts NER runs on, in the order the indexer sends them: text in capitals cased
+    (``headlines_for_ner``), as in the build. ``prepared``: the articles a pipeline reads."""
+    headlines_for_ner(prepared)
     return list(dict.fromkeys(item.ner_text for item in prepared))

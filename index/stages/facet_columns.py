@@ -17,13 +17,27 @@ def write_columns_for(generation: Path, written: list[PreparedArticle], previous
     write come from the previous generation's columns. When the previous generation's documents kept
     their numbers (an add writes new segments beside the old ones), its arrays are extended rather
     than its rows walked: the work of an add follows the articles added, not the archive."""
-    rows = {
+    write_column_rows(generation, column_rows(written), previous)
+
+
+ColumnRows = dict[str, tuple[dict[str, list[str]], int]]  # article id -> (facet values, publication time)
+
+
+def column_rows(written: list[PreparedArticle]) -> ColumnRows:
+    """Each written article's row of the columns: what needs no index, so a build works it out while
+    its forked process writes the Whoosh segments."""
+    return {
         item.article.id: (
             facet_row(annotated_entities(item), item.language),
             timestamp(item.article.published),
         )
         for item in written
     }
+
+
+def write_column_rows(generation: Path, rows: ColumnRows, previous: Path | None) -> None:
+    """``write_columns_for`` with the rows worked out (``column_rows``); the generation's Whoosh
+    segments must be committed, since they give the document order."""
     if previous is not None and _append_to_previous(generation, previous, rows):
         return
     rewrite_columns(generation, rows, previous)

@@ -16,8 +16,10 @@ from ..normalize import (
     acronyms_spelled_out,
     bare_bodies_by_country,
     canonical_spellings,
+    corpus_name_extensions,
     corpus_surname_map,
     firm_name_starts,
+    firms_by_evidence,
     is_acronym,
     is_clipping,
     is_company_name,
@@ -31,6 +33,7 @@ from ..normalize import (
     pair_clippings,
     pair_legal_forms,
     pair_short_orgs,
+    people_tagged_as_orgs,
     value_key,
 )
 from ..places import Gazetteer, gazetteer
@@ -67,15 +70,21 @@ def normalize_across_corpus(
     initialled = middle_initial_map(people)
     for name, shown in initialled.items():
         people[shown] += people.pop(name)
-    firms = firms_named_after_people(people, raw["org"], firms_in_text(prepared))
-    surnames = corpus_surname_map(Counter({n: c for n, c in people.items() if n not in firms}))
-    known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
-    places = gazetteer()
     marked = {
         glued.get(spelling["person"].get(n, n), spelling["person"].get(n, n))
         for item in prepared
         for n in annotated_entities(item).confirmed_people
     }
+    firm_cues = firms_in_text(prepared)
+    firms = firms_named_after_people(people, raw["org"], firm_cues) | firms_by_evidence(
+        people, marked, firm_cues, votes.is_given_name
+    )
+    not_firms = Counter({n: c for n, c in people.items() if n not in firms})
+    extended = corpus_name_extensions(not_firms, lambda word: common[word.casefold()] < 20)
+    surnames = corpus_surname_map(not_firms)
+    surnames = {name: extended.get(full, full) for name, full in surnames.items()} | extended
+    known_surnames = {name.split()[-1] for name in people if len(name.split()) > 1}
+    places = gazetteer()
     # names all of whose words the corpus writes in lower case, and in how many articles it writes them so
     phrases = lowercase_phrases(
         prepared,
@@ -149,6 +158,7 @@ def normalize_across_corpus(
         and org not in words_of_long_orgs
         and people[surname_of[org]] >= 2 * raw["org"][org]
     }
+    surnamed_orgs |= people_tagged_as_orgs(raw["org"], people, known_people, spelling["org"])
     org_words = {
         word
         for org in raw["org"]
@@ -224,7 +234,11 @@ def normalize_across_corpus(
             dict.fromkeys(p for p in people_named if is_full_name(p) or shown_as_person(p, entities))
         )
         entities.people.extend(
-            n for n in known_names_in(item.ner_text, known_people) if n not in entities.people
+            dict.fromkeys(
+                person(n)
+                for n in known_names_in(item.ner_text, known_people)
+                if person(n) not in entities.people
+            )
         )
         source = value_key(item.article.source or "")
         local_bodies = bodies_of_the_articles_country(
