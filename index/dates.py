@@ -153,6 +153,92 @@ MONTH_WORD = re.compile(
 )
 NEAR_PUBLICATION_YEARS = 10  # a bare year farther than this from publication needs a strong lead
 
+# Words that put what a sentence says of a month without a year before or after the publication date
+# ("talks broke down in October", "the pact expires in October"): ``tense_of_context`` takes the one
+# nearest before the month in its sentence. A verb in -ed is past (below) unless it is one of these.
+FUTURE_WORDS = frozenset(
+    [
+        "will",
+        "would",
+        "'ll",
+        "shall",
+        "expected",
+        "expects",
+        "expect",
+        "likely",
+        "due",
+        "scheduled",
+        "planned",
+        "plans",
+        "until",
+        "expires",
+        "expire",
+        "begin",
+        "begins",
+        "start",
+        "starts",
+    ]
+)
+PAST_WORDS = frozenset(
+    [
+        "was",
+        "were",
+        "had",
+        "been",
+        "ago",
+        "earlier",
+        "since",
+        "previous",
+        "previously",
+        "recent",
+        "recently",
+        "last",
+        "ended",
+    ]
+)
+# -ed words that say nothing of when: reporting verbs and participles used as adjectives
+TIMELESS_ED = frozenset(
+    [
+        "added",
+        "reported",
+        "noted",
+        "stated",
+        "quoted",
+        "estimated",
+        "adjusted",
+        "based",
+        "listed",
+        "related",
+        "limited",
+        "united",
+        "owned",
+        "called",
+        "named",
+        "proposed",
+        "needed",
+        "unchanged",
+        "seasonally",
+    ]
+)
+FUTURE_AFTER = frozenset(
+    ["will", "would", "'ll", "shall", "expected", "likely"]
+)  # "(October-November) crop will"
+# "the February Louvre accord", "the March 22 agreement": what a month names such a thing after is done
+PAST_EVENTS = frozenset(["accord", "accords", "agreement", "agreements", "pact", "communique", "decision"])
+# "the July BIFFEX contract", "the December delivery": a market's months are those still to come
+FUTURE_EVENTS = frozenset(
+    ["contract", "contracts", "futures", "delivery", "deliveries", "shipment", "shipments"]
+)
+SURE_MONTHS = 3  # nearer than this to the publication's month, the closest year is taken as it is
+CUE_WORDS = 15  # a cue farther before the date than this many words belongs to another clause
+NAMED_AFTER_MONTH = re.compile(r"^(?:\s+\d{1,2}(?:st|nd|rd|th)?)?((?:\s+[A-Z][\w.-]*)*)\s+([a-z]+)")
+# a full stop after a lower-case letter, a digit or a closing mark ends a sentence; "U.S. Dlrs" does not
+SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'][.;!?])\s+(?=[A-Z\"(<])|(?<=[.;!?])\s*$|\n\s*\n")
+CONTEXT_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll|\d[\d.,/]*")  # numbers too: "narrowed to 10.69"
+DETERMINERS = frozenset(
+    ["the", "a", "an", "its", "their", "his", "her", "our", "behind"]
+)  # "behind closed doors"
+
 
 def bare_year_in_context(year: int, before: str, after: str, published: datetime | None) -> bool:
     """Whether a bare number ``year`` is a year, from the words beside it: a strong lead ("in", "since",
@@ -172,15 +258,55 @@ def bare_year_in_context(year: int, before: str, after: str, published: datetime
     return near and (lead in WEAK_YEAR_LEADS or follower in YEAR_FOLLOWERS)
 
 
+def tense_of_context(before: str, after: str) -> str | None:
+    """Whether the sentence around a date speaks of the past ("past"), of the future ("future") or
+    says neither (None), from ``before`` (the text before the date) and ``after`` it. "The February
+    accord" (an accord, agreement or pact named after its month) is past, "the July contract" (a
+    market's contract, delivery or shipment) future. Else the cue nearest
+    before the date in its sentence decides: a past-tense verb ("narrowed", "had", "since",
+    "broke down" does not count, irregular verbs are not known), or a word of the future ("will",
+    "expires", "until", "due" but not "due to"); an -ed verb with "to" and a word after it ("agreed to
+    cut", not "narrowed to 10.69") looks ahead, and one after "the" or "be" is no cue. With no cue before it, "will" or "would" just after it in the same
+    sentence ("the late (October-November) crop will decline") says future."""
+    named = NAMED_AFTER_MONTH.match(after)
+    if named and re.search(r"\bthe\s*$", before, re.IGNORECASE):
+        if named.group(2) in PAST_EVENTS:
+            return "past"
+        if named.group(2) in FUTURE_EVENTS:
+            return "future"
+    clause = SENTENCE_END.split(before)[-1]
+    words = [word.lower() for word in CONTEXT_WORD.findall(clause)]
+    for at in range(len(words) - 1, max(len(words) - 1 - CUE_WORDS, -1), -1):
+        word, following = words[at], words[at + 1] if at + 1 < len(words) else ""
+        if word in FUTURE_WORDS:
+            if word == "due" and following == "to":
+                continue  # "due to the cold weather": because of
+            return "future"
+        if word in PAST_WORDS:
+            return "past"
+        if len(word) > 4 and word.endswith("ed") and word not in TIMELESS_ED:
+            if at and words[at - 1] in DETERMINERS | {"be"}:
+                continue  # an adjective ("the revised figures"), or what is to be done ("be completed")
+            ahead = following == "to" and at + 2 < len(words) and words[at + 2].isalpha()
+            return "future" if ahead else "past"  # "agreed to cut", but "narrowed to 10.69"
+    rest = SENTENCE_END.split(after)[0]
+    if any(word.lower() in FUTURE_AFTER for word in CONTEXT_WORD.findall(rest)):
+        return "future"
+    return None
+
+
 def resolve_mentioned_date(
     text: str, published: datetime | None, before: str | None = None, after: str = ""
 ) -> str | None:
     """An ISO date at the precision the text gives ("2018-11-11", "2018-11", "2018"), or None.
 
     Dates without a year take the year that puts them closest to the publication date, so "Feb 20" in
-    an article of 1987-02-26 is 1987-02-20 and "Jan 5" in one of 1987-12-30 is 1988-01-05. With the
-    text ``before`` and ``after`` it, a bare number is a year only in a date-like context
-    (``bare_year_in_context``).
+    an article of 1987-02-26 is 1987-02-20 and "Jan 5" in one of 1987-12-30 is 1988-01-05, unless the
+    sentence around them (``before`` and ``after``) speaks of the past or the future
+    (``tense_of_context``): "talks broke down in October, after an offer made last September" in
+    March 1987 is October 1986, but "the pact expires in October" is October 1987, and "the February
+    accord" in October 1987 is February 1987, not 1988. With the text ``before`` and ``after`` it, a
+    bare number is a year only in a date-like context (``bare_year_in_context``).
     """
     text = " ".join(text.split())
     bare = BARE_YEAR.fullmatch(text)
@@ -201,6 +327,8 @@ def resolve_mentioned_date(
     when, period = parsed
     if published is not None and not has_year and not relative:
         when = _closest_year(when, published)
+        if before is not None:
+            when = _year_by_tense(when, published, tense_of_context(before, after))
     if not 1800 <= when.year <= 2200:
         return None
     if period == "year":
@@ -253,6 +381,29 @@ def _closest_year(when: datetime, published: datetime) -> datetime:
         except ValueError:  # 29 February
             continue
     return min(candidates, key=lambda candidate: abs(candidate - published)) if candidates else when
+
+
+def _year_by_tense(when: datetime, published: datetime, tense: str | None) -> datetime:
+    """A date of the closest year moved a year back when the sentence speaks of the past and its month
+    is after the publication's, or a year on when it speaks of the future and its month is before; a
+    month within SURE_MONTHS of the publication's stays (there, the closest year is rarely wrong)."""
+    months_away = (when.year - published.year) * 12 + when.month - published.month
+    if abs(months_away) < SURE_MONTHS:
+        return when  # a month this near the publication is the nearest one, whatever the tense
+    month, published_month = (when.year, when.month), (published.year, published.month)
+    step = (
+        -1
+        if tense == "past" and month > published_month
+        else 1
+        if tense == "future" and month < published_month
+        else 0
+    )
+    if not step:
+        return when
+    try:
+        return when.replace(year=when.year + step)
+    except ValueError:  # 29 February
+        return when
 
 
 def date_levels(iso: str) -> list[str]:

@@ -303,8 +303,8 @@ def entities_from_mentions(
             iso = resolve_mentioned_date(
                 mention.text,
                 published,
-                text[max(mention.start - 40, 0) : mention.start],
-                text[mention.end :][:20],
+                text[max(mention.start - 200, 0) : mention.start],  # its sentence: dates.tense_of_context
+                text[mention.end :][:80],
             )
             if iso:
                 entities.mentioned.append(iso)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import types
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from whoosh.analysis import (
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import languages as WHOOSH_LANGUAGES
+from whoosh.lang import porter
 from whoosh.support.charset import accent_map
 
 from .articles import Entities, Place
@@ -52,16 +54,35 @@ def fold_accents(text: str) -> str:
     return text.translate(accent_map)
 
 
+def _porter_with_step_1b_fixed() -> types.FunctionType:
+    """Whoosh 2.7.4's Porter stemmer with the two tests of its step 1b that read a word's end made to
+    read it: Whoosh matches ``([^aeiouylsz])\\1$`` and ``(at|bl|iz)$`` from the word's start, so they
+    never hold for a word of more than two or three letters, and "bidding" stays "bidd" (never "bid",
+    as Porter's rule undoubles the consonant), "running" "runn", "shipped" "shipp". Whoosh's own code,
+    run with those two patterns anchored at the end as Porter defines them."""
+    patterns = {
+        **vars(porter),
+        "_at_bl_iz": re.compile(".*(at|bl|iz)$"),
+        "_step1b": re.compile(r".*([^aeiouylsz])\1$"),
+    }
+    stem = types.FunctionType(porter.stem.__code__, patterns, "english_stem")
+    stem.__module__, stem.__qualname__ = __name__, "english_stem"  # pickled by name in the schema
+    return stem
+
+
+english_stem = _porter_with_step_1b_fixed()
+
+
 def english_text_analyzer() -> CompositeAnalyzer:
     """The title's and body's words: Whoosh's StemmingAnalyzer (its words, lower case, stop words and
-    one-letter words dropped, Porter stems) with the accents folded before the stop words and the
-    stemmer see a word, so "Zürich" and "Zurich", "Société" and "Societe" are one term."""
+    one-letter words dropped, Porter stems: ``english_stem``) with the accents folded before the stop
+    words and the stemmer see a word, so "Zürich" and "Zurich", "Société" and "Societe" are one term."""
     return (
         RegexTokenizer()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter(stoplist=STOP_WORDS, minsize=2)
-        | StemFilter(cachesize=50000)
+        | StemFilter(stemfn=english_stem, cachesize=50000)
     )
 
 
@@ -70,6 +91,25 @@ def folds_accents(schema: Schema) -> bool:
     it holds "zürich" where queries now look for "zurich", and must be rebuilt."""
     analyzer = schema["body"].analyzer if "body" in schema else None
     return any(isinstance(item, CharsetFilter) for item in getattr(analyzer, "items", ()))
+
+
+def stems_as_porter(schema: Schema) -> bool:
+    """Whether an index's body field stems with ``english_stem``: an index built before holds "bidd"
+    where queries now look for "bid", and must be rebuilt."""
+    analyzer = schema["body"].analyzer if "body" in schema else None
+    return any(getattr(item, "stemfn", None) is english_stem for item in getattr(analyzer, "items", ()))
+
+
+def outdated_index_message(path: object, schema: Schema) -> str | None:
+    """Why an index (a generation at ``path``) cannot be searched or added to as this version reads
+    words, with the fix; None when it can. One message for search and ``add``."""
+    if not folds_accents(schema):
+        change = "words were matched with and without accents (“Zurich” finding “Zürich”)"
+    elif not stems_as_porter(schema):
+        change = "words were stemmed by Porter's rules in full (“bid” finding “bidding”)"
+    else:
+        return None
+    return f"the index at {path} was built before {change}; run `searcher index rebuild PATH...` to search it or add to it"
 
 
 def stems_without_error(language: str) -> bool:

@@ -31,7 +31,7 @@ from index.columns import UNDATED, Columns, FacetColumn, facet_key, timestamp
 from index.facets import ENTITY_FACETS
 from index.language import UNDETERMINED
 from index.normalize import acronym_expansion, acronym_in_any_case
-from index.schema import COLUMN_FACETS, WORDS_FILE, folds_accents, is_language_field, query_schema
+from index.schema import COLUMN_FACETS, WORDS_FILE, is_language_field, outdated_index_message, query_schema
 from index.stages.identity import copy_aliases
 from index.stages.stories import story_ids
 from index.story_corrections import (
@@ -46,7 +46,7 @@ from index.whoosh_files import open_index
 from .counting import ArticleCounting, StoryCounting, first_of_each_story
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
-from .query import WildcardRefusal, different_wildcards, parse_query, refusal_notice
+from .query import WildcardRefusal, different_wildcards, has_words_to_search, parse_query, refusal_notice
 from .ranking import (
     FieldLengths,
     PhraseMatches,
@@ -171,6 +171,7 @@ class RawResults:
     # published over several days of one month counts once in it
     published_periods: Counter | None = None
     notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
+    searchable: bool = True  # False: the query has no word to search (``has_words_to_search``)
     # facet -> what checking each unchecked value would add, for a facet whose "any of" selection
     # holds a value (checking another widens the results): searcher/selection.py
     facet_adds: dict[str, Counter] = field(default_factory=dict)
@@ -196,12 +197,10 @@ class Generation:
         self.automatic_stories: dict[str, str] = {}  # article id -> story id before the readers' rules
         self.ix = open_index(path)
         self.schema = self.ix.schema  # Whoosh rereads the schema from disk at every .schema
-        if not folds_accents(self.schema):
+        outdated = outdated_index_message(path, self.schema)
+        if outdated:
             self.ix.close()
-            raise store.NoIndexError(
-                f"the index at {path} was built before words were matched with and without accents "
-                f"(“Zurich” finding “Zürich”); run `searcher index rebuild PATH...` to search it"
-            )
+            raise store.NoIndexError(outdated)
         self.query_schema = query_schema(self.schema)
         with self.ix.reader() as reader:
             indexed = set(reader.indexed_field_names())
@@ -446,7 +445,8 @@ class SearchIndex:
         query, used = self.parse(generation, params.q)
         phrases: PhraseMatches = {}
         base = matching_articles(generation, query, phrases) & date_mask(generation.columns, params)
-        plan, masks = SelectionPlan.from_params(params), ConditionMasks(generation)
+        plan = SelectionPlan.from_params(params)
+        masks = ConditionMasks(generation, generation.counting(params.collapse))
         final = masks.narrowed(base, plan.hits())
         return query, used, base, plan, masks, final, phrases
 
@@ -467,7 +467,7 @@ class SearchIndex:
             def within(excluded: bool, facet: str = facet) -> np.ndarray:
                 return masks.narrowed(base, plan.chosen_within(facet, excluded))
 
-            chosen[facet] = chosen_values(generation, plan.selections[facet], counts[facet], within, units)
+            chosen[facet] = chosen_values(plan.selections[facet], counts[facet], within, masks)
         published = units.published_days(final)
         periods = None
         if isinstance(units, StoryCounting) and published:
@@ -512,6 +512,7 @@ class SearchIndex:
             collapsed=params.collapse,
             articles=int(final.sum()),
             notice=refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
+            searchable=has_words_to_search(params.q, generation.query_schema),
         )
 
     @staticmethod
@@ -939,9 +940,11 @@ class ConditionMasks:
     """The articles each ``Condition`` of one search allows (searcher/selection.py says which apply
     where), each value's and each condition's mask computed once."""
 
-    def __init__(self, generation: Generation) -> None:
+    def __init__(self, generation: Generation, units: ArticleCounting | None = None) -> None:
         self.generation = generation
+        self.units = units or generation.articles()  # counting stories, an exclusion takes whole stories
         self._values: dict[tuple[str, str], np.ndarray] = {}
+        self._excluded: dict[tuple[str, str], np.ndarray] = {}
         self._conditions: dict[Condition, np.ndarray] = {}
 
     def value(self, facet: str, value: str) -> np.ndarray:
@@ -951,9 +954,17 @@ class ConditionMasks:
             self._values[key] = _value_mask(self.generation, facet, value)
         return self._values[key]
 
+    def excluded(self, facet: str, value: str) -> np.ndarray:
+        """The articles excluding ``value`` leaves out: those holding it, and counting stories, every
+        version of their stories (read-only, shared)."""
+        key = (facet, value)
+        if key not in self._excluded:
+            self._excluded[key] = self.units.whole_stories(self.value(facet, value))
+        return self._excluded[key]
+
     def allowed(self, condition: Condition) -> np.ndarray:
         """The articles ``condition`` allows: all of its ``all_of``, any of its ``any_of``, none of its
-        ``none_of``."""
+        ``none_of`` (whole stories, counting them) and of its ``outside``."""
         if condition not in self._conditions:
             mask = np.ones(self.generation.columns.size, dtype=bool)
             for value in condition.all_of:
@@ -961,6 +972,8 @@ class ConditionMasks:
             if condition.any_of:
                 mask &= np.logical_or.reduce([self.value(condition.facet, v) for v in condition.any_of])
             for value in condition.none_of:
+                mask &= ~self.excluded(condition.facet, value)
+            for value in condition.outside:
                 mask &= ~self.value(condition.facet, value)
             self._conditions[condition] = mask
         return self._conditions[condition]
@@ -974,25 +987,26 @@ class ConditionMasks:
 
 
 def chosen_values(
-    generation: Generation,
     selection: FacetSelection,
     counts: Counter,
     within: Callable[[bool], np.ndarray],
-    units: ArticleCounting | None = None,
+    masks: ConditionMasks,
 ) -> list[ChosenValue]:
     """The selected and excluded values under the names the index gives them ("ronald reagan" is
     Ronald Reagan), each with its true count, whether or not it is among the most frequent: a selected
-    value's from ``counts``, else counted within ``within(excluded)``."""
+    value's from ``counts``, else counted within ``within(excluded)`` (an excluded value's: what its
+    exclusion leaves out, whole stories when they are counted)."""
     chosen: dict[str, ChosenValue] = {}
+    facet = selection.facet
     for given, excluded in selection.given():
-        for value in canonical_values(generation, selection.facet, given):
+        for value in canonical_values(masks.generation, facet, given):
             if value in chosen:
                 continue
             if not excluded and value in counts:
                 count = counts[value]
             else:
-                value_articles = _value_mask(generation, selection.facet, value)
-                count = (units or generation.articles()).count(value_articles & within(excluded))
+                value_articles = masks.excluded(facet, value) if excluded else masks.value(facet, value)
+                count = masks.units.count(value_articles & within(excluded))
             chosen[value] = ChosenValue(value, count, excluded)
     return list(chosen.values())
 

@@ -86,6 +86,10 @@ class ArticleCounting:
         new: np.ndarray = mask & ~present
         return new
 
+    def whole_stories(self, mask: np.ndarray) -> np.ndarray:
+        """What an exclusion of the articles in ``mask`` leaves out: those articles (each its own story)."""
+        return mask
+
     def value_counts(self, facet: str, mask: np.ndarray) -> dict[str, int]:
         """How many of the articles in ``mask`` hold each value of ``facet`` (values with none left out)."""
         counted = self.value_id_counts(facet, mask)
@@ -216,6 +220,16 @@ class StoryCounting(ArticleCounting):
             shared = self._shared_in(new)
             new[shared[np.isin(self.story_of[shared], listed)]] = False
         return new
+
+    def whole_stories(self, mask: np.ndarray) -> np.ndarray:
+        """``mask`` with every live version of each story it has a version of: what an exclusion leaves
+        out when stories are counted (a story goes when any of its versions holds the excluded value)."""
+        stories = np.unique(self.story_of[self._shared_in(mask)])
+        if not len(stories):
+            return mask
+        spread = mask.copy()
+        spread[self.shared_docs[np.isin(self.story_of[self.shared_docs], stories)]] = True
+        return spread
 
     def value_id_counts(self, facet: str, mask: np.ndarray) -> np.ndarray:
         """The articles' counts, less the repeats of a value among versions of one story."""

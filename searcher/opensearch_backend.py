@@ -30,7 +30,6 @@ from opensearchpy.exceptions import HTTP_EXCEPTIONS, NotFoundError, TransportErr
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.fields import TEXT
-from whoosh.lang.porter import stem as porter_stem
 from whoosh.query import (
     And,
     AndMaybe,
@@ -62,6 +61,7 @@ from index.schema import (
     STEMMED_LANGUAGES,
     build_schema,
     document_words,
+    english_stem,
     entities_json,
     fold_accents,
     language_field,
@@ -109,7 +109,7 @@ from .opensearch_normalize import (
 )
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
-from .query import WildcardRefusal, different_wildcards, parse_query, refusal_notice
+from .query import WildcardRefusal, different_wildcards, has_words_to_search, parse_query, refusal_notice
 from .selection import Condition, FacetSelection, SelectionPlan
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
@@ -172,7 +172,7 @@ class WhooshStems(dict):
     def __missing__(self, word: str) -> str:
         if len(self) > STEMS_KEPT:
             self.clear()
-        stemmed = self[word] = "" if len(word) < 2 or word in STOP_WORDS else porter_stem(word)
+        stemmed = self[word] = "" if len(word) < 2 or word in STOP_WORDS else english_stem(word)
         return stemmed
 
 
@@ -180,8 +180,7 @@ _stems = WhooshStems()
 
 
 def whoosh_terms(text: str) -> str:
-    """A text's words as the Whoosh index holds them (Whoosh's own Porter variant: "bidding" is "bidd",
-    which Lucene's Porter makes "bid"), one after another: matched by the ``*_terms`` fields, so a
+    """A text's words as the Whoosh index holds them (``index.schema.english_stem``), one after another: matched by the ``*_terms`` fields, so a
     query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
     each lower-cased and its accents folded, stop words and one-letter words dropped, the rest stemmed — without its token
     objects and chained generators, which were most of the load's Python time."""
@@ -1158,32 +1157,72 @@ class OpenSearchIndex(SearchBackend):
             return None
 
     def filtered(self, snapshot: Snapshot, params: SearchParams) -> tuple:
-        """The parsed query, the query its words and dates make, the facet selections' plan and the
-        filters of them all (what the hits must pass)."""
+        """The parsed query, the query its words and dates make, the facet selections' plan, the filters
+        of them all (what the hits must pass) and what each excluded value leaves out (``Exclusions``)."""
         query, used = parse(params.q)
         text_query = to_dsl(query, terms=True, corrections=snapshot.corrections)
         base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
         plan = SelectionPlan.from_params(params)
-        everything = condition_filters(plan.hits(), snapshot.corrections)
-        return query, used, base, plan, everything
+        exclusions = self.exclusions(snapshot, plan, params.collapse)
+        everything = condition_filters(plan.hits(), exclusions)
+        return query, used, base, plan, everything, exclusions
+
+    def exclusions(self, snapshot: Snapshot, plan: SelectionPlan, collapse: bool) -> Exclusions:
+        """What the search's excluded values leave out. Counting stories, a story goes when any of its
+        versions holds one: the stories of several versions holding each are looked up first, in one
+        round trip (and one more per 10,000 such stories beyond the first)."""
+        corrections = snapshot.corrections
+        excluded = [(facet, value) for facet, s in plan.selections.items() for value in s.excluded]
+        if not collapse or not excluded:
+            return Exclusions(corrections)
+        stories: dict[tuple[str, str], list[str]] = {pair: [] for pair in excluded}
+        after: dict[tuple[str, str], dict | None] = dict.fromkeys(excluded)
+        pending = list(excluded)
+        while pending:
+            bodies = [
+                {
+                    "size": 0,
+                    "query": {
+                        "bool": {
+                            "filter": [corrections.value_filter(facet, value)],
+                            "must_not": [{"term": {STORY_FLAG: False}}],
+                        }
+                    },
+                    "aggs": {"stories": story_ids_after(after[(facet, value)])},
+                }
+                for facet, value in pending
+            ]
+            answers = self.client.searches(self.alias, bodies)
+            unfinished = []
+            for pair, answer in zip(pending, answers, strict=True):
+                found = answer["aggregations"]["stories"]
+                stories[pair] += [bucket["key"]["story"] for bucket in found["buckets"]]
+                if len(found["buckets"]) == TERMS_AT_ONCE and found.get("after_key"):
+                    after[pair] = found["after_key"]
+                    unfinished.append(pair)
+            pending = unfinished
+        return Exclusions(corrections, stories)
 
     def search(self, params: SearchParams) -> RawResults:
         snapshot = self.generation()
         corrections = snapshot.corrections
-        query, used, base, plan, everything = self.filtered(snapshot, params)
+        query, used, base, plan, everything, exclusions = self.filtered(snapshot, params)
 
         stories = counting_stories(params.collapse)  # what every count counts: stories or articles
         aggs: dict = {}
         contexts: dict[str, list] = {}  # each facet's counting filters
         chosen_contexts: dict[str, tuple[str, list]] = {}  # each chosen value's aggregation: its filters
         for facet in FACETS:  # what each count is taken within: searcher/selection.py
-            counting = condition_filters(plan.counted_over(facet), corrections)
+            counting = condition_filters(plan.counted_over(facet), exclusions)
             contexts[facet] = counting
             listed = FACET_SIZE + FACET_AHEAD if stories else FACET_SIZE
             aggs[f"count_{facet}"] = facet_aggregation(facet, counting, stories, corrections, listed)
             for number, (given, excluded) in enumerate(plan.selections[facet].given()):
-                context = condition_filters(plan.chosen_within(facet, excluded), corrections)
-                chosen_filters = [*context, corrections.value_filter(facet, given)]
+                context = condition_filters(plan.chosen_within(facet, excluded), exclusions)
+                holding = (
+                    exclusions.left_out(facet, given) if excluded else corrections.value_filter(facet, given)
+                )
+                chosen_filters = [*context, holding]
                 chosen_contexts[f"chosen_{facet}_{number}"] = (facet, chosen_filters)
                 aggs[f"chosen_{facet}_{number}"] = {
                     "filter": {"bool": {"filter": chosen_filters}},
@@ -1309,7 +1348,7 @@ class OpenSearchIndex(SearchBackend):
         later = []
         if unit != "day" and unit not in found["published"]:  # the index grew since its span was read
             later.append(self.periods_body(base, everything, unit))
-        adding = self.adds_body(base, plan, widening, found, stories, corrections) if widening else None
+        adding = self.adds_body(base, plan, widening, found, stories, exclusions) if widening else None
         if adding:
             later.append(adding[0])
         answers = self.client.searches(self.alias, later) if later else []
@@ -1355,6 +1394,7 @@ class OpenSearchIndex(SearchBackend):
             collapsed=params.collapse,
             articles=articles,
             notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
+            searchable=has_words_to_search(params.q, QUERY_SCHEMA),
             facet_adds=adds,
         )
 
@@ -1365,7 +1405,7 @@ class OpenSearchIndex(SearchBackend):
         widening: list[str],
         found: dict,
         stories: dict,
-        corrections: Corrections,
+        exclusions: Exclusions,
     ) -> tuple[dict, dict[str, list]] | None:
         """What checking each listed value of a widening facet would add (searcher/selection.py): its
         articles outside the facet's selection and, counting stories, outside the stories the results
@@ -1384,8 +1424,8 @@ class OpenSearchIndex(SearchBackend):
             keys = [bucket["key"] for bucket in found[f"count_{facet}"]["values"]["buckets"]]
             if not keys:  # no value listed beside the checked ones
                 continue
-            filters = [*condition_filters(plan.widening(facet), corrections), *leave_out]
-            aggregation = facet_aggregation(facet, filters, stories, corrections, len(keys))
+            filters = [*condition_filters(plan.widening(facet), exclusions), *leave_out]
+            aggregation = facet_aggregation(facet, filters, stories, exclusions.corrections, len(keys))
             aggregation["aggs"]["values"]["terms"]["include"] = keys
             aggs[f"adds_{facet}"] = aggregation
             within[facet] = filters
@@ -1589,7 +1629,7 @@ class OpenSearchIndex(SearchBackend):
         point in time (one view of the index however long the export takes) and ``search_after``:
         memory stays bounded whatever the number of matches."""
         snapshot = self.generation()
-        query, _, base, _, everything = self.filtered(snapshot, params)
+        query, _, base, _, everything, _ = self.filtered(snapshot, params)
         ranked = params.q and params.sort == "relevance" and not isinstance(query, Every)
         order = "asc" if params.sort == "oldest" else "desc"
         sort = (
@@ -1832,12 +1872,52 @@ class OpenSearchIndex(SearchBackend):
         ]
 
 
-def condition_filter(condition: Condition, corrections: Corrections) -> dict:
+class Exclusions:
+    """What each excluded value of one search leaves out: the articles holding it and, counting stories,
+    every version of the stories of several versions (``stories``, looked up by
+    ``OpenSearchBackend.exclusions``) one of whose versions holds it (searcher/selection.py)."""
+
+    def __init__(
+        self, corrections: Corrections, stories: dict[tuple[str, str], list[str]] | None = None
+    ) -> None:
+        self.corrections = corrections
+        self.stories = stories or {}
+
+    def left_out(self, facet: str, value: str) -> dict:
+        holding = self.corrections.value_filter(facet, value)
+        story_ids = self.stories.get((facet, value))
+        if not story_ids:
+            return holding
+        chunks = [story_ids[at : at + TERMS_AT_ONCE] for at in range(0, len(story_ids), TERMS_AT_ONCE)]
+        return {
+            "bool": {
+                "should": [holding, *({"terms": {"story": chunk}} for chunk in chunks)],
+                "minimum_should_match": 1,
+            }
+        }
+
+
+def story_ids_after(after: dict | None) -> dict:
+    """The story ids of the articles a filter holds, TERMS_AT_ONCE at a time, after ``after``."""
+    composite: dict = {"size": TERMS_AT_ONCE, "sources": [{"story": {"terms": {"field": "story"}}}]}
+    if after:
+        composite["after"] = after
+    return {"composite": composite}
+
+
+def condition_filter(condition: Condition, exclusions: Exclusions | Corrections) -> dict:
     """A facet's condition (searcher/selection.py) as an OpenSearch filter: all of its ``all_of``
-    values, at least one of its ``any_of``, none of its ``none_of``."""
+    values, at least one of its ``any_of``, none of its ``none_of`` (what ``exclusions`` says each
+    leaves out) and of its ``outside``."""
+    if isinstance(exclusions, Corrections):
+        exclusions = Exclusions(exclusions)
+    corrections = exclusions.corrections
     clauses: dict = {
         "filter": [corrections.value_filter(condition.facet, v) for v in condition.all_of],
-        "must_not": [corrections.value_filter(condition.facet, v) for v in condition.none_of],
+        "must_not": [
+            *(exclusions.left_out(condition.facet, v) for v in condition.none_of),
+            *(corrections.value_filter(condition.facet, v) for v in condition.outside),
+        ],
     }
     if condition.any_of:
         clauses["should"] = [corrections.value_filter(condition.facet, v) for v in condition.any_of]
@@ -1845,8 +1925,8 @@ def condition_filter(condition: Condition, corrections: Corrections) -> dict:
     return {"bool": clauses}
 
 
-def condition_filters(conditions: list[Condition], corrections: Corrections) -> list[dict]:
-    return [condition_filter(condition, corrections) for condition in conditions]
+def condition_filters(conditions: list[Condition], exclusions: Exclusions | Corrections) -> list[dict]:
+    return [condition_filter(condition, exclusions) for condition in conditions]
 
 
 def chosen_values(

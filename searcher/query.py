@@ -15,7 +15,7 @@ from typing import Any
 from whoosh import qparser
 from whoosh.query import And, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Wildcard
 
-from index.schema import COLUMN_FACETS, is_language_field
+from index.schema import COLUMN_FACETS, english_text_analyzer, is_language_field
 
 QUERY_FIELDS = (
     "person",
@@ -49,6 +49,15 @@ NO_SEARCHABLE_WORD = (
     "The query has no word that can be searched (no letter or digit): no article matches it. "
     "Type a word, or clear the query to browse every article."
 )
+
+
+def only_stop_words_notice(words: str) -> str:
+    """Why a query of stop words alone matched nothing."""
+    return (
+        f"The query's words (“{words}”) are all too common to be searched (stop words such as “the”, "
+        "“of” and “and” are left out of the index): no article matches it. "
+        "Add a word that says what you are looking for, or clear the query to browse every article."
+    )
 
 
 def has_searchable_word(text: str) -> bool:
@@ -142,6 +151,8 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     if not has_searchable_word(text):
         return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)
+    if only_stop_words(prepared, schema):
+        return only_stop_words_notice(_plain_words(prepared))
     query = _parsed_as_typed(prepared, schema)
     refusal = refused(query) if query is not None else None
     if refusal is None:
@@ -157,9 +168,67 @@ def _plain_words(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_PLAIN_WORD = re.compile(r"[+-]?(\w+)")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_TEXT_ANALYZER = english_text_analyzer()
+
+
+def without_stop_words(text: str) -> str:
+    """The query without the plain words the title's and body's analyzer drops (stop words, one
+    letter), and without an operator they leave with nothing to join. Every article's title and body
+    drop them, but a language field whose stemmer keeps "the" (Romanian's) does not: parsed as typed,
+    ``the ferry`` asked for "the" in Romanian text, which OpenSearch's every-language query made 0
+    results. Phrases, fields and wildcards are left as typed."""
+    kept = []
+    for token in _QUERY_TOKEN.findall(text):
+        plain = _PLAIN_WORD.fullmatch(token)
+        if plain and token not in _OPERATORS and not list(_TEXT_ANALYZER(plain.group(1))):
+            continue
+        kept.append(token)
+    while kept and kept[0] in _OPERATORS - {"NOT"}:
+        kept.pop(0)
+    while kept and kept[-1] in _OPERATORS:
+        kept.pop()
+    cleaned: list[str] = []
+    for token in kept:
+        if token in _OPERATORS and cleaned and cleaned[-1] in _OPERATORS:
+            continue  # "oil AND the OR gas": the operator before the dropped word goes with it
+        cleaned.append(token)
+    return " ".join(cleaned)
+
+
+def only_stop_words(text: str, schema: Any) -> bool:
+    """Whether every word of a (prepared) query is one the title's and body's analyzer drops (``the``,
+    ``to be or not to be``, ``-the``): such a query has nothing to search, as one with no letter or
+    digit has not. Judged on the fields every article is indexed in, not on a language field whose
+    stemmer keeps "the" (Romanian's), so both engines agree whatever languages an index holds. A field
+    (``person:the``) or a wildcard (``the*``) is something to search."""
+    words = _plain_words(text)
+    if not words or any(mark in text for mark in "*?:"):
+        return False
+    return _plain_parser(schema, ["title", "body"]).parse(words) is NullQuery
+
+
+def has_words_to_search(text: str, schema: Any) -> bool:
+    """Whether a query has something to search (an empty one browses): a letter or digit, and a word
+    the index does not leave out as a stop word. False for ``!!!`` and for ``the``: they match nothing,
+    and ``refusal_notice`` says why."""
+    return has_searchable_word(text) and not only_stop_words(prepare_query_text(text), schema)
+
+
+def _plain_parser(schema: Any, fields: list[str] | None = None) -> Any:
+    """A parser that reads every word as a word: AND, OR and NOT, ``*`` and ``?`` too."""
+    plain = qparser.MultifieldParser(fields or text_fields(schema), schema, group=qparser.AndGroup)
+    for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
+        plain.remove_plugin_class(plugin)
+    return plain
+
+
 def _parsed_as_typed(text: str, schema: Any) -> Any:
     """The prepared query text as the parser reads it, before any refusal: None for a query that is
     empty, cannot be parsed, or is exclusions alone (those are never refused)."""
+    text = without_stop_words(text)
     if not text.strip():
         return None
     parser = _query_parser(schema)
@@ -187,12 +256,16 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
     """The user's words as a Whoosh query over ``schema``, and the text it was parsed from. A query of
     exclusions alone is everything but those (``And([Every(), Not(…)])``); anything the parser cannot
     take, or that the engine ``refused`` (too many wildcards), is searched as plain words
-    (``refusal_notice`` says why). A query with no word to search matches nothing (``NullQuery``)."""
+    (``refusal_notice`` says why). A query with no word to search (no letter or digit, or stop words
+    alone) matches nothing (``NullQuery``)."""
     if not has_searchable_word(text):
         return NullQuery, ""
     text = prepare_query_text(text)
     if not text.strip():
         return Every(), ""
+    if only_stop_words(text, schema):
+        return NullQuery, ""
+    text = without_stop_words(text)
     parser = _query_parser(schema)
     words = text.split()
     if all(word.startswith("-") and len(word) > 1 for word in words):
@@ -207,8 +280,5 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
         return And([Every(), query]), text
     if query is None or query is NullQuery or refused(query):
         plain_words = _plain_words(text)
-        plain = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
-        for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
-            plain.remove_plugin_class(plugin)
-        return (plain.parse(plain_words) if plain_words else Every()), plain_words
+        return (_plain_parser(schema).parse(plain_words) if plain_words else Every()), plain_words
     return query, text

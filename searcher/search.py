@@ -21,7 +21,6 @@ from .backend import ChosenValue, RawResults
 from .engine import SearchBackend
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
-from .query import has_searchable_word
 
 FACET_LIMIT = 10
 FACET_MAX = 200
@@ -289,12 +288,23 @@ class SearchResults:
     notice: str | None = None  # why the words were not searched as typed (a wildcard too broad)
     # the selected or excluded values the index holds no value of, in any case or accent form
     not_in_index: list[UnknownValue] = field(default_factory=list)
+    # False for a query with no word to search (``😀``, ``!!!``, stop words alone: ``the``): it matched
+    # nothing, and ``notice`` says why
+    searchable: bool = True
 
     @property
-    def searchable(self) -> bool:
-        """False for a query with no word to search (``😀``, ``!!!``): it matched nothing, and
-        ``notice`` says why."""
-        return has_searchable_word(self.query)
+    def undetermined_left_out(self) -> int:
+        """With a language selected, the articles of undetermined language (flashes of a headline alone,
+        tables of figures: too little text for the detector to be sure) the selection leaves out within
+        the other filters: what checking Undetermined would add. 0 when no language is selected or
+        Undetermined is selected or excluded."""
+        languages = self.facets.get("language", [])
+        undetermined = next((v for v in languages if v.value == UNDETERMINED), None)
+        if undetermined is None or undetermined.selected or undetermined.excluded:
+            return 0
+        if not any(v.selected for v in languages):
+            return 0
+        return undetermined.count if undetermined.adds is None else undetermined.adds
 
     @property
     def first_number(self) -> int:
@@ -313,6 +323,7 @@ class SearchResults:
             "suggestion": self.suggestion,
             "notice": self.notice,
             "searchable": self.searchable,
+            "undetermined_left_out": self.undetermined_left_out,
             "not_in_index": [
                 {"facet": item.facet, "value": item.value, "message": item.message}
                 for item in self.not_in_index
@@ -351,6 +362,7 @@ def run_search(index: SearchBackend, params: SearchParams) -> SearchResults:
         sort=params.sort,
         suggestion=raw.suggestion,
         notice=raw.notice,
+        searchable=raw.searchable,
         match_all=sorted(params.match_all),
         matched=[
             Matched(m.field, m.typed, m.more, tuple(MatchedValue(value, count) for value, count in m.values))

@@ -8,6 +8,11 @@ the results instead, so each unchecked value also gets what checking it would ad
 count is taken within what the facet is counted over, an excluded value's within the other facets'
 selections (the articles its exclusion removes).
 
+When stories are counted (versions collapsed), an excluded value leaves out every version of a story any
+of whose versions holds it: a reader excluding Ronald Reagan does not want a story about him because one
+re-send dropped his name. The lists, totals, facet counts and what checking a value adds all follow from
+the same conditions, so they agree.
+
 This module says which conditions apply where, as plain data; the Whoosh backend turns a ``Condition``
 into a mask of articles, the OpenSearch backend into a filter clause.
 """
@@ -22,16 +27,18 @@ from .params import FACETS, SearchParams
 @dataclass(frozen=True)
 class Condition:
     """What one facet asks of an article: every value of ``all_of``, at least one of ``any_of`` (when
-    there are any) and none of ``none_of``."""
+    there are any), none of ``none_of`` (excluded values: counting stories, in none of its story's
+    versions) and none of ``outside`` (in the article itself, whatever its story holds)."""
 
     facet: str
     all_of: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
     none_of: tuple[str, ...] = ()
+    outside: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         """False when it allows every article."""
-        return bool(self.all_of or self.any_of or self.none_of)
+        return bool(self.all_of or self.any_of or self.none_of or self.outside)
 
 
 @dataclass(frozen=True)
@@ -107,9 +114,10 @@ class SelectionPlan:
 
     def widening(self, facet: str) -> list[Condition]:
         """What checking one more value of a widening ``facet`` can add, before leaving out what the
-        results hold already: what the facet is counted over, less the values it selects."""
+        results hold already: what the facet is counted over, less the articles holding the values it
+        selects (those alone: another version of their story may still add it)."""
         selection = self.selections[facet]
-        return [*self.others(facet), Condition(facet, none_of=(*selection.excluded, *selection.selected))]
+        return [*self.others(facet), Condition(facet, none_of=selection.excluded, outside=selection.selected)]
 
     def chosen_within(self, facet: str, excluded: bool) -> list[Condition]:
         """What a chosen value's own count is taken within: an excluded one's within the other facets (the

@@ -295,6 +295,53 @@ def test_a_query_with_a_word_or_the_browsing_star_is_searchable(client):
         assert data["searchable"] is True and data["total"] > 0, query
 
 
+@pytest.mark.parametrize("query", ["the", "The", "a of", "to be or not to be", '"the of"', "-the"])
+def test_a_query_of_stop_words_alone_matches_nothing_and_says_so(client, runner, query):
+    data = client.get("/api/search", query_string={"q": query}).json
+    assert data["total"] == 0 and data["hits"] == [] and data["searchable"] is False
+    assert "too common to be searched" in data["notice"]
+    page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+    assert "too common to be searched" in page and "No article matches a query with no word" in page
+    result = runner.invoke(args=["search", "--", query])
+    assert result.exit_code == 0, result.output
+    assert "0 articles" in result.output and "too common to be searched" in result.output
+    for searchable in ("the ferry", "the*", "ferry"):  # a word beside them, or a wildcard, is searched
+        data = client.get("/api/search", query_string={"q": searchable}).json
+        assert data["searchable"] is True and data["total"] > 0 and data["notice"] is None, searchable
+    # beside other words they are left out, as the title and body leave them out (OpenSearch, which
+    # searches every language's field, once asked for "the" in Romanian text and found nothing)
+    ferry = client.get("/api/search", query_string={"q": "ferry"}).json["total"]
+    for beside in ("the ferry", "ferry of the", "ferry -the", "the AND ferry"):
+        assert client.get("/api/search", query_string={"q": beside}).json["total"] == ferry, beside
+
+
+def test_a_word_finds_its_forms_with_a_doubled_consonant(client):
+    """Porter's rule undoubles the consonant "-ing" and "-ed" leave: "bid" finds "opened bidding" (a
+    sample that never writes "bid"), and "bid", "bids" and "bidding" find the same articles."""
+    found = {
+        word: client.get("/api/search", query_string={"q": word, "collapse": "false", "per_page": 100}).json
+        for word in ("bid", "bids", "bidding")
+    }
+    titles = {word: {hit["title"] for hit in data["hits"]} for word, data in found.items()}
+    assert any(title.startswith("Helsinki opens Baltic wind auction") for title in titles["bid"])
+    assert len(titles["bid"]) >= 2 and titles["bid"] == titles["bids"] == titles["bidding"]
+    assert found["bid"]["total"] == found["bidding"]["total"] == len(titles["bid"])
+
+
+def test_a_language_filter_says_how_many_undetermined_articles_it_leaves_out(client):
+    english = client.get("/api/search?language=en").json
+    left_out = english["undetermined_left_out"]
+    assert left_out > 0  # a sample too short for the detector to be sure of
+    both = client.get("/api/search?language=en&language=und").json
+    assert english["total"] + left_out == both["total"] and both["undetermined_left_out"] == 0
+    assert client.get("/api/search").json["undetermined_left_out"] == 0  # no language selected
+    page = client.get("/?language=en").get_data(as_text=True)
+    assert (
+        f"The language filter leaves out {left_out} stor" in page and "language=en&amp;language=und" in page
+    )
+    assert "undetermined-left-out" not in client.get("/?language=en&language=und").get_data(as_text=True)
+
+
 def test_the_command_line_says_a_query_has_no_word(runner, sample_index):
     result = runner.invoke(args=["search", "!!!", "--index-dir", str(sample_index)])
     assert result.exit_code == 0, result.output

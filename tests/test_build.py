@@ -220,3 +220,48 @@ def test_a_failed_build_leaves_the_index_and_the_garbage_collector_as_they_were(
         add([str(changed)], index_dir, options)
     assert gc.get_freeze_count() == frozen
     assert store.current_generation(index_dir) == live
+
+
+def whoosh_stemming_analyzer():
+    """The title's and body's analyzer before accents were folded: Whoosh's StemmingAnalyzer."""
+    from whoosh.analysis import StemmingAnalyzer
+
+    return StemmingAnalyzer()
+
+
+@pytest.mark.parametrize(
+    "analyzer, change",
+    [("whoosh_stems", "“bid” finding “bidding”"), ("no_folding", "“Zurich” finding “Zürich”")],
+)
+def test_add_refuses_an_index_that_reads_words_as_before_and_writes_nothing(
+    tmp_path, monkeypatch, analyzer, change
+):
+    """An index built before accent folding, or before ``english_stem``, holds words as queries no
+    longer look for them: search refuses it, and so does ``add`` up front (it would write more such
+    words into a new generation), with the same message naming the rebuild."""
+    from index import schema
+    from searcher import create_app
+
+    from .test_query import english_text_analyzer_with_whoosh_stems
+
+    old = {"whoosh_stems": english_text_analyzer_with_whoosh_stems, "no_folding": whoosh_stemming_analyzer}
+    index_dir, article = (
+        tmp_path / "index",
+        SAMPLES / "01-helsinki-opens-baltic-wind-auction-as-lindqvist.txt",
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(schema, "english_text_analyzer", old[analyzer])
+        rebuild([str(SAMPLES / "nordic-wire.jsonl")], index_dir, BuildOptions(progress=False))
+    live = store.current_generation(index_dir)
+    with pytest.raises(store.NoIndexError) as refused:
+        add([str(article)], index_dir)
+    assert "searcher index rebuild" in str(refused.value) and change in str(refused.value)
+    assert (
+        store.current_generation(index_dir) == live and len(list((index_dir / "generations").iterdir())) == 1
+    )
+    response = (
+        create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client().get("/api/search?q=bid")
+    )
+    assert response.status_code == 503 and response.json["error"] == str(refused.value)
+    result = cli("index", "add", "--index-dir", str(index_dir), str(article))
+    assert result.returncode == 1 and change in result.stderr

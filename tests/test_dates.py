@@ -109,3 +109,38 @@ def test_a_bare_number_before_a_time_zone_is_never_a_year(year, before, zone_fre
         resolve_mentioned_date(str(year), datetime(1987, 4, 1), before + " in ", f" GMT {zone_free_text}")
         is None
     )
+
+
+def test_the_sentence_s_tense_says_which_year_a_month_without_one_is():
+    from index.dates import tense_of_context
+
+    assert tense_of_context("Ministers reaffirmed the ", " Louvre accord to hold currencies") == "past"
+    assert tense_of_context("The ", " contract rose 2 cents") == "future"  # a market's month to come
+    assert tense_of_context("the current pact, which expires in ", ". The new accord") == "future"
+    assert tense_of_context("Talks with creditors broke down last year and in ", ".") == "past"
+    assert (
+        tense_of_context("The deficit narrowed to 10.69 mln U.S. Dlrs in May from 79 mln in ", "") == "past"
+    )
+    assert tense_of_context("Senator Proxmire promised to return the issues in ", ".") == "future"
+    assert tense_of_context("the decline was due to the closure of accounts in ", "") == "past"
+    assert tense_of_context("output of the late (October-", "-December) crop will decline") == "future"
+    assert tense_of_context("It will. Prices climbed in ", " and fell after") == "past"  # its own sentence
+    assert tense_of_context("It said. Output in ", " was steady") is None  # the sentence before says nothing
+    assert tense_of_context("Output in ", " was steady") is None
+
+
+def test_a_month_without_a_year_takes_the_year_its_sentence_speaks_of():
+    october, march = datetime(1987, 10, 20), datetime(1987, 3, 17)
+    # closest-year alone would make these February 1988 and October 1986
+    assert (
+        resolve_mentioned_date("February", october, "Ministers reaffirmed the ", " Louvre accord")
+        == "1987-02"
+    )
+    assert resolve_mentioned_date("October", march, "the pact, which expires in ", ".") == "1987-10"
+    assert (
+        resolve_mentioned_date("September", march, "sentiment had received a boost in ", " when") == "1986-09"
+    )
+    # no tense, or a month near publication: the closest year, as before
+    assert resolve_mentioned_date("February", october, "Output in ", " was steady") == "1988-02"
+    assert resolve_mentioned_date("January", march, "Talks will resume in ", ".") == "1987-01"
+    assert resolve_mentioned_date("February", october) == "1988-02"  # no sentence given

@@ -379,3 +379,19 @@ def test_add_brings_a_language_field_into_an_english_index(tmp_path, sample_inde
     assert SearchIndex(index_dir).generation().text_fields == ["title", "body", "text_de"]
     client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
     assert [hit["title"] for hit in client.get("/api/search?q=Wahl").json["hits"]] == [GERMAN_TITLE]
+
+
+def test_a_short_text_the_detector_is_unsure_of_as_written_is_read_in_lower_case():
+    from index.language import detect_language
+
+    flash = (
+        "ROCKWELL <ROK> GETS 28.3 MLN DLR B-1 CONTRACT\n"
+        "Rockwell International Corp has received a 28.3 mln dlr contract for the B-1 bomber."
+    )
+    assert len(flash) < 200 and detect_language(flash) == "en"  # under 200 characters: undetermined before
+    assert detect_language("Regierung plant neue Steuer auf Benzin und Diesel ab Januar 2025") == "de"
+    assert detect_language("Short note.") is None  # too few words to be sure
+    assert detect_language("Shr 34 cts vs 1.19 dlrs\nNet 807,000 vs 2,858,000") is None  # a table
+    assert (
+        detect_language("U.S. CORN EXPORTS SEEN RISING ON STRONG DEMAND FROM JAPAN") is None
+    )  # unsure still

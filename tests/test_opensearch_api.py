@@ -11,6 +11,9 @@ from .test_answers import (  # noqa: F401
     test_once_a_value_is_checked_each_other_value_says_what_checking_it_adds,
 )
 from .test_api import (  # noqa: F401 - collected again here, with this module's fixtures
+    test_a_language_filter_says_how_many_undetermined_articles_it_leaves_out,
+    test_a_query_of_stop_words_alone_matches_nothing_and_says_so,
+    test_a_word_finds_its_forms_with_a_doubled_consonant,
     test_article_endpoint,
     test_bad_parameters_get_400_naming_them,
     test_contract_shape,

@@ -115,6 +115,11 @@ def oracle(index_dir) -> dict[str, dict]:
                 "story": stories.get(stored["id"], stored["id"]),
             }
     ix.close()
+    versions: dict[str, list[dict]] = {}
+    for article in articles.values():
+        versions.setdefault(article["story"], []).append(article)
+    for article in articles.values():
+        article["versions"] = versions[article["story"]]  # its story's, itself included
     return articles
 
 
@@ -213,8 +218,23 @@ def first_of_each_story(ids: list[str], articles: dict) -> list[str]:
     return firsts
 
 
+def story_left_out(article: dict, pairs) -> bool:
+    """Counting stories, whether an excluded value leaves the article out because another version of
+    its story holds it: a story goes when any of its versions holds an excluded value."""
+    chosen = facet_parameters(pairs)
+    return collapsed(pairs) and any(
+        holds(version, facet, value)
+        for facet, wanted in chosen.items()
+        for value in wanted["excluded"]
+        for version in article["versions"]
+    )
+
+
 def allowed_by_filters(article: dict, pairs) -> bool:
-    """Whether the article passes the parameters' facet and date filters (not the words)."""
+    """Whether the article passes the parameters' facet and date filters (not the words); counting
+    stories, an excluded value held by any version of its story leaves it out (``story_left_out``)."""
+    if story_left_out(article, pairs):
+        return False
     chosen = facet_parameters(pairs)
     all_of = {v for k, v in pairs if k == "all"}
     for facet, wanted in chosen.items():
@@ -298,7 +318,8 @@ def test_every_answer_is_true(reuters_slice):
             # each story once, by its first version in the order of the articles
             every = all_hits(client, every_article(pairs))
             if every is not None:
-                assert collected == first_of_each_story(every, articles), pairs
+                kept = [i for i in every if not story_left_out(articles[i], pairs)]
+                assert collected == first_of_each_story(kept, articles), pairs
         # the filters neither lose nor invent hits: the words' hits, filtered by the oracle
         words_only = [(k, v) for k, v in pairs if k == "q"]
         unfiltered = all_hits(client, every_article(words_only))
@@ -324,6 +345,7 @@ def check_counts(client, articles, pairs, data, facet):
     counting = all_hits(client, every_article(counting_pairs))
     if counting is None:
         return
+    counting = [i for i in counting if not story_left_out(articles[i], pairs)]
     # collapsed, a value counts the stories having at least one version with it
     holders: dict[str, set[str]] = {}
     for article_id in counting:
@@ -350,6 +372,7 @@ def check_counts(client, articles, pairs, data, facet):
     current = all_hits(client, every_article(pairs))
     if current is None:
         return
+    current = [i for i in current if not story_left_out(articles[i], pairs)]
     present = {articles[i]["story"] if collapsed(pairs) else i for i in current}
     for value, item in listed.items():
         if item["selected"] or item["excluded"]:
@@ -452,3 +475,35 @@ def test_a_version_of_a_story_already_listed_adds_nothing(reuters_slice):
         if checked_cases == 8:
             break
     assert checked_cases >= 3, cases
+
+
+def test_excluding_a_value_leaves_out_every_version_of_a_story_that_holds_it(reuters_slice):
+    """Counting stories, a value held by one version of a story and not by another leaves the whole
+    story out when excluded: no version is listed, the story is not counted in the total or any facet,
+    and the stories with the value and those without add up to all of them."""
+    app, articles = reuters_slice
+    client = app.test_client()
+    cases = {}
+    for article_id, article in articles.items():
+        for facet in ("person", "place", "org"):
+            for other in article["versions"]:
+                for value in sorted(other[facet] - article[facet]):
+                    cases.setdefault((facet, value), article_id)  # the version without it
+    assert len(cases) >= 5, cases
+    everything = get(client, [("collapse", "true")])["total"]
+    for (facet, value), without in list(cases.items())[:6]:
+        excluding = [("collapse", "true"), (f"not_{facet}", value)]
+        holding = get(client, [("collapse", "true"), (facet, value)])["total"]
+        data = get(client, excluding)
+        assert data["total"] + holding == everything, (facet, value)
+        (excluded,) = [item for item in data["facets"][facet] if item["excluded"]]
+        assert excluded["count"] == holding, (facet, value)
+        # searched by a word of its title, the version without the value is not listed either
+        title = client.get(f"/api/articles/{without}").json["title"]
+        word = max(re.findall(r"[A-Za-z]{4,}", title) or ["reuters"], key=len)
+        pairs = [("q", word), *excluding, ("per_page", str(PAGE))]
+        data = get(client, pairs)
+        story = articles[without]["story"]
+        assert story not in {articles[hit["id"]]["story"] for hit in data["hits"]}, (facet, value, word)
+        for counted in FACETS:
+            check_counts(client, articles, pairs, data, counted)

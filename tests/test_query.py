@@ -102,3 +102,76 @@ def test_a_query_with_no_word_parses_to_nothing():
         assert parse_query(text, schema, lambda q: None)[0] is NullQuery
     for text in ("", "*", "oil", "é", "1987"):
         assert has_searchable_word(text)
+
+
+def test_a_query_of_stop_words_alone_parses_to_nothing_with_a_notice():
+    from whoosh.query import NullQuery
+
+    from searcher.query import has_words_to_search, refusal_notice
+
+    # the language fields' analyzers (Romanian's keeps "the") do not make a stop word searchable
+    schema = query_schema(build_schema(["ro", "de"]))
+    for text in ("the", "THE of", "to be or not to be", '"the of"', "-the", "NOT the"):
+        assert not has_words_to_search(text, schema), text
+        assert parse_query(text, schema, lambda q: None)[0] is NullQuery, text
+        assert "too common to be searched" in refusal_notice(text, schema, lambda q: None), text
+    for text in ("the oil", "the*", "person:the", "", "*", "oil"):
+        assert has_words_to_search(text, schema), text
+        assert refusal_notice(text, schema, lambda q: None) is None, text
+
+
+def test_english_stems_undouble_the_consonant_ed_and_ing_leave():
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT, Schema
+
+    from index.schema import english_stem, outdated_index_message, stems_as_porter
+
+    pairs = {"bidding": "bid", "running": "run", "shipped": "ship", "planned": "plan", "hopping": "hop"}
+    for word, stem in pairs.items():
+        assert english_stem(word) == english_stem(stem) == stem, word
+    # what Porter's step 1b says besides, unchanged: -at/-bl/-iz get their e back, l, s and z stay double
+    for word, stem in {"conflated": "conflat", "sized": "size", "falling": "fall", "hissing": "hiss"}.items():
+        assert english_stem(word) == stem, word
+    analyzed = [token.text for token in build_schema()["body"].analyzer("Bidding bids bid")]
+    assert analyzed == ["bid", "bid", "bid"]
+    assert stems_as_porter(build_schema())
+    before = Schema(body=TEXT(analyzer=english_text_analyzer_with_whoosh_stems()))
+    assert not stems_as_porter(before)
+    assert "rebuild" in outdated_index_message("gen", before) and "bidding" in outdated_index_message(
+        "gen", before
+    )
+    assert outdated_index_message("gen", build_schema()) is None
+    assert "accents" in outdated_index_message("gen", Schema(body=TEXT(analyzer=StemmingAnalyzer())))
+
+
+def english_text_analyzer_with_whoosh_stems():
+    """The title's and body's analyzer as it was before ``english_stem``: Whoosh's own Porter."""
+    from whoosh.analysis import (
+        STOP_WORDS,
+        CharsetFilter,
+        LowercaseFilter,
+        RegexTokenizer,
+        StemFilter,
+        StopFilter,
+    )
+    from whoosh.support.charset import accent_map
+
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=STOP_WORDS, minsize=2)
+        | StemFilter(cachesize=50000)
+    )
+
+
+def test_stop_words_beside_other_words_are_left_out_of_every_field():
+    from searcher.query import without_stop_words
+
+    # Romanian's stemmer keeps "the": parsed as typed, "the ferry" asked for it in text_ro
+    schema = query_schema(build_schema(["ro"]))
+    ferry = parse_query("ferry", schema, lambda q: None)[0]
+    for text in ("the ferry", "ferry of the", "-the ferry", "the AND ferry", "ferry NOT the"):
+        assert parse_query(text, schema, lambda q: None)[0] == ferry, text
+    assert without_stop_words('"the ferry" the* person:the a b oil') == '"the ferry" the* person:the oil'
+    assert without_stop_words("oil AND the OR gas") == "oil AND gas"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..language import MIN_CHARACTERS, SAMPLE_CHARACTERS, UNDETERMINED, detect_language, identifier
+from ..language import SAMPLE_CHARACTERS, UNDETERMINED, detect_language, detectable, identifier
 from .identity import text_key
 from .prepare import PreparedArticle
 from .report import BuildOptions, BuildReport
@@ -17,11 +17,11 @@ def detect_languages(
     todo = []
     for item in prepared:
         key = text_key(item.article)
-        if key in known:
-            item.language = None if known[key] == UNDETERMINED else known[key]
+        if key in known and known[key] != UNDETERMINED:  # an undetermined one is read again: rules improve
+            item.language = known[key]
         else:
             todo.append(item)
-    if any(len(item.title) + len(item.body) >= MIN_CHARACTERS for item in todo):
+    if any(detectable(f"{item.title}\n\n{item.body}") for item in todo):
         identifier()  # loaded before the workers fork (and only when some text is long enough to detect)
     if todo:
         texts = [f"{item.title}\n\n{item.body[:SAMPLE_CHARACTERS]}" for item in todo]

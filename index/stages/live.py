@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import store
 from ..articles import Problem
-from ..schema import WORDS_FILE, document_words, entities_from_json, searchable_body
+from ..schema import WORDS_FILE, document_words, entities_from_json, outdated_index_message, searchable_body
 from ..whoosh_files import open_index
 from .identity import Origins
 from .metadata import count_vocabulary
@@ -127,6 +127,11 @@ def verified_live_generation(index_dir: Path) -> Path:
     problems = store.damaged_files(previous, checksums=True)
     if problems:
         raise store.DamagedIndexError(store.damage_message(previous, problems))
+    ix = open_index(previous)
+    outdated = outdated_index_message(previous, ix.schema)  # add would write words search cannot read
+    ix.close()
+    if outdated:
+        raise store.NoIndexError(outdated)
     return previous
 
 
