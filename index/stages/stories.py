@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from ..columns import UNDATED, timestamp
 from ..story_corrections import apply_story_rules, read_story_rules
@@ -82,6 +81,8 @@ def signatures(shingle_sets: Sequence[set[str]]) -> np.ndarray:
     """One MinHash signature (``PERMUTATIONS`` unsigned 32-bit values) per set of shingles."""
     if not shingle_sets:
         return np.zeros((0, PERMUTATIONS), dtype=np.uint32)
+    from datasketch import MinHash  # here, not at import: it loads SciPy (2 s), which a search never needs
+
     hashed = MinHash.bulk(
         ([s.encode("utf-8") for s in shingled] for shingled in shingle_sets),
         num_perm=PERMUTATIONS,
@@ -391,6 +392,8 @@ def assign_stories(
         events=list(previous.events) + [article.events for article in ordered],
     )
     events = EventMatcher(table.events)
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS)  # this call's articles
     earlier = EarlierBands(
         previous.signatures, np.array(previous.sizes, dtype=np.int64) >= MIN_SHINGLES, lsh.hashranges
@@ -482,6 +485,8 @@ def _same_event_story(table: StoryTable, events: EventMatcher, row: int, article
 
 
 def _lean(values: np.ndarray) -> Any:
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=1, hashvalues=values.astype(np.uint64), scheme="affine32")
 
 
