@@ -207,7 +207,7 @@ def only_stop_words(text: str, schema: Any) -> bool:
     words = _plain_words(text)
     if not words or any(mark in text for mark in "*?:"):
         return False
-    return _plain_parser(schema, ["title", "body"]).parse(words) is NullQuery
+    return not any(True for _ in _TEXT_ANALYZER(words))  # the title's and body's analyzer keeps none
 
 
 def has_words_to_search(text: str, schema: Any) -> bool:
