@@ -321,7 +321,7 @@ def resolve_mentioned_date(
     if published is None and not has_year:
         return None
     relative = bool(RELATIVE.search(text))
-    parsed = _parse_relative(text, published) if relative and published else _parse(text, FIXED_BASE)
+    parsed = _parse_relative(text, published) if relative and published else _parse_fixed(text)
     if parsed is None:
         return None
     when, period = parsed
@@ -336,6 +336,76 @@ def resolve_mentioned_date(
     if period == "month":
         return f"{when.year:04d}-{when.month:02d}"
     return when.strftime("%Y-%m-%d")
+
+
+MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
+# The forms most date mentions take ("1987", "March", "March 1987", "March 3", "3 March, 1987"): read here
+# as dateparser reads them against FIXED_BASE (tests/test_dates.py holds the two to each other), without
+# its ~3 ms a call, which a build paid for each distinct text in each worker.
+SIMPLE_DATES = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        _YEAR,
+        _MONTH,
+        rf"{_MONTH},?\s+{_YEAR}",
+        rf"{_MONTH}\s+{_DAY}",
+        rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}",
+        rf"{_DAY}\s+{_MONTH}",
+        rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}",
+    )
+]
+
+
+def in_simple_form(text: str) -> bool:
+    return any(form.fullmatch(text) for form in SIMPLE_DATES)
+
+
+def simple_date(text: str) -> tuple[datetime, str] | None:
+    """``_parse(text, FIXED_BASE)`` for a date in one of the SIMPLE_DATES forms: the date (a missing year
+    is FIXED_BASE's, a missing day the 1st) and its period; None for a day the month has not ("May 0")
+    or a text in no simple form (``in_simple_form`` tells them apart)."""
+    for form in SIMPLE_DATES:
+        found = form.fullmatch(text)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        year = int(parts["year"]) if parts.get("year") else FIXED_BASE.year
+        month = MONTH_NUMBERS[parts["month"].lower()] if parts.get("month") else 1
+        day = int(parts["day"]) if parts.get("day") else 1
+        try:
+            when = datetime(year, month, day)
+        except ValueError:
+            return None
+        return when, ("day" if parts.get("day") else "month" if parts.get("month") else "year")
+    return None
+
+
+def _parse_fixed(text: str) -> tuple[datetime, str] | None:
+    """``_parse(text, FIXED_BASE)``, the simple forms read without dateparser."""
+    return simple_date(text) if in_simple_form(text) else _parse(text, FIXED_BASE)
 
 
 def _parse_relative(text: str, published: datetime) -> tuple[datetime, str] | None:

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.dates import date_levels, resolve_mentioned_date
@@ -144,3 +144,56 @@ def test_a_month_without_a_year_takes_the_year_its_sentence_speaks_of():
     assert resolve_mentioned_date("February", october, "Output in ", " was steady") == "1988-02"
     assert resolve_mentioned_date("January", march, "Talks will resume in ", ".") == "1987-01"
     assert resolve_mentioned_date("February", october) == "1988-02"  # no sentence given
+
+
+MONTH_SPELLINGS = [
+    "January",
+    "jan",
+    "Feb.",
+    "MARCH",
+    "Apr",
+    "May",
+    "june",
+    "Jul.",
+    "Aug",
+    "Sept.",
+    "Sep",
+    "oct",
+    "Nov",
+    "December",
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.sampled_from(MONTH_SPELLINGS),
+    st.integers(0, 32),
+    st.integers(1800, 2099),
+    st.sampled_from(
+        [
+            "{y}",
+            "{m}",
+            "{m} {y}",
+            "{m}, {y}",
+            "{m} {d}",
+            "{m} {d}th",
+            "{m} {d}, {y}",
+            "{m} {d} {y}",
+            "{d} {m}",
+            "{d} {m} {y}",
+        ]
+    ),
+)
+def test_simple_dates_are_read_as_dateparser_reads_them(month, day, year, shape):
+    from index.dates import FIXED_BASE, _parse, in_simple_form, simple_date
+
+    text = shape.format(m=month, d=day, y=year)
+    assert in_simple_form(text), text
+    assert simple_date(text) == _parse(text, FIXED_BASE), text
+
+
+def test_a_date_in_no_simple_form_is_left_to_dateparser():
+    from index.dates import in_simple_form
+
+    for text in ("late March", "the week ended February 22", "March/April", "fiscal 1988", "March 164.6"):
+        assert not in_simple_form(text), text
