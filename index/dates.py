@@ -360,7 +360,7 @@ MONTH_NUMBERS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = r"(?P<day>0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"  # "January 32" is January 2032 to dateparser
 _YEAR = r"(?P<year>1[89]\d\d|20\d\d)"
 # The forms most date mentions take ("1987", "March", "March 1987", "March 3", "3 March, 1987"): read here
 # as dateparser reads them against FIXED_BASE (tests/test_dates.py holds the two to each other), without
@@ -385,7 +385,7 @@ def in_simple_form(text: str) -> bool:
 
 def simple_date(text: str) -> tuple[datetime, str] | None:
     """``_parse(text, FIXED_BASE)`` for a date in one of the SIMPLE_DATES forms: the date (a missing year
-    is FIXED_BASE's, a missing day the 1st) and its period; None for a day the month has not ("May 0")
+    is FIXED_BASE's, a missing day the 1st) and its period; None for a day the month has not ("February 30")
     or a text in no simple form (``in_simple_form`` tells them apart)."""
     for form in SIMPLE_DATES:
         found = form.fullmatch(text)
