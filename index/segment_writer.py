@@ -351,14 +351,9 @@ def write_postings(
                 else:
                     mini_values = b"".join(values)
                 deltas = tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
-                data = dumps((deltas, mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL)
-                # Each block says whether it is compressed, so a small one, which zlib's header and
-                # checksum would make bigger (most terms have a handful of postings), is left plain.
-                block_compression = 0
-                if compression and len(data) >= MIN_COMPRESSED_BLOCK:
-                    compressed = zlib.compress(data, compression)
-                    if len(compressed) < len(data):
-                        data, block_compression = compressed, compression
+                data, block_compression = _block_data(
+                    dumps((deltas, mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL), compression
+                )
                 block_info = dumps(
                     (
                         last - first,
@@ -377,6 +372,17 @@ def write_postings(
             info.set_extent(start, tell() - start)
             tindex.add(key_prefix + tbytes, info.to_bytes())
         fieldwriter.finish_field()
+
+
+def _block_data(data: bytes, compression: int) -> tuple[bytes, int]:
+    """A block's pickled postings and the compression level it says it has: each block says whether it is
+    compressed, so a small one, which zlib's header and checksum would make bigger (most terms have a
+    handful of postings), is left plain."""
+    if compression and len(data) >= MIN_COMPRESSED_BLOCK:
+        compressed = zlib.compress(data, compression)
+        if len(compressed) < len(data):
+            return compressed, compression
+    return data, 0
 
 
 def _one_posting_block(
@@ -409,12 +415,9 @@ def _one_posting_block(
         mini_values = None
     else:
         mini_values = value or b""
-    data = dumps(((docnum,), mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL)
-    block_compression = 0
-    if compression and len(data) >= MIN_COMPRESSED_BLOCK:
-        compressed = zlib.compress(data, compression)
-        if len(compressed) < len(data):
-            data, block_compression = compressed, compression
+    data, block_compression = _block_data(
+        dumps(((docnum,), mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL), compression
+    )
     block_info = dumps(
         (1, docnum, max_weight, block_compression, length_to_byte(min_length), length_to_byte(max_length)), 2
     )
