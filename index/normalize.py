@@ -1250,18 +1250,24 @@ def headline_words(title: str) -> set[str]:
     return {word.casefold() for word in HEADLINE_WORD.findall(title)}
 
 
-def truecased_headline(title: str, casings: dict[str, str]) -> str:
-    """An all-capitals headline as a sentence, each word cased as the corpus's bodies write it most
-    often (in lower case when they never do), the first word capitalized: "VOLCKER SEES SEVERE PROBLEMS IN
-    THE U.S. ECONOMY" -> "Volcker sees severe problems in the U.S. economy". Same length, so the
-    model's offsets hold for the title as stored."""
+def corpus_cased(text: str, casings: dict[str, str]) -> str:
+    """Each word of ``text`` as ``casings`` (``word_casings``) writes it, in lower case when they do not
+    or when that form has another length: the same length as ``text``, so offsets into it hold."""
 
     def cased(match: re.Match[str]) -> str:
         word = match.group(0)
         form = casings.get(word.casefold(), word.lower())
         return form if len(form) == len(word) else word.lower()
 
-    text = HEADLINE_WORD.sub(cased, title)
+    return HEADLINE_WORD.sub(cased, text)
+
+
+def truecased_headline(title: str, casings: dict[str, str]) -> str:
+    """An all-capitals headline as a sentence, each word cased as the corpus's bodies write it most
+    often (in lower case when they never do), the first word capitalized: "VOLCKER SEES SEVERE PROBLEMS IN
+    THE U.S. ECONOMY" -> "Volcker sees severe problems in the U.S. economy". Same length, so the
+    model's offsets hold for the title as stored."""
+    text = corpus_cased(title, casings)
     first = HEADLINE_WORD.search(text)
     if first and first.group(0).islower():
         text = text[: first.start()] + text[first.start()].upper() + text[first.start() + 1 :]
@@ -1279,13 +1285,11 @@ SHOUTING_PROSE_MAX_DIGITS = 0.05  # per letter
 
 def is_shouting(body: str) -> bool:
     """A body set all in capitals (old wire copy, telex) that reads as prose, not as a table."""
+    if not is_all_caps(body):  # one C call for an ASCII body: most bodies stop here, before the counts
+        return False
     letters = sum(1 for character in body if character.isalpha())
     digits = sum(1 for character in body if character.isdigit())
-    return (
-        letters >= SHOUTING_PROSE_MIN_LETTERS
-        and digits <= SHOUTING_PROSE_MAX_DIGITS * letters
-        and is_all_caps(body)
-    )
+    return letters >= SHOUTING_PROSE_MIN_LETTERS and digits <= SHOUTING_PROSE_MAX_DIGITS * letters
 
 
 def truecased_body(body: str, casings: dict[str, str]) -> str:
@@ -1293,13 +1297,7 @@ def truecased_body(body: str, casings: dict[str, str]) -> str:
     case when they never do), each sentence's first letter capitalized: "LUKMAN TOLD REPORTERS THE NAIRA
     FELL." -> "Lukman told reporters the naira fell." The model reads names by their capitals; in a text
     all in capitals it finds "LUKMAN TOLD" a person. Same length, so the model's offsets hold."""
-
-    def cased(match: re.Match[str]) -> str:
-        word = match.group(0)
-        form = casings.get(word.casefold(), word.lower())
-        return form if len(form) == len(word) else word.lower()
-
-    text = HEADLINE_WORD.sub(cased, body)
+    text = corpus_cased(body, casings)
     return SENTENCE_START.sub(lambda found: found.group(0)[:-1] + found.group(1).upper(), text)
 
 

@@ -512,7 +512,7 @@ class SearchIndex:
             collapsed=params.collapse,
             articles=int(final.sum()),
             notice=refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
-            searchable=has_words_to_search(params.q, generation.query_schema),
+            searchable=has_words_to_search(params.q),
         )
 
     @staticmethod

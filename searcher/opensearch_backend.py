@@ -1394,7 +1394,7 @@ class OpenSearchIndex(SearchBackend):
             collapsed=params.collapse,
             articles=articles,
             notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
-            searchable=has_words_to_search(params.q, QUERY_SCHEMA),
+            searchable=has_words_to_search(params.q),
             facet_adds=adds,
         )
 

@@ -151,7 +151,7 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     if not has_searchable_word(text):
         return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)
-    if only_stop_words(prepared, schema):
+    if only_stop_words(prepared):
         return only_stop_words_notice(_plain_words(prepared))
     query = _parsed_as_typed(prepared, schema)
     refusal = refused(query) if query is not None else None
@@ -198,7 +198,7 @@ def without_stop_words(text: str) -> str:
     return " ".join(cleaned)
 
 
-def only_stop_words(text: str, schema: Any) -> bool:
+def only_stop_words(text: str) -> bool:
     """Whether every word of a (prepared) query is one the title's and body's analyzer drops (``the``,
     ``to be or not to be``, ``-the``): such a query has nothing to search, as one with no letter or
     digit has not. Judged on the fields every article is indexed in, not on a language field whose
@@ -210,16 +210,16 @@ def only_stop_words(text: str, schema: Any) -> bool:
     return not any(True for _ in _TEXT_ANALYZER(words))  # the title's and body's analyzer keeps none
 
 
-def has_words_to_search(text: str, schema: Any) -> bool:
+def has_words_to_search(text: str) -> bool:
     """Whether a query has something to search (an empty one browses): a letter or digit, and a word
     the index does not leave out as a stop word. False for ``!!!`` and for ``the``: they match nothing,
     and ``refusal_notice`` says why."""
-    return has_searchable_word(text) and not only_stop_words(prepare_query_text(text), schema)
+    return has_searchable_word(text) and not only_stop_words(prepare_query_text(text))
 
 
-def _plain_parser(schema: Any, fields: list[str] | None = None) -> Any:
+def _plain_parser(schema: Any) -> Any:
     """A parser that reads every word as a word: AND, OR and NOT, ``*`` and ``?`` too."""
-    plain = qparser.MultifieldParser(fields or text_fields(schema), schema, group=qparser.AndGroup)
+    plain = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
     for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
         plain.remove_plugin_class(plugin)
     return plain
@@ -263,7 +263,7 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
     text = prepare_query_text(text)
     if not text.strip():
         return Every(), ""
-    if only_stop_words(text, schema):
+    if only_stop_words(text):
         return NullQuery, ""
     text = without_stop_words(text)
     parser = _query_parser(schema)

@@ -767,7 +767,7 @@ def test_reuters_top_values_are_no_legal_form_pairs_no_things_and_no_acronym_tow
 
 def test_a_flash_headline_goes_to_ner_cased_as_the_corpus_writes_it():
     from index.articles import Article
-    from index.stages.annotate import headlines_for_ner
+    from index.stages.annotate import case_capitals_for_ner
     from index.stages.prepare import prepare
 
     body = "Federal Reserve Board Chairman Paul Volcker said severe problems remain in the U.S. economy."
@@ -775,7 +775,7 @@ def test_a_flash_headline_goes_to_ner_cased_as_the_corpus_writes_it():
     flash = prepare(Article("VOLCKER SEES SEVERE PROBLEMS IN U.S.", "", "a.jsonl:2"), set(), [])
     assert story is not None and flash is not None and flash.ner_text == ""
     before = story.ner_text, story.body_offset
-    headlines_for_ner([story, flash])
+    case_capitals_for_ner([story, flash])
     assert flash.ner_text == "Volcker sees severe problems in U.S.\n\n"
     assert flash.body_offset == len(flash.ner_text)  # the headline is no part of the body's spans
     assert (story.ner_text, story.body_offset) == before  # an article with a body is read as before
@@ -915,7 +915,7 @@ def test_a_body_in_capitals_goes_to_ner_cased_and_its_spans_fit_the_stored_body(
     from index.articles import Article
     from index.entities import NerPipeline, entities_from_mentions, pipeline_name
     from index.places import gazetteer
-    from index.stages.annotate import headlines_for_ner
+    from index.stages.annotate import case_capitals_for_ner
     from index.stages.prepare import prepare
 
     cased = "Finance minister Dessa Korvane said in Tarvik that the krona would be allowed to fall."
@@ -926,7 +926,7 @@ def test_a_body_in_capitals_goes_to_ner_cased_and_its_spans_fit_the_stored_body(
     story = prepare(Article("Korvane speaks", cased, "a.jsonl:1"), set(), [])
     wire = prepare(Article("Korvane rules out devaluation", shouting, "a.jsonl:2"), set(), [])
     assert story is not None and wire is not None
-    headlines_for_ner([story, wire])
+    case_capitals_for_ner([story, wire])
     assert wire.ner_text[wire.body_offset :] == (
         "Finance minister Dessa Korvane told reporters in Tarvik the krona would not be devalued. "
         "The cabinet will meet on the budget next week and the central bank will defend the currency against all sellers."

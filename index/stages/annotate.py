@@ -86,7 +86,7 @@ def find_all_mentions(
     report.pipeline = describe_pipelines(versions, languages)
     cache = AnnotationCache(Path(index_dir) / "annotations.sqlite")
     ner_started = time.monotonic()
-    headlines_for_ner(prepared)
+    case_capitals_for_ner(prepared)
     try:
         keys = [cache_key(versions[name], item.ner_text) for name, item in zip(names, prepared, strict=True)]
         cached = cache.get_many(set(keys))
@@ -130,7 +130,7 @@ def find_all_mentions(
     return votes
 
 
-def headlines_for_ner(prepared: list[PreparedArticle]) -> None:
+def case_capitals_for_ner(prepared: list[PreparedArticle]) -> None:
     """Text in capitals, cased for NER as the corpus's bodies write each word: the model finds no names,
     or wrong ones ("LUKMAN TOLD"), in capitals. A flash ("VOLCKER SEES SEVERE PROBLEMS…", no body) gives
     NER its headline cased; a body set all in capitals is cased in place (same length, so the offsets
@@ -216,6 +216,6 @@ def ner_processes(count: int, options: BuildOptions) -> int:
 
 def ner_texts(prepared: list[PreparedArticle]) -> list[str]:
     """The distinct texts NER runs on, in the order the indexer sends them: text in capitals cased
-    (``headlines_for_ner``), as in the build. ``prepared``: the articles a pipeline reads."""
-    headlines_for_ner(prepared)
+    (``case_capitals_for_ner``), as in the build. ``prepared``: the articles a pipeline reads."""
+    case_capitals_for_ner(prepared)
     return list(dict.fromkeys(item.ner_text for item in prepared))
