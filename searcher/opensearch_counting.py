@@ -27,6 +27,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+import mmh3
+
 HASH_BITS = 25  # what the cardinality's linear counting keeps of a value's 64-bit hash (OpenSearch's P2)
 EXACT_FROM = 100  # distinct stories from which a bucket is listed (its formula's bias is 0.0001 there)
 STORY_IDS_A_REQUEST = 50_000  # story ids listed a request (the cluster's search.max_buckets: 65,535)
@@ -41,41 +43,8 @@ EPOCH = datetime(1970, 1, 1)
 
 def murmur3_h1(data: bytes, seed: int = 0) -> int:
     """The first 64 bits of MurmurHash3 x64 128, unsigned: what OpenSearch's cardinality hashes a keyword
-    with (``MurmurHash3.hash128(bytes, 0).h1``)."""
-
-    def rotl(x: int, r: int) -> int:
-        return ((x << r) | (x >> (64 - r))) & MASK
-
-    def fmix(k: int) -> int:
-        k ^= k >> 33
-        k = (k * 0xFF51AFD7ED558CCD) & MASK
-        k ^= k >> 33
-        k = (k * 0xC4CEB9FE1A85EC53) & MASK
-        return k ^ (k >> 33)
-
-    c1, c2 = 0x87C37B91114253D5, 0x4CF5AD432745937F
-    h1 = h2 = seed
-    blocks = len(data) // 16
-    for i in range(blocks):
-        k1 = int.from_bytes(data[16 * i : 16 * i + 8], "little")
-        k2 = int.from_bytes(data[16 * i + 8 : 16 * i + 16], "little")
-        h1 ^= (rotl((k1 * c1) & MASK, 31) * c2) & MASK
-        h1 = (rotl(h1, 27) + h2) & MASK
-        h1 = (h1 * 5 + 0x52DCE729) & MASK
-        h2 ^= (rotl((k2 * c2) & MASK, 33) * c1) & MASK
-        h2 = (rotl(h2, 31) + h1) & MASK
-        h2 = (h2 * 5 + 0x38495AB5) & MASK
-    tail = data[16 * blocks :]
-    if len(tail) > 8:
-        h2 ^= (rotl((int.from_bytes(tail[8:], "little") * c2) & MASK, 33) * c1) & MASK
-    if tail:
-        h1 ^= (rotl((int.from_bytes(tail[:8], "little") * c1) & MASK, 31) * c2) & MASK
-    h1 ^= len(data)
-    h2 ^= len(data)
-    h1 = (h1 + h2) & MASK
-    h2 = (h2 + h1) & MASK
-    h1, h2 = fmix(h1), fmix(h2)
-    return (h1 + h2) & MASK
+    with (``MurmurHash3.hash128(bytes, 0).h1``), from ``mmh3`` (h1 is the low half of its 128 bits)."""
+    return int(mmh3.hash128(data, seed, True, False)) & MASK
 
 
 @functools.lru_cache(maxsize=HASHES_KEPT)
