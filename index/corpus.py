@@ -28,6 +28,9 @@ class LabelVotes:
     # the value key of an organization the model mostly finds cut from the one before it at "and"
     # ("telegraph co" of "American Telephone" + "and" + "Telegraph Co") -> the key of that one
     heads_before_and: dict[str, str] = field(default_factory=dict)
+    # the value keys of organizations the model mostly finds right after another one and "and", whatever
+    # that one is: "loan association" of "<Any> Federal Savings" + "and" + "Loan Association"
+    tails_after_and: frozenset[str] = frozenset()
 
     def kind_of(self, text: str, min_mentions: int = 3, min_share: float = 2 / 3) -> str | None:
         """The kind most mentions of ``text`` have, when there are enough of them and they agree."""
@@ -72,6 +75,7 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
                 starts[first][kind].add(key)
     people = {key for key, votes in kinds.items() if votes["person"]}
     heads = heads_before_and(pairs, kinds)
+    tails = tails_after_and(pairs, kinds)
 
     def is_role(word: str, names: set[str]) -> bool:
         # "Treasurer Paul Keating": what follows the word is a person's name on its own
@@ -84,7 +88,7 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
         if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"]))
         and not is_role(word, by_kind["person"])
     )
-    return LabelVotes(dict(kinds), given, heads)
+    return LabelVotes(dict(kinds), given, heads, tails)
 
 
 # " and " or " & " between two organizations' mentions
@@ -101,6 +105,18 @@ def heads_before_and(
         if count >= min_articles and count * 2 > kinds[tail]["org"] and count > heads.get(tail, (0, ""))[0]:
             heads[tail] = (count, head)
     return {tail: head for tail, (_, head) in heads.items()}
+
+
+def tails_after_and(
+    pairs: Counter[tuple[str, str]], kinds: dict[str, Counter[str]], min_mentions: int = 3
+) -> frozenset[str]:
+    """Organizations found right after another one and a conjunction in at least ``min_mentions``
+    mentions and in more than half of all their mentions, after any one: the tail of names the model
+    cuts in two at "and" ("Loan Association" of every "... Savings and Loan Association")."""
+    after: Counter[str] = Counter()
+    for (_, tail), count in pairs.items():
+        after[tail] += count
+    return frozenset(t for t, count in after.items() if count >= min_mentions and count * 2 > kinds[t]["org"])
 
 
 NO_VOTES = LabelVotes()

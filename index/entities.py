@@ -30,11 +30,14 @@ from .normalize import (
     clean_person,
     clean_place_text,
     is_commodity_grade,
+    is_company_form,
+    is_company_name,
     is_credit_grade,
     is_headline_only,
     looks_like_person,
     merge_short_names,
     names_a_portfolio,
+    opens_with_a_landform,
     split_mention,
     text_marks_a_person,
     text_shows_a_person,
@@ -186,8 +189,11 @@ def entities_from_mentions(
     surnames_here = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
     mixed_case = bool(lowered_words)
     org_words = org_first_words(mentions)
+    org_starts = {m.start for m in mentions if m.label == "ORG"}
     split = list(split_mentions(mentions))
     mentions = without_parts(split, [joined_by_and(m, text, votes) for m in split])
+    mentions = joined_to_the_head(mentions, text, votes)
+    mentions = joined_names(mentions, text)
     mentions, listed = names_in_lists(mentions, text, votes, gazetteer, role_words)
     in_lists = list_people(mentions, text, gazetteer) | listed
     evidence: dict[str, set[str]] = {"place": set(), "unproven": set(), "company": set()}
@@ -255,6 +261,8 @@ def entities_from_mentions(
                 or is_commodity_grade(name, lambda run: gazetteer.resolve(run, alternates=False) is not None)
                 or (" " not in name and not name.isupper() and gazetteer.demonym(name) is not None)
                 or LANDFORM_AFTER.match(text, mention.end) is not None
+                or names_a_portfolio_title(name, text, mention.end)
+                or names_members_of(name, text, mention.end, org_starts)
                 or names_a_measure(
                     name, text[max(0, mention.start - 20) : mention.start], lowered_words, gazetteer
                 )
@@ -274,6 +282,22 @@ def entities_from_mentions(
         elif label in ("GPE", "LOC"):
             place_text = clean_place_text(mention.text)
             if not place_text:
+                continue
+            pair = hyphenated_places(place_text, gazetteer)
+            if pair is not None:  # "U.S.-Soviet": two places, or none ("Sino-Soviet")
+                offset = mention.text.find(place_text)
+                for part_start, part_end, part in pair:
+                    part_at = mention.start + max(offset, 0) + part_start
+                    weigh_evidence(part)
+                    _add_place(
+                        entities,
+                        part,
+                        start + (part_at - mention.start),
+                        start + (part_at - mention.start) + part_end - part_start,
+                        in_body,
+                        first_seen,
+                        part_at,
+                    )
                 continue
             place = gazetteer.resolve(place_text)
             if place and acronym_place(place_text, place, gazetteer, votes) is None:
@@ -340,8 +364,73 @@ def entities_from_mentions(
     short_to_full = merge_short_names(entities.people)
     entities.people = [short_to_full.get(name, name) for name in entities.people]
     entities.spans.extend((s, e, "person", short_to_full.get(n, n)) for s, e, n in people_spans)
-    entities.spans.sort()
+    body = text[body_offset:]
+    entities.spans = sorted((*trimmed_span(body, s, e), f, v) for s, e, f, v in entities.spans)
     return entities
+
+
+SPAN_EDGE = " \t\n,;:\"'()[]<>-–—"
+
+
+def trimmed_span(body: str, start: int, end: int) -> tuple[int, int]:
+    """A mention's span without the punctuation and spaces at its edges, as its value is trimmed: an
+    entity page shows "Lukman" written, not "Lukman,". Offsets past the body are left alone."""
+    if not 0 <= start < end <= len(body):
+        return start, end
+    piece = body[start:end]
+    stripped = piece.strip(SPAN_EDGE)
+    if not stripped:
+        return start, end
+    lead = len(piece) - len(piece.lstrip(SPAN_EDGE))
+    return start + lead, start + lead + len(stripped)
+
+
+# A portfolio's title after a one-word name: "Labour Minister", "Commerce Secretary" (not "Secretary-General")
+PORTFOLIO_TITLE_AFTER = re.compile(
+    r"[ \t]+(?:Minister|Secretary|Undersecretary|Under[- ]Secretary)\b(?![- ]General)"
+)
+
+
+def names_a_portfolio_title(name: str, text: str, end: int) -> bool:
+    """A one-word "organization" right before a minister's or a secretary's title is the portfolio the
+    title names ("Labour Minister Almir Pazzianotto"), no organization; an acronym keeps its body
+    ("OPEC Secretary-General")."""
+    return " " not in name and not name.isupper() and PORTFOLIO_TITLE_AFTER.match(text, end) is not None
+
+
+MEMBERS_OF = re.compile(r"[ \t]+(?:at|from|of|with|for)[ \t]+((?:the[ \t]+)?)")
+
+
+def names_members_of(name: str, text: str, end: int, org_starts: set[int]) -> bool:
+    """A one-word plural "organization" right before "at", "from" or "of" and an organization's name is
+    the people of that one ("Scientists at the Vellum Institute", "Workers from Quist Motors"): a
+    common noun opening a sentence, no organization."""
+    if " " in name or name.isupper() or not name.endswith("s"):
+        return False
+    found = MEMBERS_OF.match(text, end)
+    return found is not None and (found.start(1) in org_starts or found.end() in org_starts)
+
+
+HYPHENATED_PAIR = re.compile(r"[^\s-]+(?:-[^\s-]+)+")
+
+
+def hyphenated_places(name: str, gazetteer: Gazetteer) -> list[tuple[int, int, Place]] | None:
+    """A place name made of places joined by hyphens that the gazetteer does not know whole ("U.S.-Soviet",
+    "U.S.-Japan"): each part, with its offsets in ``name``; none ([]) when a part is a word in lower case
+    ("U.S.-flag"). None for any other name ("Guinea-Bissau", "Baden-Wuerttemberg", "New York")."""
+    if not HYPHENATED_PAIR.fullmatch(name) or gazetteer.resolve(name) is not None:
+        return None
+    words = name.split("-")
+    if any(word[:1].islower() for word in words):
+        return []
+    parts, at = [], 0
+    for word in words:
+        place = gazetteer.resolve(word) or gazetteer.demonym(word)
+        if place is None:
+            return None
+        parts.append((at, at + len(word), place))
+        at += len(word) + 1
+    return parts
 
 
 # A landform's noun after a name: "the Tagus river", "the Vell valley" (a place, no organization)
@@ -552,6 +641,54 @@ def joined_by_and(mention: Mention, text: str, votes: LabelVotes) -> Mention:
     return mention
 
 
+AND_BETWEEN = re.compile(r"[ \t\n]+(?:and|&)[ \t\n]+")
+
+
+def joined_to_the_head(mentions: list[Mention], text: str, votes: LabelVotes) -> list[Mention]:
+    """Two organizations' mentions with only "and" between them, the second one the corpus mostly finds
+    there after any name ("First Vellum Federal Savings" and "Loan Association"; "Vellum Savings and" and
+    "Loan Association" a line apart), are one name; a firm whose name ends in its legal form is complete
+    ("Vellum Inc and Quist Securities Inc" are two)."""
+    joined: list[Mention] = []
+    for mention in mentions:
+        head = joined[-1] if joined else None
+        if (
+            head is not None
+            and head.label == mention.label == "ORG"
+            and value_key(mention.text) in votes.tails_after_and
+            and not all(w.casefold().strip(".,") in LEGAL_FORMS for w in mention.text.split())
+            and not is_company_form(
+                head.text.split()[-1].strip(".,")
+            )  # "Vellum Inc and Quist Securities Inc"
+            and (
+                AND_BETWEEN.fullmatch(text, head.end, mention.start) is not None
+                or (head.text.split()[-1] in ("and", "&") and text[head.end : mention.start].isspace())
+            )
+        ):
+            joined[-1] = Mention(text[head.start : mention.end], "ORG", head.start, mention.end)
+        else:
+            joined.append(mention)
+    return joined
+
+
+def joined_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """Two people's mentions with one space between them are one name the model cut in two ("Zine
+    al-Abidine" and "Ben Ali"): a list of names has commas or line breaks between them."""
+    joined: list[Mention] = []
+    for mention in mentions:
+        head = joined[-1] if joined else None
+        if (
+            head is not None
+            and head.label == mention.label == "PERSON"
+            and text[head.end : mention.start] == " "
+            and len(head.text.split()) + len(mention.text.split()) <= 5
+        ):
+            joined[-1] = Mention(text[head.start : mention.end], "PERSON", head.start, mention.end)
+        else:
+            joined.append(mention)
+    return joined
+
+
 def without_parts(mentions: list[Mention], joined: list[Mention]) -> list[Mention]:
     """The joined mentions, less those the join swallowed ("American Telephone" of "American Telephone
     and Telegraph Co")."""
@@ -580,6 +717,10 @@ def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> s
         ):
             return "PERSON"
     elif label == "PERSON":
+        if opens_with_a_landform(mention.text):
+            return "LOC"  # "Jebel al-Akhdar": a mountain
+        if is_company_name(" ".join(mention.text.split())):
+            return "ORG"  # "Cia La Vellosa": a company
         kind = votes.kind_of(mention.text)
         if kind == "org":
             return "ORG"

@@ -278,8 +278,21 @@ def without_company_form(name: str) -> str:
 
 # Words that open a firm's name in other languages: "Gruppo Vellani", "Banco Quistal", "Groupe Brenn"
 FIRM_OPENINGS = frozenset(
-    {"gruppo", "grupo", "groupe", "banco", "banca", "banque", "compagnie", "compania", "societe", "societa"}
+    {"gruppo", "grupo", "groupe", "banco", "banca", "banque", "compagnie", "compania", "compañía", "societe",
+     "societa", "cia", "cía", "cie"}
+)  # fmt: skip
+
+# Words that open the name of a mountain, valley or cape, in English and in the languages news transcribes
+# ("Jebel al-Akhdar", "Wadi Halfa", "Mount Kenya"): such a name is a place's, never a person's
+LANDFORM_OPENINGS = frozenset(
+    {"jebel", "jabal", "djebel", "jbel", "wadi", "oued", "mount", "mt", "cape", "lake", "sierra", "monte"}
 )
+
+
+def opens_with_a_landform(name: str) -> bool:
+    """ "Jebel al-Akhdar", "Mount Kenya": a name of two words or more opening with a landform's word."""
+    words = name.split()
+    return len(words) > 1 and words[0].casefold().rstrip(".") in LANDFORM_OPENINGS
 
 
 def is_company_name(name: str) -> bool:
@@ -1437,3 +1450,100 @@ def is_thing_named_after_a_place(
     runs = [" ".join(words[i : i + size]) for size in (1, 2) for i in range(len(words) - size)]
     # "Texas", not "Northern" (a province of several countries, and mostly a word: ``is_mostly_a_word``)
     return any(is_large_area(run) and not is_mostly_a_word(run) for run in runs)
+
+
+def nickname_map(counts: Counter[str], formal_names_of: Callable[[str], Iterable[str]]) -> dict[str, str]:
+    """ "Jim Wright" and "James Wright" as one value, the one the corpus writes more often: a name whose
+    first word is a well-known nickname of the first word of another name with the same rest. Only when
+    the corpus gives no second person it could be: the rest is found with one formal first name only, and
+    the nickname is a nickname of that one name alone (``formal_names_of("jim")`` -> {"james"})."""
+    by_rest: dict[str, dict[str, str]] = defaultdict(dict)  # "wright" -> {"jim": "Jim Wright", ...}
+    for name in counts:
+        words = name.split()
+        if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+", words[0]) and not is_lone_surname(name):
+            by_rest[value_key(" ".join(words[1:]))][words[0].casefold()] = name
+    mapping = {}
+    for firsts in by_rest.values():
+        groups: dict[str, list[str]] = defaultdict(list)  # the formal name -> its nickname forms
+        for first, name in firsts.items():
+            formal = [f for f in {f.casefold() for f in formal_names_of(first)} - {first} if f in firsts]
+            if len(formal) == 1:
+                groups[firsts[formal[0]]].append(name)
+        for formal_name, nicknamed in groups.items():
+            names = [formal_name, *nicknamed]
+            shown = max(names, key=lambda n: (counts[n], n))
+            mapping.update({n: shown for n in names if n != shown})
+    return mapping
+
+
+# Words a party or a family firm is named with and without ("Labour" and "Labour Party", "Salomon" and
+# "Salomon Brothers"), as each is written in full
+NAME_TAILS = {"party": "party", "brothers": "brothers", "bros": "brothers"}
+
+
+def names_with_their_tail(counts: Counter[str]) -> dict[str, str]:
+    """ "Labour" -> "Labour Party", "Salomon" and "Salomon Bros" -> "Salomon Brothers": a one-word
+    organization and the longer name the corpus gives it with a party's or a family firm's word after it
+    (however that word is written) are one value, the most named of the longer ones."""
+    longer: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for org, count in counts.items():
+        words = org.split()
+        if len(words) == 2 and words[1].casefold() in NAME_TAILS and words[0] in counts:
+            longer[(words[0], NAME_TAILS[words[1].casefold()])][org] += count
+    tails_of: dict[str, int] = Counter(short for short, _ in longer)
+    mapping = {}
+    for (short, _), names in longer.items():
+        if tails_of[short] == 1:  # "Vell Party" beside "Vell Brothers": which one, no one can say
+            shown = names.most_common(1)[0][0]
+            mapping.update({name: shown for name in [short, *names] if name != shown})
+    return mapping
+
+
+LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def articles_writing(texts: Iterable[str], phrases: Iterable[str]) -> Counter[str]:
+    """How many of ``texts`` write each of ``phrases`` (lower-case words), as words of their own and over
+    line breaks. A text is searched only for the phrases all of whose words it holds."""
+    by_first: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for phrase in phrases:
+        first, *rest = phrase.split()
+        by_first[first].append((phrase, rest))
+    counts: Counter[str] = Counter()
+    for text in texts:
+        words = set(LOWER_CASE_WORD.findall(text))
+        flat = None
+        for first in words.intersection(by_first):
+            for phrase, rest in by_first[first]:
+                if all(word in words for word in rest):
+                    flat = flat if flat is not None else " ".join(text.split())
+                    if re.search(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", flat):
+                        counts[phrase] += 1
+    return counts
+
+
+def is_generic_name(name: str, written_in_lower_case: int, named: int) -> bool:
+    """ "Central Bank", "Export Sales", "Stock Exchange": a name of two words or more that the corpus writes
+    in lower case ("the central bank") in at least twice as many articles as it names it, and in five at
+    least, is a common noun phrase capitalized: it says what a thing is, not which one."""
+    return " " in name and written_in_lower_case >= max(5, 2 * named)
+
+
+def specific_name(generic: str, orgs: Iterable[str], names_a_place: Callable[[str], bool]) -> str | None:
+    """The one organization of an article that a generic name ("Central Bank") stands for there: the only
+    other one holding its last word and a place's name ("Bank of Japan", "Dutch Central Bank"); None when
+    the article names none or several."""
+    head = generic.split()[-1]
+    found = {
+        org
+        for org in orgs
+        if org != generic
+        and head in org.split()
+        and any(
+            names_a_place(" ".join(words[i : i + size]))
+            for words in [org.split()]
+            for size in (1, 2)
+            for i in range(len(words) - size + 1)
+        )
+    }
+    return found.pop() if len(found) == 1 else None

@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterable
 
 from ..articles import Entities, Place
 from ..corpus import NO_VOTES, LabelVotes
+from ..names import formal_names_of
 from ..normalize import (
     GOVERNMENT_WORDS,
     NAME_PARTICLES,
     acronyms_shown_in_lower_case,
     acronyms_spelled_out,
+    articles_writing,
     bare_bodies_by_country,
     canonical_spellings,
     corpus_name_extensions,
@@ -23,17 +25,21 @@ from ..normalize import (
     is_acronym,
     is_clipping,
     is_company_name,
+    is_generic_name,
     is_thing_named_after_a_place,
     merge_short_orgs,
     middle_initial_map,
     names_an_organization,
     names_of_things,
+    names_with_their_tail,
+    nickname_map,
     one_value_per_body,
     pair_acronyms,
     pair_clippings,
     pair_legal_forms,
     pair_short_orgs,
     people_tagged_as_orgs,
+    specific_name,
     value_key,
 )
 from ..places import Gazetteer, gazetteer
@@ -69,6 +75,9 @@ def normalize_across_corpus(
         people[short] += people.pop(name)
     initialled = middle_initial_map(people)
     for name, shown in initialled.items():
+        people[shown] += people.pop(name)
+    nicknamed = nickname_map(people, formal_names_of)  # "Jim Wright" and "James Wright"
+    for name, shown in nicknamed.items():
         people[shown] += people.pop(name)
     marked = {
         glued.get(spelling["person"].get(n, n), spelling["person"].get(n, n))
@@ -107,6 +116,7 @@ def normalize_across_corpus(
         name = spelling["person"].get(name, name)
         name = glued.get(name, name)
         name = initialled.get(name, name)
+        name = nicknamed.get(name, name)
         return surnames.get(name, name)
 
     def is_full_name(name: str) -> bool:
@@ -182,12 +192,17 @@ def normalize_across_corpus(
     expansions = acronym_expansions(prepared, spelling["org"])
     written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
     firm_names = one_name_a_firm(prepared, spelling["org"])
+    org_spellings: Counter[str] = Counter()
+    for name, count in raw["org"].items():
+        org_spellings[spelling["org"].get(name, name)] += count
+    with_tails = names_with_their_tail(org_spellings)  # "Labour" -> "Labour Party"
 
     def named_org(name: str, spelled_out: dict[str, str]) -> str:
         name = spelling["org"].get(name, name)
         name = firm_names.get(name, name)
         name = spelled_out.get(name) or expansions.get(name, name)
-        return firm_names.get(name, name)  # "IBM" -> "International Business Machines Corp" -> "… Machines"
+        name = firm_names.get(name, name)  # "IBM" -> "International Business Machines Corp" -> "… Machines"
+        return with_tails.get(name, name)
 
     named: Counter[str] = Counter()
     for name, count in raw["org"].items():
@@ -198,6 +213,11 @@ def normalize_across_corpus(
     def org(name: str, spelled_out: dict[str, str]) -> str:
         name = named_org(name, spelled_out)
         return bodies.get(name, name)  # "U.S. Federal Reserve Board" -> "Federal Reserve"
+
+    generic = generic_names(prepared, org, common)
+
+    def names_a_place(run: str) -> bool:
+        return places.resolve(run, alternates=False) is not None or places.nationality(run) is not None
 
     for item in prepared:
         entities = annotated_entities(item)
@@ -254,6 +274,9 @@ def normalize_across_corpus(
                 and not is_common_noun(org(n, spelled_out))
             )
         )
+        # "Central Bank": the one the article names in full ("Bank of Japan"), else no value
+        specific = {o: specific_name(o, entities.orgs, names_a_place) for o in entities.orgs if o in generic}
+        entities.orgs = [v for v in (specific_org(o, specific) for o in entities.orgs) if v]
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
         as_people = [
@@ -317,9 +340,12 @@ def normalize_across_corpus(
                 facet,
                 person(v)
                 if facet == "person"
-                else local_bodies.get(
-                    org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
-                    org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                else specific_org(
+                    local_bodies.get(
+                        org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                        org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                    ),
+                    specific,
                 )
                 if facet == "org"
                 else spelling.get(facet, {}).get(v, v),
@@ -327,6 +353,28 @@ def normalize_across_corpus(
             for s, e, facet, v in entities.spans
         ]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
+
+
+def specific_org(value: str, specific: dict[str, str | None]) -> str:
+    """A value, or the specific organization its generic name stands for in the article ("" for none)."""
+    return specific.get(value, value) or ""
+
+
+def generic_names(
+    prepared: list[PreparedArticle], org_value: Callable[[str, dict[str, str]], str], common: Counter
+) -> set[str]:
+    """The organization values that are common noun phrases ("Central Bank", "Export Sales"): of those
+    whose words the corpus all writes in lower case, the ones ``is_generic_name`` says are."""
+    named: Counter[str] = Counter()
+    for item in prepared:
+        named.update({org_value(n, {}) for n in annotated_entities(item).orgs})
+    candidates = {
+        value.casefold(): value
+        for value in named
+        if " " in value and all(common[word.casefold()] >= 3 for word in value.split())
+    }
+    phrases = articles_writing((item.body for item in prepared), candidates)
+    return {value for key, value in candidates.items() if is_generic_name(value, phrases[key], named[value])}
 
 
 def bodies_of_the_articles_country(

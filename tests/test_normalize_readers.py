@@ -1,0 +1,184 @@
+"""Facet values a reader would find wrong: portfolios, generic names, names cut in two or joined by a
+hyphen, nicknames, landforms and firms read as people, and surface forms with their punctuation.
+Invented names throughout."""
+
+from collections import Counter
+
+from index.corpus import LabelVotes, count_label_votes
+from index.entities import hyphenated_places, joined_names, joined_to_the_head, trimmed_span
+from index.names import formal_names_of
+from index.normalize import (
+    articles_writing,
+    is_generic_name,
+    names_with_their_tail,
+    nickname_map,
+    opens_with_a_landform,
+    specific_name,
+)
+from index.places import gazetteer
+
+from .mentions import entities_of, tagged
+
+
+def test_a_hyphenated_pair_of_places_is_two_places_or_none():
+    places = gazetteer()
+    pair = hyphenated_places("U.S.-USSR", places)
+    assert pair is not None and [p.name for _, _, p in pair] == ["United States", "Soviet Union"]
+    assert [(start, end) for start, end, _ in pair] == [(0, 4), (5, 9)]
+    assert hyphenated_places("U.S.-flag", places) == []  # a word: no place
+    assert hyphenated_places("Vellora-Quistgrad", places) is None  # no pair of places: as it is
+    assert hyphenated_places("Guinea-Bissau", places) is None  # one place
+    assert hyphenated_places("Winston-Salem", places) is None
+    assert hyphenated_places("New York", places) is None
+
+
+def test_a_hyphenated_pair_in_a_text_gives_both_countries():
+    text = "The U.S.-Japan talks on chips ended in Geneva without a deal, officials said."
+    entities = entities_of(text, [("U.S.-Japan", "GPE"), ("Geneva", "GPE")])
+    names = [p.name for p in entities.places]
+    assert "United States" in names and "Japan" in names and "U.S.-Japan" not in names
+    spans = {text[s:e] for s, e, facet, _ in entities.spans if facet == "place"}
+    assert {"U.S.", "Japan"} <= spans
+
+
+def test_a_portfolio_before_a_title_is_no_organization():
+    text = "Talks in Vellora involved Fisheries Minister Oren Daska and Harbours Secretary Ila Brent."
+    entities = entities_of(
+        text,
+        [("Fisheries", "ORG"), ("Oren Daska", "PERSON"), ("Harbours", "ORG"), ("Ila Brent", "PERSON")],
+    )
+    assert entities.orgs == []
+    assert {"Oren Daska", "Ila Brent"} <= set(entities.people)
+    text = "QUORA Secretary-General Oren Daska said the Fisheries Board met."
+    entities = entities_of(text, [("QUORA", "ORG"), ("Oren Daska", "PERSON"), ("Fisheries Board", "ORG")])
+    assert set(entities.orgs) == {"QUORA", "Fisheries Board"}
+
+
+def test_members_of_an_organization_are_no_organization():
+    text = "Scientists at the Vellum Institute said the sea was warmer. Quistors of Norra Bank agreed."
+    tags = [("Scientists", "ORG"), ("Vellum Institute", "ORG"), ("Norra Bank", "ORG")]
+    assert set(entities_of(text, tags).orgs) == {"Vellum Institute", "Norra Bank"}
+    tags = [("Scientists", "ORG"), ("the Vellum Institute", "ORG"), ("Norra Bank", "ORG")]  # "the" in it
+    assert set(entities_of(text, tags).orgs) == {"Vellum Institute", "Norra Bank"}
+    text = "Harlands said on Monday it had bought Norra Bank."  # a firm speaking: still a firm
+    assert set(entities_of(text, [("Harlands", "ORG"), ("Norra Bank", "ORG")]).orgs) == {
+        "Harlands",
+        "Norra Bank",
+    }
+
+
+def test_a_tail_cut_at_and_joins_the_organization_before_it():
+    tail = "Loan Society"
+    # the corpus finds "Loan Society" after some bank's name and "and", whichever bank it is
+    corpus = []
+    for head in ("Arvel Federal Savings", "Brisk Valley Savings", "Corran Savings", "Dunmore Savings"):
+        text = f"{head} and {tail} said it would merge."
+        corpus.append(tagged(text, [(head, "ORG"), (tail, "ORG")]))
+    votes = count_label_votes(corpus)
+    assert "loan society" in votes.tails_after_and
+    text = "Elkmoor Federal Savings and Loan Society said it agreed to be acquired."
+    mentions = tagged(text, [("Elkmoor Federal Savings", "ORG"), ("Loan Society", "ORG")])
+    assert [m.text for m in joined_to_the_head(mentions, text, votes)] == [
+        "Elkmoor Federal Savings and Loan Society"
+    ]
+    text = "Kell Inc and Loan Society Inc led it."  # a firm ending in its legal form is whole
+    two = tagged(text, [("Kell Inc", "ORG"), ("Loan Society", "ORG")])
+    assert joined_to_the_head(two, text, votes) == two
+    text = "Orrin Brenn and Co said it bought it."  # a legal form is no name cut off
+    legal = tagged(text, [("Orrin Brenn", "ORG"), ("Co", "ORG")])
+    assert joined_to_the_head(legal, text, count_label_votes([legal] * 4)) == legal
+    assert [m.text for m in joined_to_the_head(mentions, text, LabelVotes())] == [
+        "Elkmoor Federal Savings",
+        "Loan Society",
+    ]  # with no such votes, two names
+    text = "Fenwick Savings and\nLoan Society said it agreed to be acquired."
+    mentions = tagged(text, [("Fenwick Savings and", "ORG"), ("Loan Society", "ORG")])
+    assert [m.text for m in joined_to_the_head(mentions, text, votes)] == [
+        "Fenwick Savings and\nLoan Society"
+    ]
+    text = "Elkmoor Federal Savings and Loan Society said it agreed to be acquired."
+    assert entities_of(text, [("Elkmoor Federal Savings", "ORG"), ("Loan Society", "ORG")], votes).orgs == [
+        "Elkmoor Federal Savings and Loan Society"
+    ]
+
+
+def test_two_people_one_space_apart_are_one_name():
+    text = (
+        "He represents President Amal ad-Darin Ben Youssef at the talks. Ora Lind, Ben Cato and Ed Rusk came."
+    )
+    mentions = tagged(text, [("Amal ad-Darin", "PERSON"), ("Ben Youssef", "PERSON"), ("Ora Lind", "PERSON")])
+    assert [m.text for m in joined_names(mentions, text)] == ["Amal ad-Darin Ben Youssef", "Ora Lind"]
+    listed = tagged(text, [("Ora Lind", "PERSON"), ("Ben Cato", "PERSON")])
+    assert joined_names(listed, text) == listed  # a comma between: two people
+
+
+def test_a_landform_or_a_firm_is_no_person():
+    assert opens_with_a_landform("Jebel al-Ruwaq") and opens_with_a_landform("Mount Elbora")
+    assert not opens_with_a_landform("Jebel") and not opens_with_a_landform("Lakeisha Moor")
+    text = "Rebels hid on the Jebel al-Ruwaq, while Cia La Vellosa closed its smelter at Linora."
+    entities = entities_of(text, [("Jebel al-Ruwaq", "PERSON"), ("Cia La Vellosa", "PERSON")])
+    assert entities.people == []
+    assert "Cia La Vellosa" in entities.orgs
+
+
+def test_a_nickname_and_the_full_first_name_are_one_person():
+    assert "james" in formal_names_of("Jim") and formal_names_of("Zebulonia") == set()
+    counts = Counter({"Jim Varrow": 38, "James Varrow": 10, "Bob Quell": 3, "Robert Quell": 5})
+    assert nickname_map(counts, formal_names_of) == {
+        "James Varrow": "Jim Varrow",
+        "Bob Quell": "Robert Quell",
+    }
+    # a second person it could be: "Al" of Albert and of Alfred, both in the corpus
+    counts = Counter({"Al Dorne": 4, "Albert Dorne": 3, "Alfred Dorne": 2})
+    assert nickname_map(counts, formal_names_of) == {}
+    # another surname is another person
+    assert nickname_map(Counter({"Jim Varrow": 3, "James Varlow": 3}), formal_names_of) == {}
+
+
+def test_a_party_or_family_firm_with_and_without_its_word_is_one_value():
+    counts = Counter({"Greenway": 4, "Greenway Party": 9, "Quist": 3, "Quist Brothers": 20, "Quist Bros": 5})
+    counts.update({"Vell": 3, "Vell Group": 5, "Orr": 2, "Orr Party": 1, "Orr Brothers": 1})
+    assert names_with_their_tail(counts) == {
+        "Greenway": "Greenway Party",
+        "Quist": "Quist Brothers",
+        "Quist Bros": "Quist Brothers",
+    }
+
+
+def test_a_generic_name_is_the_specific_one_the_article_names_or_none():
+    assert is_generic_name("Central Bank", written_in_lower_case=419, named=90)
+    assert not is_generic_name("Vellum Trust", written_in_lower_case=3, named=90)
+    assert not is_generic_name("Bank", written_in_lower_case=900, named=90)  # one word: another rule's
+    places = gazetteer()
+
+    def names_a_place(run: str) -> bool:
+        return places.resolve(run, alternates=False) is not None or places.nationality(run) is not None
+
+    orgs = ["Central Bank", "Bank of Japan", "Quorn Trust"]
+    assert specific_name("Central Bank", orgs, names_a_place) == "Bank of Japan"
+    assert specific_name("Central Bank", ["Central Bank", "Dutch Central Bank"], names_a_place) == (
+        "Dutch Central Bank"
+    )
+    assert specific_name("Central Bank", ["Central Bank", "Quorn Trust"], names_a_place) is None
+    two = ["Central Bank", "Bank of Japan", "Bank of Finland"]
+    assert specific_name("Central Bank", two, names_a_place) is None  # which one: no value
+
+
+def test_a_span_loses_the_punctuation_at_its_edges():
+    body = 'said Lukara, the minister; "Vellum Ltd" agreed'
+    start = body.index("Lukara")
+    assert body[slice(*trimmed_span(body, start, start + len("Lukara,")))] == "Lukara"
+    start = body.index('"Vellum')
+    assert body[slice(*trimmed_span(body, start, start + len('"Vellum Ltd"')))] == "Vellum Ltd"
+    assert trimmed_span(body, 0, 4) == (0, 4)
+    assert trimmed_span(body, 5, 500) == (5, 500)  # out of the body: as it is
+
+
+def test_phrases_are_counted_by_the_articles_writing_them_as_words():
+    texts = [
+        "The central\nbank cut rates; the central bank said so.",
+        "Central Bank of Vellora",
+        "a decentral bank",
+    ]
+    counts = articles_writing(texts, ["central bank", "export sales"])
+    assert counts == {"central bank": 1}
