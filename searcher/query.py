@@ -152,7 +152,7 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
         return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)
     if only_stop_words(prepared):
-        return only_stop_words_notice(_plain_words(prepared))
+        return only_stop_words_notice(_plain_words(_TEXT_FIELD_PREFIX.sub("", prepared)))
     query = _parsed_as_typed(prepared, schema)
     refusal = refused(query) if query is not None else None
     if refusal is None:
@@ -169,7 +169,8 @@ def _plain_words(text: str) -> str:
 
 
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
-_PLAIN_WORD = re.compile(r"[+-]?(\w+)")
+_PLAIN_WORD = re.compile(r"[+-]?(?:(?:title|body):)?(\w+)")  # a word, alone or in the title's or body's field
+_TEXT_FIELD_PREFIX = re.compile(r"(?<![\w:])(?:title|body):(?=[\w\"])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _TEXT_ANALYZER = english_text_analyzer()
 
@@ -179,7 +180,9 @@ def without_stop_words(text: str) -> str:
     letter), and without an operator they leave with nothing to join. Every article's title and body
     drop them, but a language field whose stemmer keeps "the" (Romanian's) does not: parsed as typed,
     ``the ferry`` asked for "the" in Romanian text, which OpenSearch's every-language query made 0
-    results. Phrases, fields and wildcards are left as typed."""
+    results. A word in the title's or body's field goes too (``title:the``: parsed, it left nothing, and
+    the plain words searched instead were "title the"). Phrases, other fields and wildcards are left
+    as typed."""
     kept = []
     for token in _QUERY_TOKEN.findall(text):
         plain = _PLAIN_WORD.fullmatch(token)
@@ -203,7 +206,8 @@ def only_stop_words(text: str) -> bool:
     ``to be or not to be``, ``-the``): such a query has nothing to search, as one with no letter or
     digit has not. Judged on the fields every article is indexed in, not on a language field whose
     stemmer keeps "the" (Romanian's), so both engines agree whatever languages an index holds. A field
-    (``person:the``) or a wildcard (``the*``) is something to search."""
+    (``person:the``) or a wildcard (``the*``) is something to search; ``title:the`` is not."""
+    text = _TEXT_FIELD_PREFIX.sub("", text)  # "title:the" asks for a word the title leaves out
     words = _plain_words(text)
     if not words or any(mark in text for mark in "*?:"):
         return False
