@@ -30,6 +30,7 @@ QUERY_FIELDS = (
     "published",
 )
 _FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
+_FIELD_PREFIX = re.compile(r"(?<![\w:])(?:" + "|".join(QUERY_FIELDS) + r"):", re.IGNORECASE)
 _MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 
 
@@ -46,7 +47,8 @@ def prepare_query_text(text: str) -> str:
 
 
 NO_SEARCHABLE_WORD = (
-    "The query has no word that can be searched (no letter or digit): no article matches it. "
+    "The query has no word that can be searched (no letter or digit besides a field's name): "
+    "no article matches it. "
     "Type a word, or clear the query to browse every article."
 )
 
@@ -62,9 +64,13 @@ def only_stop_words_notice(words: str) -> str:
 
 def has_searchable_word(text: str) -> bool:
     """Whether a query has something to search: a letter or a digit, or the ``*`` that browses every
-    article. An empty query browses; ``😀``, ``?``, ``!!!`` or ``""`` search nothing, so match nothing
-    (not every article, which is what the parser's empty query would give)."""
-    return not text.strip() or "*" in text or any(char.isalnum() for char in text)
+    article. An empty query browses; ``😀``, ``?``, ``!!!``, ``""`` or a field's name with nothing to
+    search in it (``person:``, ``title:!!!``) search nothing, so match nothing (not every article,
+    which is what the parser's empty query would give, nor the field's name as a word)."""
+    if not text.strip():
+        return True
+    text = _FIELD_PREFIX.sub(" ", text)
+    return "*" in text or any(char.isalnum() for char in text)
 
 
 def match_all_wildcards_as_every(query: Any) -> Any:
@@ -283,6 +289,6 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
     if query is not None and only_exclusions(query):
         return And([Every(), query]), text
     if query is None or query is NullQuery or refused(query):
-        plain_words = _plain_words(text)
+        plain_words = _plain_words(_FIELD_PREFIX.sub(" ", text))  # a field's name is not a word to find
         return (_plain_parser(schema).parse(plain_words) if plain_words else Every()), plain_words
     return query, text

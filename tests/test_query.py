@@ -97,11 +97,21 @@ def test_a_query_with_no_word_parses_to_nothing():
     from searcher.query import has_searchable_word
 
     schema = query_schema(build_schema())
-    for text in ("😀", "?", "!!!", "...", "(((", '""'):
+    for text in ("😀", "?", "!!!", "...", "(((", '""', "person:", "title:!!!", "ORG: body:?"):
         assert not has_searchable_word(text)
         assert parse_query(text, schema, lambda q: None)[0] is NullQuery
-    for text in ("", "*", "oil", "é", "1987"):
+    for text in ("", "*", "oil", "é", "1987", "title:oil", "person:*"):
         assert has_searchable_word(text)
+
+
+def test_words_searched_plainly_leave_out_the_fields_names():
+    """A query the engine refuses as typed is searched as its plain words: the words typed, never the
+    names of the fields they were typed in ("title:oil*" once searched "title" too)."""
+    from searcher.query import WildcardRefusal
+
+    schema = query_schema(build_schema())
+    refuse_all = lambda query: WildcardRefusal((), 1)  # noqa: E731
+    assert parse_query("title:oil* Person:volck* gas", schema, refuse_all)[1] == "oil volck gas"
 
 
 def test_a_query_of_stop_words_alone_parses_to_nothing_with_a_notice():
