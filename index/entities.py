@@ -261,7 +261,7 @@ def entities_from_mentions(
                 or is_commodity_grade(name, lambda run: gazetteer.resolve(run, alternates=False) is not None)
                 or (" " not in name and not name.isupper() and gazetteer.demonym(name) is not None)
                 or LANDFORM_AFTER.match(text, mention.end) is not None
-                or names_a_portfolio_title(name, text, mention.end)
+                or (names_a_portfolio_title(name, text, mention.end) and not names_a_body(name, votes))
                 or names_members_of(name, text, mention.end, org_starts)
                 or names_a_measure(
                     name, text[max(0, mention.start - 20) : mention.start], lowered_words, gazetteer
@@ -409,6 +409,26 @@ def names_members_of(name: str, text: str, end: int, org_starts: set[int]) -> bo
         return False
     found = MEMBERS_OF.match(text, end)
     return found is not None and (found.start(1) in org_starts or found.end() in org_starts)
+
+
+BODY_NAMES = ("{} department", "department of {}", "{} ministry", "ministry of {}")
+
+
+def names_a_body(name: str, votes: LabelVotes, min_ratio: int = 3) -> bool:
+    """ "Treasury" in "Treasury Secretary" is the body his title heads: a name the corpus tags as an
+    organization on its own three times as often as it names a department or ministry of it, and that is
+    no party's short name ("Labour" beside "Labour Party" is the party; "Labour Minister" its portfolio)."""
+    key = value_key(name)
+
+    def named_as_org(text: str) -> int:
+        votes_of = votes.kinds.get(text)
+        return votes_of["org"] if votes_of else 0
+
+    if named_as_org(f"{key} party"):
+        return False
+    alone = named_as_org(key)
+    as_body = sum(named_as_org(form.format(key)) for form in BODY_NAMES)
+    return alone >= min_ratio * max(1, as_body)
 
 
 HYPHENATED_PAIR = re.compile(r"[^\s-]+(?:-[^\s-]+)+")
@@ -719,14 +739,23 @@ def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> s
     elif label == "PERSON":
         if opens_with_a_landform(mention.text):
             return "LOC"  # "Jebel al-Akhdar": a mountain
-        if is_company_name(" ".join(mention.text.split())):
-            return "ORG"  # "Cia La Vellosa": a company
+        if names_a_company(mention.text):
+            return "ORG"  # "Cia La Vellosa", "Quist Brenn Inc": a company
         kind = votes.kind_of(mention.text)
         if kind == "org":
             return "ORG"
         if kind == "place":
             return "GPE"
     return label
+
+
+def names_a_company(text: str) -> bool:
+    """A name that opens with a firm's word ("Cia", "Gruppo") or ends in a legal form ("Inc"): a firm's
+    whole name (a legal form inside a name is a mention run over two: "Vellum Inc Brenn")."""
+    name = " ".join(text.split()).rstrip(".,")
+    return is_company_name(name) and (
+        is_company_form(name.split()[-1]) or not any(map(is_company_form, name.split()))
+    )
 
 
 def headline_label(mention: Mention, label: str, votes: LabelVotes) -> str:

@@ -284,9 +284,7 @@ FIRM_OPENINGS = frozenset(
 
 # Words that open the name of a mountain, valley or cape, in English and in the languages news transcribes
 # ("Jebel al-Akhdar", "Wadi Halfa", "Mount Kenya"): such a name is a place's, never a person's
-LANDFORM_OPENINGS = frozenset(
-    {"jebel", "jabal", "djebel", "jbel", "wadi", "oued", "mount", "mt", "cape", "lake", "sierra", "monte"}
-)
+LANDFORM_OPENINGS = frozenset({"jebel", "jabal", "djebel", "jbel", "wadi", "oued", "mount", "mt", "cape"})
 
 
 def opens_with_a_landform(name: str) -> bool:
@@ -1499,26 +1497,26 @@ def names_with_their_tail(counts: Counter[str]) -> dict[str, str]:
     return mapping
 
 
-LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")
+TEXT_TOKEN = re.compile(r"[\w-]+|\S")  # a word (hyphens inside it) or a punctuation mark
 
 
 def articles_writing(texts: Iterable[str], phrases: Iterable[str]) -> Counter[str]:
     """How many of ``texts`` write each of ``phrases`` (lower-case words), as words of their own and over
-    line breaks. A text is searched only for the phrases all of whose words it holds."""
-    by_first: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    for phrase in phrases:
-        first, *rest = phrase.split()
-        by_first[first].append((phrase, rest))
+    line breaks: the runs of words each text holds, looked up at each word a phrase starts with."""
+    phrases = set(phrases)
+    sizes = sorted({len(phrase.split()) for phrase in phrases})
+    first_words = {phrase.split()[0] for phrase in phrases}
     counts: Counter[str] = Counter()
     for text in texts:
-        words = set(LOWER_CASE_WORD.findall(text))
-        flat = None
-        for first in words.intersection(by_first):
-            for phrase, rest in by_first[first]:
-                if all(word in words for word in rest):
-                    flat = flat if flat is not None else " ".join(text.split())
-                    if re.search(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", flat):
-                        counts[phrase] += 1
+        tokens = TEXT_TOKEN.findall(text)
+        found = {
+            run
+            for at, token in enumerate(tokens)
+            if token in first_words
+            for size in sizes
+            if (run := " ".join(tokens[at : at + size])) in phrases
+        }
+        counts.update(found)
     return counts
 
 

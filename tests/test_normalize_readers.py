@@ -5,7 +5,14 @@ Invented names throughout."""
 from collections import Counter
 
 from index.corpus import LabelVotes, count_label_votes
-from index.entities import hyphenated_places, joined_names, joined_to_the_head, trimmed_span
+from index.entities import (
+    hyphenated_places,
+    joined_names,
+    joined_to_the_head,
+    names_a_body,
+    names_a_company,
+    trimmed_span,
+)
 from index.names import formal_names_of
 from index.normalize import (
     articles_writing,
@@ -52,6 +59,22 @@ def test_a_portfolio_before_a_title_is_no_organization():
     text = "QUORA Secretary-General Oren Daska said the Fisheries Board met."
     entities = entities_of(text, [("QUORA", "ORG"), ("Oren Daska", "PERSON"), ("Fisheries Board", "ORG")])
     assert set(entities.orgs) == {"QUORA", "Fisheries Board"}
+
+
+def test_a_body_a_title_heads_keeps_its_name():
+    def mentions(name, times):
+        return [tagged(name, [(name, "ORG")])] * times
+
+    votes = count_label_votes(
+        mentions("Exchequer", 12) + mentions("Exchequer Department", 2) + mentions("Fisheries", 3)
+        + mentions("Fisheries Department", 5) + mentions("Greenway", 9) + mentions("Greenway Party", 3)
+    )  # fmt: skip
+    assert names_a_body("Exchequer", votes)
+    assert not names_a_body("Fisheries", votes)  # named as a department more: a portfolio
+    assert not names_a_body("Greenway", votes)  # a party's short name: its minister is no party's
+    text = "Exchequer Secretary Oren Daska met Fisheries Secretary Ila Brent."
+    tags = [("Exchequer", "ORG"), ("Oren Daska", "PERSON"), ("Fisheries", "ORG"), ("Ila Brent", "PERSON")]
+    assert entities_of(text, tags, votes).orgs == ["Exchequer"]
 
 
 def test_members_of_an_organization_are_no_organization():
@@ -115,6 +138,9 @@ def test_two_people_one_space_apart_are_one_name():
 def test_a_landform_or_a_firm_is_no_person():
     assert opens_with_a_landform("Jebel al-Ruwaq") and opens_with_a_landform("Mount Elbora")
     assert not opens_with_a_landform("Jebel") and not opens_with_a_landform("Lakeisha Moor")
+    assert not opens_with_a_landform("Monte Velder")  # a first name too
+    assert names_a_company("Cia La Vellosa") and names_a_company("Quist Brenn Inc.")
+    assert not names_a_company("Inc Velder") and not names_a_company("Orla Brenn")
     text = "Rebels hid on the Jebel al-Ruwaq, while Cia La Vellosa closed its smelter at Linora."
     entities = entities_of(text, [("Jebel al-Ruwaq", "PERSON"), ("Cia La Vellosa", "PERSON")])
     assert entities.people == []
