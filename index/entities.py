@@ -420,9 +420,8 @@ def names_a_body(name: str, votes: LabelVotes, min_ratio: int = 3) -> bool:
     no party's short name ("Labour" beside "Labour Party" is the party; "Labour Minister" its portfolio)."""
     key = value_key(name)
 
-    def named_as_org(text: str) -> int:
-        votes_of = votes.kinds.get(text)
-        return votes_of["org"] if votes_of else 0
+    def named_as_org(text: str) -> int:  # with or without "the" before it, as the model tags it
+        return sum(votes.kinds[k]["org"] for k in (text, f"the {text}") if k in votes.kinds)
 
     if named_as_org(f"{key} party"):
         return False

@@ -306,7 +306,8 @@ FIRM_CONTINUATION = re.compile(
     r"(?:\s+(?:and|&)\s+(?:Co|Company|Sons|Partners|Associates|Brothers)"
     r"|\s+\(?(?:Holdings|Securities|Capital|Group|Inc|Ltd|Limited|Corp|Corporation|Co|Cos|Plc|PLC|AG|NV|N\.V\.|SA|S\.A\.|"
     r"SpA|A/S|GmbH|NL|Pty|Pte|Bhd|Berhad)"
-    r"|(?:,\s+[A-Z][a-z]+){2,3},?\s+(?:Inc|Ltd|Co|Corp))(?![\w-])"
+    r"|(?:,\s+[A-Z][a-z]+){2,3},?\s+(?:Inc|Ltd|Co|Corp)"
+    r"|\s+(?:newspaper|daily|weekly|magazine))(?![\w-])"  # "Diario Vell newspaper" names a publisher
     # its stock's ticker: "Corning Vell Works <CVW>", "Vellum Corp (NYSE: VLM)"
     r"|\s*(?:<[A-Z][A-Z.]{0,7}>|\((?:NYSE|Nasdaq|NASDAQ|AMEX|LSE|TSX):\s*[A-Z][A-Z.]{0,7}\))"
 )
@@ -321,10 +322,11 @@ FIRM_POSSESSIVE = re.compile(
     r"headquarters|plant|plants|factory|factories|refinery|net\s+income|earnings|revenues?|workforce|"
     r"creditor\s+banks|creditors)\b"
 )
-# A firm's noun right before its name: "the state oil company Vellobras said", "news agency Quista"
+# A firm's noun right before its name: "the state oil company Vellobras said", "news agency Quista", "the
+# business daily Gazeta Vell"
 FIRM_APPOSITION = re.compile(
     r"\b(?:company|firm|corporation|conglomerate|utility|airline|carrier|monopoly|concern|insurer|"
-    r"brokerage|refiner|subsidiary|agency)(?:[ \t]+|[ \t]*\n[ \t]*)(?=[A-Z])"
+    r"brokerage|refiner|subsidiary|agency|newspaper|daily|weekly|magazine)(?:[ \t]+|[ \t]*\n[ \t]*)(?=[A-Z])"
 )
 APPOSED_NAME = re.compile(r"[A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*){0,2}")
 # A share price moving, as a market report writes it after a company's name: "gained 7/8 to 27-1/4",
@@ -1544,4 +1546,39 @@ def specific_name(generic: str, orgs: Iterable[str], names_a_place: Callable[[st
             for i in range(len(words) - size + 1)
         )
     }
+    return found.pop() if len(found) == 1 else None
+
+
+def qualified_forms(
+    names: Iterable[str], country_of: Callable[[str], str | None]
+) -> dict[str, dict[str, str]]:
+    """A name of two words or more and the forms the corpus gives it with a country ("Reserve Bank" ->
+    {"Australia": "Reserve Bank of Australia", "New Zealand": "Reserve Bank of New Zealand"}; "Central
+    Bank" -> {"Netherlands": "Dutch Central Bank", ...}): a country's name or nationality word before it,
+    or "of" and a country's name after it. ``country_of`` reads a run of words as a country."""
+    forms: dict[str, dict[str, str]] = defaultdict(dict)
+    for name in names:
+        words = name.split()
+        for size in (1, 2):
+            rest = words[size:]
+            country = country_of(" ".join(words[:size])) if len(rest) >= 2 else None
+            if country:
+                forms[" ".join(rest)].setdefault(country, name)
+            if len(words) > size + 2 and words[-size - 1] == "of":
+                country = country_of(" ".join(words[-size:]))
+                if country:
+                    forms[" ".join(words[: -size - 1])].setdefault(country, name)
+    return dict(forms)
+
+
+def is_ambiguous_body(name: str, forms: dict[str, dict[str, str]]) -> bool:
+    """ "Reserve Bank", "Finance Ministry": a name the corpus gives with two countries or more says what a
+    body is, not whose."""
+    return " " in name and len(forms.get(name, {})) >= 2
+
+
+def country_form(name: str, forms: dict[str, dict[str, str]], countries: Iterable[str]) -> str | None:
+    """The form of a name for the one of the article's countries the corpus gives it with ("Reserve Bank"
+    in a story about Australia -> "Reserve Bank of Australia"); None when none or several are."""
+    found = {forms[name][c] for c in countries if c in forms.get(name, {})}
     return found.pop() if len(found) == 1 else None

@@ -16,10 +16,14 @@ from index.entities import (
 from index.names import formal_names_of
 from index.normalize import (
     articles_writing,
+    country_form,
+    firm_name_starts,
+    is_ambiguous_body,
     is_generic_name,
     names_with_their_tail,
     nickname_map,
     opens_with_a_landform,
+    qualified_forms,
     specific_name,
 )
 from index.places import gazetteer
@@ -67,7 +71,7 @@ def test_a_body_a_title_heads_keeps_its_name():
 
     votes = count_label_votes(
         mentions("Exchequer", 12) + mentions("Exchequer Department", 2) + mentions("Fisheries", 3)
-        + mentions("Fisheries Department", 5) + mentions("Greenway", 9) + mentions("Greenway Party", 3)
+        + mentions("the Fisheries Department", 5) + mentions("Greenway", 9) + mentions("Greenway Party", 3)
     )  # fmt: skip
     assert names_a_body("Exchequer", votes)
     assert not names_a_body("Fisheries", votes)  # named as a department more: a portfolio
@@ -208,3 +212,35 @@ def test_phrases_are_counted_by_the_articles_writing_them_as_words():
     ]
     counts = articles_writing(texts, ["central bank", "export sales"])
     assert counts == {"central bank": 1}
+
+
+def test_a_body_named_with_several_countries_is_the_one_of_the_articles_country():
+    places = gazetteer()
+
+    def country_of(run):
+        return places.country_named(run) or places.nationality(run)
+
+    names = [
+        "Vault Bank of Norway",
+        "Vault Bank of New Zealand",
+        "Vault Bank",
+        "Danish Grain Board",
+        "Grain Board",
+    ]
+    forms = qualified_forms(names, country_of)
+    assert forms["Vault Bank"] == {
+        "Norway": "Vault Bank of Norway",
+        "New Zealand": "Vault Bank of New Zealand",
+    }
+    assert forms["Grain Board"] == {"Denmark": "Danish Grain Board"}
+    assert is_ambiguous_body("Vault Bank", forms)
+    assert not is_ambiguous_body("Grain Board", forms)  # one country: a name of its own
+    assert country_form("Vault Bank", forms, {"New Zealand", "Japan"}) == "Vault Bank of New Zealand"
+    assert country_form("Vault Bank", forms, {"New Zealand", "Norway"}) is None  # which one: none
+    assert country_form("Vault Bank", forms, {"Japan"}) is None
+
+
+def test_a_newspaper_is_named_as_a_publisher_not_a_person():
+    assert firm_name_starts("The business daily Gazeta Vellosa reported that") == {"Gazeta Vellosa"}
+    assert "Diario Quist" in firm_name_starts("was quoted in today's Diario Quist newspaper as saying")
+    assert firm_name_starts("Orla Brenn said daily output rose") == set()

@@ -20,9 +20,11 @@ from ..normalize import (
     canonical_spellings,
     corpus_name_extensions,
     corpus_surname_map,
+    country_form,
     firm_name_starts,
     firms_by_evidence,
     is_acronym,
+    is_ambiguous_body,
     is_clipping,
     is_company_name,
     is_generic_name,
@@ -39,6 +41,7 @@ from ..normalize import (
     pair_legal_forms,
     pair_short_orgs,
     people_tagged_as_orgs,
+    qualified_forms,
     specific_name,
     value_key,
 )
@@ -214,10 +217,16 @@ def normalize_across_corpus(
         name = named_org(name, spelled_out)
         return bodies.get(name, name)  # "U.S. Federal Reserve Board" -> "Federal Reserve"
 
-    generic = generic_names(prepared, org, common)
+    def country_of(run: str) -> str | None:
+        return places.country_named(run) or places.nationality(run)
 
     def names_a_place(run: str) -> bool:
         return places.resolve(run, alternates=False) is not None or places.nationality(run) is not None
+
+    forms = qualified_forms(named, country_of)
+    generic = generic_names(prepared, org, common) | {
+        name for name in named if is_ambiguous_body(name, forms)
+    }
 
     for item in prepared:
         entities = annotated_entities(item)
@@ -275,7 +284,12 @@ def normalize_across_corpus(
             )
         )
         # "Central Bank": the one the article names in full ("Bank of Japan"), else no value
-        specific = {o: specific_name(o, entities.orgs, names_a_place) for o in entities.orgs if o in generic}
+        countries = {place.country for place in entities.places if place.country}
+        specific = {
+            o: specific_name(o, entities.orgs, names_a_place) or country_form(o, forms, countries)
+            for o in entities.orgs
+            if o in generic
+        }
         entities.orgs = [v for v in (specific_org(o, specific) for o in entities.orgs) if v]
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
