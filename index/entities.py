@@ -481,12 +481,12 @@ def acronym_place(name: str, place: Place | None, gazetteer: Gazetteer, votes: L
     return None if votes.kind_of(name) == "org" else place
 
 
-AFTER_A_NUMBER = re.compile(r"\d[\d,.]*\s*$")
+AFTER_A_NUMBER = re.compile(r"\d[\d,.]*\s*$|\bper\s+$")  # "1500 GMT", "500 CWT", "dlrs per CWT"
 
 
 def names_a_measure(org: str, before: str, lowered_words: set[str], gazetteer: Gazetteer) -> bool:
     """What the model took for an organization but is a time zone, unit or currency: it follows a
-    number ("1500 GMT", "500 CWT"), or it is a country and a word the article uses in lower case
+    number or "per" ("1500 GMT", "500 CWT", "dlrs per CWT"), or it is a country and a word the article uses in lower case
     ("U.S. Dollar" where it speaks of the dollar)."""
     if AFTER_A_NUMBER.search(before):
         return True

@@ -1582,3 +1582,32 @@ def country_form(name: str, forms: dict[str, dict[str, str]], countries: Iterabl
     in a story about Australia -> "Reserve Bank of Australia"); None when none or several are."""
     found = {forms[name][c] for c in countries if c in forms.get(name, {})}
     return found.pop() if len(found) == 1 else None
+
+
+# The nouns a body's name ends in: a generic name ending in one ("Central Bank") is some country's body
+INSTITUTION_HEADS = frozenset(
+    {"bank", "ministry", "department", "court", "office", "bureau", "exchange", "board", "council", "committee",
+     "party", "agency", "institute", "authority", "commission", "parliament", "assembly", "service",
+     "government", "cabinet", "senate", "congress", "union", "federation", "association", "corporation",
+     "fund", "organisation", "organization", "treasury", "reserve", "institution"}
+)  # fmt: skip
+
+
+def body_in_article(
+    name: str,
+    orgs: Iterable[str],
+    countries: Iterable[str],
+    forms: dict[str, dict[str, str]],
+    written_in_lower_case: bool,
+    names_a_place: Callable[[str], bool],
+) -> str | None:
+    """What a generic or ambiguous name stands for in one article: the specific body the article names
+    (``specific_name``), else the form the corpus gives it for the article's country (``country_form``).
+    Else a common noun phrase ("Central Bank") is no value, and a name several countries give ("Foreign
+    Ministry") stays itself; a phrase that names no body ("Gross National Product") is never one."""
+    if written_in_lower_case and name.split()[-1].casefold() not in INSTITUTION_HEADS:
+        return None
+    found = specific_name(name, orgs, names_a_place) or country_form(name, forms, countries)
+    if found:
+        return found
+    return None if written_in_lower_case else name

@@ -16,6 +16,7 @@ from index.entities import (
 from index.names import formal_names_of
 from index.normalize import (
     articles_writing,
+    body_in_article,
     country_form,
     firm_name_starts,
     is_ambiguous_body,
@@ -244,3 +245,29 @@ def test_a_newspaper_is_named_as_a_publisher_not_a_person():
     assert firm_name_starts("The business daily Gazeta Vellosa reported that") == {"Gazeta Vellosa"}
     assert "Diario Quist" in firm_name_starts("was quoted in today's Diario Quist newspaper as saying")
     assert firm_name_starts("Orla Brenn said daily output rose") == set()
+
+
+def test_a_unit_after_per_is_no_organization():
+    text = "Sorghum is priced per\nQWT, Vellum Grain said."
+    assert entities_of(text, [("QWT", "ORG"), ("Vellum Grain", "ORG")]).orgs == ["Vellum Grain"]
+
+
+def test_a_generic_body_is_its_countrys_and_a_generic_thing_none():
+    places = gazetteer()
+
+    def names_a_place(run):
+        return places.resolve(run, alternates=False) is not None or places.nationality(run) is not None
+
+    forms = {"Vault Bank": {"Norway": "Vault Bank of Norway", "Japan": "Vault Bank of Japan"}}
+    forms["Grain Output"] = {"Norway": "Norwegian Grain Output", "Japan": "Japanese Grain Output"}
+    forms["Harbour Ministry"] = {"Norway": "Norwegian Harbour Ministry", "Japan": "Japanese Harbour Ministry"}
+
+    def body(name, lower_case, countries=("Norway",), orgs=()):
+        return body_in_article(name, [name, *orgs], countries, forms, lower_case, names_a_place)
+
+    assert body("Vault Bank", True) == "Vault Bank of Norway"  # its country's
+    assert body("Vault Bank", True, orgs=["Bank of Chile"]) == "Bank of Chile"  # the one the article names
+    assert body("Vault Bank", True, countries=("Kenya",)) is None  # a common noun phrase, whose: none
+    assert body("Grain Output", True) is None  # no body's name: never a value
+    assert body("Harbour Ministry", False) == "Norwegian Harbour Ministry"
+    assert body("Harbour Ministry", False, countries=("Kenya",)) == "Harbour Ministry"  # stays itself

@@ -17,10 +17,10 @@ from ..normalize import (
     acronyms_spelled_out,
     articles_writing,
     bare_bodies_by_country,
+    body_in_article,
     canonical_spellings,
     corpus_name_extensions,
     corpus_surname_map,
-    country_form,
     firm_name_starts,
     firms_by_evidence,
     is_acronym,
@@ -42,7 +42,6 @@ from ..normalize import (
     pair_short_orgs,
     people_tagged_as_orgs,
     qualified_forms,
-    specific_name,
     value_key,
 )
 from ..places import Gazetteer, gazetteer
@@ -224,9 +223,10 @@ def normalize_across_corpus(
         return places.resolve(run, alternates=False) is not None or places.nationality(run) is not None
 
     forms = qualified_forms(named, country_of)
-    generic = generic_names(prepared, org, common) | {
+    generic = generic_names(prepared, org, common)  # "Central Bank", "Export Sales"
+    ambiguous = {
         name for name in named if is_ambiguous_body(name, forms)
-    }
+    }  # "Reserve Bank", "Foreign Ministry"
 
     for item in prepared:
         entities = annotated_entities(item)
@@ -283,12 +283,12 @@ def normalize_across_corpus(
                 and not is_common_noun(org(n, spelled_out))
             )
         )
-        # "Central Bank": the one the article names in full ("Bank of Japan"), else no value
+        # "Central Bank": the one the article names in full ("Bank of Japan") or its country's, else none
         countries = {place.country for place in entities.places if place.country}
         specific = {
-            o: specific_name(o, entities.orgs, names_a_place) or country_form(o, forms, countries)
+            o: body_in_article(o, entities.orgs, countries, forms, o in generic, names_a_place)
             for o in entities.orgs
-            if o in generic
+            if o in generic or o in ambiguous
         }
         entities.orgs = [v for v in (specific_org(o, specific) for o in entities.orgs) if v]
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
