@@ -67,9 +67,9 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
                 )
             key, first, clean = seen
             kinds[key][kind] += 1
+            if kind in ("org", "person") and previous and mention.start - previous[0] in AND_GAPS:
+                pairs[(previous[1], key)] += 1  # "Phillips" + "and" + "Drew", a person's name to the model
             if kind == "org":
-                if previous and mention.start - previous[0] in AND_GAPS:
-                    pairs[(previous[1], key)] += 1
                 previous = (mention.end, key)
             if first and (kind != "person" or clean):
                 starts[first][kind].add(key)
@@ -102,7 +102,12 @@ def heads_before_and(
     ``min_articles`` mentions and in more than half of all their mentions: one name the model cuts in two."""
     heads: dict[str, tuple[int, str]] = {}
     for (head, tail), count in pairs.items():
-        if count >= min_articles and count * 2 > kinds[tail]["org"] and count > heads.get(tail, (0, ""))[0]:
+        if (
+            kinds[tail]["org"]
+            and count >= min_articles
+            and count * 2 > kinds[tail]["org"]
+            and count > heads.get(tail, (0, ""))[0]
+        ):
             heads[tail] = (count, head)
     return {tail: head for tail, (_, head) in heads.items()}
 
@@ -112,11 +117,14 @@ def tails_after_and(
 ) -> frozenset[str]:
     """Organizations found right after another one and a conjunction in at least ``min_mentions``
     mentions and in more than half of all their mentions, after any one: the tail of names the model
-    cuts in two at "and" ("Loan Association" of every "... Savings and Loan Association")."""
+    cuts in two at "and" ("Loan Association" of every "... Savings and Loan Association"), or whose last
+    partner it takes for a person ("Drew" of "Phillips and Drew")."""
     after: Counter[str] = Counter()
     for (_, tail), count in pairs.items():
         after[tail] += count
-    return frozenset(t for t, count in after.items() if count >= min_mentions and count * 2 > kinds[t]["org"])
+    return frozenset(
+        t for t, count in after.items() if count >= min_mentions and count * 2 > sum(kinds[t].values())
+    )
 
 
 NO_VOTES = LabelVotes()

@@ -666,14 +666,16 @@ AND_BETWEEN = re.compile(r"[ \t\n]+(?:and|&)[ \t\n]+")
 def joined_to_the_head(mentions: list[Mention], text: str, votes: LabelVotes) -> list[Mention]:
     """Two organizations' mentions with only "and" between them, the second one the corpus mostly finds
     there after any name ("First Vellum Federal Savings" and "Loan Association"; "Vellum Savings and" and
-    "Loan Association" a line apart), are one name; a firm whose name ends in its legal form is complete
+    "Loan Association" a line apart; "Phillips" and "Drew", a lone name the model took for a person), are
+    one name; a firm whose name ends in its legal form is complete
     ("Vellum Inc and Quist Securities Inc" are two)."""
     joined: list[Mention] = []
     for mention in mentions:
         head = joined[-1] if joined else None
         if (
             head is not None
-            and head.label == mention.label == "ORG"
+            and head.label == "ORG"
+            and (mention.label == "ORG" or (mention.label == "PERSON" and " " not in mention.text.strip()))
             and value_key(mention.text) in votes.tails_after_and
             and not all(w.casefold().strip(".,") in LEGAL_FORMS for w in mention.text.split())
             and not is_company_form(

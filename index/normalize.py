@@ -1207,10 +1207,17 @@ def names_an_organization(name: str, orgs: Iterable[str]) -> bool:
     return any(name in words and words[-1].lower() not in GOVERNMENT_WORDS for words in map(str.split, orgs))
 
 
+# A legal form written out and abbreviated: "Commodity Credit Corporation" and "Commodity Credit Corp"
+LEGAL_FORMS_WRITTEN_OUT = {"corporation": "corp", "company": "co", "incorporated": "inc", "limited": "ltd"}
+WRITTEN_OUT_FORM = re.compile(r"(?<= )(" + "|".join(LEGAL_FORMS_WRITTEN_OUT) + r")$")
+
+
 def spelling_group_key(value: str) -> str:
-    """``value_key``, and British and American spellings of "-isation" alike ("Organisation" and
-    "Organization" of one body are one value)."""
-    return re.sub(r"isation", "ization", value_key(value))
+    """``value_key``, British and American spellings of "-isation" alike ("Organisation" and
+    "Organization" of one body are one value), and a closing legal form written out or not ("Vellum
+    Credit Corporation" and "Vellum Credit Corp")."""
+    key = re.sub(r"isation", "ization", value_key(value))
+    return WRITTEN_OUT_FORM.sub(lambda found: LEGAL_FORMS_WRITTEN_OUT[found.group(1)], key)
 
 
 def canonical_spellings(counts: Counter[str]) -> dict[str, str]:

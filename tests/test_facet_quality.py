@@ -885,7 +885,7 @@ def test_a_bare_body_goes_with_the_one_of_the_articles_country():
         ["U.S. Fishery Department"],
         ["Irish Fishery Department"],
         ["U.S. Fishery Department"],
-        ["Fishery Department"],  # in Ireland: which one, the corpus cannot say
+        ["Irish Fishery Department"],  # in Ireland: the form the corpus gives it for Ireland
     ]
 
 

@@ -17,6 +17,7 @@ from index.names import formal_names_of
 from index.normalize import (
     articles_writing,
     body_in_article,
+    canonical_spellings,
     country_form,
     firm_name_starts,
     is_ambiguous_body,
@@ -128,6 +129,16 @@ def test_a_tail_cut_at_and_joins_the_organization_before_it():
     assert entities_of(text, [("Elkmoor Federal Savings", "ORG"), ("Loan Society", "ORG")], votes).orgs == [
         "Elkmoor Federal Savings and Loan Society"
     ]
+
+
+def test_a_partner_the_model_took_for_a_person_joins_the_firm():
+    text = "said Orla Brenn, economist at brokers Quillon and Vance."
+    tags = [("Orla Brenn", "PERSON"), ("Quillon", "ORG"), ("Vance", "PERSON")]
+    votes = count_label_votes([tagged(text, tags)] * 3)
+    assert "vance" in votes.tails_after_and and "vance" not in votes.heads_before_and
+    entities = entities_of(text, tags, votes)
+    assert entities.orgs == ["Quillon and Vance"] and entities.people == ["Orla Brenn"]
+    assert "Quillon and Vance" not in entities_of(text, tags).orgs  # without the corpus's votes: two names
 
 
 def test_two_people_one_space_apart_are_one_name():
@@ -271,3 +282,13 @@ def test_a_generic_body_is_its_countrys_and_a_generic_thing_none():
     assert body("Grain Output", True) is None  # no body's name: never a value
     assert body("Harbour Ministry", False) == "Norwegian Harbour Ministry"
     assert body("Harbour Ministry", False, countries=("Kenya",)) == "Harbour Ministry"  # stays itself
+
+
+def test_a_legal_form_written_out_or_not_is_one_spelling():
+    counts = Counter(
+        {"Vellum Credit Corporation": 20, "Vellum Credit Corp": 5, "Quist Company": 1, "Quist Co": 3}
+    )
+    spelling = canonical_spellings(counts)
+    assert spelling["Vellum Credit Corp"] == "Vellum Credit Corporation"
+    assert spelling["Quist Company"] == "Quist Co"
+    assert canonical_spellings(Counter({"Company": 2, "Co": 3}))["Company"] == "Company"  # no name before it
