@@ -110,7 +110,7 @@ from .opensearch_normalize import (
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
 from .query import WildcardRefusal, different_wildcards, has_words_to_search, parse_query, refusal_notice
-from .selection import Condition, FacetSelection, SelectionPlan
+from .selection import Condition, FacetSelection, SelectionPlan, selections_of
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
@@ -1163,43 +1163,56 @@ class OpenSearchIndex(SearchBackend):
         text_query = to_dsl(query, terms=True, corrections=snapshot.corrections)
         base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
         plan = SelectionPlan.from_params(params)
-        exclusions = self.exclusions(snapshot, plan, params.collapse)
+        exclusions = self.exclusions(snapshot, plan, base, params.collapse)
         everything = condition_filters(plan.hits(), exclusions)
         return query, used, base, plan, everything, exclusions
 
-    def exclusions(self, snapshot: Snapshot, plan: SelectionPlan, collapse: bool) -> Exclusions:
-        """What the search's excluded values leave out. Counting stories, a story goes when any of its
-        versions holds one: the stories of several versions holding each are looked up first, in one
+    def exclusions(self, snapshot: Snapshot, plan: SelectionPlan, base: dict, collapse: bool) -> Exclusions:
+        """What the search's excluded values leave out. Counting stories, a story goes when one of its
+        versions within the search (``base``, the query and dates, and the selections of the conditions
+        the exclusion is among: searcher/selection.py) holds one: the stories of several versions so
+        holding each are looked up first, for each list of conditions the answer is taken within, in one
         round trip (and one more per 10,000 such stories beyond the first)."""
         corrections = snapshot.corrections
-        excluded = [(facet, value) for facet, s in plan.selections.items() for value in s.excluded]
-        if not collapse or not excluded:
+        if not collapse:
             return Exclusions(corrections)
-        stories: dict[tuple[str, str], list[str]] = {pair: [] for pair in excluded}
-        after: dict[tuple[str, str], dict | None] = dict.fromkeys(excluded)
-        pending = list(excluded)
+        wanted = {
+            (selections_of(conditions), condition.facet, value): None
+            for conditions in plan.contexts()
+            for condition in conditions
+            for value in condition.none_of
+        }
+        if not wanted:
+            return Exclusions(corrections)
+        stories: dict[tuple[tuple[Condition, ...], str, str], list[str]] = {key: [] for key in wanted}
+        after: dict[tuple[tuple[Condition, ...], str, str], dict | None] = dict(wanted)
+        pending = list(wanted)
         while pending:
             bodies = [
                 {
                     "size": 0,
                     "query": {
                         "bool": {
-                            "filter": [corrections.value_filter(facet, value)],
+                            "must": [base],
+                            "filter": [
+                                *condition_filters(list(within), corrections),
+                                corrections.value_filter(facet, value),
+                            ],
                             "must_not": [{"term": {STORY_FLAG: False}}],
                         }
                     },
-                    "aggs": {"stories": story_ids_after(after[(facet, value)])},
+                    "aggs": {"stories": story_ids_after(after[(within, facet, value)])},
                 }
-                for facet, value in pending
+                for within, facet, value in pending
             ]
             answers = self.client.searches(self.alias, bodies)
             unfinished = []
-            for pair, answer in zip(pending, answers, strict=True):
+            for key, answer in zip(pending, answers, strict=True):
                 found = answer["aggregations"]["stories"]
-                stories[pair] += [bucket["key"]["story"] for bucket in found["buckets"]]
+                stories[key] += [bucket["key"]["story"] for bucket in found["buckets"]]
                 if len(found["buckets"]) == TERMS_AT_ONCE and found.get("after_key"):
-                    after[pair] = found["after_key"]
-                    unfinished.append(pair)
+                    after[key] = found["after_key"]
+                    unfinished.append(key)
             pending = unfinished
         return Exclusions(corrections, stories)
 
@@ -1219,10 +1232,7 @@ class OpenSearchIndex(SearchBackend):
             aggs[f"count_{facet}"] = facet_aggregation(facet, counting, stories, corrections, listed)
             for number, (given, excluded) in enumerate(plan.selections[facet].given()):
                 context = condition_filters(plan.chosen_within(facet, excluded), exclusions)
-                holding = (
-                    exclusions.left_out(facet, given) if excluded else corrections.value_filter(facet, given)
-                )
-                chosen_filters = [*context, holding]
+                chosen_filters = [*context, corrections.value_filter(facet, given)]
                 chosen_contexts[f"chosen_{facet}_{number}"] = (facet, chosen_filters)
                 aggs[f"chosen_{facet}_{number}"] = {
                     "filter": {"bool": {"filter": chosen_filters}},
@@ -1875,17 +1885,21 @@ class OpenSearchIndex(SearchBackend):
 class Exclusions:
     """What each excluded value of one search leaves out: the articles holding it and, counting stories,
     every version of the stories of several versions (``stories``, looked up by
-    ``OpenSearchBackend.exclusions``) one of whose versions holds it (searcher/selection.py)."""
+    ``OpenSearchIndex.exclusions`` for each list of conditions' selections) one of whose versions within
+    the search holds it (searcher/selection.py)."""
 
     def __init__(
-        self, corrections: Corrections, stories: dict[tuple[str, str], list[str]] | None = None
+        self,
+        corrections: Corrections,
+        stories: dict[tuple[tuple[Condition, ...], str, str], list[str]] | None = None,
     ) -> None:
         self.corrections = corrections
         self.stories = stories or {}
 
-    def left_out(self, facet: str, value: str) -> dict:
+    def left_out(self, facet: str, value: str, within: tuple[Condition, ...] = ()) -> dict:
+        """The articles excluding ``value`` leaves out among those passing the selections ``within``."""
         holding = self.corrections.value_filter(facet, value)
-        story_ids = self.stories.get((facet, value))
+        story_ids = self.stories.get((within, facet, value))
         if not story_ids:
             return holding
         chunks = [story_ids[at : at + TERMS_AT_ONCE] for at in range(0, len(story_ids), TERMS_AT_ONCE)]
@@ -1905,17 +1919,19 @@ def story_ids_after(after: dict | None) -> dict:
     return {"composite": composite}
 
 
-def condition_filter(condition: Condition, exclusions: Exclusions | Corrections) -> dict:
+def condition_filter(
+    condition: Condition, exclusions: Exclusions | Corrections, within: tuple[Condition, ...] = ()
+) -> dict:
     """A facet's condition (searcher/selection.py) as an OpenSearch filter: all of its ``all_of``
     values, at least one of its ``any_of``, none of its ``none_of`` (what ``exclusions`` says each
-    leaves out) and of its ``outside``."""
+    leaves out among the articles passing the selections ``within``) and of its ``outside``."""
     if isinstance(exclusions, Corrections):
         exclusions = Exclusions(exclusions)
     corrections = exclusions.corrections
     clauses: dict = {
         "filter": [corrections.value_filter(condition.facet, v) for v in condition.all_of],
         "must_not": [
-            *(exclusions.left_out(condition.facet, v) for v in condition.none_of),
+            *(exclusions.left_out(condition.facet, v, within) for v in condition.none_of),
             *(corrections.value_filter(condition.facet, v) for v in condition.outside),
         ],
     }
@@ -1926,7 +1942,10 @@ def condition_filter(condition: Condition, exclusions: Exclusions | Corrections)
 
 
 def condition_filters(conditions: list[Condition], exclusions: Exclusions | Corrections) -> list[dict]:
-    return [condition_filter(condition, exclusions) for condition in conditions]
+    """Every one of ``conditions`` as a filter, an exclusion among them looking at the versions that
+    pass their selections."""
+    within = selections_of(conditions)
+    return [condition_filter(condition, exclusions, within) for condition in conditions]
 
 
 def chosen_values(
