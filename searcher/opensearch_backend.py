@@ -227,6 +227,30 @@ ANALYSIS = {
 }
 
 
+# What the ``*_terms`` fields' words are, recorded in a new index's mapping ``_meta`` (``WORDS_META``): 2
+# since they are stemmed by Porter's rules in full (``index.schema.english_stem``: "bidding" is "bid");
+# an index without it holds Whoosh 2.7.4's stems ("bidd"), which queries no longer look for.
+WORDS_VERSION = 2
+WORDS_META = "words_version"
+
+
+def outdated_index_message(client: OpenSearch, index: str) -> str | None:
+    """Why the OpenSearch ``index`` cannot be searched or added to as this version reads words, with the
+    fix; None when it can. One message for search and ``add``, as for a Whoosh index
+    (``index.schema.outdated_index_message``)."""
+    meta = client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
+    if not index_folds_accents(client, index):
+        change = "words were matched with and without accents (“Zurich” finding “Zürich”)"
+    elif not isinstance(meta.get(WORDS_META), int) or meta[WORDS_META] < WORDS_VERSION:
+        change = "words were stemmed by Porter's rules in full (“bid” finding “bidding”)"
+    else:
+        return None
+    return (
+        f"the OpenSearch index {index!r} was built before {change}; run `searcher index rebuild "
+        f"--backend opensearch PATH...` to search it or add to it"
+    )
+
+
 def index_folds_accents(client: OpenSearch, index: str) -> bool:
     """Whether an index's analysis folds accents (``ANALYSIS``): one built before holds "zürich" in its
     terms where queries now look for "zurich", and must be rebuilt."""
@@ -473,6 +497,7 @@ class OpenSearchWriter:
                 f"no OpenSearch index {self.alias!r} to add to; "
                 f"run `searcher index rebuild --backend opensearch` first"
             )
+        self.refuse_outdated(current)
         self.load(current, prepared)
         self.remove_articles(current, removed or [])
         self.write_words(current, prepared, incremental=True)
@@ -497,7 +522,7 @@ class OpenSearchWriter:
                 "max_result_window": MAX_RESULT_WINDOW,
                 "analysis": ANALYSIS,
             },
-            "mappings": {**mappings(), "_meta": {"countries": countries}},
+            "mappings": {**mappings(), "_meta": {"countries": countries, WORDS_META: WORDS_VERSION}},
         }
         with self.cluster_errors():
             self.client.indices.create(index=new, body=body)
@@ -718,6 +743,16 @@ class OpenSearchWriter:
         except NotFoundError:
             return None
 
+    def refuse_outdated(self, index: str | None = None) -> None:
+        """Raises NoIndexError, saying to rebuild, when the index behind the alias (or ``index``) holds
+        words as this version no longer reads them: an add into it would write words searches cannot
+        find. ``searcher index add`` asks before it reads any article."""
+        with self.cluster_errors():
+            index = index or self.current_index()
+            message = outdated_index_message(self.client, index) if index else None
+        if message:
+            raise store.NoIndexError(message)
+
     def switch_alias(self, new: str) -> None:
         """The alias moves to ``new`` in one request; the indexes it left are deleted after."""
         try:
@@ -745,10 +780,7 @@ def index_stats(urls: list[str], alias: str) -> dict:
             f"no OpenSearch index {alias!r} at {', '.join(urls)}; "
             f"run `searcher index rebuild --backend opensearch`"
         ) from None
-    aggs = {facet: {"cardinality": {"field": field}} for facet, field in FACET_FIELDS.items()}
-    aggs.update(
-        {f"top_{facet}": {"terms": {"field": field, "size": 5}} for facet, field in FACET_FIELDS.items()}
-    )
+    aggs = {f"top_{facet}": {"terms": {"field": field, "size": 5}} for facet, field in FACET_FIELDS.items()}
     aggs["first"], aggs["last"] = {"min": {"field": "published"}}, {"max": {"field": "published"}}
     answer = client.search(index=alias, body={"size": 0, "track_total_hits": True, "aggs": aggs})
     stats = client.indices.stats(index=index, metric="store")["indices"][index]["primaries"]["store"]
@@ -761,7 +793,10 @@ def index_stats(urls: list[str], alias: str) -> dict:
         "index_dir": f"{', '.join(urls)} / {alias}",
         "generation": index,
         "articles": answer["hits"]["total"]["value"],
-        "facet_values": {f: answer["aggregations"][f]["value"] for f in FACET_FIELDS},
+        "stories": stories_in(client, index),
+        "facet_values": {
+            facet: distinct_values(client, index, field) for facet, field in FACET_FIELDS.items()
+        },
         "top_values": {
             f: [(b["key"], b["doc_count"]) for b in answer["aggregations"][f"top_{f}"]["buckets"]]
             for f in FACET_FIELDS
@@ -775,6 +810,28 @@ def index_stats(urls: list[str], alias: str) -> dict:
         "shards": health["active_primary_shards"],
         "nodes": health["number_of_nodes"],
     }
+
+
+def distinct_values(client: OpenSearch, index: str, field: str, query: dict | None = None) -> int:
+    """How many distinct values ``field`` holds among the documents ``query`` matches, counted exactly:
+    a composite aggregation paged through (the cardinality aggregation is an estimate at every size:
+    searcher/opensearch_counting.py)."""
+    composite: dict = {"size": STORY_IDS_A_PAGE, "sources": [{"value": {"terms": {"field": field}}}]}
+    body = {"size": 0, "query": query or {"match_all": {}}, "aggs": {"values": {"composite": composite}}}
+    count = 0
+    while True:
+        page = client.search(index=index, body=body)["aggregations"]["values"]
+        count += len(page["buckets"])
+        if len(page["buckets"]) < STORY_IDS_A_PAGE or "after_key" not in page:
+            return count
+        composite["after"] = page["after_key"]
+
+
+def stories_in(client: OpenSearch, index: str) -> int:
+    """The stories ``index`` holds, exactly, as a search counts them: the articles alone in their story
+    (flagged so), and the distinct stories of the others (of several versions, or loaded before the flag)."""
+    alone = client.count(index=index, body={"query": {"term": {STORY_FLAG: False}}})["count"]
+    return int(alone) + distinct_values(client, index, "story", SEVERAL_VERSIONS)
 
 
 def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -> int:
@@ -1127,12 +1184,9 @@ class OpenSearchIndex(SearchBackend):
                 if current is not None and current.index == index:
                     countries = current.countries
                 else:
-                    if not index_folds_accents(self.client, index):
-                        raise store.NoIndexError(
-                            f"the OpenSearch index {index!r} was built before words were matched with and "
-                            f"without accents (“Zurich” finding “Zürich”); run `searcher index rebuild "
-                            f"--backend opensearch PATH...` to search it"
-                        )
+                    outdated = outdated_index_message(self.client, index)
+                    if outdated:
+                        raise store.NoIndexError(outdated)
                     meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
                         index=index
                     )[index]["mappings"].get("_meta", {})
