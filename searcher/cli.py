@@ -381,17 +381,28 @@ def every_language(detected: dict[str, int], articles: int) -> dict[str, int]:
     return dict(counts.most_common())
 
 
-def with_story_count(stats: dict, location: Path) -> dict:
-    """Whoosh's stats with the stories the index holds after its articles, counted as searches count
-    them (readers' joins and splits applied); left out for an index searches refuse (built before
-    this version's words: the stats say what it holds all the same)."""
+def as_searches_count(stats: dict, location: Path) -> dict:
+    """Whoosh's stats with what searches count: the stories (versions of one story once, readers'
+    joins and splits applied), and each facet's distinct values and top values (articles holding each)
+    from the facet columns, as OpenSearch's stats count them (the build's vocabulary counts a mentioned
+    year only where a year alone is mentioned). Left as they are for an index searches refuse (built
+    before this version's words: the stats say what it holds all the same)."""
     from .backend import SearchIndex
 
     try:
         generation = SearchIndex(location).generation()
     except store.NoIndexError:
         return stats
-    return {**stats, "stories": generation.stories().count(generation.columns.live)}
+    columns, articles = generation.columns, generation.articles()
+    values, top = {}, {}
+    for facet, column in columns.facets.items():
+        counted = articles.value_id_counts(facet, columns.live)
+        held = counted.nonzero()[0].tolist()
+        values[facet] = len(held)
+        first = sorted(held, key=lambda i: (-counted[i], column.values[i]))[:5]
+        top[facet] = [[column.values[i], int(counted[i])] for i in first]
+    stories = generation.stories().count(columns.live)
+    return {**stats, "stories": stories, "facet_values": values, "top_values": top}
 
 
 @index_group.command("stats", help="Article count, facet values, date span, size and spaCy pipeline.")
@@ -409,7 +420,7 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
                 current_app.config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX,
             )
         else:
-            stats = with_story_count(index_stats(location), location)
+            stats = as_searches_count(index_stats(location), location)
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
     stats["languages"] = every_language(stats.get("languages", {}), stats.get("articles", 0))

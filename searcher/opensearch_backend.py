@@ -780,8 +780,7 @@ def index_stats(urls: list[str], alias: str) -> dict:
             f"no OpenSearch index {alias!r} at {', '.join(urls)}; "
             f"run `searcher index rebuild --backend opensearch`"
         ) from None
-    aggs = {f"top_{facet}": {"terms": {"field": field, "size": 5}} for facet, field in FACET_FIELDS.items()}
-    aggs["first"], aggs["last"] = {"min": {"field": "published"}}, {"max": {"field": "published"}}
+    aggs = {"first": {"min": {"field": "published"}}, "last": {"max": {"field": "published"}}}
     answer = client.search(index=alias, body={"size": 0, "track_total_hits": True, "aggs": aggs})
     stats = client.indices.stats(index=index, metric="store")["indices"][index]["primaries"]["store"]
     health = client.cluster.health(index=index)
@@ -789,17 +788,17 @@ def index_stats(urls: list[str], alias: str) -> dict:
     def day(agg: dict) -> str | None:
         return agg.get("value_as_string", "")[:10] or None
 
+    counted = {facet: value_counts(client, index, field) for facet, field in FACET_FIELDS.items()}
+
     return {
         "index_dir": f"{', '.join(urls)} / {alias}",
         "generation": index,
         "articles": answer["hits"]["total"]["value"],
         "stories": stories_in(client, index),
-        "facet_values": {
-            facet: distinct_values(client, index, field) for facet, field in FACET_FIELDS.items()
-        },
+        "facet_values": {facet: len(values) for facet, values in counted.items()},
         "top_values": {
-            f: [(b["key"], b["doc_count"]) for b in answer["aggregations"][f"top_{f}"]["buckets"]]
-            for f in FACET_FIELDS
+            facet: sorted(values.items(), key=lambda pair: (-pair[1], pair[0]))[:5]
+            for facet, values in counted.items()
         },
         "published_first": day(answer["aggregations"]["first"]),
         "published_last": day(answer["aggregations"]["last"]),
@@ -812,18 +811,19 @@ def index_stats(urls: list[str], alias: str) -> dict:
     }
 
 
-def distinct_values(client: OpenSearch, index: str, field: str, query: dict | None = None) -> int:
-    """How many distinct values ``field`` holds among the documents ``query`` matches, counted exactly:
-    a composite aggregation paged through (the cardinality aggregation is an estimate at every size:
-    searcher/opensearch_counting.py)."""
+def value_counts(client: OpenSearch, index: str, field: str, query: dict | None = None) -> dict[str, int]:
+    """Each value ``field`` holds among the documents ``query`` matches, with the documents holding it,
+    counted exactly: a composite aggregation paged through (the cardinality aggregation is an estimate
+    at every size: searcher/opensearch_counting.py; a terms aggregation's counts over several shards
+    may leave out a shard's share)."""
     composite: dict = {"size": STORY_IDS_A_PAGE, "sources": [{"value": {"terms": {"field": field}}}]}
     body = {"size": 0, "query": query or {"match_all": {}}, "aggs": {"values": {"composite": composite}}}
-    count = 0
+    counts: dict[str, int] = {}
     while True:
         page = client.search(index=index, body=body)["aggregations"]["values"]
-        count += len(page["buckets"])
+        counts.update((bucket["key"]["value"], bucket["doc_count"]) for bucket in page["buckets"])
         if len(page["buckets"]) < STORY_IDS_A_PAGE or "after_key" not in page:
-            return count
+            return counts
         composite["after"] = page["after_key"]
 
 
@@ -831,7 +831,7 @@ def stories_in(client: OpenSearch, index: str) -> int:
     """The stories ``index`` holds, exactly, as a search counts them: the articles alone in their story
     (flagged so), and the distinct stories of the others (of several versions, or loaded before the flag)."""
     alone = client.count(index=index, body={"query": {"term": {STORY_FLAG: False}}})["count"]
-    return int(alone) + distinct_values(client, index, "story", SEVERAL_VERSIONS)
+    return int(alone) + len(value_counts(client, index, "story", SEVERAL_VERSIONS))
 
 
 def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -> int:
