@@ -136,17 +136,29 @@ def get(client, pairs: list[tuple[str, str]]) -> dict:
     return response.json
 
 
+COLLECTED: dict[tuple, list[str] | None] = {}  # (app, search) -> its hits: the indexes here never change
+COLLECTED_KEPT = 5_000
+
+
 def all_hits(client, pairs: list[tuple[str, str]]) -> list[str] | None:
-    """Every hit's id, page by page; None when there are too many to collect."""
+    """Every hit's id, page by page; None when there are too many to collect. Each search is collected
+    once (an oracle asks for the same one for several facets)."""
     pairs = [(k, v) for k, v in pairs if k not in ("page", "per_page")]
+    key = (id(client.application), tuple(pairs))
+    if key in COLLECTED:
+        return COLLECTED[key]
+    if len(COLLECTED) > COLLECTED_KEPT:
+        COLLECTED.clear()
     first = get(client, [*pairs, ("per_page", str(PAGE))])
-    if first["total"] > MAX_PAGED:
-        return None
-    found = [hit["id"] for hit in first["hits"]]
-    for page in range(2, first["pages"] + 1):
-        found += [
-            hit["id"] for hit in get(client, [*pairs, ("per_page", str(PAGE)), ("page", str(page))])["hits"]
-        ]
+    found: list[str] | None = None
+    if first["total"] <= MAX_PAGED:
+        found = [hit["id"] for hit in first["hits"]]
+        for page in range(2, first["pages"] + 1):
+            found += [
+                hit["id"]
+                for hit in get(client, [*pairs, ("per_page", str(PAGE)), ("page", str(page))])["hits"]
+            ]
+    COLLECTED[key] = found
     return found
 
 
