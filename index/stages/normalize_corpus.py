@@ -23,9 +23,11 @@ from ..normalize import (
     is_acronym,
     is_clipping,
     is_company_name,
+    is_lone_surname,
     is_thing_named_after_a_place,
     merge_short_orgs,
     middle_initial_map,
+    mostly_unmarked,
     names_an_organization,
     names_of_things,
     one_value_per_body,
@@ -35,6 +37,7 @@ from ..normalize import (
     pair_short_orgs,
     people_tagged_as_orgs,
     value_key,
+    written_inside_a_longer_name,
 )
 from ..places import Gazetteer, gazetteer
 from .prepare import PreparedArticle, annotated_entities
@@ -176,12 +179,24 @@ def normalize_across_corpus(
             and name not in org_words
         )
 
+    def in_full_or_shown(name: str, entities: Entities) -> bool:
+        # a lone name joins the one full name ending in it where the corpus marks it as someone in most of
+        # the articles naming it alone ("Reagan said"), or where its own article does ("Penn said", not
+        # "Kingston, Penn.")
+        if is_full_name(person(name)) and (
+            name not in unmarked_lone_names or name in entities.confirmed_people
+        ):
+            return True
+        return shown_as_person(person(name), entities)
+
     def place(value: Place) -> Place:
         return Place(spelling["place"].get(value.name, value.name), value.country)
 
     expansions = acronym_expansions(prepared, spelling["org"])
     written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
     firm_names = one_name_a_firm(prepared, spelling["org"])
+    inside_longer_names = [lone_people_inside_longer_names(item) for item in prepared]
+    unmarked_lone_names = lone_names_mostly_unmarked(prepared, inside_longer_names)
 
     def named_org(name: str, spelled_out: dict[str, str]) -> str:
         name = spelling["org"].get(name, name)
@@ -199,17 +214,25 @@ def normalize_across_corpus(
         name = named_org(name, spelled_out)
         return bodies.get(name, name)  # "U.S. Federal Reserve Board" -> "Federal Reserve"
 
-    for item in prepared:
+    for item, inside in zip(prepared, inside_longer_names, strict=True):
         entities = annotated_entities(item)
+        people_here = people_of_the_article(entities)
         surnamed = [
-            surnamed_orgs[o] for o in (spelling["org"].get(n, n) for n in entities.orgs) if o in surnamed_orgs
+            surnamed_orgs[o]
+            for o in (spelling["org"].get(n, n) for n in entities.orgs)
+            if o in surnamed_orgs and not written_inside_a_longer_name(item.ner_text, o, people_here)
         ]
         if surnamed:
-            entities.orgs = [n for n in entities.orgs if spelling["org"].get(n, n) not in surnamed_orgs]
+            moved = {
+                o
+                for o in (spelling["org"].get(n, n) for n in entities.orgs)
+                if surnamed_orgs.get(o) in surnamed
+            }
+            entities.orgs = [n for n in entities.orgs if spelling["org"].get(n, n) not in moved]
             entities.people.extend(surnamed)
             entities.spans = [
                 (s, e, "person", surnamed_orgs[spelling["org"].get(v, v)])
-                if f == "org" and spelling["org"].get(v, v) in surnamed_orgs
+                if f == "org" and spelling["org"].get(v, v) in moved
                 else (s, e, f, v)
                 for s, e, f, v in entities.spans
             ]
@@ -224,14 +247,15 @@ def normalize_across_corpus(
         }
         entities.orgs.extend(person(n) for n in entities.people if person(n) in firms)
         people_named = (
-            person(n)
+            n
             for n in entities.people
             if not names_an_organization(n, entities.orgs)
             and person(n) not in firms
             and person(n) not in not_people
+            and n not in inside
         )
         entities.people = list(
-            dict.fromkeys(p for p in people_named if is_full_name(p) or shown_as_person(p, entities))
+            dict.fromkeys(person(n) for n in people_named if in_full_or_shown(n, entities))
         )
         entities.people.extend(
             dict.fromkeys(
@@ -266,7 +290,8 @@ def normalize_across_corpus(
         ]
         # ...when it is a full name or the text shows it is someone; a lone word ("Nippon" of "Nippon
         # Kokan", "Petrobras") goes by the same rule as any lone name, and is no place either
-        as_people = [n for n in as_people if is_full_name(person(n)) or shown_as_person(person(n), entities)]
+        as_people = [n for n in as_people if in_full_or_shown(n, entities)]
+        as_people = [n for n in as_people if not written_inside_a_longer_name(item.ner_text, n, people_here)]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name,
         # and one the corpus writes in lower case far more often is a word ("Sorghum" opening a line);
         # a longer one named after a state and ending in such a word is a thing ("West Texas Sour")
@@ -327,6 +352,46 @@ def normalize_across_corpus(
             for s, e, facet, v in entities.spans
         ]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
+
+
+def people_of_the_article(entities: Entities) -> set[str]:
+    """The last words of an article's people named in full, and its lone names it marks as people ("Quist
+    said"): partners of a joined name who are people ("Quist and Vell met" where the article names Orla
+    Quist)."""
+    return {name.split()[-1] for name in entities.people if not is_lone_surname(name)} | {
+        name for name in entities.confirmed_people if is_lone_surname(name)
+    }
+
+
+def lone_people_inside_longer_names(item: PreparedArticle) -> set[str]:
+    """The article's lone person names it writes only as words of longer names ("Vell" of "brokers Quist
+    and Vell", of "Fried. Vell GmbH"): parts of those names there, no one (``written_inside_a_longer_name``)."""
+    entities = annotated_entities(item)
+    people_here = people_of_the_article(entities)
+    return {
+        name
+        for name in dict.fromkeys(entities.people)
+        if is_lone_surname(name) and written_inside_a_longer_name(item.ner_text, name, people_here)
+    }
+
+
+def lone_names_mostly_unmarked(prepared: list[PreparedArticle], inside: list[set[str]]) -> set[str]:
+    """Lone names the corpus writes as people with no person's mark (a title, a verb of speech, "he"
+    next: ``confirmed_people``) in more articles than with one, leaving out where they are words of
+    longer names: a lone word newswire does not use for someone it has named ("Cotton futures",
+    "Kingston, Penn."), which joins the one full name ending in it only where its own article marks
+    it. A person named alone is marked in most of the articles naming him ("Reagan said", "President
+    Reagan"), in full elsewhere or not."""
+    marked: Counter[str] = Counter()
+    unmarked: Counter[str] = Counter()
+    for item, words_of_longer_names in zip(prepared, inside, strict=True):
+        entities = annotated_entities(item)
+        lone = {n for n in entities.people if is_lone_surname(n)} - words_of_longer_names
+        marked.update(
+            n for n in entities.confirmed_people if is_lone_surname(n) and n not in words_of_longer_names
+        )
+        unmarked.update(lone - entities.confirmed_people)
+    return mostly_unmarked(marked, unmarked)
 
 
 def bodies_of_the_articles_country(
