@@ -1232,6 +1232,7 @@ PARTNERS_AFTER = re.compile(
     + r"))(?![\w'’-])"
 )
 HYPHEN_GLUED = re.compile(r"-[A-Z]")
+HYPHENATED_REST = re.compile(r"(?:-[A-Z][\w'’]*)+")
 HYPHEN_GLUED_BEFORE = re.compile(r"[A-Za-z]-$")
 PARTICLE_BEFORE = re.compile(CAPITALIZED_WORD + r"[ \t]+" + FIRM_NAME_PARTICLE + r"[ \t]+$")
 
@@ -1261,7 +1262,11 @@ def ends_in_a_firms_name(text: str, end: int) -> bool:
 def firms_name_around(text: str, start: int, end: int) -> bool:
     """Whether the word at ``text[start:end]`` is a word of a firm's name by the words around it: a legal
     form or a firm's continuation ends its capitalized run ("Fried. Vell GmbH", "Quist and Vell Plc
-    <QVL>", "Holm, Vell and Brenn Inc"), or a firm's opening word starts it ("Banco do Vell")."""
+    <QVL>", "Holm, Vell and Brenn Inc", "Vell-Pond's Inc"), or a firm's opening word starts it ("Banco do
+    Vell")."""
+    glued = HYPHENATED_REST.match(text, end)  # "Vell-Pond's Inc": the run goes on from the compound's end
+    if glued:
+        end = glued.end()
     before = text[max(0, start - 40) : start].split()
     if before and before[-1].casefold() in FIRM_OPENINGS:
         return True

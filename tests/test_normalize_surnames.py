@@ -11,7 +11,7 @@ from index.normalize import (
     mostly_unmarked,
     written_inside_a_longer_name,
 )
-from index.stages.normalize_corpus import normalize_across_corpus
+from index.stages.normalize_corpus import normalize_across_corpus, part_of_a_longer_name
 from index.stages.prepare import PreparedArticle
 
 
@@ -31,6 +31,8 @@ def test_a_lone_word_before_a_legal_form_is_a_word_of_a_firm():
     text = "the broker Prescott, Vell and Turben Inc said"
     assert firms_name_around(text, *_around(text))
     text = "the closure of the Banco do Vell will force"
+    assert firms_name_around(text, *_around(text))
+    text = "Vell-Pond's Inc, recently acquired by a unit of Quistal NV"
     assert firms_name_around(text, *_around(text))
     # a firm named after a family is then called by the family's name: "Vell added" is the firm
     assert _inside("Fried. Vell GmbH said its unit won an order. Vell added that sales rose.")
@@ -105,3 +107,23 @@ def test_a_lone_word_joins_a_full_name_only_where_its_article_shows_a_person():
     assert people["6"] == [] and people["7"] == []  # "Penn" is mostly unmarked: a state, not him
     assert people["8"] == ["Amara Penn"]
     assert people["9"] == ["Orla Vell"] and people["10"] == ["Orla Vell"]
+
+
+def test_a_known_persons_name_inside_a_longer_name_is_not_found_there():
+    # an organization of the article starts with it, or holds it before other words, or is its first word
+    assert part_of_a_longer_name(
+        "a unit of Ente Vellari Idrocarburi", "Ente Vellari", ["Ente Vellari Idrocarburi"]
+    )
+    assert part_of_a_longer_name("the new Quistosh II and SE", "Quistosh II", ["Quistosh"])
+    # the model's run over a title ends with the name: it is the person
+    assert not part_of_a_longer_name(
+        "Secretary of Agriculture Orla Brenn said", "Orla Brenn", ["Agriculture Orla Brenn"]
+    )
+    assert not part_of_a_longer_name("Orla Brenn said", "Orla Brenn", ["Orla Brenn"])
+    # a firm's name goes on with "et", "per", "de" wherever the text writes it; "of" a country does not
+    assert part_of_a_longer_name("bonds of Credit Vellier et Commercial rose", "Credit Vellier", [])
+    assert part_of_a_longer_name("Ente Vellari per l'Energia Elettrica issued", "Ente Vellari", [])
+    assert not part_of_a_longer_name("said Orla Brenn of Arcadia, the chairman", "Orla Brenn", [])
+    assert not part_of_a_longer_name(
+        "Credit Vellier et Commercial and Credit Vellier said", "Credit Vellier", []
+    )

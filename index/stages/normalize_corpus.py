@@ -262,6 +262,7 @@ def normalize_across_corpus(
                 person(n)
                 for n in known_names_in(item.ner_text, known_people)
                 if person(n) not in entities.people
+                and not part_of_a_longer_name(item.ner_text, n, entities.orgs)
             )
         )
         source = value_key(item.article.source or "")
@@ -451,6 +452,28 @@ def known_names_in(text: str, known: set[str]) -> list[str]:
                     found.append(candidate)
                     covered.update(range(start, start + size))
     return list(dict.fromkeys(found))
+
+
+# A joining word that makes a firm's or a body's name go on, in the languages wire copy quotes them in:
+# "Credit Vell et Commercial", "Ente Quist per l'Energia", "Banco Vell de Arcadia"; not "of" and "and",
+# after which a man's country or another man follows as often ("Orla Brenn of Arcadia")
+NAME_GOES_ON = re.compile(r"[ \t]+(?:et|per|de|del|di|du|des|für)[ \t]+(?:[A-Z]|l['’])")
+
+
+def part_of_a_longer_name(text: str, name: str, orgs: Iterable[str]) -> bool:
+    """Whether a name the corpus knows as a person is, in this article, a part of a longer name, so not
+    found there as that person: an organization of the article starts with it or holds it before other
+    words ("Ente Quist Idrocarburi", "Vell Pan Restaurant Inc"; "Agriculture Orla Brenn", the model's
+    run over a title, is her), or is its first word ("Macintosh" for "Macintosh II"), or the text
+    goes on with more of a firm's name wherever it writes it ("Credit Vell et Commercial")."""
+    key = value_key(name)
+    first = name.split()[0]
+    for org in orgs:
+        org_key = value_key(org)
+        if org == first or (f" {key} " in f" {org_key} " and not org_key.endswith(key)):
+            return True
+    found = [m.end() for m in re.finditer(r"(?<![\w'’])" + re.escape(name) + r"(?!\w)", text)]
+    return bool(found) and all(NAME_GOES_ON.match(text, end) for end in found)
 
 
 LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
