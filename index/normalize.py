@@ -1330,10 +1330,10 @@ def written_inside_a_longer_name(text: str, name: str, people_here: Container[st
     return joined and not marked_alone
 
 
-def mostly_unmarked(marked: Counter[str], unmarked: Counter[str]) -> set[str]:
+def mostly_unmarked(marked: Counter[str], unmarked: Counter[str], min_articles: int = 1) -> set[str]:
     """The names written without a person's mark in more articles (``unmarked``) than with one
-    (``marked``)."""
-    return {name for name, count in unmarked.items() if count > marked[name]}
+    (``marked``), and in at least ``min_articles``."""
+    return {name for name, count in unmarked.items() if count > marked[name] and count >= min_articles}
 
 
 def spelling_group_key(value: str) -> str:

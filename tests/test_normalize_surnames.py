@@ -127,3 +127,17 @@ def test_a_known_persons_name_inside_a_longer_name_is_not_found_there():
     assert not part_of_a_longer_name(
         "Credit Vellier et Commercial and Credit Vellier said", "Credit Vellier", []
     )
+
+
+def test_an_added_article_alone_says_nothing_of_what_a_lone_name_mostly_is():
+    # the live index knows Orla Vell; one added article names her alone with no mark
+    added = [_prepared(1, "The Vell administration sent the bill to the council.", ["Vell"])]
+    normalize_across_corpus(added, {"person": Counter({"Orla Vell": 12})})
+    assert added[0].entities.people == ["Orla Vell"]  # type: ignore[union-attr]
+    # a rebuild of the same article alone reads it as the corpus: mostly unmarked, no one
+    rebuilt = [
+        _prepared(1, "The Vell administration sent the bill to the council.", ["Vell"]),
+        *(_prepared(n, "Orla Vell told the meeting so.", ["Orla Vell"], ["Orla Vell"]) for n in (2, 3, 4)),
+    ]
+    normalize_across_corpus(rebuilt, {})
+    assert rebuilt[0].entities.people == []  # type: ignore[union-attr]

@@ -196,7 +196,10 @@ def normalize_across_corpus(
     written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
     firm_names = one_name_a_firm(prepared, spelling["org"])
     inside_longer_names = [lone_people_inside_longer_names(item) for item in prepared]
-    unmarked_lone_names = lone_names_mostly_unmarked(prepared, inside_longer_names)
+    # an ``add`` reads only its own articles: one of them ("the Reagan administration") is no pattern
+    unmarked_lone_names = lone_names_mostly_unmarked(
+        prepared, inside_longer_names, ADDED_ARTICLES_UNMARKED if known else 1
+    )
 
     def named_org(name: str, spelled_out: dict[str, str]) -> str:
         name = spelling["org"].get(name, name)
@@ -376,13 +379,20 @@ def lone_people_inside_longer_names(item: PreparedArticle) -> set[str]:
     }
 
 
-def lone_names_mostly_unmarked(prepared: list[PreparedArticle], inside: list[set[str]]) -> set[str]:
+# In an ``add``, how many of the added articles must name a lone name with no person's mark before they
+# say it is mostly unmarked (the live index's articles are not read again)
+ADDED_ARTICLES_UNMARKED = 3
+
+
+def lone_names_mostly_unmarked(
+    prepared: list[PreparedArticle], inside: list[set[str]], min_articles: int = 1
+) -> set[str]:
     """Lone names the corpus writes as people with no person's mark (a title, a verb of speech, "he"
     next: ``confirmed_people``) in more articles than with one, leaving out where they are words of
     longer names: a lone word newswire does not use for someone it has named ("Cotton futures",
     "Kingston, Penn."), which joins the one full name ending in it only where its own article marks
     it. A person named alone is marked in most of the articles naming him ("Reagan said", "President
-    Reagan"), in full elsewhere or not."""
+    Reagan"), in full elsewhere or not. ``min_articles``: the unmarked articles it takes."""
     marked: Counter[str] = Counter()
     unmarked: Counter[str] = Counter()
     for item, words_of_longer_names in zip(prepared, inside, strict=True):
@@ -392,7 +402,7 @@ def lone_names_mostly_unmarked(prepared: list[PreparedArticle], inside: list[set
             n for n in entities.confirmed_people if is_lone_surname(n) and n not in words_of_longer_names
         )
         unmarked.update(lone - entities.confirmed_people)
-    return mostly_unmarked(marked, unmarked)
+    return mostly_unmarked(marked, unmarked, min_articles)
 
 
 def bodies_of_the_articles_country(
