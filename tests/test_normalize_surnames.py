@@ -4,7 +4,7 @@ no person's mark ("Kingston, Penn."). Invented names only."""
 
 from collections import Counter
 
-from index.articles import Article, Entities
+from index.articles import Article, Entities, Place
 from index.normalize import (
     firms_name_around,
     joined_to_other_names,
@@ -141,3 +141,12 @@ def test_an_added_article_alone_says_nothing_of_what_a_lone_name_mostly_is():
     ]
     normalize_across_corpus(rebuilt, {})
     assert rebuilt[0].entities.people == []  # type: ignore[union-attr]
+
+
+def test_a_firms_name_tagged_as_a_place_is_neither_place_nor_person():
+    corpus = [_prepared(n, "S.G. Vell said so.", ["S.G. Vell"], ["S.G. Vell"]) for n in (1, 2, 3)]
+    firm = _prepared(6, "said Orla Brenn of S.G. Vell and Co Inc.", ["Orla Brenn"])
+    firm.entities.places.append(Place("S.G. Vell", None))  # type: ignore[union-attr]
+    normalize_across_corpus([*corpus, firm], {})
+    assert firm.entities.people == ["Orla Brenn"]  # type: ignore[union-attr]
+    assert firm.entities.places == []  # type: ignore[union-attr]

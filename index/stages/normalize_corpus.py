@@ -18,6 +18,7 @@ from ..normalize import (
     canonical_spellings,
     corpus_name_extensions,
     corpus_surname_map,
+    ends_in_a_firms_name,
     firm_name_starts,
     firms_by_evidence,
     is_acronym,
@@ -223,7 +224,8 @@ def normalize_across_corpus(
         surnamed = [
             surnamed_orgs[o]
             for o in (spelling["org"].get(n, n) for n in entities.orgs)
-            if o in surnamed_orgs and not written_inside_a_longer_name(item.ner_text, o, people_here)
+            if o in surnamed_orgs
+            and not (is_lone_surname(o) and written_inside_a_longer_name(item.ner_text, o, people_here))
         ]
         if surnamed:
             moved = {
@@ -295,7 +297,12 @@ def normalize_across_corpus(
         # ...when it is a full name or the text shows it is someone; a lone word ("Nippon" of "Nippon
         # Kokan", "Petrobras") goes by the same rule as any lone name, and is no place either
         as_people = [n for n in as_people if in_full_or_shown(n, entities)]
-        as_people = [n for n in as_people if not written_inside_a_longer_name(item.ner_text, n, people_here)]
+        # a word of a firm's name there ("S.G. Vell" of "S.G. Vell and Co Inc") is neither person nor place
+        firms_as_places = {
+            n for n in as_people if written_inside_a_longer_name(item.ner_text, n, people_here)
+        }
+        as_people = [n for n in as_people if n not in firms_as_places]
+        entities.places = [p for p in entities.places if p.name not in firms_as_places]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name,
         # and one the corpus writes in lower case far more often is a word ("Sorghum" opening a line);
         # a longer one named after a state and ending in such a word is a thing ("West Texas Sour")
@@ -475,7 +482,8 @@ def part_of_a_longer_name(text: str, name: str, orgs: Iterable[str]) -> bool:
     found there as that person: an organization of the article starts with it or holds it before other
     words ("Ente Quist Idrocarburi", "Vell Pan Restaurant Inc"; "Agriculture Orla Brenn", the model's
     run over a title, is her), or is its first word ("Macintosh" for "Macintosh II"), or the text
-    goes on with more of a firm's name wherever it writes it ("Credit Vell et Commercial")."""
+    goes on with more of a firm's name wherever it writes it ("Credit Vell et Commercial", "S.G. Vell
+    and Co Inc")."""
     key = value_key(name)
     first = name.split()[0]
     for org in orgs:
@@ -483,7 +491,9 @@ def part_of_a_longer_name(text: str, name: str, orgs: Iterable[str]) -> bool:
         if org == first or (f" {key} " in f" {org_key} " and not org_key.endswith(key)):
             return True
     found = [m.end() for m in re.finditer(r"(?<![\w'’])" + re.escape(name) + r"(?!\w)", text)]
-    return bool(found) and all(NAME_GOES_ON.match(text, end) for end in found)
+    return bool(found) and all(
+        NAME_GOES_ON.match(text, end) or ends_in_a_firms_name(text, end) for end in found
+    )
 
 
 LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
