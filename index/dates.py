@@ -49,6 +49,12 @@ WEEK_RELATIVE = re.compile(
     re.IGNORECASE,
 )
 REFERENCE_MONDAY = datetime(2000, 6, 5)  # far from a month's or a year's end either way
+# A weekday alone ("Tuesday", "on Tuesday morning"): the past one unless its sentence speaks of the future.
+BARE_WEEKDAY = re.compile(
+    r"^(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
 # Texts relative to the month and year only ("last month", "next March", "a year ago") move with the
 # base by whole years: they are parsed against the same day of a reference (leap) year.
 DAY_RELATIVE = re.compile(
@@ -507,6 +513,8 @@ def resolve_mentioned_date(
         when = _closest_year(when, published)
         if before is not None:
             when = _year_by_tense(when, published, tense_of_context(before, after))
+    elif published is not None and before is not None and BARE_WEEKDAY.match(text):
+        when = _weekday_by_tense(when, published, tense_of_context(before, after))
     if not 1800 <= when.year <= 2200:
         return None
     if period == "year":
@@ -629,6 +637,16 @@ def _closest_year(when: datetime, published: datetime) -> datetime:
         except ValueError:  # 29 February
             continue
     return min(candidates, key=lambda candidate: abs(candidate - published)) if candidates else when
+
+
+def _weekday_by_tense(when: datetime, published: datetime, tense: str | None) -> datetime:
+    """A bare weekday is the last one before publication (news speaks of what happened), unless its
+    sentence speaks of the future: "will travel to Quito Tuesday", published on a Monday, is the next
+    day, not six days before."""
+    day = published.replace(hour=0, minute=0, second=0, microsecond=0)
+    if tense == "future" and when < day:
+        return when + timedelta(days=7)
+    return when
 
 
 def _year_by_tense(when: datetime, published: datetime, tense: str | None) -> datetime:

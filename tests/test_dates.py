@@ -245,3 +245,20 @@ def test_a_date_in_no_simple_form_is_left_to_dateparser():
         "January 32",
     ):
         assert not in_simple_form(text), text
+
+
+@pytest.mark.parametrize(
+    "text, before, resolved",
+    [
+        ("Tuesday", "The minister will travel to Quito", "1987-03-10"),
+        ("Thursday", "Talks between the two unions are scheduled to resume", "1987-03-12"),
+        ("Tuesday", "The minister said on", "1987-03-03"),
+        ("Friday", "The strike at the Tarvik docks ended", "1987-03-06"),
+        ("Sunday morning", "Elections in the province will be held on", "1987-03-15"),
+        ("last Tuesday", "The minister will say what he agreed", "1987-03-03"),
+    ],
+)
+def test_a_weekday_alone_is_the_next_one_when_its_sentence_speaks_of_the_future(text, before, resolved):
+    """Published on Monday 9 March 1987: "will travel to Quito Tuesday" is the next day, where the past
+    Tuesday (3 March), which no sentence meant, was given; "said on Tuesday" stays the past one."""
+    assert resolve_mentioned_date(text, datetime(1987, 3, 9, 14, 0), before, ".") == resolved
