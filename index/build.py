@@ -46,6 +46,7 @@ from .stages.metadata import (
     count_vocabulary,
     index_stats,
     place_countries,
+    places_of,
     published_span,
     write_metadata,
     write_word_counts,
@@ -146,7 +147,7 @@ def change_index(
                 votes = NO_VOTES
                 report.pipeline = live.meta.get("pipeline", "")
             with report.timed("normalize"):
-                normalize_across_corpus(changed, live.known_values(), votes)
+                normalize_across_corpus(changed, live.known_values(), votes, places_of(live.generation))
             replaced = [i.article.id for i in changed if i.article.id in live.fingerprints] + sorted(leaving)
             with new_generation(index_dir) as partial:
                 assert live.generation is not None  # verified_live_generation refused a missing one
