@@ -599,11 +599,16 @@ def states_over_countries(places: list[Place], home: Place | None, places_known:
 
 # a company's ticker right after a name: "CXR <CXRL.O>", "AFG Industries Inc <AFG>"
 TICKER_AFTER = re.compile(r"[ \t]*<[A-Z][A-Z0-9.]*>")
+OF_BEFORE = re.compile(r"\bof[ \t]+$")
 
 
 def names_a_firm(text: str, start: int, end: int) -> bool:
     """A name inside the angle brackets news wires put around a firm's name or ticker ("<SGS
-    Microelettronica>", "<AFG>"), or right before a ticker ("CXR <CXRL.O>"), is the firm, not a place."""
+    Microelettronica>", "<UK>"), or right before a ticker ("CXR <CXRL.O>"), is the firm, not a place;
+    but not after "of", where it says where the firm is ("Porsche AG of Germany <PSHG.F>", "<Terumo
+    Corp of Tokyo>")."""
+    if OF_BEFORE.search(text, max(0, start - 4), start):
+        return False
     if TICKER_AFTER.match(text, end):
         return True
     line_start = text.rfind("\n", 0, start) + 1

@@ -1,5 +1,6 @@
 from index.articles import Place
-from index.entities import is_acronym, resolve_in_context
+from index.clean import find_dateline
+from index.entities import entities_from_mentions, is_acronym, resolve_in_context
 from index.places import (
     demonyms_of,
     gazetteer,
@@ -177,10 +178,17 @@ def test_codes_and_acronyms_in_a_story_are_no_countries():
     assert [p.name for p in entities_of(text, tags).places] == ["United States"]
 
 
+def firm_at(text: str, name: str) -> bool:
+    return names_a_firm(text, text.index(name), text.index(name) + len(name))
+
+
 def test_a_name_in_angle_brackets_or_before_a_ticker_is_a_firm():
-    assert names_a_firm("shares of <Canada Quellmark Ltd> rose", 11, 17)
-    assert names_a_firm("Brazil <BRZL.O> said", 0, 6)
-    assert not names_a_firm("sales in Canada rose, <Quellmark Ltd> said", 9, 15)
+    assert firm_at("shares of <Canada Quellmark Ltd> rose", "Canada")
+    assert firm_at("Brazil <BRZL.O> said", "Brazil")
+    assert not firm_at("sales in Canada rose, <Quellmark Ltd> said", "Canada")
+    # after "of", the place says where the firm is
+    assert not firm_at("Quellmark AG of Germany <QMKG.F> said", "Germany")
+    assert not firm_at("<Quellmark Corp of Tokyo> has committed", "Tokyo")
     text = "Quellmark said <Norvania Microelettronica> would buy a plant in Italy. Italy agreed."
     tags = [("Norvania", "GPE"), ("Italy", "GPE")]
     assert [p.name for p in entities_of(text, tags).places] == ["Italy"]
@@ -255,3 +263,30 @@ def test_a_place_name_has_one_value_per_country():
         vancouver_wa: Place("Vancouver, United States", "United States")
     }
     assert place_values_by_country([[vancouver_bc]], {"Vancouver": "Canada"}) == {}
+
+
+def test_a_table_word_is_not_marked_as_the_datelines_place():
+    body = "Shr loss two cts\nYEAR - period ended October 31\nNet loss 4,397,000"
+    found = entities_from_mentions(
+        [],
+        body_offset=0,
+        published=None,
+        dateline=find_dateline(body),  # "YEAR -" looks like a dateline
+        dateline_place="VANCOUVER",  # the source's own dateline field
+        gazetteer=gazetteer(),
+        text=body,
+    )
+    assert found.places == [Place("Vancouver", "Canada")]
+    assert [span for span in found.spans if span[2] == "place"] == []  # "YEAR" is no mention of it
+    # a code of no place opening a table line is no dateline's place either
+    body = "OPEN HIGH LOW\nINDX -- 30364 29669\nJUN7 30320H 30290L"
+    found = entities_from_mentions(
+        [],
+        body_offset=0,
+        published=None,
+        dateline=find_dateline(body),
+        dateline_place="INDX",
+        gazetteer=gazetteer(),
+        text=body,
+    )
+    assert found.places == []
