@@ -322,7 +322,11 @@ def entities_from_mentions(
     home = None
     if dateline_place:
         place_text = clean_place_text(dateline_place)
-        if place_text and not (is_code_of_no_place(place_text) and gazetteer.resolve(place_text) is None):
+        if place_text and not (
+            dateline_qualifier is None
+            and is_code_of_no_place(place_text)
+            and gazetteer.resolve(place_text) is None
+        ):  # "INDX -- 30364" opening a table is no dateline; "NITRO, W.Va." is one
             home = dateline_home(place_text, dateline_qualifier, gazetteer)
             entities.places.insert(0, home)
             first_seen[home.name] = -1

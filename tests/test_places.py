@@ -290,3 +290,16 @@ def test_a_table_word_is_not_marked_as_the_datelines_place():
         text=body,
     )
     assert found.places == []
+    # a town the gazetteer does not know, with its qualifier, is still the dateline's place
+    body = "Heck's Inc said its credit agreement expired."
+    found = entities_from_mentions(
+        [],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place="NITRO",
+        gazetteer=gazetteer(),
+        text=body,
+        dateline_qualifier="W.Va.",
+    )
+    assert found.places == [Place("NITRO", "United States")]

@@ -61,6 +61,9 @@ def test_no_place_is_counted_above_its_country(reuters_places):
     @slow_examples(40)
     @given(searches(values, words), st.lists(st.sampled_from(place_words), max_size=1))
     def check(pairs, place_word):
+        # a place chosen counts the place facet without that choice (what a click on another would
+        # give) and the countries with it: two different sets of articles, so none is chosen here
+        pairs = [(k, v) for k, v in pairs if k not in ("place", "not_place") and (k, v) != ("all", "place")]
         if place_word:
             pairs = [(k, v) for k, v in pairs if k != "q"] + [("q", place_word[0])]
         data = get(client, pairs)
