@@ -30,6 +30,7 @@ QUERY_FIELDS = (
     "published",
 )
 _FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
+_FIELD_PREFIX = re.compile(r"(?<![\w:])(?:" + "|".join(QUERY_FIELDS) + r"):", re.IGNORECASE)
 _MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 
 
@@ -46,7 +47,8 @@ def prepare_query_text(text: str) -> str:
 
 
 NO_SEARCHABLE_WORD = (
-    "The query has no word that can be searched (no letter or digit): no article matches it. "
+    "The query has no word that can be searched (no letter or digit besides a field's name): "
+    "no article matches it. "
     "Type a word, or clear the query to browse every article."
 )
 
@@ -62,9 +64,13 @@ def only_stop_words_notice(words: str) -> str:
 
 def has_searchable_word(text: str) -> bool:
     """Whether a query has something to search: a letter or a digit, or the ``*`` that browses every
-    article. An empty query browses; ``😀``, ``?``, ``!!!`` or ``""`` search nothing, so match nothing
-    (not every article, which is what the parser's empty query would give)."""
-    return not text.strip() or "*" in text or any(char.isalnum() for char in text)
+    article. An empty query browses; ``😀``, ``?``, ``!!!``, ``""`` or a field's name with nothing to
+    search in it (``person:``, ``title:!!!``) search nothing, so match nothing (not every article,
+    which is what the parser's empty query would give, nor the field's name as a word)."""
+    if not text.strip():
+        return True
+    text = _FIELD_PREFIX.sub(" ", text)
+    return "*" in text or any(char.isalnum() for char in text)
 
 
 def match_all_wildcards_as_every(query: Any) -> Any:
@@ -152,7 +158,7 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
         return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)
     if only_stop_words(prepared):
-        return only_stop_words_notice(_plain_words(prepared))
+        return only_stop_words_notice(_plain_words(_TEXT_FIELD_PREFIX.sub("", prepared)))
     query = _parsed_as_typed(prepared, schema)
     refusal = refused(query) if query is not None else None
     if refusal is None:
@@ -169,7 +175,8 @@ def _plain_words(text: str) -> str:
 
 
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
-_PLAIN_WORD = re.compile(r"[+-]?(\w+)")
+_PLAIN_WORD = re.compile(r"[+-]?(?:(?:title|body):)?(\w+)")  # a word, alone or in the title's or body's field
+_TEXT_FIELD_PREFIX = re.compile(r"(?<![\w:])(?:title|body):(?=[\w\"])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _TEXT_ANALYZER = english_text_analyzer()
 
@@ -179,7 +186,9 @@ def without_stop_words(text: str) -> str:
     letter), and without an operator they leave with nothing to join. Every article's title and body
     drop them, but a language field whose stemmer keeps "the" (Romanian's) does not: parsed as typed,
     ``the ferry`` asked for "the" in Romanian text, which OpenSearch's every-language query made 0
-    results. Phrases, fields and wildcards are left as typed."""
+    results. A word in the title's or body's field goes too (``title:the``: parsed, it left nothing, and
+    the plain words searched instead were "title the"). Phrases, other fields and wildcards are left
+    as typed."""
     kept = []
     for token in _QUERY_TOKEN.findall(text):
         plain = _PLAIN_WORD.fullmatch(token)
@@ -203,7 +212,8 @@ def only_stop_words(text: str) -> bool:
     ``to be or not to be``, ``-the``): such a query has nothing to search, as one with no letter or
     digit has not. Judged on the fields every article is indexed in, not on a language field whose
     stemmer keeps "the" (Romanian's), so both engines agree whatever languages an index holds. A field
-    (``person:the``) or a wildcard (``the*``) is something to search."""
+    (``person:the``) or a wildcard (``the*``) is something to search; ``title:the`` is not."""
+    text = _TEXT_FIELD_PREFIX.sub("", text)  # "title:the" asks for a word the title leaves out
     words = _plain_words(text)
     if not words or any(mark in text for mark in "*?:"):
         return False
@@ -279,6 +289,6 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
     if query is not None and only_exclusions(query):
         return And([Every(), query]), text
     if query is None or query is NullQuery or refused(query):
-        plain_words = _plain_words(text)
+        plain_words = _plain_words(_FIELD_PREFIX.sub(" ", text))  # a field's name is not a word to find
         return (_plain_parser(schema).parse(plain_words) if plain_words else Every()), plain_words
     return query, text
