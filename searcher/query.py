@@ -112,6 +112,7 @@ class WildcardRefusal:
     wildcards: tuple[Any, ...]  # the query's wildcard leaves it refuses
     limit: int
     too_broad: bool = False
+    leading: bool = False  # a wildcard before the word's first letter (``*oil``, ``?il``): never searched
 
 
 Refusal = Callable[[Any], WildcardRefusal | None]
@@ -135,9 +136,48 @@ def different_wildcards(wildcards: list[Any]) -> int:
     return len({getattr(leaf, "endchar", None) or getattr(leaf, "text", None) for leaf in wildcards})
 
 
+_LEADING_WILDCARD = re.compile(r"(?<![^\s(])([+-]?(?:(?:title|body):)?)[*?]+([^\s()\"]*)")
+
+
+def without_leading_wildcards(text: str) -> str:
+    """The query with the wildcards before words' first letters taken off, the rest as typed:
+    ``title:*oil -*gas`` is ``title:oil -gas``, ``*oil*`` is ``oil*``."""
+    return _LEADING_WILDCARD.sub(
+        lambda match: match.group(1) + match.group(2) if match.group(2) else "", text
+    )
+
+
+def leading_wildcards(query: Any) -> WildcardRefusal | None:
+    """Words typed with a wildcard before their first letter (``*oil``, ``?il``, ``*ing``), refused on
+    every engine: the index holds stems, so ``*ing`` found "king" and "spring" but none of the words
+    stemmed to lose their "-ing", and each walked the whole word list (2–3 s on Reuters). A facet's
+    values (``person:*olck*``) are matched on its column, where this costs nothing, and stay."""
+    leaves = [query] if query.is_leaf() else list(query.leaves())
+    leading = [
+        leaf
+        for leaf in leaves
+        if isinstance(leaf, Wildcard)
+        and getattr(leaf, "fieldname", None) not in COLUMN_FACETS
+        and str(leaf.text)[:1] in "*?"
+    ]
+    return WildcardRefusal(tuple(leading), 0, leading=True) if leading else None
+
+
+def refused_by_any_engine(refused: Refusal) -> Refusal:
+    """An engine's refusals, after the ones every engine makes (``leading_wildcards``)."""
+    return lambda query: leading_wildcards(query) or refused(query)
+
+
 def refusal_message(refusal: WildcardRefusal, text: str) -> str:
     """The refusal in words, naming the wildcards as typed and saying what to do."""
     typed = list(dict.fromkeys(typed_wildcard(leaf, text) for leaf in refusal.wildcards))
+    if refusal.leading:
+        typed = list(dict.fromkeys(match.group(0) for match in _LEADING_WILDCARD.finditer(text))) or typed
+        return (
+            f"A wildcard before a word's first letter ({', '.join(f'“{word}”' for word in typed)}) is not "
+            "searched: the index keeps words by their stems, so it would miss most of the words it means. "
+            "Put letters before the * or ?."
+        )
     if refusal.too_broad:
         return (
             f"“{typed[0]}” matches more than {refusal.limit:,} words, too many to search: "
@@ -160,14 +200,21 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     if only_stop_words(prepared):
         return only_stop_words_notice(_plain_words(_TEXT_FIELD_PREFIX.sub("", prepared)))
     query = _parsed_as_typed(prepared, schema)
-    refusal = refused(query) if query is not None else None
+    refusal = refused_by_any_engine(refused)(query) if query is not None else None
     if refusal is None:
         return None
-    plain = _plain_words(prepared)
+    if refusal.leading:
+        return f"{refusal_message(refusal, prepared)} The query was searched as “{without_leading_wildcards(prepared)}”."
+    plain = _searched_plainly(prepared)
     searched = (
         f"searched instead as plain words: “{plain}”" if plain else "searched instead for every article"
     )
     return f"{refusal_message(refusal, prepared)} The words were {searched}."
+
+
+def _searched_plainly(text: str) -> str:
+    """The words a query the engine refused is searched as: its words, not its fields' names."""
+    return _plain_words(_FIELD_PREFIX.sub(" ", text))
 
 
 def _plain_words(text: str) -> str:
@@ -288,7 +335,9 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
         query = match_all_wildcards_as_every(query)
     if query is not None and only_exclusions(query):
         return And([Every(), query]), text
+    if query is not None and query is not NullQuery and leading_wildcards(query):
+        return parse_query(without_leading_wildcards(text), schema, refused)
     if query is None or query is NullQuery or refused(query):
-        plain_words = _plain_words(_FIELD_PREFIX.sub(" ", text))  # a field's name is not a word to find
+        plain_words = _searched_plainly(text)
         return (_plain_parser(schema).parse(plain_words) if plain_words else Every()), plain_words
     return query, text

@@ -111,6 +111,18 @@ def test_match_everything_wildcards_are_the_empty_query(client):
     assert api(client, "q=ferry+-*")["total"] == 0
 
 
+def test_a_wildcard_before_a_word_is_searched_without_it_and_says_so(client):
+    """``*erry`` once walked the whole word list and matched stems ("*ing" found "king", not the words
+    stemmed to lose "-ing"): it is the word without its wildcard, with a notice, on every engine."""
+    for typed, searched in [("*erry", "erry"), ("ferry -*strike", "ferry -strike"), ("?erry*", "erry*")]:
+        data, plain = api(client, f"q={typed}"), api(client, f"q={searched}")
+        assert ids(data) == ids(plain) and data["total"] == plain["total"], typed
+        assert (
+            "before a word's first letter" in data["notice"] and f"searched as “{searched}”" in data["notice"]
+        )
+    assert api(client, "q=ferry+-*strike")["total"] < api(client, "q=ferry")["total"]
+
+
 def test_mentioned_year_counts_predict_the_click(client):
     data = api(client, "")
     for item in data["facets"]["mentioned"]:

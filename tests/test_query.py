@@ -104,6 +104,22 @@ def test_a_query_with_no_word_parses_to_nothing():
         assert has_searchable_word(text)
 
 
+def test_a_wildcard_before_the_first_letter_is_taken_off_and_the_rest_kept_as_typed():
+    from searcher.query import leading_wildcards, refusal_notice, without_leading_wildcards
+
+    schema = query_schema(build_schema())
+    assert without_leading_wildcards("title:*oil -*gas (*coal OR ?ore) *oil* ? o?l") == (
+        "title:oil -gas (coal OR ore) oil*  o?l"
+    )
+    for typed, searched in [("*oil", "oil"), ("title:*oil -*gas", "title:oil -gas"), ("*oil*", "oil*")]:
+        assert parse_query(typed, schema, lambda q: None) == parse_query(searched, schema, lambda q: None)
+        notice = refusal_notice(typed, schema, lambda q: None)
+        assert notice is not None and f"searched as “{searched}”" in notice, typed
+    for kept in ("o?l", "oil*", "person:*olck*", "*"):
+        query = parse_query(kept, schema, lambda q: None)[0]
+        assert leading_wildcards(query) is None and refusal_notice(kept, schema, lambda q: None) is None, kept
+
+
 def test_words_searched_plainly_leave_out_the_fields_names():
     """A query the engine refuses as typed is searched as its plain words: the words typed, never the
     names of the fields they were typed in ("title:oil*" once searched "title" too)."""
