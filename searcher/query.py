@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from whoosh import qparser
@@ -34,10 +35,99 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:])(?:" + "|".join(QUERY_FIELDS) + r"):", re
 _MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 
 
+# Names a reader may type for a field, read as the field ("people:reagan" was searched as two words).
+FIELD_ALIASES = {
+    "people": "person",
+    "persons": "person",
+    "places": "place",
+    "countries": "country",
+    "orgs": "org",
+    "organization": "org",
+    "organizations": "org",
+    "organisation": "org",
+    "organisations": "org",
+    "lang": "language",
+    "headline": "title",
+    "text": "body",
+}
+# A word typed as a field's name: letters, a colon, then something to search (not "10:30", "http://").
+_TYPED_FIELD = re.compile(r"(?<![\w:])([A-Za-z][A-Za-z_]*):(?=[\w\"(*?])")
+
+
+def typed_fields(text: str) -> list[tuple[str, str | None]]:
+    """The field names typed that are not the index's: each with the field it is read as (an alias:
+    ``orgs`` is ``org``), or None when it is no field at all (``foo:bar``: ``bar`` is searched)."""
+    found: dict[str, str | None] = {}
+    for match in _TYPED_FIELD.finditer(text):
+        name = match.group(1)
+        if name.lower() not in QUERY_FIELDS:
+            found[name] = FIELD_ALIASES.get(name.lower())
+    return list(found.items())
+
+
+def typed_fields_notice(text: str) -> str | None:
+    """What the page and the API say about field names typed that are not the index's, or None."""
+    fields = typed_fields(text)
+    if not fields:
+        return None
+    read = [f"“{name}:” as “{field}:”" for name, field in fields if field]
+    unknown = [f"“{name}:”" for name, field in fields if not field]
+    parts = []
+    if read:
+        parts.append(f"Read {', '.join(read)}.")
+    if unknown:
+        parts.append(
+            f"{', '.join(unknown)} {'is no field' if len(unknown) == 1 else 'are no fields'} (the fields are "
+            f"{', '.join(QUERY_FIELDS)}): what follows was searched in the text."
+        )
+    return " ".join(parts)
+
+
+_TYPED_MENTIONED = re.compile(r"(?<![\w:])mentioned:(\"[^\"]*\"?|[^\s()]+)", re.IGNORECASE)
+
+
+def is_mentioned_period(value: str) -> bool:
+    """Whether a typed ``mentioned:`` value is a year, a month or a day (``1987``, ``1987-3``,
+    ``1987-03-17``, ``1987-*``) that exists."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?", value.strip('"'))
+    if match is None:
+        return False
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is None:
+        return day is None
+    try:
+        date(year or 1, month, day or 1)
+    except ValueError:
+        return False
+    return True
+
+
+def mentioned_notice(text: str) -> str | None:
+    """What the page says when a typed ``mentioned:`` value is no date (``mentioned:1987-13``): it
+    matches nothing, as ``?mentioned=1987-13`` is refused naming the parameter."""
+    wrong = [m.group(0) for m in _TYPED_MENTIONED.finditer(text) if not is_mentioned_period(m.group(1))]
+    if not wrong:
+        return None
+    return (
+        f"{', '.join(f'“{typed}”' for typed in wrong)}: a mentioned date is a year, a month or a day that "
+        "exists (mentioned:1987, mentioned:1987-03, mentioned:1987-03-17); no article mentions it."
+    )
+
+
 def prepare_query_text(text: str) -> str:
-    """The query as the parser should read it: field names in any case (``ORG:OPEC``), and a mentioned
-    date as one value (``mentioned:1987-03`` is March 1987, ``mentioned:1987-*`` the year 1987)."""
-    text = _FIELD_NAME.sub(lambda m: m.group(1).lower(), text)
+    """The query as the parser should read it: field names in any case (``ORG:OPEC``), a field's other
+    names as the field (``people:`` is ``person:``), a name that is no field left out (``foo:bar``
+    searches ``bar``), and a mentioned date as one value (``mentioned:1987-03`` is March 1987,
+    ``mentioned:1987-*`` the year 1987)."""
+
+    def field(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.lower() in QUERY_FIELDS:
+            return f"{name.lower()}:"
+        alias = FIELD_ALIASES.get(name.lower())
+        return f"{alias}:" if alias else ""
+
+    text = _TYPED_FIELD.sub(field, _FIELD_NAME.sub(lambda m: m.group(1).lower(), text))
 
     def mentioned(match: re.Match[str]) -> str:
         parts = [match.group(1)] + [part.zfill(2) for part in match.group(2, 3) if part]
@@ -190,10 +280,15 @@ def refusal_message(refusal: WildcardRefusal, text: str) -> str:
 
 
 def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
-    """What the page and the API tell the reader when their words were not searched as typed: the
-    query has no word to search (``NO_SEARCHABLE_WORD``), or the engine ``refused`` them (a wildcard
-    too broad, too many wildcards) and they were searched as plain words instead; None when they were
-    searched as typed."""
+    """What the page and the API tell the reader when their words were not searched as typed: a field
+    name that is not the index's (``typed_fields_notice``), the query has no word to search
+    (``NO_SEARCHABLE_WORD``), or the engine ``refused`` them (a wildcard too broad, too many
+    wildcards) and they were searched otherwise; None when they were searched as typed."""
+    notices = (typed_fields_notice(text), mentioned_notice(text), _search_notice(text, schema, refused))
+    return " ".join(notice for notice in notices if notice) or None
+
+
+def _search_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     if not has_searchable_word(text):
         return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)

@@ -120,6 +120,21 @@ def test_a_wildcard_before_the_first_letter_is_taken_off_and_the_rest_kept_as_ty
         assert leading_wildcards(query) is None and refusal_notice(kept, schema, lambda q: None) is None, kept
 
 
+def test_typed_field_names_are_the_indexs_its_aliases_or_none():
+    from searcher.query import is_mentioned_period, prepare_query_text, typed_fields
+
+    assert typed_fields("people:reagan ORGS:opec foo:bar person:x 10:30 http://x.org Re: y") == [
+        ("people", "person"),
+        ("ORGS", "org"),
+        ("foo", None),
+    ]
+    assert prepare_query_text("people:reagan orgs:opec foo:bar 10:30") == "person:reagan org:opec bar 10:30"
+    for period in ("1987", "1987-3", "1987-03-17", "1987-*", "1987-03*", '"1987-03"'):
+        assert is_mentioned_period(period), period
+    for wrong in ("1987-13", "1987-02-30", "foo", "87", "1987-03-17-1"):
+        assert not is_mentioned_period(wrong), wrong
+
+
 def test_words_searched_plainly_leave_out_the_fields_names():
     """A query the engine refuses as typed is searched as its plain words: the words typed, never the
     names of the fields they were typed in ("title:oil*" once searched "title" too)."""
