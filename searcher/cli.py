@@ -512,8 +512,15 @@ def main() -> None:
     # Flask's own --app, --env-file and --debug choose and configure an app; this script has one
     cli.params = [param for param in cli.params if param.name not in FLASK_ONLY_OPTIONS]
     cli = click.version_option(package_name="newsfacets", prog_name="searcher")(cli)
+    cli.main(prog_name="searcher")
+
+
+def run() -> None:
+    """The console script (``searcher``, ``python -m searcher``): ``main``, and after a build that
+    succeeded, the end of the process at once (``exit_without_teardown``). A program that calls ``main``
+    itself gets its ``SystemExit`` as usual."""
     try:
-        cli.main(prog_name="searcher")
+        main()
     except SystemExit as done:
         if BUILD_DONE and done.code in (0, None):
             exit_without_teardown()

@@ -59,9 +59,9 @@ def test_a_build_ends_its_process_without_the_interpreters_teardown_and_a_failed
     watching = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
-        "from searcher.cli import main\n"
+        "from searcher.cli import run\n"
         "sys.argv[0] = 'searcher'\n"
-        "main()\n"
+        "run()\n"
     )
 
     def build(*args: str) -> subprocess.CompletedProcess[str]:
