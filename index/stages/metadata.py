@@ -61,7 +61,10 @@ def write_metadata(
     published_span: tuple[str | None, str | None],
     languages: Counter | None = None,
     entities_by_language: dict[str, dict[str, int]] | None = None,
+    linked_from: Path | None = None,
 ) -> None:
+    """``linked_from``: the generation an add hard-linked its unchanged files from
+    (``store.generation_manifest``)."""
     clean_vocabulary = {
         facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()
     }
@@ -84,7 +87,9 @@ def write_metadata(
             "published_last": published_span[1],
             "languages": dict((languages or Counter()).most_common()),  # of the detected ones
             **(entities_by_language or {}),  # per language: articles a pipeline read, and none could
-            store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
+            store.FILES: store.generation_manifest(
+                generation, linked_from
+            ),  # written last, so it covers every other file
         },
     )
 

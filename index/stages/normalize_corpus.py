@@ -3,6 +3,7 @@ acronyms to their expansion, firms named after people — what only the whole co
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -215,8 +216,10 @@ def normalize_across_corpus(
     named: Counter[str] = Counter()
     for name, count in raw["org"].items():
         named[named_org(name, {})] += count
-    bodies = one_value_per_body(named, places.country_named, places.nationality)
-    bare_bodies = bare_bodies_by_country(named, places.country_named, places.nationality)
+    # the rules ask the same words again and again (``body_groups`` reads every name three times)
+    country_named, nationality = functools.cache(places.country_named), functools.cache(places.nationality)
+    bodies = one_value_per_body(named, country_named, nationality)
+    bare_bodies = bare_bodies_by_country(named, country_named, nationality)
 
     def org(name: str, spelled_out: dict[str, str]) -> str:
         name = named_org(name, spelled_out)
