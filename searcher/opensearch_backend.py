@@ -432,6 +432,7 @@ class OpenSearchWriter:
         self.loaded = 0
         self.renormalized = 0  # documents an add's corpus-wide normalization wrote again
         self.seconds = 0.0
+        self.bulk_chunk, self.bulk_threads = BULK_CHUNK, BULK_THREADS
 
     def __call__(
         self,
@@ -489,18 +490,8 @@ class OpenSearchWriter:
         started = time.monotonic()
         countries = {p.name: p.country for item in prepared for p in item.entities.places}
         new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
-        body = {
-            "settings": {
-                "number_of_shards": self.shards,
-                "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
-                "refresh_interval": "-1",
-                "max_result_window": MAX_RESULT_WINDOW,
-                "analysis": ANALYSIS,
-            },
-            "mappings": {**mappings(), "_meta": {"countries": countries}},
-        }
         with self.cluster_errors():
-            self.client.indices.create(index=new, body=body)
+            self.client.indices.create(index=new, body=self.new_index_body(countries))
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
@@ -510,6 +501,19 @@ class OpenSearchWriter:
                 raise
         self.seconds += time.monotonic() - started
         return new
+
+    def new_index_body(self, countries: dict[str, str]) -> dict:
+        """The settings and mappings of a rebuild's new index, as it is during the load."""
+        return {
+            "settings": {
+                "number_of_shards": self.shards,
+                "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
+                "refresh_interval": "-1",
+                "max_result_window": MAX_RESULT_WINDOW,
+                "analysis": ANALYSIS,
+            },
+            "mappings": {**mappings(), "_meta": {"countries": countries}},
+        }
 
     def publish(self, loaded: str, copies: dict[str, str] | None = None) -> None:
         """The loaded index, with the ids of the exact ``copies`` the build skipped, made live: the
@@ -554,8 +558,8 @@ class OpenSearchWriter:
         for ok, item in helpers.parallel_bulk(
             self.client,
             actions,
-            chunk_size=BULK_CHUNK,
-            thread_count=BULK_THREADS,
+            chunk_size=self.bulk_chunk,
+            thread_count=self.bulk_threads,
             raise_on_error=False,
             request_timeout=120,
         ):
