@@ -1083,7 +1083,12 @@ def snippet_for(generation: Generation, body: str, words: set[str]) -> str:
     Long bodies are cut to a window around the first place a word may start (a stem is nearly always
     the start of the word it came from), so a page of hits does not analyze whole long articles.
     """
-    analyzer = generation.schema["body"].analyzer
+    return body_snippet(body, words, generation.schema["body"].analyzer)
+
+
+def body_snippet(body: str, words: set[str], analyzer: Any) -> str:
+    """``snippet_for`` with the body's analyzer: the window is widened to whole words at both ends,
+    else a fragment ending at the window's edge ended mid-word ("…demonstrates a willingne")."""
     text = body
     if len(body) > SNIPPET_WINDOW:
         starts = re.compile(
@@ -1092,7 +1097,8 @@ def snippet_for(generation: Generation, body: str, words: set[str]) -> str:
         found = starts.search(body)
         if found:
             begin = max(0, found.start() - SNIPPET_WINDOW // 4)
-            text = body[begin : begin + SNIPPET_WINDOW]
+            begin, end = whole_words_span(body, begin, min(len(body), begin + SNIPPET_WINDOW))
+            text = body[begin:end]
     marked = highlight(
         text, words, analyzer, SNIPPET_FRAGMENTER, SNIPPET_FORMATTER, top=2, scorer=SNIPPET_SCORER
     )

@@ -48,7 +48,8 @@ def entity(facet: str, name: str) -> ResponseReturnValue:
         both_url=lambda other_facet, other_value: articles_naming_both(
             facet, data["value"], other_facet, other_value
         ),
-        args=MultiDict(),
+        # the page counts articles, so its searches list every article, not each story once
+        args=MultiDict([("collapse", "false")]),
         spelling_sample=SPELLING_SAMPLE,
     )
 

@@ -1,13 +1,14 @@
 """Finding a facet's values by a few typed letters.
 
 The page lists a facet's 200 most frequent values; a reader looking for one further down types part of
-its name. The match runs on the server over every value the current search has, ignoring case and
-accents ("zurich" finds Zürich, "volck" finds Paul Volcker), so it works without the page's script and
-finds values the page never listed.
+the start of a word of its name, or its initials. The match runs on the server over every value the
+current search has, ignoring case and accents ("zurich" finds Zürich, "volck" finds Paul Volcker, "twa"
+Trans World Airlines), so it works without the page's script and finds values the page never listed.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -24,13 +25,28 @@ FILTER_SUFFIX = "_filter"  # the page's parameter: person_filter=volck
 MAX_FILTER_CHARS = 100
 
 
+def finds(typed: str, value: str) -> bool:
+    """Whether what a reader typed in a facet's box finds a value: the letters begin one of its words
+    ("volck" Paul Volcker, "paul vol" too), case and accents ignored, or they are its words' initials
+    ("twa" Trans World Airlines). Letters inside a word find nothing: "twa" listed 28 software firms
+    before Trans World Airlines."""
+    needle, key = facet_key(typed), facet_key(value)
+    if not needle:
+        return False
+    if (
+        key.startswith(needle)
+        or f" {needle}" in key
+        or any(word.startswith(needle) for word in re.split(r"[^\w]+", key))
+    ):
+        return True
+    initials = "".join(word[0] for word in re.split(r"[^\w]+", key) if word)
+    return len(needle) >= 2 and " " not in needle and initials.startswith(needle)
+
+
 def matching_counts(counts: Counter[str], contains: str) -> Counter[str]:
-    """The values of ``counts`` (a facet's counts for the current search) whose name contains
-    ``contains``, case and accents ignored."""
-    needle = facet_key(contains)
-    return Counter(
-        {value: count for value, count in counts.items() if count > 0 and needle in facet_key(value)}
-    )
+    """The values of ``counts`` (a facet's counts for the current search) that what was typed finds
+    (``finds``)."""
+    return Counter({value: count for value, count in counts.items() if count > 0 and finds(contains, value)})
 
 
 def split_filter_args(args: MultiDict[str, str]) -> tuple[MultiDict[str, str], dict[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from whoosh import qparser
@@ -30,13 +31,103 @@ QUERY_FIELDS = (
     "published",
 )
 _FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
+_FIELD_PREFIX = re.compile(r"(?<![\w:])(?:" + "|".join(QUERY_FIELDS) + r"):", re.IGNORECASE)
 _MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 
 
+# Names a reader may type for a field, read as the field ("people:reagan" was searched as two words).
+FIELD_ALIASES = {
+    "people": "person",
+    "persons": "person",
+    "places": "place",
+    "countries": "country",
+    "orgs": "org",
+    "organization": "org",
+    "organizations": "org",
+    "organisation": "org",
+    "organisations": "org",
+    "lang": "language",
+    "headline": "title",
+    "text": "body",
+}
+# A word typed as a field's name: letters, a colon, then something to search (not "10:30", "http://").
+_TYPED_FIELD = re.compile(r"(?<![\w:])([A-Za-z][A-Za-z_]*):(?=[\w\"(*?])")
+
+
+def typed_fields(text: str) -> list[tuple[str, str | None]]:
+    """The field names typed that are not the index's: each with the field it is read as (an alias:
+    ``orgs`` is ``org``), or None when it is no field at all (``foo:bar``: ``bar`` is searched)."""
+    found: dict[str, str | None] = {}
+    for match in _TYPED_FIELD.finditer(text):
+        name = match.group(1)
+        if name.lower() not in QUERY_FIELDS:
+            found[name] = FIELD_ALIASES.get(name.lower())
+    return list(found.items())
+
+
+def typed_fields_notice(text: str) -> str | None:
+    """What the page and the API say about field names typed that are not the index's, or None."""
+    fields = typed_fields(text)
+    if not fields:
+        return None
+    read = [f"“{name}:” as “{field}:”" for name, field in fields if field]
+    unknown = [f"“{name}:”" for name, field in fields if not field]
+    parts = []
+    if read:
+        parts.append(f"Read {', '.join(read)}.")
+    if unknown:
+        parts.append(
+            f"{', '.join(unknown)} {'is no field' if len(unknown) == 1 else 'are no fields'} (the fields are "
+            f"{', '.join(QUERY_FIELDS)}): what follows was searched in the text."
+        )
+    return " ".join(parts)
+
+
+_TYPED_MENTIONED = re.compile(r"(?<![\w:])mentioned:(\"[^\"]*\"?|[^\s()]+)", re.IGNORECASE)
+
+
+def is_mentioned_period(value: str) -> bool:
+    """Whether a typed ``mentioned:`` value is a year, a month or a day (``1987``, ``1987-3``,
+    ``1987-03-17``, ``1987-*``) that exists."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?", value.strip('"'))
+    if match is None:
+        return False
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is None:
+        return day is None
+    try:
+        date(year or 1, month, day or 1)
+    except ValueError:
+        return False
+    return True
+
+
+def mentioned_notice(text: str) -> str | None:
+    """What the page says when a typed ``mentioned:`` value is no date (``mentioned:1987-13``): it
+    matches nothing, as ``?mentioned=1987-13`` is refused naming the parameter."""
+    wrong = [m.group(0) for m in _TYPED_MENTIONED.finditer(text) if not is_mentioned_period(m.group(1))]
+    if not wrong:
+        return None
+    return (
+        f"{', '.join(f'“{typed}”' for typed in wrong)}: a mentioned date is a year, a month or a day that "
+        "exists (mentioned:1987, mentioned:1987-03, mentioned:1987-03-17); no article mentions it."
+    )
+
+
 def prepare_query_text(text: str) -> str:
-    """The query as the parser should read it: field names in any case (``ORG:OPEC``), and a mentioned
-    date as one value (``mentioned:1987-03`` is March 1987, ``mentioned:1987-*`` the year 1987)."""
-    text = _FIELD_NAME.sub(lambda m: m.group(1).lower(), text)
+    """The query as the parser should read it: field names in any case (``ORG:OPEC``), a field's other
+    names as the field (``people:`` is ``person:``), a name that is no field left out (``foo:bar``
+    searches ``bar``), and a mentioned date as one value (``mentioned:1987-03`` is March 1987,
+    ``mentioned:1987-*`` the year 1987)."""
+
+    def field(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.lower() in QUERY_FIELDS:
+            return f"{name.lower()}:"
+        alias = FIELD_ALIASES.get(name.lower())
+        return f"{alias}:" if alias else ""
+
+    text = _TYPED_FIELD.sub(field, _FIELD_NAME.sub(lambda m: m.group(1).lower(), text))
 
     def mentioned(match: re.Match[str]) -> str:
         parts = [match.group(1)] + [part.zfill(2) for part in match.group(2, 3) if part]
@@ -46,7 +137,8 @@ def prepare_query_text(text: str) -> str:
 
 
 NO_SEARCHABLE_WORD = (
-    "The query has no word that can be searched (no letter or digit): no article matches it. "
+    "The query has no word that can be searched (no letter or digit besides a field's name): "
+    "no article matches it. "
     "Type a word, or clear the query to browse every article."
 )
 
@@ -62,9 +154,13 @@ def only_stop_words_notice(words: str) -> str:
 
 def has_searchable_word(text: str) -> bool:
     """Whether a query has something to search: a letter or a digit, or the ``*`` that browses every
-    article. An empty query browses; ``😀``, ``?``, ``!!!`` or ``""`` search nothing, so match nothing
-    (not every article, which is what the parser's empty query would give)."""
-    return not text.strip() or "*" in text or any(char.isalnum() for char in text)
+    article. An empty query browses; ``😀``, ``?``, ``!!!``, ``""`` or a field's name with nothing to
+    search in it (``person:``, ``title:!!!``) search nothing, so match nothing (not every article,
+    which is what the parser's empty query would give, nor the field's name as a word)."""
+    if not text.strip():
+        return True
+    text = _FIELD_PREFIX.sub(" ", text)
+    return "*" in text or any(char.isalnum() for char in text)
 
 
 def match_all_wildcards_as_every(query: Any) -> Any:
@@ -106,6 +202,7 @@ class WildcardRefusal:
     wildcards: tuple[Any, ...]  # the query's wildcard leaves it refuses
     limit: int
     too_broad: bool = False
+    leading: bool = False  # a wildcard before the word's first letter (``*oil``, ``?il``): never searched
 
 
 Refusal = Callable[[Any], WildcardRefusal | None]
@@ -129,9 +226,48 @@ def different_wildcards(wildcards: list[Any]) -> int:
     return len({getattr(leaf, "endchar", None) or getattr(leaf, "text", None) for leaf in wildcards})
 
 
+_LEADING_WILDCARD = re.compile(r"(?<![^\s(])([+-]?(?:(?:title|body):)?)[*?]+([^\s()\"]*)")
+
+
+def without_leading_wildcards(text: str) -> str:
+    """The query with the wildcards before words' first letters taken off, the rest as typed:
+    ``title:*oil -*gas`` is ``title:oil -gas``, ``*oil*`` is ``oil*``."""
+    return _LEADING_WILDCARD.sub(
+        lambda match: match.group(1) + match.group(2) if match.group(2) else "", text
+    )
+
+
+def leading_wildcards(query: Any) -> WildcardRefusal | None:
+    """Words typed with a wildcard before their first letter (``*oil``, ``?il``, ``*ing``), refused on
+    every engine: the index holds stems, so ``*ing`` found "king" and "spring" but none of the words
+    stemmed to lose their "-ing", and each walked the whole word list (2–3 s on Reuters). A facet's
+    values (``person:*olck*``) are matched on its column, where this costs nothing, and stay."""
+    leaves = [query] if query.is_leaf() else list(query.leaves())
+    leading = [
+        leaf
+        for leaf in leaves
+        if isinstance(leaf, Wildcard)
+        and getattr(leaf, "fieldname", None) not in COLUMN_FACETS
+        and str(leaf.text)[:1] in "*?"
+    ]
+    return WildcardRefusal(tuple(leading), 0, leading=True) if leading else None
+
+
+def refused_by_any_engine(refused: Refusal) -> Refusal:
+    """An engine's refusals, after the ones every engine makes (``leading_wildcards``)."""
+    return lambda query: leading_wildcards(query) or refused(query)
+
+
 def refusal_message(refusal: WildcardRefusal, text: str) -> str:
     """The refusal in words, naming the wildcards as typed and saying what to do."""
     typed = list(dict.fromkeys(typed_wildcard(leaf, text) for leaf in refusal.wildcards))
+    if refusal.leading:
+        typed = list(dict.fromkeys(match.group(0) for match in _LEADING_WILDCARD.finditer(text))) or typed
+        return (
+            f"A wildcard before a word's first letter ({', '.join(f'“{word}”' for word in typed)}) is not "
+            "searched: the index keeps words by their stems, so it would miss most of the words it means. "
+            "Put letters before the * or ?."
+        )
     if refusal.too_broad:
         return (
             f"“{typed[0]}” matches more than {refusal.limit:,} words, too many to search: "
@@ -144,24 +280,36 @@ def refusal_message(refusal: WildcardRefusal, text: str) -> str:
 
 
 def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
-    """What the page and the API tell the reader when their words were not searched as typed: the
-    query has no word to search (``NO_SEARCHABLE_WORD``), or the engine ``refused`` them (a wildcard
-    too broad, too many wildcards) and they were searched as plain words instead; None when they were
-    searched as typed."""
+    """What the page and the API tell the reader when their words were not searched as typed: a field
+    name that is not the index's (``typed_fields_notice``), the query has no word to search
+    (``NO_SEARCHABLE_WORD``), or the engine ``refused`` them (a wildcard too broad, too many
+    wildcards) and they were searched otherwise; None when they were searched as typed."""
+    notices = (typed_fields_notice(text), mentioned_notice(text), _search_notice(text, schema, refused))
+    return " ".join(notice for notice in notices if notice) or None
+
+
+def _search_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     if not has_searchable_word(text):
         return NO_SEARCHABLE_WORD
     prepared = prepare_query_text(text)
     if only_stop_words(prepared):
-        return only_stop_words_notice(_plain_words(prepared))
+        return only_stop_words_notice(_plain_words(_TEXT_FIELD_PREFIX.sub("", prepared)))
     query = _parsed_as_typed(prepared, schema)
-    refusal = refused(query) if query is not None else None
+    refusal = refused_by_any_engine(refused)(query) if query is not None else None
     if refusal is None:
         return None
-    plain = _plain_words(prepared)
+    if refusal.leading:
+        return f"{refusal_message(refusal, prepared)} The query was searched as “{without_leading_wildcards(prepared)}”."
+    plain = _searched_plainly(prepared)
     searched = (
         f"searched instead as plain words: “{plain}”" if plain else "searched instead for every article"
     )
     return f"{refusal_message(refusal, prepared)} The words were {searched}."
+
+
+def _searched_plainly(text: str) -> str:
+    """The words a query the engine refused is searched as: its words, not its fields' names."""
+    return _plain_words(_FIELD_PREFIX.sub(" ", text))
 
 
 def _plain_words(text: str) -> str:
@@ -169,7 +317,8 @@ def _plain_words(text: str) -> str:
 
 
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
-_PLAIN_WORD = re.compile(r"[+-]?(\w+)")
+_PLAIN_WORD = re.compile(r"[+-]?(?:(?:title|body):)?(\w+)")  # a word, alone or in the title's or body's field
+_TEXT_FIELD_PREFIX = re.compile(r"(?<![\w:])(?:title|body):(?=[\w\"])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _TEXT_ANALYZER = english_text_analyzer()
 
@@ -179,7 +328,9 @@ def without_stop_words(text: str) -> str:
     letter), and without an operator they leave with nothing to join. Every article's title and body
     drop them, but a language field whose stemmer keeps "the" (Romanian's) does not: parsed as typed,
     ``the ferry`` asked for "the" in Romanian text, which OpenSearch's every-language query made 0
-    results. Phrases, fields and wildcards are left as typed."""
+    results. A word in the title's or body's field goes too (``title:the``: parsed, it left nothing, and
+    the plain words searched instead were "title the"). Phrases, other fields and wildcards are left
+    as typed."""
     kept = []
     for token in _QUERY_TOKEN.findall(text):
         plain = _PLAIN_WORD.fullmatch(token)
@@ -203,7 +354,8 @@ def only_stop_words(text: str) -> bool:
     ``to be or not to be``, ``-the``): such a query has nothing to search, as one with no letter or
     digit has not. Judged on the fields every article is indexed in, not on a language field whose
     stemmer keeps "the" (Romanian's), so both engines agree whatever languages an index holds. A field
-    (``person:the``) or a wildcard (``the*``) is something to search."""
+    (``person:the``) or a wildcard (``the*``) is something to search; ``title:the`` is not."""
+    text = _TEXT_FIELD_PREFIX.sub("", text)  # "title:the" asks for a word the title leaves out
     words = _plain_words(text)
     if not words or any(mark in text for mark in "*?:"):
         return False
@@ -278,7 +430,9 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
         query = match_all_wildcards_as_every(query)
     if query is not None and only_exclusions(query):
         return And([Every(), query]), text
+    if query is not None and query is not NullQuery and leading_wildcards(query):
+        return parse_query(without_leading_wildcards(text), schema, refused)
     if query is None or query is NullQuery or refused(query):
-        plain_words = _plain_words(text)
+        plain_words = _searched_plainly(text)
         return (_plain_parser(schema).parse(plain_words) if plain_words else Every()), plain_words
     return query, text

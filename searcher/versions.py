@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cache
 from typing import Any
 
 from index.clean import reflow_hard_wrapped
@@ -11,17 +12,25 @@ from index.clean import reflow_hard_wrapped
 from .engine import SearchBackend
 from .search import version_data
 
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+
+@cache
+def _segmenter() -> Any:
+    """pysbd's English rules, made on first use (not at import)."""
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
 
 
 def sentences(body: str) -> list[str]:
     """The body's sentences, whitespace made single: paragraphs first (lines hard-wrapped mid-sentence
-    joined again, as cleaning does), then the breaks after ``.``, ``!`` or ``?`` before a capital or a
-    digit (an abbreviation such as "U.S. Officials" may split). Punctuation alone (a stray ";") is no
-    sentence."""
+    joined again, as cleaning does), then pysbd's sentence boundaries, which know abbreviations — a
+    break after every full stop before a capital made "…after U.S. Treasury Secretary James Baker
+    said…" three sentences. Punctuation alone (a stray ";") is no sentence."""
     found = []
     for paragraph in re.split(r"\n\s*\n|\n", reflow_hard_wrapped(body)):
-        for sentence in SENTENCE_BREAK.split(paragraph):
+        if not paragraph.strip():
+            continue
+        for sentence in _segmenter().segment(paragraph):
             text = " ".join(sentence.split())
             if any(char.isalnum() for char in text):
                 found.append(text)

@@ -93,6 +93,23 @@ def test_field_names_and_values_in_any_case_and_accent(client):
     assert api(client, "q=PLACE:h%C3%A9lsinki")["total"] == api(client, "place=Helsinki")["total"]
 
 
+def test_a_fields_other_names_are_read_as_it_and_other_names_are_said(client):
+    """``people:`` was searched as the word "people" and ``orgs:opec`` found nothing, both silently."""
+    for typed, meant in [
+        ("People:lindqvist", "person:lindqvist"),
+        ("orgs:%22meridian+bank%22", "org=Meridian+Bank"),
+    ]:
+        data = api(client, f"q={typed}")
+        assert data["total"] == api(client, meant if "=" in meant else f"q={meant}")["total"] > 0, typed
+        assert "as “person:”" in data["notice"] or "as “org:”" in data["notice"]
+    data = api(client, "q=foo:ferry")
+    assert ids(data) == ids(api(client, "q=ferry")) and "“foo:” is no field" in data["notice"]
+    for wrong in ("mentioned:2024-13", "mentioned:soon"):
+        data = api(client, f"q={wrong}")
+        assert data["total"] == 0 and f"“{wrong}”: a mentioned date is" in data["notice"], wrong
+    assert api(client, "q=mentioned:2024-03")["notice"] is None
+
+
 def test_mentioned_periods_unquoted_as_the_readme_writes_them(client):
     month = api(client, "mentioned=2024-03")["total"]
     assert month > 0
@@ -109,6 +126,18 @@ def test_match_everything_wildcards_are_the_empty_query(client):
     everything = api(client, "")["total"]
     assert api(client, "q=*")["total"] == everything
     assert api(client, "q=ferry+-*")["total"] == 0
+
+
+def test_a_wildcard_before_a_word_is_searched_without_it_and_says_so(client):
+    """``*erry`` once walked the whole word list and matched stems ("*ing" found "king", not the words
+    stemmed to lose "-ing"): it is the word without its wildcard, with a notice, on every engine."""
+    for typed, searched in [("*erry", "erry"), ("ferry -*strike", "ferry -strike"), ("?erry*", "erry*")]:
+        data, plain = api(client, f"q={typed}"), api(client, f"q={searched}")
+        assert ids(data) == ids(plain) and data["total"] == plain["total"], typed
+        assert (
+            "before a word's first letter" in data["notice"] and f"searched as “{searched}”" in data["notice"]
+        )
+    assert api(client, "q=ferry+-*strike")["total"] < api(client, "q=ferry")["total"]
 
 
 def test_mentioned_year_counts_predict_the_click(client):

@@ -295,7 +295,9 @@ def test_a_query_with_a_word_or_the_browsing_star_is_searchable(client):
         assert data["searchable"] is True and data["total"] > 0, query
 
 
-@pytest.mark.parametrize("query", ["the", "The", "a of", "to be or not to be", '"the of"', "-the"])
+@pytest.mark.parametrize(
+    "query", ["the", "The", "a of", "to be or not to be", '"the of"', "-the", "title:the"]
+)
 def test_a_query_of_stop_words_alone_matches_nothing_and_says_so(client, runner, query):
     data = client.get("/api/search", query_string={"q": query}).json
     assert data["total"] == 0 and data["hits"] == [] and data["searchable"] is False

@@ -27,6 +27,22 @@ def test_matching_counts_keeps_the_values_the_search_has_that_contain_the_letter
     assert matching_counts(counts, "ern") == Counter()  # Bern has no article in this search
 
 
+def test_typed_letters_find_a_word_start_or_the_initials_not_letters_inside_a_word():
+    from searcher.facet_filter import finds
+
+    for typed, value in [
+        ("volck", "Paul Volcker"),
+        ("paul vol", "Paul Volcker"),
+        ("twa", "Trans World Airlines"),
+        ("ALCANT", "Alcântara"),
+        ("neill", "Sean O'Neill"),
+        ("hq", "Harbor-Quay Lines"),
+    ]:
+        assert finds(typed, value), (typed, value)
+    for typed, value in [("twa", "Norsoft Software Inc"), ("olck", "Paul Volcker"), ("", "Paul Volcker")]:
+        assert not finds(typed, value), (typed, value)
+
+
 def facet_section(client, url, facet):
     html = client.get(url).get_data(as_text=True)
     start = html.index(f'id="found-{facet}"')

@@ -97,11 +97,52 @@ def test_a_query_with_no_word_parses_to_nothing():
     from searcher.query import has_searchable_word
 
     schema = query_schema(build_schema())
-    for text in ("😀", "?", "!!!", "...", "(((", '""'):
+    for text in ("😀", "?", "!!!", "...", "(((", '""', "person:", "title:!!!", "ORG: body:?"):
         assert not has_searchable_word(text)
         assert parse_query(text, schema, lambda q: None)[0] is NullQuery
-    for text in ("", "*", "oil", "é", "1987"):
+    for text in ("", "*", "oil", "é", "1987", "title:oil", "person:*"):
         assert has_searchable_word(text)
+
+
+def test_a_wildcard_before_the_first_letter_is_taken_off_and_the_rest_kept_as_typed():
+    from searcher.query import leading_wildcards, refusal_notice, without_leading_wildcards
+
+    schema = query_schema(build_schema())
+    assert without_leading_wildcards("title:*oil -*gas (*coal OR ?ore) *oil* ? o?l") == (
+        "title:oil -gas (coal OR ore) oil*  o?l"
+    )
+    for typed, searched in [("*oil", "oil"), ("title:*oil -*gas", "title:oil -gas"), ("*oil*", "oil*")]:
+        assert parse_query(typed, schema, lambda q: None) == parse_query(searched, schema, lambda q: None)
+        notice = refusal_notice(typed, schema, lambda q: None)
+        assert notice is not None and f"searched as “{searched}”" in notice, typed
+    for kept in ("o?l", "oil*", "person:*olck*", "*"):
+        query = parse_query(kept, schema, lambda q: None)[0]
+        assert leading_wildcards(query) is None and refusal_notice(kept, schema, lambda q: None) is None, kept
+
+
+def test_typed_field_names_are_the_indexs_its_aliases_or_none():
+    from searcher.query import is_mentioned_period, prepare_query_text, typed_fields
+
+    assert typed_fields("people:reagan ORGS:opec foo:bar person:x 10:30 http://x.org Re: y") == [
+        ("people", "person"),
+        ("ORGS", "org"),
+        ("foo", None),
+    ]
+    assert prepare_query_text("people:reagan orgs:opec foo:bar 10:30") == "person:reagan org:opec bar 10:30"
+    for period in ("1987", "1987-3", "1987-03-17", "1987-*", "1987-03*", '"1987-03"'):
+        assert is_mentioned_period(period), period
+    for wrong in ("1987-13", "1987-02-30", "foo", "87", "1987-03-17-1"):
+        assert not is_mentioned_period(wrong), wrong
+
+
+def test_words_searched_plainly_leave_out_the_fields_names():
+    """A query the engine refuses as typed is searched as its plain words: the words typed, never the
+    names of the fields they were typed in ("title:oil*" once searched "title" too)."""
+    from searcher.query import WildcardRefusal
+
+    schema = query_schema(build_schema())
+    refuse_all = lambda query: WildcardRefusal((), 1)  # noqa: E731
+    assert parse_query("title:oil* Person:volck* gas", schema, refuse_all)[1] == "oil volck gas"
 
 
 def test_a_query_of_stop_words_alone_parses_to_nothing_with_a_notice():
@@ -111,7 +152,16 @@ def test_a_query_of_stop_words_alone_parses_to_nothing_with_a_notice():
 
     # the language fields' analyzers (Romanian's keeps "the") do not make a stop word searchable
     schema = query_schema(build_schema(["ro", "de"]))
-    for text in ("the", "THE of", "to be or not to be", '"the of"', "-the", "NOT the"):
+    for text in (
+        "the",
+        "THE of",
+        "to be or not to be",
+        '"the of"',
+        "-the",
+        "NOT the",
+        "title:the",
+        "Body:of the",
+    ):
         assert not has_words_to_search(text), text
         assert parse_query(text, schema, lambda q: None)[0] is NullQuery, text
         assert "too common to be searched" in refusal_notice(text, schema, lambda q: None), text
@@ -175,3 +225,7 @@ def test_stop_words_beside_other_words_are_left_out_of_every_field():
         assert parse_query(text, schema, lambda q: None)[0] == ferry, text
     assert without_stop_words('"the ferry" the* person:the a b oil') == '"the ferry" the* person:the oil'
     assert without_stop_words("oil AND the OR gas") == "oil AND gas"
+    # in the title's or body's field too: parsed, "title:the" was nothing, and the plain words searched
+    # instead were "title the", so it found articles about titles
+    assert without_stop_words("title:the body:of title:ferry -body:a oil") == "title:ferry oil"
+    assert parse_query("title:the ferry", schema, lambda q: None)[0] == ferry

@@ -1,5 +1,7 @@
 """Snippets begin and end on whole words, however the analyzer splits a word into tokens."""
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 from whoosh.highlight import highlight
@@ -10,6 +12,8 @@ from searcher.backend import (
     SNIPPET_FORMATTER,
     SNIPPET_FRAGMENTER,
     SNIPPET_SCORER,
+    SNIPPET_WINDOW,
+    body_snippet,
     whole_words_span,
 )
 
@@ -55,3 +59,34 @@ def test_a_widened_span_starts_and_ends_at_a_word_boundary(words, data):
     assert new_start <= start and new_end >= end
     assert new_start == 0 or text[new_start - 1] == " "
     assert new_end == len(text) or text[new_end] == " "
+
+
+@given(st.integers(0, 400), st.integers(0, 300))
+def test_a_long_bodys_snippet_ends_on_whole_words_at_the_windows_edge(lead, tail):
+    """A long body is searched in a window around the first match: the window's edge once cut a
+    fragment mid-word ("…demonstrates a willingne"). Each fragment shown is whole words of the body."""
+    words = [
+        "the",
+        "harbour",
+        "board",
+        "of",
+        "Tarvik",
+        "reviewed",
+        "its",
+        "willingness",
+        "to",
+        "lease",
+        "cranes",
+        "and",
+        "berths",
+    ]
+    body = " ".join(words[i % len(words)] for i in range(lead))
+    body += " harbour " + " ".join(words[(i * 7) % len(words)] for i in range(tail + SNIPPET_WINDOW // 5))
+    assert len(body) > SNIPPET_WINDOW
+    marked = body_snippet(body, {"harbour"}, english_text_analyzer())
+    for fragment in re.sub(r"</?mark[^>]*>", "", marked).split(" … "):
+        start = body.find(fragment)
+        assert start >= 0, fragment
+        end = start + len(fragment)
+        assert start == 0 or not body[start - 1].isalnum(), fragment
+        assert end == len(body) or not body[end].isalnum(), fragment

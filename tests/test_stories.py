@@ -306,6 +306,9 @@ def test_sentence_diff_marks_added_and_removed_sentences():
         "Three?",
         "4 is last.",
     ]
+    # an abbreviation ends no sentence: a break at every full stop before a capital made this one three
+    baker = "Talks came after U.S. Treasury Secretary James Baker said at 10 a.m. that the U.S. Would sell."
+    assert sentences(f"{baker} He left.") == [baker, "He left."]
     lines = sentence_diff("Alpha one. Beta two. Gamma three.", "Alpha one. Gamma three. Delta four.")
     assert [(line["kind"], line["text"]) for line in lines] == [
         ("same", "Alpha one."),
