@@ -196,8 +196,9 @@ WHOOSH_EPOCH = datetime(1, 1, 1)
 
 # Whoosh's StemmingAnalyzer, in OpenSearch's terms: its words (\w+(\.?\w+)*), lower case, its stop words
 # and one-letter words dropped with no gap left (Whoosh renumbers positions), then Lucene's Porter
-# stemmer. Used to highlight and for more-like-this; queries match the ``*_terms`` fields, which hold
-# the words stemmed by Whoosh itself (its Porter differs from Lucene's on many words).
+# stemmer. Used to highlight the body (on the title, where the highlighter's query is written:
+# ``body_highlight_query``); queries match the ``*_terms`` fields, which hold the words stemmed by
+# Whoosh itself (its Porter differs from Lucene's on many words).
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 ANALYSIS = {
     "char_filter": {
@@ -241,14 +242,14 @@ def mappings() -> dict:
     properties = {
         "id": {"type": "keyword"},
         "order": {"type": "long"},  # the order articles were written in: ties break as in Whoosh (by docnum)
-        "title": {"type": "text", "analyzer": "whoosh_stem"},  # for more-like-this
+        # the highlighter's query is written on the title (``body_highlight_query``): a short field
+        # analysed as the body is
+        "title": {"type": "text", "analyzer": "whoosh_stem"},
         "title_terms": {"type": "text", "analyzer": "whitespace"},  # what queries match and rank
-        "body_terms": {"type": "text", "analyzer": "whitespace"},
-        "body": {
-            "type": "text",
-            "analyzer": "whoosh_stem",
-            "index_options": "offsets",
-        },  # for the highlighter
+        "body_terms": {"type": "text", "analyzer": "whitespace"},  # also what "more like this" compares
+        # highlighted by analysing it again at search time (a hit's body, 20 a page), not indexed: its
+        # terms cost the cluster a third of its CPU during a load (bench/opensearch_load.py)
+        "body": {"type": "text", "analyzer": "whoosh_stem", "index": False},
         "published": {"type": "date"},
         "source": {"type": "keyword"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
@@ -1291,8 +1292,9 @@ class OpenSearchIndex(SearchBackend):
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
                 "encoder": "html",
-                "highlight_query": to_dsl(
-                    parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False, corrections=corrections
+                "require_field_match": False,  # the query's words are on the title: see body_highlight_query
+                "highlight_query": body_highlight_query(
+                    to_dsl(parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False, corrections=corrections)
                 ),
             }
         # one round trip: the hits, the counts (size 0, so the shards' request cache keeps them) and
@@ -1841,10 +1843,15 @@ class OpenSearchIndex(SearchBackend):
         articles like it), as on the Whoosh backend."""
         self.generation()
         try:
-            found = self.client.get(index=self.alias, id=article_id, _source_includes=["story"])
+            found = self.client.get(
+                index=self.alias,
+                id=article_id,
+                _source_includes=["story", "title", "body", "dateline", "language"],
+            )
         except NotFoundError:
             return []
         story = found["_source"].get("story") or article_id
+        words = search_terms(found["_source"])["body_terms"]  # the body's words as Whoosh indexes them
         answer = self.client.search(
             index=self.alias,
             body={
@@ -1854,8 +1861,8 @@ class OpenSearchIndex(SearchBackend):
                     "bool": {
                         "must": {
                             "more_like_this": {
-                                "fields": ["body"],
-                                "like": [{"_index": self.alias, "_id": article_id}],
+                                "fields": ["body_terms"],
+                                "like": [words],
                                 "min_term_freq": 1,
                                 "min_doc_freq": 1,
                                 "max_query_terms": 25,
@@ -2232,6 +2239,30 @@ def to_dsl(query, terms: bool, corrections: Corrections = NO_CORRECTIONS) -> dic
     if isinstance(query, AndMaybe):
         return {"bool": {"must": [sub(query.a)], "should": [sub(query.b)]}}
     return {"match_none": {}}  # fuzzy terms and other syntax the searcher does not offer
+
+
+HIGHLIGHTED_LEAVES = ("match", "match_phrase", "prefix", "wildcard", "range")
+BOOL_CLAUSES = ("must", "should", "must_not", "filter")
+
+
+def body_highlight_query(dsl: dict) -> dict:
+    """A query for the body's highlighter (``to_dsl`` without ``terms``), written on the title: the
+    body is not indexed, so no query can name it, but the title is analysed as the body is, and with
+    ``require_field_match`` off the title's words are marked in the body. Only the body's words are
+    kept; the rest (the title's, a language field's, a facet's, a date's) becomes ``match_none``, so
+    the body is marked exactly where a query on the body would mark it."""
+    if "bool" in dsl:
+        found = dict(dsl["bool"])
+        for clause in BOOL_CLAUSES:
+            if clause in found:
+                found[clause] = [body_highlight_query(sub) for sub in found[clause]]
+        return {"bool": found}
+    kind, leaf = next(iter(dsl.items()))
+    if kind in HIGHLIGHTED_LEAVES and list(leaf) == ["body"]:
+        return {kind: {"title": leaf["body"]}}
+    if kind == "match_all":
+        return dsl
+    return {"match_none": {}}
 
 
 def facet_dsl(query, corrections: Corrections = NO_CORRECTIONS) -> dict:
