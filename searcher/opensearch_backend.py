@@ -184,12 +184,16 @@ def whoosh_terms(text: str) -> str:
     query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
     each lower-cased and its accents folded, stop words and one-letter words dropped, the rest stemmed — without its token
     objects and chained generators, which were most of the load's Python time."""
-    return " ".join(filter(None, map(_stems.__getitem__, map(folded_lower, WHOOSH_WORD.findall(text)))))
+    return " ".join(filter(None, map(_stems.__getitem__, folded_lower_words(WHOOSH_WORD.findall(text)))))
 
 
-def folded_lower(word: str) -> str:
-    """A word in lower case, its accents folded: as the Whoosh schema's text analyzer reads it."""
-    return fold_accents(word.lower())
+def folded_lower_words(words: list[str]) -> list[str]:
+    """Each word in lower case, its accents folded (as the Whoosh schema's text analyzer reads it),
+    in one pass over them all joined by a space: lower-casing and folding go character by character
+    (a final sigma too: a space ends a word either way), and a space is neither in a word nor made by
+    folding, so splitting at spaces gives the words back. The words are found first, in the text as
+    written: folding a loose accent away before would join the letters on either side of it."""
+    return fold_accents(" ".join(words).lower()).split(" ") if words else []
 
 
 WHOOSH_EPOCH = datetime(1, 1, 1)
