@@ -49,6 +49,12 @@ WEEK_RELATIVE = re.compile(
     re.IGNORECASE,
 )
 REFERENCE_MONDAY = datetime(2000, 6, 5)  # far from a month's or a year's end either way
+# A weekday alone ("Tuesday", "on Tuesday morning"): the past one unless its sentence speaks of the future.
+BARE_WEEKDAY = re.compile(
+    r"^(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
 # Texts relative to the month and year only ("last month", "next March", "a year ago") move with the
 # base by whole years: they are parsed against the same day of a reference (leap) year.
 DAY_RELATIVE = re.compile(
@@ -220,6 +226,143 @@ TIMELESS_ED = frozenset(
         "seasonally",
     ]
 )
+# English verbs' irregular simple past forms (and "did", "got"): cues of the past as an -ed verb is.
+IRREGULAR_PAST = frozenset(
+    [
+        "arose",
+        "awoke",
+        "became",
+        "began",
+        "bent",
+        "bit",
+        "bled",
+        "blew",
+        "broke",
+        "bred",
+        "brought",
+        "built",
+        "burnt",
+        "bought",
+        "caught",
+        "chose",
+        "clung",
+        "came",
+        "crept",
+        "dealt",
+        "did",
+        "dug",
+        "drew",
+        "drank",
+        "drove",
+        "ate",
+        "fell",
+        "fed",
+        "felt",
+        "fought",
+        "found",
+        "fled",
+        "flung",
+        "flew",
+        "forbade",
+        "forgot",
+        "forgave",
+        "froze",
+        "got",
+        "gave",
+        "went",
+        "ground",
+        "grew",
+        "hung",
+        "heard",
+        "hid",
+        "held",
+        "kept",
+        "knelt",
+        "knew",
+        "laid",
+        "led",
+        "leapt",
+        "learnt",
+        "left",
+        "lent",
+        "lay",
+        "lit",
+        "lost",
+        "made",
+        "meant",
+        "met",
+        "paid",
+        "rode",
+        "rang",
+        "rose",
+        "ran",
+        "said",
+        "saw",
+        "sought",
+        "sold",
+        "sent",
+        "shook",
+        "shone",
+        "shot",
+        "shrank",
+        "sang",
+        "sank",
+        "sat",
+        "slept",
+        "slid",
+        "slung",
+        "spoke",
+        "sped",
+        "spent",
+        "spun",
+        "spat",
+        "sprang",
+        "stood",
+        "stole",
+        "stuck",
+        "stung",
+        "struck",
+        "strove",
+        "swore",
+        "swept",
+        "swam",
+        "swung",
+        "took",
+        "taught",
+        "tore",
+        "told",
+        "thought",
+        "threw",
+        "understood",
+        "undertook",
+        "overtook",
+        "withdrew",
+        "woke",
+        "wore",
+        "wove",
+        "wept",
+        "won",
+        "wound",
+        "wrote",
+        "cut",
+        "set",
+        "put",
+        "hit",
+        "let",
+        "shut",
+        "hurt",
+    ]
+)
+# past forms spelled as the present ("they cut rates", "we cut rates"): past only where no word before
+# makes them a present, an infinitive or a noun ("will cut", "to cut", "a cut", "rate cut")
+SAME_AS_PRESENT = frozenset(["cut", "set", "put", "hit", "let", "shut", "hurt"])
+SUBJECTS = frozenset(["they", "he", "she", "it", "we", "i", "you", "who", "which", "that"])
+# reporting verbs say when something was said, not when what was said happens ("said output in
+# October would rise"): a cue only for a date that directly follows them ("said in February")
+REPORTING = frozenset(["said", "told", "thought", "wrote", "spoke"])
+AMOUNTS = frozenset(["mln", "million", "billion", "bln", "trillion"])
+STARTED = frozenset(["began"])  # an irregular past that takes a date without a preposition ("began May 1")
+TIME_PREPOSITIONS = frozenset(["in", "on", "during", "at", "early", "late", "mid", "since", "by"])
 FUTURE_AFTER = frozenset(
     ["will", "would", "'ll", "shall", "expected", "likely"]
 )  # "(October-November) crop will"
@@ -262,37 +405,78 @@ def tense_of_context(before: str, after: str) -> str | None:
     """Whether the sentence around a date speaks of the past ("past"), of the future ("future") or
     says neither (None), from ``before`` (the text before the date) and ``after`` it. "The February
     accord" (an accord, agreement or pact named after its month) is past, "the July contract" (a
-    market's contract, delivery or shipment) future. Else the cue nearest
-    before the date in its sentence decides: a past-tense verb ("narrowed", "had", "since",
-    "broke down" does not count, irregular verbs are not known), or a word of the future ("will",
-    "expires", "until", "due" but not "due to"); an -ed verb with "to" and a word after it ("agreed to
-    cut", not "narrowed to 10.69") looks ahead, and one after "the" or "be" is no cue. With no cue before it, "will" or "would" just after it in the same
-    sentence ("the late (October-November) crop will decline") says future."""
+    market's contract, delivery or shipment, "for October shipment" too) future. Else the cue nearest
+    before the date in its
+    sentence decides (``verb_tense``): a past-tense verb ("narrowed", "met", "had", "since"), or a word
+    of the future ("will", "expires", "until", "due" but not "due to"); a month right after an irregular
+    past is what it acts on ("bought July", "sold May": a market's month), and the sentence says
+    nothing of it, unless the verb is one of starting ("began May 1"). A date that opens its clause
+    after a preposition ("In February they agreed") is told by the first cue after it instead. With no
+    cue before it, "will" or "would" just after it in the same sentence ("the late (October-November)
+    crop will decline") says future."""
     named = NAMED_AFTER_MONTH.match(after)
-    if named and re.search(r"\bthe\s*$", before, re.IGNORECASE):
-        if named.group(2) in PAST_EVENTS:
-            return "past"
-        if named.group(2) in FUTURE_EVENTS:
-            return "future"
+    if named and named.group(2) in FUTURE_EVENTS:
+        return "future"  # "the July contract", "for October shipment": a market's months to come
+    if named and named.group(2) in PAST_EVENTS and re.search(r"\bthe\s*$", before, re.IGNORECASE):
+        return "past"
     clause = SENTENCE_END.split(before)[-1]
     words = [word.lower() for word in CONTEXT_WORD.findall(clause)]
-    for at in range(len(words) - 1, max(len(words) - 1 - CUE_WORDS, -1), -1):
-        word, following = words[at], words[at + 1] if at + 1 < len(words) else ""
-        if word in FUTURE_WORDS:
-            if word == "due" and following == "to":
-                continue  # "due to the cold weather": because of
-            return "future"
-        if word in PAST_WORDS:
-            return "past"
-        if len(word) > 4 and word.endswith("ed") and word not in TIMELESS_ED:
-            if at and words[at - 1] in DETERMINERS | {"be"}:
-                continue  # an adjective ("the revised figures"), or what is to be done ("be completed")
-            ahead = following == "to" and at + 2 < len(words) and words[at + 2].isalpha()
-            return "future" if ahead else "past"  # "agreed to cut", but "narrowed to 10.69"
+    if len(words) >= 2 and words[-2] in FUTURE_EVENTS and words[-1] in ("of", "for", "in"):
+        return "future"  # "contracts of July", "delivery in October"
+    if words and words[-1] in IRREGULAR_PAST and words[-1] not in STARTED:
+        return None  # the month is what was traded ("bought July", "sold May"), not when
     rest = SENTENCE_END.split(after)[0]
-    if any(word.lower() in FUTURE_AFTER for word in CONTEXT_WORD.findall(rest)):
+    following = [word.lower() for word in CONTEXT_WORD.findall(rest)]
+    opening = [word.lower() for word in CONTEXT_WORD.findall(re.split(r"[,;:(]", clause)[-1])]
+    if opening and all(word in TIME_PREPOSITIONS for word in opening):  # "In February they agreed"
+        for at in range(min(len(following), CUE_WORDS)):
+            tense = verb_tense(following, at, date_at=-1)
+            if tense:
+                return tense
+    for at in range(len(words) - 1, max(len(words) - 1 - CUE_WORDS, -1), -1):
+        tense = verb_tense(words, at, date_at=len(words))
+        if tense:
+            return tense
+    if any(word in FUTURE_AFTER for word in following):
         return "future"
     return None
+
+
+def verb_tense(words: list[str], at: int, date_at: int) -> str | None:
+    """What ``words[at]`` says of when the date (at ``date_at`` among ``words``; -1 when before them
+    all) is: "past" for a past-tense verb — an -ed verb (not one that says nothing of when:
+    ``TIMELESS_ED``), an irregular one (``IRREGULAR_PAST``), "was", "had", "since" — "future" for a word
+    of the future, None for no cue. A past verb is no cue after "the" or "be" (an adjective, "the
+    revised figures"; what is to be done, "be held"), nor one spelled as its present after a word that
+    makes it a present, an infinitive or a noun ("will cut", "a cut"); a reporting verb only when the
+    date follows it directly ("said in February"). An -ed verb with "to" and a word after it ("agreed to
+    cut", not "narrowed to 10.69") looks ahead; an irregular one's "to" is a preposition ("went to")."""
+    word = words[at]
+    following = words[at + 1] if at + 1 < len(words) else ""
+    previous = words[at - 1] if at else ""
+    if word in FUTURE_WORDS:
+        if word == "due" and following == "to":
+            return None  # "due to the cold weather": because of
+        return "future"
+    if word in PAST_WORDS:
+        return "past"
+    regular = len(word) > 4 and word.endswith("ed") and word not in TIMELESS_ED
+    if not (regular or word in IRREGULAR_PAST):
+        return None
+    if previous in DETERMINERS | {"be"}:
+        return None  # an adjective ("the revised figures"), or what is to be done ("be completed")
+    if not regular and (previous[:1].isdigit() or previous in AMOUNTS):
+        return None  # "1,005.2 billion won": a currency, not a verb
+    if word in SAME_AS_PRESENT and previous not in SUBJECTS:
+        return None  # "will cut", "to cut", "rate cut": only "they cut" is sure to be past
+    if word in REPORTING and not (
+        date_at > at and all(w in TIME_PREPOSITIONS for w in words[at + 1 : date_at])
+    ):
+        return None
+    if not regular:
+        return "past"  # "went to Paris in May": an irregular verb's "to" is a preposition
+    ahead = following == "to" and at + 2 < len(words) and words[at + 2].isalpha()
+    return "future" if ahead and date_at > at else "past"  # "agreed to cut", but "narrowed to 10.69"
 
 
 def resolve_mentioned_date(
@@ -329,6 +513,8 @@ def resolve_mentioned_date(
         when = _closest_year(when, published)
         if before is not None:
             when = _year_by_tense(when, published, tense_of_context(before, after))
+    elif published is not None and before is not None and BARE_WEEKDAY.match(text):
+        when = _weekday_by_tense(when, published, tense_of_context(before, after))
     if not 1800 <= when.year <= 2200:
         return None
     if period == "year":
@@ -451,6 +637,16 @@ def _closest_year(when: datetime, published: datetime) -> datetime:
         except ValueError:  # 29 February
             continue
     return min(candidates, key=lambda candidate: abs(candidate - published)) if candidates else when
+
+
+def _weekday_by_tense(when: datetime, published: datetime, tense: str | None) -> datetime:
+    """A bare weekday is the last one before publication (news speaks of what happened), unless its
+    sentence speaks of the future: "will travel to Quito Tuesday", published on a Monday, is the next
+    day, not six days before."""
+    day = published.replace(hour=0, minute=0, second=0, microsecond=0)
+    if tense == "future" and when < day:
+        return when + timedelta(days=7)
+    return when
 
 
 def _year_by_tense(when: datetime, published: datetime, tense: str | None) -> datetime:

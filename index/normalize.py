@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 
 POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
 TITLES = {
@@ -1192,6 +1192,148 @@ def names_an_organization(name: str, orgs: Iterable[str]) -> bool:
     if " " in name:
         return False
     return any(name in words and words[-1].lower() not in GOVERNMENT_WORDS for words in map(str.split, orgs))
+
+
+# Words joining the partners of a firm's name, in English and the languages wire copy quotes firms in:
+# "Quist and Vell", "Brenn, Holm en Brenn", "Vell et Compagnie", "Quist und Vell"
+PARTNER_JOIN = r"(?:and|&|en|et|und)"
+# Particles between a firm's first word and a place or a family it is named after: "Banco do Arcadia",
+# "Motors do Arcadia", "Vellum de Borduria"
+FIRM_NAME_PARTICLE = r"(?:do|da|dos|das|de|du|des|del)"
+CAPITALIZED_WORD = r"[A-Z][\w'’.-]*"
+# A capitalized run going on after a word, to where a legal form or a firm's continuation may end it:
+# " and Lyle", ", Holm en Brenn", " Industrietechnik"
+RUN_GOES_ON = re.compile(
+    r"(?P<join>,?[ \t]+" + PARTNER_JOIN + r"|,)?[ \t]+(?P<word>" + CAPITALIZED_WORD + r")"
+)
+# Partners joined before a word ("Quist and ", "Holm, Quist and ") or after it (" and Quist", ", Quist and
+# Holm"): single capitalized words, joined as firms' names join them; a list needs its join ("Holm, "
+# alone before a word is a clause: "However, Vell said")
+PARTNERS_JOINED_BEFORE = re.compile(
+    r"(?:(?<=\s)|^)((?:"
+    + CAPITALIZED_WORD
+    + r",[ \t]+)*"
+    + CAPITALIZED_WORD
+    + r"),?[ \t]+"
+    + PARTNER_JOIN
+    + r"[ \t]+$"
+)
+PARTNER_LISTED_BEFORE = re.compile(r"(?:(?<=\s)|^)(" + CAPITALIZED_WORD + r"),[ \t]+$")
+PARTNERS_AFTER = re.compile(
+    r"(?:,?[ \t]+" + PARTNER_JOIN + r"[ \t]+(" + CAPITALIZED_WORD + r")"
+    r"|,[ \t]+((?:"
+    + CAPITALIZED_WORD
+    + r",[ \t]+)*"
+    + CAPITALIZED_WORD
+    + r",?[ \t]+"
+    + PARTNER_JOIN
+    + r"[ \t]+"
+    + CAPITALIZED_WORD
+    + r"))(?![\w'’-])"
+)
+HYPHEN_GLUED = re.compile(r"-[A-Z]")
+HYPHENATED_REST = re.compile(r"(?:-[A-Z][\w'’]*)+")
+HYPHEN_GLUED_BEFORE = re.compile(r"[A-Za-z]-$")
+PARTICLE_BEFORE = re.compile(CAPITALIZED_WORD + r"[ \t]+" + FIRM_NAME_PARTICLE + r"[ \t]+$")
+
+
+def ends_in_a_firms_name(text: str, end: int) -> bool:
+    """Whether the capitalized run going on from ``end`` ends in a legal form or a firm's continuation
+    (``FIRM_CONTINUATION``: "and Co", "Holdings", a ticker): the word before ``end`` is a word of that
+    firm's name ("Vell" of "Vell GmbH", of "Quist and Vell Plc", of "Holm, Vell and Brenn Inc"). A
+    comma goes on to a list of partners only, which a join ends ("Vell, Mesa Ltd's chairman" is a man
+    and his firm)."""
+    listed = False
+    for _ in range(6):
+        continued = FIRM_CONTINUATION.match(text, end)
+        if continued and (not listed or continued.group(0).split()[0] in FIRM_NAME_JOINS):
+            return True
+        following = RUN_GOES_ON.match(text, end)
+        if following is None:
+            return False
+        joined_by = (following.group("join") or "").strip(" \t")
+        listed = joined_by == "," or (listed and not joined_by)
+        if is_company_form(following.group("word")):
+            return not listed
+        end = following.end()
+    return False
+
+
+def firms_name_around(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``text[start:end]`` is a word of a firm's name by the words around it: a legal
+    form or a firm's continuation ends its capitalized run ("Fried. Vell GmbH", "Quist and Vell Plc
+    <QVL>", "Holm, Vell and Brenn Inc", "Vell-Pond's Inc"), or a firm's opening word starts it ("Banco do
+    Vell")."""
+    glued = HYPHENATED_REST.match(text, end)  # "Vell-Pond's Inc": the run goes on from the compound's end
+    if glued:
+        end = glued.end()
+    before = text[max(0, start - 40) : start].split()
+    if before and before[-1].casefold() in FIRM_OPENINGS:
+        return True
+    if (
+        len(before) > 1
+        and re.fullmatch(FIRM_NAME_PARTICLE, before[-1])
+        and before[-2].casefold() in FIRM_OPENINGS
+    ):
+        return True
+    return ends_in_a_firms_name(text, end)
+
+
+def joined_to_other_names(text: str, start: int, end: int, people_here: Container[str]) -> bool:
+    """Whether the word at ``text[start:end]`` is one partner of a name of joined single words ("Quist and
+    Vell", "Holm, Vell en Brenn") or follows another word and a particle ("Motors do Vell"), as firms
+    are named. Not when a partner is a title or a person of the article (``people_here``: the surnames
+    of its full names: "Quist and Vell met" where it names Orla Quist), nor when the run goes on in
+    capitals either side ("Vell and White House", "Prime Minister Quist and Vell")."""
+    window = text[max(0, start - 120) : start]
+    if (
+        PARTICLE_BEFORE.search(window[-60:])
+        or HYPHEN_GLUED.match(text, end)
+        or HYPHEN_GLUED_BEFORE.search(window)
+    ):
+        return True  # "Motors do Vell", "Vell-Illinois", "UBS-Vell"
+    after = PARTNERS_AFTER.match(text, end)
+    before = PARTNERS_JOINED_BEFORE.search(window) or (
+        PARTNER_LISTED_BEFORE.search(window) if after else None
+    )
+    if not (before or after):
+        return False
+    partners = re.findall(CAPITALIZED_WORD, " ".join(m.group(0) for m in (before, after) if m))
+    partners = [p.rstrip(",.") for p in partners if p.rstrip(",.") != text[start:end]]
+    if any(p in people_here or p.casefold() in TITLES for p in partners):
+        return False
+    if before:
+        preceding = window[: before.start()].split()
+        if preceding and (preceding[-1][:1].isupper() or preceding[-1].casefold().rstrip(".") in TITLES):
+            return False  # "Prime Minister Quist and Vell"; "Fried. Vell" is a firm's by its form, if at all
+    if after and re.match(r"[ \t]+[A-Z]", text[after.end() : after.end() + 2]):
+        return ends_in_a_firms_name(text, after.end())  # "Vell and White House"; "Quist and Vell Plc"
+    return True
+
+
+def written_inside_a_longer_name(text: str, name: str, people_here: Container[str]) -> bool:
+    """Whether the article writes a lone name only as a word of a longer name, so it is no one there: it
+    writes it once in a firm's name (``firms_name_around``: "Fried. Vell GmbH ... Vell added", as a firm
+    named after a family is then called), or joined to other single names as firms are named
+    (``joined_to_other_names``: "analyst at brokers Quist and Vell") with no person's mark
+    (``text_shows_a_person``) where it writes it alone."""
+    joined = False
+    marked_alone = False
+    for match in re.finditer(r"(?<![\w'’])" + re.escape(name) + r"(?!\w)", text):
+        start, end = match.span()
+        if firms_name_around(text, start, end):
+            return True
+        if joined_to_other_names(text, start, end, people_here):
+            joined = True
+        elif text_shows_a_person(text, start, end):
+            marked_alone = True
+    return joined and not marked_alone
+
+
+def mostly_unmarked(marked: Counter[str], unmarked: Counter[str], min_articles: int = 1) -> set[str]:
+    """The names written without a person's mark in more articles (``unmarked``) than with one
+    (``marked``), and in at least ``min_articles``."""
+    return {name for name, count in unmarked.items() if count > marked[name] and count >= min_articles}
 
 
 def spelling_group_key(value: str) -> str:

@@ -937,15 +937,14 @@ def ranking_query(query: Any) -> Any:
 
 
 class ConditionMasks:
-    """The articles each ``Condition`` of one search allows (searcher/selection.py says which apply
-    where), each value's and each condition's mask computed once."""
+    """The articles each list of ``Condition`` of one search allows (searcher/selection.py says which
+    apply where), each value's and each selection's mask computed once."""
 
     def __init__(self, generation: Generation, units: ArticleCounting | None = None) -> None:
         self.generation = generation
         self.units = units or generation.articles()  # counting stories, an exclusion takes whole stories
         self._values: dict[tuple[str, str], np.ndarray] = {}
-        self._excluded: dict[tuple[str, str], np.ndarray] = {}
-        self._conditions: dict[Condition, np.ndarray] = {}
+        self._selections: dict[Condition, np.ndarray] = {}
 
     def value(self, facet: str, value: str) -> np.ndarray:
         """The articles holding ``value`` of ``facet`` (read-only: shared by every condition naming it)."""
@@ -954,35 +953,36 @@ class ConditionMasks:
             self._values[key] = _value_mask(self.generation, facet, value)
         return self._values[key]
 
-    def excluded(self, facet: str, value: str) -> np.ndarray:
-        """The articles excluding ``value`` leaves out: those holding it, and counting stories, every
-        version of their stories (read-only, shared)."""
-        key = (facet, value)
-        if key not in self._excluded:
-            self._excluded[key] = self.units.whole_stories(self.value(facet, value))
-        return self._excluded[key]
-
-    def allowed(self, condition: Condition) -> np.ndarray:
-        """The articles ``condition`` allows: all of its ``all_of``, any of its ``any_of``, none of its
-        ``none_of`` (whole stories, counting them) and of its ``outside``."""
-        if condition not in self._conditions:
+    def selected(self, condition: Condition) -> np.ndarray:
+        """The articles ``condition``'s selection allows: all of its ``all_of``, any of its ``any_of``
+        (read-only, shared)."""
+        selection = condition.selection()
+        if selection not in self._selections:
             mask = np.ones(self.generation.columns.size, dtype=bool)
-            for value in condition.all_of:
+            for value in selection.all_of:
                 mask &= self.value(condition.facet, value)
-            if condition.any_of:
-                mask &= np.logical_or.reduce([self.value(condition.facet, v) for v in condition.any_of])
-            for value in condition.none_of:
-                mask &= ~self.excluded(condition.facet, value)
-            for value in condition.outside:
-                mask &= ~self.value(condition.facet, value)
-            self._conditions[condition] = mask
-        return self._conditions[condition]
+            if selection.any_of:
+                mask &= np.logical_or.reduce([self.value(condition.facet, v) for v in selection.any_of])
+            self._selections[selection] = mask
+        return self._selections[selection]
 
     def narrowed(self, mask: np.ndarray, conditions: Iterable[Condition]) -> np.ndarray:
-        """A copy of ``mask`` keeping the articles every one of ``conditions`` allows."""
+        """A copy of ``mask`` (the query's and dates' articles) keeping what ``conditions`` allow: the
+        articles their selections allow, less those holding an excluded value — counting stories, every
+        version of a story one of whose versions so selected holds one — and those holding an
+        ``outside`` value."""
+        conditions = list(conditions)
         narrowed = mask.copy()
         for condition in conditions:
-            narrowed &= self.allowed(condition)
+            if condition.all_of or condition.any_of:
+                narrowed &= self.selected(condition)
+        excluded = [self.value(c.facet, value) for c in conditions for value in c.none_of]
+        if excluded:
+            holding = narrowed & np.logical_or.reduce(excluded)
+            narrowed &= ~self.units.whole_stories(holding)
+        for condition in conditions:
+            for value in condition.outside:
+                narrowed &= ~self.value(condition.facet, value)
         return narrowed
 
 
@@ -994,8 +994,8 @@ def chosen_values(
 ) -> list[ChosenValue]:
     """The selected and excluded values under the names the index gives them ("ronald reagan" is
     Ronald Reagan), each with its true count, whether or not it is among the most frequent: a selected
-    value's from ``counts``, else counted within ``within(excluded)`` (an excluded value's: what its
-    exclusion leaves out, whole stories when they are counted)."""
+    value's from ``counts``, else counted within ``within(excluded)`` (an excluded value's: the stories
+    its exclusion leaves out, those with a version there holding it)."""
     chosen: dict[str, ChosenValue] = {}
     facet = selection.facet
     for given, excluded in selection.given():
@@ -1005,8 +1005,7 @@ def chosen_values(
             if not excluded and value in counts:
                 count = counts[value]
             else:
-                value_articles = masks.excluded(facet, value) if excluded else masks.value(facet, value)
-                count = masks.units.count(value_articles & within(excluded))
+                count = masks.units.count(masks.value(facet, value) & within(excluded))
             chosen[value] = ChosenValue(value, count, excluded)
     return list(chosen.values())
 

@@ -104,9 +104,10 @@ def index_description(location: Path) -> str:
     return f"the index at {location}"
 
 
-def opensearch_writer(options: BuildOptions, index_dir: Path) -> BuildOptions:
+def opensearch_writer(options: BuildOptions, index_dir: Path, adding: bool = False) -> BuildOptions:
     """With the OpenSearch backend, the build also loads what it wrote into the cluster (the index dir
-    keeps the NER cache and what `add` needs to know of the corpus)."""
+    keeps the NER cache and what `add` needs to know of the corpus). ``adding``: an index the cluster
+    holds with words this version no longer reads is refused before any article is read."""
     config = current_app.config
     if config["BACKEND"] != "opensearch":
         return options
@@ -119,6 +120,8 @@ def opensearch_writer(options: BuildOptions, index_dir: Path) -> BuildOptions:
         replicas=int(config.get("OPENSEARCH_REPLICAS") or 1),
         index_dir=index_dir,
     )
+    if adding:
+        writer.refuse_outdated()
     return replace(options, also_write=writer)
 
 
@@ -238,11 +241,12 @@ def run_build(
     as_json: bool = False,
     failure: str = "nothing could be indexed",
     pipeline_for: Sequence[str] = (),
+    adding: bool = False,
 ) -> None:
     location = resolve_index_dir(index_dir)
     try:
         options = build_options(pipeline, processes, quiet, pipeline_for)
-        report = function(paths, location, opensearch_writer(options, location))
+        report = function(paths, location, opensearch_writer(options, location, adding))
     except (
         store.IndexBusyError,
         store.NoIndexError,
@@ -349,6 +353,7 @@ def add_command(
         "updated",
         as_json,
         pipeline_for=pipeline_for,
+        adding=True,
     )
 
 
@@ -376,6 +381,30 @@ def every_language(detected: dict[str, int], articles: int) -> dict[str, int]:
     return dict(counts.most_common())
 
 
+def as_searches_count(stats: dict, location: Path) -> dict:
+    """Whoosh's stats with what searches count: the stories (versions of one story once, readers'
+    joins and splits applied), and each facet's distinct values and top values (articles holding each)
+    from the facet columns, as OpenSearch's stats count them (the build's vocabulary counts a mentioned
+    year only where a year alone is mentioned). Left as they are for an index searches refuse (built
+    before this version's words: the stats say what it holds all the same)."""
+    from .backend import SearchIndex
+
+    try:
+        generation = SearchIndex(location).generation()
+    except store.NoIndexError:
+        return stats
+    columns, articles = generation.columns, generation.articles()
+    values, top = {}, {}
+    for facet, column in columns.facets.items():
+        counted = articles.value_id_counts(facet, columns.live)
+        held = counted.nonzero()[0].tolist()
+        values[facet] = len(held)
+        first = sorted(held, key=lambda i: (-counted[i], column.values[i]))[:5]
+        top[facet] = [[column.values[i], int(counted[i])] for i in first]
+    stories = generation.stories().count(columns.live)
+    return {**stats, "stories": stories, "facet_values": values, "top_values": top}
+
+
 @index_group.command("stats", help="Article count, facet values, date span, size and spaCy pipeline.")
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -391,7 +420,7 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
                 current_app.config.get("OPENSEARCH_INDEX") or engine.DEFAULT_OPENSEARCH_INDEX,
             )
         else:
-            stats = index_stats(location)
+            stats = as_searches_count(index_stats(location), location)
     except store.NoIndexError as error:
         raise click.ClickException(str(error)) from None
     stats["languages"] = every_language(stats.get("languages", {}), stats.get("articles", 0))
@@ -402,6 +431,8 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
         f"index       {stats['index_dir']} (generation {stats['generation']}, built {stats['built_at']})"
     )
     click.echo(f"articles    {stats['articles']}")
+    if stats.get("stories") is not None:
+        click.echo(f"stories     {stats['stories']} (versions of one story counted once)")
     click.echo(f"published   {stats['published_first'] or '-'} to {stats['published_last'] or '-'}")
     click.echo(f"size        {stats['size_bytes'] / 2**20:.1f} MB")
     click.echo(f"pipeline    {stats['pipeline']}")

@@ -223,7 +223,8 @@ class StoryCounting(ArticleCounting):
 
     def whole_stories(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` with every live version of each story it has a version of: what an exclusion leaves
-        out when stories are counted (a story goes when any of its versions holds the excluded value)."""
+        out when stories are counted (``mask``: the versions within the search holding the excluded
+        value; their stories go whole)."""
         stories = np.unique(self.story_of[self._shared_in(mask)])
         if not len(stories):
             return mask

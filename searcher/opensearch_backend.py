@@ -110,7 +110,7 @@ from .opensearch_normalize import (
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
 from .query import WildcardRefusal, different_wildcards, has_words_to_search, parse_query, refusal_notice
-from .selection import Condition, FacetSelection, SelectionPlan
+from .selection import Condition, FacetSelection, SelectionPlan, selections_of
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
@@ -230,6 +230,30 @@ ANALYSIS = {
         },
     },
 }
+
+
+# What the ``*_terms`` fields' words are, recorded in a new index's mapping ``_meta`` (``WORDS_META``): 2
+# since they are stemmed by Porter's rules in full (``index.schema.english_stem``: "bidding" is "bid");
+# an index without it holds Whoosh 2.7.4's stems ("bidd"), which queries no longer look for.
+WORDS_VERSION = 2
+WORDS_META = "words_version"
+
+
+def outdated_index_message(client: OpenSearch, index: str) -> str | None:
+    """Why the OpenSearch ``index`` cannot be searched or added to as this version reads words, with the
+    fix; None when it can. One message for search and ``add``, as for a Whoosh index
+    (``index.schema.outdated_index_message``)."""
+    meta = client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
+    if not index_folds_accents(client, index):
+        change = "words were matched with and without accents (“Zurich” finding “Zürich”)"
+    elif not isinstance(meta.get(WORDS_META), int) or meta[WORDS_META] < WORDS_VERSION:
+        change = "words were stemmed by Porter's rules in full (“bid” finding “bidding”)"
+    else:
+        return None
+    return (
+        f"the OpenSearch index {index!r} was built before {change}; run `searcher index rebuild "
+        f"--backend opensearch PATH...` to search it or add to it"
+    )
 
 
 def index_folds_accents(client: OpenSearch, index: str) -> bool:
@@ -479,6 +503,7 @@ class OpenSearchWriter:
                 f"no OpenSearch index {self.alias!r} to add to; "
                 f"run `searcher index rebuild --backend opensearch` first"
             )
+        self.refuse_outdated(current)
         self.load(current, prepared)
         self.remove_articles(current, removed or [])
         self.write_words(current, prepared, incremental=True)
@@ -517,7 +542,7 @@ class OpenSearchWriter:
                 "max_result_window": MAX_RESULT_WINDOW,
                 "analysis": ANALYSIS,
             },
-            "mappings": {**mappings(), "_meta": {"countries": countries}},
+            "mappings": {**mappings(), "_meta": {"countries": countries, WORDS_META: WORDS_VERSION}},
         }
 
     def publish(self, loaded: str, copies: dict[str, str] | None = None) -> None:
@@ -727,6 +752,16 @@ class OpenSearchWriter:
         except NotFoundError:
             return None
 
+    def refuse_outdated(self, index: str | None = None) -> None:
+        """Raises NoIndexError, saying to rebuild, when the index behind the alias (or ``index``) holds
+        words as this version no longer reads them: an add into it would write words searches cannot
+        find. ``searcher index add`` asks before it reads any article."""
+        with self.cluster_errors():
+            index = index or self.current_index()
+            message = outdated_index_message(self.client, index) if index else None
+        if message:
+            raise store.NoIndexError(message)
+
     def switch_alias(self, new: str) -> None:
         """The alias moves to ``new`` in one request; the indexes it left are deleted after."""
         try:
@@ -754,11 +789,7 @@ def index_stats(urls: list[str], alias: str) -> dict:
             f"no OpenSearch index {alias!r} at {', '.join(urls)}; "
             f"run `searcher index rebuild --backend opensearch`"
         ) from None
-    aggs = {facet: {"cardinality": {"field": field}} for facet, field in FACET_FIELDS.items()}
-    aggs.update(
-        {f"top_{facet}": {"terms": {"field": field, "size": 5}} for facet, field in FACET_FIELDS.items()}
-    )
-    aggs["first"], aggs["last"] = {"min": {"field": "published"}}, {"max": {"field": "published"}}
+    aggs = {"first": {"min": {"field": "published"}}, "last": {"max": {"field": "published"}}}
     answer = client.search(index=alias, body={"size": 0, "track_total_hits": True, "aggs": aggs})
     stats = client.indices.stats(index=index, metric="store")["indices"][index]["primaries"]["store"]
     health = client.cluster.health(index=index)
@@ -766,14 +797,17 @@ def index_stats(urls: list[str], alias: str) -> dict:
     def day(agg: dict) -> str | None:
         return agg.get("value_as_string", "")[:10] or None
 
+    counted = {facet: value_counts(client, index, field) for facet, field in FACET_FIELDS.items()}
+
     return {
         "index_dir": f"{', '.join(urls)} / {alias}",
         "generation": index,
         "articles": answer["hits"]["total"]["value"],
-        "facet_values": {f: answer["aggregations"][f]["value"] for f in FACET_FIELDS},
+        "stories": stories_in(client, index),
+        "facet_values": {facet: len(values) for facet, values in counted.items()},
         "top_values": {
-            f: [(b["key"], b["doc_count"]) for b in answer["aggregations"][f"top_{f}"]["buckets"]]
-            for f in FACET_FIELDS
+            facet: sorted(values.items(), key=lambda pair: (-pair[1], pair[0]))[:5]
+            for facet, values in counted.items()
         },
         "published_first": day(answer["aggregations"]["first"]),
         "published_last": day(answer["aggregations"]["last"]),
@@ -784,6 +818,29 @@ def index_stats(urls: list[str], alias: str) -> dict:
         "shards": health["active_primary_shards"],
         "nodes": health["number_of_nodes"],
     }
+
+
+def value_counts(client: OpenSearch, index: str, field: str, query: dict | None = None) -> dict[str, int]:
+    """Each value ``field`` holds among the documents ``query`` matches, with the documents holding it,
+    counted exactly: a composite aggregation paged through (the cardinality aggregation is an estimate
+    at every size: searcher/opensearch_counting.py; a terms aggregation's counts over several shards
+    may leave out a shard's share)."""
+    composite: dict = {"size": STORY_IDS_A_PAGE, "sources": [{"value": {"terms": {"field": field}}}]}
+    body = {"size": 0, "query": query or {"match_all": {}}, "aggs": {"values": {"composite": composite}}}
+    counts: dict[str, int] = {}
+    while True:
+        page = client.search(index=index, body=body)["aggregations"]["values"]
+        counts.update((bucket["key"]["value"], bucket["doc_count"]) for bucket in page["buckets"])
+        if len(page["buckets"]) < STORY_IDS_A_PAGE or "after_key" not in page:
+            return counts
+        composite["after"] = page["after_key"]
+
+
+def stories_in(client: OpenSearch, index: str) -> int:
+    """The stories ``index`` holds, exactly, as a search counts them: the articles alone in their story
+    (flagged so), and the distinct stories of the others (of several versions, or loaded before the flag)."""
+    alone = client.count(index=index, body={"query": {"term": {STORY_FLAG: False}}})["count"]
+    return int(alone) + len(value_counts(client, index, "story", SEVERAL_VERSIONS))
 
 
 def update_stories(urls: list[str], alias: str, changed: dict[str, list[str]]) -> int:
@@ -1136,12 +1193,9 @@ class OpenSearchIndex(SearchBackend):
                 if current is not None and current.index == index:
                     countries = current.countries
                 else:
-                    if not index_folds_accents(self.client, index):
-                        raise store.NoIndexError(
-                            f"the OpenSearch index {index!r} was built before words were matched with and "
-                            f"without accents (“Zurich” finding “Zürich”); run `searcher index rebuild "
-                            f"--backend opensearch PATH...` to search it"
-                        )
+                    outdated = outdated_index_message(self.client, index)
+                    if outdated:
+                        raise store.NoIndexError(outdated)
                     meta = found[index].get("mappings", {}).get("_meta") or self.client.indices.get_mapping(
                         index=index
                     )[index]["mappings"].get("_meta", {})
@@ -1172,43 +1226,56 @@ class OpenSearchIndex(SearchBackend):
         text_query = to_dsl(query, terms=True, corrections=snapshot.corrections)
         base = {"bool": {"must": [text_query], "filter": date_filters(params)}}
         plan = SelectionPlan.from_params(params)
-        exclusions = self.exclusions(snapshot, plan, params.collapse)
+        exclusions = self.exclusions(snapshot, plan, base, params.collapse)
         everything = condition_filters(plan.hits(), exclusions)
         return query, used, base, plan, everything, exclusions
 
-    def exclusions(self, snapshot: Snapshot, plan: SelectionPlan, collapse: bool) -> Exclusions:
-        """What the search's excluded values leave out. Counting stories, a story goes when any of its
-        versions holds one: the stories of several versions holding each are looked up first, in one
+    def exclusions(self, snapshot: Snapshot, plan: SelectionPlan, base: dict, collapse: bool) -> Exclusions:
+        """What the search's excluded values leave out. Counting stories, a story goes when one of its
+        versions within the search (``base``, the query and dates, and the selections of the conditions
+        the exclusion is among: searcher/selection.py) holds one: the stories of several versions so
+        holding each are looked up first, for each list of conditions the answer is taken within, in one
         round trip (and one more per 10,000 such stories beyond the first)."""
         corrections = snapshot.corrections
-        excluded = [(facet, value) for facet, s in plan.selections.items() for value in s.excluded]
-        if not collapse or not excluded:
+        if not collapse:
             return Exclusions(corrections)
-        stories: dict[tuple[str, str], list[str]] = {pair: [] for pair in excluded}
-        after: dict[tuple[str, str], dict | None] = dict.fromkeys(excluded)
-        pending = list(excluded)
+        wanted = {
+            (selections_of(conditions), condition.facet, value): None
+            for conditions in plan.contexts()
+            for condition in conditions
+            for value in condition.none_of
+        }
+        if not wanted:
+            return Exclusions(corrections)
+        stories: dict[tuple[tuple[Condition, ...], str, str], list[str]] = {key: [] for key in wanted}
+        after: dict[tuple[tuple[Condition, ...], str, str], dict | None] = dict(wanted)
+        pending = list(wanted)
         while pending:
             bodies = [
                 {
                     "size": 0,
                     "query": {
                         "bool": {
-                            "filter": [corrections.value_filter(facet, value)],
+                            "must": [base],
+                            "filter": [
+                                *condition_filters(list(within), corrections),
+                                corrections.value_filter(facet, value),
+                            ],
                             "must_not": [{"term": {STORY_FLAG: False}}],
                         }
                     },
-                    "aggs": {"stories": story_ids_after(after[(facet, value)])},
+                    "aggs": {"stories": story_ids_after(after[(within, facet, value)])},
                 }
-                for facet, value in pending
+                for within, facet, value in pending
             ]
             answers = self.client.searches(self.alias, bodies)
             unfinished = []
-            for pair, answer in zip(pending, answers, strict=True):
+            for key, answer in zip(pending, answers, strict=True):
                 found = answer["aggregations"]["stories"]
-                stories[pair] += [bucket["key"]["story"] for bucket in found["buckets"]]
+                stories[key] += [bucket["key"]["story"] for bucket in found["buckets"]]
                 if len(found["buckets"]) == TERMS_AT_ONCE and found.get("after_key"):
-                    after[pair] = found["after_key"]
-                    unfinished.append(pair)
+                    after[key] = found["after_key"]
+                    unfinished.append(key)
             pending = unfinished
         return Exclusions(corrections, stories)
 
@@ -1228,10 +1295,7 @@ class OpenSearchIndex(SearchBackend):
             aggs[f"count_{facet}"] = facet_aggregation(facet, counting, stories, corrections, listed)
             for number, (given, excluded) in enumerate(plan.selections[facet].given()):
                 context = condition_filters(plan.chosen_within(facet, excluded), exclusions)
-                holding = (
-                    exclusions.left_out(facet, given) if excluded else corrections.value_filter(facet, given)
-                )
-                chosen_filters = [*context, holding]
+                chosen_filters = [*context, corrections.value_filter(facet, given)]
                 chosen_contexts[f"chosen_{facet}_{number}"] = (facet, chosen_filters)
                 aggs[f"chosen_{facet}_{number}"] = {
                     "filter": {"bool": {"filter": chosen_filters}},
@@ -1890,17 +1954,21 @@ class OpenSearchIndex(SearchBackend):
 class Exclusions:
     """What each excluded value of one search leaves out: the articles holding it and, counting stories,
     every version of the stories of several versions (``stories``, looked up by
-    ``OpenSearchBackend.exclusions``) one of whose versions holds it (searcher/selection.py)."""
+    ``OpenSearchIndex.exclusions`` for each list of conditions' selections) one of whose versions within
+    the search holds it (searcher/selection.py)."""
 
     def __init__(
-        self, corrections: Corrections, stories: dict[tuple[str, str], list[str]] | None = None
+        self,
+        corrections: Corrections,
+        stories: dict[tuple[tuple[Condition, ...], str, str], list[str]] | None = None,
     ) -> None:
         self.corrections = corrections
         self.stories = stories or {}
 
-    def left_out(self, facet: str, value: str) -> dict:
+    def left_out(self, facet: str, value: str, within: tuple[Condition, ...] = ()) -> dict:
+        """The articles excluding ``value`` leaves out among those passing the selections ``within``."""
         holding = self.corrections.value_filter(facet, value)
-        story_ids = self.stories.get((facet, value))
+        story_ids = self.stories.get((within, facet, value))
         if not story_ids:
             return holding
         chunks = [story_ids[at : at + TERMS_AT_ONCE] for at in range(0, len(story_ids), TERMS_AT_ONCE)]
@@ -1920,17 +1988,19 @@ def story_ids_after(after: dict | None) -> dict:
     return {"composite": composite}
 
 
-def condition_filter(condition: Condition, exclusions: Exclusions | Corrections) -> dict:
+def condition_filter(
+    condition: Condition, exclusions: Exclusions | Corrections, within: tuple[Condition, ...] = ()
+) -> dict:
     """A facet's condition (searcher/selection.py) as an OpenSearch filter: all of its ``all_of``
     values, at least one of its ``any_of``, none of its ``none_of`` (what ``exclusions`` says each
-    leaves out) and of its ``outside``."""
+    leaves out among the articles passing the selections ``within``) and of its ``outside``."""
     if isinstance(exclusions, Corrections):
         exclusions = Exclusions(exclusions)
     corrections = exclusions.corrections
     clauses: dict = {
         "filter": [corrections.value_filter(condition.facet, v) for v in condition.all_of],
         "must_not": [
-            *(exclusions.left_out(condition.facet, v) for v in condition.none_of),
+            *(exclusions.left_out(condition.facet, v, within) for v in condition.none_of),
             *(corrections.value_filter(condition.facet, v) for v in condition.outside),
         ],
     }
@@ -1941,7 +2011,10 @@ def condition_filter(condition: Condition, exclusions: Exclusions | Corrections)
 
 
 def condition_filters(conditions: list[Condition], exclusions: Exclusions | Corrections) -> list[dict]:
-    return [condition_filter(condition, exclusions) for condition in conditions]
+    """Every one of ``conditions`` as a filter, an exclusion among them looking at the versions that
+    pass their selections."""
+    within = selections_of(conditions)
+    return [condition_filter(condition, exclusions, within) for condition in conditions]
 
 
 def chosen_values(

@@ -8,10 +8,14 @@ the results instead, so each unchecked value also gets what checking it would ad
 count is taken within what the facet is counted over, an excluded value's within the other facets'
 selections (the articles its exclusion removes).
 
-When stories are counted (versions collapsed), an excluded value leaves out every version of a story any
-of whose versions holds it: a reader excluding Ronald Reagan does not want a story about him because one
-re-send dropped his name. The lists, totals, facet counts and what checking a value adds all follow from
-the same conditions, so they agree.
+When stories are counted (versions collapsed), an excluded value leaves out every version of a story one
+of whose versions *within the search* holds it — a version that matches the query, the dates and the
+facets' selections (``selections_of``): a reader excluding Ronald Reagan does not want a story about him
+because one re-send dropped his name, but a version the search does not find (another day, other words)
+does not take its story out of it. That is exactly the complement of a value's count (the stories having a
+version within the search that holds it), so for every value V the stories with V and the stories left by
+"not V" add up to the search's total. The lists, totals, facet counts, what checking a value adds and
+exports all follow from the same conditions, so they agree.
 
 This module says which conditions apply where, as plain data; the Whoosh backend turns a ``Condition``
 into a mask of articles, the OpenSearch backend into a filter clause.
@@ -19,6 +23,7 @@ into a mask of articles, the OpenSearch backend into a filter clause.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .params import FACETS, SearchParams
@@ -28,7 +33,7 @@ from .params import FACETS, SearchParams
 class Condition:
     """What one facet asks of an article: every value of ``all_of``, at least one of ``any_of`` (when
     there are any), none of ``none_of`` (excluded values: counting stories, in none of its story's
-    versions) and none of ``outside`` (in the article itself, whatever its story holds)."""
+    versions within the search) and none of ``outside`` (in the article itself, whatever its story holds)."""
 
     facet: str
     all_of: tuple[str, ...] = ()
@@ -39,6 +44,16 @@ class Condition:
     def __bool__(self) -> bool:
         """False when it allows every article."""
         return bool(self.all_of or self.any_of or self.none_of or self.outside)
+
+    def selection(self) -> Condition:
+        """Its selection alone (all of, any of): what a version must hold to be within the search."""
+        return Condition(self.facet, all_of=self.all_of, any_of=self.any_of)
+
+
+def selections_of(conditions: Iterable[Condition]) -> tuple[Condition, ...]:
+    """The selections among ``conditions``: counting stories, an excluded value among them leaves out the
+    stories of the versions that pass these (and the query and dates) and hold it."""
+    return tuple(selection for selection in (c.selection() for c in conditions) if selection)
 
 
 @dataclass(frozen=True)
@@ -121,5 +136,19 @@ class SelectionPlan:
 
     def chosen_within(self, facet: str, excluded: bool) -> list[Condition]:
         """What a chosen value's own count is taken within: an excluded one's within the other facets (the
-        articles its exclusion removes), a selected one's within what its facet is counted over."""
+        stories its exclusion removes: those with a version there that holds it), a selected one's within
+        what its facet is counted over."""
         return self.others(facet) if excluded else self.counted_over(facet)
+
+    def contexts(self) -> list[list[Condition]]:
+        """Every list of conditions a part of the answer is taken within (the hits, each facet's counts,
+        its excluded values' counts and what checking one of its values adds): an engine that looks up
+        the stories each exclusion leaves out before it searches looks them up within each."""
+        found = [self.hits()]
+        for facet, selection in self.selections.items():
+            found.append(self.counted_over(facet))
+            if selection.excluded:
+                found.append(self.chosen_within(facet, excluded=True))
+            if selection.widens:
+                found.append(self.widening(facet))
+        return found

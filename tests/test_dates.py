@@ -129,6 +129,46 @@ def test_the_sentence_s_tense_says_which_year_a_month_without_one_is():
     assert tense_of_context("Output in ", " was steady") is None
 
 
+@pytest.mark.parametrize(
+    "before, after, tense",
+    [
+        ("The two sides met in ", " to discuss the debt", "past"),
+        ("Talks began in ", " and broke down", "past"),
+        ("The company took a charge in ", ".", "past"),
+        ("The accord, struck in ", ", still holds", "past"),
+        ("Prices fell in ", " and recovered", "past"),
+        ("They cut rates in ", ".", "past"),  # a past spelled as its present, after its subject
+        ("It will cut output in ", ".", "future"),  # the present after "will"
+        ("It plans to cut output in ", ".", "future"),  # an infinitive
+        ("A rate cut in ", ".", None),  # a noun
+        ("The meeting will be held in ", ".", "future"),  # what is to be done
+        ("The company said in ", " it would sell the unit", "past"),  # said then
+        ("The company said exports in ", " rose", None),  # what was said says nothing of when
+        ("In ", " they agreed to cut output", "past"),  # a date opening its clause: the verb after it
+        ("Reuters said. In ", ", the bank lost money", "past"),
+        ("In ", " output will rise", "future"),
+        ("The board bought 25,000 tonnes for ", " shipment", "future"),  # a market's month to come
+        ("A house bought 600 contracts of ", " soymeal", "future"),
+        ("Speculators bought March soymeal and sold ", ", looking for", None),  # what was sold
+        ("The princess went to Saudi Arabia in ", ".", "past"),  # "to" a place, not a verb
+        ("The marketing year began ", " 1", "past"),
+        ("They must raise 1,005.2 billion won by the ", " deadline", None),  # a currency
+    ],
+)
+def test_irregular_past_tenses_say_past_as_verbs_in_ed_do(before, after, tense):
+    from index.dates import tense_of_context
+
+    assert tense_of_context(before, after) == tense
+
+
+def test_a_month_after_an_irregular_past_is_its_previous_occurrence():
+    october = datetime(1987, 10, 20)  # the closest year alone would make each February 1988
+    assert resolve_mentioned_date("February", october, "The ministers met in ", " in Paris") == "1987-02"
+    assert resolve_mentioned_date("February", october, "In ", " they agreed on quotas") == "1987-02"
+    assert resolve_mentioned_date("February", october, "Reaffirming the ", " accord they set") == "1987-02"
+    assert resolve_mentioned_date("February", october, "Output in ", " was steady") == "1988-02"
+
+
 def test_a_month_without_a_year_takes_the_year_its_sentence_speaks_of():
     october, march = datetime(1987, 10, 20), datetime(1987, 3, 17)
     # closest-year alone would make these February 1988 and October 1986
@@ -205,3 +245,20 @@ def test_a_date_in_no_simple_form_is_left_to_dateparser():
         "January 32",
     ):
         assert not in_simple_form(text), text
+
+
+@pytest.mark.parametrize(
+    "text, before, resolved",
+    [
+        ("Tuesday", "The minister will travel to Quito", "1987-03-10"),
+        ("Thursday", "Talks between the two unions are scheduled to resume", "1987-03-12"),
+        ("Tuesday", "The minister said on", "1987-03-03"),
+        ("Friday", "The strike at the Tarvik docks ended", "1987-03-06"),
+        ("Sunday morning", "Elections in the province will be held on", "1987-03-15"),
+        ("last Tuesday", "The minister will say what he agreed", "1987-03-03"),
+    ],
+)
+def test_a_weekday_alone_is_the_next_one_when_its_sentence_speaks_of_the_future(text, before, resolved):
+    """Published on Monday 9 March 1987: "will travel to Quito Tuesday" is the next day, where the past
+    Tuesday (3 March), which no sentence meant, was given; "said on Tuesday" stays the past one."""
+    assert resolve_mentioned_date(text, datetime(1987, 3, 9, 14, 0), before, ".") == resolved

@@ -191,3 +191,36 @@ def test_counts_merged_by_the_cluster_lose_nothing_to_concurrent_adds(cli, opens
         list(pool.map(add_many, writers))
     counts = read_words(client_for(opensearch_cluster.urls), index)
     assert counts["zzyzx"] == 40 and counts["quokka"] == 80
+
+
+def test_an_index_loaded_with_other_stems_is_refused_saying_to_rebuild(cli, opensearch_cluster, tmp_path):
+    """An index whose mapping does not record this version's words (loaded before they were stemmed by
+    Porter's rules in full), or records an older version: searches answer 503 saying to rebuild, and
+    `add` refuses it before it reads any article, as for a Whoosh index; a rebuild loads it again."""
+    from searcher.opensearch_backend import WORDS_META, WORDS_VERSION
+
+    files = sorted(str(p) for p in SAMPLES.iterdir() if p.suffix in (".txt", ".html"))
+    assert cli("index", "rebuild", *files[:3]).exit_code == 0
+    client = client_for(opensearch_cluster.urls)
+    index, count = articles_behind(opensearch_cluster, ALIAS)
+    meta = client.indices.get_mapping(index=index)[index]["mappings"]["_meta"]
+    assert meta[WORDS_META] == WORDS_VERSION
+
+    def search_status() -> tuple[int, dict]:
+        config = {"TESTING": True, "INDEX_DIR": str(tmp_path), "BACKEND": "opensearch"}
+        config |= {"OPENSEARCH_URL": opensearch_cluster.urls[0], "OPENSEARCH_INDEX": ALIAS}
+        response = create_app(config).test_client().get("/api/search?q=ferry")
+        return response.status_code, response.json
+
+    assert search_status()[0] == 200
+    refusal = f"the OpenSearch index {index!r} was built before words were stemmed by Porter's rules in full"
+    for old in (None, WORDS_VERSION - 1):  # loaded before the version was recorded; an older one
+        client.indices.put_mapping(index=index, body={"_meta": {**meta, WORDS_META: old}})
+        status, answer = search_status()
+        assert status == 503 and refusal in answer["error"] and "searcher index rebuild" in answer["error"]
+        result = cli("index", "add", *files[3:6])
+        assert result.exit_code == 1 and refusal in result.output, result.output
+        assert "articles read" not in result.output  # refused up front, not after reading the files
+        assert articles_behind(opensearch_cluster, ALIAS) == (index, count)
+    assert cli("index", "rebuild", *files[:3]).exit_code == 0
+    assert search_status()[0] == 200

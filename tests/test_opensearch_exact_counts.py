@@ -156,6 +156,29 @@ def test_cardinality_alone_counts_the_colliding_stories_once(colliding_on_both):
     assert client.search(index=alias, body=body)["aggregations"]["s"]["value"] == STORIES - 1
 
 
+def stats_of_both(clients) -> tuple[dict, dict]:
+    """`searcher index stats --json` of the Whoosh and the OpenSearch app, the same keys compared: the
+    articles, stories, distinct values of each facet, the top ones and dates."""
+    stats = []
+    for client in clients:
+        result = client.application.test_cli_runner().invoke(args=["index", "stats", "--json"])
+        assert result.exit_code == 0, result.output
+        stats.append(json.loads(result.output))
+    on_whoosh, on_opensearch = stats
+    for key in ("articles", "stories", "facet_values", "top_values", "published_first", "published_last"):
+        assert on_opensearch[key] == on_whoosh[key], key
+    return on_whoosh, on_opensearch
+
+
+def test_index_stats_count_the_stories_exactly_as_whoosh_does(colliding_on_both):
+    """`searcher index stats` says STORIES stories on both engines, where the cardinality says one
+    fewer (``test_cardinality_alone_counts_the_colliding_stories_once``)."""
+    whoosh, opensearch, *_ = colliding_on_both
+    on_whoosh, on_opensearch = stats_of_both((whoosh, opensearch))
+    assert on_opensearch["stories"] == on_whoosh["stories"] == STORIES
+    assert on_whoosh["articles"] == 2 * STORIES
+
+
 @pytest.mark.parametrize("query", ["", "sort=oldest", "page=3", "per_page=5&sort=newest"])
 def test_story_totals_and_counts_are_exact(colliding_on_both, query):
     """The total (listed: more than EXACT_FROM stories), the language's count (listed) and the month

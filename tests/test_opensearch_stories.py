@@ -28,6 +28,7 @@ from searcher.opensearch_backend import (
 from .conftest import SAMPLES, SEEDS
 from .opensearch_cluster import clients_of_both, index_on_both
 from .test_opensearch_contract import QUERIES, comparable
+from .test_opensearch_exact_counts import stats_of_both
 
 # a person only the re-run names: excluding her must leave out the original version too
 ADDED = (
@@ -146,6 +147,50 @@ def test_an_excluded_value_leaves_out_every_version_of_its_story_on_both_engines
         without = collapsed(opensearch, f"not_person={quote(value)}")
         assert without["total"] + holding == everything["total"], value
         assert [v["count"] for v in without["facets"]["person"] if v["excluded"]] == [holding]
+
+
+def test_a_value_s_count_and_its_exclusion_add_up_to_the_total_on_both_engines(stories_on_both):
+    """Counting stories, a value's count and the stories left by excluding it make the search's total,
+    on both engines, with the same answers: the exclusion looks only at the versions the search finds,
+    as the count does. So a story whose re-run (the only version naming Maren Holt) was published the
+    next day stays in a search that ends the day before, excluding her."""
+    whoosh, opensearch = stories_on_both
+    everything = collapsed(whoosh, "per_page=100")
+    next_day = [
+        (hit["story"], version["published"][:10])
+        for hit in everything["hits"]
+        for version in hit["other_versions"]
+        if version["published"][:10] < hit["published"][:10]
+    ]
+    assert next_day
+    story, day = next_day[0]
+    holt = quote("Maren Holt")
+    for client in (whoosh, opensearch):
+        kept = collapsed(client, f"to={day}&not_person={holt}&per_page=100")
+        assert story in {hit["story"] for hit in kept["hits"]}
+    for search in (f"to={day}", "q=said&sort=newest", f"q=board&from={day}&sort=newest"):
+        totals = [collapsed(client, f"{search}&per_page=100") for client in (whoosh, opensearch)]
+        assert comparable(totals[1]) == comparable(totals[0]), search
+        total = totals[0]["total"]
+        checked = 0
+        for facet in ("person", "org", "country"):
+            values = [item for item in totals[0]["facets"][facet] if not item["selected"]][:6]
+            values += [item for item in totals[0]["facets"][facet] if item["value"] == "Maren Holt"]
+            for item in values:
+                excluding = f"{search}&not_{facet}={quote(item['value'])}&per_page=100"
+                answers = [collapsed(client, excluding) for client in (whoosh, opensearch)]
+                assert item["count"] + answers[0]["total"] == total, (search, facet, item)
+                assert comparable(answers[1]) == comparable(answers[0]), excluding
+                checked += 1
+        assert checked >= 6, search
+
+
+def test_index_stats_are_the_same_on_both_engines(stories_on_both):
+    """`searcher index stats` over the same files: the same articles, stories (the re-runs counted with
+    their originals), distinct values of each facet, top values and dates."""
+    on_whoosh, _ = stats_of_both(stories_on_both)
+    assert on_whoosh["stories"] == on_whoosh["articles"] - RE_RUNS
+    assert min(on_whoosh["facet_values"][facet] for facet in ("person", "place", "country", "org")) > 3
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import numpy as np
 from werkzeug.datastructures import MultiDict
 
 from searcher.backend import ConditionMasks, SearchIndex
+from searcher.counting import StoryCounting
 from searcher.opensearch_backend import NO_CORRECTIONS, condition_filter
 from searcher.params import FACETS, params_from_args
 from searcher.selection import Condition, FacetSelection, SelectionPlan
@@ -56,12 +57,12 @@ def test_whoosh_masks_keep_all_of_any_of_and_none_of(sample_index):
     masks = ConditionMasks(generation)
     lindqvist, reyes = masks.value("person", "Mara Lindqvist"), masks.value("person", "Tomás Reyes")
     assert lindqvist.any() and reyes.any()
-    either = masks.allowed(Condition("person", any_of=("Mara Lindqvist", "Tomás Reyes")))
-    both = masks.allowed(Condition("person", all_of=("Mara Lindqvist", "Tomás Reyes")))
-    without = masks.allowed(Condition("person", none_of=("Mara Lindqvist",)))
+    everything = np.ones(generation.columns.size, dtype=bool)
+    either = masks.narrowed(everything, [Condition("person", any_of=("Mara Lindqvist", "Tomás Reyes"))])
+    both = masks.narrowed(everything, [Condition("person", all_of=("Mara Lindqvist", "Tomás Reyes"))])
+    without = masks.narrowed(everything, [Condition("person", none_of=("Mara Lindqvist",))])
     assert np.array_equal(either, lindqvist | reyes) and np.array_equal(both, lindqvist & reyes)
     assert np.array_equal(without, ~lindqvist)
-    everything = np.ones(generation.columns.size, dtype=bool)
     narrowed = masks.narrowed(
         everything,
         [Condition("person", any_of=("Tomás Reyes",)), Condition("person", none_of=("Mara Lindqvist",))],
@@ -78,3 +79,34 @@ def test_opensearch_filters_keep_all_of_any_of_and_none_of():
     }
     assert {part: clauses[part] for part in named} == named and clauses["minimum_should_match"] == 1
     assert "should" not in condition_filter(Condition("person", all_of=("A",)), NO_CORRECTIONS)["bool"]
+
+
+def test_counting_stories_an_exclusion_looks_only_at_the_versions_within_the_search(sample_index):
+    """Two articles made one story, one holding a person and one not: excluding her leaves the whole
+    story out when both are within the search, and keeps the other version when the one holding her is
+    not (the query, the dates or a selection left it out) — the complement of her count."""
+    generation = SearchIndex(sample_index).generation()
+    columns = generation.columns
+    holding = ConditionMasks(generation).value("person", "Mara Lindqvist")
+    holder = int(np.flatnonzero(holding)[0])
+    other = int(np.flatnonzero(~holding & columns.live)[0])
+    doc_ids = [f"doc-{n}" for n in range(columns.size)]
+    story = StoryCounting.for_documents(columns, doc_ids, {doc_ids[holder]: "one", doc_ids[other]: "one"})
+    masks = ConditionMasks(generation, story)
+    excluding = [Condition("person", none_of=("Mara Lindqvist",))]
+    both = np.zeros(columns.size, dtype=bool)
+    both[[holder, other]] = True
+    assert not masks.narrowed(both, excluding).any()  # the story goes whole
+    only_other = both.copy()
+    only_other[holder] = False
+    assert np.flatnonzero(masks.narrowed(only_other, excluding)).tolist() == [other]
+    # a selection the holder does not pass puts it outside the search too
+    place = next(
+        v for v in columns.facets["place"].row(other) if v not in columns.facets["place"].row(holder)
+    )
+    narrowed = masks.narrowed(both, [*excluding, Condition("place", any_of=(place,))])
+    assert np.flatnonzero(narrowed).tolist() == [other]
+    # and the counts agree: her stories and the stories left by excluding her make every story
+    assert story.count(masks.narrowed(only_other, [])) == story.count(holding & only_other) + story.count(
+        masks.narrowed(only_other, excluding)
+    )

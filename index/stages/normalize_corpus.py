@@ -18,14 +18,17 @@ from ..normalize import (
     canonical_spellings,
     corpus_name_extensions,
     corpus_surname_map,
+    ends_in_a_firms_name,
     firm_name_starts,
     firms_by_evidence,
     is_acronym,
     is_clipping,
     is_company_name,
+    is_lone_surname,
     is_thing_named_after_a_place,
     merge_short_orgs,
     middle_initial_map,
+    mostly_unmarked,
     names_an_organization,
     names_of_things,
     one_value_per_body,
@@ -35,6 +38,7 @@ from ..normalize import (
     pair_short_orgs,
     people_tagged_as_orgs,
     value_key,
+    written_inside_a_longer_name,
 )
 from ..places import Gazetteer, gazetteer
 from .prepare import PreparedArticle, annotated_entities
@@ -176,12 +180,27 @@ def normalize_across_corpus(
             and name not in org_words
         )
 
+    def in_full_or_shown(name: str, entities: Entities) -> bool:
+        # a lone name joins the one full name ending in it where the corpus marks it as someone in most of
+        # the articles naming it alone ("Reagan said"), or where its own article does ("Penn said", not
+        # "Kingston, Penn.")
+        if is_full_name(person(name)) and (
+            name not in unmarked_lone_names or name in entities.confirmed_people
+        ):
+            return True
+        return shown_as_person(person(name), entities)
+
     def place(value: Place) -> Place:
         return Place(spelling["place"].get(value.name, value.name), value.country)
 
     expansions = acronym_expansions(prepared, spelling["org"])
     written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
     firm_names = one_name_a_firm(prepared, spelling["org"])
+    inside_longer_names = [lone_people_inside_longer_names(item) for item in prepared]
+    # an ``add`` reads only its own articles: one of them ("the Reagan administration") is no pattern
+    unmarked_lone_names = lone_names_mostly_unmarked(
+        prepared, inside_longer_names, ADDED_ARTICLES_UNMARKED if known else 1
+    )
 
     def named_org(name: str, spelled_out: dict[str, str]) -> str:
         name = spelling["org"].get(name, name)
@@ -199,17 +218,26 @@ def normalize_across_corpus(
         name = named_org(name, spelled_out)
         return bodies.get(name, name)  # "U.S. Federal Reserve Board" -> "Federal Reserve"
 
-    for item in prepared:
+    for item, inside in zip(prepared, inside_longer_names, strict=True):
         entities = annotated_entities(item)
+        people_here = people_of_the_article(entities)
         surnamed = [
-            surnamed_orgs[o] for o in (spelling["org"].get(n, n) for n in entities.orgs) if o in surnamed_orgs
+            surnamed_orgs[o]
+            for o in (spelling["org"].get(n, n) for n in entities.orgs)
+            if o in surnamed_orgs
+            and not (is_lone_surname(o) and written_inside_a_longer_name(item.ner_text, o, people_here))
         ]
         if surnamed:
-            entities.orgs = [n for n in entities.orgs if spelling["org"].get(n, n) not in surnamed_orgs]
+            moved = {
+                o
+                for o in (spelling["org"].get(n, n) for n in entities.orgs)
+                if surnamed_orgs.get(o) in surnamed
+            }
+            entities.orgs = [n for n in entities.orgs if spelling["org"].get(n, n) not in moved]
             entities.people.extend(surnamed)
             entities.spans = [
                 (s, e, "person", surnamed_orgs[spelling["org"].get(v, v)])
-                if f == "org" and spelling["org"].get(v, v) in surnamed_orgs
+                if f == "org" and spelling["org"].get(v, v) in moved
                 else (s, e, f, v)
                 for s, e, f, v in entities.spans
             ]
@@ -224,20 +252,22 @@ def normalize_across_corpus(
         }
         entities.orgs.extend(person(n) for n in entities.people if person(n) in firms)
         people_named = (
-            person(n)
+            n
             for n in entities.people
             if not names_an_organization(n, entities.orgs)
             and person(n) not in firms
             and person(n) not in not_people
+            and n not in inside
         )
         entities.people = list(
-            dict.fromkeys(p for p in people_named if is_full_name(p) or shown_as_person(p, entities))
+            dict.fromkeys(person(n) for n in people_named if in_full_or_shown(n, entities))
         )
         entities.people.extend(
             dict.fromkeys(
                 person(n)
                 for n in known_names_in(item.ner_text, known_people)
                 if person(n) not in entities.people
+                and not part_of_a_longer_name(item.ner_text, n, entities.orgs)
             )
         )
         source = value_key(item.article.source or "")
@@ -266,7 +296,13 @@ def normalize_across_corpus(
         ]
         # ...when it is a full name or the text shows it is someone; a lone word ("Nippon" of "Nippon
         # Kokan", "Petrobras") goes by the same rule as any lone name, and is no place either
-        as_people = [n for n in as_people if is_full_name(person(n)) or shown_as_person(person(n), entities)]
+        as_people = [n for n in as_people if in_full_or_shown(n, entities)]
+        # a word of a firm's name there ("S.G. Vell" of "S.G. Vell and Co Inc") is neither person nor place
+        firms_as_places = {
+            n for n in as_people if written_inside_a_longer_name(item.ner_text, n, people_here)
+        }
+        as_people = [n for n in as_people if n not in firms_as_places]
+        entities.places = [p for p in entities.places if p.name not in firms_as_places]
         # a lone countryless "place" that is a known surname ("Wilson") is neither place nor full name,
         # and one the corpus writes in lower case far more often is a word ("Sorghum" opening a line);
         # a longer one named after a state and ending in such a word is a thing ("West Texas Sour")
@@ -329,6 +365,53 @@ def normalize_across_corpus(
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
 
 
+def people_of_the_article(entities: Entities) -> set[str]:
+    """The last words of an article's people named in full, and its lone names it marks as people ("Quist
+    said"): partners of a joined name who are people ("Quist and Vell met" where the article names Orla
+    Quist)."""
+    return {name.split()[-1] for name in entities.people if not is_lone_surname(name)} | {
+        name for name in entities.confirmed_people if is_lone_surname(name)
+    }
+
+
+def lone_people_inside_longer_names(item: PreparedArticle) -> set[str]:
+    """The article's lone person names it writes only as words of longer names ("Vell" of "brokers Quist
+    and Vell", of "Fried. Vell GmbH"): parts of those names there, no one (``written_inside_a_longer_name``)."""
+    entities = annotated_entities(item)
+    people_here = people_of_the_article(entities)
+    return {
+        name
+        for name in dict.fromkeys(entities.people)
+        if is_lone_surname(name) and written_inside_a_longer_name(item.ner_text, name, people_here)
+    }
+
+
+# In an ``add``, how many of the added articles must name a lone name with no person's mark before they
+# say it is mostly unmarked (the live index's articles are not read again)
+ADDED_ARTICLES_UNMARKED = 3
+
+
+def lone_names_mostly_unmarked(
+    prepared: list[PreparedArticle], inside: list[set[str]], min_articles: int = 1
+) -> set[str]:
+    """Lone names the corpus writes as people with no person's mark (a title, a verb of speech, "he"
+    next: ``confirmed_people``) in more articles than with one, leaving out where they are words of
+    longer names: a lone word newswire does not use for someone it has named ("Cotton futures",
+    "Kingston, Penn."), which joins the one full name ending in it only where its own article marks
+    it. A person named alone is marked in most of the articles naming him ("Reagan said", "President
+    Reagan"), in full elsewhere or not. ``min_articles``: the unmarked articles it takes."""
+    marked: Counter[str] = Counter()
+    unmarked: Counter[str] = Counter()
+    for item, words_of_longer_names in zip(prepared, inside, strict=True):
+        entities = annotated_entities(item)
+        lone = {n for n in entities.people if is_lone_surname(n)} - words_of_longer_names
+        marked.update(
+            n for n in entities.confirmed_people if is_lone_surname(n) and n not in words_of_longer_names
+        )
+        unmarked.update(lone - entities.confirmed_people)
+    return mostly_unmarked(marked, unmarked, min_articles)
+
+
 def bodies_of_the_articles_country(
     orgs: Iterable[str], countries: set[str], bare_bodies: dict[str, dict[str, str]]
 ) -> dict[str, str]:
@@ -386,6 +469,31 @@ def known_names_in(text: str, known: set[str]) -> list[str]:
                     found.append(candidate)
                     covered.update(range(start, start + size))
     return list(dict.fromkeys(found))
+
+
+# A joining word that makes a firm's or a body's name go on, in the languages wire copy quotes them in:
+# "Credit Vell et Commercial", "Ente Quist per l'Energia", "Banco Vell de Arcadia"; not "of" and "and",
+# after which a man's country or another man follows as often ("Orla Brenn of Arcadia")
+NAME_GOES_ON = re.compile(r"[ \t]+(?:et|per|de|del|di|du|des|für)[ \t]+(?:[A-Z]|l['’])")
+
+
+def part_of_a_longer_name(text: str, name: str, orgs: Iterable[str]) -> bool:
+    """Whether a name the corpus knows as a person is, in this article, a part of a longer name, so not
+    found there as that person: an organization of the article starts with it or holds it before other
+    words ("Ente Quist Idrocarburi", "Vell Pan Restaurant Inc"; "Agriculture Orla Brenn", the model's
+    run over a title, is her), or is its first word ("Macintosh" for "Macintosh II"), or the text
+    goes on with more of a firm's name wherever it writes it ("Credit Vell et Commercial", "S.G. Vell
+    and Co Inc")."""
+    key = value_key(name)
+    first = name.split()[0]
+    for org in orgs:
+        org_key = value_key(org)
+        if org == first or (f" {key} " in f" {org_key} " and not org_key.endswith(key)):
+            return True
+    found = [m.end() for m in re.finditer(r"(?<![\w'’])" + re.escape(name) + r"(?!\w)", text)]
+    return bool(found) and all(
+        NAME_GOES_ON.match(text, end) or ends_in_a_firms_name(text, end) for end in found
+    )
 
 
 LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
