@@ -46,6 +46,7 @@ from .stages.metadata import (
     count_vocabulary,
     index_stats,
     place_countries,
+    places_of,
     published_span,
     write_metadata,
     write_word_counts,
@@ -146,7 +147,7 @@ def change_index(
                 votes = NO_VOTES
                 report.pipeline = live.meta.get("pipeline", "")
             with report.timed("normalize"):
-                normalize_across_corpus(changed, live.known_values(), votes)
+                normalize_across_corpus(changed, live.known_values(), votes, places_of(live.generation))
             replaced = [i.article.id for i in changed if i.article.id in live.fingerprints] + sorted(leaving)
             with new_generation(index_dir) as partial:
                 assert live.generation is not None  # verified_live_generation refused a missing one
@@ -254,6 +255,7 @@ def write_and_publish(
         span,
         Counter(v for v in origins.languages.values() if v != UNDETERMINED),
         origins.entities_by_language(),
+        linked_from=baseline.previous,
     )
     report.generation = store.publish_generation(index_dir, partial)
 

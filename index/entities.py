@@ -41,7 +41,14 @@ from .normalize import (
     value_key,
     without_company_form,
 )
-from .places import Gazetteer, place_key
+from .places import (
+    Gazetteer,
+    is_code_of_no_place,
+    is_list_of_places,
+    names_a_firm,
+    place_key,
+    states_over_countries,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -261,6 +268,8 @@ def entities_from_mentions(
             ):
                 continue
             place = acronym_place(name, gazetteer.resolve(name, alternates=False), gazetteer, votes)
+            if place and names_a_firm(text, mention.start, mention.end):
+                place = None  # "<SGS Microelettronica>", "CXR <CXRL.O>": the firm
             if place and is_acronym(mention.text, mixed_case) and not is_large_area(place, gazetteer):
                 place = None  # "GAO" is the General Accounting Office, not Gao, Mali
             if place:  # "U.S." or "Nairobi" tagged as an organization
@@ -273,8 +282,8 @@ def entities_from_mentions(
                 entities.spans.append((start, end, "org", name))
         elif label in ("GPE", "LOC"):
             place_text = clean_place_text(mention.text)
-            if not place_text:
-                continue
+            if not place_text or names_a_firm(text, mention.start, mention.end):
+                continue  # "<SGS Microelettronica>", "CXR <CXRL.O>": a firm's name or ticker
             place = gazetteer.resolve(place_text)
             if place and acronym_place(place_text, place, gazetteer, votes) is None:
                 continue  # "ICO" tagged as a place here, an organization in most of its mentions
@@ -292,6 +301,8 @@ def entities_from_mentions(
                 continue  # a "BB" rating or a town's letters: an acronym is a place only as a country or state
             if place is None and len(place_text.split()) == 1 and place_text.lower() in lowered_words:
                 continue  # "Sorghum" at the start of a sentence about sorghum is not a place
+            if place is None and is_code_of_no_place(place_text):
+                continue  # "NKR", "INDX" in a table: a code the gazetteer knows as no place
             if place is None and DOTTED_INITIALS.fullmatch(place_text):
                 continue  # "U.S." is a place the gazetteer knows; "S.A." or "L.P." are initials of no place
             if place:
@@ -311,11 +322,15 @@ def entities_from_mentions(
     home = None
     if dateline_place:
         place_text = clean_place_text(dateline_place)
-        if place_text:
+        if place_text and not (
+            dateline_qualifier is None
+            and is_code_of_no_place(place_text)
+            and gazetteer.resolve(place_text) is None
+        ):  # "INDX -- 30364" opening a table is no dateline; "NITRO, W.Va." is one
             home = dateline_home(place_text, dateline_qualifier, gazetteer)
             entities.places.insert(0, home)
             first_seen[home.name] = -1
-            if dateline:
+            if dateline and place_key(clean_place_text(dateline.place) or "") == place_key(place_text):
                 entities.spans.append(
                     (dateline.start, dateline.start + len(dateline.place), "place", home.name)
                 )
@@ -329,6 +344,7 @@ def entities_from_mentions(
         gazetteer,
     )
     entities.places = resolve_in_context(entities.places, home, headline, gazetteer)
+    entities.places = states_over_countries(entities.places, home, gazetteer)
     about = countries_about(entities.places, first_seen, home, headline, lead_end(text, body_offset))
     kept = {p.name for p in entities.places if p.country is None or p.country in about or not about}
     entities.places = [p for p in entities.places if p.name in kept]
@@ -703,8 +719,8 @@ def qualified_place(name: str, place: Place | None, after: str, gazetteer: Gazet
     Ont.", "Florence, Italy"), in that one's country: the town of that name there, or, when the
     gazetteer knows none, the name itself placed there. None when no such qualifier follows, or for a
     country, state or province (in a list: "Japan, Canada and France")."""
-    if place is not None and is_large_area(place, gazetteer):
-        return None
+    if place is not None and (is_large_area(place, gazetteer) or place.country is None):
+        return None  # a region ("Europe, Canada and Japan") takes no qualifier either
     match = QUALIFIER_AFTER.match(after)
     if match is None:
         return None
@@ -712,8 +728,12 @@ def qualified_place(name: str, place: Place | None, after: str, gazetteer: Gazet
     for size in range(len(words), 0, -1):  # "New Brunswick" before "New"
         country = gazetteer.qualifier_country(" ".join(words[:size]))
         if country is not None:
-            if place is not None and place.country == country:
-                return None
+            qualifier = re.compile(r"[\w.]+" + r"[ \t]+[\w.]+" * (size - 1)).match(after, match.start(1))
+            rest = after[qualifier.end() :] if qualifier else ""
+            if (place is not None and place.country == country) or is_list_of_places(
+                rest, country, gazetteer
+            ):
+                return None  # "London, New York and Tokyo": a list, not London in New York
             return gazetteer.resolve_in(name, country) or Place(name, country)
     return None
 

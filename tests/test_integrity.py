@@ -133,3 +133,24 @@ def test_recover_reports_a_lost_segment_and_keeps_the_rest(writable_index, tmp_p
     assert check_index(writable_index).ok
     hits = search_all(writable_index)[0].get_json()
     assert hits["total"] == 1 and hits["hits"][0]["title"] == "Tide gauges in Bergen"
+
+
+def test_an_adds_manifest_takes_the_checksum_of_a_hard_linked_file_and_computes_the_rest(tmp_path):
+    previous, new = tmp_path / "previous", tmp_path / "new"
+    previous.mkdir()
+    new.mkdir()
+    (previous / "kept.seg").write_bytes(b"segment")
+    (previous / "rewritten.json").write_bytes(b"[1]")
+    manifest = store.generation_manifest(previous)
+    store.write_json_atomic(previous / store.META, {store.FILES: manifest})
+    store.copy_generation(previous, new)  # hard links, as an add starts
+    (new / store.META).unlink()
+    store.write_json_atomic(new / "rewritten.json", [2])  # replaced as a build replaces: the same size
+    assert store.generation_manifest(new, linked_from=previous) == store.generation_manifest(new)
+    # the linked file's checksum is read from the previous generation's record, not computed again;
+    # the replaced file's is computed, whatever that record says of its name
+    recorded = {name: {**entry, "sha256": f"recorded {name}"} for name, entry in manifest.items()}
+    store.write_json_atomic(previous / store.META, {store.FILES: recorded})
+    linked = store.generation_manifest(new, linked_from=previous)
+    assert linked["kept.seg"]["sha256"] == "recorded kept.seg"
+    assert linked["rewritten.json"]["sha256"] == store.file_checksum(new / "rewritten.json")

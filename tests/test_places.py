@@ -1,6 +1,15 @@
 from index.articles import Place
-from index.entities import is_acronym, resolve_in_context
-from index.places import demonyms_of, gazetteer, place_key
+from index.clean import find_dateline
+from index.entities import entities_from_mentions, is_acronym, resolve_in_context
+from index.places import (
+    demonyms_of,
+    gazetteer,
+    is_code_of_no_place,
+    names_a_firm,
+    place_key,
+    place_values_by_country,
+    states_over_countries,
+)
 
 from .mentions import entities_of
 
@@ -149,3 +158,148 @@ def test_a_country_written_as_dotted_initials_is_a_place():
     text = "The U.S. said it would act. Officials in the U.S. agreed with Vellum S.A."
     found = entities_of(text, [("U.S.", "GPE"), ("U.S.", "GPE"), ("S.A.", "GPE")]).places
     assert [p.name for p in found] == ["United States", "United States"]  # initials of no place go
+
+
+def test_an_iso_code_is_no_country_but_the_abbreviations_news_writes_are():
+    places = gazetteer()
+    for code in ("AFG", "VAT", "ECU", "PSE", "GMB", "PRT", "MAC"):
+        assert places.resolve(code) is None, code
+    assert places.resolve("USA") == Place("United States", "United States")
+    assert places.resolve("UAE") == Place("United Arab Emirates", "United Arab Emirates")
+    assert places.resolve("FRG") == Place("West Germany", "Germany")
+
+
+def test_codes_and_acronyms_in_a_story_are_no_countries():
+    text = (
+        "Zenmark Glass said its AFG unit would bid. The VAT (value added tax) rises, and the ECU "
+        "gained against the dollar. The USA said nothing."
+    )
+    tags = [("AFG", "ORG"), ("VAT", "GPE"), ("ECU", "GPE"), ("USA", "GPE")]
+    assert [p.name for p in entities_of(text, tags).places] == ["United States"]
+
+
+def firm_at(text: str, name: str) -> bool:
+    return names_a_firm(text, text.index(name), text.index(name) + len(name))
+
+
+def test_a_name_in_angle_brackets_or_before_a_ticker_is_a_firm():
+    assert firm_at("shares of <Canada Quellmark Ltd> rose", "Canada")
+    assert firm_at("Brazil <BRZL.O> said", "Brazil")
+    assert not firm_at("sales in Canada rose, <Quellmark Ltd> said", "Canada")
+    # after "of", the place says where the firm is
+    assert not firm_at("Quellmark AG of Germany <QMKG.F> said", "Germany")
+    assert not firm_at("<Quellmark Corp of Tokyo> has committed", "Tokyo")
+    text = "Quellmark said <Norvania Microelettronica> would buy a plant in Italy. Italy agreed."
+    tags = [("Norvania", "GPE"), ("Italy", "GPE")]
+    assert [p.name for p in entities_of(text, tags).places] == ["Italy"]
+
+
+def test_a_code_in_a_table_is_no_place():
+    text = "WHEAT NKR 12.5 MM 4\nCORN INDX 3"
+    assert entities_of(text, [("NKR", "GPE"), ("MM", "GPE"), ("INDX", "GPE")]).places == []
+    assert is_code_of_no_place("NKR") and not is_code_of_no_place("Nkr")
+
+
+def test_a_town_in_a_list_is_not_qualified_by_the_next_item():
+    text = "The bank has offices in London, New York and Tokyo, and in Paris, Hong Kong and Singapore."
+    tags = [("London", "GPE"), ("New York", "GPE"), ("Tokyo", "GPE"), ("Paris", "GPE"), ("Hong Kong", "GPE")]
+    found = {p.name: p.country for p in entities_of(text, tags).places}
+    assert found["London"] == "United Kingdom" and found["Paris"] == "France"
+    # a qualifier followed by its own country, or by a town of its country, still is one
+    text = "Plants at Orion, Ontario, Canada and at Quellport, New Brunswick, and Montreal reopened."
+    tags = [("Orion", "GPE"), ("Ontario", "GPE"), ("Canada", "GPE"), ("Quellport", "GPE")]
+    found = {p.name: p.country for p in entities_of(text, tags).places}
+    assert found["Orion"] == "Canada" and found["Quellport"] == "Canada"
+
+
+def test_a_region_takes_no_qualifier():
+    text = "Sales grew in Europe, Canada and Japan."
+    tags = [("Europe", "LOC"), ("Canada", "GPE"), ("Japan", "GPE")]
+    assert Place("Europe", None) in entities_of(text, tags).places
+
+
+def test_a_state_that_is_also_a_country_is_the_state_in_a_story_from_it():
+    places = gazetteer()
+    # "Atlanta, Georgia": a town of the state named beside it
+    text = "The utility, based in Atlanta, Georgia, said the Georgia regulators agreed."
+    found = entities_of(text, [("Atlanta", "GPE"), ("Georgia", "GPE")]).places
+    assert Place("Georgia", "United States") in found
+    assert all(p.country == "United States" for p in found)
+    # datelined in the state: the dateline's town is in it
+    home = places.resolve("Atlanta")
+    assert states_over_countries([places.resolve("Georgia")], home, places) == [
+        Place("Georgia", "United States")
+    ]
+    # datelined in the United States, in a story naming no other country
+    assert states_over_countries([places.resolve("Georgia")], places.resolve("Washington"), places) == [
+        Place("Georgia", "United States")
+    ]
+    assert states_over_countries(
+        [places.resolve("Georgia"), places.resolve("Russia")], places.resolve("Washington"), places
+    ) == [Place("Georgia", "Georgia"), Place("Russia", "Russia")]
+    # elsewhere the country
+    text = "Floods in Georgia, a Soviet republic, killed 20, Moscow said."
+    found = entities_of(text, [("Georgia", "GPE"), ("Moscow", "GPE")]).places
+    assert Place("Georgia", "Georgia") in found
+    assert places.us_state_of(places.resolve("Savannah")) == "Georgia"
+    assert places.us_state_of(places.resolve("Paris")) is None
+
+
+def test_a_place_name_has_one_value_per_country():
+    vancouver_bc, vancouver_wa = Place("Vancouver", "Canada"), Place("Vancouver", "United States")
+    articles = [[vancouver_bc]] * 5 + [[vancouver_wa]] * 2 + [[Place("Vancouver", None)]]
+    renamed = place_values_by_country(articles)
+    assert renamed == {
+        vancouver_wa: Place("Vancouver, United States", "United States"),
+        Place("Vancouver", None): vancouver_bc,  # no country: the one most articles give it
+    }
+    # a country's own name stays the country; the state of that name is the other value
+    articles = [[Place("Georgia", "United States")]] * 9 + [[Place("Georgia", "Georgia")]] * 2
+    assert place_values_by_country(articles) == {
+        Place("Georgia", "United States"): Place("Georgia, United States", "United States")
+    }
+    # articles added to an index keep the country it gives the name
+    assert place_values_by_country([[vancouver_wa]] * 3, {"Vancouver": "Canada"}) == {
+        vancouver_wa: Place("Vancouver, United States", "United States")
+    }
+    assert place_values_by_country([[vancouver_bc]], {"Vancouver": "Canada"}) == {}
+
+
+def test_a_table_word_is_not_marked_as_the_datelines_place():
+    body = "Shr loss two cts\nYEAR - period ended October 31\nNet loss 4,397,000"
+    found = entities_from_mentions(
+        [],
+        body_offset=0,
+        published=None,
+        dateline=find_dateline(body),  # "YEAR -" looks like a dateline
+        dateline_place="VANCOUVER",  # the source's own dateline field
+        gazetteer=gazetteer(),
+        text=body,
+    )
+    assert found.places == [Place("Vancouver", "Canada")]
+    assert [span for span in found.spans if span[2] == "place"] == []  # "YEAR" is no mention of it
+    # a code of no place opening a table line is no dateline's place either
+    body = "OPEN HIGH LOW\nINDX -- 30364 29669\nJUN7 30320H 30290L"
+    found = entities_from_mentions(
+        [],
+        body_offset=0,
+        published=None,
+        dateline=find_dateline(body),
+        dateline_place="INDX",
+        gazetteer=gazetteer(),
+        text=body,
+    )
+    assert found.places == []
+    # a town the gazetteer does not know, with its qualifier, is still the dateline's place
+    body = "Heck's Inc said its credit agreement expired."
+    found = entities_from_mentions(
+        [],
+        body_offset=0,
+        published=None,
+        dateline=None,
+        dateline_place="NITRO",
+        gazetteer=gazetteer(),
+        text=body,
+        dateline_qualifier="W.Va.",
+    )
+    assert found.places == [Place("NITRO", "United States")]

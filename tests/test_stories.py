@@ -25,6 +25,7 @@ from index.stages.stories import (
     SIMILAR_JACCARD,
     STORIES_FILE,
     EarlierBands,
+    EventCounts,
     EventFeatures,
     EventMatcher,
     StoryInput,
@@ -297,6 +298,34 @@ def test_the_table_keeps_names_and_words_for_the_next_add(tmp_path):
     assert loaded.events == table.events and loaded.events[0].names == EVENT_NAMES
     later = assign_stories(loaded, [event_input("b", OTHER_WRITE_UP, EVENT_NAMES, WHEN + timedelta(hours=2))])
     assert later.story_of() == {"a": "a", "b": "a"}
+
+
+def test_an_add_keeps_the_tables_name_and_word_counts_as_a_recount_gives_them(tmp_path):
+    table = assign_stories(
+        StoryTable(), [event_input("a", WRITE_UP, EVENT_NAMES), event_input("c", SAME_TOPIC, OTHER_NAMES)]
+    )
+    table.save(tmp_path)
+    loaded = StoryTable.load(tmp_path)
+    assert loaded.counts == EventCounts.of(table.events) and loaded.counts.names["place:Oulu"] == 1
+    # an add that replaces "c" and adds "b": counts taken from the table, "c"'s out and "b"'s in
+    later = assign_stories(
+        loaded.without(["c"]), [event_input("b", OTHER_WRITE_UP, EVENT_NAMES, WHEN + timedelta(hours=2))]
+    )
+    assert later.counts == EventCounts.of(list(later.events))
+    assert later.counts.names["place:Oulu"] == 0 and later.counts.names["place:Turku"] == 2
+    assert later.story_of() == {"a": "a", "b": "a"}
+
+
+def test_a_table_saved_without_counts_is_counted_when_loaded(tmp_path):
+    table = assign_stories(StoryTable(), [event_input("a", WRITE_UP, EVENT_NAMES)])
+    table.save(tmp_path)
+    with np.load(tmp_path / STORIES_FILE) as arrays:  # as a table written before the counts were kept
+        older = {key: arrays[key] for key in arrays.files if "_counts" not in key}
+    np.savez(tmp_path / STORIES_FILE, **older)
+    loaded = StoryTable.load(tmp_path)
+    assert loaded.counts is None and loaded.events == table.events
+    later = assign_stories(loaded, [event_input("b", OTHER_WRITE_UP, EVENT_NAMES, WHEN + timedelta(hours=2))])
+    assert later.counts == EventCounts.of(list(later.events)) and later.story_of() == {"a": "a", "b": "a"}
 
 
 def test_sentence_diff_marks_added_and_removed_sentences():

@@ -32,11 +32,22 @@ def count_vocabulary(entities: Iterable[Entities]) -> dict[str, Counter]:
     return vocabulary
 
 
+def places_of(generation: Path | None) -> dict[str, str | None]:
+    """Each place value of a generation, with the one country it is shown in."""
+    return store.read_json(generation / "places.json") if generation else {}
+
+
 def place_countries(previous: Path | None, prepared: list[PreparedArticle]) -> dict[str, str | None]:
-    countries: dict[str, str | None] = store.read_json(previous / "places.json") if previous else {}
+    """Each place value's country: the one the previous generation gives it, else the country most of
+    the articles place it in (normalization gives a value one country: ``place_values_by_country``)."""
+    countries = places_of(previous)
+    placed: dict[str, Counter[str | None]] = {}
     for item in prepared:
-        for place in annotated_entities(item).places:
-            countries[place.name] = place.country
+        for place in set(annotated_entities(item).places):
+            placed.setdefault(place.name, Counter())[place.country] += 1
+    for name, counts in placed.items():
+        if name not in countries:
+            countries[name] = max(counts, key=lambda c: (counts[c], c is not None, c or ""))
     return countries
 
 
@@ -50,7 +61,10 @@ def write_metadata(
     published_span: tuple[str | None, str | None],
     languages: Counter | None = None,
     entities_by_language: dict[str, dict[str, int]] | None = None,
+    linked_from: Path | None = None,
 ) -> None:
+    """``linked_from``: the generation an add hard-linked its unchanged files from
+    (``store.generation_manifest``)."""
     clean_vocabulary = {
         facet: {v: c for v, c in counts.most_common() if c > 0} for facet, counts in vocabulary.items()
     }
@@ -73,7 +87,9 @@ def write_metadata(
             "published_last": published_span[1],
             "languages": dict((languages or Counter()).most_common()),  # of the detected ones
             **(entities_by_language or {}),  # per language: articles a pipeline read, and none could
-            store.FILES: store.generation_manifest(generation),  # written last, so it covers every other file
+            store.FILES: store.generation_manifest(
+                generation, linked_from
+            ),  # written last, so it covers every other file
         },
     )
 

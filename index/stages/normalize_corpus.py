@@ -3,9 +3,10 @@ acronyms to their expansion, firms named after people — what only the whole co
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from ..articles import Entities, Place
 from ..corpus import NO_VOTES, LabelVotes
@@ -40,15 +41,19 @@ from ..normalize import (
     value_key,
     written_inside_a_longer_name,
 )
-from ..places import Gazetteer, gazetteer
+from ..places import Gazetteer, gazetteer, place_values_by_country
 from .prepare import PreparedArticle, annotated_entities
 
 
 def normalize_across_corpus(
-    prepared: list[PreparedArticle], known: dict[str, Counter], votes: LabelVotes = NO_VOTES
+    prepared: list[PreparedArticle],
+    known: dict[str, Counter],
+    votes: LabelVotes = NO_VOTES,
+    known_countries: Mapping[str, str | None] | None = None,
 ) -> None:
     """One spelling a value ("MOSCOW" -> "Moscow"), and lone surnames to the full name the corpus
-    uses for them ("Bolton" -> "John Bolton") where that is unambiguous."""
+    uses for them ("Bolton" -> "John Bolton") where that is unambiguous. ``known_countries``: the
+    country of each place value of the index the articles are added to."""
     raw: dict[str, Counter] = {"person": Counter(), "org": Counter(), "place": Counter()}
     for item in prepared:
         assert item.entities is not None
@@ -211,8 +216,10 @@ def normalize_across_corpus(
     named: Counter[str] = Counter()
     for name, count in raw["org"].items():
         named[named_org(name, {})] += count
-    bodies = one_value_per_body(named, places.country_named, places.nationality)
-    bare_bodies = bare_bodies_by_country(named, places.country_named, places.nationality)
+    # the rules ask the same words again and again (``body_groups`` reads every name three times)
+    country_named, nationality = functools.cache(places.country_named), functools.cache(places.nationality)
+    bodies = one_value_per_body(named, country_named, nationality)
+    bare_bodies = bare_bodies_by_country(named, country_named, nationality)
 
     def org(name: str, spelled_out: dict[str, str]) -> str:
         name = named_org(name, spelled_out)
@@ -363,6 +370,23 @@ def normalize_across_corpus(
             for s, e, facet, v in entities.spans
         ]
         entities.spans = [span for span in spans if span[3] in values[span[2]]]
+    renamed = place_values_by_country((annotated_entities(item).places for item in prepared), known_countries)
+    if renamed:
+        for item in prepared:
+            with_place_values(annotated_entities(item), renamed)
+
+
+def with_place_values(entities: Entities, renamed: dict[Place, Place]) -> None:
+    """The article's places as ``place_values_by_country`` renames them, and the mentions of a renamed
+    one (when the article has no other place of that name) with them."""
+    names = Counter(place.name for place in entities.places)
+    spans_to = {
+        place.name: renamed[place].name
+        for place in entities.places
+        if place in renamed and names[place.name] == 1
+    }
+    entities.places = list(dict.fromkeys(renamed.get(place, place) for place in entities.places))
+    entities.spans = [(s, e, f, spans_to.get(v, v) if f == "place" else v) for s, e, f, v in entities.spans]
 
 
 def people_of_the_article(entities: Entities) -> set[str]:

@@ -34,11 +34,11 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -160,12 +160,87 @@ class EventFeatures:
 
     @classmethod
     def decode(cls, text: str) -> EventFeatures:
-        names, _, words = text.partition(GROUP_SEPARATOR)
+        words = text.partition(GROUP_SEPARATOR)[2]
         counts = {}
         for entry in words.split(FEATURE_SEPARATOR) if words else ():
             word, _, count = entry.rpartition(":")
             counts[word] = int(count)
-        return cls(frozenset(names.split(FEATURE_SEPARATOR)) - {""}, counts)
+        return cls(encoded_names(text), counts)
+
+
+def encoded_names(text: str) -> frozenset[str]:
+    """The names of an encoded ``EventFeatures``, without decoding its words (most of it)."""
+    return frozenset(text.partition(GROUP_SEPARATOR)[0].split(FEATURE_SEPARATOR)) - {""}
+
+
+class StoredEvents(Sequence[EventFeatures]):
+    """A story table's names and words, one ``EventFeatures`` an article, each kept as the table stores it
+    (encoded) until asked for: an ``add`` compares a few hundred articles with the archive's and need
+    not decode the other twenty thousand, nor encode them again to save the table."""
+
+    def __init__(self, items: Iterable[EventFeatures | str] = ()) -> None:
+        self._items: list[EventFeatures | str] = list(items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> EventFeatures: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[EventFeatures]: ...
+
+    def __getitem__(self, index: int | slice) -> EventFeatures | list[EventFeatures]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        item = self._items[index]
+        if isinstance(item, str):
+            item = self._items[index] = EventFeatures.decode(item)
+        return item
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def names(self, index: int) -> frozenset[str]:
+        item = self._items[index]
+        return encoded_names(item) if isinstance(item, str) else item.names
+
+    def select(self, rows: Iterable[int]) -> StoredEvents:
+        return StoredEvents(self._items[n] for n in rows)
+
+    def extended(self, more: Iterable[EventFeatures]) -> StoredEvents:
+        return StoredEvents([*self._items, *more])
+
+    def encoded(self) -> Iterator[str]:
+        for item in self._items:
+            yield item if isinstance(item, str) else item.encode()
+
+
+@dataclass
+class EventCounts:
+    """In how many articles of a table each name and each content word appears (what makes a name rare
+    and a word's IDF), kept in the table: an ``add`` updates them rather than counting the archive."""
+
+    names: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, features: Iterable[EventFeatures]) -> EventCounts:
+        counts = cls()
+        for item in features:
+            counts.names.update(item.names)
+            counts.words.update(item.words.keys())
+        return counts
+
+    def plus(self, features: Iterable[EventFeatures]) -> EventCounts:
+        more = EventCounts.of(features)
+        return EventCounts(self.names + more.names, self.words + more.words)
+
+    def minus(self, features: Iterable[EventFeatures]) -> EventCounts:
+        less = EventCounts.of(features)
+        return EventCounts(self.names - less.names, self.words - less.words)  # only counts above 0 stay
 
 
 def within_event_window(first: int, second: int) -> bool:
@@ -208,19 +283,17 @@ class EventMatcher:
     """The archive's document counts of names and words, and which articles hold each rare name: it
     finds the earlier articles sharing enough rare names with one and scores them by TF-IDF cosine."""
 
-    def __init__(self, features: Sequence[EventFeatures]) -> None:
-        self.features = features
-        self.name_counts: Counter[str] = Counter()
-        self.word_counts: Counter[str] = Counter()
-        for item in features:
-            self.name_counts.update(item.names)
-            self.word_counts.update(item.words.keys())
+    def __init__(self, features: Sequence[EventFeatures], counts: EventCounts | None = None) -> None:
+        """``counts``: the document counts of ``features``, when known (else they are counted here)."""
+        self.features = features if isinstance(features, StoredEvents) else StoredEvents(features)
+        self.counts = counts if counts is not None else EventCounts.of(features)
+        self.name_counts, self.word_counts = self.counts.names, self.counts.words
         self.limit = rare_limit(len(features))
         self.holders: dict[str, list[int]] = {}
         self._vectors: dict[int, tuple[dict[str, float], float]] = {}
 
     def rare_names(self, row: int) -> list[str]:
-        return [name for name in self.features[row].names if self.name_counts[name] <= self.limit]
+        return [name for name in self.features.names(row) if self.name_counts[name] <= self.limit]
 
     def add(self, row: int) -> None:
         """Make ``row`` a candidate for the articles compared after it."""
@@ -229,7 +302,7 @@ class EventMatcher:
 
     def shared_names(self, first: int, second: int) -> tuple[int, int]:
         """How many names two rows share, and how many of those are rare."""
-        shared = self.features[first].names & self.features[second].names
+        shared = self.features.names(first) & self.features.names(second)
         return len(shared), sum(1 for name in shared if self.name_counts[name] <= self.limit)
 
     def sharing(self, row: int) -> Counter[int]:
@@ -267,7 +340,8 @@ class StoryTable:
     sizes: list[int] = field(default_factory=list)
     published: list[int] = field(default_factory=list)
     signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, PERMUTATIONS), dtype=np.uint32))
-    events: list[EventFeatures] = field(default_factory=list)  # names and words, for the "same event" rule
+    events: StoredEvents = field(default_factory=StoredEvents)  # names and words, for the "same event" rule
+    counts: EventCounts | None = None  # of ``events``, when known
 
     def story_of(self) -> dict[str, str]:
         return dict(zip(self.ids, self.stories, strict=True))
@@ -275,6 +349,10 @@ class StoryTable:
     def without(self, leaving: Iterable[str]) -> StoryTable:
         gone = set(leaving)
         keep = [n for n, doc_id in enumerate(self.ids) if doc_id not in gone]
+        counts = self.counts
+        if counts is not None and len(keep) < len(self.ids):
+            kept = set(keep)
+            counts = counts.minus(self.events[n] for n in range(len(self.ids)) if n not in kept)
         return StoryTable(
             ids=[self.ids[n] for n in keep],
             stories=[self.stories[n] for n in keep],
@@ -282,7 +360,8 @@ class StoryTable:
             sizes=[self.sizes[n] for n in keep],
             published=[self.published[n] for n in keep],
             signatures=self.signatures[keep] if keep else np.zeros((0, PERMUTATIONS), dtype=np.uint32),
-            events=[self.events[n] for n in keep],
+            events=self.events.select(keep),
+            counts=counts,
         )
 
     def groups(self) -> dict[str, list[str]]:
@@ -295,6 +374,7 @@ class StoryTable:
     def save(self, generation: Path) -> None:
         """Written beside and renamed: an ``add`` starts from hard links to the old generation's files."""
         partial = Path(generation) / (STORIES_FILE + ".partial")
+        counts = self.counts if self.counts is not None else EventCounts.of(self.events)
         with open(partial, "wb") as handle:
             save_npz_fast(  # ids and keys compress; the signatures, being random, do not
                 handle,
@@ -304,9 +384,11 @@ class StoryTable:
                 sizes=np.array(self.sizes, dtype=np.int32),
                 published=np.array(self.published, dtype=np.int64),
                 signatures=self.signatures.astype(np.uint32),
-                events=np.frombuffer(
-                    ARTICLE_SEPARATOR.join(e.encode() for e in self.events).encode("utf-8"), dtype=np.uint8
-                ),
+                events=encoded_text(ARTICLE_SEPARATOR.join(self.events.encoded())),
+                name_counts_keys=encoded_text(FEATURE_SEPARATOR.join(counts.names)),
+                name_counts=np.array(list(counts.names.values()), dtype=np.int64),
+                word_counts_keys=encoded_text(FEATURE_SEPARATOR.join(counts.words)),
+                word_counts=np.array(list(counts.words.values()), dtype=np.int64),
             )
         os.replace(partial, Path(generation) / STORIES_FILE)
 
@@ -321,11 +403,13 @@ class StoryTable:
         if signatures.ndim != 2 or signatures.shape[1] != PERMUTATIONS:
             return cls()  # another signature length: nothing to compare with, every text is hashed again
         ids = arrays["ids"].tolist()
-        events = [EventFeatures()] * len(ids)  # a table written before the rule: no names, no words
+        events = StoredEvents([EventFeatures()] * len(ids))  # written before the rule: no names, no words
+        counts = None
         if "events" in arrays.files and ids:
             encoded = arrays["events"].tobytes().decode("utf-8").split(ARTICLE_SEPARATOR)
             if len(encoded) == len(ids):
-                events = [EventFeatures.decode(text) for text in encoded]
+                events = StoredEvents(encoded)
+                counts = stored_counts(arrays)
         return cls(
             ids=ids,
             stories=arrays["stories"].tolist(),
@@ -334,7 +418,27 @@ class StoryTable:
             published=arrays["published"].tolist(),
             signatures=signatures,
             events=events,
+            counts=counts,
         )
+
+
+def encoded_text(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def stored_counts(arrays: Any) -> EventCounts | None:
+    """The table's document counts of names and words; None for a table written without them."""
+    if not {"name_counts_keys", "name_counts", "word_counts_keys", "word_counts"} <= set(arrays.files):
+        return None
+    found = []
+    for kind in ("name", "word"):
+        text = arrays[f"{kind}_counts_keys"].tobytes().decode("utf-8")
+        keys = text.split(FEATURE_SEPARATOR) if text else []
+        values = arrays[f"{kind}_counts"].tolist()
+        if len(keys) != len(values):
+            return None
+        found.append(Counter(dict(zip(keys, values, strict=True))))
+    return EventCounts(*found)
 
 
 def save_npz_fast(handle: Any, **arrays: np.ndarray) -> None:
@@ -389,9 +493,11 @@ def assign_stories(
         sizes=list(previous.sizes),
         published=list(previous.published),
         signatures=np.concatenate([previous.signatures, new_signatures]).astype(np.uint32),
-        events=list(previous.events) + [article.events for article in ordered],
+        events=previous.events.extended(article.events for article in ordered),
     )
-    events = EventMatcher(table.events)
+    counts = previous.counts.plus(a.events for a in ordered) if previous.counts is not None else None
+    events = EventMatcher(table.events, counts)
+    table.counts = events.counts
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS)  # this call's articles
