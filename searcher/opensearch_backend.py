@@ -184,20 +184,25 @@ def whoosh_terms(text: str) -> str:
     query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
     each lower-cased and its accents folded, stop words and one-letter words dropped, the rest stemmed — without its token
     objects and chained generators, which were most of the load's Python time."""
-    return " ".join(filter(None, map(_stems.__getitem__, map(folded_lower, WHOOSH_WORD.findall(text)))))
+    return " ".join(filter(None, map(_stems.__getitem__, folded_lower_words(WHOOSH_WORD.findall(text)))))
 
 
-def folded_lower(word: str) -> str:
-    """A word in lower case, its accents folded: as the Whoosh schema's text analyzer reads it."""
-    return fold_accents(word.lower())
+def folded_lower_words(words: list[str]) -> list[str]:
+    """Each word in lower case, its accents folded (as the Whoosh schema's text analyzer reads it),
+    in one pass over them all joined by a space: lower-casing and folding go character by character
+    (a final sigma too: a space ends a word either way), and a space is neither in a word nor made by
+    folding, so splitting at spaces gives the words back. The words are found first, in the text as
+    written: folding a loose accent away before would join the letters on either side of it."""
+    return fold_accents(" ".join(words).lower()).split(" ") if words else []
 
 
 WHOOSH_EPOCH = datetime(1, 1, 1)
 
 # Whoosh's StemmingAnalyzer, in OpenSearch's terms: its words (\w+(\.?\w+)*), lower case, its stop words
 # and one-letter words dropped with no gap left (Whoosh renumbers positions), then Lucene's Porter
-# stemmer. Used to highlight and for more-like-this; queries match the ``*_terms`` fields, which hold
-# the words stemmed by Whoosh itself (its Porter differs from Lucene's on many words).
+# stemmer. Used to highlight the body (on the title, where the highlighter's query is written:
+# ``body_highlight_query``); queries match the ``*_terms`` fields, which hold the words stemmed by
+# Whoosh itself (its Porter differs from Lucene's on many words).
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 ANALYSIS = {
     "char_filter": {
@@ -265,14 +270,14 @@ def mappings() -> dict:
     properties = {
         "id": {"type": "keyword"},
         "order": {"type": "long"},  # the order articles were written in: ties break as in Whoosh (by docnum)
-        "title": {"type": "text", "analyzer": "whoosh_stem"},  # for more-like-this
+        # the highlighter's query is written on the title (``body_highlight_query``): a short field
+        # analysed as the body is
+        "title": {"type": "text", "analyzer": "whoosh_stem"},
         "title_terms": {"type": "text", "analyzer": "whitespace"},  # what queries match and rank
-        "body_terms": {"type": "text", "analyzer": "whitespace"},
-        "body": {
-            "type": "text",
-            "analyzer": "whoosh_stem",
-            "index_options": "offsets",
-        },  # for the highlighter
+        "body_terms": {"type": "text", "analyzer": "whitespace"},  # also what "more like this" compares
+        # highlighted by analysing it again at search time (a hit's body, 20 a page), not indexed: its
+        # terms cost the cluster a third of its CPU during a load (bench/opensearch_load.py)
+        "body": {"type": "text", "analyzer": "whoosh_stem", "index": False},
         "published": {"type": "date"},
         "source": {"type": "keyword"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
@@ -456,6 +461,7 @@ class OpenSearchWriter:
         self.loaded = 0
         self.renormalized = 0  # documents an add's corpus-wide normalization wrote again
         self.seconds = 0.0
+        self.bulk_chunk, self.bulk_threads = BULK_CHUNK, BULK_THREADS
 
     def __call__(
         self,
@@ -514,18 +520,8 @@ class OpenSearchWriter:
         started = time.monotonic()
         countries = {p.name: p.country for item in prepared for p in item.entities.places}
         new = f"{self.alias}-{datetime.now():%Y%m%d-%H%M%S-%f}"
-        body = {
-            "settings": {
-                "number_of_shards": self.shards,
-                "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
-                "refresh_interval": "-1",
-                "max_result_window": MAX_RESULT_WINDOW,
-                "analysis": ANALYSIS,
-            },
-            "mappings": {**mappings(), "_meta": {"countries": countries, WORDS_META: WORDS_VERSION}},
-        }
         with self.cluster_errors():
-            self.client.indices.create(index=new, body=body)
+            self.client.indices.create(index=new, body=self.new_index_body(countries))
             try:
                 self.load(new, prepared)
                 self.write_words(new, prepared, incremental=False)
@@ -535,6 +531,19 @@ class OpenSearchWriter:
                 raise
         self.seconds += time.monotonic() - started
         return new
+
+    def new_index_body(self, countries: dict[str, str]) -> dict:
+        """The settings and mappings of a rebuild's new index, as it is during the load."""
+        return {
+            "settings": {
+                "number_of_shards": self.shards,
+                "number_of_replicas": 0,  # replicas are copied once the load is done, not per request
+                "refresh_interval": "-1",
+                "max_result_window": MAX_RESULT_WINDOW,
+                "analysis": ANALYSIS,
+            },
+            "mappings": {**mappings(), "_meta": {"countries": countries, WORDS_META: WORDS_VERSION}},
+        }
 
     def publish(self, loaded: str, copies: dict[str, str] | None = None) -> None:
         """The loaded index, with the ids of the exact ``copies`` the build skipped, made live: the
@@ -579,8 +588,8 @@ class OpenSearchWriter:
         for ok, item in helpers.parallel_bulk(
             self.client,
             actions,
-            chunk_size=BULK_CHUNK,
-            thread_count=BULK_THREADS,
+            chunk_size=self.bulk_chunk,
+            thread_count=self.bulk_threads,
             raise_on_error=False,
             request_timeout=120,
         ):
@@ -1351,8 +1360,9 @@ class OpenSearchIndex(SearchBackend):
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
                 "encoder": "html",
-                "highlight_query": to_dsl(
-                    parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False, corrections=corrections
+                "require_field_match": False,  # the query's words are on the title: see body_highlight_query
+                "highlight_query": body_highlight_query(
+                    to_dsl(parse(params.q, HIGHLIGHT_SCHEMA)[0], terms=False, corrections=corrections)
                 ),
             }
         # one round trip: the hits, the counts (size 0, so the shards' request cache keeps them) and
@@ -1901,10 +1911,15 @@ class OpenSearchIndex(SearchBackend):
         articles like it), as on the Whoosh backend."""
         self.generation()
         try:
-            found = self.client.get(index=self.alias, id=article_id, _source_includes=["story"])
+            found = self.client.get(
+                index=self.alias,
+                id=article_id,
+                _source_includes=["story", "title", "body", "dateline", "language"],
+            )
         except NotFoundError:
             return []
         story = found["_source"].get("story") or article_id
+        words = search_terms(found["_source"])["body_terms"]  # the body's words as Whoosh indexes them
         answer = self.client.search(
             index=self.alias,
             body={
@@ -1914,8 +1929,8 @@ class OpenSearchIndex(SearchBackend):
                     "bool": {
                         "must": {
                             "more_like_this": {
-                                "fields": ["body"],
-                                "like": [{"_index": self.alias, "_id": article_id}],
+                                "fields": ["body_terms"],
+                                "like": [words],
                                 "min_term_freq": 1,
                                 "min_doc_freq": 1,
                                 "max_query_terms": 25,
@@ -2301,6 +2316,30 @@ def to_dsl(query, terms: bool, corrections: Corrections = NO_CORRECTIONS) -> dic
     if isinstance(query, AndMaybe):
         return {"bool": {"must": [sub(query.a)], "should": [sub(query.b)]}}
     return {"match_none": {}}  # fuzzy terms and other syntax the searcher does not offer
+
+
+HIGHLIGHTED_LEAVES = ("match", "match_phrase", "prefix", "wildcard", "range")
+BOOL_CLAUSES = ("must", "should", "must_not", "filter")
+
+
+def body_highlight_query(dsl: dict) -> dict:
+    """A query for the body's highlighter (``to_dsl`` without ``terms``), written on the title: the
+    body is not indexed, so no query can name it, but the title is analysed as the body is, and with
+    ``require_field_match`` off the title's words are marked in the body. Only the body's words are
+    kept; the rest (the title's, a language field's, a facet's, a date's) becomes ``match_none``, so
+    the body is marked exactly where a query on the body would mark it."""
+    if "bool" in dsl:
+        found = dict(dsl["bool"])
+        for clause in BOOL_CLAUSES:
+            if clause in found:
+                found[clause] = [body_highlight_query(sub) for sub in found[clause]]
+        return {"bool": found}
+    kind, leaf = next(iter(dsl.items()))
+    if kind in HIGHLIGHTED_LEAVES and list(leaf) == ["body"]:
+        return {kind: {"title": leaf["body"]}}
+    if kind == "match_all":
+        return dsl
+    return {"match_none": {}}
 
 
 def facet_dsl(query, corrections: Corrections = NO_CORRECTIONS) -> dict:

@@ -372,3 +372,35 @@ def test_an_index_built_before_accents_were_folded_is_refused_clearly(opensearch
             OpenSearchIndex(opensearch_cluster.urls, alias).generation()
     finally:
         client.indices.delete(index=index)
+
+
+def test_the_body_s_highlighter_query_keeps_only_the_body_s_words_on_the_title():
+    """The body is not indexed: its highlighter's query is written on the title (analysed alike), and
+    keeps only what a query on the body would mark."""
+    from searcher.opensearch_backend import HIGHLIGHT_SCHEMA, body_highlight_query, parse, to_dsl
+
+    def highlighted(q: str) -> dict:
+        return body_highlight_query(to_dsl(parse(q, HIGHLIGHT_SCHEMA)[0], terms=False))
+
+    assert highlighted("body:ferry") == {"match": {"title": {"query": "ferry", "operator": "and"}}}
+    assert highlighted('body:"ferry strike"') == {
+        "match_phrase": {"title": {"query": "ferry strike", "slop": 0}}
+    }
+    assert highlighted("title:ferry") == {"match_none": {}}
+    assert highlighted("person:volcker") == {"match_none": {}}
+    both = json.dumps(highlighted("ferry -strike"))
+    assert '"body"' not in both and "ferry" in both and "strike" in both  # a must_not: not marked
+    assert highlighted("ferry")["bool"]["should"].count({"match_none": {}}) >= 1  # the title's leaf
+
+
+def test_snippets_mark_the_body_s_words_and_no_other_field_s(opensearch_app):
+    """The body's words are marked in it, a phrase's where they stand together; a word searched in
+    the title only, or a facet's, marks nothing (as when the highlighter required the body's field)."""
+    words = re.compile(r"<mark>(.*?)</mark>")
+    ferry = answer(opensearch_app.test_client(), "q=ferry")
+    assert ferry["hits"] and all(
+        {w.lower() for w in words.findall(h["snippet"])} <= {"ferry", "ferries"} and "<mark>" in h["snippet"]
+        for h in ferry["hits"]
+    )
+    in_title = answer(opensearch_app.test_client(), "q=title:ferry")
+    assert in_title["hits"] and not any("<mark>" in h["snippet"] for h in in_title["hits"])
