@@ -1554,13 +1554,16 @@ def bare_bodies_by_country(
     counts: Counter[str],
     country_named: Callable[[str], str | None],
     nationality: Callable[[str], str | None] = lambda word: None,
+    shown: dict[str, str] | None = None,
 ) -> dict[str, dict[str, str]]:
     """For a bare name that several countries put before it ("Agriculture Department", beside "U.S.
     Department of Agriculture" and "Irish Agriculture Department"), each country whose abbreviation
     opens one of its names -> the value ``one_value_per_body`` shows for that country's body: in an
-    article about one of those countries only, the bare name is that country's body."""
+    article about one of those countries only, the bare name is that country's body. ``shown`` is
+    ``one_value_per_body``'s answer when the caller has it already (it reads every name again)."""
     groups, countries_before = body_groups(counts, country_named, nationality)
-    shown = one_value_per_body(counts, country_named, nationality)
+    if shown is None:
+        shown = one_value_per_body(counts, country_named, nationality)
     found: dict[str, dict[str, str]] = {}
     for key, by_country in groups.items():
         named = {country: names for country, names in by_country.items() if country is not None}

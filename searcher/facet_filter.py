@@ -33,13 +33,10 @@ def finds(typed: str, value: str) -> bool:
     needle, key = facet_key(typed), facet_key(value)
     if not needle:
         return False
-    if (
-        key.startswith(needle)
-        or f" {needle}" in key
-        or any(word.startswith(needle) for word in re.split(r"[^\w]+", key))
-    ):
+    words = [word for word in re.split(r"\W+", key) if word]
+    if f" {needle}" in f" {key}" or any(word.startswith(needle) for word in words):
         return True
-    initials = "".join(word[0] for word in re.split(r"[^\w]+", key) if word)
+    initials = "".join(word[0] for word in words)
     return len(needle) >= 2 and " " not in needle and initials.startswith(needle)
 
 

@@ -32,6 +32,7 @@ QUERY_FIELDS = (
 )
 _FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(?:" + "|".join(QUERY_FIELDS) + r"):", re.IGNORECASE)
+_TEXT_FIELD = r"(?:title|body):"  # the fields every article's words are in
 _MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 
 
@@ -226,7 +227,7 @@ def different_wildcards(wildcards: list[Any]) -> int:
     return len({getattr(leaf, "endchar", None) or getattr(leaf, "text", None) for leaf in wildcards})
 
 
-_LEADING_WILDCARD = re.compile(r"(?<![^\s(])([+-]?(?:(?:title|body):)?)[*?]+([^\s()\"]*)")
+_LEADING_WILDCARD = re.compile(r"(?<![^\s(])([+-]?(?:" + _TEXT_FIELD + r")?)[*?]+([^\s()\"]*)")
 
 
 def without_leading_wildcards(text: str) -> str:
@@ -253,21 +254,16 @@ def leading_wildcards(query: Any) -> WildcardRefusal | None:
     return WildcardRefusal(tuple(leading), 0, leading=True) if leading else None
 
 
-def refused_by_any_engine(refused: Refusal) -> Refusal:
-    """An engine's refusals, after the ones every engine makes (``leading_wildcards``)."""
-    return lambda query: leading_wildcards(query) or refused(query)
-
-
 def refusal_message(refusal: WildcardRefusal, text: str) -> str:
     """The refusal in words, naming the wildcards as typed and saying what to do."""
-    typed = list(dict.fromkeys(typed_wildcard(leaf, text) for leaf in refusal.wildcards))
     if refusal.leading:
-        typed = list(dict.fromkeys(match.group(0) for match in _LEADING_WILDCARD.finditer(text))) or typed
+        typed = list(dict.fromkeys(match.group(0) for match in _LEADING_WILDCARD.finditer(text)))
         return (
             f"A wildcard before a word's first letter ({', '.join(f'“{word}”' for word in typed)}) is not "
             "searched: the index keeps words by their stems, so it would miss most of the words it means. "
             "Put letters before the * or ?."
         )
+    typed = list(dict.fromkeys(typed_wildcard(leaf, text) for leaf in refusal.wildcards))
     if refusal.too_broad:
         return (
             f"“{typed[0]}” matches more than {refusal.limit:,} words, too many to search: "
@@ -295,7 +291,8 @@ def _search_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     if only_stop_words(prepared):
         return only_stop_words_notice(_plain_words(_TEXT_FIELD_PREFIX.sub("", prepared)))
     query = _parsed_as_typed(prepared, schema)
-    refusal = refused_by_any_engine(refused)(query) if query is not None else None
+    # the refusal every engine makes (``leading_wildcards``), then the engine's own
+    refusal = (leading_wildcards(query) or refused(query)) if query is not None else None
     if refusal is None:
         return None
     if refusal.leading:
@@ -317,8 +314,10 @@ def _plain_words(text: str) -> str:
 
 
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
-_PLAIN_WORD = re.compile(r"[+-]?(?:(?:title|body):)?(\w+)")  # a word, alone or in the title's or body's field
-_TEXT_FIELD_PREFIX = re.compile(r"(?<![\w:])(?:title|body):(?=[\w\"])")
+_PLAIN_WORD = re.compile(
+    r"[+-]?(?:" + _TEXT_FIELD + r")?(\w+)"
+)  # a word, alone or in the title's or body's field
+_TEXT_FIELD_PREFIX = re.compile(r"(?<![\w:])" + _TEXT_FIELD + r"(?=[\w\"])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _TEXT_ANALYZER = english_text_analyzer()
 

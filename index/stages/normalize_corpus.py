@@ -236,7 +236,7 @@ def normalize_across_corpus(
     # the rules ask the same words again and again (``body_groups`` reads every name three times)
     country_named, nationality = functools.cache(places.country_named), functools.cache(places.nationality)
     bodies = one_value_per_body(named, country_named, nationality)
-    bare_bodies = bare_bodies_by_country(named, country_named, nationality)
+    bare_bodies = bare_bodies_by_country(named, country_named, nationality, shown=bodies)
 
     def org(name: str, spelled_out: dict[str, str]) -> str:
         name = named_org(name, spelled_out)
