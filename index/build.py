@@ -6,7 +6,7 @@
     annotate    spaCy's mentions (cached), then each article's entities    stages/annotate.py
     normalize   one spelling per value, surnames, acronyms, corpus-wide    stages/normalize_corpus.py
     stories     near-duplicates grouped as versions of one story           stages/stories.py
-    write       the Whoosh segments                                        stages/write.py
+    write       the Whoosh segments (a big rebuild's from normalize on)   stages/write.py
     columns     the facet columns and word counts                          stages/facet_columns.py
     metadata    vocabulary, places, fingerprints, origins, meta.json       stages/metadata.py
     switch      the new generation made live, atomically                   store.py
@@ -80,9 +80,18 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = DEFAU
             if not prepared:
                 return nothing_built(report)
             votes = annotate(prepared, index_dir, options, report)
-            with report.timed("normalize"):
-                normalize_across_corpus(prepared, {}, votes)
             with new_generation(index_dir) as partial:
+                # a big rebuild's write starts now, in a forked process: it indexes the text while the
+                # corpus-wide rules settle the entities on the other core
+                writing = GenerationWrite(
+                    partial, prepared, create=True, options=options, entities_later=True
+                )
+                try:
+                    with report.timed("normalize"):
+                        normalize_across_corpus(prepared, {}, votes)
+                except BaseException:
+                    writing.abandon()
+                    raise
                 write_and_publish(
                     index_dir,
                     partial,
@@ -93,6 +102,7 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = DEFAU
                     report,
                     live.generation,
                     read.copies,
+                    writing,
                 )
     return report
 
@@ -190,16 +200,21 @@ def write_and_publish(
     report: BuildReport,
     compared_with: Path | None = None,
     copies: dict[str, str] | None = None,
+    writing: GenerationWrite | None = None,
 ) -> None:
     """The stories, write, columns, metadata and switch stages: ``written`` added to ``baseline`` at
     ``partial``. ``compared_with``: the live generation a rebuild replaces (its story signatures are
-    reused for the texts it already held). ``copies``: the exact copies skipped, each to the id kept."""
-    # a big rebuild writes in a forked process from here on, beside the stories (it needs none of them)
-    writing = GenerationWrite(
-        partial, written, create=not baseline.incremental, options=options, replaced=baseline.replaced
-    )
+    reused for the texts it already held). ``copies``: the exact copies skipped, each to the id kept.
+    ``writing``: the write, if the build started it already (it is sent the final entities now)."""
+    # a big rebuild writes in a forked process from here on (if not already), beside the stories
+    # (it needs none of them)
+    if writing is None:
+        writing = GenerationWrite(
+            partial, written, create=not baseline.incremental, options=options, replaced=baseline.replaced
+        )
     beside = None  # a rebuild's other index, loaded while Whoosh writes (an add writes in place after)
     try:
+        writing.send_entities()
         with report.timed("stories"):
             stories = group_for_build(
                 baseline.previous or compared_with, written, baseline.replaced, baseline.incremental

@@ -30,7 +30,7 @@ import re
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pickle import dumps
 from typing import Any
 
@@ -166,6 +166,7 @@ class FastSegmentWriter(SegmentWriter):
         self._lengths: dict[str, dict[int, int]] = defaultdict(dict)
         self._weights: dict[float, float] = {}
         self._single_positions: dict[int, bytes] = {}  # the encoded value of a one-position posting
+        self._indexed_ahead: dict[tuple[int, str], int] = {}  # (docnum, field) -> length, by index_text_ahead
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -187,7 +188,10 @@ class FastSegmentWriter(SegmentWriter):
                 boost = self._field_boost(fields, fieldname, docboost)
                 terms = self._postings[fieldname]
                 analysis = self._analyses.get(fieldname)
-                if analysis is not None:
+                ahead = self._indexed_ahead.pop((docnum, fieldname), None)
+                if ahead is not None:
+                    length = ahead
+                elif analysis is not None:
                     length = self._add_text(terms, docnum, analysis(value), field.format, boost)
                 else:
                     for tbytes, freq, weight, vbytes in field.index(value):
@@ -212,6 +216,25 @@ class FastSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def index_text_ahead(self, documents: Iterable[dict[str, Any]]) -> None:
+        """The analysed text fields of the documents ``add_document`` will be given next, in this order,
+        indexed now: a build indexes the articles' text while their entities are still being settled,
+        and adds the rest of each document once they are. The text given then must be the same."""
+        docnum = self.docnum
+        for fields in documents:
+            docboost = self._doc_boost(fields)
+            for fieldname, analysis in self._analyses.items():
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = self.schema[fieldname]
+                boost = self._field_boost(fields, fieldname, docboost)
+                terms = self._postings[fieldname]
+                self._indexed_ahead[(docnum, fieldname)] = self._add_text(
+                    terms, docnum, analysis(value), field.format, boost
+                )
+            docnum += 1
 
     def _add_text(
         self,

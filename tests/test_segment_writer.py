@@ -141,6 +141,73 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path):
     assert read_index(fast) == read_index(expected)
 
 
+def test_text_indexed_ahead_writes_what_whoosh_writes(tmp_path):
+    """A build indexes the articles' text while their entities are settled, then adds the documents:
+    the index is the one Whoosh's own writer writes from the documents in one go."""
+    docs = list(documents(700))
+    write_index(tmp_path / "whoosh", docs, None)
+    path = tmp_path / "ahead"
+    path.mkdir()
+    ix = whoosh_index.create_in(path, SCHEMA)
+    writer = FastSegmentWriter(ix)
+    writer.index_text_ahead({**doc, "person": "", "entities": "not yet"} for doc in docs)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    ix.close()
+    assert read_index(path) == read_index(tmp_path / "whoosh")
+
+
+def test_a_write_forked_before_the_entities_are_final_stores_the_final_ones(tmp_path, monkeypatch):
+    """The rebuild forks its write before the corpus-wide rules change the entities; the entities sent
+    afterwards are the ones stored (and the text indexed before them is all there)."""
+    from index.articles import Article, Entities
+    from index.schema import entities_from_json
+    from index.stages.prepare import PreparedArticle
+    from index.stages.write import GenerationWrite
+
+    monkeypatch.setattr("index.stages.write.worker_processes", lambda count, options: 2)
+    prepared = [
+        PreparedArticle(
+            article=Article(id=f"a{n}", title=f"Title {n}", body=f"Body word{n} oil.", origin=f"x.jsonl:{n}"),
+            title=f"Title {n}",
+            body=f"Body word{n} oil.",
+            ner_text=f"Title {n}\n\nBody word{n} oil.",
+            body_offset=len(f"Title {n}\n\n"),
+            dateline=None,
+            dateline_place=None,
+            fingerprint=f"f{n}",
+            entities=Entities(people=["Before Rules"]),
+            language="en",
+        )
+        for n in range(50)
+    ]
+    partial = tmp_path / "generation"
+    partial.mkdir()
+    writing = GenerationWrite(partial, prepared, create=True, options=BuildOptions(), entities_later=True)
+    assert writing.process is not None
+    for n, item in enumerate(prepared):
+        assert item.entities is not None
+        item.entities.people = [f"Person {n}"]  # what normalization does, in place, after the fork
+    writing.send_entities()
+    writing.finish()
+    ix = whoosh_index.open_dir(partial)
+    with ix.searcher() as searcher:
+        stored = {doc["id"]: entities_from_json(doc["entities"]).people for doc in searcher.documents()}
+        assert stored == {f"a{n}": [f"Person {n}"] for n in range(50)}
+        assert {hit["id"] for hit in searcher.find("body", "word7 oil")} == {"a7"}
+    ix.close()
+
+
+def test_a_forked_write_whose_build_dies_before_the_entities_ends_with_an_error():
+    from index.stages.write import EntitiesHandoff
+
+    handoff = EntitiesHandoff()
+    handoff.announce.close()  # the build is gone before sending
+    with pytest.raises(RuntimeError, match="ended before it sent"):
+        handoff.receive()
+
+
 def posting_blocks(path):
     """Every posting with its weight and its block's statistics (what ranking reads), term by term."""
     ix = whoosh_index.open_dir(str(path))

@@ -1,13 +1,17 @@
 """Stage 6, write: the Whoosh segments of a generation (one per core for a big build, by forked
 processes), and the stored documents an add replaces. A big rebuild writes in a forked process
-(``GenerationWrite``) started before the stories stage, which needs none of what it writes: on two
-cores the two stages run side by side."""
+(``GenerationWrite``) started before the normalize stage: it indexes the articles' text while the
+corpus-wide rules settle their entities (``EntitiesHandoff`` brings them over), then writes the rest
+beside the stories stage, which needs none of what it writes. On two cores the stages run side by side."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
+import os
 import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,6 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
 from .. import store
+from ..articles import Entities
 from ..schema import build_schema, document_fields, missing_language_fields
 from ..segment_writer import FastSegmentWriter, segment_writer
 from ..whoosh_files import open_index, read_index_files_in_place
@@ -29,7 +34,9 @@ from .workers import end_workers_with_parent, progress_bar, worker_processes
 class GenerationWrite:
     """``write_generation``, for a rebuild of enough articles to use worker processes, in a forked process
     from construction on; otherwise in ``finish``. The forked process inherits the prepared articles, so
-    nothing is sent to it, and it sends back only how long it took or the error it met."""
+    nothing is sent to it, and it sends back only how long it took or the error it met. With
+    ``entities_later`` it is started before the articles' entities are final: it indexes their text, then
+    waits for ``send_entities``."""
 
     def __init__(
         self,
@@ -38,19 +45,30 @@ class GenerationWrite:
         create: bool,
         options: BuildOptions,
         replaced: Iterable[str] = (),
+        entities_later: bool = False,
     ) -> None:
         self.arguments = (partial, prepared, create, options, tuple(replaced))
-        self.seconds = 0.0  # the write's own time, wherever it ran
+        self.seconds = 0.0  # the write's own time, wherever it ran (not its wait for the entities)
         self.process: Any = None
+        self.handoff: EntitiesHandoff | None = None
         if create and worker_processes(len(prepared), options) > 1:
             end_workers_with_parent()
             context = multiprocessing.get_context("fork")
             self.outcome, sending = context.Pipe(duplex=False)
+            self.handoff = EntitiesHandoff() if entities_later else None
             self.process = context.Process(
-                target=_write_forked, args=(sending, *self.arguments), name="write"
+                target=_write_forked, args=(sending, self.handoff, *self.arguments), name="write"
             )
             self.process.start()
             sending.close()
+            if self.handoff is not None:
+                self.handoff.forked()
+
+    def send_entities(self) -> None:
+        """The articles' final entities, to a write started before they were (else nothing to do)."""
+        if self.handoff is not None:
+            self.handoff.send([item.entities for item in self.arguments[1]])
+            self.handoff = None
 
     def finish(self) -> None:
         """The generation written: waits for the forked write (raising its error), or writes now."""
@@ -77,18 +95,73 @@ class GenerationWrite:
             self.process.join()
 
 
-def _write_forked(sending: Any, *arguments: Any) -> None:
+class EntitiesHandoff:
+    """The articles' final entities, from the build to a write forked before they were final: written to
+    an unnamed temporary file both processes hold (the write may be busy indexing and not reading, and a
+    pipe would hold the build up until it reads), then its size sent down a pipe to say it is there."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="entities-")  # noqa: SIM115  # closed by send and receive
+        self.ready, self.announce = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self.waited = 0.0
+
+    def forked(self) -> None:
+        """In the build, once the write is forked: the receiving end is the write's alone (so it sees
+        the build's end if the build dies before sending)."""
+        self.ready.close()
+
+    def send(self, entities: list[Entities | None]) -> None:
+        data = pickle.dumps(entities, protocol=pickle.HIGHEST_PROTOCOL)
+        view, offset = memoryview(data), 0
+        while offset < len(data):
+            offset += os.pwrite(self.file.fileno(), view[offset:], offset)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a dead write: ``finish`` says why
+            self.announce.send(len(data))
+        self.announce.close()
+        self.file.close()
+
+    def receive(self) -> list[Entities | None]:
+        """In the write: the entities, once the build has sent them."""
+        self.announce.close()
+        started = time.monotonic()
+        try:
+            size = self.ready.recv()
+        except EOFError:
+            raise RuntimeError("the build ended before it sent the articles' entities") from None
+        self.waited = time.monotonic() - started
+        chunks, offset = [], 0
+        while offset < size:
+            chunk = os.pread(self.file.fileno(), size - offset, offset)
+            if not chunk:
+                raise RuntimeError("the articles' entities were cut short on their way to the write")
+            chunks.append(chunk)
+            offset += len(chunk)
+        self.file.close()
+        entities: list[Entities | None] = pickle.loads(b"".join(chunks))
+        return entities
+
+
+def _write_forked(
+    sending: Any,
+    handoff: EntitiesHandoff | None,
+    partial: Path,
+    prepared: list[PreparedArticle],
+    create: bool,
+    options: BuildOptions,
+    replaced: tuple[str, ...],
+) -> None:
     started = time.monotonic()
     error = None
     try:
-        write_generation(*arguments)
+        write_generation(partial, prepared, create, options, replaced, handoff=handoff)
     except BaseException as raised:  # raised again in the building process, by finish()
         error = raised
         try:
             pickle.dumps(raised)
         except Exception:
             error = RuntimeError(f"writing the index failed: {raised!r}")
-    sending.send((error, time.monotonic() - started))
+    waited = handoff.waited if handoff is not None else 0.0
+    sending.send((error, time.monotonic() - started - waited))
     sending.close()
 
 
@@ -103,11 +176,13 @@ def write_generation(
     create: bool,
     options: BuildOptions,
     replaced: Iterable[str] = (),
+    handoff: EntitiesHandoff | None = None,
 ) -> None:
     """Writes ``prepared`` into a new index (``create``) or into the copy of the old one at ``partial``,
     where the documents with the ``replaced`` ids are deleted first. New documents go into new
     segments (one per core for a big build, written by forked processes); old segments are left as
-    they are, so their document numbers do not move."""
+    they are, so their document numbers do not move. With ``handoff``, the articles' entities are not
+    final yet: their text is indexed first (one segment), then their final entities received."""
     read_index_files_in_place()
     languages = {item.language for item in prepared}
     ix = whoosh_index.create_in(partial, build_schema(languages)) if create else open_index(partial)
@@ -126,6 +201,11 @@ def write_generation(
             writer.delete_by_query(Or([Term("id", doc_id) for doc_id in replaced]))
         # segments written in parallel are our writer's (Whoosh's own commits only its own segment)
         parts = segment_parts(len(prepared), options) if isinstance(writer, FastSegmentWriter) else [(0, 0)]
+        if handoff is not None:
+            if len(parts) == 1 and isinstance(writer, FastSegmentWriter):
+                writer.index_text_ahead(document_fields(item, writer.schema) for item in prepared)
+            for item, entities in zip(prepared, handoff.receive(), strict=True):
+                item.entities = entities
         with progress_bar(len(prepared), "Writing index", options.progress) as bar:
             if len(parts) == 1:
                 _add_documents(writer, prepared, bar.update, pause=True)
