@@ -265,3 +265,21 @@ def test_add_refuses_an_index_that_reads_words_as_before_and_writes_nothing(
     assert response.status_code == 503 and response.json["error"] == str(refused.value)
     result = cli("index", "add", "--index-dir", str(index_dir), str(article))
     assert result.returncode == 1 and change in result.stderr
+
+
+def test_collector_paused_pauses_and_restores_the_garbage_collector():
+    import gc
+
+    from index.build import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
