@@ -372,6 +372,13 @@ PAST_EVENTS = frozenset(["accord", "accords", "agreement", "agreements", "pact",
 FUTURE_EVENTS = frozenset(
     ["contract", "contracts", "futures", "delivery", "deliveries", "shipment", "shipments"]
 )
+# A futures contract's month and year digit glued together ("DEC7", "MAR8": December 1987, March 1988), as
+# price tables list them: no day, though dateparser reads "DEC7 2010" as 7 December 2010.
+CONTRACT_CODE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|jly|aug|sep|oct|nov|dec|mch)[a-z]*\d+\b", re.IGNORECASE
+)
+FIGURE = re.compile(r"\(?\d[\d.,/]*\)?")
+LINE_WORD = re.compile(r"[A-Za-z][A-Za-z'.-]*")
 SURE_MONTHS = 3  # nearer than this to the publication's month, the closest year is taken as it is
 CUE_WORDS = 15  # a cue farther before the date than this many words belongs to another clause
 NAMED_AFTER_MONTH = re.compile(r"^(?:\s+\d{1,2}(?:st|nd|rd|th)?)?((?:\s+[A-Z][\w.-]*)*)\s+([a-z]+)")
@@ -399,6 +406,23 @@ def bare_year_in_context(year: int, before: str, after: str, published: datetime
         return True
     near = published is not None and abs(year - published.year) <= NEAR_PUBLICATION_YEARS
     return near and (lead in WEAK_YEAR_LEADS or follower in YEAR_FOLLOWERS)
+
+
+def in_row_of_figures(text: str, before: str, after: str) -> bool:
+    """Whether a mention ending in a four-digit number ("MAY 1922", "Jan 1325", "OCT 1838") is a cell of a
+    price table's row rather than a date: the number is followed on its line by another figure ("MAY 1922
+    (1934)", "1330 1330 1316 628") and the line holds no lower-case word and no more words than figures
+    (codes such as "OFF", "UP"), where prose says "in March 1987 8.50 pct" or "calendar 1986 (4.7 pct)"."""
+    if not re.search(r"\d{4}$", text):
+        return False
+    rest = after.split("\n", 1)[0]
+    if not FIGURE.match(rest.lstrip()) or not rest[:1].isspace():
+        return False
+    line = before.rsplit("\n", 1)[-1] + " " + rest
+    words = LINE_WORD.findall(line)
+    if any(word[0].islower() for word in words):
+        return False
+    return len(words) <= len(FIGURE.findall(rest))
 
 
 def tense_of_context(before: str, after: str) -> str | None:
@@ -493,6 +517,10 @@ def resolve_mentioned_date(
     bare number is a year only in a date-like context (``bare_year_in_context``).
     """
     text = " ".join(text.split())
+    if CONTRACT_CODE.search(text):
+        return None  # "DEC7 2010" in a price table: a contract month and a price, no day of 2010
+    if before is not None and in_row_of_figures(text, before, after):
+        return None
     bare = BARE_YEAR.fullmatch(text)
     if bare and before is not None:
         if text.lower().startswith("the "):
@@ -515,6 +543,8 @@ def resolve_mentioned_date(
             when = _year_by_tense(when, published, tense_of_context(before, after))
     elif published is not None and before is not None and BARE_WEEKDAY.match(text):
         when = _weekday_by_tense(when, published, tense_of_context(before, after))
+    if period == "week" and published is not None:
+        return week_as_period(when, published)
     if not 1800 <= when.year <= 2200:
         return None
     if period == "year":
@@ -670,6 +700,24 @@ def _year_by_tense(when: datetime, published: datetime, tense: str | None) -> da
         return when.replace(year=when.year + step)
     except ValueError:  # 29 February
         return when
+
+
+def week_as_period(when: datetime, published: datetime) -> str | None:
+    """A week the text names ("last week", "next week's", "this week") as the narrowest period the index
+    holds that surely contains it: its month, else its year, else None. The index has no weeks, and "last
+    week" names no day, so it is no day 7 days before publication. The span taken is the calendar week
+    (Monday to Sunday) holding ``when`` together with the days between it and the publication, so it
+    holds the week whether the writer meant the calendar week or the past (coming) seven days."""
+    day = published.replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = when.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=when.weekday())
+    first, last = min(monday, day), max(monday + timedelta(days=6), day)
+    if first.year < 1800 or last.year > 2200:
+        return None
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.year:04d}-{first.month:02d}"
+    if first.year == last.year:
+        return f"{first.year:04d}"
+    return None
 
 
 def date_levels(iso: str) -> list[str]:

@@ -220,6 +220,19 @@ def url_with(
     return url_for("views.search") + ("?" + urlencode(items) if items else "")
 
 
+def tag_title(params: SearchParams, facet: str, value: str) -> str:
+    """What clicking a hit's tag (``facet`` = ``value`` added to the search) does, in words: it narrows
+    the results unless values of the same facet are checked under "any of", where it adds its articles
+    to theirs (Volcker's 113 stories become Volcker's or Reagan's 604); a value already checked stays."""
+    chosen = params.selected.get(facet, ())
+    if any(facet_key(other) == facet_key(value) for other in chosen):
+        return f"{value} is already checked"
+    if chosen and facet not in params.match_all:
+        names = [*chosen, value]
+        return f"Add {value}: results with any of {', '.join(names[:-1])} or {names[-1]}"
+    return f"Narrow the results to {value}"
+
+
 def clear_all_url(args: MultiDict[str, str], words: str) -> str:
     """The search for ``words`` with every facet value, exclusion and date taken off (the sort and the
     "all of" switches stay)."""
@@ -403,6 +416,7 @@ def search() -> ResponseReturnValue:
         params=params,
         args=args,
         url_with=url_with,
+        tag_title=tag_title,
         page_url=page_url,
         facets=FACET_BY_NAME,
         sidebar=sidebar_facets(results, params, found),

@@ -417,3 +417,27 @@ def test_a_refused_wildcard_is_explained_above_the_results(page, server):
     assert notice.inner_text().startswith("The query has 5 wildcards (oil*, gas*, ship*, port*, strike*)")
     if page.locator(".empty").count():
         assert "Try fewer words" not in page.locator(".empty").inner_text()
+
+
+def test_a_hit_s_tag_says_whether_its_click_narrows_or_widens_the_results(page, server):
+    """F8: under "any of", a person tag on a hit of a person's search adds that person's articles, and
+    its title says so (it said "Narrow the results to …"); under "all of" it narrows, and says that."""
+    page.goto(server + "/?person=Henrik+Vallo")
+    vallo = total(page)
+    tag = page.locator(".hit a.tag-person").filter(has_not_text="Henrik Vallo").first
+    other = tag.inner_text().strip()
+    item = page.locator(
+        'ul.facet-values[data-facet="person"] li', has=page.get_by_role("link", name=other, exact=True)
+    )
+    adds = int(re.search(r"\+(\d+)", item.locator(".count.adds").first.inner_text()).group(1))
+    expect(tag).to_have_attribute("title", f"Add {other}: results with any of Henrik Vallo or {other}")
+    tag.click()
+    page.wait_for_load_state()
+    assert total(page) == vallo + adds > vallo
+
+    page.goto(server + "/?person=Henrik+Vallo&all=person")
+    tag = page.locator(".hit a.tag-person", has_text=other).first
+    expect(tag).to_have_attribute("title", f"Narrow the results to {other}")
+    tag.click()
+    page.wait_for_load_state()
+    assert total(page) <= vallo

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 import pytest
@@ -262,3 +263,160 @@ def test_a_weekday_alone_is_the_next_one_when_its_sentence_speaks_of_the_future(
     """Published on Monday 9 March 1987: "will travel to Quito Tuesday" is the next day, where the past
     Tuesday (3 March), which no sentence meant, was given; "said on Tuesday" stays the past one."""
     assert resolve_mentioned_date(text, datetime(1987, 3, 9, 14, 0), before, ".") == resolved
+
+
+@pytest.mark.parametrize(
+    "text, published, resolved",
+    [
+        ("last week", datetime(1987, 2, 26), "1987-02"),  # reuters-60: was 1987-02-19, a day it never names
+        ("next week", datetime(1987, 2, 26), "1987"),  # reuters-28: 2-8 March, or from the 26th: 1987
+        ("last week", datetime(1987, 4, 3), "1987"),  # reuters-12837: 23-29 March, or up to 3 April
+        ("next week's", datetime(1987, 4, 3), "1987-04"),  # reuters-12791: 6-12 April
+        ("this week", datetime(1987, 3, 11), "1987-03"),
+        ("last week", datetime(1987, 1, 2), None),  # 22-28 December 1986, or up to 2 January 1987
+    ],
+)
+def test_a_week_is_no_day_but_the_month_or_year_that_surely_holds_it(text, published, resolved):
+    assert resolve_mentioned_date(text, published, "The ministers met ", " to talk.") == resolved
+
+
+WEEK_TEXTS = [
+    "last week",
+    "next week",
+    "this week",
+    "last week's",
+    "next week's",
+    "the last week",
+    "the next week",
+]
+
+
+@given(
+    text=st.sampled_from(WEEK_TEXTS),
+    published=st.datetimes(min_value=datetime(1850, 1, 1), max_value=datetime(2150, 12, 31)),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_week_resolves_to_a_period_holding_every_day_of_it(text, published):
+    """Whatever the publication date, a week is no day, and every day of the calendar week it names (and
+    every day between that week and the publication) falls in the period given."""
+    from datetime import timedelta
+
+    resolved = resolve_mentioned_date(text, published, "", "")
+    assert resolved is None or len(resolved) <= 7
+    offset = 7 if "next" in text else -7 if "last" in text else 0
+    named = published.date() + timedelta(days=offset)
+    monday = named - timedelta(days=named.weekday())
+    days = [monday + timedelta(days=n) for n in range(7)] + [published.date()]
+    if resolved is not None:
+        assert all(day.isoformat().startswith(resolved) for day in days), (resolved, days)
+
+
+DAY_WORDS = {
+    "today",
+    "tomorrow",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
+NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+DATE_PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "last",
+                "next",
+                "this",
+                "the",
+                "early",
+                "late",
+                "on",
+                "week",
+                "week's",
+                "month",
+                "year",
+                "weekend",
+            ]
+        ),
+        st.sampled_from(sorted(DAY_WORDS)),
+        st.sampled_from(["January", "Feb", "March", "APRIL", "May", "Dec", "OCT", "Mch", "JLY"]),
+        st.sampled_from(NUMBER_WORDS),
+        st.integers(1, 31).map(str),
+        st.integers(1800, 2100).map(str),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(
+    pieces=DATE_PIECES,
+    published=st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2050, 12, 31)),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_day_comes_from_a_day_number_or_a_word_that_names_a_day(pieces, published):
+    """A day-level mentioned date is one the text says: its day number is in it (as a figure or a word:
+    "May one"), or a word names the day (today, yesterday, tomorrow, a weekday). "Last week" names none."""
+    text = " ".join(pieces)
+    resolved = resolve_mentioned_date(text, published, "Officials said ", " the talks went on.")
+    if resolved is None or len(resolved) < 10:
+        return
+    day = int(resolved[8:])
+    words = set(re.findall(r"[a-z]+|\d+", text.lower()))
+    named = str(day) in words or (day <= len(NUMBER_WORDS) and NUMBER_WORDS[day - 1] in words)
+    assert named or words & DAY_WORDS, (text, published, resolved)
+
+
+@pytest.mark.parametrize(
+    "text, before, after",
+    [
+        # untitled Reuters price tables (F3): contract months and prices read as dates
+        ("OCT7 1869", "MAR8 97 UNCH ", " OFF 4\nDEC7 1224 UP 4"),
+        ("DEC7 1884", "SEP7 6465 OFF 17 MAR8 16561 UP 19\n", " UP 8 JUN8 11439 UP 47"),
+        ("DEC7 2010", "SEP7 1984 OFF 5\n", " OFF 5\nMAR8 UNTRD"),
+        ("MAY 1922", "N.Y. COCOA 1200 RING - APRIL 7\n", " (1934)\nJLY 1956 (1967)"),
+        ("May 2056", "Mch 2036 (2043)\n", " (2063)\nJLY UNQ (unq )"),
+        ("1838", "OPEN INTEREST\nOCT ", " 171 230"),
+        ("Jan 1325", "COFFEE\n", " 1330 1330 1316 628"),
+        ("MAY7", "LIVE CATTLE\n", " 4676 OFF 238"),
+    ],
+)
+def test_figures_in_a_price_table_s_row_are_no_dates(text, before, after):
+    assert resolve_mentioned_date(text, datetime(1987, 4, 7, 12), before, after) is None
+
+
+@pytest.mark.parametrize(
+    "text, before, after, resolved",
+    [
+        ("March 1987", "a new tranche of the agency's ", " 8.50 pct 12 year issue.", "1987-03"),
+        ("1986", "Japan GNP rises 2.5 pct in calendar ", " (4.7 pct in 1985) - official", "1986"),
+        ("August 1986", "Share adjusted for ", " 100 pct stock dividend.", "1986-08"),
+        ("Feb 1987", "MONEY SUPPLY\n", " Feb 1986 Jan 1987", "1987-02"),  # a header of dates
+        ("APRIL 7", "N.Y. COCOA 1200 RING - ", "\nMAY 1922 (1934)", "1987-04-07"),
+    ],
+)
+def test_a_year_followed_by_figures_in_prose_or_a_header_stays_a_date(text, before, after, resolved):
+    assert resolve_mentioned_date(text, datetime(1987, 4, 7, 12), before, after) == resolved
+
+
+@given(
+    month=st.sampled_from(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "JLY", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    ),
+    digit=st.integers(0, 9),
+    figure=st.integers(1000, 2999),
+    change=st.sampled_from(["OFF", "UP", "UNCH", ""]),
+    moved=st.integers(0, 999),
+)
+@settings(max_examples=100, deadline=None)
+def test_no_row_of_a_price_table_gives_a_date(month, digit, figure, change, moved):
+    """A contract month with its year digit ("DEC7") and a figure after a month followed by more
+    figures ("MAY 1922 (1934)") are cells of a table, whatever the numbers."""
+    published = datetime(1987, 4, 7)
+    row_after = f" {change} {moved}\n"
+    assert resolve_mentioned_date(f"{month}{digit} {figure}", published, "TABLE\n", row_after) is None
+    assert resolve_mentioned_date(f"{month} {figure}", published, "TABLE\n", f" ({moved})\n") is None

@@ -173,3 +173,23 @@ def test_a_facet_neither_of_entities_nor_of_dates_is_listed_as_it_comes(monkeypa
     )
     [section] = views.sidebar_facets(results, SearchParams(), {})
     assert (section.facet, section.values, section.match_mode, section.span) == (language, values, None, None)
+
+
+def test_a_hit_s_tag_says_narrow_only_where_the_click_narrows():
+    """Under "any of", a tag of a facet with a value checked adds its articles (F8: "Narrow the results
+    to Ronald Reagan" took Volcker's 113 stories to 604); under "all of", or with none checked, it narrows."""
+    from searcher.params import SearchParams
+    from searcher.views import tag_title
+
+    volcker = {"person": ("Paul Volcker",)}
+    any_of = SearchParams(selected=volcker)
+    assert tag_title(any_of, "person", "Ronald Reagan") == (
+        "Add Ronald Reagan: results with any of Paul Volcker or Ronald Reagan"
+    )
+    assert tag_title(any_of, "person", "paul volcker") == "paul volcker is already checked"
+    assert tag_title(any_of, "place", "Tokyo") == "Narrow the results to Tokyo"
+    all_of = SearchParams(selected=volcker, match_all=frozenset({"person"}))
+    assert tag_title(all_of, "person", "Ronald Reagan") == "Narrow the results to Ronald Reagan"
+    assert tag_title(SearchParams(), "org", "Fed") == "Narrow the results to Fed"
+    two = SearchParams(selected={"org": ("IMF", "OPEC")})
+    assert tag_title(two, "org", "Fed") == "Add Fed: results with any of IMF, OPEC or Fed"
