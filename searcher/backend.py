@@ -46,7 +46,14 @@ from index.whoosh_files import open_index
 from .counting import ArticleCounting, StoryCounting, first_of_each_story
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
-from .query import WildcardRefusal, different_wildcards, has_words_to_search, parse_query, refusal_notice
+from .query import (
+    WildcardRefusal,
+    different_wildcards,
+    has_words_to_search,
+    joined_notices,
+    parse_query,
+    refusal_notice,
+)
 from .ranking import (
     FieldLengths,
     PhraseMatches,
@@ -57,6 +64,7 @@ from .ranking import (
     scored_docnums,
 )
 from .selection import Condition, FacetSelection, SelectionPlan
+from .sources import SOURCE_FIELD, is_typed_source, sources_named, unknown_sources_notice
 from .spelling import edit_distance, neighbours_of
 
 MAX_WILDCARD_TERMS = 200
@@ -204,6 +212,8 @@ class Generation:
         self.query_schema = query_schema(self.schema)
         with self.ix.reader() as reader:
             indexed = set(reader.indexed_field_names())
+            # the sources the articles come from, as they are written: ``source:`` names them in any case
+            self.sources = sorted(reader.field_terms("source")) if "source" in indexed else []
         # the language fields this generation holds terms in: a query searches them beside title and body
         self.text_fields = [
             "title",
@@ -511,7 +521,10 @@ class SearchIndex:
             matched=matched_values(generation, query, final, units=units),
             collapsed=params.collapse,
             articles=int(final.sum()),
-            notice=refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
+            notice=joined_notices(
+                refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
+                unknown_sources_notice(query, generation.sources),
+            ),
             searchable=has_words_to_search(params.q),
         )
 
@@ -801,6 +814,8 @@ def _matches(generation: Generation, query: Any, phrases: PhraseMatches | None =
         return np.ones(size, dtype=bool)
     if _is_column_facet(query):
         return _column_mask(generation, query)
+    if is_typed_source(query):
+        return _sources_mask(generation, query)
     if isinstance(query, Term):
         return _term_mask(generation, query.fieldname, query.text)
     if isinstance(query, (And, Or)) and query.subqueries:
@@ -855,6 +870,19 @@ def posting_ids(postings: Any, cache: PostingsCache | None = None, offset: int =
 
 def _is_column_facet(query: Any) -> bool:
     return query.is_leaf() and getattr(query, "fieldname", None) in COLUMN_FACETS
+
+
+def _sources_mask(generation: Generation, query: Any) -> np.ndarray:
+    """A ``source:`` term or prefix: the articles of the sources it names in any case."""
+    masks = [
+        _term_mask(generation, SOURCE_FIELD, source) for source in sources_named(query, generation.sources)
+    ]
+    return np.logical_or.reduce(masks) if masks else np.zeros(generation.columns.size, dtype=bool)
+
+
+def _matched_apart(query: Any) -> bool:
+    """A leaf Whoosh does not rank, as it does not match it: a column facet, a source in any case."""
+    return _is_column_facet(query) or is_typed_source(query)
 
 
 def _column_mask(generation: Generation, query: Any) -> np.ndarray:
@@ -918,14 +946,14 @@ def _column_value_mask(generation: Generation, facet: str, value: str) -> np.nda
 
 
 def _mentions_column_facet(query: Any) -> bool:
-    return _is_column_facet(query) or any(_mentions_column_facet(sub) for sub in query.children())
+    return _matched_apart(query) or any(_mentions_column_facet(sub) for sub in query.children())
 
 
 def ranking_query(query: Any) -> Any:
-    """The query Whoosh ranks by: its column-facet parts (which Whoosh does not hold) replaced by
-    Every(). It matches at least what the query does, so with the exact matches as its filter it
-    ranks the same articles by the same words."""
-    if _is_column_facet(query):
+    """The query Whoosh ranks by: its column-facet and source parts (which Whoosh does not hold, or
+    holds in one case only) replaced by Every(). It matches at least what the query does, so with the
+    exact matches as its filter it ranks the same articles by the same words."""
+    if _matched_apart(query):
         return Every()
     if isinstance(query, Not):
         return Every() if _mentions_column_facet(query.query) else query
