@@ -66,6 +66,7 @@ from .ranking import (
 from .selection import Condition, FacetSelection, SelectionPlan
 from .sources import SOURCE_FIELD, is_typed_source, sources_named, unknown_sources_notice
 from .spelling import edit_distance, neighbours_of
+from .typed_values import FacetValue, unknown_values_notice
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -524,6 +525,9 @@ class SearchIndex:
             notice=joined_notices(
                 refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
                 unknown_sources_notice(query, generation.sources),
+                unknown_values_notice(
+                    query, lambda facet, value: bool(typed_value_ids(generation, FacetValue(facet, value)))
+                ),
             ),
             searchable=has_words_to_search(params.q),
         )
@@ -900,6 +904,8 @@ def typed_value_ids(generation: Generation, query: Any) -> list[int]:
     if not isinstance(query, (Term, Prefix)):
         return []
     column = generation.columns.facets[query.fieldname]
+    if isinstance(query, FacetValue):  # "place:\"Zurich\"": that value, as ?place=Zurich finds it
+        return value_ids_or_acronym(column, str(query.text), generation.columns.live)
     key = facet_key(str(query.text))
     if " " in key:
         return column.value_ids(key, prefix=isinstance(query, Prefix))
@@ -925,8 +931,8 @@ def matched_values(
         if not _is_column_facet(leaf) or (leaf.fieldname, str(leaf.text), type(leaf)) in seen:
             continue
         seen.add((leaf.fieldname, str(leaf.text), type(leaf)))
-        if isinstance(leaf, Term) and " " in facet_key(str(leaf.text)):
-            continue  # a full name is taken as it is
+        if isinstance(leaf, FacetValue) or (isinstance(leaf, Term) and " " in facet_key(str(leaf.text))):
+            continue  # a full name, or a value in quotes, is taken as it is
         column = generation.columns.facets[leaf.fieldname]
         ids = typed_value_ids(generation, leaf)
         counted = (units or generation.articles()).value_counts(leaf.fieldname, results) if ids else {}

@@ -119,6 +119,7 @@ from .query import (
 )
 from .selection import Condition, FacetSelection, SelectionPlan, selections_of
 from .sources import is_typed_source, typed_sources, unknown_sources_notice
+from .typed_values import FacetValue, unknown_values_notice
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
@@ -1102,6 +1103,12 @@ class Snapshot:
         values = [b["key"] for b in answer["aggregations"]["values"]["buckets"]]
         return [v for v in values if typed_match(v, key, prefix)]
 
+    def holds(self, facet: str, given: str) -> bool:
+        """Whether the index holds the value ``given`` names in any case or accent form, or as its acronym."""
+        if facet not in self._value_keys:
+            self._value_keys[facet] = {facet_key(value) for value in self.value_counts(facet)}
+        return facet_key(self.corrections.named(facet, given)) in self._value_keys[facet]
+
     def sources(self) -> list[str]:
         """The sources the articles come from, as they are written; read once per snapshot."""
         if self._sources is None:
@@ -1487,6 +1494,7 @@ class OpenSearchIndex(SearchBackend):
             notice=joined_notices(
                 refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
                 unknown_sources_notice(query, snapshot.sources()) if typed_sources(query) else None,
+                unknown_values_notice(query, snapshot.holds),
             ),
             searchable=has_words_to_search(params.q),
             facet_adds=adds,
@@ -1668,8 +1676,8 @@ class OpenSearchIndex(SearchBackend):
             if not is_column_facet(leaf) or (leaf.fieldname, str(leaf.text), type(leaf)) in seen:
                 continue
             seen.add((leaf.fieldname, str(leaf.text), type(leaf)))
-            if isinstance(leaf, Term) and " " in facet_key(str(leaf.text)):
-                continue
+            if isinstance(leaf, FacetValue) or (isinstance(leaf, Term) and " " in facet_key(str(leaf.text))):
+                continue  # a full name, or a value in quotes, is taken as it is
             leaves.append(leaf)
         found = []
         corrections = snapshot.corrections
@@ -2371,6 +2379,13 @@ def facet_dsl(query, corrections: Corrections = NO_CORRECTIONS) -> dict:
     ``person:bol*`` every value with a word starting so; as filters (they do not rank)."""
     if not isinstance(query, (Term, Prefix)):
         return {"match_none": {}}
+    if isinstance(query, FacetValue):  # "place:\"Zurich\"": that value, as ?place=Zurich finds it
+        return {
+            "constant_score": {
+                "filter": corrections.value_filter(query.fieldname, str(query.text)),
+                "boost": 0,
+            }
+        }
     key = facet_key(str(query.text))
     found = corrections.typed_filter(query.fieldname, key, isinstance(query, Prefix))
     return {"constant_score": {"filter": found, "boost": 0}}
