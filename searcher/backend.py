@@ -214,7 +214,7 @@ class Generation:
         with self.ix.reader() as reader:
             indexed = set(reader.indexed_field_names())
             # the sources the articles come from, as they are written: ``source:`` names them in any case
-            self.sources = sorted(reader.field_terms("source")) if "source" in indexed else []
+            self.sources = sorted(filter(None, reader.field_terms("source"))) if "source" in indexed else []
         # the language fields this generation holds terms in: a query searches them beside title and body
         self.text_fields = [
             "title",

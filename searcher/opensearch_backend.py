@@ -1114,7 +1114,7 @@ class Snapshot:
         if self._sources is None:
             aggs = {"values": {"terms": {"field": "source", "size": 10_000}}}
             found = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})["aggregations"]
-            self._sources = sorted(bucket["key"] for bucket in found["values"]["buckets"])
+            self._sources = sorted(bucket["key"] for bucket in found["values"]["buckets"] if bucket["key"])
         return self._sources
 
     def value_counts(self, facet: str) -> Counter:

@@ -42,6 +42,24 @@ def typed_sources(query: Any, excluded: bool = False) -> dict[tuple[str, bool], 
     return found
 
 
+def close_sources(typed: str, sources: Iterable[str], listed: int = 3) -> list[str]:
+    """The sources ``typed`` is close to, closest first: as a whole (``reuter``: Reuters) or to one of
+    their words (``nordik``: Nordic Wire)."""
+
+    def closeness(source: str) -> float:
+        folded = source.casefold()
+        return max(
+            difflib.SequenceMatcher(None, typed.casefold(), folded).ratio() / 0.6,
+            *(
+                difflib.SequenceMatcher(None, typed.casefold(), word).ratio() / 0.75
+                for word in folded.split()
+            ),
+        )
+
+    scored = sorted(((closeness(source), source) for source in sources), key=lambda pair: -pair[0])
+    return [source for score, source in scored[:listed] if score >= 1]
+
+
 LISTED_SOURCES = 10  # an index with this many sources or fewer names them all when none is close
 
 
@@ -49,16 +67,15 @@ def unknown_sources_notice(query: Any, sources: Sequence[str]) -> str | None:
     """What the page says of each typed ``source:`` that names none of the index's ``sources``: it
     matches no article (excluded, it leaves nothing out); the sources it is close to, else the
     index's sources when they are few."""
-    by_folded = {source.casefold(): source for source in sources}
     notices = []
     for (typed, excluded), leaf in typed_sources(query).items():
         if sources_named(leaf, sources):
             continue
-        close = difflib.get_close_matches(str(leaf.text).casefold(), list(by_folded), n=3, cutoff=0.6)
+        close = close_sources(str(leaf.text), sources)
         effect = "excluding it leaves nothing out" if excluded else "no article matches it"
         notice = f"The index holds no source “{typed}” (in any case): {effect}."
         if close:
-            notice += f" Did you mean {' or '.join(f'“{by_folded[folded]}”' for folded in close)}?"
+            notice += f" Did you mean {' or '.join(f'“{source}”' for source in close)}?"
         elif 0 < len(sources) <= LISTED_SOURCES:
             notice += f" Its sources: {', '.join(sorted(sources, key=str.casefold))}."
         notices.append(notice)
