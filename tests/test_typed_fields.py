@@ -217,3 +217,14 @@ def test_typed_dates_on_the_page(client):
     """The page says what the API says, above the results."""
     page = client.get("/?q=published:soon").get_data(as_text=True)
     assert "“published:soon”: a publication date is a year, a month or a day" in page
+
+
+def test_the_search_page_says_how_to_write_typed_fields(client):
+    page = client.get("/?q=oil").get_data(as_text=True)
+    for shown in (
+        "published:[1987-03-01 TO 1987-03-31]",
+        "published:&gt;=1987-03-01",
+        "source:reuters",
+        'place:"U.S."',
+    ):
+        assert shown in page, shown
