@@ -17,7 +17,7 @@ from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.query import AndNot, Not, Term
 
-from index.facets import FACET_BY_NAME
+from index.facets import ENTITY_FACETS, FACET_BY_NAME
 from index.schema import COLUMN_FACETS
 
 
@@ -67,12 +67,18 @@ def typed_values(query: Any, excluded: bool = False) -> dict[tuple[str, str, boo
 
 def unknown_values_notice(query: Any, holds: Callable[[str, str], bool]) -> str | None:
     """What the page says of each quoted facet value the index does not hold (``holds(facet, value)``
-    is False), as it says of a filter's (``searcher.search.UnknownValue``)."""
+    is False), as it says of a filter's (``searcher.search.UnknownValue``); for one word, that without
+    quotes it finds the values holding it (``person:"volcker"``: no person is "Volcker" alone)."""
     notices = []
     for facet, value, excluded in typed_values(query):
         if holds(facet, value):
             continue
         effect = "excluding it leaves nothing out" if excluded else "no article matches it"
         noun = FACET_BY_NAME[facet].noun
-        notices.append(f"The index holds no {noun} “{value}” (in any case or accent form): {effect}.")
+        notice = f"The index holds no {noun} “{value}” (in any case or accent form): {effect}."
+        if facet in ENTITY_FACETS and len(value.split()) == 1 and not excluded:
+            notice += (
+                f" Without quotes, {facet}:{value} finds every {noun} with the word “{value}” in its name."
+            )
+        notices.append(notice)
     return " ".join(notices) or None

@@ -228,3 +228,21 @@ def test_the_search_page_says_how_to_write_typed_fields(client):
         'place:"U.S."',
     ):
         assert shown in page, shown
+
+
+def test_a_quoted_word_that_is_no_value_says_the_word_finds_the_values_holding_it():
+    from searcher.typed_values import unknown_values_notice
+
+    held = {("person", "Paul Volcker")}
+
+    def holds(facet, value):
+        return (facet, value) in held
+
+    assert unknown_values_notice(parsed('person:"volcker"'), holds) == (
+        "The index holds no person “volcker” (in any case or accent form): no article matches it. "
+        "Without quotes, person:volcker finds every person with the word “volcker” in its name."
+    )
+    assert unknown_values_notice(parsed('person:"Paul Volcker" -org:"xyz"'), holds) == (
+        "The index holds no organization “xyz” (in any case or accent form): excluding it leaves nothing out."
+    )
+    assert unknown_values_notice(parsed('language:"xx"'), holds).endswith("no article matches it.")
