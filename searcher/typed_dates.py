@@ -96,7 +96,9 @@ def typed_period(value: str) -> Period | None:
             if ">" in relation:
                 return Period(_bound(bound, end="=" not in relation), None)
             return Period(None, _bound(bound, end="=" in relation))
-        if not text or text in _OPEN:
+        if text == "*":  # any date: every dated article
+            return Period(None, None)
+        if not text:
             return None
         return Period(_bound(text, end=False), _bound(text, end=True))
     except ParamError:
@@ -134,9 +136,11 @@ def typed_dates_notice(text: str) -> str | None:
 
 
 def published_within(period: Period) -> Any:
-    """The articles published within the period, as ``from`` and ``to`` select them."""
+    """The articles published within the period, as ``from`` and ``to`` select them; with both ends
+    open, every dated article (Whoosh reads a range open at both ends as every article)."""
+    first = period.start or (date.min if period.stop is None else None)
     start, stop = (
-        datetime.combine(day, datetime.min.time()) if day else None for day in (period.start, period.stop)
+        datetime.combine(day, datetime.min.time()) if day else None for day in (first, period.stop)
     )
     return DateRange("published", start, stop, endexcl=True)
 
@@ -146,6 +150,8 @@ def mentioned_within(period: Period) -> Any:
     each mentioned date as terms of its year, month and day (``1987``, ``1987-03``, ``1987-03-17``),
     so the period is cut into runs of days, months and years whose terms sort together."""
     ranges = [TermRange("mentioned", first, last) for first, last in mentioned_term_runs(period)]
+    if not ranges:  # before the first day there is
+        return NO_DATE
     return ranges[0] if len(ranges) == 1 else Or(ranges)
 
 

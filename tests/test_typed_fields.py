@@ -136,7 +136,8 @@ def test_typed_period_reads_what_from_and_to_read():
     assert typed_period("[1987 TO *]") == Period(date(1987, 1, 1), None)
     assert typed_period("<1987-03-05") == Period(None, date(1987, 3, 5))
     assert typed_period("25/12/1987") == Period(date(1987, 12, 25), date(1987, 12, 26))
-    for wrong in ("03/01/1987", "soon", "", "*", "[1987-13 TO *]", "1987-02-29", "87"):
+    assert typed_period("*") == typed_period("[* TO *]") == Period(None, None)
+    for wrong in ("03/01/1987", "soon", "", "[1987-13 TO *]", "1987-02-29", "87"):
         assert typed_period(wrong) is None, wrong
 
 
@@ -246,3 +247,18 @@ def test_a_quoted_word_that_is_no_value_says_the_word_finds_the_values_holding_i
         "The index holds no organization “xyz” (in any case or accent form): excluding it leaves nothing out."
     )
     assert unknown_values_notice(parsed('language:"xx"'), holds).endswith("no article matches it.")
+
+
+def test_any_date_is_every_dated_article(client):
+    """``published:*`` (or ``[* TO *]``) is every dated article, ``-published:*`` the undated ones: 8 of the
+    33 samples have no date."""
+    dated, _, said = hits(client, "q=published:*")
+    assert (dated, said) == (25, None)
+    assert hits(client, "q=published:[*+TO+*]")[0] == 25
+    assert hits(client, "q=-published:*")[0] == 8
+    assert hits(client, "q=mentioned:*")[0] == hits(client, "q=mentioned:[*+TO+*]")[0] > 0
+
+
+def test_a_range_before_the_first_day_finds_nothing():
+    """It raised inside the parser, and the query was searched as the plain words "0001" and "01"."""
+    assert parsed("mentioned:<0001") == Term("mentioned", "unreadable")
