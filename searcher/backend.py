@@ -46,7 +46,14 @@ from index.whoosh_files import open_index
 from .counting import ArticleCounting, StoryCounting, first_of_each_story
 from .params import FACETS, SearchParams
 from .periods import PERIOD_WIDTH, histogram_unit
-from .query import WildcardRefusal, different_wildcards, has_words_to_search, parse_query, refusal_notice
+from .query import (
+    WildcardRefusal,
+    different_wildcards,
+    has_words_to_search,
+    joined_notices,
+    parse_query,
+    refusal_notice,
+)
 from .ranking import (
     FieldLengths,
     PhraseMatches,
@@ -57,7 +64,9 @@ from .ranking import (
     scored_docnums,
 )
 from .selection import Condition, FacetSelection, SelectionPlan
+from .sources import SOURCE_FIELD, is_typed_source, sources_named, unknown_sources_notice
 from .spelling import edit_distance, neighbours_of
+from .typed_values import FacetValue, unknown_values_notice
 
 MAX_WILDCARD_TERMS = 200
 RARE_WORD_ARTICLES = 20  # a word in fewer articles than this may be a misspelling of a frequent one
@@ -204,6 +213,8 @@ class Generation:
         self.query_schema = query_schema(self.schema)
         with self.ix.reader() as reader:
             indexed = set(reader.indexed_field_names())
+            # the sources the articles come from, as they are written: ``source:`` names them in any case
+            self.sources = sorted(filter(None, reader.field_terms("source"))) if "source" in indexed else []
         # the language fields this generation holds terms in: a query searches them beside title and body
         self.text_fields = [
             "title",
@@ -511,7 +522,13 @@ class SearchIndex:
             matched=matched_values(generation, query, final, units=units),
             collapsed=params.collapse,
             articles=int(final.sum()),
-            notice=refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
+            notice=joined_notices(
+                refusal_notice(params.q, generation.query_schema, lambda q: _too_wide(q, generation)),
+                unknown_sources_notice(query, generation.sources),
+                unknown_values_notice(
+                    query, lambda facet, value: bool(typed_value_ids(generation, FacetValue(facet, value)))
+                ),
+            ),
             searchable=has_words_to_search(params.q),
         )
 
@@ -801,6 +818,8 @@ def _matches(generation: Generation, query: Any, phrases: PhraseMatches | None =
         return np.ones(size, dtype=bool)
     if _is_column_facet(query):
         return _column_mask(generation, query)
+    if is_typed_source(query):
+        return _sources_mask(generation, query)
     if isinstance(query, Term):
         return _term_mask(generation, query.fieldname, query.text)
     if isinstance(query, (And, Or)) and query.subqueries:
@@ -857,6 +876,19 @@ def _is_column_facet(query: Any) -> bool:
     return query.is_leaf() and getattr(query, "fieldname", None) in COLUMN_FACETS
 
 
+def _sources_mask(generation: Generation, query: Any) -> np.ndarray:
+    """A ``source:`` term or prefix: the articles of the sources it names in any case."""
+    masks = [
+        _term_mask(generation, SOURCE_FIELD, source) for source in sources_named(query, generation.sources)
+    ]
+    return np.logical_or.reduce(masks) if masks else np.zeros(generation.columns.size, dtype=bool)
+
+
+def _matched_apart(query: Any) -> bool:
+    """A leaf Whoosh does not rank, as it does not match it: a column facet, a source in any case."""
+    return _is_column_facet(query) or is_typed_source(query)
+
+
 def _column_mask(generation: Generation, query: Any) -> np.ndarray:
     """A person:, place:, country: or org: term or prefix, from the facet columns; other wildcards and
     fuzzy terms are not offered on facets and match nothing."""
@@ -872,6 +904,8 @@ def typed_value_ids(generation: Generation, query: Any) -> list[int]:
     if not isinstance(query, (Term, Prefix)):
         return []
     column = generation.columns.facets[query.fieldname]
+    if isinstance(query, FacetValue):  # "place:\"Zurich\"": that value, as ?place=Zurich finds it
+        return value_ids_or_acronym(column, str(query.text), generation.columns.live)
     key = facet_key(str(query.text))
     if " " in key:
         return column.value_ids(key, prefix=isinstance(query, Prefix))
@@ -897,8 +931,8 @@ def matched_values(
         if not _is_column_facet(leaf) or (leaf.fieldname, str(leaf.text), type(leaf)) in seen:
             continue
         seen.add((leaf.fieldname, str(leaf.text), type(leaf)))
-        if isinstance(leaf, Term) and " " in facet_key(str(leaf.text)):
-            continue  # a full name is taken as it is
+        if isinstance(leaf, FacetValue) or (isinstance(leaf, Term) and " " in facet_key(str(leaf.text))):
+            continue  # a full name, or a value in quotes, is taken as it is
         column = generation.columns.facets[leaf.fieldname]
         ids = typed_value_ids(generation, leaf)
         counted = (units or generation.articles()).value_counts(leaf.fieldname, results) if ids else {}
@@ -918,14 +952,14 @@ def _column_value_mask(generation: Generation, facet: str, value: str) -> np.nda
 
 
 def _mentions_column_facet(query: Any) -> bool:
-    return _is_column_facet(query) or any(_mentions_column_facet(sub) for sub in query.children())
+    return _matched_apart(query) or any(_mentions_column_facet(sub) for sub in query.children())
 
 
 def ranking_query(query: Any) -> Any:
-    """The query Whoosh ranks by: its column-facet parts (which Whoosh does not hold) replaced by
-    Every(). It matches at least what the query does, so with the exact matches as its filter it
-    ranks the same articles by the same words."""
-    if _is_column_facet(query):
+    """The query Whoosh ranks by: its column-facet and source parts (which Whoosh does not hold, or
+    holds in one case only) replaced by Every(). It matches at least what the query does, so with the
+    exact matches as its filter it ranks the same articles by the same words."""
+    if _matched_apart(query):
         return Every()
     if isinstance(query, Not):
         return Every() if _mentions_column_facet(query.query) else query

@@ -109,8 +109,17 @@ from .opensearch_normalize import (
 )
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
-from .query import WildcardRefusal, different_wildcards, has_words_to_search, parse_query, refusal_notice
+from .query import (
+    WildcardRefusal,
+    different_wildcards,
+    has_words_to_search,
+    joined_notices,
+    parse_query,
+    refusal_notice,
+)
 from .selection import Condition, FacetSelection, SelectionPlan, selections_of
+from .sources import is_typed_source, typed_sources, unknown_sources_notice
+from .typed_values import FacetValue, unknown_values_notice
 
 FACET_SIZE = 200  # values counted a facet (search.FACET_MAX lists as many)
 SHARD_SIZE = 5000  # values each shard offers a count: counts stay exact for the values listed
@@ -1028,6 +1037,7 @@ class Snapshot:
         self._value_counts: dict[str, Counter] = {}
         self._period_units: list[str] | None = None
         self._value_keys: dict[str, set[str]] = {}
+        self._sources: list[str] | None = None
         self.corrections = Corrections(
             self.aliases, self.stored_values_matching, self.split_moves(), self.acronym_value
         )
@@ -1092,6 +1102,20 @@ class Snapshot:
         )
         values = [b["key"] for b in answer["aggregations"]["values"]["buckets"]]
         return [v for v in values if typed_match(v, key, prefix)]
+
+    def holds(self, facet: str, given: str) -> bool:
+        """Whether the index holds the value ``given`` names in any case or accent form, or as its acronym."""
+        if facet not in self._value_keys:
+            self._value_keys[facet] = {facet_key(value) for value in self.value_counts(facet)}
+        return facet_key(self.corrections.named(facet, given)) in self._value_keys[facet]
+
+    def sources(self) -> list[str]:
+        """The sources the articles come from, as they are written; read once per snapshot."""
+        if self._sources is None:
+            aggs = {"values": {"terms": {"field": "source", "size": 10_000}}}
+            found = self.client.search(index=self.index, body={"size": 0, "aggs": aggs})["aggregations"]
+            self._sources = sorted(bucket["key"] for bucket in found["values"]["buckets"] if bucket["key"])
+        return self._sources
 
     def value_counts(self, facet: str) -> Counter:
         """How many articles hold each (corrected) value of a facet, counted once per snapshot."""
@@ -1467,7 +1491,11 @@ class OpenSearchIndex(SearchBackend):
             matched=self.matched_values(snapshot, query, base, everything, stories=stories, sharing=sharing),
             collapsed=params.collapse,
             articles=articles,
-            notice=refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
+            notice=joined_notices(
+                refusal_notice(params.q, QUERY_SCHEMA, too_many_wildcards),
+                unknown_sources_notice(query, snapshot.sources()) if typed_sources(query) else None,
+                unknown_values_notice(query, snapshot.holds),
+            ),
             searchable=has_words_to_search(params.q),
             facet_adds=adds,
         )
@@ -1648,8 +1676,8 @@ class OpenSearchIndex(SearchBackend):
             if not is_column_facet(leaf) or (leaf.fieldname, str(leaf.text), type(leaf)) in seen:
                 continue
             seen.add((leaf.fieldname, str(leaf.text), type(leaf)))
-            if isinstance(leaf, Term) and " " in facet_key(str(leaf.text)):
-                continue
+            if isinstance(leaf, FacetValue) or (isinstance(leaf, Term) and " " in facet_key(str(leaf.text))):
+                continue  # a full name, or a value in quotes, is taken as it is
             leaves.append(leaf)
         found = []
         corrections = snapshot.corrections
@@ -2274,6 +2302,10 @@ def to_dsl(query, terms: bool, corrections: Corrections = NO_CORRECTIONS) -> dic
         return {"match_none": {}}
     if is_column_facet(query):
         return facet_dsl(query, corrections)
+    if is_typed_source(query):  # a source in any case, as the Whoosh backend matches it
+        kind = "prefix" if isinstance(query, Prefix) else "term"
+        found = {kind: {"source": {"value": str(query.text), "case_insensitive": True}}}
+        return {"constant_score": {"filter": found, "boost": 0}}  # a filter, like a facet: it does not rank
     if isinstance(query, Term) and query.fieldname in TEXT_FIELDS:
         if terms:
             return {"term": {text_field(query.fieldname): query.text}}
@@ -2347,6 +2379,13 @@ def facet_dsl(query, corrections: Corrections = NO_CORRECTIONS) -> dict:
     ``person:bol*`` every value with a word starting so; as filters (they do not rank)."""
     if not isinstance(query, (Term, Prefix)):
         return {"match_none": {}}
+    if isinstance(query, FacetValue):  # "place:\"Zurich\"": that value, as ?place=Zurich finds it
+        return {
+            "constant_score": {
+                "filter": corrections.value_filter(query.fieldname, str(query.text)),
+                "boost": 0,
+            }
+        }
     key = facet_key(str(query.text))
     found = corrections.typed_filter(query.fieldname, key, isinstance(query, Prefix))
     return {"constant_score": {"filter": found, "boost": 0}}

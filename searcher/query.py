@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from whoosh import qparser
 from whoosh.query import And, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Wildcard
 
 from index.schema import COLUMN_FACETS, english_text_analyzer, is_language_field
+
+from .typed_dates import TypedDatePlugin, typed_dates_as_tokens, typed_dates_notice
+from .typed_values import QuotedFacetValuePlugin
 
 QUERY_FIELDS = (
     "person",
@@ -33,7 +35,6 @@ QUERY_FIELDS = (
 _FIELD_NAME = re.compile(r"(?<![\w:])(" + "|".join(QUERY_FIELDS) + r")(?=:)", re.IGNORECASE)
 _FIELD_PREFIX = re.compile(r"(?<![\w:])(?:" + "|".join(QUERY_FIELDS) + r"):", re.IGNORECASE)
 _TEXT_FIELD = r"(?:title|body):"  # the fields every article's words are in
-_MENTIONED_VALUE = re.compile(r"(?<![\w:])mentioned:(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?(?![\w*-])")
 
 
 # Names a reader may type for a field, read as the field ("people:reagan" was searched as two words).
@@ -84,42 +85,11 @@ def typed_fields_notice(text: str) -> str | None:
     return " ".join(parts)
 
 
-_TYPED_MENTIONED = re.compile(r"(?<![\w:])mentioned:(\"[^\"]*\"?|[^\s()]+)", re.IGNORECASE)
-
-
-def is_mentioned_period(value: str) -> bool:
-    """Whether a typed ``mentioned:`` value is a year, a month or a day (``1987``, ``1987-3``,
-    ``1987-03-17``, ``1987-*``) that exists."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:-?\*)?", value.strip('"'))
-    if match is None:
-        return False
-    year, month, day = (int(part) if part else None for part in match.groups())
-    if month is None:
-        return day is None
-    try:
-        date(year or 1, month, day or 1)
-    except ValueError:
-        return False
-    return True
-
-
-def mentioned_notice(text: str) -> str | None:
-    """What the page says when a typed ``mentioned:`` value is no date (``mentioned:1987-13``): it
-    matches nothing, as ``?mentioned=1987-13`` is refused naming the parameter."""
-    wrong = [m.group(0) for m in _TYPED_MENTIONED.finditer(text) if not is_mentioned_period(m.group(1))]
-    if not wrong:
-        return None
-    return (
-        f"{', '.join(f'“{typed}”' for typed in wrong)}: a mentioned date is a year, a month or a day that "
-        "exists (mentioned:1987, mentioned:1987-03, mentioned:1987-03-17); no article mentions it."
-    )
-
-
 def prepare_query_text(text: str) -> str:
     """The query as the parser should read it: field names in any case (``ORG:OPEC``), a field's other
     names as the field (``people:`` is ``person:``), a name that is no field left out (``foo:bar``
-    searches ``bar``), and a mentioned date as one value (``mentioned:1987-03`` is March 1987,
-    ``mentioned:1987-*`` the year 1987)."""
+    searches ``bar``), and a typed date as one token (``typed_dates_as_tokens``: ``mentioned:1987-03``
+    is March 1987, ``published:[1987-03 TO *]`` March 1987 on)."""
 
     def field(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -128,13 +98,7 @@ def prepare_query_text(text: str) -> str:
         alias = FIELD_ALIASES.get(name.lower())
         return f"{alias}:" if alias else ""
 
-    text = _TYPED_FIELD.sub(field, _FIELD_NAME.sub(lambda m: m.group(1).lower(), text))
-
-    def mentioned(match: re.Match[str]) -> str:
-        parts = [match.group(1)] + [part.zfill(2) for part in match.group(2, 3) if part]
-        return f'mentioned:"{"-".join(parts)}"'
-
-    return _MENTIONED_VALUE.sub(mentioned, text)
+    return typed_dates_as_tokens(_TYPED_FIELD.sub(field, _FIELD_NAME.sub(lambda m: m.group(1).lower(), text)))
 
 
 NO_SEARCHABLE_WORD = (
@@ -280,7 +244,12 @@ def refusal_notice(text: str, schema: Any, refused: Refusal) -> str | None:
     name that is not the index's (``typed_fields_notice``), the query has no word to search
     (``NO_SEARCHABLE_WORD``), or the engine ``refused`` them (a wildcard too broad, too many
     wildcards) and they were searched otherwise; None when they were searched as typed."""
-    notices = (typed_fields_notice(text), mentioned_notice(text), _search_notice(text, schema, refused))
+    notices = (typed_fields_notice(text), typed_dates_notice(text), _search_notice(text, schema, refused))
+    return joined_notices(*notices)
+
+
+def joined_notices(*notices: str | None) -> str | None:
+    """Several notices as the one the page shows above the results; None when there is none."""
     return " ".join(notice for notice in notices if notice) or None
 
 
@@ -313,7 +282,10 @@ def _plain_words(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
-_QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
+# A word as the reader typed it, with what it quotes: ``-person:"Paul Volcker"`` is one (split at the
+# space, an exclusion alone was read as ``NOT person:"paul NOT volcker"``: 100 articles, not 20,421;
+# and ``org:"Bank of England"`` lost its "of" as a stop word, and found nothing).
+_WHOLE_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*"?)+')
 _PLAIN_WORD = re.compile(
     r"[+-]?(?:" + _TEXT_FIELD + r")?(\w+)"
 )  # a word, alone or in the title's or body's field
@@ -331,7 +303,7 @@ def without_stop_words(text: str) -> str:
     the plain words searched instead were "title the"). Phrases, other fields and wildcards are left
     as typed."""
     kept = []
-    for token in _QUERY_TOKEN.findall(text):
+    for token in _WHOLE_TOKEN.findall(text):
         plain = _PLAIN_WORD.fullmatch(token)
         if plain and token not in _OPERATORS and not list(_TEXT_ANALYZER(plain.group(1))):
             continue
@@ -383,7 +355,7 @@ def _parsed_as_typed(text: str, schema: Any) -> Any:
     if not text.strip():
         return None
     parser = _query_parser(schema)
-    words = text.split()
+    words = _WHOLE_TOKEN.findall(text)
     if all(word.startswith("-") and len(word) > 1 for word in words):
         return None
     try:
@@ -400,6 +372,8 @@ def _query_parser(schema: Any) -> Any:
     parser = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
     # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
+    parser.add_plugin(TypedDatePlugin())
+    parser.add_plugin(QuotedFacetValuePlugin())
     return parser
 
 
@@ -418,7 +392,7 @@ def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:
         return NullQuery, ""
     text = without_stop_words(text)
     parser = _query_parser(schema)
-    words = text.split()
+    words = _WHOLE_TOKEN.findall(text)
     if all(word.startswith("-") and len(word) > 1 for word in words):
         text = " ".join(f"NOT {word[1:]}" for word in words)  # only exclusions: everything but those
     try:

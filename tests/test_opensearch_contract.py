@@ -83,6 +83,26 @@ QUERIES = [
     "q=telepherique",
     "q=t%C3%A9l%C3%A9*",
     'q="du+Rhone"',
+    # typed fields, read as their filters are (tests/test_typed_fields.py)
+    "q=published:[2024-02-01+TO+2024-03-31]",
+    "q=ferry+published:[2024-02+TO+*]",
+    "q=published:>%3D2024-02-14",
+    "q=published:<2024-03",
+    "q=published:2024-3",
+    "q=-published:[2024-03+TO+2024-04]",
+    "q=ferry+published:soon",
+    "q=mentioned:[2024-03+TO+2024-04]",
+    "q=mentioned:[2024-03-15+TO+*]",
+    "q=published:*",
+    "q=-published:[*+TO+*]",
+    "q=mentioned:*",
+    'q=source:"nordic+wire"',
+    "q=source:NORD*",
+    'q=ferry+-source:"NORDIC+WIRE"',
+    'q=place:"HELSINKI"',
+    'q=-person:"Mara+Lindqvist"',
+    'q=org:"meridian+bank"',
+    'q=org:"no+such+org"',
 ]
 
 
@@ -218,6 +238,25 @@ def test_pages_render_on_opensearch(opensearch_app):
     assert b"Mara Lindqvist" in page.data
 
 
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=source:nordik",
+        'q=-source:"nowhere+at+all"',
+        'q=person:"Nobody+At+All"',
+        'q=-org:"no+such+org"',
+        "q=published:[2024-03+TO+2024-02]",
+        "q=ferry+published:soon",
+        "q=mentioned:[soon+TO+*]",
+    ],
+)
+def test_a_typed_field_that_finds_nothing_says_so_on_both_engines(client, opensearch_app, query_string):
+    whoosh = answer(client, query_string)
+    opensearch = answer(opensearch_app.test_client(), query_string)
+    assert whoosh["notice"] and opensearch["notice"] == whoosh["notice"]
+    assert comparable(opensearch) == comparable(whoosh)
+
+
 @pytest.fixture(scope="module")
 def reuters_on_both(opensearch_cluster, opensearch_reuters):
     """The Reuters slice on both engines (conftest's session fixture): the index dir, which is the
@@ -259,6 +298,14 @@ def test_same_answers_on_the_reuters_slice(reuters_on_both):
         "q=org:opec",
         "not_org=OPEC&q=oil",
         "q=crude+org:opec&org=OPEC",
+        "q=cocoa+source:reuters",
+        "q=cocoa+published:[1987-03-01+TO+1987-03-31]",
+        "q=cocoa+published:>%3D1987-03-01",
+        "q=mentioned:[1987-03-15+TO+1987-04-10]",
+        'q=place:"U.S."',
+        'q=country:"u.s."+oil',
+        'q=org:"Bank+of+England"',
+        'q=-person:"James+Baker"+oil',
     ]
     differ = []
     for query_string in queries:

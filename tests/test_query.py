@@ -40,7 +40,7 @@ def test_both_engines_parse_with_the_same_function():
 
 
 def test_field_names_in_any_case_and_mentioned_dates():
-    assert prepare_query_text("ORG:opec mentioned:1987-3") == 'org:opec mentioned:"1987-03"'
+    assert prepare_query_text("ORG:opec mentioned:1987-3") == "org:opec mentioned:1987-03-01..1987-04-01"
 
 
 def test_a_refused_query_gets_a_notice_naming_the_wildcard_as_typed_and_what_to_do():
@@ -121,7 +121,8 @@ def test_a_wildcard_before_the_first_letter_is_taken_off_and_the_rest_kept_as_ty
 
 
 def test_typed_field_names_are_the_indexs_its_aliases_or_none():
-    from searcher.query import is_mentioned_period, prepare_query_text, typed_fields
+    from searcher.query import prepare_query_text, typed_fields
+    from searcher.typed_dates import typed_period
 
     assert typed_fields("people:reagan ORGS:opec foo:bar person:x 10:30 http://x.org Re: y") == [
         ("people", "person"),
@@ -130,9 +131,9 @@ def test_typed_field_names_are_the_indexs_its_aliases_or_none():
     ]
     assert prepare_query_text("people:reagan orgs:opec foo:bar 10:30") == "person:reagan org:opec bar 10:30"
     for period in ("1987", "1987-3", "1987-03-17", "1987-*", "1987-03*", '"1987-03"'):
-        assert is_mentioned_period(period), period
+        assert typed_period(period), period
     for wrong in ("1987-13", "1987-02-30", "foo", "87", "1987-03-17-1"):
-        assert not is_mentioned_period(wrong), wrong
+        assert typed_period(wrong) is None, wrong
 
 
 def test_words_searched_plainly_leave_out_the_fields_names():

@@ -145,6 +145,7 @@ class MarkupAudit(HTMLParser):
             "abbr",
             "article",
             "hr",
+            "code",  # the search page's "How to write a query"
         }
     )
 
