@@ -481,8 +481,9 @@ JOB_NOUNS = frozenset(
 
 # Military ranks as wires shorten them, which end no one's name: "Marine Lt", "Army Col"
 RANK_ABBREVIATIONS = frozenset({"lt", "sgt", "capt", "col", "gen", "adm", "cmdr", "maj", "cpl", "pvt"})
-# A possessor before a name: "Nikko Securities' Okamoto", "Vellum's Quist"
-INNER_POSSESSOR = re.compile(r"^(?:.*\s)?\S+(?:['’]s|s['’])\s+(?=\S)")
+# A possessor before a lone name: "Nikko Securities' Okamoto", "Vellum's Quist" (not "Vell Co's Quist
+# Guidance", a firm's unit)
+INNER_POSSESSOR = re.compile(r"^(?:.*\s)?\S+(?:['’]s|s['’])\s+(?=\S+$)")
 
 
 # A particle joined to the name it opens, in lower case: "al-Sabah", "el-Baz", "bin-Quist"
@@ -492,9 +493,7 @@ JOINED_PARTICLE = re.compile(r"(?:al|el|ad|ash|as|at|az|ar|an|ud|bin|ibn|abu|abd
 def clean_person(
     text: str, common_words: frozenset[str] = frozenset(), demonym_of: frozenset[str] = frozenset()
 ) -> str | None:
-    name = without_ticker(collapse_spaces(text)).strip(" -–—,.;:\"'()[]")
-    if ANGLE_BRACKET.search(text) and TICKER.fullmatch(name):
-        return None  # "<TEX>": a firm's ticker
+    name = collapse_spaces(text).strip(" -–—,.;:\"'()[]")
     name = TRAILING_FIGURES.sub("", name)  # "J. Russell 56" in a table of scores
     name = INNER_POSSESSOR.sub("", name)  # "Nikko Securities' Okamoto" -> "Okamoto"
     name = strip_roles(strip_titles(strip_possessive(name)), common_words, demonym_of)
@@ -1253,11 +1252,24 @@ def corpus_name_extensions(
                 and rest[-1][:1].isupper()
             ):
                 longer[" ".join(words[:size])].add(name)
-    return {
+    extensions = {
         name: next(iter(fulls))
         for name, fulls in longer.items()
         if name in counts and len(fulls) == 1 and not is_lone_surname(name)
     }
+    # "T. Boone Pickens III" once and "T. Boone Pickens" seven times: one man, shown as the corpus writes him
+    return dict(
+        (full, name) if only_generation_added(name, full) and counts[name] > counts[full] else (name, full)
+        for name, full in extensions.items()
+    )
+
+
+def only_generation_added(name: str, full: str) -> bool:
+    """ "T. Boone Pickens" and "T. Boone Pickens III": the longer name adds only a generation ("Jr", "III")."""
+    rest = full[len(name) :].split()
+    return full.startswith(name + " ") and all(
+        w.casefold().rstrip(".,") in GENERATIONAL_SUFFIXES for w in rest
+    )
 
 
 def without_middle_initials(name: str) -> str | None:
