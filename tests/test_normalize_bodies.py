@@ -23,7 +23,7 @@ from index.normalize import (
     without_ticker,
 )
 from index.places import gazetteer
-from index.stages.normalize_corpus import normalize_across_corpus
+from index.stages.normalize_corpus import normalize_across_corpus, region_adjective
 from index.stages.prepare import PreparedArticle
 
 CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -147,6 +147,12 @@ def test_across_the_corpus_a_kind_of_body_is_its_countrys_and_a_firm_one_value()
         _article("Parliament met in Nairobi.", orgs=["Parliament"], places=[kenya]),
         _article("Parliament met, said Kenya and Japan.", orgs=["Parliament"], places=[kenya, japan]),
         _article("Quorn Vell Corp said Quorn Vell rose.", orgs=["Quorn Vell Corp"], people=["Quorn Vell"]),
+        _article(
+            "The European Parliament met; Parliament voted.",
+            ["European Parliament", "Parliament"],
+            [],
+            [kenya],
+        ),
     ]
     articles += [_article(f"Quorn Vell sold stores {n}.", people=["Quorn Vell"]) for n in range(3)]
     normalize_across_corpus(articles, {})
@@ -158,6 +164,14 @@ def test_across_the_corpus_a_kind_of_body_is_its_countrys_and_a_firm_one_value()
         [],
     ]
     assert articles[5].entities.orgs == ["Quorn Vell"]  # the firm the model took for a person: one value
+    assert articles[6].entities.orgs == ["European Parliament"]  # the body the article names: no country's
+
+
+def test_a_regions_adjective_names_a_place_and_no_country():
+    places = gazetteer()
+    assert region_adjective("European", places) and region_adjective("African", places)
+    assert not region_adjective("Iranian", places)  # a nationality: its country's
+    assert not region_adjective("Duncan", places)
 
 
 def test_a_name_the_corpus_writes_without_its_generation_is_shown_so():

@@ -253,7 +253,11 @@ def normalize_across_corpus(
         return places.country_named(run) or places.nationality(run)
 
     def names_a_place(run: str) -> bool:
-        return places.resolve(run, alternates=False) is not None or places.nationality(run) is not None
+        return (
+            places.resolve(run, alternates=False) is not None
+            or places.nationality(run) is not None
+            or region_adjective(run, places)
+        )
 
     forms = qualified_forms((name for name, _ in named.most_common()), country_of)  # the most named first
     generic = generic_names(prepared, org, common)  # "Central Bank", "Export Sales"
@@ -445,6 +449,15 @@ def with_place_values(entities: Entities, renamed: dict[Place, Place]) -> None:
     }
     entities.places = list(dict.fromkeys(renamed.get(place, place) for place in entities.places))
     entities.spans = [(s, e, f, spans_to.get(v, v) if f == "place" else v) for s, e, f, v in entities.spans]
+
+
+def region_adjective(word: str, places: Gazetteer) -> bool:
+    """ "European", "African", "Asian": the adjective of a continent or another region of no one country,
+    which no nationality word is ("European Parliament" is no country's)."""
+    if not word.endswith("an") or " " in word:
+        return False
+    found = (places.resolve(word[:-cut], alternates=False) for cut in (1, 2))
+    return any(place is not None and place.country is None for place in found)
 
 
 def one_org_value(value: str, contractions: dict[str, str], same_firm: dict[str, str]) -> str:
