@@ -747,19 +747,21 @@ def same_firm_in_article(orgs: Iterable[str], names_a_place: Callable[[str], boo
     for org in orgs:
         bare = firm_key(without_legal_form(org))
         if bare != keys[org]:
-            found = [o for o in orgs if keys[o] == bare]
-            if found:
-                mapping[org] = found[0]
+            bare_names = [o for o in orgs if keys[o] == bare]
+            if bare_names:
+                mapping[org] = bare_names[0]
     for short in orgs:
         if short not in mapping:
             longer = [o.split() for o in orgs if o != short and o not in mapping and " " in o]
-            found = longer_names_of(short.split(), longer, names_a_place)
-            if len(found) == 1:
-                mapping[short] = " ".join(found[0])
+            stands_for = longer_names_of(short.split(), longer, names_a_place)
+            if len(stands_for) == 1:
+                mapping[short] = " ".join(stands_for[0])
     return mapping
 
 
-def longer_names_of(words: list[str], longer: list[list[str]], names_a_place: Callable[[str], bool]) -> list:
+def longer_names_of(
+    words: list[str], longer: list[list[str]], names_a_place: Callable[[str], bool]
+) -> list[list[str]]:
     """Of the names of ``longer`` (as words), those a name of ``words`` may be short for (see
     ``same_firm_in_article``)."""
     short = " ".join(words)

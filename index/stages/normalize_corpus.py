@@ -558,8 +558,10 @@ def one_name_a_firm(
     name it mostly stands for across the corpus (``pair_short_orgs``). ``firms_among_people``: each
     article's names tagged as people that are firms, which become organizations later."""
     by_article = [{spelling.get(n, n) for n in annotated_entities(item).orgs} for item in prepared]
+    no_firms: set[str] = set()
     by_article = [
-        orgs | firms for orgs, firms in itertools.zip_longest(by_article, firms_among_people, fillvalue=set())
+        orgs | firms
+        for orgs, firms in itertools.zip_longest(by_article, firms_among_people, fillvalue=no_firms)
     ]
     forms = pair_legal_forms(by_article)
     by_article = [{forms.get(o, o) for o in orgs} for orgs in by_article]
