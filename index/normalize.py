@@ -732,7 +732,11 @@ def merge_short_orgs(orgs: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
-def same_firm_in_article(orgs: Iterable[str], names_a_place: Callable[[str], bool]) -> dict[str, str]:
+def same_firm_in_article(
+    orgs: Iterable[str],
+    names_a_place: Callable[[str], bool],
+    is_common_word: Callable[[str], bool] = lambda word: False,
+) -> dict[str, str]:
     """Within one article, a value that names what another of its values names in full -> that one: a
     firm's name with its legal form beside the bare name ("Dayton Hudson Corp" -> "Dayton Hudson", as
     ``pair_legal_forms``), words ending exactly one longer name ("Kodak" of "Eastman Kodak", "Cantonal
@@ -740,7 +744,8 @@ def same_firm_in_article(orgs: Iterable[str], names_a_place: Callable[[str], boo
     word spelling one as an acronym does ("Libor", ``spells_acronym``), an acronym
     opening exactly one ("CPC" of "CPC International"; not "IBM Japan", a place's unit, nor "EC
     Commission", a body of it), and a name the model cut before "and" ("American Telephone" of "American
-    Telephone and Telegraph Co")."""
+    Telephone and Telegraph Co"). Not into a name that adds only words the corpus writes in lower case
+    (``is_common_word``: "Opposition Labour Party" is the Labour Party) or a word cut at a hyphen."""
     orgs = list(dict.fromkeys(orgs))
     keys = {org: firm_key(org) for org in orgs}
     mapping: dict[str, str] = {}
@@ -753,14 +758,17 @@ def same_firm_in_article(orgs: Iterable[str], names_a_place: Callable[[str], boo
     for short in orgs:
         if short not in mapping:
             longer = [o.split() for o in orgs if o != short and o not in mapping and " " in o]
-            stands_for = longer_names_of(short.split(), longer, names_a_place)
+            stands_for = longer_names_of(short.split(), longer, names_a_place, is_common_word)
             if len(stands_for) == 1:
                 mapping[short] = " ".join(stands_for[0])
     return mapping
 
 
 def longer_names_of(
-    words: list[str], longer: list[list[str]], names_a_place: Callable[[str], bool]
+    words: list[str],
+    longer: list[list[str]],
+    names_a_place: Callable[[str], bool],
+    is_common_word: Callable[[str], bool] = lambda word: False,
 ) -> list[list[str]]:
     """Of the names of ``longer`` (as words), those a name of ``words`` may be short for (see
     ``same_firm_in_article``)."""
@@ -781,7 +789,13 @@ def longer_names_of(
     spelled = [
         o for o in longer if len(short) >= 4 and len(words) == 1 and spells_acronym(short, " ".join(o))
     ]
-    ended = [o for o in longer if o[-len(words) :] == words]
+    ended = [
+        o
+        for o in longer
+        if o[-len(words) :] == words
+        and not all(is_common_word(w) for w in o[: -len(words)])
+        and not any(w.endswith("-") for w in o[: -len(words)])
+    ]
     return [list(o) for o in dict.fromkeys(tuple(o) for o in spelled + ended + cut_before_and)]
 
 

@@ -109,6 +109,13 @@ def test_a_firm_named_short_and_in_full_in_one_article_is_one_value():
     assert same_firm_in_article(["Brenn", "Ostrava Brenn", "Lanka Brenn"], names_a_place) == {}
     assert same_firm_in_article(["Parliament", "Vellum Parliament"], names_a_place) == {}
 
+    # words the corpus writes in lower case, or a word cut at a hyphen, make no other name
+    def common(word: str) -> bool:
+        return word.casefold() == "opposition"
+
+    assert same_firm_in_article(["Vell Party", "Opposition Vell Party"], names_a_place, common) == {}
+    assert same_firm_in_article(["Vell Union", "Japan- Vell Union"], names_a_place, common) == {}
+
 
 def test_a_contraction_named_beside_its_name_in_most_articles_is_that_name():
     assert is_contraction("VW", "Vellswagen") and not is_contraction("VW", "Wellsvagen")
