@@ -747,14 +747,13 @@ def same_firm_in_article(
     Telephone and Telegraph Co"). Not into a name that adds only words the corpus writes in lower case
     (``is_common_word``: "Opposition Labour Party" is the Labour Party) or a word cut at a hyphen."""
     orgs = list(dict.fromkeys(orgs))
-    keys = {org: firm_key(org) for org in orgs}
     mapping: dict[str, str] = {}
-    for org in orgs:
-        bare = firm_key(without_legal_form(org))
-        if bare != keys[org]:
-            bare_names = [o for o in orgs if keys[o] == bare]
-            if bare_names:
-                mapping[org] = bare_names[0]
+    formal = {org: bare for org in orgs if (bare := without_legal_form(org)) != org}
+    if formal:  # most articles name no firm with its legal form
+        keys = {firm_key(org): org for org in reversed(orgs)}
+        for org, bare in formal.items():
+            if keys.get(firm_key(bare), org) != org:
+                mapping[org] = keys[firm_key(bare)]
     for short in orgs:
         if short not in mapping:
             longer = [o.split() for o in orgs if o != short and o not in mapping and " " in o]
@@ -787,7 +786,12 @@ def longer_names_of(
     if len(words) == 1 and short.casefold() in INSTITUTION_HEADS:
         return cut_before_and
     spelled = [
-        o for o in longer if len(short) >= 4 and len(words) == 1 and spells_acronym(short, " ".join(o))
+        o
+        for o in longer
+        if len(short) >= 4
+        and len(words) == 1
+        and o[0][:1] == short[:1]  # what ``spells_acronym`` asks first, asked cheaply
+        and spells_acronym(short, " ".join(o))
     ]
     ended = [
         o

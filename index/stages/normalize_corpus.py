@@ -252,6 +252,7 @@ def normalize_across_corpus(
     def country_of(run: str) -> str | None:
         return places.country_named(run) or places.nationality(run)
 
+    @functools.cache  # asked of the same words in article after article
     def names_a_place(run: str) -> bool:
         return (
             places.resolve(run, alternates=False) is not None
