@@ -748,15 +748,18 @@ def same_firm_in_article(
     (``is_common_word``: "Opposition Labour Party" is the Labour Party) or a word cut at a hyphen."""
     orgs = list(dict.fromkeys(orgs))
     mapping: dict[str, str] = {}
+    if len(orgs) < 2:
+        return mapping
     formal = {org: bare for org in orgs if (bare := without_legal_form(org)) != org}
     if formal:  # most articles name no firm with its legal form
         keys = {firm_key(org): org for org in reversed(orgs)}
         for org, bare in formal.items():
             if keys.get(firm_key(bare), org) != org:
                 mapping[org] = keys[firm_key(bare)]
+    words_of = {org: org.split() for org in orgs if " " in org}
     for short in orgs:
         if short not in mapping:
-            longer = [o.split() for o in orgs if o != short and o not in mapping and " " in o]
+            longer = [words for o, words in words_of.items() if o != short and o not in mapping]
             stands_for = longer_names_of(short.split(), longer, names_a_place, is_common_word)
             if len(stands_for) == 1:
                 mapping[short] = " ".join(stands_for[0])

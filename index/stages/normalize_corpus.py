@@ -216,8 +216,9 @@ def normalize_across_corpus(
     expansions = acronym_expansions(prepared, spelling["org"])
     written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
     # "Dayton Hudson", tagged as a person and known for a firm, is paired with "Dayton Hudson Corp" too
+    firm_people = {name for name in raw["person"] if person(name) in firms}
     firms_among_people = [
-        {person(n) for n in annotated_entities(item).people if person(n) in firms} for item in prepared
+        {person(n) for n in annotated_entities(item).people if n in firm_people} for item in prepared
     ]
     firm_names = one_name_a_firm(prepared, spelling["org"], firms_among_people)
     org_spellings: Counter[str] = Counter()
@@ -563,7 +564,7 @@ def one_name_a_firm(
     by_article = [{spelling.get(n, n) for n in annotated_entities(item).orgs} for item in prepared]
     no_firms: set[str] = set()
     by_article = [
-        orgs | firms
+        orgs | firms if firms else orgs
         for orgs, firms in itertools.zip_longest(by_article, firms_among_people, fillvalue=no_firms)
     ]
     forms = pair_legal_forms(by_article)
