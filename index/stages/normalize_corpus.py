@@ -347,7 +347,9 @@ def normalize_across_corpus(
         entities.orgs = [v for v in (specific_org(o, specific) for o in entities.orgs) if v]
         entities.orgs = [contractions.get(o, o) for o in entities.orgs]
         same_firm = same_firm_in_article(  # "Kodak" of "Eastman Kodak"
-            entities.orgs, names_a_place, lambda word: common[word.casefold()] >= 3
+            entities.orgs,
+            names_a_place,
+            lambda word: common[word.casefold()] >= 20,  # "european" thrice
         )
         entities.orgs = list(dict.fromkeys(same_firm.get(o, o) for o in entities.orgs))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
