@@ -160,6 +160,28 @@ def strip_possessive(name: str) -> str:
     return stripped if stripped else name
 
 
+# A wire ticker between angle brackets after a firm's name: "Texaco Inc <TX>", "Brown Boveri <BBCZ.Z>"
+TICKER = re.compile(r"[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,3})?")
+ANGLE_BRACKET = re.compile(r"[<>]")
+
+
+def without_ticker(text: str) -> str:
+    """ "TEX> Continental Airlines" -> "Continental Airlines", "F.W. Woolworth Co <Z" -> "F.W. Woolworth
+    Co": a mention the model ran into a wire ticker's brackets is the name before the ticker (or after
+    it, when it opens the mention); brackets around a name only mark an unlisted firm, and go
+    ("<Hawker Siddeley Group PLC>'s" -> "Hawker Siddeley Group PLC's"). A lone ticker stays itself."""
+    if "<" not in text and ">" not in text:
+        return text
+    names: list[list[str]] = [[]]
+    for piece in ANGLE_BRACKET.split(text):
+        if TICKER.fullmatch(piece.strip()):
+            names.append([])
+        else:
+            names[-1].append(piece)
+    found = [name for name in ("".join(pieces).strip() for pieces in names) if re.search(r"[A-Za-z]", name)]
+    return collapse_spaces(found[0]) if found else collapse_spaces(ANGLE_BRACKET.sub(" ", text))
+
+
 def strip_titles(name: str) -> str:
     """ "Mr Putin" -> "Putin", "President Donald Trump" -> "Donald Trump", "Sen. John McCain" -> "John McCain"."""
     words = name.split()
@@ -452,9 +474,16 @@ def split_mention(text: str) -> list[tuple[int, int]]:
 # Jobs a capitalized title ends in, which no one's surname is: "Chief U.K. Economist", "Senior Analyst"
 JOB_NOUNS = frozenset(
     {"economist", "economists", "analyst", "analysts", "strategist", "spokesman", "spokeswoman",
-     "spokesperson", "chairman", "chairwoman", "director", "manager", "correspondent", "official",
+     "spokesperson", "chairman", "chairwoman", "envoy", "ambassador", "director", "manager", "correspondent", "official",
      "officials", "minister", "secretary", "executive", "dealer", "dealers", "trader", "traders"}
 )  # fmt: skip
+
+
+# Military ranks as wires shorten them, which end no one's name: "Marine Lt", "Army Col"
+RANK_ABBREVIATIONS = frozenset({"lt", "sgt", "capt", "col", "gen", "adm", "cmdr", "maj", "cpl", "pvt"})
+# A possessor before a lone name: "Nikko Securities' Okamoto", "Vellum's Quist" (not "Vell Co's Quist
+# Guidance", a firm's unit)
+INNER_POSSESSOR = re.compile(r"^(?:.*\s)?\S+(?:['’]s|s['’])\s+(?=\S+$)")
 
 
 # A particle joined to the name it opens, in lower case: "al-Sabah", "el-Baz", "bin-Quist"
@@ -466,6 +495,7 @@ def clean_person(
 ) -> str | None:
     name = collapse_spaces(text).strip(" -–—,.;:\"'()[]")
     name = TRAILING_FIGURES.sub("", name)  # "J. Russell 56" in a table of scores
+    name = INNER_POSSESSOR.sub("", name)  # "Nikko Securities' Okamoto" -> "Okamoto"
     name = strip_roles(strip_titles(strip_possessive(name)), common_words, demonym_of)
     name = name.strip(" -–—,;:\"'()[]")
     if not name or not re.search(r"[A-Za-z]", name) or re.search(r"[\d@#/\\|=+*_<>]", name):
@@ -486,8 +516,8 @@ def clean_person(
         return None  # "U.S. Dlrs"
     if is_company_name(name):
         return None  # "Jovanovich Inc": a company
-    if len(words) > 1 and words[-1].casefold() in JOB_NOUNS:
-        return None  # "Peter Vell, U.K. Economist at ...": a job, not a name
+    if words[-1].casefold() in JOB_NOUNS or words[-1].casefold().rstrip(".") in RANK_ABBREVIATIONS:
+        return None  # "Peter Vell, U.K. Economist at ...", "Spokeswoman", "Marine Lt": a job, not a name
     if any(w.rstrip(".") in MONTH_ABBREVIATIONS for w in words):
         return None  # "Near Aug": a futures month in a market report
     return fix_capitals(name, keep_acronyms=False)
@@ -702,6 +732,121 @@ def merge_short_orgs(orgs: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def same_firm_in_article(
+    orgs: Iterable[str],
+    names_a_place: Callable[[str], bool],
+    is_common_word: Callable[[str], bool] = lambda word: False,
+) -> dict[str, str]:
+    """Within one article, a value that names what another of its values names in full -> that one: a
+    firm's name with its legal form beside the bare name ("Dayton Hudson Corp" -> "Dayton Hudson", as
+    ``pair_legal_forms``), words ending exactly one longer name ("Kodak" of "Eastman Kodak", "Cantonal
+    Bank" of "Zurich Cantonal Bank"; not a body's own noun, "Parliament", which the body rules read), a
+    word spelling one as an acronym does ("Libor", ``spells_acronym``), an acronym
+    opening exactly one ("CPC" of "CPC International"; not "IBM Japan", a place's unit, nor "EC
+    Commission", a body of it), and a name the model cut before "and" ("American Telephone" of "American
+    Telephone and Telegraph Co"). Not into a name that adds only words the corpus writes in lower case
+    (``is_common_word``: "Opposition Labour Party" is the Labour Party) or a word cut at a hyphen."""
+    orgs = list(dict.fromkeys(orgs))
+    mapping: dict[str, str] = {}
+    if len(orgs) < 2:
+        return mapping
+    formal = {org: bare for org in orgs if (bare := without_legal_form(org)) != org}
+    if formal:  # most articles name no firm with its legal form
+        keys = {firm_key(org): org for org in reversed(orgs)}
+        for org, bare in formal.items():
+            if keys.get(firm_key(bare), org) != org:
+                mapping[org] = keys[firm_key(bare)]
+    words_of = {org: org.split() for org in orgs if " " in org}
+    for short in orgs:
+        if short not in mapping:
+            longer = [words for o, words in words_of.items() if o != short and o not in mapping]
+            stands_for = longer_names_of(short.split(), longer, names_a_place, is_common_word)
+            if len(stands_for) == 1:
+                mapping[short] = " ".join(stands_for[0])
+    return mapping
+
+
+def longer_names_of(
+    words: list[str],
+    longer: list[list[str]],
+    names_a_place: Callable[[str], bool],
+    is_common_word: Callable[[str], bool] = lambda word: False,
+) -> list[list[str]]:
+    """Of the names of ``longer`` (as words), those a name of ``words`` may be short for (see
+    ``same_firm_in_article``)."""
+    short = " ".join(words)
+    longer = [o for o in longer if len(o) > len(words)]
+    cut_before_and = [o for o in longer if o[: len(words)] == words and o[len(words)] in FIRM_NAME_JOINS]
+    if is_acronym(short):
+        opened = [
+            o
+            for o in longer
+            if o[0] == short
+            and o[-1].casefold() not in INSTITUTION_HEADS
+            and not names_a_place(" ".join(o[1:]))
+        ]
+        return opened + cut_before_and
+    if len(words) == 1 and short.casefold() in INSTITUTION_HEADS:
+        return cut_before_and
+    spelled = [
+        o
+        for o in longer
+        if len(short) >= 4
+        and len(words) == 1
+        and o[0][:1] == short[:1]  # what ``spells_acronym`` asks first, asked cheaply
+        and spells_acronym(short, " ".join(o))
+    ]
+    ended = [
+        o
+        for o in longer
+        if o[-len(words) :] == words
+        and not all(is_common_word(w) for w in o[: -len(words)])
+        and not any(w.endswith("-") for w in o[: -len(words)])
+    ]
+    return [list(o) for o in dict.fromkeys(tuple(o) for o in spelled + ended + cut_before_and)]
+
+
+def is_contraction(short: str, name: str) -> bool:
+    """ "VW" of "Volkswagen": capitals (two to four) that are letters of one longer word, in order, its
+    first letter first."""
+    if not (is_acronym(short) and len(short) <= 4) or " " in name or len(name) < 2 * len(short):
+        return False
+    at = 0
+    for letter in short.casefold():
+        at = name.casefold().find(letter, at) + 1
+        if at == 0:
+            return False
+    return name[0] == short[0]
+
+
+def pair_contractions(orgs_by_article: Iterable[set[str]], min_articles: int = 3) -> dict[str, str]:
+    """Across the corpus, an acronym that is letters of one word ("VW" of "Volkswagen", ``is_contraction``)
+    or that a one-word name spells ("Libor" of "London Interbank Offered Rate", ``spells_acronym``) -> that
+    name, when the corpus names the two together in at least ``min_articles`` articles and in half the
+    articles naming the short one at least: one name so near is what it stands for ("BA" beside
+    "Barclays" once is no such pair)."""
+    named: Counter[str] = Counter()
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    for orgs in orgs_by_article:
+        for short in orgs:
+            if " " in short or len(short) > 6:
+                continue
+            named[short] += 1
+            together[short].update(
+                o
+                for o in orgs
+                if o != short
+                and (is_contraction(short, o) or (" " in o and len(short) >= 4 and spells_acronym(short, o)))
+            )
+    pairs = {}
+    for short, longer in together.items():
+        if longer:
+            name, count = longer.most_common(1)[0]
+            if count >= min_articles and count * 2 >= named[short] and count * 2 > sum(longer.values()):
+                pairs[short] = name
+    return pairs
+
+
 # The legal forms a firm's name is given with and without ("Vellum" and "Vellum Ltd" are one firm)
 LEGAL_FORM_SUFFIXES = COMPANY_FORMS | {"sa", "spa", "nv", "ab", "as", "oy"}
 
@@ -780,7 +925,7 @@ def pair_short_orgs(orgs_by_article: Iterable[set[str]], min_articles: int = 2) 
 
 
 def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
-    name = collapse_spaces(text).strip(" -–—,;:\"'()[]<>")
+    name = without_ticker(collapse_spaces(text)).strip(" -–—,;:\"'()[]<>")
     name = strip_possessive(strip_leading_possessor(name, people))
     name = LEADING_ARTICLE.sub("", name).strip(" -–—,;:\"'()[]")
     if not name or len(re.sub(r"[^A-Za-z]", "", name)) < 2 or len(name) > 80:
@@ -808,7 +953,7 @@ DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 def clean_place_text(text: str) -> str | None:
-    name = collapse_spaces(text).strip(" -–—,;:\"'()[]")
+    name = without_ticker(collapse_spaces(text)).strip(" -–—,;:\"'()[]")
     name = strip_possessive(name)
     name = LEADING_ARTICLE.sub("", name)
     if (
@@ -1130,11 +1275,24 @@ def corpus_name_extensions(
                 and rest[-1][:1].isupper()
             ):
                 longer[" ".join(words[:size])].add(name)
-    return {
+    extensions = {
         name: next(iter(fulls))
         for name, fulls in longer.items()
         if name in counts and len(fulls) == 1 and not is_lone_surname(name)
     }
+    # "T. Boone Pickens III" once and "T. Boone Pickens" seven times: one man, shown as the corpus writes him
+    return dict(
+        (full, name) if only_generation_added(name, full) and counts[name] > counts[full] else (name, full)
+        for name, full in extensions.items()
+    )
+
+
+def only_generation_added(name: str, full: str) -> bool:
+    """ "T. Boone Pickens" and "T. Boone Pickens III": the longer name adds only a generation ("Jr", "III")."""
+    rest = full[len(name) :].split()
+    return full.startswith(name + " ") and all(
+        w.casefold().rstrip(".,") in GENERATIONAL_SUFFIXES for w in rest
+    )
 
 
 def without_middle_initials(name: str) -> str | None:
@@ -1635,14 +1793,15 @@ NAME_TAILS = {"party": "party", "brothers": "brothers", "bros": "brothers"}
 
 
 def names_with_their_tail(counts: Counter[str]) -> dict[str, str]:
-    """ "Labour" -> "Labour Party", "Salomon" and "Salomon Bros" -> "Salomon Brothers": a one-word
-    organization and the longer name the corpus gives it with a party's or a family firm's word after it
+    """ "Labour" -> "Labour Party", "Salomon" and "Salomon Bros" -> "Salomon Brothers", "Shearson Lehman"
+    -> "Shearson Lehman Brothers": an organization and the longer name the corpus gives it with a party's or a family firm's word after it
     (however that word is written) are one value, the most named of the longer ones."""
     longer: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for org, count in counts.items():
         words = org.split()
-        if len(words) == 2 and words[1].casefold() in NAME_TAILS and words[0] in counts:
-            longer[(words[0], NAME_TAILS[words[1].casefold()])][org] += count
+        short = " ".join(words[:-1])
+        if len(words) >= 2 and words[-1].casefold() in NAME_TAILS and short in counts:
+            longer[(short, NAME_TAILS[words[-1].casefold()])][org] += count
     tails_of: dict[str, int] = Counter(short for short, _ in longer)
     mapping = {}
     for (short, _), names in longer.items():
@@ -1716,20 +1875,30 @@ def qualified_forms(
         words = name.split()
         for size in (1, 2):
             rest = words[size:]
-            country = country_of(" ".join(words[:size])) if len(rest) >= 2 else None
+            country = country_of(" ".join(words[:size])) if names_a_kind_of_body(rest) else None
             if country:
                 forms[" ".join(rest)].setdefault(country, name)
-            if len(words) > size + 2 and words[-size - 1] == "of":
+            if (
+                len(words) > size + 1
+                and words[-size - 1] == "of"
+                and names_a_kind_of_body(words[: -size - 1])
+            ):
                 country = country_of(" ".join(words[-size:]))
                 if country:
                     forms[" ".join(words[: -size - 1])].setdefault(country, name)
     return dict(forms)
 
 
+def names_a_kind_of_body(words: list[str]) -> bool:
+    """ "Reserve Bank", "Parliament": two words or more, or one that is a body's own noun (``INSTITUTION_HEADS``:
+    "Parliament", "Treasury", "Senate"), may be a kind of body that every country has."""
+    return len(words) >= 2 or (len(words) == 1 and words[0].casefold() in INSTITUTION_HEADS)
+
+
 def is_ambiguous_body(name: str, forms: dict[str, dict[str, str]]) -> bool:
-    """ "Reserve Bank", "Finance Ministry": a name the corpus gives with two countries or more says what a
-    body is, not whose."""
-    return " " in name and len(forms.get(name, {})) >= 2
+    """ "Reserve Bank", "Finance Ministry", "Parliament": a name the corpus gives with two countries or more
+    says what a body is, not whose."""
+    return names_a_kind_of_body(name.split()) and len(forms.get(name, {})) >= 2
 
 
 def country_form(name: str, forms: dict[str, dict[str, str]], countries: Iterable[str]) -> str | None:
@@ -1759,10 +1928,19 @@ def body_in_article(
     """What a generic or ambiguous name stands for in one article: the specific body the article names
     (``specific_name``), else the form the corpus gives it for the article's country (``country_form``).
     Else a common noun phrase ("Central Bank") is no value, and a name several countries give ("Foreign
-    Ministry") stays itself; a phrase that names no body ("Gross National Product") is never one."""
+    Ministry", "Parliament") is its country's when the article names one country only ("Parliament
+    (Iran)"), else none: one value is one body. A phrase that names no body ("Gross National Product") is
+    never one."""
     if written_in_lower_case and name.split()[-1].casefold() not in INSTITUTION_HEADS:
         return None
     found = specific_name(name, orgs, names_a_place) or country_form(name, forms, countries)
-    if found:
+    if found or written_in_lower_case:
         return found
-    return None if written_in_lower_case else name
+    return body_of_the_country(name, countries)
+
+
+def body_of_the_country(name: str, countries: Iterable[str]) -> str | None:
+    """ "Parliament" in an article whose one country is Iran -> "Parliament (Iran)"; None when the article
+    names no country or several."""
+    countries = set(countries)
+    return f"{name} ({countries.pop()})" if len(countries) == 1 else None

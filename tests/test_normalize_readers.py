@@ -281,7 +281,10 @@ def test_a_generic_body_is_its_countrys_and_a_generic_thing_none():
     assert body("Vault Bank", True, countries=("Kenya",)) is None  # a common noun phrase, whose: none
     assert body("Grain Output", True) is None  # no body's name: never a value
     assert body("Harbour Ministry", False) == "Norwegian Harbour Ministry"
-    assert body("Harbour Ministry", False, countries=("Kenya",)) == "Harbour Ministry"  # stays itself
+    # a name several countries give is the one country's the article names, else no value: one body each
+    assert body("Harbour Ministry", False, countries=("Kenya",)) == "Harbour Ministry (Kenya)"
+    assert body("Harbour Ministry", False, countries=("Kenya", "Chile")) is None
+    assert body("Harbour Ministry", False, countries=()) is None
 
 
 def test_a_legal_form_written_out_or_not_is_one_spelling():

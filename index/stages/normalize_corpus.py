@@ -4,6 +4,7 @@ acronyms to their expansion, firms named after people — what only the whole co
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -42,10 +43,12 @@ from ..normalize import (
     one_value_per_body,
     pair_acronyms,
     pair_clippings,
+    pair_contractions,
     pair_legal_forms,
     pair_short_orgs,
     people_tagged_as_orgs,
     qualified_forms,
+    same_firm_in_article,
     value_key,
     written_inside_a_longer_name,
 )
@@ -212,7 +215,12 @@ def normalize_across_corpus(
 
     expansions = acronym_expansions(prepared, spelling["org"])
     written_as_acronyms = acronyms_shown_in_lower_case(spelling["org"])
-    firm_names = one_name_a_firm(prepared, spelling["org"])
+    # "Dayton Hudson", tagged as a person and known for a firm, is paired with "Dayton Hudson Corp" too
+    firm_people = {name for name in raw["person"] if person(name) in firms}
+    firms_among_people = [
+        {person(n) for n in annotated_entities(item).people if n in firm_people} for item in prepared
+    ]
+    firm_names = one_name_a_firm(prepared, spelling["org"], firms_among_people)
     org_spellings: Counter[str] = Counter()
     for name, count in raw["org"].items():
         org_spellings[spelling["org"].get(name, name)] += count
@@ -245,11 +253,20 @@ def normalize_across_corpus(
     def country_of(run: str) -> str | None:
         return places.country_named(run) or places.nationality(run)
 
+    @functools.cache  # asked of the same words in article after article
     def names_a_place(run: str) -> bool:
-        return places.resolve(run, alternates=False) is not None or places.nationality(run) is not None
+        return (
+            places.resolve(run, alternates=False) is not None
+            or places.nationality(run) is not None
+            or region_adjective(run, places)
+        )
 
-    forms = qualified_forms(named, country_of)
+    forms = qualified_forms((name for name, _ in named.most_common()), country_of)  # the most named first
     generic = generic_names(prepared, org, common)  # "Central Bank", "Export Sales"
+    contractions = pair_contractions(  # "VW" -> "Volkswagen", "Libor" -> "London Interbank Offered Rate"
+        {org(n, {}) for n in [*annotated_entities(item).orgs, *firms_here]}
+        for item, firms_here in zip(prepared, firms_among_people, strict=True)
+    )
     ambiguous = {
         name for name in named if is_ambiguous_body(name, forms)
     }  # "Reserve Bank", "Foreign Ministry"
@@ -328,6 +345,13 @@ def normalize_across_corpus(
             if o in generic or o in ambiguous
         }
         entities.orgs = [v for v in (specific_org(o, specific) for o in entities.orgs) if v]
+        entities.orgs = [contractions.get(o, o) for o in entities.orgs]
+        same_firm = same_firm_in_article(  # "Kodak" of "Eastman Kodak"
+            entities.orgs,
+            names_a_place,
+            lambda word: common[word.casefold()] >= 20,  # "european" thrice
+        )
+        entities.orgs = list(dict.fromkeys(same_firm.get(o, o) for o in entities.orgs))
         entities.places = list(dict.fromkeys(place(p) for p in entities.places))
         # a "place" with no country that the corpus knows as a person ("Amara Okafor") is that person
         as_people = [
@@ -397,12 +421,16 @@ def normalize_across_corpus(
                 facet,
                 person(v)
                 if facet == "person"
-                else specific_org(
-                    local_bodies.get(
-                        org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
-                        org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                else one_org_value(
+                    specific_org(
+                        local_bodies.get(
+                            org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                            org(short_orgs.get(spelling["org"].get(v, v), v), spelled_out),
+                        ),
+                        specific,
                     ),
-                    specific,
+                    contractions,
+                    same_firm,
                 )
                 if facet == "org"
                 else spelling.get(facet, {}).get(v, v),
@@ -427,6 +455,22 @@ def with_place_values(entities: Entities, renamed: dict[Place, Place]) -> None:
     }
     entities.places = list(dict.fromkeys(renamed.get(place, place) for place in entities.places))
     entities.spans = [(s, e, f, spans_to.get(v, v) if f == "place" else v) for s, e, f, v in entities.spans]
+
+
+def region_adjective(word: str, places: Gazetteer) -> bool:
+    """ "European", "African", "Asian": the adjective of a continent or another region of no one country,
+    which no nationality word is ("European Parliament" is no country's)."""
+    if not word.endswith("an") or " " in word:
+        return False
+    found = (places.resolve(word[:-cut], alternates=False) for cut in (1, 2))
+    return any(place is not None and place.country is None for place in found)
+
+
+def one_org_value(value: str, contractions: dict[str, str], same_firm: dict[str, str]) -> str:
+    """An organization's value as the article shows it, after its generic name is read: "VW" as
+    "Volkswagen" (``pair_contractions``), "Kodak" as "Eastman Kodak" there (``same_firm_in_article``)."""
+    value = contractions.get(value, value)
+    return same_firm.get(value, value)
 
 
 def specific_org(value: str, specific: dict[str, str | None]) -> str:
@@ -513,10 +557,18 @@ def bodies_of_the_articles_country(
     return found
 
 
-def one_name_a_firm(prepared: list[PreparedArticle], spelling: dict[str, str]) -> dict[str, str]:
+def one_name_a_firm(
+    prepared: list[PreparedArticle], spelling: dict[str, str], firms_among_people: Iterable[set[str]] = ()
+) -> dict[str, str]:
     """ "Vellum" and "Vellum Ltd" as one value (``pair_legal_forms``), and then "Moody" to the longer
-    name it mostly stands for across the corpus (``pair_short_orgs``)."""
+    name it mostly stands for across the corpus (``pair_short_orgs``). ``firms_among_people``: each
+    article's names tagged as people that are firms, which become organizations later."""
     by_article = [{spelling.get(n, n) for n in annotated_entities(item).orgs} for item in prepared]
+    no_firms: set[str] = set()
+    by_article = [
+        orgs | firms if firms else orgs
+        for orgs, firms in itertools.zip_longest(by_article, firms_among_people, fillvalue=no_firms)
+    ]
     forms = pair_legal_forms(by_article)
     by_article = [{forms.get(o, o) for o in orgs} for orgs in by_article]
     shorts = pair_short_orgs(by_article)
