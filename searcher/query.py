@@ -18,6 +18,8 @@ from whoosh.query import And, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Wild
 
 from index.schema import COLUMN_FACETS, english_text_analyzer, is_language_field
 
+from .phrases import use_offset_phrases
+
 QUERY_FIELDS = (
     "person",
     "place",
@@ -313,7 +315,8 @@ def _plain_words(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
-_QUERY_TOKEN = re.compile(r'"[^"]*"?|\S+')
+# a phrase, in a field or not, with its slop (title:"a b"~3), or a word
+_QUERY_TOKEN = re.compile(r'(?:[+-]?\w+:)?"[^"]*"?(?:~\d+)?|\S+')
 _PLAIN_WORD = re.compile(
     r"[+-]?(?:" + _TEXT_FIELD + r")?(\w+)"
 )  # a word, alone or in the title's or body's field
@@ -373,7 +376,7 @@ def _plain_parser(schema: Any) -> Any:
     plain = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
     for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
         plain.remove_plugin_class(plugin)
-    return plain
+    return use_offset_phrases(plain)
 
 
 def _parsed_as_typed(text: str, schema: Any) -> Any:
@@ -400,7 +403,7 @@ def _query_parser(schema: Any) -> Any:
     parser = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
     # "+" and "-" are operators only at the start of a word: "oil-rich" is not "oil NOT rich"
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
-    return parser
+    return use_offset_phrases(parser)
 
 
 def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:

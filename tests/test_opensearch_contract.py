@@ -26,6 +26,8 @@ QUERIES = [
     "q=*",
     "q=oil+-*",
     'q="bank+of+england"',
+    'q="bank+england"',
+    'q="wind+auction"~3',
     "q=Helsinki+wind",
     "q=(ferry+OR+tram)+-strike",
     "person=Mara+Lindqvist",
@@ -259,6 +261,15 @@ def test_same_answers_on_the_reuters_slice(reuters_on_both):
         "q=org:opec",
         "not_org=OPEC&q=oil",
         "q=crude+org:opec&org=OPEC",
+        # phrases: the stop words' places kept, never across a sentence end
+        'q="bank+of+england"',
+        'q="bank+england"',
+        'q="oil+prices"',
+        'q="price+of+oil"',
+        'q="rate+of+interest"',
+        'q="prime+minister"',
+        'q="oil+prices"~3',
+        'q=title:"of+the+oil"',
     ]
     differ = []
     for query_string in queries:
