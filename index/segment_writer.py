@@ -95,33 +95,35 @@ class TextAnalysis:
 
     def __call__(self, text: str) -> dict[str, list[int]]:
         """Each stemmed term of ``text`` with its positions."""
-        positions: dict[str, list[int]] = {}
-        first = 0  # the position of a sentence's first word
-        for start, end in sentence_spans(text):
-            words = self.words.findall(text, start, end)
-            if words:
-                self._add_sentence(words, first, positions)
-            first += len(words) + SENTENCE_GAP
-        return positions
-
-    def _add_sentence(self, words: list[str], first: int, positions: dict[str, list[int]]) -> None:
+        sentences = [self.words.findall(text, start, end) for start, end in sentence_spans(text)]
+        words = [word for sentence in sentences for word in sentence] if len(sentences) > 1 else sentences[0]
+        if not words:
+            return {}
         # one lower() (and one translate()) over all the words: the same as each word's, in one C call
         joined = "\x00".join(words).lower()
         if self.charmap is not None:
             joined = joined.translate(self.charmap)
         words = joined.split("\x00")
+        positions: dict[str, list[int]] = {}
         stems, stops, min_size, max_size = self.stems, self.stops, self.min_size, self.max_size
-        for index, word in enumerate(words, first):
-            if len(word) < min_size or word in stops or (max_size is not None and len(word) > max_size):
-                continue  # StopFilter(renumber=False): the word's position is left empty
-            term = stems.get(word)
-            if term is None:
-                term = word if word in self.ignore else self.stem_function(word)
-                stems[word] = term
-            if term in positions:
-                positions[term].append(index)
-            else:
-                positions[term] = [index]
+        index = 0  # of the word in ``words``
+        first = 0  # the position of the sentence's first word
+        for sentence in sentences:
+            for position in range(first, first + len(sentence)):
+                word = words[index]
+                index += 1
+                if len(word) < min_size or word in stops or (max_size is not None and len(word) > max_size):
+                    continue  # StopFilter(renumber=False): the word's position is left empty
+                term = stems.get(word)
+                if term is None:
+                    term = word if word in self.ignore else self.stem_function(word)
+                    stems[word] = term
+                if term in positions:
+                    positions[term].append(position)
+                else:
+                    positions[term] = [position]
+            first += len(sentence) + SENTENCE_GAP
+        return positions
 
 
 def fast_writer_fits() -> bool:

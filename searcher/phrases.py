@@ -4,14 +4,13 @@ The text fields keep every word's position, a dropped stop word's too (``index.s
 "Bank of England" holds "bank" and "england" two positions apart. Whoosh's ``Phrase`` only knows
 adjacent words: ``"bank of england"`` became "bank england" and found both. ``OffsetPhrase`` is a
 ``Phrase`` that also knows each word's offset from the first, as the field's analyzer reads the
-phrase, and matches only where the words stand at those offsets (with ``slop`` > 1, up to
-``slop - 1`` more positions between each word and the next). ``OffsetPhrasePlugin`` makes the query
+phrase, and matches only where the words stand at those offsets (with ``slop`` > 1, as OpenSearch's
+sloppy phrase matches: ``phrase_spans``). ``OffsetPhrasePlugin`` makes the query
 parser build it.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -93,28 +92,52 @@ class OffsetPhrase(Phrase):
         return matching.WrappingMatcher(found, boost=self.boost) if self.boost != 1.0 else found
 
 
-def phrase_starts(positions: Sequence[Sequence[int]], offsets: Sequence[int], slop: int = 1) -> list[Span]:
-    """Where a phrase stands among its words' sorted ``positions`` (one list a word): a span from the
-    first word's position to the last's, for each way each word ``i`` follows the one before at
-    ``offsets[i] - offsets[i - 1]`` positions, or up to ``slop - 1`` more."""
-    chains = {(start, start) for start in positions[0]}
-    for i in range(1, len(positions)):
-        gap = offsets[i] - offsets[i - 1]
-        here = positions[i]
-        following = set()
-        for first, last in chains:
-            j = bisect_left(here, last + gap)
-            while j < len(here) and here[j] <= last + gap + slop - 1:
-                following.add((first, here[j]))
-                j += 1
-        chains = following
-        if not chains:
+def phrase_spans(positions: Sequence[Sequence[int]], offsets: Sequence[int], slop: int = 1) -> list[Span]:
+    """Where a phrase stands among its words' sorted ``positions`` (one list a word): a span from its
+    first position to its last for each match. With ``slop`` 1, each word ``i`` at ``offsets[i]`` from
+    the first; with more, as OpenSearch's (Lucene's) sloppy phrase matches: the words at distinct
+    positions, each position less its word's offset all within ``slop - 1`` of each other (a word may
+    stand a little out of its place, even before the word it follows in the phrase)."""
+    if slop <= 1:
+        return _exact_spans(positions, offsets)
+    reach = slop - 1
+    shifted = sorted((p - offset, word, p) for word, offset in enumerate(offsets) for p in positions[word])
+    found = set()
+    for first, (low, _, _) in enumerate(shifted):
+        options: list[list[int]] = [[] for _ in offsets]
+        for value, word, p in shifted[first:]:
+            if value > low + reach:
+                break
+            options[word].append(p)
+        chosen = _distinct_choice(options)
+        if chosen is not None:
+            found.add((min(chosen), max(chosen)))
+    return [Span(start, end) for start, end in sorted(found)]
+
+
+def _distinct_choice(options: list[list[int]], taken: tuple[int, ...] = ()) -> tuple[int, ...] | None:
+    """A position for each word from its ``options``, no two alike (a repeated word: two places)."""
+    if len(taken) == len(options):
+        return taken
+    for p in options[len(taken)]:
+        if p not in taken:
+            chosen = _distinct_choice(options, (*taken, p))
+            if chosen is not None:
+                return chosen
+    return None
+
+
+def _exact_spans(positions: Sequence[Sequence[int]], offsets: Sequence[int]) -> list[Span]:
+    starts = set(positions[0])
+    for word in range(1, len(positions)):
+        starts &= {p - offsets[word] for p in positions[word]}
+        if not starts:
             return []
-    return [Span(first, last) for first, last in sorted(chains)]
+    return [Span(start, start + offsets[-1]) for start in sorted(starts)]
 
 
 class OffsetPhraseMatcher(SpanNear2.SpanNear2Matcher):
-    """Whoosh's phrase matcher (``SpanNear2``'s, ordered) with the words at given offsets."""
+    """Whoosh's phrase matcher (``SpanNear2``'s) with the words at given offsets, a slop as Lucene's."""
 
     def __init__(self, ms: list[Any], offsets: Sequence[int], slop: int = 1) -> None:
         self.offsets = tuple(offsets)  # before Whoosh's init, which looks for the first match
@@ -125,7 +148,7 @@ class OffsetPhraseMatcher(SpanNear2.SpanNear2Matcher):
 
     def _get_spans(self) -> list[Span]:
         positions = [sorted(span.start for span in m.spans()) for m in self.ms]
-        return phrase_starts(positions, self.offsets, self.slop)
+        return phrase_spans(positions, self.offsets, self.slop)
 
 
 class OffsetPhrasePlugin(PhrasePlugin):
