@@ -239,9 +239,10 @@ WHOOSH_EPOCH = datetime(1, 1, 1)
 
 # Whoosh's StemmingAnalyzer, in OpenSearch's terms: its words (\w+(\.?\w+)*), lower case, its stop words
 # and one-letter words dropped, each leaving its place (``GAP_WORD``, dropped by ``whoosh_gaps``), then
-# Lucene's Porter stemmer. (Sentence ends leave no gap here: a highlighted phrase may run across one.) Used to highlight the body (on the title, where the highlighter's query is written:
-# ``body_highlight_query``); queries match the ``*_terms`` fields, which hold the words stemmed by
-# Whoosh itself (its Porter differs from Lucene's on many words).
+# Lucene's Porter stemmer. Used to highlight the body (on the title, where the highlighter's query is
+# written: ``body_highlight_query``); queries match the ``*_terms`` fields, which hold the words stemmed
+# by Whoosh itself (its Porter differs from Lucene's on many words). Sentence ends leave no gap here: a
+# phrase a hit holds is marked where it stands, and also where its words run across a sentence end.
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 ANALYSIS = {
     "char_filter": {

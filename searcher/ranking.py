@@ -367,8 +367,8 @@ def bm25(idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, B: float, K1:
 
 def phrase_documents(searcher: Any, schema: Any, phrase: Any) -> np.ndarray | None:
     """The document numbers where ``phrase``'s words stand at their offsets (one after another for
-    Whoosh's own ``Phrase``), as its matcher finds them (slop 1), from whole posting lists: the documents holding every word first, then
-    their positions, decoded only there. None for a phrase it does not take (another slop, a field
+    Whoosh's own ``Phrase``), as its matcher finds them (slop 1), from whole posting lists: the
+    documents holding every word first, then their positions, decoded only there. None for a phrase it does not take (another slop, a field
     without positions, postings of another kind): Whoosh matches those."""
     if phrase.slop != 1 or phrase.fieldname not in schema:
         return None
