@@ -28,6 +28,7 @@ from .articles import Entities, Place
 from .entities import mentioned_levels
 from .facets import ENTITY_FACETS
 from .language import UNDETERMINED
+from .sentences import SENTENCE_GAP, sentence_spans
 
 if TYPE_CHECKING:
     from .stages.prepare import PreparedArticle
@@ -73,15 +74,65 @@ def _porter_with_step_1b_fixed() -> types.FunctionType:
 english_stem = _porter_with_step_1b_fixed()
 
 
+class SentenceTokenizer(RegexTokenizer):
+    """Whoosh's RegexTokenizer (its words), numbering the words of each sentence one after another
+    and leaving ``SENTENCE_GAP`` positions after each sentence (``sentences.sentence_spans``), so a
+    phrase never runs from one sentence into the next. A query's text (``mode="query"``) is read as
+    one sentence: a phrase typed with a stop inside ("U.S. Treasury") is matched as its words."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterable[Any]:
+        words = super().__call__
+        if not tokenize or mode == "query":
+            yield from words(
+                value,
+                positions,
+                chars,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
+            )
+            return
+        position = start_pos
+        for start, end in sentence_spans(value):
+            count = 0
+            sentence = value[start:end]
+            for token in words(
+                sentence,
+                positions,
+                chars,
+                start_pos=position,
+                start_char=start_char + start,
+                mode=mode,
+                **kwargs,
+            ):
+                count += 1
+                yield token
+            position += count + SENTENCE_GAP
+
+
 def english_text_analyzer() -> CompositeAnalyzer:
     """The title's and body's words: Whoosh's StemmingAnalyzer (its words, lower case, stop words and
     one-letter words dropped, Porter stems: ``english_stem``) with the accents folded before the stop
-    words and the stemmer see a word, so "Zürich" and "Zurich", "Société" and "Societe" are one term."""
+    words and the stemmer see a word, so "Zürich" and "Zurich", "Société" and "Societe" are one term.
+    A dropped word keeps its position (``renumber=False``) and sentences are apart
+    (``SentenceTokenizer``): "bank of england" is not "bank england", nor is "the bank. England"."""
     return (
-        RegexTokenizer()
+        SentenceTokenizer()
         | LowercaseFilter()
         | CharsetFilter(accent_map)
-        | StopFilter(stoplist=STOP_WORDS, minsize=2)
+        | StopFilter(stoplist=STOP_WORDS, minsize=2, renumber=False)
         | StemFilter(stemfn=english_stem, cachesize=50000)
     )
 
@@ -100,6 +151,22 @@ def stems_as_porter(schema: Schema) -> bool:
     return any(getattr(item, "stemfn", None) is english_stem for item in getattr(analyzer, "items", ()))
 
 
+def keeps_word_positions(schema: Schema) -> bool:
+    """Whether an index's body field keeps each word's position, dropped words' and sentence ends'
+    gaps included (``english_text_analyzer``): an index built before holds "Bank of England" as two
+    adjacent words, which the phrase "bank england" would find."""
+    analyzer = schema["body"].analyzer if "body" in schema else None
+    items: list[Any] = list(getattr(analyzer, "items", ()))
+    return (
+        bool(items)
+        and type(items[0]) is SentenceTokenizer
+        and not any(getattr(item, "renumber", False) for item in items)
+    )
+
+
+PHRASES_CHANGE = "a phrase matched its words with the words left out between them (“bank england” finding “Bank of England”)"
+
+
 def outdated_index_message(path: object, schema: Schema) -> str | None:
     """Why an index (a generation at ``path``) cannot be searched or added to as this version reads
     words, with the fix; None when it can. One message for search and ``add``."""
@@ -107,6 +174,8 @@ def outdated_index_message(path: object, schema: Schema) -> str | None:
         change = "words were matched with and without accents (“Zurich” finding “Zürich”)"
     elif not stems_as_porter(schema):
         change = "words were stemmed by Porter's rules in full (“bid” finding “bidding”)"
+    elif not keeps_word_positions(schema):
+        change = PHRASES_CHANGE
     else:
         return None
     return f"the index at {path} was built before {change}; run `searcher index rebuild PATH...` to search it or add to it"
@@ -136,10 +205,26 @@ def is_language_field(name: str) -> bool:
     return name.startswith("text_") and name[len("text_") :] in STEMMED_LANGUAGES
 
 
+def language_text_analyzer(language: str) -> CompositeAnalyzer:
+    """Whoosh's ``LanguageAnalyzer(language)`` (its words, lower case, its stop words, its stemmer)
+    with positions kept as the title's and body's are (``english_text_analyzer``), then the stems'
+    accents folded."""
+    whoosh_chain = LanguageAnalyzer(language).items
+    kept = [
+        SentenceTokenizer()
+        if type(item) is RegexTokenizer
+        else StopFilter(stoplist=item.stops, minsize=item.min, maxsize=item.max, renumber=False)
+        if type(item) is StopFilter
+        else item
+        for item in whoosh_chain
+    ]
+    return CompositeAnalyzer(*kept, CharsetFilter(accent_map))
+
+
 def language_text_field(language: str) -> TEXT:
     """A language's field: its own stemmer reads the accented words ("élections"), then the stems lose
     their accents, as the title's and body's words do."""
-    return TEXT(analyzer=LanguageAnalyzer(language) | CharsetFilter(accent_map))
+    return TEXT(analyzer=language_text_analyzer(language))
 
 
 def build_schema(languages: Iterable[str | None] = ()) -> Schema:

@@ -6,8 +6,9 @@ that is sorted at commit, and each posting then asks the per-document reader for
 length. This writer keeps Whoosh's codec for the stored fields, columns and lengths (written by
 Whoosh 2.7.4's own per-document writer) and writes the postings itself:
 
-- title and body, analysed by Whoosh's ``StemmingAnalyzer``, are tokenized with one regular expression
-  pass, a stop-word set and a memo of stems (``TextAnalysis`` gives exactly what the analyser does; a
+- title and body, analysed by ``schema.english_text_analyzer`` (Whoosh's ``StemmingAnalyzer`` with
+  accents folded, dropped words keeping their positions, sentences apart), are tokenized with one
+  regular expression pass a sentence, a stop-word set and a memo of stems (``TextAnalysis`` gives exactly what the analyser does; a
   test holds it to that);
 - postings are gathered per term as documents are added (documents come in number order, so each
   term's postings are already sorted), and written term by term at commit with the lengths kept from
@@ -35,14 +36,7 @@ from pickle import dumps
 from typing import Any
 
 import whoosh
-from whoosh.analysis import (
-    CharsetFilter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StemmingAnalyzer,
-    StopFilter,
-)
+from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.formats import Positions
@@ -50,10 +44,12 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
+from .schema import SentenceTokenizer, english_text_analyzer
+from .sentences import SENTENCE_GAP, sentence_spans
+
 log = logging.getLogger(__name__)
 
 WRITTEN_FOR_WHOOSH = (2, 7, 4)  # the version whose file format write_postings reproduces
-_STEMMING = StemmingAnalyzer()
 MIN_COMPRESSED_BLOCK = 48  # bytes of pickled block below which zlib cannot gain
 # Whoosh pickles blocks with protocol 2 (for Python 2), which stores each bytes value (a posting's
 # positions) as a call to _codecs.encode on latin-1 text: 78 bytes for a one-posting block. Protocol
@@ -62,11 +58,13 @@ BLOCK_PICKLE_PROTOCOL = 3
 
 
 class TextAnalysis:
-    """Whoosh's StemmingAnalyzer as one function: words, lower-cased, stop words out, stemmed, with the
-    positions the analyser's filters give them. Also the same chain with a ``CharsetFilter`` after the
-    lower-casing (the index's title and body fold accents: ``schema.english_text_analyzer``)."""
+    """The title's and body's analyzer (``schema.english_text_analyzer``) as one function: words,
+    lower-cased, accents folded, stop words out, stemmed, with the positions the analyser gives them
+    (a dropped word keeps its place, ``SENTENCE_GAP`` after each sentence). Also the same chain
+    without the ``CharsetFilter``."""
 
-    def __init__(self, analyzer: Any = _STEMMING) -> None:
+    def __init__(self, analyzer: Any = None) -> None:
+        analyzer = english_text_analyzer() if analyzer is None else analyzer
         tokenizer, _lowercase, *charset, stop, stemmer = analyzer.items
         # the tokenizer's expression with its groups made non-capturing, so findall gives whole words
         self.words = re.compile(
@@ -82,22 +80,23 @@ class TextAnalysis:
 
     @staticmethod
     def fits(analyzer: Any) -> bool:
-        """Whether ``analyzer`` is the chain this class reproduces: a word tokenizer, lower case, an
-        optional character map, stop words renumbered, a stemmer."""
+        """Whether ``analyzer`` is the chain this class reproduces: the sentence tokenizer, lower case,
+        an optional character map, stop words keeping their positions, a stemmer."""
         items = analyzer.items if type(analyzer) is CompositeAnalyzer else []
         if len(items) not in (4, 5):
             return False
         charset = [CharsetFilter] if len(items) == 5 else []
-        shape = [RegexTokenizer, LowercaseFilter, *charset, StopFilter, StemFilter]
+        shape = [SentenceTokenizer, LowercaseFilter, *charset, StopFilter, StemFilter]
         return (
             all(type(item) is kind for item, kind in zip(items, shape, strict=True))
             and not items[0].gaps
-            and items[-2].renumber
+            and not items[-2].renumber
         )
 
     def __call__(self, text: str) -> dict[str, list[int]]:
         """Each stemmed term of ``text`` with its positions."""
-        words = self.words.findall(text)
+        sentences = [self.words.findall(text, start, end) for start, end in sentence_spans(text)]
+        words = [word for sentence in sentences for word in sentence] if len(sentences) > 1 else sentences[0]
         if not words:
             return {}
         # one lower() (and one translate()) over all the words: the same as each word's, in one C call
@@ -107,20 +106,23 @@ class TextAnalysis:
         words = joined.split("\x00")
         positions: dict[str, list[int]] = {}
         stems, stops, min_size, max_size = self.stems, self.stops, self.min_size, self.max_size
-        position = None
-        for index, word in enumerate(words):
-            if len(word) < min_size or word in stops or (max_size is not None and len(word) > max_size):
-                continue
-            # StopFilter(renumber=True): the first kept word keeps its position, the next ones follow it
-            position = index if position is None else position + 1
-            term = stems.get(word)
-            if term is None:
-                term = word if word in self.ignore else self.stem_function(word)
-                stems[word] = term
-            if term in positions:
-                positions[term].append(position)
-            else:
-                positions[term] = [position]
+        index = 0  # of the word in ``words``
+        first = 0  # the position of the sentence's first word
+        for sentence in sentences:
+            for position in range(first, first + len(sentence)):
+                word = words[index]
+                index += 1
+                if len(word) < min_size or word in stops or (max_size is not None and len(word) > max_size):
+                    continue  # StopFilter(renumber=False): the word's position is left empty
+                term = stems.get(word)
+                if term is None:
+                    term = word if word in self.ignore else self.stem_function(word)
+                    stems[word] = term
+                if term in positions:
+                    positions[term].append(position)
+                else:
+                    positions[term] = [position]
+            first += len(sentence) + SENTENCE_GAP
         return positions
 
 

@@ -19,7 +19,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -58,6 +58,7 @@ from index.language import UNDETERMINED
 from index.normalize import acronym_expansion, acronym_in_any_case
 from index.schema import (
     COLUMN_FACETS,
+    PHRASES_CHANGE,
     STEMMED_LANGUAGES,
     build_schema,
     document_words,
@@ -68,6 +69,7 @@ from index.schema import (
     query_schema,
     searchable_body,
 )
+from index.sentences import SENTENCE_GAP, sentence_spans
 from index.stages.prepare import annotated_entities
 from index.stages.stories import story_ids
 from index.story_corrections import joined_by_readers
@@ -109,6 +111,7 @@ from .opensearch_normalize import (
 )
 from .params import FACETS, SearchParams
 from .periods import histogram_unit
+from .phrases import phrase_offsets
 from .query import (
     WildcardRefusal,
     different_wildcards,
@@ -157,7 +160,8 @@ def unstemmed_query_schema():
     schema = query_schema(build_schema(STEMMED_LANGUAGES))
     for name in ("title", "body"):
         schema.remove(name)
-        schema.add(name, TEXT(analyzer=RegexTokenizer() | LowercaseFilter() | StopFilter()))
+        # a phrase's words at their places (``phrases.OffsetPhrase``), stop words' places kept
+        schema.add(name, TEXT(analyzer=RegexTokenizer() | LowercaseFilter() | StopFilter(renumber=False)))
     return schema
 
 
@@ -188,12 +192,47 @@ class WhooshStems(dict):
 _stems = WhooshStems()
 
 
-def whoosh_terms(text: str) -> str:
-    """A text's words as the Whoosh index holds them (``index.schema.english_stem``), one after another: matched by the ``*_terms`` fields, so a
-    query finds exactly the articles it finds on Whoosh. What ``WHOOSH_STEMMER`` gives — its words,
-    each lower-cased and its accents folded, stop words and one-letter words dropped, the rest stemmed — without its token
+GAP_WORD = "_"  # a dropped word's place in a ``*_terms`` field: its analyzer drops it, keeping the place
+
+
+def whoosh_terms(text: str) -> list[str]:
+    """A text's words as the Whoosh index holds them (``index.schema.english_stem``), a sentence a
+    value, each dropped word's place held by ``GAP_WORD``: matched by the ``*_terms`` fields (values
+    ``SENTENCE_GAP`` positions apart), so a query, a phrase too, finds exactly the articles it finds on
+    Whoosh. What ``WHOOSH_STEMMER`` gives — its words, each lower-cased and its accents folded, stop
+    words and one-letter words dropped, the rest stemmed, each at its position — without its token
     objects and chained generators, which were most of the load's Python time."""
-    return " ".join(filter(None, map(_stems.__getitem__, folded_lower_words(WHOOSH_WORD.findall(text)))))
+    sentences = []
+    for start, end in sentence_spans(text):
+        words = folded_lower_words(WHOOSH_WORD.findall(text, start, end))
+        sentence = " ".join(_stems[word] or GAP_WORD for word in words).strip(f" {GAP_WORD}")
+        if sentence:
+            sentences.append(sentence)
+    return sentences
+
+
+def terms_by_sentence(tokens: Iterable[Any]) -> list[str]:
+    """An analyzer's tokens (with positions) as ``whoosh_terms`` writes words: a sentence a value, a
+    dropped word's place held by ``GAP_WORD``."""
+    sentences: list[list[str]] = []
+    last = None
+    for token in tokens:
+        skipped = token.pos - last - 1 if last is not None else SENTENCE_GAP
+        if skipped >= SENTENCE_GAP:
+            sentences.append([])
+        else:
+            sentences[-1].extend([GAP_WORD] * skipped)
+        sentences[-1].append(token.text)
+        last = token.pos
+    return [" ".join(words) for words in sentences]
+
+
+def phrase_text(words: list[str], offsets: tuple[int, ...]) -> str:
+    """A phrase's words with ``GAP_WORD`` where its stop words were: "bank _ england"."""
+    placed = [GAP_WORD] * (offsets[-1] + 1 if offsets else 0)
+    for word, offset in zip(words, offsets, strict=True):
+        placed[offset] = word
+    return " ".join(placed)
 
 
 def folded_lower_words(words: list[str]) -> list[str]:
@@ -208,10 +247,11 @@ def folded_lower_words(words: list[str]) -> list[str]:
 WHOOSH_EPOCH = datetime(1, 1, 1)
 
 # Whoosh's StemmingAnalyzer, in OpenSearch's terms: its words (\w+(\.?\w+)*), lower case, its stop words
-# and one-letter words dropped with no gap left (Whoosh renumbers positions), then Lucene's Porter
-# stemmer. Used to highlight the body (on the title, where the highlighter's query is written:
-# ``body_highlight_query``); queries match the ``*_terms`` fields, which hold the words stemmed by
-# Whoosh itself (its Porter differs from Lucene's on many words).
+# and one-letter words dropped, each leaving its place (``GAP_WORD``, dropped by ``whoosh_gaps``), then
+# Lucene's Porter stemmer. Used to highlight the body (on the title, where the highlighter's query is
+# written: ``body_highlight_query``); queries match the ``*_terms`` fields, which hold the words stemmed
+# by Whoosh itself (its Porter differs from Lucene's on many words). Sentence ends leave no gap here: a
+# phrase a hit holds is marked where it stands, and also where its words run across a sentence end.
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 ANALYSIS = {
     "char_filter": {
@@ -219,9 +259,10 @@ ANALYSIS = {
             "type": "pattern_replace",
             "flags": "CASE_INSENSITIVE|UNICODE_CHARACTER_CLASS",
             "pattern": rf"(?<![\w.])(?:{_STOPS}|\w)(?!\w|\.\w)",
-            "replacement": " ",
+            "replacement": GAP_WORD,
         }
     },
+    "filter": {"whoosh_gaps": {"type": "stop", "stopwords": [GAP_WORD], "ignore_case": False}},
     "tokenizer": {
         "whoosh_words": {
             "type": "pattern",
@@ -235,16 +276,20 @@ ANALYSIS = {
             "type": "custom",
             "char_filter": ["whoosh_stops"],
             "tokenizer": "whoosh_words",
-            "filter": ["lowercase", "asciifolding", "porter_stem"],  # "Zürich" is "zurich", as in Whoosh
+            "filter": ["whoosh_gaps", "lowercase", "asciifolding", "porter_stem"],  # "Zürich" is "zurich"
         },
+        # the ``*_terms`` fields: Whoosh's terms as ``whoosh_terms`` writes them, each at its place
+        "whoosh_terms": {"type": "custom", "tokenizer": "whitespace", "filter": ["whoosh_gaps"]},
     },
 }
 
 
 # What the ``*_terms`` fields' words are, recorded in a new index's mapping ``_meta`` (``WORDS_META``): 2
 # since they are stemmed by Porter's rules in full (``index.schema.english_stem``: "bidding" is "bid");
-# an index without it holds Whoosh 2.7.4's stems ("bidd"), which queries no longer look for.
-WORDS_VERSION = 2
+# an index without it holds Whoosh 2.7.4's stems ("bidd"), which queries no longer look for. 3 since
+# each word keeps its place (``whoosh_terms``); before, "Bank of England" held "bank england".
+WORDS_VERSION = 3
+WORDS_VERSION_PORTER = 2
 WORDS_META = "words_version"
 
 
@@ -255,8 +300,10 @@ def outdated_index_message(client: OpenSearch, index: str) -> str | None:
     meta = client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
     if not index_folds_accents(client, index):
         change = "words were matched with and without accents (“Zurich” finding “Zürich”)"
-    elif not isinstance(meta.get(WORDS_META), int) or meta[WORDS_META] < WORDS_VERSION:
+    elif not isinstance(meta.get(WORDS_META), int) or meta[WORDS_META] < WORDS_VERSION_PORTER:
         change = "words were stemmed by Porter's rules in full (“bid” finding “bidding”)"
+    elif meta[WORDS_META] < WORDS_VERSION:
+        change = PHRASES_CHANGE
     else:
         return None
     return (
@@ -273,6 +320,10 @@ def index_folds_accents(client: OpenSearch, index: str) -> bool:
     return "asciifolding" in analyzer.get("filter", [])
 
 
+# Whoosh's terms (``whoosh_terms``), a sentence a value, sentences as far apart as in Whoosh
+TERMS_FIELD = {"type": "text", "analyzer": "whoosh_terms", "position_increment_gap": SENTENCE_GAP}
+
+
 def mappings() -> dict:
     """Text fields stemmed as Whoosh stems them; each facet as its values (counted), their keys
     (``facet_key``: case and accents ignored, for filters) and their words (for ``person:volcker``)."""
@@ -282,8 +333,8 @@ def mappings() -> dict:
         # the highlighter's query is written on the title (``body_highlight_query``): a short field
         # analysed as the body is
         "title": {"type": "text", "analyzer": "whoosh_stem"},
-        "title_terms": {"type": "text", "analyzer": "whitespace"},  # what queries match and rank
-        "body_terms": {"type": "text", "analyzer": "whitespace"},  # also what "more like this" compares
+        "title_terms": TERMS_FIELD,  # what queries match and rank
+        "body_terms": TERMS_FIELD,  # also what "more like this" compares
         # highlighted by analysing it again at search time (a hit's body, 20 a page), not indexed: its
         # terms cost the cluster a third of its CPU during a load (bench/opensearch_load.py)
         "body": {"type": "text", "analyzer": "whoosh_stem", "index": False},
@@ -302,7 +353,7 @@ def mappings() -> dict:
         "ner_input": {"type": "binary", "store": True},
     }
     for name in LANGUAGE_FIELDS:
-        properties[f"{name}_terms"] = {"type": "text", "analyzer": "whitespace"}
+        properties[f"{name}_terms"] = TERMS_FIELD
     for facet in COLUMN_FACETS:
         properties[facet] = {"type": "keyword"}  # counted; filters match ``{facet}_key``
         properties[f"{facet}_key"] = {"type": "keyword"}
@@ -961,8 +1012,8 @@ def search_terms_of(title: str, body: str, language: str | None) -> dict:
     terms = {"title_terms": whoosh_terms(title), "body_terms": whoosh_terms(body)}
     if language in STEMMED_LANGUAGES:
         name = language_field(language)
-        stems = QUERY_SCHEMA[name].analyzer(f"{title}\n{body}")
-        terms[f"{name}_terms"] = " ".join(token.text for token in stems)
+        stems = QUERY_SCHEMA[name].analyzer(f"{title}\n{body}", positions=True)
+        terms[f"{name}_terms"] = terms_by_sentence(stems)
     return terms
 
 
@@ -1958,7 +2009,7 @@ class OpenSearchIndex(SearchBackend):
                         "must": {
                             "more_like_this": {
                                 "fields": ["body_terms"],
-                                "like": [words],
+                                "like": [" ".join(words)],
                                 "min_term_freq": 1,
                                 "min_doc_freq": 1,
                                 "max_query_terms": 25,
@@ -2313,9 +2364,8 @@ def to_dsl(query, terms: bool, corrections: Corrections = NO_CORRECTIONS) -> dic
     if isinstance(query, Term):
         return {"term": {query.fieldname: query.text}}
     if isinstance(query, Phrase):
-        phrase = {"query": " ".join(query.words), "slop": max(0, query.slop - 1)}
-        if terms:
-            phrase["analyzer"] = "whitespace"
+        # the words at their places ("bank _ england"), analysed by the field's analyzer, which keeps them
+        phrase = {"query": phrase_text(query.words, phrase_offsets(query)), "slop": max(0, query.slop - 1)}
         return {"match_phrase": {text_field(query.fieldname): phrase}}
     if isinstance(query, Prefix):
         return {"prefix": {text_field(query.fieldname): query.text}}

@@ -17,6 +17,7 @@ from whoosh.query import And, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Wild
 
 from index.schema import COLUMN_FACETS, english_text_analyzer, is_language_field
 
+from .phrases import use_offset_phrases
 from .typed_dates import TypedDatePlugin, typed_dates_as_tokens, typed_dates_notice
 from .typed_values import QuotedFacetValuePlugin
 
@@ -284,7 +285,8 @@ def _plain_words(text: str) -> str:
 
 # A word as the reader typed it, with what it quotes: ``-person:"Paul Volcker"`` is one (split at the
 # space, an exclusion alone was read as ``NOT person:"paul NOT volcker"``: 100 articles, not 20,421;
-# and ``org:"Bank of England"`` lost its "of" as a stop word, and found nothing).
+# and ``org:"Bank of England"`` lost its "of" as a stop word, and found nothing). A phrase with its
+# slop (``title:"a b"~3``) is one too.
 _WHOLE_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*"?)+')
 _PLAIN_WORD = re.compile(
     r"[+-]?(?:" + _TEXT_FIELD + r")?(\w+)"
@@ -345,7 +347,7 @@ def _plain_parser(schema: Any) -> Any:
     plain = qparser.MultifieldParser(text_fields(schema), schema, group=qparser.AndGroup)
     for plugin in (qparser.WildcardPlugin, qparser.OperatorsPlugin):  # AND, OR, NOT as plain words
         plain.remove_plugin_class(plugin)
-    return plain
+    return use_offset_phrases(plain)
 
 
 def _parsed_as_typed(text: str, schema: Any) -> Any:
@@ -374,7 +376,7 @@ def _query_parser(schema: Any) -> Any:
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
     parser.add_plugin(TypedDatePlugin())
     parser.add_plugin(QuotedFacetValuePlugin())
-    return parser
+    return use_offset_phrases(parser)
 
 
 def parse_query(text: str, schema: Any, refused: Refusal) -> tuple[Any, str]:

@@ -29,8 +29,10 @@ from whoosh.query.spans import SpanNear2
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 
+from .phrases import OffsetPhraseMatcher, phrase_offsets
+
 Scored = tuple[np.ndarray, np.ndarray]  # sorted document numbers of one segment, and their scores
-PhraseKey = tuple[str, tuple[bytes, ...], int]  # field, words as indexed, slop
+PhraseKey = tuple[str, tuple[bytes, ...], tuple[int, ...], int]  # field, words as indexed, offsets, slop
 PhraseMatches = dict[PhraseKey, np.ndarray]  # the articles (true/false over all) a phrase matched
 
 
@@ -42,7 +44,7 @@ def phrase_key(schema: Any, phrase: Any) -> PhraseKey | None:
         words = tuple(schema[phrase.fieldname].to_bytes(word) for word in phrase.words)
     except ValueError:
         return None
-    return phrase.fieldname, words, phrase.slop
+    return phrase.fieldname, words, phrase_offsets(phrase), phrase.slop
 
 
 def _matcher_phrase_key(matcher: Any) -> PhraseKey | None:
@@ -56,7 +58,8 @@ def _matcher_phrase_key(matcher: Any) -> PhraseKey | None:
         terms.append(term)
     if not terms or len({field for field, _ in terms}) != 1:
         return None
-    return terms[0][0], tuple(text for _, text in terms), matcher.slop
+    offsets = getattr(matcher, "offsets", None) or tuple(range(len(terms)))
+    return terms[0][0], tuple(text for _, text in terms), tuple(offsets), matcher.slop
 
 
 POSTINGS_CACHE_BYTES = 64 * 2**20  # decoded posting lists kept per generation
@@ -297,7 +300,7 @@ def _evaluate(matcher: Any, place: Segment) -> Scored:
         scores[np.searchsorted(ids, a_ids)] = a_scores
         scores[np.searchsorted(ids, b_ids)] += b_scores  # 0.0 + b is b: one side alone scores itself
         return ids, scores
-    if kind is SpanNear2.SpanNear2Matcher:
+    if kind is SpanNear2.SpanNear2Matcher or kind is OffsetPhraseMatcher:
         # a phrase: the documents whose positions fit (found by Whoosh, when the search has not
         # already found them), scored as its intersection of words
         key = _matcher_phrase_key(matcher)
@@ -363,9 +366,9 @@ def bm25(idf: float, tf: np.ndarray, fl: np.ndarray, avgfl: float, B: float, K1:
 
 
 def phrase_documents(searcher: Any, schema: Any, phrase: Any) -> np.ndarray | None:
-    """The document numbers where ``phrase``'s words stand one after another, as Whoosh's phrase
-    matcher finds them (slop 1), from whole posting lists: the documents holding every word first, then
-    their positions, decoded only there. None for a phrase it does not take (another slop, a field
+    """The document numbers where ``phrase``'s words stand at their offsets (one after another for
+    Whoosh's own ``Phrase``), as its matcher finds them (slop 1), from whole posting lists: the
+    documents holding every word first, then their positions, decoded only there. None for a phrase it does not take (another slop, a field
     without positions, postings of another kind): Whoosh matches those."""
     if phrase.slop != 1 or phrase.fieldname not in schema:
         return None
@@ -377,6 +380,7 @@ def phrase_documents(searcher: Any, schema: Any, phrase: Any) -> np.ndarray | No
     except ValueError:
         return np.zeros(0, dtype=np.int64)
     decode = field.format.decode_positions
+    offsets = phrase_offsets(phrase)
     found = []
     for reader, offset in searcher.reader().leaf_readers():
         postings: list[tuple[np.ndarray, list[Any]]] = []
@@ -402,7 +406,7 @@ def phrase_documents(searcher: Any, schema: Any, phrase: Any) -> np.ndarray | No
             for i in range(1, len(postings)):
                 if not starts:
                     break
-                starts &= {position - i for position in decode(postings[i][1][where[i][n]])}
+                starts &= {position - offsets[i] for position in decode(postings[i][1][where[i][n]])}
             if starts:
                 kept.append(docnum)
         found.append(np.array(kept, dtype=np.int64) + offset)

@@ -231,20 +231,29 @@ def whoosh_stemming_analyzer():
 
 @pytest.mark.parametrize(
     "analyzer, change",
-    [("whoosh_stems", "“bid” finding “bidding”"), ("no_folding", "“Zurich” finding “Zürich”")],
+    [
+        ("whoosh_stems", "“bid” finding “bidding”"),
+        ("no_folding", "“Zurich” finding “Zürich”"),
+        ("renumbering", "“bank england” finding “Bank of England”"),
+    ],
 )
 def test_add_refuses_an_index_that_reads_words_as_before_and_writes_nothing(
     tmp_path, monkeypatch, analyzer, change
 ):
-    """An index built before accent folding, or before ``english_stem``, holds words as queries no
-    longer look for them: search refuses it, and so does ``add`` up front (it would write more such
+    """An index built before accent folding, before ``english_stem``, or before words kept their places,
+    holds words as queries no longer look for them: search refuses it, and so does ``add`` up front (it would write more such
     words into a new generation), with the same message naming the rebuild."""
     from index import schema
     from searcher import create_app
 
+    from .test_phrases import english_text_analyzer_renumbering
     from .test_query import english_text_analyzer_with_whoosh_stems
 
-    old = {"whoosh_stems": english_text_analyzer_with_whoosh_stems, "no_folding": whoosh_stemming_analyzer}
+    old = {
+        "whoosh_stems": english_text_analyzer_with_whoosh_stems,
+        "no_folding": whoosh_stemming_analyzer,
+        "renumbering": english_text_analyzer_renumbering,
+    }
     index_dir, article = (
         tmp_path / "index",
         SAMPLES / "01-helsinki-opens-baltic-wind-auction-as-lindqvist.txt",

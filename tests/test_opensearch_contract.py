@@ -26,6 +26,8 @@ QUERIES = [
     "q=*",
     "q=oil+-*",
     'q="bank+of+england"',
+    'q="bank+england"',
+    'q="wind+auction"~3',
     "q=Helsinki+wind",
     "q=(ferry+OR+tram)+-strike",
     "person=Mara+Lindqvist",
@@ -306,6 +308,15 @@ def test_same_answers_on_the_reuters_slice(reuters_on_both):
         'q=country:"u.s."+oil',
         'q=org:"Bank+of+England"',
         'q=-person:"James+Baker"+oil',
+        # phrases: the stop words' places kept, never across a sentence end
+        'q="bank+of+england"',
+        'q="bank+england"',
+        'q="oil+prices"',
+        'q="price+of+oil"',
+        'q="rate+of+interest"',
+        'q="prime+minister"',
+        'q="oil+prices"~3',
+        'q=title:"of+the+oil"',
     ]
     differ = []
     for query_string in queries:

@@ -137,9 +137,10 @@ def test_the_union_normalized_again_equals_one_rebuild_of_both_halves():
 
 
 def test_whoosh_terms_are_the_words_whooshs_analyzer_gives():
-    """The load's own tokenizer and stemmer give what Whoosh's StemmingAnalyzer gives, word for word,
-    on the samples, Reuters when it is here, and edge cases (dotted words, digits, accents, case)."""
-    from searcher.opensearch_backend import WHOOSH_STEMMER, whoosh_terms
+    """The load's own tokenizer and stemmer give what Whoosh's analyzer gives, word for word and place
+    for place (a sentence a value, a dropped word's place kept), on the samples, Reuters when it is
+    here, and edge cases (dotted words, digits, accents, case, sentence ends)."""
+    from searcher.opensearch_backend import WHOOSH_STEMMER, terms_by_sentence, whoosh_terms
 
     from .conftest import REUTERS, SAMPLES
 
@@ -147,6 +148,7 @@ def test_whoosh_terms_are_the_words_whooshs_analyzer_gives():
         "U.S. officials said the 3.5 pct rise in İstanbul's exports was A-OK; I a an x.y.z",
         "Bidding, BIDDING and bidders — Zürich Straße naïve café 1987's",
         "ΟΔΟΣ ΚΑΙ ΑΣ.Σ Σ cafe\u0301s ǅ ẞ ﬁ K Å",  # a final sigma, a loose accent, letters lower() grows
+        "The Bank of England said. Mr. Baker of the U.S. agreed!\n\nThe end of it. A",
         "",
     ]
     texts += [p.read_text(errors="replace") for p in sorted(SAMPLES.iterdir()) if p.is_file()]
@@ -157,4 +159,4 @@ def test_whoosh_terms_are_the_words_whooshs_analyzer_gives():
                     article = json.loads(line)
                     texts.append(f"{article.get('title', '')}\n{article.get('body', '')}")
     for text in texts:
-        assert whoosh_terms(text) == " ".join(t.text for t in WHOOSH_STEMMER(text)), text[:80]
+        assert whoosh_terms(text) == terms_by_sentence(WHOOSH_STEMMER(text, positions=True)), text[:80]
