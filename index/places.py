@@ -551,10 +551,12 @@ def place_values_by_country(
     in one country are one value, the spelling most of its articles write. Returns each place to
     rename, with its value."""
     known_by_key = {facet_key(name): (name, country) for name, country in (known or {}).items()}
-    written: dict[str, Counter[Place]] = {}
+    per_place: Counter[Place] = Counter()
     for places in places_by_article:
-        for place in set(places):
-            written.setdefault(facet_key(place.name), Counter())[place] += 1
+        per_place.update(set(places))
+    written: dict[str, Counter[Place]] = {}
+    for place, count in per_place.items():
+        written.setdefault(facet_key(place.name), Counter())[place] = count
     renamed: dict[Place, Place] = {}
     for key, spellings in written.items():
         value_of = values_of_one_name(spellings, known_by_key.get(key), known_by_key)

@@ -487,23 +487,24 @@ def misread_place(
     A country, state or province is never any of these."""
     words = place.name.split()
     if place.country is None:
-        if len(words) > 1 and is_company_name(place.name) and places.resolve(place.name) is None:
+        if len(words) < 2:
+            return False
+        if is_company_name(place.name) and places.resolve(place.name) is None:
             return True
         return (
-            len(words) > 1
-            and not mostly_an_organization
+            not mostly_an_organization
             and is_the_dateline(place, item)
             and places.resolve(place.name) is None
             and not any(w.casefold() in PLACE_NAME_WORDS for w in words)
             and any(len(w) >= HEADING_WORD_MIN_LETTERS and is_mostly_a_word(w) for w in words)
         )
-    if len(words) > 1 or places.is_country(place) or places.is_province(place):
+    if len(words) > 1:
         return False
     if surnames_of_its_given_name:
-        return not is_the_dateline(place, item)
+        return not (places.is_country(place) or places.is_province(place) or is_the_dateline(place, item))
     return (
-        places.is_minor(place)
-        and is_mostly_a_word(place.name)
+        is_mostly_a_word(place.name)
+        and places.is_minor(place)
         and not is_the_dateline(place, item)
         and not has_a_qualifier(place, item, places)
     )
@@ -543,6 +544,10 @@ def one_spelling_per_key(counts: Counter[str], known: Mapping[str, int]) -> dict
 
 def with_one_spelling_per_key(entities: Entities, respelled: Mapping[str, Mapping[str, str]]) -> None:
     """The article's people and organizations respelt by ``one_spelling_per_key``, mentions with them."""
+    if respelled["person"].keys().isdisjoint(entities.people) and respelled["org"].keys().isdisjoint(
+        entities.orgs
+    ):
+        return
     entities.people = list(dict.fromkeys(respelled["person"].get(v, v) for v in entities.people))
     entities.orgs = list(dict.fromkeys(respelled["org"].get(v, v) for v in entities.orgs))
     entities.spans = [
