@@ -58,6 +58,8 @@ def mentioned_periods(mentioned: Iterable[str]) -> list[str]:
 def facet_key(value: str) -> str:
     """How a typed or linked facet value is matched: case and accents ignored ("zurich" is "Zürich"),
     commas as spaces (the query parser's keyword fields split on commas)."""
+    if value.isascii():  # nothing to fold: most values, the fast way
+        return " ".join(value.casefold().replace(",", " ").split())
     decomposed = unicodedata.normalize("NFKD", value.casefold().replace(",", " "))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 

@@ -352,6 +352,7 @@ def entities_from_mentions(
             and gazetteer.resolve(place_text) is None
         ):  # "INDX -- 30364" opening a table is no dateline; "NITRO, W.Va." is one
             home = dateline_home(place_text, dateline_qualifier, gazetteer)
+            entities.places = as_the_dateline_says(entities, place_text, home, gazetteer)
             entities.places.insert(0, home)
             first_seen[home.name] = -1
             if dateline and place_key(clean_place_text(dateline.place) or "") == place_key(place_text):
@@ -823,9 +824,33 @@ def dateline_home(city: str, qualifier: str | None, gazetteer: Gazetteer) -> Pla
     """The dateline's place, in the country its qualifier names ("BIRMINGHAM, Ala." is in the United
     States, "GREENWICH, Conn." too), else the gazetteer's best guess."""
     country = gazetteer.qualifier_country(qualifier) if qualifier else None
+    if country is None and gazetteer.resolve(city) is None and " " in city:
+        town, last = city.rsplit(" ", 1)  # "FARMINGTON Conn.": the qualifier with its comma left out
+        in_country = gazetteer.qualifier_country(last)
+        found = gazetteer.resolve_in(town, in_country) if in_country else None
+        if found is not None:
+            return found
     if country is None:
         return gazetteer.resolve(city) or Place(city, None)
     return gazetteer.resolve_in(city, country) or Place(city, country)
+
+
+def as_the_dateline_says(entities: Entities, city: str, home: Place, gazetteer: Gazetteer) -> list[Place]:
+    """The article's places, its dateline's town named in the text as the dateline places it ("SAN JOSE,
+    Calif." then "Vellane of San Jose": San Jose, California, not the Costa Rican capital); the mentions
+    follow."""
+    guess = gazetteer.resolve(city)
+    moved = {
+        p.name
+        for p in entities.places
+        if p != home and p.country != home.country and (p == guess or place_key(p.name) == place_key(city))
+    }
+    if not moved or home.country is None:
+        return entities.places
+    entities.spans = [
+        (s, e, f, home.name if f == "place" and v in moved else v) for s, e, f, v in entities.spans
+    ]
+    return [home if p.name in moved else p for p in entities.places]
 
 
 def dateline_qualifier(field: str | None, in_body_place: str | None) -> str | None:
@@ -889,8 +914,9 @@ def qualified_place(name: str, place: Place | None, after: str, gazetteer: Gazet
     """A town the text follows with its state, province or country ("Bathurst, New Brunswick", "London,
     Ont.", "Florence, Italy"), in that one's country: the town of that name there, or, when the
     gazetteer knows none, the name itself placed there. None when no such qualifier follows, or for a
-    country, state or province (in a list: "Japan, Canada and France")."""
-    if place is not None and (is_large_area(place, gazetteer) or place.country is None):
+    country, state or province (in a list: "Japan, Canada and France"), unless the qualifier's country has
+    a town of that name: "San Jose, Calif." is not the Costa Rican province."""
+    if place is not None and (gazetteer.is_country(place) or place.country is None):
         return None  # a region ("Europe, Canada and Japan") takes no qualifier either
     match = QUALIFIER_AFTER.match(after)
     if match is None:
@@ -905,6 +931,8 @@ def qualified_place(name: str, place: Place | None, after: str, gazetteer: Gazet
                 rest, country, gazetteer
             ):
                 return None  # "London, New York and Tokyo": a list, not London in New York
+            if place is not None and gazetteer.is_province(place):
+                return gazetteer.resolve_in(name, country)  # "Ontario, Canada" lists; "Ontario, Calif." not
             return gazetteer.resolve_in(name, country) or Place(name, country)
     return None
 

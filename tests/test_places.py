@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from index.articles import Place
 from index.clean import find_dateline
 from index.entities import entities_from_mentions, is_acronym, resolve_in_context
@@ -303,3 +306,167 @@ def test_a_table_word_is_not_marked_as_the_datelines_place():
         dateline_qualifier="W.Va.",
     )
     assert found.places == [Place("NITRO", "United States")]
+
+
+def test_accent_twins_in_two_countries_are_two_values_a_filter_tells_apart():
+    from index.columns import facet_key
+
+    costa_rica, california = Place("San José", "Costa Rica"), Place("San Jose", "United States")
+    articles = [[california]] * 4 + [[costa_rica]] * 2
+    assert place_values_by_country(articles) == {costa_rica: Place("San José, Costa Rica", "Costa Rica")}
+    # spellings of one name in one country are one value, the one most articles write
+    articles = [[Place("Bogotá", "Colombia")]] * 3 + [[Place("BOGOTA", "Colombia")], [Place("Bogota", None)]]
+    assert place_values_by_country(articles) == {
+        Place("BOGOTA", "Colombia"): Place("Bogotá", "Colombia"),
+        Place("Bogota", None): Place("Bogotá", "Colombia"),
+    }
+    # the index's value keeps its spelling and country when articles are added to it
+    assert place_values_by_country([[costa_rica]] * 5, {"San Jose": "United States"}) == {
+        costa_rica: Place("San José, Costa Rica", "Costa Rica")
+    }
+    index = {"San Jose": "United States", "San José, Costa Rica": "Costa Rica"}
+    added = place_values_by_country([[Place("San Jose", "Costa Rica")]], index)
+    assert added == {Place("San Jose", "Costa Rica"): Place("San José, Costa Rica", "Costa Rica")}
+    assert facet_key("San José, Costa Rica") != facet_key("San Jose")
+
+
+SPELLINGS = ["San José", "San Jose", "SAN JOSE", "San Josè"]
+COUNTRIES = ["Costa Rica", "United States", "Spain", None]
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(SPELLINGS), st.sampled_from(COUNTRIES)), min_size=1, max_size=3),
+        min_size=1,
+        max_size=12,
+    ),
+    st.one_of(st.none(), st.tuples(st.sampled_from(SPELLINGS), st.sampled_from(COUNTRIES))),
+)
+def test_place_values_that_a_filter_matches_alike_have_one_country_and_one_spelling(articles, known):
+    """What the filter matches (``facet_key``) is one value: clicking it counts what it showed."""
+    from index.columns import facet_key
+
+    places_by_article = [[Place(name, country) for name, country in places] for places in articles]
+    renamed = place_values_by_country(places_by_article, dict([known]) if known else None)
+    values = {renamed.get(p, p) for places in places_by_article for p in places}
+    by_key: dict[str, set[Place]] = {}
+    for value in values:
+        by_key.setdefault(facet_key(value.name), set()).add(value)
+    assert all(len(same) == 1 for same in by_key.values()), by_key
+    if known:  # the index's value keeps its spelling: the added articles join it
+        assert all(v == Place(*known) for v in values if v.country == known[1] and "," not in v.name)
+
+
+def test_a_province_followed_by_another_countrys_state_is_that_states_town():
+    from index.entities import qualified_place
+
+    places = gazetteer()
+    san_jose = places.resolve("San Jose")  # the capital and province of Costa Rica
+    assert san_jose == Place("San José", "Costa Rica")
+    assert qualified_place("San Jose", san_jose, ", Calif., makes wine", places) == Place(
+        "San Jose", "United States"
+    )
+    ontario = places.resolve("Ontario")
+    assert qualified_place("Ontario", ontario, ", Canada, said", places) is None  # its own country
+    assert qualified_place("Ontario", ontario, ", Calif., said", places) == Place("Ontario", "United States")
+    texas = places.resolve("Texas")
+    assert qualified_place("Texas", texas, ", Oklahoma and Kansas", places) is None  # a list of states
+    assert qualified_place("Japan", places.resolve("Japan"), ", Canada and France", places) is None
+
+
+def test_a_datelines_state_abbreviation_without_its_comma_still_says_the_country():
+    from index.entities import dateline_home
+
+    places = gazetteer()
+    assert dateline_home("FARMINGTON Conn.", "March 9", places) == Place("Farmington", "United States")
+    assert dateline_home("BOGOTA", "N.J.", places) == Place("BOGOTA", "United States")
+    # a heading whose last word is a state's abbreviation names no town of that state
+    assert dateline_home("SDR RATE U.S.", None, places) == Place("SDR RATE U.S.", None)
+
+
+def _prepared(body: str, places=(), people=(), orgs=(), dateline_place=None, spans=()):
+    """An article past the entities stage, with the values given: what the corpus stage reads."""
+    from index.articles import Article, Entities
+    from index.stages.prepare import PreparedArticle
+
+    article = Article(title="", body=body, origin="invented.txt", id=f"invented/{abs(hash(body))}")
+    entities = Entities(people=list(people), orgs=list(orgs), places=list(places), spans=list(spans))
+    return PreparedArticle(article, "", body, body, 0, None, dateline_place, "", entities=entities)
+
+
+def test_a_minor_town_the_corpus_writes_mostly_in_lower_case_is_the_word():
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    sterling = Place("Sterling", "United States")
+    assert gazetteer().is_minor(sterling)
+    lower = [_prepared(f"Dealers sold sterling, and sterling fell {n} pct.") for n in range(10)]
+    pound = _prepared("Sterling rose against the mark.", places=[sterling])
+    datelined = _prepared("Star Technologies said it rose.", places=[sterling], dateline_place="STERLING")
+    body = "Its plant in Sterling, Conn., opens."
+    at = body.index("Sterling")
+    qualified = _prepared(body, places=[sterling], spans=[(at, at + 8, "place", "Sterling")])
+    normalize_across_corpus([*lower, pound, datelined, qualified], {})
+    assert pound.entities.places == []
+    assert datelined.entities.places == [sterling]  # its dateline
+    assert qualified.entities.places == [sterling]  # "Sterling, Conn."
+
+
+def test_a_first_name_of_someone_the_article_names_by_surname_is_no_place():
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    nancy = Place("Nancy", "France")
+    known = [_prepared(f"Nancy Vorneck spoke {n}.", people=["Nancy Vorneck"]) for n in range(2)]
+    wife = _prepared("Karl Vorneck said his wife, Nancy, was away.", places=[nancy], people=["Karl Vorneck"])
+    town = _prepared("The Nancy stock exchange, Karl Brenn said.", places=[nancy], people=["Karl Brenn"])
+    normalize_across_corpus([*known, wife, town], {})
+    assert wife.entities.places == []
+    assert town.entities.places == [nancy]
+
+
+def test_a_table_heading_read_as_a_dateline_or_a_firm_is_no_place():
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    lower = [_prepared(f"Gold prices at the closing rose {n} dlrs in the east.") for n in range(8)]
+    heading = _prepared(
+        "LONDON GOLD CLOSING - APRIL 7\n420.00 DLRS",
+        places=[Place("LONDON GOLD CLOSING", None)],
+        dateline_place="LONDON GOLD CLOSING",
+    )
+    firm = _prepared("It sold Almaden to Heublein Inc.", places=[Place("Heublein Inc", None)])
+    berlin = _prepared("Talks opened.", places=[Place("EAST BERLIN", None)], dateline_place="EAST BERLIN")
+    normalize_across_corpus([*lower, heading, firm, berlin], {})
+    assert heading.entities.places == [] and firm.entities.places == []
+    assert [p.name.casefold() for p in berlin.entities.places] == ["east berlin"]  # a word of a place's name
+
+
+def test_people_and_organizations_a_filter_matches_alike_are_one_value():
+    from collections import Counter
+
+    from index.stages.normalize_corpus import normalize_across_corpus
+
+    articles = [_prepared(f"Report {n}.", orgs=["Société Vellane"]) for n in range(2)]
+    articles.append(_prepared("Report 3.", orgs=["Societe Vellane"]))
+    normalize_across_corpus(articles, {})
+    assert [a.entities.orgs for a in articles] == [["Société Vellane"]] * 3
+    # articles added to an index join the spelling it already shows
+    added = [_prepared("Report 4.", orgs=["Société Vellane"])]
+    normalize_across_corpus(added, {"org": Counter({"Societe Vellane": 4})})
+    assert added[0].entities.orgs == ["Societe Vellane"]
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["Jose Brenn", "José Brenn", "JOSE BRENN", "Jose  Brenn", "Ana Brenn"]),
+        st.integers(1, 9),
+    )
+)
+def test_one_spelling_per_key_leaves_no_two_values_a_filter_matches_alike(counts):
+    from collections import Counter
+
+    from index.columns import facet_key
+    from index.stages.normalize_corpus import one_spelling_per_key
+
+    respelled = one_spelling_per_key(Counter(counts), {})
+    shown = {respelled.get(v, v) for v in counts}
+    assert len({facet_key(v) for v in shown}) == len(shown)
+    assert all(counts[v] >= counts[w] for w, v in respelled.items())  # the commonest spelling shows

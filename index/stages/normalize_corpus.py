@@ -10,9 +10,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 from ..articles import Entities, Place
+from ..columns import facet_key
 from ..corpus import NO_VOTES, LabelVotes
+from ..entities import qualified_place
 from ..names import formal_names_of
 from ..normalize import (
+    GEOGRAPHIC_WORDS,
     GOVERNMENT_WORDS,
     NAME_PARTICLES,
     acronyms_shown_in_lower_case,
@@ -52,7 +55,7 @@ from ..normalize import (
     value_key,
     written_inside_a_longer_name,
 )
-from ..places import Gazetteer, gazetteer, place_values_by_country
+from ..places import Gazetteer, gazetteer, place_key, place_values_by_country
 from .prepare import PreparedArticle, annotated_entities
 
 
@@ -270,6 +273,18 @@ def normalize_across_corpus(
     ambiguous = {
         name for name in named if is_ambiguous_body(name, forms)
     }  # "Reserve Bank", "Foreign Ministry"
+    surnames_of_given_names = given_names_with_surnames(people)
+
+    def is_no_place_here(p: Place, item: PreparedArticle, surnames_here: set[str]) -> bool:
+        """A place value the corpus shows is something else in this article (``misread_place``)."""
+        return misread_place(
+            p,
+            item,
+            places,
+            lambda word: common[word.casefold()] >= 3 * max(1, raw["place"][p.name]),
+            surnames_of_given_names.get(p.name, set()) & surnames_here,
+            raw["org"][p.name] > raw["place"][p.name],
+        )
 
     for item, inside in zip(prepared, inside_longer_names, strict=True):
         entities = annotated_entities(item)
@@ -401,6 +416,8 @@ def normalize_across_corpus(
                 )
             )
         ]
+        surnames_here = {n.split()[-1] for n in entities.people if " " in n}
+        entities.places = [p for p in entities.places if not is_no_place_here(p, item, surnames_here)]
         if as_people:
             entities.places = [p for p in entities.places if p.name not in as_people]
             entities.people = list(dict.fromkeys([*entities.people, *(person(n) for n in as_people)]))
@@ -442,6 +459,128 @@ def normalize_across_corpus(
     if renamed:
         for item in prepared:
             with_place_values(annotated_entities(item), renamed)
+    respelled = {
+        facet: one_spelling_per_key(
+            Counter(v for item in prepared for v in values_of(annotated_entities(item), facet)),
+            known.get(facet, {}),
+        )
+        for facet in ("person", "org")
+    }
+    if any(respelled.values()):
+        for item in prepared:
+            with_one_spelling_per_key(annotated_entities(item), respelled)
+
+
+def given_names_with_surnames(people: Counter[str]) -> dict[str, set[str]]:
+    """Each first name of the corpus's full names, with the surnames it goes with: "Nancy" -> {"Reagan"}."""
+    surnames: dict[str, set[str]] = {}
+    for name in people:
+        words = name.split()
+        if len(words) == 2 and words[0][:1].isupper() and words[0][1:].islower():
+            surnames.setdefault(words[0], set()).add(words[1])
+    return surnames
+
+
+# A table's heading read as a dateline ("LONDON GOLD CLOSING - APRIL 7") holds such a word of this length or
+# more that the corpus writes in lower case ("gold", "closing"); "del" of "Punta del Este" is too short.
+HEADING_WORD_MIN_LETTERS = 4
+# Words of places' names that are also common words: "East Berlin", "Elkins Park", "North Dighton".
+PLACE_NAME_WORDS = GEOGRAPHIC_WORDS | frozenset(
+    {
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper",
+        "lower", "greater", "great", "little", "park", "heights", "falls", "springs", "beach", "point", "town",
+    }
+)  # fmt: skip
+
+
+def misread_place(
+    place: Place,
+    item: PreparedArticle,
+    places: Gazetteer,
+    is_mostly_a_word: Callable[[str], bool],
+    surnames_of_its_given_name: set[str],
+    mostly_an_organization: bool = False,
+) -> bool:
+    """Whether a place value of an article names no place there:
+    - a name ending in a firm's legal form the gazetteer does not know ("Heublein Inc");
+    - its dateline when that is a table's heading: several words the gazetteer does not know whole, one a
+      word ``is_mostly_a_word`` (the corpus writes it in lower case: "London Gold Closing") and no word of
+      a place's name ("East Berlin"), unless the corpus names it mostly as an organization ("UNITED
+      NATIONS", its seat);
+    - a minor town (``Gazetteer.is_minor``) of one word the corpus writes in lower case far more often
+      (``is_mostly_a_word``: "sterling" the pound, "Time" magazine, the Venice "Summit"), unless the
+      article is datelined there or gives it a qualifier ("Summit, N.J.");
+    - a first name of someone the article names by surname ``surnames_of_its_given_name``: "his wife,
+      Nancy" beside Ronald Reagan, when the corpus knows Nancy Reagan.
+    A country, state or province is never any of these."""
+    words = place.name.split()
+    if place.country is None:
+        if len(words) < 2:
+            return False
+        if is_company_name(place.name) and places.resolve(place.name) is None:
+            return True
+        return (
+            not mostly_an_organization
+            and is_the_dateline(place, item)
+            and places.resolve(place.name) is None
+            and not any(w.casefold() in PLACE_NAME_WORDS for w in words)
+            and any(len(w) >= HEADING_WORD_MIN_LETTERS and is_mostly_a_word(w) for w in words)
+        )
+    if len(words) > 1:
+        return False
+    if surnames_of_its_given_name:
+        return not (places.is_country(place) or places.is_province(place) or is_the_dateline(place, item))
+    return (
+        is_mostly_a_word(place.name)
+        and places.is_minor(place)
+        and not is_the_dateline(place, item)
+        and not has_a_qualifier(place, item, places)
+    )
+
+
+def is_the_dateline(place: Place, item: PreparedArticle) -> bool:
+    return item.dateline_place is not None and place_key(item.dateline_place) == place_key(place.name)
+
+
+def has_a_qualifier(place: Place, item: PreparedArticle, places: Gazetteer) -> bool:
+    """Whether the article follows the place's name with its state or country ("Summit, N.J.")."""
+    return any(
+        qualified_place(place.name, None, item.body[end : end + 40], places) is not None
+        for _, end, facet, value in annotated_entities(item).spans
+        if facet == "place" and place_key(value) == place_key(place.name)
+    )
+
+
+def values_of(entities: Entities, facet: str) -> list[str]:
+    return entities.people if facet == "person" else entities.orgs
+
+
+def one_spelling_per_key(counts: Counter[str], known: Mapping[str, int]) -> dict[str, str]:
+    """The values to respell so no two share a ``facet_key`` (the key a filter matches: case and
+    accents ignored), else clicking one would also count the other ("AMRO Bank" and "Amro Bank"):
+    each becomes the spelling the index already holds, else the one most articles hold."""
+    by_key: dict[str, list[str]] = {}
+    for value in counts:
+        by_key.setdefault(facet_key(value), []).append(value)
+    stored = {facet_key(value): value for value in known if known[value] > 0}
+    respelled: dict[str, str] = {}
+    for key, values in by_key.items():
+        chosen = stored.get(key) or min(values, key=lambda v: (-counts[v], v))
+        respelled |= {v: chosen for v in values if v != chosen}
+    return respelled
+
+
+def with_one_spelling_per_key(entities: Entities, respelled: Mapping[str, Mapping[str, str]]) -> None:
+    """The article's people and organizations respelt by ``one_spelling_per_key``, mentions with them."""
+    if respelled["person"].keys().isdisjoint(entities.people) and respelled["org"].keys().isdisjoint(
+        entities.orgs
+    ):
+        return
+    entities.people = list(dict.fromkeys(respelled["person"].get(v, v) for v in entities.people))
+    entities.orgs = list(dict.fromkeys(respelled["org"].get(v, v) for v in entities.orgs))
+    entities.spans = [
+        (s, e, f, respelled[f].get(v, v) if f in respelled else v) for s, e, f, v in entities.spans
+    ]
 
 
 def with_place_values(entities: Entities, renamed: dict[Place, Place]) -> None:
