@@ -838,13 +838,7 @@ def pair_contractions(orgs_by_article: Iterable[set[str]], min_articles: int = 3
                 if o != short
                 and (is_contraction(short, o) or (" " in o and len(short) >= 4 and spells_acronym(short, o)))
             )
-    pairs = {}
-    for short, longer in together.items():
-        if longer:
-            name, count = longer.most_common(1)[0]
-            if count >= min_articles and count * 2 >= named[short] and count * 2 > sum(longer.values()):
-                pairs[short] = name
-    return pairs
+    return named_mostly_with(together, named, min_articles)
 
 
 # The legal forms a firm's name is given with and without ("Vellum" and "Vellum Ltd" are one firm)
@@ -915,12 +909,20 @@ def pair_short_orgs(orgs_by_article: Iterable[set[str]], min_articles: int = 2) 
             named[org] += 1
             key = value_key(org)
             together[org].update(o for o in orgs if o != org and value_key(o).split()[0] == key)
+    return named_mostly_with(together, named, min_articles)
+
+
+def named_mostly_with(
+    together: dict[str, Counter[str]], named: Counter[str], min_articles: int
+) -> dict[str, str]:
+    """Short name -> the longer one named with it in the most articles, when that is at least
+    ``min_articles``, half the articles naming the short one, and more than all the others together."""
     pairs = {}
-    for org, longer in together.items():
+    for short, longer in together.items():
         if longer:
             name, count = longer.most_common(1)[0]
-            if count >= min_articles and count * 2 >= named[org] and count * 2 > sum(longer.values()):
-                pairs[org] = name
+            if count >= min_articles and count * 2 >= named[short] and count * 2 > sum(longer.values()):
+                pairs[short] = name
     return pairs
 
 

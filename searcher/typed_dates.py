@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.query import DateRange, Or, Term, TermRange
 
 from .params import ParamError, parse_date_bound
+from .parser_nodes import FieldNodePlugin
 
 DATE_FIELDS = ("published", "mentioned")
 DATE_NOUNS = {"published": "publication date", "mentioned": "mentioned date"}
@@ -191,21 +191,10 @@ class PeriodNode(syntax.WordNode):
         return mentioned_within(period) if self.fieldname == "mentioned" else published_within(period)
 
 
-class TypedDatePlugin(qparser.Plugin):
+class TypedDatePlugin(FieldNodePlugin):
     """Reads the words of the date fields (``typed_dates_as_tokens`` wrote them) as periods."""
 
-    def filters(self, parser: Any) -> list[tuple[Any, int]]:
-        return [(self.read_periods, 105)]  # after FieldsPlugin's filter (100) gave each word its field
-
-    def read_periods(self, parser: Any, group: Any) -> Any:
-        found = group.empty_copy()
-        for node in group:
-            if isinstance(node, syntax.GroupNode):
-                node = self.read_periods(parser, node)
-            elif type(node) is syntax.WordNode and node.fieldname in DATE_FIELDS:
-                period = PeriodNode(node.text)
-                period.fieldname, period.boost = node.fieldname, node.boost
-                period.startchar, period.endchar = node.startchar, node.endchar
-                node = period
-            found.append(node)
-        return found
+    def replacement(self, node: Any) -> Any | None:
+        if type(node) is syntax.WordNode and node.fieldname in DATE_FIELDS:
+            return PeriodNode(node.text)
+        return None

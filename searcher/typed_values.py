@@ -20,6 +20,8 @@ from whoosh.query import AndNot, Not, Term
 from index.facets import ENTITY_FACETS, FACET_BY_NAME
 from index.schema import COLUMN_FACETS
 
+from .parser_nodes import FieldNodePlugin
+
 
 class FacetValue(Term):
     """A facet's value typed in quotes: that value, as the facet's filter finds it."""
@@ -30,24 +32,13 @@ class FacetValueNode(syntax.WordNode):
         return FacetValue(self.fieldname, " ".join(self.text.split()), boost=self.boost)
 
 
-class QuotedFacetValuePlugin(qparser.Plugin):
+class QuotedFacetValuePlugin(FieldNodePlugin):
     """Reads a quoted phrase in a facet field as a ``FacetValue``."""
 
-    def filters(self, parser: Any) -> list[tuple[Any, int]]:
-        return [(self.read_values, 105)]  # after FieldsPlugin's filter (100) gave each phrase its field
-
-    def read_values(self, parser: Any, group: Any) -> Any:
-        found = group.empty_copy()
-        for node in group:
-            if isinstance(node, syntax.GroupNode):
-                node = self.read_values(parser, node)
-            elif isinstance(node, qparser.PhrasePlugin.PhraseNode) and node.fieldname in COLUMN_FACETS:
-                value = FacetValueNode(node.text)
-                value.fieldname, value.boost = node.fieldname, node.boost
-                value.startchar, value.endchar = node.startchar, node.endchar
-                node = value
-            found.append(node)
-        return found
+    def replacement(self, node: Any) -> Any | None:
+        if isinstance(node, qparser.PhrasePlugin.PhraseNode) and node.fieldname in COLUMN_FACETS:
+            return FacetValueNode(node.text)
+        return None
 
 
 def typed_values(query: Any, excluded: bool = False) -> dict[tuple[str, str, bool], Any]:
