@@ -322,8 +322,7 @@ def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> 
     assert entities is not None, "document_fields needs an annotated article"
     fields: dict[str, Any] = {
         "id": article.id,
-        "title": prepared.title,
-        "body": searchable_body(article.dateline, prepared.body),
+        **text_fields(prepared, schema),
         "_stored_body": prepared.body,
         "source": article.source or "",
         "url": article.url,
@@ -337,11 +336,19 @@ def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> 
         fields["dateline"] = article.dateline
     if article.published is not None:
         fields["published"] = article.published
+    return fields
+
+
+def text_fields(prepared: PreparedArticle, schema: Schema | None = None) -> dict[str, str]:
+    """The analysed text of a document: title, body and its language's field (what a build indexes
+    before the article's entities are final)."""
+    body = searchable_body(prepared.article.dateline, prepared.body)
+    fields = {"title": prepared.title, "body": body}
     language = prepared.language
     if language is not None and language in STEMMED_LANGUAGES:
         field_name = language_field(language)
         if schema is None or field_name in schema:
-            fields[field_name] = f"{prepared.title}\n{searchable_body(article.dateline, prepared.body)}"
+            fields[field_name] = f"{prepared.title}\n{body}"
     return fields
 
 

@@ -246,8 +246,7 @@ def test_add_refuses_an_index_that_reads_words_as_before_and_writes_nothing(
     from index import schema
     from searcher import create_app
 
-    from .test_phrases import english_text_analyzer_renumbering
-    from .test_query import english_text_analyzer_with_whoosh_stems
+    from .old_analyzers import english_text_analyzer_renumbering, english_text_analyzer_with_whoosh_stems
 
     old = {
         "whoosh_stems": english_text_analyzer_with_whoosh_stems,

@@ -19,6 +19,8 @@ from searcher.phrases import OffsetPhrase, phrase_offsets, phrase_spans
 from searcher.query import parse_query
 from searcher.ranking import phrase_documents
 
+from .old_analyzers import english_text_analyzer_renumbering
+
 CONTENT = ["bank", "banks", "England", "oil", "prices", "price", "minister", "rose"]
 STOPS = ["of", "the", "in", "and", "to"]
 VOCABULARY = CONTENT + STOPS
@@ -211,28 +213,6 @@ def test_sentences_end_at_stops_before_capitals_not_after_abbreviations():
         "Then",
         "next. lower F. Kennedy",
     ]
-
-
-def english_text_analyzer_renumbering():
-    """The title's and body's analyzer as it was before words kept their places: positions renumbered
-    around the stop words, sentences run together."""
-    from whoosh.analysis import (
-        STOP_WORDS,
-        CharsetFilter,
-        LowercaseFilter,
-        RegexTokenizer,
-        StemFilter,
-        StopFilter,
-    )
-    from whoosh.support.charset import accent_map
-
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(stoplist=STOP_WORDS, minsize=2)
-        | StemFilter(stemfn=english_stem, cachesize=50000)
-    )
 
 
 def test_an_index_with_renumbered_positions_must_be_rebuilt():

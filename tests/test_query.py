@@ -5,6 +5,8 @@ from whoosh.query import And, AndNot, Every, Term
 from index.schema import build_schema, query_schema
 from searcher.query import only_exclusions, parse_query, prepare_query_text
 
+from .old_analyzers import english_text_analyzer_with_whoosh_stems
+
 SCHEMA = query_schema(build_schema())
 
 
@@ -193,27 +195,6 @@ def test_english_stems_undouble_the_consonant_ed_and_ing_leave():
     )
     assert outdated_index_message("gen", build_schema()) is None
     assert "accents" in outdated_index_message("gen", Schema(body=TEXT(analyzer=StemmingAnalyzer())))
-
-
-def english_text_analyzer_with_whoosh_stems():
-    """The title's and body's analyzer as it was before ``english_stem``: Whoosh's own Porter."""
-    from whoosh.analysis import (
-        STOP_WORDS,
-        CharsetFilter,
-        LowercaseFilter,
-        RegexTokenizer,
-        StemFilter,
-        StopFilter,
-    )
-    from whoosh.support.charset import accent_map
-
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(stoplist=STOP_WORDS, minsize=2)
-        | StemFilter(cachesize=50000)
-    )
 
 
 def test_stop_words_beside_other_words_are_left_out_of_every_field():

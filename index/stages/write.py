@@ -23,7 +23,7 @@ from whoosh.query import Or, Term
 
 from .. import store
 from ..articles import Entities
-from ..schema import build_schema, document_fields, missing_language_fields
+from ..schema import build_schema, document_fields, missing_language_fields, text_fields
 from ..segment_writer import FastSegmentWriter, segment_writer
 from ..whoosh_files import open_index, read_index_files_in_place
 from .prepare import PreparedArticle
@@ -203,7 +203,7 @@ def write_generation(
         parts = segment_parts(len(prepared), options) if isinstance(writer, FastSegmentWriter) else [(0, 0)]
         if handoff is not None:
             if len(parts) == 1 and isinstance(writer, FastSegmentWriter):
-                writer.index_text_ahead(document_fields(item, writer.schema) for item in prepared)
+                writer.index_text_ahead(text_fields(item, writer.schema) for item in prepared)
             for item, entities in zip(prepared, handoff.receive(), strict=True):
                 item.entities = entities
         with progress_bar(len(prepared), "Writing index", options.progress) as bar:
