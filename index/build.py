@@ -55,7 +55,7 @@ from .stages.normalize_corpus import normalize_across_corpus
 from .stages.prepare import PreparedArticle, annotated_entities, learn_boilerplate, prepare_all
 from .stages.read import ReadArticles, pruned_ids, read_articles, removed_ids, skip_copies_in_index
 from .stages.report import BuildOptions, BuildReport
-from .stages.stories import corrected_story_of, group_for_build
+from .stages.stories import TextFeaturesAhead, corrected_story_of, group_for_build, hashed_keys
 from .stages.workers import worker_processes
 from .stages.write import GenerationWrite
 
@@ -86,11 +86,19 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = DEFAU
                 writing = GenerationWrite(
                     partial, prepared, create=True, options=options, entities_later=True
                 )
+                # ... and so does what the stories stage reads of the text, which normalize leaves as it is
+                features = (
+                    TextFeaturesAhead(prepared, hashed_keys(live.generation))
+                    if writing.process is not None
+                    else None
+                )
                 try:
                     with report.timed("normalize"), collector_paused():
                         normalize_across_corpus(prepared, {}, votes)
                 except BaseException:
                     writing.abandon()
+                    if features is not None:
+                        features.abandon()
                     raise
                 write_and_publish(
                     index_dir,
@@ -103,6 +111,7 @@ def rebuild(paths: Iterable[str], index_dir: Path, options: BuildOptions = DEFAU
                     live.generation,
                     read.copies,
                     writing,
+                    features,
                 )
     return report
 
@@ -201,11 +210,13 @@ def write_and_publish(
     compared_with: Path | None = None,
     copies: dict[str, str] | None = None,
     writing: GenerationWrite | None = None,
+    features: TextFeaturesAhead | None = None,
 ) -> None:
     """The stories, write, columns, metadata and switch stages: ``written`` added to ``baseline`` at
     ``partial``. ``compared_with``: the live generation a rebuild replaces (its story signatures are
     reused for the texts it already held). ``copies``: the exact copies skipped, each to the id kept.
-    ``writing``: the write, if the build started it already (it is sent the final entities now)."""
+    ``writing``: the write, if the build started it already (it is sent the final entities now).
+    ``features``: the stories' text features, if the build started computing them already."""
     # a big rebuild writes in a forked process from here on (if not already), beside the stories
     # (it needs none of them)
     if writing is None:
@@ -217,7 +228,11 @@ def write_and_publish(
         writing.send_entities()
         with report.timed("stories"), collector_paused():
             stories = group_for_build(
-                baseline.previous or compared_with, written, baseline.replaced, baseline.incremental
+                baseline.previous or compared_with,
+                written,
+                baseline.replaced,
+                baseline.incremental,
+                features.get() if features is not None else None,
             )
             story_of = corrected_story_of(stories, index_dir)
             for item in written:
@@ -247,6 +262,8 @@ def write_and_publish(
             write_column_rows(partial, rows, baseline.previous)
     except BaseException:
         writing.abandon()
+        if features is not None:
+            features.abandon()
         if beside is not None:
             beside.abandon()
         raise

@@ -6,7 +6,6 @@ many articles of one source, short calls to action, credit lines, sign-offs and 
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -35,7 +34,7 @@ def remove_control_characters(text: str) -> str:
 
 def normalize_whitespace(text: str) -> str:
     """One space between words, no trailing spaces, at most one blank line between paragraphs."""
-    lines = [LINE_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in LINE_SPACE.sub(" ", text).split("\n")]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):
@@ -50,39 +49,58 @@ WRAP_MIN, WRAP_MAX = 40, 80  # the widths newswire lines are wrapped at
 MID_SENTENCE_SHARE = 0.3  # of the line breaks inside paragraphs, that many fall mid-sentence
 
 
+TABLE_ROW = re.compile(r"\S {3,}\S|\.{3,}")  # runs of spaces or dots between figures
+
+
 def _is_table_row(line: str) -> bool:
-    return bool(re.search(r"\S {3,}\S|\.{3,}", line.strip()))
+    return TABLE_ROW.search(line) is not None
 
 
 def _continues(line: str, following: str) -> bool:
     """Whether ``following`` may continue ``line``'s paragraph: neither blank nor indented nor a table
     row, and ``line`` fills the wrap width or plainly stops mid-sentence ("said it\nacquired")."""
-    mid_sentence = following[:1].islower() and not SENTENCE_OR_TABLE_END.search(line.rstrip())
     return (
-        (WRAP_MIN <= len(line.rstrip()) <= WRAP_MAX or (mid_sentence and len(line.rstrip()) <= WRAP_MAX))
-        and any(char.isalnum() for char in following)  # not a stray ";" after the last sentence
-        and following[:1] not in (" ", "\t")
-        and not _is_table_row(line)
-        and not _is_table_row(following)
+        _continues_unless_table(line, following) and not _is_table_row(line) and not _is_table_row(following)
     )
 
 
-def looks_hard_wrapped(lines: list[str]) -> bool:
+def _continues_unless_table(line: str, following: str) -> bool:
+    """``_continues`` but for the table rows, which ``line_breaks`` looks for once a line."""
+    width = len(line.rstrip())
+    if width > WRAP_MAX or following[:1] in (" ", "\t"):
+        return False
+    if width < WRAP_MIN and not (following[:1].islower() and not SENTENCE_OR_TABLE_END.search(line.rstrip())):
+        return False
+    return any(char.isalnum() for char in following)  # not a stray ";" after the last sentence
+
+
+def line_breaks(lines: list[str]) -> list[bool]:
+    """For each pair of neighbouring lines, whether the second may continue the first's paragraph
+    (``_continues``), each line read for a table row once."""
+    table = [TABLE_ROW.search(line) is not None for line in lines]
+    return [
+        not table[n] and not table[n + 1] and _continues_unless_table(lines[n], lines[n + 1])
+        for n in range(len(lines) - 1)
+    ]
+
+
+def looks_hard_wrapped(lines: list[str], breaks: list[bool] | None = None) -> bool:
     """Newswire bodies wrapped at a fixed width: hardly a line is longer than the width, and many of
     the breaks between full-width lines fall mid-sentence ("a 1.4 billion dlr five-year\ncontract": no
-    end of sentence, no capital after), as they do not between paragraphs written one to a line."""
+    end of sentence, no capital after), as they do not between paragraphs written one to a line.
+    ``breaks``: ``line_breaks(lines)``, if at hand."""
     filled = [line for line in lines if line.strip()]
     if len(filled) < 2 or sum(len(line.rstrip()) > WRAP_MAX for line in filled) > 0.1 * len(filled):
         return False
-    breaks = [
-        (line, following) for line, following in itertools.pairwise(lines) if _continues(line, following)
-    ]
+    if breaks is None:
+        breaks = line_breaks(lines)
+    joined = [(lines[n], lines[n + 1]) for n, joins in enumerate(breaks) if joins]
     mid_sentence = [
         line
-        for line, following in breaks
+        for line, following in joined
         if not SENTENCE_OR_TABLE_END.search(line.rstrip()) and not following[:1].isupper()
     ]
-    return bool(mid_sentence) and len(mid_sentence) >= MID_SENTENCE_SHARE * len(breaks)
+    return bool(mid_sentence) and len(mid_sentence) >= MID_SENTENCE_SHARE * len(joined)
 
 
 def reflow_hard_wrapped(text: str) -> str:
@@ -90,21 +108,25 @@ def reflow_hard_wrapped(text: str) -> str:
     fills the wrap width; an indented line, a blank line, or a line that looks like a table row (runs of
     spaces or dots) starts a new line of its own."""
     lines = text.split("\n")
-    if not looks_hard_wrapped(lines):
+    if len(lines) < 2:
         return text
-    out: list[str] = []
-    previous = ""
-    for line in lines:
-        if out and _continues(previous, line):
+    breaks = line_breaks(lines)
+    if not looks_hard_wrapped(lines, breaks):
+        return text
+    out = [lines[0]]
+    for line, joins in zip(lines[1:], breaks, strict=True):
+        if joins:
             out[-1] = out[-1].rstrip() + " " + line.strip()
         else:
             out.append(line)
-        previous = line
     return "\n".join(out)
 
 
+NOT_WORD_OR_SPACE = re.compile(r"[^\w\s]")
+
+
 def line_key(line: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", line.casefold()).split())
+    return " ".join(NOT_WORD_OR_SPACE.sub(" ", line.casefold()).split())
 
 
 CREDIT = re.compile(

@@ -169,6 +169,8 @@ class FastSegmentWriter(SegmentWriter):
         self._weights: dict[float, float] = {}
         self._single_positions: dict[int, bytes] = {}  # the encoded value of a one-position posting
         self._indexed_ahead: dict[tuple[int, str], int] = {}  # (docnum, field) -> length, by index_text_ahead
+        # field -> its terms' postings as written, by encode_text_ahead
+        self._encoded_ahead: dict[str, list[tuple[bytes, bytes, W3TermInfo]]] = {}
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -238,6 +240,22 @@ class FastSegmentWriter(SegmentWriter):
                 )
             docnum += 1
 
+    def encode_text_ahead(self) -> None:
+        """After ``index_text_ahead`` of every document the writer will be given: the analysed text
+        fields' postings encoded as ``write_postings`` will write them (most of a commit's work), while
+        the build is still settling the entities. No document may add to these fields afterwards."""
+        codec = self.fieldwriter._codec
+        for fieldname in self._analyses:
+            field = self.schema[fieldname]
+            lengths = {
+                docnum: byte_to_length(length_to_byte(length))
+                for (docnum, name), length in self._indexed_ahead.items()
+                if name == fieldname and length and field.scorable
+            }
+            self._encoded_ahead[fieldname] = encoded_field(
+                field, self._postings.pop(fieldname, {}), lengths, codec
+            )
+
     def _add_text(
         self,
         terms: dict[bytes, list[Any]],
@@ -300,10 +318,11 @@ class FastSegmentWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        write_postings(self.fieldwriter, self.schema, self._postings, self._lengths)
+        write_postings(self.fieldwriter, self.schema, self._postings, self._lengths, self._encoded_ahead)
         self.fieldwriter.close()
         self._postings.clear()
         self._lengths.clear()
+        self._encoded_ahead.clear()
 
 
 def write_postings(
@@ -311,92 +330,107 @@ def write_postings(
     schema: Any,
     postings: dict[str, dict[bytes, list[Any]]],
     lengths: dict[str, dict[int, int]],
+    encoded: dict[str, list[tuple[bytes, bytes, W3TermInfo]]] | None = None,
 ) -> None:
     """Every field's terms in order, each term's postings in document order: the bytes Whoosh's
-    ``FieldWriter.add_postings`` and ``W3PostingsWriter`` write, without a method call per posting."""
+    ``FieldWriter.add_postings`` and ``W3PostingsWriter`` write, without a method call per posting.
+    ``encoded``: fields whose terms were encoded already (``encoded_field``), written as they are."""
+    encoded = encoded or {}
     codec = fieldwriter._codec
-    block_limit, compression = codec._blocklimit, codec._compression
     postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
     write, tell = postfile.write, postfile.tell
-    for fieldname in sorted(postings):
-        terms = postings[fieldname]
+    for fieldname in sorted(set(postings) | set(encoded)):
+        if postings.get(fieldname) and fieldname in encoded:
+            raise RuntimeError(f"{fieldname}: postings added after the field was encoded ahead")
+        terms = encoded.get(fieldname)
+        if terms is None:
+            terms = encoded_field(schema[fieldname], postings[fieldname], lengths.get(fieldname, {}), codec)
         if not terms:
             continue
-        field = schema[fieldname]
-        fieldwriter.start_field(fieldname, field)  # registers the field's number in the term table
+        fieldwriter.start_field(
+            fieldname, schema[fieldname]
+        )  # registers the field's number in the term table
         key_prefix = pack_ushort(fieldwriter._fieldid)
-        fixed_size = field.format.fixed_value_size()
-        length_of = lengths.get(fieldname, {}).get
-        for tbytes in sorted(terms):
-            flat = terms[tbytes]
+        for tbytes, data, info in terms:
             start = tell()
-            write(WHOOSH3_HEADER_MAGIC)
-            total = len(flat) // 3
-            if total == 1:  # most terms (an id, a date, a rare word): one posting, one small block
-                docnum, weight, value = flat
-                info = _one_posting_block(
-                    write, docnum, weight, value, length_of(docnum), fixed_size, compression
-                )
-                info.set_extent(start, tell() - start)
-                tindex.add(key_prefix + tbytes, info.to_bytes())
-                continue
-            info = W3TermInfo()
-            info._weight = 0.0
-            for first in range(0, total, block_limit):
-                last = min(first + block_limit, total)
-                ids = flat[3 * first : 3 * last : 3]
-                raw_weights = flat[3 * first + 1 : 3 * last : 3]
-                weights = array("f", raw_weights)
-                values = [v for v in flat[3 * first + 2 : 3 * last : 3] if v]
-                doc_lengths = [n for n in map(length_of, ids) if n]
-                min_length = min(doc_lengths) if doc_lengths else None
-                max_length = max(doc_lengths) if doc_lengths else 0
-                max_weight = max(0, max(raw_weights))
-                # W3TermInfo.add_block
-                info._weight += sum(weights)
-                info._df += last - first
-                info._minlength = min_length if info._minlength is None else min(info._minlength, min_length)
-                info._maxlength = max(info._maxlength, max_length)
-                info._maxweight = max(info._maxweight, max_weight)
-                if info._minid is None:
-                    info._minid = ids[0]
-                info._maxid = ids[-1]
-                # W3PostingsWriter._write_block
-                if all(w == 1.0 for w in weights):
-                    mini_weights = None
-                elif all(w == weights[0] for w in weights):
-                    mini_weights = weights[0]
-                else:
-                    mini_weights = tuple(weights)
-                mini_values: tuple[bytes, ...] | bytes | None
-                if fixed_size is None or fixed_size < 0:
-                    mini_values = tuple(values)
-                elif fixed_size == 0:
-                    mini_values = None
-                else:
-                    mini_values = b"".join(values)
-                deltas = tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
-                data, block_compression = _block_data(
-                    dumps((deltas, mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL), compression
-                )
-                block_info = dumps(
-                    (
-                        last - first,
-                        ids[-1],
-                        max_weight,
-                        block_compression,
-                        length_to_byte(min_length),
-                        length_to_byte(max_length),
-                    ),
-                    2,
-                )
-                size = len(block_info) + len(data)
-                write(pack_int(-size if last == total else size))
-                write(block_info)
-                write(data)
+            write(data)
             info.set_extent(start, tell() - start)
             tindex.add(key_prefix + tbytes, info.to_bytes())
         fieldwriter.finish_field()
+
+
+def encoded_field(
+    field: Any, terms: dict[bytes, list[Any]], lengths: dict[int, int], codec: Any
+) -> list[tuple[bytes, bytes, W3TermInfo]]:
+    """A field's terms in order, each with its postings as the bytes ``write_postings`` writes and its
+    term statistics (the extent in the file left to set)."""
+    fixed_size = field.format.fixed_value_size()
+    block_limit, compression = codec._blocklimit, codec._compression
+    length_of = lengths.get
+    encoded = []
+    for tbytes in sorted(terms):
+        flat = terms[tbytes]
+        total = len(flat) // 3
+        if total == 1:  # most terms (an id, a date, a rare word): one posting, one small block
+            docnum, weight, value = flat
+            data, info = _one_posting_block(docnum, weight, value, length_of(docnum), fixed_size, compression)
+            encoded.append((tbytes, data, info))
+            continue
+        parts = [WHOOSH3_HEADER_MAGIC]
+        info = W3TermInfo()
+        info._weight = 0.0
+        for first in range(0, total, block_limit):
+            last = min(first + block_limit, total)
+            ids = flat[3 * first : 3 * last : 3]
+            raw_weights = flat[3 * first + 1 : 3 * last : 3]
+            weights = array("f", raw_weights)
+            values = [v for v in flat[3 * first + 2 : 3 * last : 3] if v]
+            doc_lengths = [n for n in map(length_of, ids) if n]
+            min_length = min(doc_lengths) if doc_lengths else None
+            max_length = max(doc_lengths) if doc_lengths else 0
+            max_weight = max(0, max(raw_weights))
+            # W3TermInfo.add_block
+            info._weight += sum(weights)
+            info._df += last - first
+            info._minlength = min_length if info._minlength is None else min(info._minlength, min_length)
+            info._maxlength = max(info._maxlength, max_length)
+            info._maxweight = max(info._maxweight, max_weight)
+            if info._minid is None:
+                info._minid = ids[0]
+            info._maxid = ids[-1]
+            # W3PostingsWriter._write_block
+            if all(w == 1.0 for w in weights):
+                mini_weights = None
+            elif all(w == weights[0] for w in weights):
+                mini_weights = weights[0]
+            else:
+                mini_weights = tuple(weights)
+            mini_values: tuple[bytes, ...] | bytes | None
+            if fixed_size is None or fixed_size < 0:
+                mini_values = tuple(values)
+            elif fixed_size == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(values)
+            deltas = tuple(b - a for a, b in zip([0, *ids], ids, strict=False))
+            data, block_compression = _block_data(
+                dumps((deltas, mini_weights, mini_values), BLOCK_PICKLE_PROTOCOL), compression
+            )
+            block_info = dumps(
+                (
+                    last - first,
+                    ids[-1],
+                    max_weight,
+                    block_compression,
+                    length_to_byte(min_length),
+                    length_to_byte(max_length),
+                ),
+                2,
+            )
+            size = len(block_info) + len(data)
+            parts += (pack_int(-size if last == total else size), block_info, data)
+        encoded.append((tbytes, b"".join(parts), info))
+    return encoded
 
 
 def _block_data(data: bytes, compression: int) -> tuple[bytes, int]:
@@ -411,15 +445,14 @@ def _block_data(data: bytes, compression: int) -> tuple[bytes, int]:
 
 
 def _one_posting_block(
-    write: Any,
     docnum: int,
     weight: float,
     value: bytes,
     length: int | None,
     fixed_size: int | None,
     compression: int,
-) -> W3TermInfo:
-    """``write_postings``' block for a term with one posting, without the lists and slices of the
+) -> tuple[bytes, W3TermInfo]:
+    """``encoded_field``'s postings for a term with one posting, without the lists and slices of the
     general case: the same bytes and term statistics."""
     weight32 = array("f", (weight,))[0]  # as the weights array holds it
     info = W3TermInfo()
@@ -446,7 +479,4 @@ def _one_posting_block(
     block_info = dumps(
         (1, docnum, max_weight, block_compression, length_to_byte(min_length), length_to_byte(max_length)), 2
     )
-    write(pack_int(-(len(block_info) + len(data))))
-    write(block_info)
-    write(data)
-    return info
+    return b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(block_info) + len(data))), block_info, data)), info

@@ -1,3 +1,4 @@
+import itertools
 import json
 import textwrap
 from collections import Counter
@@ -17,6 +18,7 @@ from index.clean import (
     is_story_sentence,
     is_teaser,
     learn_recurring_lines,
+    line_breaks,
     normalize_whitespace,
     place_from_dateline_field,
     reflow_hard_wrapped,
@@ -284,3 +286,30 @@ def test_reflowing_never_loses_or_reorders_a_word(paragraphs, width):
     """Whatever the wrap width and punctuation, joining lines keeps every word, in order."""
     text = "\n".join("    " + textwrap.fill(" ".join(words), width) for words in paragraphs)
     assert reflow_hard_wrapped(text).split() == text.split()
+
+
+LINE = st.text(alphabet="ab. ;\tXY1", max_size=90)
+
+
+def continues_as_first_written(line, following):
+    """The first (slower) statement of the rule: each line tested for a table row at each pair."""
+    import re
+
+    def is_table_row(text):
+        return bool(re.search(r"\S {3,}\S|\.{3,}", text.strip()))
+
+    mid_sentence = following[:1].islower() and not re.search(r"[.!?:;\"”)]$", line.rstrip())
+    return (
+        (40 <= len(line.rstrip()) <= 80 or (mid_sentence and len(line.rstrip()) <= 80))
+        and any(char.isalnum() for char in following)
+        and following[:1] not in (" ", "\t")
+        and not is_table_row(line)
+        and not is_table_row(following)
+    )
+
+
+@given(st.lists(LINE, max_size=8))
+def test_line_breaks_read_each_pair_as_the_rule_says(lines):
+    """The breaks of a body are found with each line read for a table row once: the same answer as the
+    rule asked of each pair of neighbouring lines."""
+    assert line_breaks(lines) == [continues_as_first_written(a, b) for a, b in itertools.pairwise(lines)]

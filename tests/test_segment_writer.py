@@ -181,6 +181,39 @@ def test_text_indexed_ahead_writes_what_whoosh_writes(tmp_path):
     assert read_index(path) == read_index(tmp_path / "whoosh")
 
 
+def test_text_encoded_ahead_writes_what_whoosh_writes(tmp_path):
+    """The text fields' postings encoded while the entities are settled (most of a commit's work) are
+    the bytes the commit would have written."""
+    docs = list(documents(700))
+    write_index(tmp_path / "whoosh", docs, None)
+    path = tmp_path / "ahead"
+    path.mkdir()
+    ix = whoosh_index.create_in(path, SCHEMA)
+    writer = FastSegmentWriter(ix)
+    writer.index_text_ahead({**doc, "person": "", "entities": "not yet"} for doc in docs)
+    writer.encode_text_ahead()
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    ix.close()
+    assert read_index(path) == read_index(tmp_path / "whoosh")
+
+
+def test_text_added_after_it_was_encoded_ahead_is_refused(tmp_path):
+    docs = list(documents(20))
+    path = tmp_path / "ahead"
+    path.mkdir()
+    ix = whoosh_index.create_in(path, SCHEMA)
+    writer = FastSegmentWriter(ix)
+    writer.index_text_ahead(docs[:-1])  # the last document's text is not indexed ahead
+    writer.encode_text_ahead()
+    for doc in docs:
+        writer.add_document(**doc)
+    with pytest.raises(RuntimeError, match="after the field was encoded ahead"):
+        writer.commit(merge=False)
+    ix.close()
+
+
 def test_a_write_forked_before_the_entities_are_final_stores_the_final_ones(tmp_path, monkeypatch):
     """The rebuild forks its write before the corpus-wide rules change the entities; the entities sent
     afterwards are the ones stored (and the text indexed before them is all there)."""

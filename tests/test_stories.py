@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index import store
 from index.build import BuildOptions, add, rebuild
@@ -30,6 +32,7 @@ from index.stages.stories import (
     EventMatcher,
     StoryInput,
     StoryTable,
+    TextFeaturesAhead,
     are_versions,
     assign_stories,
     containment,
@@ -38,7 +41,10 @@ from index.stages.stories import (
     is_recurring_report,
     is_same_event,
     shingles,
+    signature_of,
+    signatures,
     story_ids,
+    text_features,
     within_event_window,
 )
 from index.stages.stories import _lean as lean_minhash
@@ -138,6 +144,47 @@ def test_a_rebuild_reuses_signatures_by_text_key():
     assert np.array_equal(table.signatures[1], cache.signatures[0])
     # within one build the texts themselves are compared: the two are not versions
     assert table.story_of()["b"] == "b"
+
+
+@given(st.lists(st.text(alphabet="abc de", max_size=40), max_size=5))
+def test_one_texts_signature_is_the_bulk_signature(texts):
+    shingled = shingles(" ".join(texts))
+    assert np.array_equal(signature_of(shingled), signatures([shingled])[0])
+
+
+def test_features_computed_ahead_group_as_the_texts_themselves_do():
+    """The stories stage given each text's features (computed in a process beside normalize) makes the
+    table it makes from the texts: same stories, sizes, signatures and words."""
+    articles = [
+        (f"{n}", text, WHEN + timedelta(hours=n))
+        for n, text in enumerate([STORY, UPDATE, OTHER, OTHER + " An encore.", "Short notice.", ""])
+    ]
+    plain = assign_stories(StoryTable(), [StoryInput(i, i, text, when) for i, text, when in articles])
+    ahead = assign_stories(
+        StoryTable(),
+        [StoryInput(i, i, text, when, features=text_features("", text)) for i, text, when in articles],
+    )
+    assert (
+        ahead.story_of() == plain.story_of() == {"0": "0", "1": "0", "2": "2", "3": "2", "4": "4", "5": "5"}
+    )
+    assert ahead.sizes == plain.sizes
+    assert np.array_equal(ahead.signatures, plain.signatures)
+
+
+def test_features_ahead_are_each_articles_own_and_leave_out_reused_signatures():
+    from index.articles import Article
+    from index.stages.prepare import PreparedArticle
+
+    prepared = [
+        PreparedArticle(
+            Article(id=f"{n}", title="T", body=text, origin="x"), "T", text, text, 0, None, None, f"key-{n}"
+        )
+        for n, text in enumerate([STORY, OTHER] * 300)  # enough for the work to be sliced
+    ]
+    found = TextFeaturesAhead(prepared, hashed={"key-1"}).get()
+    assert [f.size for f in found] == [text_features("T", item.body).size for item in prepared]
+    assert found[0].words == text_features("T", STORY).words
+    assert found[1].signature is None and found[2].signature is not None
 
 
 def test_the_table_saves_and_loads(tmp_path):

@@ -35,6 +35,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +45,7 @@ import numpy as np
 
 from ..columns import UNDATED, timestamp
 from ..story_corrections import apply_story_rules, read_story_rules
+from .workers import MapAhead
 
 STORIES_FILE = "stories.npz"
 SHINGLE_WORDS = 5
@@ -89,6 +91,73 @@ def signatures(shingle_sets: Sequence[set[str]]) -> np.ndarray:
         hashfunc=zlib.crc32,  # stable across processes, and a tenth of SHA-1's time
     )
     return np.array([h.hashvalues for h in hashed], dtype=np.uint32)
+
+
+@functools.cache
+def _empty_minhash() -> Any:
+    """The MinHash each signature starts from, its permutations drawn once a process (``MinHash.bulk``
+    copies one the same way)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=PERMUTATIONS, hashfunc=zlib.crc32)
+
+
+def signature_of(shingled: set[str]) -> np.ndarray:
+    """``signatures([shingled])[0]``, without drawing the permutations again for each text."""
+    minhash = _empty_minhash().copy()
+    minhash.update_batch([s.encode("utf-8") for s in shingled])
+    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """What grouping reads of an article's text: its shingle count, its signature (None where the
+    previous generation's is reused) and its content words."""
+
+    size: int
+    signature: np.ndarray | None
+    words: dict[str, int]
+
+
+def text_features(title: str, body: str, with_signature: bool = True) -> TextFeatures:
+    text = story_text(title, body)
+    shingled = shingles(text)
+    return TextFeatures(
+        len(shingled), signature_of(shingled) if with_signature else None, content_words(text)
+    )
+
+
+def _text_features_of(work: tuple[str, str, bool]) -> TextFeatures:
+    return text_features(*work)
+
+
+class TextFeaturesAhead:
+    """``text_features`` of a big rebuild's articles, in a forked process started before the normalize
+    stage: their text is final then, and on two cores it takes the time the write leaves while the
+    corpus-wide rules run. The stories stage then only compares. ``hashed``: the texts (by fingerprint)
+    whose signature the previous generation holds."""
+
+    def __init__(self, prepared: Sequence[Any], hashed: AbstractSet[str]) -> None:
+        work = [(item.title, item.body, item.fingerprint not in hashed) for item in prepared]
+        self._map = MapAhead(_text_features_of, work, processes=1)
+
+    def get(self) -> list[TextFeatures]:
+        return self._map.get()
+
+    def abandon(self) -> None:
+        self._map.abandon()
+
+
+def hashed_keys(generation: Path | None) -> frozenset[str]:
+    """The keys of the texts whose signatures a generation's table holds (those a rebuild reuses)."""
+    path = Path(generation) / STORIES_FILE if generation else None
+    if path is None or not path.is_file():
+        return frozenset()
+    with np.load(path) as arrays:
+        signatures = arrays["signatures"]
+        if signatures.ndim != 2 or signatures.shape[1] != PERMUTATIONS:
+            return frozenset()
+        return frozenset(arrays["keys"].tolist())
 
 
 def exact_jaccard(first: set[str], second: set[str]) -> float:
@@ -460,6 +529,7 @@ class StoryInput:
     text: str
     published: datetime | None
     events: EventFeatures = EventFeatures()
+    features: TextFeatures | None = None  # of ``text``, when computed ahead (``TextFeaturesAhead``)
 
 
 def assign_stories(
@@ -475,12 +545,16 @@ def assign_stories(
     sizes = [0] * len(ordered)
     new_signatures = np.zeros((len(ordered), PERMUTATIONS), dtype=np.uint32)
     to_hash: list[int] = []
-    # this build's texts are at hand: two of them are compared by their exact Jaccard similarity
-    shingle_sets = [shingles(article.text) for article in ordered]
+    # this build's texts are at hand: two of them are compared by their exact Jaccard similarity (the
+    # shingles of a text whose features were computed ahead are made when it is first compared)
+    shingle_sets = ShingleSets([article.text for article in ordered])
     for n, article in enumerate(ordered):
-        sizes[n] = len(shingle_sets[n])
+        features = article.features
+        sizes[n] = features.size if features is not None else len(shingle_sets[n])
         if cache is not None and article.key in cached:
             new_signatures[n] = cache.signatures[cached[article.key]]
+        elif features is not None and features.signature is not None:
+            new_signatures[n] = features.signature
         else:
             to_hash.append(n)
     if to_hash:
@@ -541,6 +615,20 @@ def assign_stories(
     return table
 
 
+class ShingleSets:
+    """The shingles of each of ``texts``, made when first asked for, then kept."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._made: dict[int, set[str]] = {}
+
+    def __getitem__(self, row: int) -> set[str]:
+        found = self._made.get(row)
+        if found is None:
+            found = self._made[row] = shingles(self._texts[row])
+        return found
+
+
 class EarlierBands:
     """The LSH bands of the articles grouped before this call, each band's keys sorted once with NumPy.
 
@@ -597,22 +685,29 @@ def _lean(values: np.ndarray) -> Any:
 
 
 def group_for_build(
-    previous_generation: Path | None, written: Sequence[Any], leaving: Iterable[str], incremental: bool
+    previous_generation: Path | None,
+    written: Sequence[Any],
+    leaving: Iterable[str],
+    incremental: bool,
+    features: Sequence[TextFeatures] | None = None,
 ) -> StoryTable:
     """The story table of a new generation. ``written`` are the build's prepared articles (``stages.prepare.
     PreparedArticle``: cleaned title and body, fingerprint); an ``add`` keeps the previous generation's
     stories, less the articles ``leaving`` it or written again, and groups the written ones into them;
-    a rebuild groups everything afresh, reusing the signatures of texts the previous generation hashed."""
+    a rebuild groups everything afresh, reusing the signatures of texts the previous generation hashed.
+    ``features``: the text features of ``written``, if computed ahead (``TextFeaturesAhead``)."""
     old = StoryTable.load(previous_generation)
+    ahead: Sequence[TextFeatures | None] = features if features is not None else [None] * len(written)
     inputs = [
         StoryInput(
             item.article.id,
             item.fingerprint,
             story_text(item.title, item.body),
             item.article.published,
-            event_features(item),
+            event_features(item, found.words if found is not None else None),
+            found,
         )
-        for item in written
+        for item, found in zip(written, ahead, strict=True)
     ]
     if incremental:
         return assign_stories(old.without(set(leaving) | {i.id for i in inputs}), inputs)
@@ -627,13 +722,15 @@ def corrected_story_of(table: StoryTable, index_dir: Path) -> dict[str, str]:
     return apply_story_rules(table.story_of(), read_story_rules(index_dir))
 
 
-def event_features(item: Any) -> EventFeatures:
-    """A prepared article's names (after normalization) and content words."""
+def event_features(item: Any, words: dict[str, int] | None = None) -> EventFeatures:
+    """A prepared article's names (after normalization) and content words (``words``, if found already)."""
     names = frozenset[str]()
     if item.entities is not None:
         entities = item.entities
         names = entity_names(entities.people, (p.name for p in entities.places), entities.orgs)
-    return EventFeatures(names, content_words(story_text(item.title, item.body)))
+    return EventFeatures(
+        names, words if words is not None else content_words(story_text(item.title, item.body))
+    )
 
 
 def story_ids(generation: Path) -> dict[str, str]:

@@ -77,6 +77,42 @@ def parallel_map(function: Callable[[Any], Any], items: list, processes: int, ch
         _FORKED_WORK.clear()
 
 
+# How much less of a shared core a process working beside the build gets (``nice``): the build's own
+# process is what the rest waits for.
+BESIDE_NICENESS = 10
+
+
+class MapAhead:
+    """``parallel_map`` started now in forked workers and collected by ``get``: the build goes on with
+    other work meanwhile (the workers inherit the items as they are at the start)."""
+
+    def __init__(
+        self, function: Callable[[Any], Any], items: list, processes: int, chunksize: int = 200
+    ) -> None:
+        end_workers_with_parent()
+        context = multiprocessing.get_context("fork")
+        _FORKED_WORK.update(function=function, items=items)
+        try:
+            # its workers are forked here, with the work; the build's own process goes first where both
+            # want the same core
+            self._pool = context.Pool(max(1, processes), initializer=os.nice, initargs=(BESIDE_NICENESS,))
+        finally:
+            _FORKED_WORK.clear()
+        slices = [(start, min(start + chunksize, len(items))) for start in range(0, len(items), chunksize)]
+        self._result = self._pool.map_async(_map_slice, slices, chunksize=1)
+
+    def get(self) -> list:
+        """The results, in the items' order (raising a worker's error); the workers end."""
+        try:
+            return [result for part in self._result.get() for result in part]
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
 _FORKED_WORK: dict[str, Any] = {}  # what the workers of parallel_map inherit: the function and its items
 
 

@@ -28,7 +28,7 @@ from ..segment_writer import FastSegmentWriter, segment_writer
 from ..whoosh_files import open_index, read_index_files_in_place
 from .prepare import PreparedArticle
 from .report import BuildOptions
-from .workers import end_workers_with_parent, progress_bar, worker_processes
+from .workers import BESIDE_NICENESS, end_workers_with_parent, progress_bar, worker_processes
 
 
 class GenerationWrite:
@@ -150,6 +150,7 @@ def _write_forked(
     options: BuildOptions,
     replaced: tuple[str, ...],
 ) -> None:
+    os.nice(BESIDE_NICENESS)  # the build's own process goes first where both want the same core
     started = time.monotonic()
     error = None
     try:
@@ -204,6 +205,7 @@ def write_generation(
         if handoff is not None:
             if len(parts) == 1 and isinstance(writer, FastSegmentWriter):
                 writer.index_text_ahead(text_fields(item, writer.schema) for item in prepared)
+                writer.encode_text_ahead()
             for item, entities in zip(prepared, handoff.receive(), strict=True):
                 item.entities = entities
         with progress_bar(len(prepared), "Writing index", options.progress) as bar:
