@@ -315,11 +315,16 @@ def searchable_body(dateline: str | None, body: str) -> str:
     return f"{dateline}\n{body}" if dateline and dateline.strip() else body
 
 
-def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> dict[str, Any]:
+def document_fields(
+    prepared: PreparedArticle, schema: Schema | None = None, entity_values: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Whoosh fields for one prepared article (see ``stages.prepare.PreparedArticle``); with ``schema``
-    (an index built before the language fields, written to by ``add``), only the fields it has."""
-    article, entities = prepared.article, prepared.entities
-    assert entities is not None, "document_fields needs an annotated article"
+    (an index built before the language fields, written to by ``add``), only the fields it has.
+    ``entity_values``: its ``entity_fields``, if made already (else made from its entities)."""
+    article = prepared.article
+    if entity_values is None:
+        assert prepared.entities is not None, "document_fields needs an annotated article"
+        entity_values = entity_fields(prepared.entities)
     fields: dict[str, Any] = {
         "id": article.id,
         **text_fields(prepared, schema),
@@ -327,16 +332,24 @@ def document_fields(prepared: PreparedArticle, schema: Schema | None = None) -> 
         "source": article.source or "",
         "url": article.url,
         "author": article.author,
-        "mentioned": keyword_value(mentioned_levels(entities.mentioned)),
         "fingerprint": prepared.fingerprint,
-        "entities": entities_json(entities),
         "language": prepared.language or UNDETERMINED,
+        **entity_values,
     }
     if article.dateline and (schema is None or "dateline" in schema):
         fields["dateline"] = article.dateline
     if article.published is not None:
         fields["published"] = article.published
     return fields
+
+
+def entity_fields(entities: Entities) -> dict[str, str]:
+    """The fields of a document made from its entities: what a write started before they were final is
+    sent (strings, quick to send and to read)."""
+    return {
+        "mentioned": keyword_value(mentioned_levels(entities.mentioned)),
+        "entities": entities_json(entities),
+    }
 
 
 def text_fields(prepared: PreparedArticle, schema: Schema | None = None) -> dict[str, str]:

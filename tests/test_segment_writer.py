@@ -306,7 +306,7 @@ def test_parallel_segments_hold_every_document_in_order(tmp_path, monkeypatch):
         def __init__(self, doc):
             self.doc = doc
 
-    monkeypatch.setattr("index.stages.write.document_fields", lambda item, schema=None: item.doc)
+    monkeypatch.setattr("index.stages.write.document_fields", lambda item, schema=None, values=None: item.doc)
     ix = whoosh_index.create_in(tmp_path, SCHEMA)
     writer = FastSegmentWriter(ix)
 

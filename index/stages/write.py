@@ -22,11 +22,10 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
 from .. import store
-from ..articles import Entities
-from ..schema import build_schema, document_fields, missing_language_fields, text_fields
+from ..schema import build_schema, document_fields, entity_fields, missing_language_fields, text_fields
 from ..segment_writer import FastSegmentWriter, segment_writer
 from ..whoosh_files import open_index, read_index_files_in_place
-from .prepare import PreparedArticle
+from .prepare import PreparedArticle, annotated_entities
 from .report import BuildOptions
 from .workers import BESIDE_NICENESS, end_workers_with_parent, progress_bar, worker_processes
 
@@ -65,9 +64,10 @@ class GenerationWrite:
                 self.handoff.forked()
 
     def send_entities(self) -> None:
-        """The articles' final entities, to a write started before they were (else nothing to do)."""
+        """The articles' final entities (their ``entity_fields``), to a write started before they were
+        (else nothing to do)."""
         if self.handoff is not None:
-            self.handoff.send([item.entities for item in self.arguments[1]])
+            self.handoff.send([entity_fields(annotated_entities(item)) for item in self.arguments[1]])
             self.handoff = None
 
     def finish(self) -> None:
@@ -96,7 +96,7 @@ class GenerationWrite:
 
 
 class EntitiesHandoff:
-    """The articles' final entities, from the build to a write forked before they were final: written to
+    """The articles' final entity fields, from the build to a write forked before they were final: written to
     an unnamed temporary file both processes hold (the write may be busy indexing and not reading, and a
     pipe would hold the build up until it reads), then its size sent down a pipe to say it is there."""
 
@@ -110,7 +110,7 @@ class EntitiesHandoff:
         the build's end if the build dies before sending)."""
         self.ready.close()
 
-    def send(self, entities: list[Entities | None]) -> None:
+    def send(self, entities: list[dict[str, str]]) -> None:
         data = pickle.dumps(entities, protocol=pickle.HIGHEST_PROTOCOL)
         view, offset = memoryview(data), 0
         while offset < len(data):
@@ -120,8 +120,8 @@ class EntitiesHandoff:
         self.announce.close()
         self.file.close()
 
-    def receive(self) -> list[Entities | None]:
-        """In the write: the entities, once the build has sent them."""
+    def receive(self) -> list[dict[str, str]]:
+        """In the write: each article's entity fields, once the build has sent them."""
         self.announce.close()
         started = time.monotonic()
         try:
@@ -137,7 +137,7 @@ class EntitiesHandoff:
             chunks.append(chunk)
             offset += len(chunk)
         self.file.close()
-        entities: list[Entities | None] = pickle.loads(b"".join(chunks))
+        entities: list[dict[str, str]] = pickle.loads(b"".join(chunks))
         return entities
 
 
@@ -206,11 +206,16 @@ def write_generation(
             if len(parts) == 1 and isinstance(writer, FastSegmentWriter):
                 writer.index_text_ahead(text_fields(item, writer.schema) for item in prepared)
                 writer.encode_text_ahead()
-            for item, entities in zip(prepared, handoff.receive(), strict=True):
-                item.entities = entities
+            entity_values = handoff.receive()
+            if len(entity_values) != len(prepared):
+                raise RuntimeError(
+                    f"{len(entity_values)} articles' entities sent for {len(prepared)} articles"
+                )
+        else:
+            entity_values = None
         with progress_bar(len(prepared), "Writing index", options.progress) as bar:
             if len(parts) == 1:
-                _add_documents(writer, prepared, bar.update, pause=True)
+                _add_documents(writer, prepared, bar.update, pause=True, entity_values=entity_values)
                 writer.commit(merge=False)
             else:
                 writer.commit(segments=_write_segments_in_parallel(partial, prepared, parts, bar))
@@ -234,12 +239,15 @@ def _add_documents(
     prepared: list[PreparedArticle],
     advance: Callable[[int], object],
     pause: bool = False,
+    entity_values: list[dict[str, str]] | None = None,
 ) -> None:
+    """``entity_values``: each article's entity fields, when sent (else made from its entities)."""
     gc.disable()  # millions of posting lists, and no reference cycles among them
     try:
         add = writer.add_document
         for done, item in enumerate(prepared, start=1):
-            add(**document_fields(item, writer.schema))
+            values = entity_values[done - 1] if entity_values is not None else None
+            add(**document_fields(item, writer.schema, values))
             if done % 100 == 0:
                 advance(100)
             if pause and done == max(1, len(prepared) // 2):
