@@ -46,11 +46,25 @@ class LabelVotes:
 
 
 def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    keys: dict[str, tuple[str, str | None, bool]] = {}  # a mention's text -> its key, first word, cleanliness
-    pairs: Counter[tuple[str, str]] = Counter()
+    counter = LabelVoteCounter()
     for mentions in articles:
+        counter.add(mentions)
+    return counter.votes()
+
+
+class LabelVoteCounter:
+    """``count_label_votes`` one article's mentions at a time, in any order: the build counts each text's
+    as NER finds them, while its own process would otherwise wait for spaCy's workers."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, Counter[str]] = defaultdict(Counter)
+        self.starts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # a mention's text -> its key, first word, cleanliness
+        self.keys: dict[str, tuple[str, str | None, bool]] = {}
+        self.pairs: Counter[tuple[str, str]] = Counter()
+
+    def add(self, mentions: Iterable[Mention]) -> None:
+        kinds, starts, keys, pairs = self.kinds, self.starts, self.keys, self.pairs
         previous: tuple[int, str] | None = None  # where the last organization ended, and its key
         for mention in mentions:
             kind = KIND.get(mention.label)
@@ -73,22 +87,25 @@ def count_label_votes(articles: Iterable[Iterable[Mention]]) -> LabelVotes:
                 previous = (mention.end, key)
             if first and (kind != "person" or clean):
                 starts[first][kind].add(key)
-    people = {key for key, votes in kinds.items() if votes["person"]}
-    heads = heads_before_and(pairs, kinds)
-    tails = tails_after_and(pairs, kinds)
 
-    def is_role(word: str, names: set[str]) -> bool:
-        # "Treasurer Paul Keating": what follows the word is a person's name on its own
-        rests = [name.split(" ", 1)[1] for name in names]
-        return sum(" " in rest and rest in people for rest in rests) * 2 >= len(rests)
+    def votes(self) -> LabelVotes:
+        kinds = self.kinds
+        people = {key for key, votes in kinds.items() if votes["person"]}
+        heads = heads_before_and(self.pairs, kinds)
+        tails = tails_after_and(self.pairs, kinds)
 
-    given = frozenset(
-        word
-        for word, by_kind in starts.items()
-        if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"]))
-        and not is_role(word, by_kind["person"])
-    )
-    return LabelVotes(dict(kinds), given, heads, tails)
+        def is_role(word: str, names: set[str]) -> bool:
+            # "Treasurer Paul Keating": what follows the word is a person's name on its own
+            rests = [name.split(" ", 1)[1] for name in names]
+            return sum(" " in rest and rest in people for rest in rests) * 2 >= len(rests)
+
+        given = frozenset(
+            word
+            for word, by_kind in self.starts.items()
+            if len(by_kind["person"]) > 2 * (len(by_kind["org"]) + len(by_kind["place"]))
+            and not is_role(word, by_kind["person"])
+        )
+        return LabelVotes(dict(kinds), given, heads, tails)
 
 
 # " and " or " & " between two organizations' mentions
@@ -99,14 +116,16 @@ def heads_before_and(
     pairs: Counter[tuple[str, str]], kinds: dict[str, Counter[str]], min_articles: int = 3
 ) -> dict[str, str]:
     """Tail -> head, for organizations found right after another one and a conjunction in at least
-    ``min_articles`` mentions and in more than half of all their mentions: one name the model cuts in two."""
+    ``min_articles`` mentions and in more than half of all their mentions: one name the model cuts in two.
+    Of two heads as frequent, the first in order (whatever order the mentions were counted in)."""
     heads: dict[str, tuple[int, str]] = {}
     for (head, tail), count in pairs.items():
+        best, best_head = heads.get(tail, (0, ""))
         if (
             kinds[tail]["org"]
             and count >= min_articles
             and count * 2 > kinds[tail]["org"]
-            and count > heads.get(tail, (0, ""))[0]
+            and (count > best or (count == best and head < best_head))
         ):
             heads[tail] = (count, head)
     return {tail: head for tail, (_, head) in heads.items()}

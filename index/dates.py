@@ -627,6 +627,20 @@ def _parse_fixed(text: str) -> tuple[datetime, str] | None:
 def _parse_relative(text: str, published: datetime) -> tuple[datetime, str] | None:
     """``_parse(text, base)`` for a text relative to the publication date, from a cache shared by
     every base the text moves with (dateparser takes ~3 ms a call; a corpus has thousands of bases)."""
+    if text in _NO_DATE_AT_ANY_BASE:
+        return None
+    parsed = _parse_relative_to(text, published)
+    if parsed is None and not any(char.isdigit() for char in text):
+        # dateparser reads no date in "later this year" or "last December" whatever the day it is
+        # read on; with a number in it, one day's date may be another's impossible one (29 February)
+        _NO_DATE_AT_ANY_BASE.add(text)
+    return parsed
+
+
+_NO_DATE_AT_ANY_BASE: set[str] = set()
+
+
+def _parse_relative_to(text: str, published: datetime) -> tuple[datetime, str] | None:
     base = published.replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         if WEEK_RELATIVE.match(text):

@@ -420,3 +420,28 @@ def test_no_row_of_a_price_table_gives_a_date(month, digit, figure, change, move
     row_after = f" {change} {moved}\n"
     assert resolve_mentioned_date(f"{month}{digit} {figure}", published, "TABLE\n", row_after) is None
     assert resolve_mentioned_date(f"{month} {figure}", published, "TABLE\n", f" ({moved})\n") is None
+
+
+def test_a_relative_text_without_a_date_is_read_by_dateparser_once():
+    """dateparser finds no date in "later this year" on any day: the build asks it once, not once for
+    each day the corpus publishes on. A text with a number in it is asked again each time."""
+    from index import dates
+
+    calls = []
+    real = dates._parse
+
+    def counted(text, base):
+        calls.append(text)
+        return real(text, base)
+
+    dates._NO_DATE_AT_ANY_BASE.clear()
+    try:
+        dates._parse = counted
+        for day in range(1, 20):
+            published = datetime(1987, 3, day)
+            assert resolve_mentioned_date("later this year", published) is None
+            assert resolve_mentioned_date("later this year 12", published) is None
+    finally:
+        dates._parse = real
+    assert calls.count("later this year") == 1
+    assert calls.count("later this year 12") > 1

@@ -5,6 +5,8 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index import store
 from index.articles import Mention, Place
@@ -83,6 +85,29 @@ def test_a_title_or_a_verb_of_speech_shows_a_lone_name_is_someone():
 
 def _mentions(*items):
     return [Mention(text, label, 0, len(text)) for text, label in items]
+
+
+NAMES = st.sampled_from(["Orla Brenn", "Brenn", "Vell Corp", "Vell", "Loan Association", "Quist Savings"])
+LABELS = st.sampled_from(["PERSON", "ORG", "GPE"])
+ARTICLE_MENTIONS = st.lists(
+    st.tuples(NAMES, LABELS, st.integers(0, 8)).map(lambda m: Mention(m[0], m[1], m[2], m[2] + len(m[0]))),
+    max_size=6,
+)
+
+
+@given(st.lists(ARTICLE_MENTIONS, max_size=12), st.randoms(use_true_random=False))
+def test_label_votes_do_not_depend_on_the_order_articles_are_counted_in(articles, random):
+    """The build counts each text's mentions as NER finds them, and the cached ones after: the votes
+    are those of the corpus, in whatever order its articles come."""
+    shuffled = list(articles)
+    random.shuffle(shuffled)
+    first, second = count_label_votes(articles), count_label_votes(shuffled)
+    assert {k: dict(v) for k, v in first.kinds.items()} == {k: dict(v) for k, v in second.kinds.items()}
+    assert (first.given_names, first.heads_before_and, first.tails_after_and) == (
+        second.given_names,
+        second.heads_before_and,
+        second.tails_after_and,
+    )
 
 
 def test_a_name_starting_with_a_given_name_is_a_person_whatever_its_tag():

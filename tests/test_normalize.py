@@ -211,6 +211,36 @@ def test_an_all_caps_headline_takes_the_corpus_casing_of_each_word():
     assert truecased_headline("ZORBLAT RISES", {}) == "Zorblat rises"
 
 
+def test_headlines_are_cased_alike_by_one_process_or_several(monkeypatch):
+    """The bodies' casings are counted in parts by forked workers for a big build: the flashes NER reads
+    are the same, ties between two forms broken as one pass breaks them (the form written first)."""
+    from index.articles import Article
+    from index.stages import annotate
+    from index.stages.prepare import PreparedArticle
+
+    bodies = [
+        "Orla Vell met NYMEX traders.",
+        "orla vell OF nymex said.",
+        "Vell and Nymex agreed.",
+        "Nymex and vell said of it.",
+    ] * 3 + ["The Of rule.", "Said the OF."]
+
+    def articles():
+        flashes = ["VELL SAYS NYMEX OF ORLA", "ORLA SAID"]
+        texts = [(f"T{n}", body) for n, body in enumerate(bodies)] + [(title, "") for title in flashes]
+        return [
+            PreparedArticle(Article(id=str(n), title=t, body=b, origin="x"), t, b, b, 0, None, None, str(n))
+            for n, (t, b) in enumerate(texts)
+        ]
+
+    monkeypatch.setattr(annotate, "CASING_TEXTS", 3)
+    one, several = articles(), articles()
+    annotate.case_capitals_for_ner(one, processes=1)
+    annotate.case_capitals_for_ner(several, processes=2)
+    assert [item.ner_text for item in several] == [item.ner_text for item in one]
+    assert one[-2].ner_text.startswith("Vell says Nymex OF Orla")  # "OF" written 4 times, "of" 3
+
+
 def test_a_surname_with_its_particle_merges_with_the_full_name():
     from index.normalize import is_lone_surname, particle_surname
 

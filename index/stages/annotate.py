@@ -11,13 +11,13 @@ import os
 import re
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from .. import store
 from ..articles import Entities, Mention
 from ..cache import AnnotationCache, cache_key, version_from_meta
-from ..corpus import LabelVotes, count_label_votes
+from ..corpus import LabelVoteCounter, LabelVotes
 from ..entities import MAX_NER_CHARS, NerPipeline, dateline_qualifier, entities_from_mentions, pipeline_name
 from ..language import UNDETERMINED
 from ..normalize import (
@@ -25,9 +25,10 @@ from ..normalize import (
     is_all_caps,
     is_headline_only,
     is_shouting,
+    most_written_forms,
     truecased_body,
     truecased_headline,
-    word_casings,
+    written_forms,
 )
 from ..pipelines import describe_pipelines, pipelines_by_language, route_articles
 from ..places import gazetteer
@@ -88,8 +89,10 @@ def find_all_mentions(
     report.pipeline = describe_pipelines(versions, languages)
     cache = AnnotationCache(Path(index_dir) / "annotations.sqlite")
     ner_started = time.monotonic()
-    case_capitals_for_ner(prepared)
+    case_capitals_for_ner(prepared, worker_processes(len(prepared), options))
     loading: threading.Thread | None = None
+    counter = LabelVoteCounter()  # the corpus's label votes, each distinct text's mentions once
+    counted: set[str] = set()
     try:
         keys = [cache_key(versions[name], item.ner_text) for name, item in zip(names, prepared, strict=True)]
         cached = cache.get_many(set(keys))
@@ -119,6 +122,8 @@ def find_all_mentions(
                         loading = threading.Thread(target=load_what_entities_need, name="load", daemon=True)
                         loading.start()
                     cached[key] = mentions
+                    counter.add(mentions)  # while spaCy's workers have the cores, this process waits
+                    counted.add(key)
                     pending.append((key, mentions))
                     if done == max(1, len(texts) // 2):
                         store.pause_point("ner")
@@ -134,7 +139,10 @@ def find_all_mentions(
             loading.join()
         report.phases["ner"] = time.monotonic() - ner_started
     entities_started = time.monotonic()
-    votes = count_label_votes(cached[key] for key in dict.fromkeys(keys))
+    for key in dict.fromkeys(keys):
+        if key not in counted:  # read from the cache
+            counter.add(cached[key])
+    votes = counter.votes()
     entities_from_all_mentions(prepared, [cached[key] for key in keys], votes, options)
     report.phases["entities"] = time.monotonic() - entities_started
     return votes
@@ -148,7 +156,7 @@ def load_what_entities_need() -> None:
     import datasketch  # noqa: F401  # the stories stage's MinHash, and SciPy with it (half a second)
 
 
-def case_capitals_for_ner(prepared: list[PreparedArticle]) -> None:
+def case_capitals_for_ner(prepared: list[PreparedArticle], processes: int = 1) -> None:
     """Text in capitals, cased for NER as the corpus's bodies write each word: the model finds no names,
     or wrong ones ("LUKMAN TOLD"), in capitals. A flash ("VOLCKER SEES SEVERE PROBLEMS…", no body) gives
     NER its headline cased; a body set all in capitals is cased in place (same length, so the offsets
@@ -160,7 +168,12 @@ def case_capitals_for_ner(prepared: list[PreparedArticle]) -> None:
         return
     wanted = set().union(*(headline_words(item.title) for item in flashes))
     wanted |= set().union(*(headline_words(item.body) for item in shouting))
-    casings = word_casings((item.body for item in prepared if not is_all_caps(item.body)), wanted)
+    bodies = [item.body for item in prepared if not is_all_caps(item.body)]
+    parts = [bodies[start : start + CASING_TEXTS] for start in range(0, len(bodies), CASING_TEXTS)]
+    written: Counter[str] = Counter()
+    for counted in parallel_map(lambda part: written_forms(part, wanted), parts, processes, chunksize=1):
+        written.update(counted)  # in the order of the bodies, so ties break as in one pass
+    casings = most_written_forms(written)
     for item in flashes:
         prefix = truecased_headline(item.title, casings) + "\n\n"
         item.ner_text = (prefix + item.body)[:MAX_NER_CHARS]
@@ -169,6 +182,9 @@ def case_capitals_for_ner(prepared: list[PreparedArticle]) -> None:
         item.ner_text = (item.ner_text[: item.body_offset] + truecased_body(item.body, casings))[
             :MAX_NER_CHARS
         ]
+
+
+CASING_TEXTS = 2000  # bodies a worker reads for their words' casings at a time
 
 
 def entities_from_all_mentions(
