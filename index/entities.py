@@ -740,11 +740,19 @@ def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> s
     """The mention's label, corrected by what the corpus says: "Guy Forget" tagged ORG starts with a
     word that starts people's names, so it is a person; "North Sea" tagged PERSON here but LOC in most
     of its mentions elsewhere is a place."""
-    label = mention.label
+    key = (mention.text, mention.label, id(gazetteer))
+    label = votes.labels.get(key)
+    if label is None:
+        label = votes.labels[key] = corpus_label_of(mention.text, mention.label, votes, gazetteer)
+    return label
+
+
+def corpus_label_of(text: str, label: str, votes: LabelVotes, gazetteer: Gazetteer) -> str:
+    """``corpus_label`` of a mention's text and label, worked out."""
     if label in ("ORG", "GPE", "LOC"):
-        if looks_like_person(mention.text):
+        if looks_like_person(text):
             return "PERSON"
-        name = clean_person(mention.text) or ""
+        name = clean_person(text) or ""
         words = name.split() if name else []
         if (
             2 <= len(words) <= 3
@@ -755,11 +763,11 @@ def corpus_label(mention: Mention, votes: LabelVotes, gazetteer: Gazetteer) -> s
         ):
             return "PERSON"
     elif label == "PERSON":
-        if opens_with_a_landform(mention.text):
+        if opens_with_a_landform(text):
             return "LOC"  # "Jebel al-Akhdar": a mountain
-        if names_a_company(mention.text):
+        if names_a_company(text):
             return "ORG"  # "Cia La Vellosa", "Quist Brenn Inc": a company
-        kind = votes.kind_of(mention.text)
+        kind = votes.kind_of(text)
         if kind == "org":
             return "ORG"
         if kind == "place":

@@ -110,6 +110,17 @@ def test_label_votes_do_not_depend_on_the_order_articles_are_counted_in(articles
     )
 
 
+def test_a_mentions_corpus_label_is_each_corpus_own():
+    """``corpus_label`` keeps its answers with the votes they came from: another corpus's votes give
+    their own answer for the same mention, and asking again gives the first answer."""
+    mention = Mention("Grell Sea", "PERSON", 0, 9)
+    places = count_label_votes([_mentions(("Grell Sea", "LOC"))] * 4)
+    people = count_label_votes([_mentions(("Grell Sea", "PERSON"))] * 4)
+    assert corpus_label(mention, places, gazetteer()) == "GPE"
+    assert corpus_label(mention, people, gazetteer()) == "PERSON"
+    assert corpus_label(mention, places, gazetteer()) == "GPE"
+
+
 def test_a_name_starting_with_a_given_name_is_a_person_whatever_its_tag():
     votes = count_label_votes(
         [_mentions(("Orla Brenn", "PERSON"), ("Orla Quist", "PERSON"), ("Orla Stent", "PERSON"))]
