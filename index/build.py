@@ -30,7 +30,8 @@ from pathlib import Path
 from . import store
 from .articles import Article, Problem
 from .corpus import NO_VOTES, LabelVotes
-from .language import UNDETERMINED
+from .entities import NerPipeline, pipeline_name
+from .language import UNDETERMINED, identifier
 from .stages.annotate import entity_readable, find_all_mentions
 from .stages.facet_columns import column_rows, columns_span, write_column_rows
 from .stages.identity import ArticleFiles, article_file
@@ -181,12 +182,31 @@ def change_index(
 def clean(
     articles: list[Article], live: LiveGeneration, options: BuildOptions, report: BuildReport
 ) -> tuple[list[PreparedArticle], dict[str, set[str]]]:
-    """The clean and language stages: the prepared articles, and each source's recurring lines."""
+    """The clean and language stages: the prepared articles, and each source's recurring lines. A big build
+    with no live generation to reuse languages and (most likely) mentions from loads the language
+    detector in this process while the clean stage's workers run, and spaCy's pipeline while the language
+    stage's do."""
+    # only where workers run beside it: in a small build the work would just come sooner
+    first_build = live.generation is None and worker_processes(len(articles), options) > 1
     with report.timed("clean"):
         recurring = learn_boilerplate(articles, live.boilerplate)
-        prepared = prepare_all(articles, recurring, report, worker_processes(len(articles), options))
+        prepared = prepare_all(
+            articles,
+            recurring,
+            report,
+            worker_processes(len(articles), options),
+            meanwhile=identifier if first_build else None,
+        )
     with report.timed("language"):
-        detect_languages(prepared, live.origins.languages_by_text(), options, report)
+        detect_languages(
+            prepared,
+            live.origins.languages_by_text(),
+            options,
+            report,
+            meanwhile=(lambda: NerPipeline.loaded(options.pipeline or pipeline_name()))
+            if first_build
+            else None,
+        )
     return prepared, recurring
 
 

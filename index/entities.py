@@ -100,6 +100,14 @@ class NerPipeline:
         nlp.max_length = max(nlp.max_length, MAX_NER_CHARS + 1000)
         return cls(name=name, nlp=nlp)
 
+    @classmethod
+    def loaded(cls, name: str) -> NerPipeline:
+        """``load``, once a process for each pipeline (a cold rebuild loads its pipeline ahead, while
+        workers detect languages)."""
+        if name not in _LOADED_PIPELINES:
+            _LOADED_PIPELINES[name] = cls.load(name)
+        return _LOADED_PIPELINES[name]
+
     @property
     def version(self) -> str:
         return version_from_meta(self.nlp.meta, self.name)
@@ -114,6 +122,8 @@ class NerPipeline:
                 Mention(e.text, label, e.start_char, e.end_char) for e, label in labelled if label in LABELS
             ]
 
+
+_LOADED_PIPELINES: dict[str, NerPipeline] = {}  # NerPipeline.loaded's, by name
 
 EMBEDDING_FACTORIES = {"tok2vec", "transformer", "curated_transformer"}
 

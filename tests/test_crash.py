@@ -327,3 +327,24 @@ def test_load_eight_clients_for_thirty_seconds_without_an_error(sample_index):
         {s: statuses.count(s) for s in set(statuses)},
         server_log(server),
     )
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_work_done_meanwhile_runs_once_beside_the_workers(processes):
+    """``parallel_map``'s ``meanwhile`` (a build loads the next stage's model there) runs once, in the
+    building process, and the results are the workers' in the items' order."""
+    import os
+
+    from index.stages.workers import parallel_map
+
+    ran_in: list[int] = []
+    results = parallel_map(
+        lambda n: (n * n, os.getpid()),
+        list(range(1000)),
+        processes,
+        chunksize=100,
+        meanwhile=lambda: ran_in.append(os.getpid()),
+    )
+    assert ran_in == [os.getpid()]
+    assert [square for square, _ in results] == [n * n for n in range(1000)]
+    assert (len({pid for _, pid in results} - {os.getpid()}) > 0) == (processes > 1)

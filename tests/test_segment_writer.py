@@ -164,9 +164,11 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path):
     assert read_index(fast) == read_index(expected)
 
 
-def test_text_indexed_ahead_writes_what_whoosh_writes(tmp_path):
-    """A build indexes the articles' text while their entities are settled, then adds the documents:
-    the index is the one Whoosh's own writer writes from the documents in one go."""
+@pytest.mark.parametrize("encoded_ahead", [False, True])
+def test_text_indexed_ahead_writes_what_whoosh_writes(tmp_path, encoded_ahead):
+    """A build indexes the articles' text while their entities are settled (and encodes its postings,
+    most of a commit's work), then adds the documents: the index is the one Whoosh's own writer writes
+    from the documents in one go."""
     docs = list(documents(700))
     write_index(tmp_path / "whoosh", docs, None)
     path = tmp_path / "ahead"
@@ -174,24 +176,8 @@ def test_text_indexed_ahead_writes_what_whoosh_writes(tmp_path):
     ix = whoosh_index.create_in(path, SCHEMA)
     writer = FastSegmentWriter(ix)
     writer.index_text_ahead({**doc, "person": "", "entities": "not yet"} for doc in docs)
-    for doc in docs:
-        writer.add_document(**doc)
-    writer.commit(merge=False)
-    ix.close()
-    assert read_index(path) == read_index(tmp_path / "whoosh")
-
-
-def test_text_encoded_ahead_writes_what_whoosh_writes(tmp_path):
-    """The text fields' postings encoded while the entities are settled (most of a commit's work) are
-    the bytes the commit would have written."""
-    docs = list(documents(700))
-    write_index(tmp_path / "whoosh", docs, None)
-    path = tmp_path / "ahead"
-    path.mkdir()
-    ix = whoosh_index.create_in(path, SCHEMA)
-    writer = FastSegmentWriter(ix)
-    writer.index_text_ahead({**doc, "person": "", "entities": "not yet"} for doc in docs)
-    writer.encode_text_ahead()
+    if encoded_ahead:
+        writer.encode_text_ahead()
     for doc in docs:
         writer.add_document(**doc)
     writer.commit(merge=False)

@@ -103,7 +103,7 @@ def find_all_mentions(
                 missing.setdefault(name, {}).setdefault(key, item.ner_text)
         report.ner_articles = sum(len(texts) for texts in missing.values())
         for name, texts_by_key in missing.items():
-            pipeline = NerPipeline.load(name)
+            pipeline = NerPipeline.loaded(name)
             processes = ner_processes(len(texts_by_key), options)
             end_workers_with_parent()
             texts = list(texts_by_key.items())

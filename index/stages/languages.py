@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..language import SAMPLE_CHARACTERS, UNDETERMINED, detect_language, detectable, identifier
 from .identity import text_key
 from .prepare import PreparedArticle
@@ -10,10 +12,14 @@ from .workers import parallel_map, worker_processes
 
 
 def detect_languages(
-    prepared: list[PreparedArticle], known: dict[str, str], options: BuildOptions, report: BuildReport
+    prepared: list[PreparedArticle],
+    known: dict[str, str],
+    options: BuildOptions,
+    report: BuildReport,
+    meanwhile: Callable[[], object] | None = None,
 ) -> None:
     """Each article's language: from the previous generation for a text it already holds, else detected
-    (in forked workers for a big build)."""
+    (in forked workers for a big build; ``meanwhile``: see ``workers.parallel_map``)."""
     todo = []
     for item in prepared:
         key = text_key(item.article)
@@ -26,7 +32,11 @@ def detect_languages(
     if todo:
         texts = [f"{item.title}\n\n{item.body[:SAMPLE_CHARACTERS]}" for item in todo]
         for item, language in zip(
-            todo, parallel_map(detect_language, texts, worker_processes(len(texts), options)), strict=False
+            todo,
+            parallel_map(detect_language, texts, worker_processes(len(texts), options), meanwhile=meanwhile),
+            strict=False,
         ):
             item.language = language
+    elif meanwhile is not None:
+        meanwhile()
     report.languages.update(item.language or "unknown" for item in prepared)

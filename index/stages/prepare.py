@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,11 +66,16 @@ def learn_boilerplate(articles: list[Article], known: dict[str, list[str]]) -> d
 
 
 def prepare_all(
-    articles: list[Article], recurring: dict[str, set[str]], report: BuildReport, processes: int
+    articles: list[Article],
+    recurring: dict[str, set[str]],
+    report: BuildReport,
+    processes: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[PreparedArticle]:
+    """Each article cleaned, in ``processes`` workers (``meanwhile``: see ``workers.parallel_map``)."""
     work = [(article, recurring.get(source_group(article), set())) for article in articles]
     prepared = []
-    for item, problem in parallel_map(_prepare_one, work, processes):
+    for item, problem in parallel_map(_prepare_one, work, processes, meanwhile=meanwhile):
         if problem is not None:  # an article with no text left is skipped; a long one is cut, with a warning
             (report.skipped if problem.skipped else report.warnings).append(problem)
         if item is not None:

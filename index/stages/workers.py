@@ -55,14 +55,24 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def parallel_map(function: Callable[[Any], Any], items: list, processes: int, chunksize: int = 200) -> list:
+def parallel_map(
+    function: Callable[[Any], Any],
+    items: list,
+    processes: int,
+    chunksize: int = 200,
+    meanwhile: Callable[[], object] | None = None,
+) -> list:
     """``[function(item) for item in items]``, over several forked processes when there is enough work.
 
     Forked workers inherit what the parent has loaded (the gazetteer, the parsers), and the function and
     its items too: they are told only which slice of the items is theirs, so no item is pickled on its
     way to them (an article's text and mentions, a source's boilerplate lines), only the results back.
+    ``meanwhile``: work of this process's own, done while the workers run (else first), in this thread
+    and with no fork during it (something to load for a later stage).
     """
     if processes <= 1 or len(items) < 2 * chunksize:
+        if meanwhile is not None:
+            meanwhile()
         return [function(item) for item in items]
     end_workers_with_parent()
     context = multiprocessing.get_context("fork")
@@ -72,7 +82,10 @@ def parallel_map(function: Callable[[Any], Any], items: list, processes: int, ch
             slices = [
                 (start, min(start + chunksize, len(items))) for start in range(0, len(items), chunksize)
             ]
-            return [result for part in pool.map(_map_slice, slices, chunksize=1) for result in part]
+            pending = pool.map_async(_map_slice, slices, chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            return [result for part in pending.get() for result in part]
     finally:
         _FORKED_WORK.clear()
 

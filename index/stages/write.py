@@ -1,8 +1,9 @@
 """Stage 6, write: the Whoosh segments of a generation (one per core for a big build, by forked
 processes), and the stored documents an add replaces. A big rebuild writes in a forked process
-(``GenerationWrite``) started before the normalize stage: it indexes the articles' text while the
-corpus-wide rules settle their entities (``EntitiesHandoff`` brings them over), then writes the rest
-beside the stories stage, which needs none of what it writes. On two cores the stages run side by side."""
+(``GenerationWrite``) started before the normalize stage: it indexes the articles' text and encodes its
+postings while the corpus-wide rules settle their entities (``EntitiesHandoff`` brings over their fields),
+then writes the rest beside the stories stage, which needs none of what it writes. On two cores the stages
+run side by side; the write is niced, so where three processes want two cores the build's own comes first."""
 
 from __future__ import annotations
 
