@@ -74,20 +74,14 @@ def parallel_map(
         if meanwhile is not None:
             meanwhile()
         return [function(item) for item in items]
-    end_workers_with_parent()
-    context = multiprocessing.get_context("fork")
-    _FORKED_WORK.update(function=function, items=items)
+    pending = MapAhead(function, items, processes, chunksize, niceness=0)
     try:
-        with context.Pool(processes) as pool:
-            slices = [
-                (start, min(start + chunksize, len(items))) for start in range(0, len(items), chunksize)
-            ]
-            pending = pool.map_async(_map_slice, slices, chunksize=1)
-            if meanwhile is not None:
-                meanwhile()
-            return [result for part in pending.get() for result in part]
-    finally:
-        _FORKED_WORK.clear()
+        if meanwhile is not None:
+            meanwhile()
+    except BaseException:
+        pending.abandon()
+        raise
+    return pending.get()
 
 
 # How much less of a shared core a process working beside the build gets (``nice``): the build's own
@@ -100,15 +94,20 @@ class MapAhead:
     other work meanwhile (the workers inherit the items as they are at the start)."""
 
     def __init__(
-        self, function: Callable[[Any], Any], items: list, processes: int, chunksize: int = 200
+        self,
+        function: Callable[[Any], Any],
+        items: list,
+        processes: int,
+        chunksize: int = 200,
+        niceness: int = BESIDE_NICENESS,
     ) -> None:
         end_workers_with_parent()
         context = multiprocessing.get_context("fork")
         _FORKED_WORK.update(function=function, items=items)
         try:
-            # its workers are forked here, with the work; the build's own process goes first where both
-            # want the same core
-            self._pool = context.Pool(max(1, processes), initializer=os.nice, initargs=(BESIDE_NICENESS,))
+            # its workers are forked here, with the work; niced when beside the build, whose own
+            # process then goes first where both want the same core
+            self._pool = context.Pool(max(1, processes), initializer=os.nice, initargs=(niceness,))
         finally:
             _FORKED_WORK.clear()
         slices = [(start, min(start + chunksize, len(items))) for start in range(0, len(items), chunksize)]
