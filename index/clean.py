@@ -18,6 +18,10 @@ from .normalize import LEGAL_FORMS
 KEEP_CONTROLS = {"\n", "\t"}
 ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# the runs of LINE_SPACE that are not one space already: replaced alike, without a call for each word
+SPACE_TO_CHANGE = re.compile(
+    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+)
 
 
 def remove_control_characters(text: str) -> str:
@@ -34,7 +38,7 @@ def remove_control_characters(text: str) -> str:
 
 def normalize_whitespace(text: str) -> str:
     """One space between words, no trailing spaces, at most one blank line between paragraphs."""
-    lines = [line.strip() for line in LINE_SPACE.sub(" ", text).split("\n")]
+    lines = [line.strip() for line in SPACE_TO_CHANGE.sub(" ", text).split("\n")]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):
@@ -226,12 +230,15 @@ def is_teaser(line: str) -> bool:
     )
 
 
-def drop_repeated_paragraphs(lines: list[str], min_words: int = 4) -> list[str]:
-    """A body that repeats itself (one seed holds its whole text twice) keeps each paragraph once."""
+def drop_repeated_paragraphs(
+    lines: list[str], min_words: int = 4, keys: list[str] | None = None
+) -> list[str]:
+    """A body that repeats itself (one seed holds its whole text twice) keeps each paragraph once.
+    ``keys``: each line's ``line_key``, if known already."""
     seen: set[str] = set()
     kept = []
-    for line in lines:
-        key = line_key(line)
+    for number, line in enumerate(lines):
+        key = keys[number] if keys is not None else line_key(line)
         if len(key.split()) >= min_words:
             if key in seen:
                 continue
@@ -337,10 +344,12 @@ def clean_body_reporting(
     edges = edge_line_numbers(all_lines)
     removed: list[RemovedLine] = []
     lines: list[str] = []
+    keys: list[str] = []  # each kept line's key (what cleaning takes off its end changes no key)
     is_story: bool | None = None  # whether the body holds a sentence of prose: found when first needed
     for number, line in enumerate(all_lines):
         if not line:
             lines.append(line)
+            keys.append("")
             continue
         key = line_key(line)
         if key == title_key:
@@ -352,11 +361,12 @@ def clean_body_reporting(
         if rule:
             removed.append(RemovedLine(line, rule))
             continue
-        credit = CREDIT.search(line)
+        credit = CREDIT.search(line) if ":" in line else None  # a credit has its colon ...
         if credit:  # as strip_credit, without searching twice
             removed.append(RemovedLine(credit.group().strip(" ()"), "photo credit"))
             line = line[: credit.start()]
-        else:
+            key = line_key(line)
+        elif ":" in line:  # ... and so has a labelled one
             # a line of its own only at an edge of a story (not of a table: "TONE: QUIET" under prices)
             if number in edges and is_story is None:
                 is_story = any(map(is_story_sentence, all_lines))
@@ -364,10 +374,12 @@ def clean_body_reporting(
             if start is not None:
                 removed.append(RemovedLine(line[start:].strip(" ()"), "photo credit"))
                 line = line[:start]
+                key = line_key(line)
         line = line.rstrip(" |–—-(").rstrip()
         if line:
             lines.append(line)
-    lines = without_trailing_residue(drop_repeated_paragraphs(lines))
+            keys.append(key)
+    lines = without_trailing_residue(drop_repeated_paragraphs(lines, keys=keys))
     return normalize_whitespace("\n".join(lines)), removed
 
 

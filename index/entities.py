@@ -195,7 +195,7 @@ def entities_from_mentions(
     """
     entities = Entities()
     people_spans: list[tuple[int, int, str]] = []
-    lowered_words = set(re.findall(r"\b[a-z]+\b", text))
+    lowered_words = set(LOWER_CASE_WORD.findall(text))
     role_words = frozenset(w for w in lowered_words if not votes.is_given_name(w.capitalize()))
     demonyms = gazetteer.demonym_stems
     mentions = list(mentions)
@@ -503,7 +503,7 @@ def acronym_place(name: str, place: Place | None, gazetteer: Gazetteer, votes: L
     """The place a name in capitals names, unless the corpus mostly calls it an organization: then only
     a country ("USA", "UAE"), never a town its letters happen to spell, accents aside ("ICO", the
     initials of an organization, is not Icó in Brazil; "PARIS" or "ROME" in a line of capitals still is)."""
-    if place is None or not re.fullmatch(r"[A-Z]{2,5}", name) or gazetteer.is_country(place):
+    if place is None or not CAPITALS_ACRONYM.fullmatch(name) or gazetteer.is_country(place):
         return place
     return None if votes.kind_of(name) == "org" else place
 
@@ -524,6 +524,10 @@ def names_a_measure(org: str, before: str, lowered_words: set[str], gazetteer: G
     return place is not None and gazetteer.is_country(place)
 
 
+LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")
+DIGIT = re.compile(r"\d")
+CAPITALS_ACRONYM = re.compile(r"[A-Z]{2,5}")
+TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 LIST_OPENING = re.compile(r"(?:^|\n)\s*(?:\d+\s*[.)-]?\s*)?$")
 
 
@@ -532,7 +536,7 @@ def list_slot(mention: Mention, text: str) -> tuple[str, str] | None:
     number) and what follows it (a bracket, a figure, a comma). None in running text."""
     line_start = text.rfind("\n", 0, mention.start) + 1
     before = text[line_start : mention.start]
-    opening = "number" if re.search(r"\d", before) else "line"
+    opening = "number" if DIGIT.search(before) else "line"
     if not LIST_OPENING.search("\n" + before):
         return None
     after = text[mention.end : mention.end + 3].lstrip(" ")
@@ -883,7 +887,7 @@ def dateline_qualifier(field: str | None, in_body_place: str | None) -> str | No
 def headline_countries(title: str, gazetteer: Gazetteer) -> set[str]:
     """Countries a headline names ("U.S. ASKS JAPAN END IMPORT CONTROLS"): the model does not read
     all-capitals headlines, and a country in the headline is what the story is about."""
-    words = re.findall(r"[A-Za-z][A-Za-z.'-]*", title)
+    words = TITLE_WORD.findall(title)
     found: set[str] = set()
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
@@ -984,7 +988,7 @@ def countries_about(
 
 def is_acronym(mention_text: str, mixed_case: bool) -> bool:
     """ "ICO", "GAO", "BB" in a text written in mixed case: an acronym or a code, not a town's name."""
-    return mixed_case and re.fullmatch(r"[A-Z]{2,5}", mention_text.strip()) is not None
+    return mixed_case and CAPITALS_ACRONYM.fullmatch(mention_text.strip()) is not None
 
 
 def is_large_area(place: Place, gazetteer: Gazetteer) -> bool:

@@ -36,10 +36,14 @@ class Candidate:
     after: str
 
 
+LINE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+DIGIT = re.compile(r"\d")
+
+
 def is_list_line(line: str) -> bool:
     """A line of a list or table: it holds figures, and few of its words are lower case."""
-    words: list[str] = re.findall(r"[A-Za-z][\w'’-]*", line)
-    if len(words) < 2 or not re.search(r"\d", line):
+    words: list[str] = LINE_WORD.findall(line)
+    if len(words) < 2 or not DIGIT.search(line):
         return False
     lower = sum(w[0].islower() for w in words)
     return bool(lower <= LIST_LINE_MAX_LOWER * len(words))

@@ -9,6 +9,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable
+from functools import lru_cache
 
 POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
 TITLES = {
@@ -340,16 +341,16 @@ FIRM_CONTINUATION = re.compile(
 FIRM_NAME_JOINS = frozenset({"and", "&"})
 # What a firm has and a person has not, after a possessive: "Northwind Vell's chief executive", "...'s
 # shareholders". Not "stake", "bid" or "shares": a raider has those too.
-FIRM_POSSESSIVE = re.compile(
-    r"(?<=\w)['’]s?\s+(?:(?:new|former|parent|main|two|three|four|five)\s+)?(?:chief\s+executive|chairman|"
+FIRM_POSSESSIVE = re.compile(  # the apostrophe first: the search then skips to apostrophes (5 times faster)
+    r"['’](?<=\w['’])s?\s+(?:(?:new|former|parent|main|two|three|four|five)\s+)?(?:chief\s+executive|chairman|"
     r"chairwoman|board\s+of\s+directors|shareholders|stockholders|subsidiary|subsidiaries|unit|units|"
     r"headquarters|plant|plants|factory|factories|refinery|net\s+income|earnings|revenues?|workforce|"
     r"creditor\s+banks|creditors)\b"
 )
 # A firm's noun right before its name: "the state oil company Vellobras said", "news agency Quista", "the
 # business daily Gazeta Vell"
-FIRM_APPOSITION = re.compile(
-    r"\b(?:company|firm|corporation|conglomerate|utility|airline|carrier|monopoly|concern|insurer|"
+FIRM_APPOSITION = re.compile(  # the lookahead of first letters skips most words fast
+    r"(?=[abcdfimnrsuw])\b(?:company|firm|corporation|conglomerate|utility|airline|carrier|monopoly|concern|insurer|"
     r"brokerage|refiner|subsidiary|agency|newspaper|daily|weekly|magazine)(?:[ \t]+|[ \t]*\n[ \t]*)(?=[A-Z])"
 )
 APPOSED_NAME = re.compile(r"[A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*){0,2}")
@@ -410,10 +411,16 @@ def firm_name_starts(text: str) -> set[str]:
     return starts
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every word of every name: a few thousand distinct words
 def is_abbreviation(word: str) -> bool:
     """Newswire shorthand such as "Dlrs", "Shr" or "Mln": capitalized, three letters or more, no vowel."""
-    letters = re.sub(r"[^A-Za-z]", "", word)
-    return len(letters) >= 3 and not is_all_caps(letters) and not re.search(r"[aeiouyAEIOUY]", letters)
+    letters = NOT_ASCII_LETTER.sub("", word)
+    return len(letters) >= 3 and not is_all_caps(letters) and not VOWEL.search(letters)
+
+
+NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
+VOWEL = re.compile(r"[aeiouyAEIOUY]")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def smart_title_case(word: str) -> str:
@@ -436,7 +443,7 @@ def fix_capitals(name: str, keep_acronyms: bool = True) -> str:
     if not is_all_caps(name):
         return name
     words = name.split()
-    if keep_acronyms and len(words) == 1 and len(re.sub(r"[^A-Za-z]", "", name)) <= 5:
+    if keep_acronyms and len(words) == 1 and len(NOT_ASCII_LETTER.sub("", name)) <= 5:
         return name
     return " ".join(word if "." in word else smart_title_case(word) for word in words)
 
@@ -499,7 +506,7 @@ def clean_person(
     name = INNER_POSSESSOR.sub("", name)  # "Nikko Securities' Okamoto" -> "Okamoto"
     name = strip_roles(strip_titles(strip_possessive(name)), common_words, demonym_of)
     name = name.strip(" -–—,;:\"'()[]")
-    if not name or not re.search(r"[A-Za-z]", name) or re.search(r"[\d@#/\\|=+*_<>]", name):
+    if not name or not ASCII_LETTER.search(name) or NOT_IN_A_NAME.search(name):
         return None
     words = name.split()
     if len(words) > 5 or name.islower():
@@ -607,6 +614,7 @@ def is_credit_grade(name: str, text: str) -> bool:
     return bool(CREDIT_GRADE.fullmatch(name)) and bool(SPEAKS_OF_RATINGS.search(text))
 
 
+@lru_cache(maxsize=1 << 17)  # asked of each acronym and name an article holds together, twice a build
 def spells_acronym(acronym: str, name: str) -> bool:
     """Whether ``name`` spelled out gives ``acronym``: its initials ("SEC"), or, for one of four letters
     or more, a few letters of each word in turn, each word's first among them ("NYMEX" of "New York
@@ -931,9 +939,9 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
     name = without_ticker(collapse_spaces(text)).strip(" -–—,;:\"'()[]<>")
     name = strip_possessive(strip_leading_possessor(name, people))
     name = LEADING_ARTICLE.sub("", name).strip(" -–—,;:\"'()[]")
-    if not name or len(re.sub(r"[^A-Za-z]", "", name)) < 2 or len(name) > 80:
+    if not name or len(NOT_ASCII_LETTER.sub("", name)) < 2 or len(name) > 80:
         return None
-    if re.fullmatch(r"[\d\W]+", name) or name.islower():
+    if DIGITS_AND_SIGNS.fullmatch(name) or name.islower():
         return None
     if (
         len(name.split()) > 8
@@ -953,16 +961,21 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
 
 # a place written as its initials, each with its period: "U.S.", "U.K.", "U.S.S.R."
 DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+TWO_ASCII_LETTERS = re.compile(r"[A-Za-z]{2}")
+DIGIT = re.compile(r"\d")
+DIGITS_AND_SIGNS = re.compile(r"[\d\W]+")
+NOT_IN_A_NAME = re.compile(r"[\d@#/\\|=+*_<>]")
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus names a few thousand places, each many times
 def clean_place_text(text: str) -> str | None:
     name = without_ticker(collapse_spaces(text)).strip(" -–—,;:\"'()[]")
     name = strip_possessive(name)
     name = LEADING_ARTICLE.sub("", name)
     if (
         not name
-        or not (re.search(r"[A-Za-z]{2}", name) or DOTTED_INITIALS.fullmatch(name))
-        or re.search(r"\d", name)
+        or not (TWO_ASCII_LETTERS.search(name) or DOTTED_INITIALS.fullmatch(name))
+        or DIGIT.search(name)
         or len(name.split()) > 5
     ):
         return None  # "U.S." and "U.K." are names; a lone "A." or "No. 3" is none

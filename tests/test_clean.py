@@ -17,8 +17,10 @@ from index.clean import (
     is_call_to_action,
     is_story_sentence,
     is_teaser,
+    labelled_credit_start,
     learn_recurring_lines,
     line_breaks,
+    line_key,
     normalize_whitespace,
     place_from_dateline_field,
     reflow_hard_wrapped,
@@ -313,3 +315,41 @@ def test_line_breaks_read_each_pair_as_the_rule_says(lines):
     """The breaks of a body are found with each line read for a table row once: the same answer as the
     rule asked of each pair of neighbouring lines."""
     assert line_breaks(lines) == [continues_as_first_written(a, b) for a, b in itertools.pairwise(lines)]
+
+
+SPACED = st.text(alphabet="ab. \t\u00a0\u2003\u3000\n:", max_size=60)
+
+
+@given(SPACED)
+def test_whitespace_is_normalized_as_the_rule_first_written_says(text):
+    """Only the runs of spaces that are not one space already are replaced: the same text as replacing
+    every run of them."""
+    import re
+
+    lines = [
+        line.strip() for line in re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text).split("\n")
+    ]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    assert normalize_whitespace(text) == "\n".join(out).strip()
+
+
+@given(st.text(alphabet="ab1 .|–—-(:;", max_size=40))
+def test_what_cleaning_takes_off_a_lines_end_leaves_its_key(line):
+    """Cleaning keeps each line's key from before it trims the line's end (``clean_body_reporting``
+    reads each line's key once): the trimmed characters count for nothing in a key."""
+    assert line_key(line.rstrip(" |–—-(").rstrip()) == line_key(line)
+
+
+@given(st.text(alphabet="Photo ByAFPdpaCredit.()|/-\n\t", max_size=50), st.booleans())
+def test_a_line_without_a_colon_has_no_credit_to_strip(line, whole_line):
+    """Cleaning looks for a credit only in a line with a colon: without one, neither rule finds any."""
+    line = line.replace(":", "")
+    assert strip_credit(line) == line.rstrip(" |–—-(").rstrip()
+    assert labelled_credit_start(line, whole_line) is None
+
+
+def test_a_credit_is_still_stripped_after_its_colon():
+    assert clean_body("The minister spoke in Vellora.\nPhoto: Orla Brenn") == "The minister spoke in Vellora."

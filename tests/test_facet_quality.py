@@ -927,7 +927,7 @@ def test_a_bare_body_goes_with_the_one_of_the_articles_country():
 
 def test_a_phrase_the_corpus_writes_in_lower_case_is_no_person_whatever_the_votes_say():
     from index.normalize import names_of_things
-    from index.stages.normalize_corpus import lowercase_phrases
+    from index.stages.normalize_corpus import LowercaseWords, lowercase_phrases
 
     def common(word: str) -> bool:
         return word.casefold() in {"gross", "vellish", "product", "young"}
@@ -936,10 +936,11 @@ def test_a_phrase_the_corpus_writes_in_lower_case_is_no_person_whatever_the_vote
     # the model tags such phrases as people so often that "Gross" starts more people than anything else
     given = {"Gross", "Duncan"}.__contains__
     assert names_of_things(people, set(), lambda w: False, given, common) == set()
-    phrases = lowercase_phrases(
-        [_prepared("Real gross vellish\nproduct rose."), _prepared("The gross vellish product fell.")],
-        {"gross vellish product", "duncan young"},
+    prepared = [_prepared("Real gross vellish\nproduct rose."), _prepared("The gross vellish product fell.")]
+    written = LowercaseWords(
+        [item.body for item in prepared], {"gross", "vellish", "product", "duncan", "young"}
     )
+    phrases = lowercase_phrases(prepared, written, {"gross vellish product", "duncan young"})
     assert phrases == Counter({"gross vellish product": 2})
     things = names_of_things(
         people, set(), lambda w: False, given, common, lambda n: phrases[n.casefold()] >= 2

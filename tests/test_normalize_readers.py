@@ -2,7 +2,11 @@
 hyphen, nicknames, landforms and firms read as people, and surface forms with their punctuation.
 Invented names throughout."""
 
+import re
 from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.corpus import LabelVotes, count_label_votes
 from index.entities import (
@@ -295,3 +299,69 @@ def test_a_legal_form_written_out_or_not_is_one_spelling():
     assert spelling["Vellum Credit Corp"] == "Vellum Credit Corporation"
     assert spelling["Quist Company"] == "Quist Co"
     assert canonical_spellings(Counter({"Company": 2, "Co": 3}))["Company"] == "Company"  # no name before it
+
+
+PHRASE_WORDS = ["central", "bank", "export", "sales", "o'neill", "vell-ora", "bänk"]
+BODY_PIECES = [*PHRASE_WORDS, "Central", "banks", "-", ",", " ", "\n", "  ", "x"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(BODY_PIECES), max_size=14).map("".join), max_size=6),
+    st.sets(st.lists(st.sampled_from(PHRASE_WORDS), min_size=1, max_size=3).map(" ".join), max_size=5),
+)
+def test_phrases_are_searched_only_in_the_texts_that_may_write_them(texts, phrases):
+    """The texts ``LowercaseWords.articles_holding`` leaves out write none of the phrases: counting
+    phrases in the texts it names gives what a search of every text gives, for both ways of counting."""
+    from index.stages.normalize_corpus import LowercaseWords, lowercase_phrases
+    from index.stages.prepare import PreparedArticle
+
+    wanted = {w for phrase in phrases for w in phrase.split()} | {"sales"}
+    written = LowercaseWords(texts, wanted)
+    holding = written.articles_holding(phrases)
+    counted: Counter[str] = Counter()
+    for number, held in holding.items():
+        counted.update(articles_writing([texts[number]], held))
+    assert counted == articles_writing(texts, phrases)
+
+    prepared = [PreparedArticle(None, "", text, text, 0, None, None, "") for text in texts]  # type: ignore[arg-type]
+    everywhere = Counter(
+        p
+        for text in texts
+        for p in phrases
+        if re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", " ".join(text.split()))
+    )
+    assert lowercase_phrases(prepared, written, phrases) == everywhere
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Vell",
+                "'s",
+                "’s",
+                "'",
+                " chairman",
+                " plant",
+                " the",
+                "  ",
+                "\n",
+                "x",
+                "company",
+                " Orla",
+                "\t",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_firm_patterns_find_what_they_found_as_first_written(text):
+    """The firm patterns, reordered to be searched faster, find the same spans as first written."""
+    from index.normalize import FIRM_APPOSITION, FIRM_POSSESSIVE
+
+    possessive = re.compile(r"(?<=\w)" + FIRM_POSSESSIVE.pattern.replace("['’](?<=\\w['’])", "['’]", 1))
+    apposition = re.compile(FIRM_APPOSITION.pattern.replace("(?=[abcdfimnrsuw])", "", 1))
+    assert possessive.pattern != FIRM_POSSESSIVE.pattern and apposition.pattern != FIRM_APPOSITION.pattern
+    spans = lambda pattern: [m.span() for m in pattern.finditer(text)]  # noqa: E731
+    assert spans(FIRM_POSSESSIVE) == spans(possessive)
+    assert spans(FIRM_APPOSITION) == spans(apposition)

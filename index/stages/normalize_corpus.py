@@ -81,12 +81,13 @@ def normalize_across_corpus(
     for name, count in raw["person"].items():
         people[spelling["person"].get(name, name)] += count
     words_of_names = {w.casefold() for name in people if " " in name for w in name.split()}
-    common = lowercase_words(
-        prepared,
+    written = LowercaseWords(
+        [item.body for item in prepared],
         words_of_names
         | {w.casefold() for org in raw["org"] for w in org.split()}
         | {w.casefold() for p in raw["place"] for w in p.split()},
     )
+    common = written.counts
     glued = title_glued_names(people, votes, lambda word: common[word.casefold()] >= 3)
     for name, short in glued.items():
         people[short] += people.pop(name)
@@ -114,6 +115,7 @@ def normalize_across_corpus(
     # names all of whose words the corpus writes in lower case, and in how many articles it writes them so
     phrases = lowercase_phrases(
         prepared,
+        written,
         {
             name.casefold()
             for name in people
@@ -265,7 +267,7 @@ def normalize_across_corpus(
         )
 
     forms = qualified_forms((name for name, _ in named.most_common()), country_of)  # the most named first
-    generic = generic_names(prepared, org, common)  # "Central Bank", "Export Sales"
+    generic = generic_names(prepared, org, written)  # "Central Bank", "Export Sales"
     contractions = pair_contractions(  # "VW" -> "Volkswagen", "Libor" -> "London Interbank Offered Rate"
         {org(n, {}) for n in [*annotated_entities(item).orgs, *firms_here]}
         for item, firms_here in zip(prepared, firms_among_people, strict=True)
@@ -618,7 +620,7 @@ def specific_org(value: str, specific: dict[str, str | None]) -> str:
 
 
 def generic_names(
-    prepared: list[PreparedArticle], org_value: Callable[[str, dict[str, str]], str], common: Counter
+    prepared: list[PreparedArticle], org_value: Callable[[str, dict[str, str]], str], written: LowercaseWords
 ) -> set[str]:
     """The organization values that are common noun phrases ("Central Bank", "Export Sales"): of those
     whose words the corpus all writes in lower case, the ones ``is_generic_name`` says are."""
@@ -628,9 +630,11 @@ def generic_names(
     candidates = {
         value.casefold(): value
         for value in named
-        if " " in value and all(common[word.casefold()] >= 3 for word in value.split())
+        if " " in value and all(written.counts[word.casefold()] >= 3 for word in value.split())
     }
-    phrases = articles_writing((item.body for item in prepared), candidates)
+    phrases: Counter[str] = Counter()
+    for number, held in written.articles_holding(candidates).items():
+        phrases.update(articles_writing([prepared[number].body], held))
     return {value for key, value in candidates.items() if is_generic_name(value, phrases[key], named[value])}
 
 
@@ -776,23 +780,54 @@ def part_of_a_longer_name(text: str, name: str, orgs: Iterable[str]) -> bool:
 LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 
 
-def lowercase_words(prepared: list[PreparedArticle], wanted: set[str]) -> Counter:
-    """How many articles write each of the ``wanted`` words in lower case."""
-    counts: Counter = Counter()
-    for item in prepared:
-        counts.update(wanted.intersection(LOWERCASE_WORD.findall(item.body)))
-    return counts
+PLAIN_WORD = re.compile(r"[a-z]+")  # a word LOWERCASE_WORD finds wherever it stands as a word of its own
 
 
-def lowercase_phrases(prepared: list[PreparedArticle], wanted: set[str]) -> Counter[str]:
+class LowercaseWords:
+    """Which of the ``wanted`` words each text writes in lower case, and in how many texts each is so
+    written (``counts``): what tells a common word from a name. It also says which texts may write a
+    phrase of them (``articles_holding``), so a search for phrases reads only those."""
+
+    def __init__(self, texts: list[str], wanted: set[str]) -> None:
+        self.wanted = frozenset(wanted)
+        self.of_text = [self.wanted.intersection(LOWERCASE_WORD.findall(text)) for text in texts]
+        self.counts: Counter[str] = Counter()
+        for words in self.of_text:
+            self.counts.update(words)
+
+    def articles_holding(self, phrases: Iterable[str]) -> dict[int, set[str]]:
+        """Text number -> the ``phrases`` (lower-case words) it may write as words of their own: those
+        whose every word of letters a-z alone it writes in lower case. A phrase found as words of their
+        own (between spaces or punctuation) has each such word as a word of its own, so no text left out
+        writes one; a word of other characters, or one not wanted, is not asked for."""
+        plain = {
+            phrase: {w for w in phrase.split() if PLAIN_WORD.fullmatch(w) and w in self.wanted}
+            for phrase in phrases
+        }
+        asked = set().union(*plain.values())
+        texts_with: dict[str, set[int]] = {word: set() for word in asked}
+        for number, written in enumerate(self.of_text):
+            for word in asked.intersection(written):
+                texts_with[word].add(number)
+        holding: dict[int, set[str]] = {}
+        everywhere = range(len(self.of_text))
+        for phrase, words in plain.items():
+            ordered = sorted((texts_with[w] for w in words), key=len)
+            numbers = ordered[0].intersection(*ordered[1:]) if ordered else everywhere
+            for number in numbers:
+                holding.setdefault(number, set()).add(phrase)
+        return holding
+
+
+def lowercase_phrases(
+    prepared: list[PreparedArticle], written: LowercaseWords, wanted: set[str]
+) -> Counter[str]:
     """How many articles write each of the ``wanted`` phrases in lower case, as words of their own
-    ("gross domestic product")."""
+    ("gross domestic product"). ``written``: the articles' lower-case words (of the same articles)."""
     counts: Counter[str] = Counter()
-    if not wanted:
-        return counts
-    for item in prepared:
-        body = " ".join(item.body.split())  # a phrase runs over the wire's line breaks
-        found = [p for p in wanted if p in body]  # most bodies hold none: the regex runs on few
+    for number, held in written.articles_holding(wanted).items():
+        body = " ".join(prepared[number].body.split())  # a phrase runs over the wire's line breaks
+        found = [p for p in held if p in body]  # most bodies hold none: the regex runs on few
         counts.update(p for p in found if re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", body))
     return counts
 
