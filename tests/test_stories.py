@@ -835,3 +835,20 @@ def test_an_entity_page_lists_a_story_once_among_its_latest_articles(tmp_path):
     status, page = api(index_dir, "/api/entities/person/Ingrid%20Solvik")
     assert status == 200 and page["total"] == 2  # the page counts articles...
     assert [hit["id"] for hit in page["latest"]] == [search["hits"][0]["id"]]  # ...and lists the story once
+
+
+def test_stop_words_read_without_spacy_are_spacys():
+    """A process that has not loaded spaCy reads its stop words from their module alone: the same words
+    as spaCy's, and spaCy still not imported."""
+    import subprocess
+    import sys
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    code = (
+        "import json, sys; from index.stages.stories import stop_words; "
+        "print(json.dumps([sorted(stop_words()), 'spacy' in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    words, spacy_loaded = json.loads(out.stdout)
+    assert words == sorted(STOP_WORDS) and not spacy_loaded
