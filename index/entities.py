@@ -889,8 +889,13 @@ def headline_countries(title: str, gazetteer: Gazetteer) -> set[str]:
     all-capitals headlines, and a country in the headline is what the story is about."""
     words = TITLE_WORD.findall(title)
     found: set[str] = set()
+    country_words = gazetteer.country_key_words()
+    # most words are in no country's name: the runs holding one are not looked up
+    possible = [all(part in country_words for part in place_key(word).split()) for word in words]
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
+            if not all(possible[i : i + size]):
+                continue
             place = gazetteer.resolve(" ".join(words[i : i + size]), alternates=False)
             if place is not None and place.country is not None and gazetteer.is_country(place):
                 found.add(place.country)

@@ -344,6 +344,7 @@ class Gazetteer:
         for alias, country in COUNTRY_ALIASES.items():
             self._by_key[place_key(alias)] = Place(country, country)
         self._country_names_by_code = country_names
+        self._country_words: frozenset[str] | None = None  # country_key_words, once asked
         self._country_name_languages: set[str] = set()
         for alias, (name, country) in HISTORIC_COUNTRIES.items():
             self._by_key[place_key(alias)] = Place(name, country)
@@ -369,6 +370,18 @@ class Gazetteer:
                 self._by_key[place_key(alias)] = Place(name, name)
                 self._alternate_keys.add(place_key(alias))
         self._country_name_languages.update(languages)
+        self._country_words = None
+
+    def country_key_words(self) -> frozenset[str]:
+        """The words of the keys ``resolve(…, alternates=False)`` finds a country by, and "the", "st" and
+        "ste", which a key drops or spells out: a run of words with any other word in it names no country."""
+        if self._country_words is None:
+            keys = [
+                k for k, p in self._by_key.items() if k not in self._alternate_keys and self.is_country(p)
+            ]
+            keys += [k for k, p in self._abbreviations.items() if self.is_country(p)]
+            self._country_words = frozenset(w for k in keys for w in k.split()) | {"the", "st", "ste"}
+        return self._country_words
 
     def resolve(self, name: str, alternates: bool = True) -> Place | None:
         """The place ``name`` names; with ``alternates=False``, not by another language's name of a city

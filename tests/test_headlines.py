@@ -45,3 +45,48 @@ def test_headline_case_leaves_other_titles_alone():
 def test_any_title_in_capitals_gets_a_headline(title):
     result = headline_case(title, frozenset({"OPEC", "US"}))
     assert result.lower() == " ".join(title.split()).lower() or result == title
+
+
+TITLE_PIECES = [
+    "U.S.",
+    "JAPAN",
+    "THE",
+    "NETHERLANDS",
+    "ST",
+    "LUCIA",
+    "SOUTH",
+    "KOREA",
+    "NEW",
+    "ZEALAND",
+    "OIL",
+    "SAYS",
+    "Ivory",
+    "Coast",
+    "U.K.",
+    "West",
+    "Germany",
+    "Calif.",
+    "USSR",
+    "GUINEA-BISSAU",
+]
+
+
+@settings(deadline=None)  # the first example loads the gazetteer
+@given(st.lists(st.sampled_from(TITLE_PIECES), max_size=8).map(" ".join))
+def test_headline_countries_are_those_every_run_of_words_gives(title):
+    """Runs of words with a word in no country's name are not looked up: the countries found are those
+    looking up every run of one to three words finds."""
+    import re
+
+    from index.entities import headline_countries
+    from index.places import gazetteer
+
+    places = gazetteer()
+    words = re.findall(r"[A-Za-z][A-Za-z.'-]*", title)
+    every_run = set()
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            place = places.resolve(" ".join(words[i : i + size]), alternates=False)
+            if place is not None and place.country is not None and places.is_country(place):
+                every_run.add(place.country)
+    assert headline_countries(title, places) == every_run
