@@ -290,6 +290,15 @@ def entities_from_mentions(
                 place = None  # "<SGS Microelettronica>", "CXR <CXRL.O>": the firm
             if place and is_acronym(mention.text, mixed_case) and not is_large_area(place, gazetteer):
                 place = None  # "GAO" is the General Accounting Office, not Gao, Mali
+            if (
+                place
+                and votes.kind_of(mention.text) == "org"
+                and not is_large_area(place, gazetteer)
+                and not gazetteer.is_famous(place)
+            ):
+                # a name the corpus calls an organization throughout, and a town's only by chance: "Brent"
+                # (the crude, not the London borough), "Burlington" (Northern), "Bell" (Canada)
+                place = None
             if place:  # "U.S." or "Nairobi" tagged as an organization
                 place = qualified_place(name, place, text[mention.end : mention.end + 40], gazetteer) or place
                 weigh_evidence(place)

@@ -309,6 +309,7 @@ class Gazetteer:
             self._by_key[place_key(name)] = Place(name, None)
         self._alternate_keys: set[str] = set()
         capitals = {info["capital"] for info in countries.values()}
+        self._capital_keys = {place_key(capital) for capital in capitals if capital}
         for city in sorted(cities.values(), key=lambda c: -c["population"]):
             if city["population"] < ALTERNATE_NAME_POPULATION and city["name"] not in capitals:
                 continue
@@ -421,6 +422,12 @@ class Gazetteer:
             and self._populations.get(key, 0) < MINOR_PLACE_POPULATION
             and self._fame.get(key, 0) < FAMOUS_PLACE_NAMES
         )
+
+    def is_famous(self, place: Place) -> bool:
+        """A capital, or a place with ``FAMOUS_PLACE_NAMES`` other names (in other languages) or more: one news means
+        even where the model reads it as an organization ("Colombo said", for Sri Lanka's government)."""
+        key = place_key(place.name)
+        return key in self._capital_keys or self._fame.get(key, 0) >= FAMOUS_PLACE_NAMES
 
     def is_province(self, place: Place) -> bool:
         """A US state or another country's first-level province, state or territory ("Alberta")."""

@@ -986,3 +986,20 @@ def test_a_body_in_capitals_goes_to_ner_cased_and_its_spans_fit_the_stored_body(
             wire.body[start:end].lower()
             == wire.ner_text[wire.body_offset + start : wire.body_offset + end].lower()
         )
+
+
+def test_a_town_the_corpus_names_as_an_organization_throughout_is_the_organization():
+    """A town's name the model tags as an organization in most of its mentions across the corpus is the
+    organization there (an unfamous town's name is a firm's by chance); a capital or a famous city so
+    tagged is still the place (its government, its market)."""
+    from index.corpus import count_label_votes
+
+    text = "Amherst said its sales grew 5 pct. Nairobi said the talks would resume."
+    tags = [("Amherst", "ORG"), ("Nairobi", "ORG")]
+    corpus_says_org = count_label_votes([tagged(text, tags)] * 3)
+    entities = entities_of(text, tags, corpus_says_org)
+    assert "Amherst" in entities.orgs and "Amherst" not in {p.name for p in entities.places}
+    assert "Nairobi" in {p.name for p in entities.places}
+    # without the corpus's votes a lone mention tagged so is still read as the town
+    alone = entities_of(text, tags)
+    assert "Amherst" in {p.name for p in alone.places}
