@@ -19,7 +19,7 @@ from .articles import Entities, Mention, Place
 from .cache import version_from_meta
 from .clean import Dateline
 from .corpus import NO_VOTES, LabelVotes
-from .dates import date_levels, resolve_mentioned_date
+from .dates import MONTH_NAMES, date_levels, resolve_mentioned_date
 from .lists import Candidate, in_people_slot, list_candidates, people_slots
 from .normalize import (
     DOTTED_INITIALS,
@@ -234,6 +234,12 @@ def entities_from_mentions(
             continue  # "Minister of Agriculture, Animal Husbandry and Fisheries": a portfolio, no one
         if label == "PERSON":
             name = clean_person(mention.text, role_words, demonyms)
+            if (
+                name
+                and names_a_delivery_month(name, votes)
+                and not text_marks_a_person(text, mention.start, mention.end)
+            ):
+                continue  # "April Brent traded at...": a contract, no one ("analyst June Page said" is someone)
             shown = (
                 bool(name)
                 and " " not in (name or "")
@@ -1003,6 +1009,17 @@ def countries_about(
 def is_acronym(mention_text: str, mixed_case: bool) -> bool:
     """ "ICO", "GAO", "BB" in a text written in mixed case: an acronym or a code, not a town's name."""
     return mixed_case and CAPITALS_ACRONYM.fullmatch(mention_text.strip()) is not None
+
+
+MONTHS = frozenset(names[0].capitalize() for names in MONTH_NAMES)  # "April", not "Apr"
+
+
+def names_a_delivery_month(name: str, votes: LabelVotes) -> bool:
+    """ "April Brent": a month before what the corpus calls an organization or a place throughout, a
+    futures contract ("April Brent traded at 18.20 dlrs"), not a person ("April Ryan": the corpus calls
+    "Ryan" a person)."""
+    words = name.split()
+    return len(words) == 2 and words[0] in MONTHS and votes.kind_of(words[1]) in ("org", "place")
 
 
 def is_large_area(place: Place, gazetteer: Gazetteer) -> bool:

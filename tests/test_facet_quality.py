@@ -1003,3 +1003,18 @@ def test_a_town_the_corpus_names_as_an_organization_throughout_is_the_organizati
     # without the corpus's votes a lone mention tagged so is still read as the town
     alone = entities_of(text, tags)
     assert "Amherst" in {p.name for p in alone.places}
+
+
+def test_a_month_before_what_the_corpus_calls_a_firm_is_a_contract_not_a_person():
+    """ "April Vellex traded at 19.40 dlrs", where the corpus tags "Vellex" as an organization: a futures
+    contract, no one; with a person's marks ("analyst June Vellex said") or a surname the corpus gives to
+    people, someone."""
+    from index.corpus import count_label_votes
+
+    firm = count_label_votes([[Mention("Vellex", "ORG", 0, 6)]] * 3)
+    person = count_label_votes([[Mention("Vellex", "PERSON", 0, 6)]] * 3)
+    contract = "April Vellex traded as high as 19.40 dlrs a barrel."
+    assert entities_of(contract, [("April Vellex", "PERSON")], firm).people == []
+    assert entities_of(contract, [("April Vellex", "PERSON")], person).people == ["April Vellex"]
+    analyst = "Growth will hold, food analyst June Vellex said."
+    assert entities_of(analyst, [("June Vellex", "PERSON")], firm).people == ["June Vellex"]
