@@ -17,8 +17,8 @@ from .normalize import LEGAL_FORMS
 
 KEEP_CONTROLS = {"\n", "\t"}
 ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-LINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-# the runs of LINE_SPACE that are not one space already: replaced alike, without a call for each word
+# runs of spaces, tabs and no-break spaces that are not one space already: each becomes one space, without
+# a replacement for each single space between words
 SPACE_TO_CHANGE = re.compile(
     r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
 )

@@ -22,9 +22,11 @@ from .corpus import NO_VOTES, LabelVotes
 from .dates import MONTH_NAMES, date_levels, resolve_mentioned_date
 from .lists import Candidate, in_people_slot, list_candidates, people_slots
 from .normalize import (
+    DIGIT,
     DOTTED_INITIALS,
     LEADING_ARTICLE,
     LEGAL_FORMS,
+    LOWERCASE_WORD,
     TITLES,
     clean_org,
     clean_person,
@@ -195,7 +197,7 @@ def entities_from_mentions(
     """
     entities = Entities()
     people_spans: list[tuple[int, int, str]] = []
-    lowered_words = set(LOWER_CASE_WORD.findall(text))
+    lowered_words = set(LOWERCASE_WORD.findall(text))
     role_words = frozenset(w for w in lowered_words if not votes.is_given_name(w.capitalize()))
     demonyms = gazetteer.demonym_stems
     mentions = list(mentions)
@@ -539,8 +541,6 @@ def names_a_measure(org: str, before: str, lowered_words: set[str], gazetteer: G
     return place is not None and gazetteer.is_country(place)
 
 
-LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")
-DIGIT = re.compile(r"\d")
 CAPITALS_ACRONYM = re.compile(r"[A-Z]{2,5}")
 TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 LIST_OPENING = re.compile(r"(?:^|\n)\s*(?:\d+\s*[.)-]?\s*)?$")

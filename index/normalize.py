@@ -963,6 +963,7 @@ def clean_org(text: str, people: frozenset[str] = frozenset()) -> str | None:
 DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 TWO_ASCII_LETTERS = re.compile(r"[A-Za-z]{2}")
 DIGIT = re.compile(r"\d")
+LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")  # a word written in lower case
 DIGITS_AND_SIGNS = re.compile(r"[\d\W]+")
 NOT_IN_A_NAME = re.compile(r"[\d@#/\\|=+*_<>]")
 

@@ -17,6 +17,7 @@ from ..names import formal_names_of
 from ..normalize import (
     GEOGRAPHIC_WORDS,
     GOVERNMENT_WORDS,
+    LOWERCASE_WORD,
     NAME_PARTICLES,
     acronyms_shown_in_lower_case,
     acronyms_spelled_out,
@@ -775,9 +776,6 @@ def part_of_a_longer_name(text: str, name: str, orgs: Iterable[str]) -> bool:
     return bool(found) and all(
         NAME_GOES_ON.match(text, end) or ends_in_a_firms_name(text, end) for end in found
     )
-
-
-LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 
 
 PLAIN_WORD = re.compile(r"[a-z]+")  # a word LOWERCASE_WORD finds wherever it stands as a word of its own
